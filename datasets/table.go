@@ -241,3 +241,31 @@ func (t *Table) Names() []string {
 }
 
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// Field names a column and its kind; a schema is a []Field.
+type Field struct {
+	Name string `json:"name"`
+	Kind Kind   `json:"kind"`
+}
+
+// MarshalText writes a Kind by name, so JSON shows "number", not 1.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads a Kind by name.
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, err := ParseKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
+
+// Schema returns the table's fields in column order.
+func (t *Table) Schema() []Field {
+	fs := make([]Field, len(t.Columns))
+	for i, c := range t.Columns {
+		fs[i] = Field{Name: c.Name, Kind: c.Kind}
+	}
+	return fs
+}
