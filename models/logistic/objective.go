@@ -1,0 +1,276 @@
+package logistic
+
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// problem is one penalised, weighted logistic regression over a dense
+// row-major design. Parameters are theta = (intercept, beta_1..beta_p), so
+// index 0 of every gradient and Hessian is the intercept.
+//
+// The smooth part of the objective is
+//
+//	f(theta) = (1/W) sum_i w_i [softplus(m_i) - y_i m_i] + (l2/2) ||beta||^2,
+//	m_i = theta_0 + x_i . beta,  W = sum_i w_i,
+//
+// and the non-smooth part is l1 ||beta||_1 (l1 = lambda*L1Ratio,
+// l2 = lambda*(1-L1Ratio)). Work over rows is split into a fixed set of
+// chunks that depends only on (rows, cols); goroutines take chunks in any
+// order but write per-chunk partial sums that are reduced in chunk order,
+// so results are bit-identical for any thread count.
+type problem struct {
+	x       []float64 // rows x cols, row-major
+	rows    int
+	cols    int
+	y       []float64 // 0 or 1
+	w       []float64 // effective weights (sample x class), >= 0
+	invW    float64   // 1 / sum w
+	l1, l2  float64
+	threads int
+
+	chunkRows int
+	nChunks   int
+}
+
+// maxPartialBytes bounds the memory held by per-chunk Hessian partials.
+const maxPartialBytes = 64 << 20
+
+func newProblem(x []float64, rows, cols int, y, w []float64, l1, l2 float64, threads int) *problem {
+	var sw float64
+	for _, v := range w {
+		sw += v
+	}
+	pr := &problem{x: x, rows: rows, cols: cols, y: y, w: w, invW: 1 / sw, l1: l1, l2: l2, threads: max(1, threads)}
+	P := cols + 1
+	maxChunks := max(2, min(64, maxPartialBytes/(8*P*P)))
+	pr.nChunks = max(1, min(maxChunks, (rows+1023)/1024))
+	pr.chunkRows = (rows + pr.nChunks - 1) / pr.nChunks
+	pr.nChunks = (rows + pr.chunkRows - 1) / pr.chunkRows
+	return pr
+}
+
+// forChunks runs fn for every chunk on up to pr.threads goroutines.
+func (pr *problem) forChunks(fn func(c, lo, hi int)) {
+	run := func(c int) {
+		lo := c * pr.chunkRows
+		fn(c, lo, min(lo+pr.chunkRows, pr.rows))
+	}
+	t := min(pr.threads, pr.nChunks)
+	if t <= 1 {
+		for c := range pr.nChunks {
+			run(c)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range t {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c := int(next.Add(1)) - 1
+				if c >= pr.nChunks {
+					return
+				}
+				run(c)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// softplus returns log(1 + exp(m)) without overflow.
+func softplus(m float64) float64 {
+	if m > 0 {
+		return m + math.Log1p(math.Exp(-m))
+	}
+	return math.Log1p(math.Exp(m))
+}
+
+// sigmoid returns 1 / (1 + exp(-m)) without overflow.
+func sigmoid(m float64) float64 {
+	if m >= 0 {
+		return 1 / (1 + math.Exp(-m))
+	}
+	e := math.Exp(m)
+	return e / (1 + e)
+}
+
+// margins sets out[i] = theta_0 + x_i . theta[1:].
+func (pr *problem) margins(theta, out []float64) {
+	beta := theta[1:]
+	pr.forChunks(func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			row := pr.x[i*pr.cols : (i+1)*pr.cols]
+			s := theta[0]
+			for j, v := range row {
+				s += v * beta[j]
+			}
+			out[i] = s
+		}
+	})
+}
+
+// penalty returns (l2/2)||beta||^2 and l1||beta||_1 of theta.
+func (pr *problem) penalty(theta []float64) (ridge, lasso float64) {
+	for _, b := range theta[1:] {
+		ridge += b * b
+		lasso += math.Abs(b)
+	}
+	return 0.5 * pr.l2 * ridge, pr.l1 * lasso
+}
+
+// lossAt returns the data term (1/W) sum_i w_i logloss(m_i + t*dm_i);
+// dm may be nil (t ignored).
+func (pr *problem) lossAt(m, dm []float64, t float64, part []float64) float64 {
+	pr.forChunks(func(c, lo, hi int) {
+		var s float64
+		for i := lo; i < hi; i++ {
+			wi := pr.w[i]
+			if wi == 0 {
+				continue
+			}
+			mi := m[i]
+			if dm != nil {
+				mi += t * dm[i]
+			}
+			s += wi * (softplus(mi) - pr.y[i]*mi)
+		}
+		part[c] = s
+	})
+	var s float64
+	for _, v := range part[:pr.nChunks] {
+		s += v
+	}
+	return s * pr.invW
+}
+
+// workspace holds the per-fit buffers of the Newton solvers.
+type workspace struct {
+	gradPart []float64 // nChunks x P
+	hessPart []float64 // nChunks x P x P (upper triangle used)
+	lossPart []float64 // nChunks
+	blocks   [][]float64
+}
+
+// syrkBlock is the number of rows packed per Dsyrk call.
+const syrkBlock = 256
+
+func (pr *problem) newWorkspace(hessian bool) *workspace {
+	P := pr.cols + 1
+	ws := &workspace{
+		gradPart: make([]float64, pr.nChunks*P),
+		lossPart: make([]float64, pr.nChunks),
+	}
+	if hessian {
+		ws.hessPart = make([]float64, pr.nChunks*P*P)
+		ws.blocks = make([][]float64, pr.nChunks)
+	}
+	return ws
+}
+
+// gradHess computes, at margins m, the data term's gradient into g (length
+// P) and, when h != nil, its Hessian's upper triangle into h (P x P,
+// row-major):
+//
+//	g = (1/W) sum_i w_i (p_i - y_i) [1, x_i]
+//	H = (1/W) sum_i w_i p_i (1 - p_i) [1, x_i][1, x_i]^T
+//
+// The Hessian of a block of rows is one Dsyrk over the rows scaled by
+// sqrt(w_i p_i (1-p_i)) and packed feature-major.
+func (pr *problem) gradHess(m []float64, ws *workspace, g, h []float64) {
+	P := pr.cols + 1
+	bl := blas64.Implementation()
+	pr.forChunks(func(c, lo, hi int) {
+		gp := ws.gradPart[c*P : (c+1)*P]
+		clear(gp)
+		var hp, at []float64
+		if h != nil {
+			hp = ws.hessPart[c*P*P : (c+1)*P*P]
+			clear(hp)
+			if ws.blocks[c] == nil {
+				ws.blocks[c] = make([]float64, P*syrkBlock)
+			}
+			at = ws.blocks[c]
+		}
+		for b0 := lo; b0 < hi; b0 += syrkBlock {
+			b1 := min(b0+syrkBlock, hi)
+			for i := b0; i < b1; i++ {
+				wi := pr.w[i]
+				row := pr.x[i*pr.cols : (i+1)*pr.cols]
+				p := sigmoid(m[i])
+				r := wi * (p - pr.y[i])
+				gp[0] += r
+				g1 := gp[1:]
+				for j, v := range row {
+					g1[j] += r * v
+				}
+				if at != nil {
+					s := math.Sqrt(wi * p * (1 - p))
+					k := i - b0
+					at[k] = s
+					for j, v := range row {
+						at[(j+1)*syrkBlock+k] = s * v
+					}
+				}
+			}
+			if at != nil {
+				bl.Dsyrk(blas.Upper, blas.NoTrans, P, b1-b0, 1, at, syrkBlock, 1, hp, P)
+			}
+		}
+	})
+	clear(g)
+	for c := range pr.nChunks {
+		for j, v := range ws.gradPart[c*P : (c+1)*P] {
+			g[j] += v
+		}
+	}
+	for j := range g {
+		g[j] *= pr.invW
+	}
+	if h == nil {
+		return
+	}
+	clear(h)
+	for c := range pr.nChunks {
+		hp := ws.hessPart[c*P*P : (c+1)*P*P]
+		for i := range P {
+			for j := i; j < P; j++ {
+				h[i*P+j] += hp[i*P+j]
+			}
+		}
+	}
+	for i := range P {
+		for j := i; j < P; j++ {
+			h[i*P+j] *= pr.invW
+		}
+	}
+}
+
+// optimality returns the Euclidean norm of the minimum-norm subgradient of
+// the full objective at theta, given the gradient g of its smooth part: the
+// KKT residual, zero exactly at the optimum.
+func (pr *problem) optimality(theta, g []float64) float64 {
+	s := g[0] * g[0]
+	for j := 1; j < len(g); j++ {
+		r := g[j]
+		if pr.l1 > 0 {
+			switch {
+			case theta[j] > 0:
+				r += pr.l1
+			case theta[j] < 0:
+				r -= pr.l1
+			default:
+				r = math.Max(math.Abs(r)-pr.l1, 0)
+			}
+		}
+		s += r * r
+	}
+	return math.Sqrt(s)
+}
