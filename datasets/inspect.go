@@ -85,16 +85,16 @@ type TargetProfile struct {
 
 // colStats accumulates one column's profile over batches.
 type colStats struct {
-	distinctOver bool
-	strSet       map[string]struct{}
-	numSet       map[float64]struct{}
-	timeSet      map[int64]struct{}
-	counts       []int // per dictionary code, for category columns
+	distinctOver  bool
+	strSet        map[string]struct{}
+	numSet        map[float64]struct{}
+	timeSet       map[int64]struct{}
+	counts        []int // per dictionary code, for category columns
 	trues, falses int
-	n            int
-	sum          float64
-	min, max     float64
-	tmin, tmax   int64
+	n             int
+	sum           float64
+	min, max      float64
+	tmin, tmax    int64
 }
 
 // Inspect streams over a table file and profiles every column. With target
