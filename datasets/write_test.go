@@ -432,4 +432,3 @@ func TestFormatFromPath(t *testing.T) {
 	_, err := FormatFromPath("e.txt")
 	assert.Error(t, err)
 }
-
