@@ -1,0 +1,261 @@
+package gbm
+
+import "math"
+
+// growLeaf is a leaf of the tree being grown: rows idx[start:end], their
+// statistics sum and histogram, the best split found for it and the
+// monotone bounds [lo, hi] of its value.
+type growLeaf struct {
+	node       int32
+	start, end int
+	depth      int
+	sum        histBin
+	hist       []histBin
+	split      splitInfo
+	lo, hi     float64
+	value      float64 // output before shrinkage
+}
+
+// grower grows one tree leaf-wise on a binned matrix.
+type grower struct {
+	p       Params
+	bm      *binnedMatrix
+	sp      splitter
+	threads int
+	g, h    []float64 // per row
+	idx     []int32   // rows of the tree, partitioned by leaf
+	tmp     []int32
+	gs, hs  []float64 // gathered gradients of the leaf being histogrammed
+	pool    [][]histBin
+	leaves  []growLeaf
+	// nodeLeft[n-root] is the set of bins of node n's feature that go left;
+	// used to route rows that were not sampled for the tree.
+	nodeLeft []binSet
+}
+
+func newGrower(p Params, bm *binnedMatrix, threads int) *grower {
+	return &grower{
+		p: p, bm: bm, sp: splitter{p: p, bm: bm}, threads: threads,
+		idx: make([]int32, bm.rows), tmp: make([]int32, bm.rows),
+		gs: make([]float64, bm.rows), hs: make([]float64, bm.rows),
+	}
+}
+
+// getHist returns a histogram buffer from the pool. Buffers are padded by
+// 256 entries so every feature's slice can be resliced to 256 bins.
+func (gr *grower) getHist() []histBin {
+	if n := len(gr.pool); n > 0 {
+		h := gr.pool[n-1]
+		gr.pool = gr.pool[:n-1]
+		return h
+	}
+	return make([]histBin, gr.bm.totalBins+256)
+}
+
+func (gr *grower) putHist(h []histBin) {
+	if h != nil {
+		gr.pool = append(gr.pool, h)
+	}
+}
+
+// histogram builds the histogram of rows idx[start:end].
+func (gr *grower) histogram(start, end int, feats []int) []histBin {
+	h := gr.getHist()
+	rows := gr.idx[start:end]
+	gs, hs := gr.gs[:len(rows)], gr.hs[:len(rows)]
+	for k, i := range rows {
+		gs[k] = gr.g[i]
+		hs[k] = gr.h[i]
+	}
+	buildHist(h, gr.bm, rows, gs, hs, feats, gr.threads)
+	return h
+}
+
+// canSplit reports whether leaf l may be split further at all.
+func (gr *grower) canSplit(l *growLeaf) bool {
+	if gr.p.MaxDepth > 0 && l.depth >= gr.p.MaxDepth {
+		return false
+	}
+	return l.sum.N >= 2*int64(max(gr.p.MinDataInLeaf, 1)) && l.sum.H >= 2*gr.p.MinChildWeight
+}
+
+// grow grows a tree on the n rows already in gr.idx[:n] (sorted) using the
+// features feats, appending its nodes to m with leaf values scaled by the
+// learning rate. It returns the leaves in gr.leaves (rows idx[start:end]
+// reach node).
+func (gr *grower) grow(m *Model, n int, feats []int) {
+	p := gr.p
+	root := int32(len(m.Feature))
+	gr.nodeLeft = gr.nodeLeft[:0]
+	var sum histBin
+	for _, i := range gr.idx[:n] {
+		sum.G += gr.g[i]
+		sum.H += gr.h[i]
+	}
+	sum.N = int64(n)
+	gr.leaves = append(gr.leaves[:0], growLeaf{node: root, start: 0, end: n, sum: sum, lo: math.Inf(-1), hi: math.Inf(1)})
+	m.appendNode()
+	gr.nodeLeft = append(gr.nodeLeft, binSet{})
+	rl := &gr.leaves[0]
+	rl.value = leafOutput(sum.G, sum.H, p.Lambda, rl.lo, rl.hi)
+	rl.split.feature = -1
+	if gr.canSplit(rl) {
+		rl.hist = gr.histogram(0, n, feats)
+		rl.split = gr.sp.best(rl.hist, sum, feats, rl.lo, rl.hi)
+	}
+	for len(gr.leaves) < p.Leaves {
+		bi := -1
+		for k := range gr.leaves {
+			if s := &gr.leaves[k].split; s.feature >= 0 && (bi < 0 || s.gain > gr.leaves[bi].split.gain) {
+				bi = k
+			}
+		}
+		if bi < 0 {
+			break
+		}
+		gr.splitLeaf(m, bi, feats, root)
+	}
+	for k := range gr.leaves {
+		l := &gr.leaves[k]
+		gr.putHist(l.hist)
+		l.hist = nil
+		m.Value[l.node] = l.value * p.LearningRate
+		m.Cover[l.node] = l.sum.H
+	}
+}
+
+// splitLeaf applies the best split of leaf bi: partitions its rows, adds
+// two child nodes, builds the smaller child's histogram and derives the
+// larger one's by subtraction, and finds the children's best splits.
+func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
+	p := gr.p
+	parent := gr.leaves[bi]
+	s := parent.split
+	fb := &gr.bm.feats[s.feature]
+
+	// Stable partition: left rows stay in place in order, right rows after.
+	col := gr.bm.col(s.feature)
+	rows := gr.idx[parent.start:parent.end]
+	nl, nr := 0, 0
+	for _, i := range rows {
+		if s.left.has(col[i]) {
+			rows[nl] = i
+			nl++
+		} else {
+			gr.tmp[nr] = i
+			nr++
+		}
+	}
+	copy(rows[nl:], gr.tmp[:nr])
+	mid := parent.start + nl
+
+	// Nodes: children adjacent, left first.
+	pn := parent.node
+	ln := int32(len(m.Feature))
+	m.appendNode()
+	m.appendNode()
+	gr.nodeLeft = append(gr.nodeLeft, binSet{}, binSet{})
+	gr.nodeLeft[pn-root] = s.left
+	m.Feature[pn] = int32(s.feature)
+	m.Left[pn] = ln
+	m.DefaultLeft[pn] = s.defaultLeft
+	m.Gain[pn] = s.gain
+	m.Cover[pn] = parent.sum.H
+	m.Value[pn] = parent.value * p.LearningRate
+	if fb.categorical {
+		var maxCode int32 = -1
+		for b := range fb.numBins - 2 {
+			if s.left.has(uint8(b)) {
+				maxCode = max(maxCode, fb.codes[b])
+			}
+		}
+		words := int32(maxCode/64 + 1)
+		m.CatStart[pn] = int32(len(m.CatBits))
+		m.CatLen[pn] = words
+		bits := make([]uint64, words)
+		for b := range fb.numBins - 2 {
+			if s.left.has(uint8(b)) {
+				c := fb.codes[b]
+				bits[c>>6] |= 1 << (c & 63)
+			}
+		}
+		m.CatBits = append(m.CatBits, bits...)
+	} else {
+		m.Threshold[pn] = fb.upper[s.bin]
+	}
+
+	// Monotone bounds of the children (LightGBM's basic method).
+	llo, lhi, rlo, rhi := parent.lo, parent.hi, parent.lo, parent.hi
+	if p.Monotone != nil && !fb.categorical {
+		midV := (s.lv + s.rv) / 2
+		switch p.Monotone[s.feature] {
+		case 1:
+			lhi = min(lhi, midV)
+			rlo = max(rlo, midV)
+		case -1:
+			llo = max(llo, midV)
+			rhi = min(rhi, midV)
+		}
+	}
+	left := growLeaf{node: ln, start: parent.start, end: mid, depth: parent.depth + 1, sum: s.l, lo: llo, hi: lhi, value: s.lv}
+	right := growLeaf{node: ln + 1, start: mid, end: parent.end, depth: parent.depth + 1, sum: s.r, lo: rlo, hi: rhi, value: s.rv}
+	left.split.feature, right.split.feature = -1, -1
+	lok, rok := gr.canSplit(&left), gr.canSplit(&right)
+	if lok || rok {
+		small, large := &left, &right
+		if right.sum.N < left.sum.N {
+			small, large = &right, &left
+		}
+		small.hist = gr.histogram(small.start, small.end, feats)
+		subtractHist(parent.hist, parent.hist, small.hist, gr.bm, feats)
+		large.hist = parent.hist
+		parent.hist = nil
+		if lok {
+			left.split = gr.sp.best(left.hist, left.sum, feats, left.lo, left.hi)
+		}
+		if rok {
+			right.split = gr.sp.best(right.hist, right.sum, feats, right.lo, right.hi)
+		}
+		// Leaves that cannot be split give their buffers back.
+		for _, c := range []*growLeaf{&left, &right} {
+			if c.split.feature < 0 {
+				gr.putHist(c.hist)
+				c.hist = nil
+			}
+		}
+	} else {
+		gr.putHist(parent.hist)
+	}
+	gr.leaves[bi] = left
+	gr.leaves = append(gr.leaves, right)
+}
+
+// binLeaf returns the leaf node of the tree rooted at root reached by
+// training row i, routing on bins.
+func (gr *grower) binLeaf(m *Model, root int32, i int) int32 {
+	n := root
+	for {
+		f := m.Feature[n]
+		if f < 0 {
+			return n
+		}
+		if gr.nodeLeft[n-root].has(gr.bm.bins[int(f)*gr.bm.rows+i]) {
+			n = m.Left[n]
+		} else {
+			n = m.Left[n] + 1
+		}
+	}
+}
+
+// appendNode adds a leaf node with zero value.
+func (m *Model) appendNode() {
+	m.Feature = append(m.Feature, -1)
+	m.Threshold = append(m.Threshold, 0)
+	m.Left = append(m.Left, -1)
+	m.DefaultLeft = append(m.DefaultLeft, false)
+	m.CatStart = append(m.CatStart, -1)
+	m.CatLen = append(m.CatLen, 0)
+	m.Value = append(m.Value, 0)
+	m.Cover = append(m.Cover, 0)
+	m.Gain = append(m.Gain, 0)
+}

@@ -1,0 +1,93 @@
+package gbm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/leadscore/leadscore/features"
+)
+
+// numericCols returns n numeric column infos.
+func numericCols(n int) []features.ColumnInfo {
+	cols := make([]features.ColumnInfo, n)
+	for j := range cols {
+		cols[j] = features.ColumnInfo{Name: fmt.Sprintf("x%d", j), Source: fmt.Sprintf("x%d", j)}
+	}
+	return cols
+}
+
+// logisticData draws rows of cols standard normal features (every 7th value
+// missing in column 2, column 3 categorical with 6 codes) and labels from a
+// logistic model with an interaction. It returns X, y and the true margin.
+func logisticData(rows int, seed uint64) (*features.Matrix, []float64, []float64) {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	cols := numericCols(6)
+	cols[3].Categorical, cols[3].Categories = true, 6
+	X := features.NewMatrix(rows, cols)
+	y := make([]float64, rows)
+	truth := make([]float64, rows)
+	catEffect := []float64{-1, 0.5, 1.2, -0.3, 0, 0.8}
+	for i := range rows {
+		r := X.Row(i)
+		for j := range r {
+			r[j] = rng.NormFloat64()
+		}
+		r[3] = float64(rng.IntN(6))
+		m := 1.5*r[0] - 1.0*r[1] + 0.8*r[0]*r[4] + catEffect[int(r[3])]
+		if rng.IntN(7) == 0 {
+			r[2] = math.NaN()
+			m += 1
+		} else {
+			m += 0.5 * r[2]
+		}
+		truth[i] = m
+		if rng.Float64() < sigmoid(m) {
+			y[i] = 1
+		}
+	}
+	return X, y, truth
+}
+
+// auc returns the area under the ROC curve of scores s for labels y.
+func auc(s, y []float64) float64 {
+	idx := make([]int, len(s))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		switch {
+		case s[a] < s[b]:
+			return -1
+		case s[a] > s[b]:
+			return 1
+		}
+		return 0
+	})
+	var pos, neg, sumRank float64
+	for r := 0; r < len(idx); {
+		q := r
+		for q < len(idx) && s[idx[q]] == s[idx[r]] {
+			q++
+		}
+		mid := float64(r+q+1) / 2
+		for k := r; k < q; k++ {
+			if y[idx[k]] == 1 {
+				sumRank += mid
+				pos++
+			} else {
+				neg++
+			}
+		}
+		r = q
+	}
+	return (sumRank - pos*(pos+1)/2) / (pos * neg)
+}
+
+// margins predicts every row of X.
+func margins(m *Model, X *features.Matrix) []float64 {
+	out := make([]float64, X.Rows)
+	m.PredictMargins(X, out, 2)
+	return out
+}

@@ -1,0 +1,174 @@
+package gbm
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/leadscore/leadscore/features"
+)
+
+// FormatVersion is the version of the serialised Model layout.
+const FormatVersion = 1
+
+// Model is a trained ensemble of binary trees stored as flat node arrays
+// (struct of arrays) shared by all trees. Tree t starts at node Roots[t].
+// Node n is a leaf when Feature[n] < 0 and then outputs Value[n] (shrinkage
+// already applied). Otherwise its children are Left[n] and Left[n]+1: a row
+// x goes left when
+//
+//	numeric (CatLen[n] == 0):  x[Feature[n]] <= Threshold[n]
+//	categorical:               bit x[Feature[n]] of CatBits[CatStart[n] : CatStart[n]+CatLen[n]] is set
+//
+// and missing values (NaN) go left exactly when DefaultLeft[n]. Categories
+// not in the bit set (including ones never seen in training) go right.
+// Cover[n] is the training hessian sum of the node (used by TreeSHAP) and
+// Gain[n] the loss reduction of its split.
+//
+// A Model is a plain value: encoding/json round-trips it exactly, and a
+// loaded model predicts bit-identically.
+type Model struct {
+	Version     int                   `json:"version"`
+	Columns     []features.ColumnInfo `json:"columns"`
+	Params      Params                `json:"params"`
+	BaseScore   float64               `json:"base_score"`
+	Roots       []int32               `json:"roots"`
+	Feature     []int32               `json:"feature"`
+	Threshold   []float64             `json:"threshold"`
+	Left        []int32               `json:"left"`
+	DefaultLeft []bool                `json:"default_left"`
+	CatStart    []int32               `json:"cat_start"`
+	CatLen      []int32               `json:"cat_len"`
+	CatBits     []uint64              `json:"cat_bits,omitempty"`
+	Value       []float64             `json:"value"`
+	Cover       []float64             `json:"cover"`
+	Gain        []float64             `json:"gain"`
+	// Best is the number of trees kept (see BestIteration).
+	Best int `json:"best_iteration"`
+	// ValidLoss is the validation log loss after every round trained
+	// (before truncation), empty without a validation set.
+	ValidLoss []float64 `json:"valid_loss,omitempty"`
+
+	shap *shapTables
+}
+
+// NumTrees returns the number of trees.
+func (m *Model) NumTrees() int { return len(m.Roots) }
+
+// BestIteration returns the number of boosting rounds kept in the model:
+// the round with the lowest validation log loss when early stopping was on
+// (the model is truncated to it), otherwise the number of trees trained.
+func (m *Model) BestIteration() int { return m.Best }
+
+// Importance returns, per column, the total gain of the splits on it,
+// Σ over splits of G_L²/(H_L+λ) + G_R²/(H_R+λ) - G²/(H+λ).
+func (m *Model) Importance() []float64 {
+	imp := make([]float64, len(m.Columns))
+	for n, f := range m.Feature {
+		if f >= 0 && int(f) < len(imp) {
+			imp[f] += m.Gain[n]
+		}
+	}
+	return imp
+}
+
+// goLeft reports whether value v goes to the left child of internal node n.
+func (m *Model) goLeft(n int32, v float64) bool {
+	if m.CatLen[n] == 0 {
+		if v <= m.Threshold[n] {
+			return true
+		}
+		if v > m.Threshold[n] {
+			return false
+		}
+		return m.DefaultLeft[n]
+	}
+	if math.IsNaN(v) {
+		return m.DefaultLeft[n]
+	}
+	c := int(v)
+	if float64(c) != v || c < 0 || c >= int(m.CatLen[n])*64 {
+		return false
+	}
+	return m.CatBits[int(m.CatStart[n])+c>>6]&(1<<(c&63)) != 0
+}
+
+// leaf returns the leaf of the tree rooted at root that row reaches.
+func (m *Model) leaf(root int32, row []float64) int32 {
+	n := root
+	for {
+		f := m.Feature[n]
+		if f < 0 {
+			return n
+		}
+		if m.goLeft(n, row[f]) {
+			n = m.Left[n]
+		} else {
+			n = m.Left[n] + 1
+		}
+	}
+}
+
+// Margin returns the raw log-odds base + Σ_t f_t(row) of one row (len(row)
+// must equal the number of columns). It does not allocate.
+func (m *Model) Margin(row []float64) float64 {
+	s := m.BaseScore
+	for _, r := range m.Roots {
+		s += m.Value[m.leaf(r, row)]
+	}
+	return s
+}
+
+// Probability returns 1/(1+e^-Margin(row)).
+func (m *Model) Probability(row []float64) float64 { return sigmoid(m.Margin(row)) }
+
+// validate checks the structure of a model read from outside.
+func (m *Model) validate() error {
+	if m.Version != FormatVersion {
+		return fmt.Errorf("gbm: model format version %d, this build reads version %d: retrain or convert the model", m.Version, FormatVersion)
+	}
+	n := len(m.Feature)
+	for name, l := range map[string]int{"threshold": len(m.Threshold), "left": len(m.Left), "default_left": len(m.DefaultLeft),
+		"cat_start": len(m.CatStart), "cat_len": len(m.CatLen), "value": len(m.Value), "cover": len(m.Cover), "gain": len(m.Gain)} {
+		if l != n {
+			return fmt.Errorf("gbm: model has %d nodes but %d %s entries", n, l, name)
+		}
+	}
+	cols := len(m.Columns)
+	for i, r := range m.Roots {
+		if r < 0 || int(r) >= n {
+			return fmt.Errorf("gbm: tree %d root %d out of range [0, %d)", i, r, n)
+		}
+	}
+	for i, f := range m.Feature {
+		if f < 0 {
+			continue
+		}
+		if int(f) >= cols {
+			return fmt.Errorf("gbm: node %d splits on column %d of %d", i, f, cols)
+		}
+		if l := m.Left[i]; l <= int32(i) || int(l)+1 >= n {
+			return fmt.Errorf("gbm: node %d has children %d, %d out of range", i, l, l+1)
+		}
+		if m.CatLen[i] > 0 && (m.CatStart[i] < 0 || int(m.CatStart[i])+int(m.CatLen[i]) > len(m.CatBits)) {
+			return fmt.Errorf("gbm: node %d category set out of range", i)
+		}
+	}
+	return nil
+}
+
+// UnmarshalJSON decodes a model, checks its structure and prepares its
+// TreeSHAP tables.
+func (m *Model) UnmarshalJSON(b []byte) error {
+	type plain Model
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("gbm: decode model: %w", err)
+	}
+	*m = Model(p)
+	if err := m.validate(); err != nil {
+		return err
+	}
+	m.shap = newShapTables(m)
+	return nil
+}
