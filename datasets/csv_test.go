@@ -1,0 +1,199 @@
+package datasets
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCSVDialects(t *testing.T) {
+	tests := []struct {
+		name      string
+		file      string
+		content   string
+		opt       ReadOptions
+		wantDelim string
+		want      map[string][]string
+		wantLines []int64
+	}{
+		{
+			name: "comma", file: "a.csv",
+			content:   "name,score\nann,1\nbob,2\n",
+			wantDelim: ",",
+			want:      map[string][]string{"name": {"ann", "bob"}, "score": {"1", "2"}},
+			wantLines: []int64{2, 3},
+		},
+		{
+			name: "semicolon with decimal commas", file: "a.csv",
+			content:   "name;amount\nann;1,5\nbob;2,25\n",
+			wantDelim: ";",
+			want:      map[string][]string{"name": {"ann", "bob"}, "amount": {"1,5", "2,25"}},
+			wantLines: []int64{2, 3},
+		},
+		{
+			name: "tab", file: "a.txt",
+			content:   "name\tscore\nann\t1\nbob\t2\n",
+			wantDelim: "\t",
+			want:      map[string][]string{"name": {"ann", "bob"}, "score": {"1", "2"}},
+			wantLines: []int64{2, 3},
+		},
+		{
+			name: "pipe", file: "a.csv",
+			content:   "name|score\nann|1\nbob|2\n",
+			wantDelim: "|",
+			want:      map[string][]string{"name": {"ann", "bob"}, "score": {"1", "2"}},
+			wantLines: []int64{2, 3},
+		},
+		{
+			name: "quoted delimiter", file: "a.csv",
+			content:   "name,note\n\"Smith, J\",\"a,b\"\nbob,\"say \"\"hi\"\"\"\n",
+			wantDelim: ",",
+			want:      map[string][]string{"name": {"Smith, J", "bob"}, "note": {"a,b", `say "hi"`}},
+			wantLines: []int64{2, 3},
+		},
+		{
+			name: "quoted newline", file: "a.csv",
+			content:   "id;note\n1;\"line one\nline two; still\"\n2;x\n",
+			wantDelim: ";",
+			want:      map[string][]string{"id": {"1", "2"}, "note": {"line one\nline two; still", "x"}},
+			wantLines: []int64{2, 4},
+		},
+		{
+			name: "byte order mark", file: "a.csv",
+			content:   "\xEF\xBB\xBFProspect ID,score\nx1,1\nx2,2\n",
+			wantDelim: ",",
+			want:      map[string][]string{"Prospect ID": {"x1", "x2"}, "score": {"1", "2"}},
+			wantLines: []int64{2, 3},
+		},
+		{
+			name: "CRLF", file: "a.csv",
+			content:   "name,score\r\nann,1\r\nbob,2\r\n",
+			wantDelim: ",",
+			want:      map[string][]string{"name": {"ann", "bob"}, "score": {"1", "2"}},
+			wantLines: []int64{2, 3},
+		},
+		{
+			name: "no trailing newline", file: "a.csv",
+			content:   "name,score\nann,1\nbob,2",
+			wantDelim: ",",
+			want:      map[string][]string{"name": {"ann", "bob"}, "score": {"1", "2"}},
+			wantLines: []int64{2, 3},
+		},
+		{
+			name: "explicit delimiter beats sniffing", file: "a.csv",
+			content:   "a;b,c\n1;2,3\n",
+			opt:       ReadOptions{Delimiter: ','},
+			wantDelim: ",",
+			want:      map[string][]string{"a;b": {"1;2"}, "c": {"3"}},
+			wantLines: []int64{2},
+		},
+		{
+			name: "single column tsv", file: "a.tsv",
+			content:   "name\nann\nbob\n",
+			wantDelim: "\t",
+			want:      map[string][]string{"name": {"ann", "bob"}},
+			wantLines: []int64{2, 3},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeTemp(t, tt.file, tt.content)
+			tb, rep, err := ReadFile(path, tt.opt)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantDelim, rep.Delimiter)
+			assert.Equal(t, FormatCSV, rep.Format)
+			assert.Equal(t, tt.want, columnStrings(tb))
+			assert.Equal(t, tt.wantLines, tb.Line)
+			assert.Equal(t, len(tt.wantLines), rep.Rows)
+		})
+	}
+}
+
+func TestSniffDelimiter(t *testing.T) {
+	tests := []struct {
+		name string
+		head string
+		want rune
+	}{
+		{"comma", "a,b,c\n1,2,3\n", ','},
+		{"quoted semicolons do not count", "\"a;b\";c,d\n\"1;2\";3,4\n", ','},
+		{"semicolon beats decimal commas", "a;b\n1,5;2\n3,25;4\n", ';'},
+		{"tab", "a\tb\n1\t2\n", '\t'},
+		{"pipe", "a|b|c\n1|2|3\n", '|'},
+		{"consistency beats count", "a,b;c;d\n1,2;3,4;5,6\n7,8;9,1;2,3\n", ';'},
+		{"nothing found", "name\nann\n", ','},
+		{"empty", "", ','},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, string(tt.want), string(sniffDelimiter([]byte(tt.head), true, false)))
+		})
+	}
+}
+
+// writeBenchCSV writes rows rows of ten lead-like columns: an id, numbers,
+// booleans, categories and timestamps.
+func writeBenchCSV(tb testing.TB, w io.Writer, rows int) {
+	tb.Helper()
+	bw := bufio.NewWriterSize(w, 1<<20)
+	rng := rand.New(rand.NewPCG(1, 2))
+	sources := []string{"Google", "Direct Traffic", "Olark Chat", "Organic Search", "Reference", "Welingak Website"}
+	cities := []string{"Mumbai", "Thane & Outskirts", "Other Cities", "Select", ""}
+	base := time.Date(2017, 6, 1, 0, 0, 0, 0, time.UTC)
+	fmt.Fprintln(bw, "lead_id,source,city,visits,time_on_site,page_views,do_not_email,converted,created_at,score")
+	for i := 0; i < rows; i++ {
+		ts := base.Add(time.Duration(rng.IntN(365*24*3600)) * time.Second)
+		fmt.Fprintf(bw, "L%08d,%s,%s,%d,%d,%.2f,%s,%d,%s,%.4f\n",
+			i, sources[rng.IntN(len(sources))], cities[rng.IntN(len(cities))],
+			rng.IntN(30), rng.IntN(2500), rng.Float64()*10,
+			[]string{"No", "Yes"}[rng.IntN(2)], rng.IntN(2),
+			ts.Format("2006-01-02 15:04:05"), rng.Float64())
+	}
+	require.NoError(tb, bw.Flush())
+}
+
+// BenchmarkReadCSV streams a generated 1,000,000-row, 10-column CSV file
+// (about 90 MB) and reports rows per second.
+func BenchmarkReadCSV(b *testing.B) {
+	const rows = 1_000_000
+	path := filepath.Join(b.TempDir(), "leads.csv")
+	f, err := os.Create(path)
+	require.NoError(b, err)
+	writeBenchCSV(b, f, rows)
+	require.NoError(b, f.Close())
+	st, err := os.Stat(path)
+	require.NoError(b, err)
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	iters := 0
+	for b.Loop() {
+		n := drain(b, path, ReadOptions{MissingValues: []string{"Select"}})
+		require.Equal(b, rows, n)
+		iters++
+	}
+	b.ReportMetric(float64(rows*iters)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// drain reads a file batch by batch and returns the row count.
+func drain(tb testing.TB, path string, opt ReadOptions) int {
+	r, err := Open(path, opt)
+	require.NoError(tb, err)
+	defer r.Close()
+	n := 0
+	for {
+		t, err := r.Next()
+		if err == io.EOF {
+			return n
+		}
+		require.NoError(tb, err)
+		n += t.Rows()
+	}
+}
