@@ -31,6 +31,12 @@ const (
 	// for fewer than auditMissPos of converted rows is filled after conversion.
 	auditMissNeg = 0.9
 	auditMissPos = 0.5
+	// A column missing at least auditFilledGap more often among
+	// non-converted rows than among converted ones, whose values separate
+	// the classes with AUC >= auditFilledAUC on the rows where it is filled,
+	// was most likely filled in by sales after contact.
+	auditFilledGap = 0.10
+	auditFilledAUC = 0.80
 	// auditSmoothing is the prior weight, in rows, of target-mean encoding.
 	auditSmoothing = 10
 	// auditFolds is the number of out-of-fold groups of target-mean encoding.
@@ -44,6 +50,8 @@ type columnStat struct {
 	reasons    []string
 	candidate  bool // takes part in the "far above the others" comparison
 	isConstant bool
+	missPos    float64 // missing rate among converted rows
+	missNeg    float64 // missing rate among non-converted rows
 }
 
 // Audit checks every candidate raw feature of d on the training rows train
@@ -55,11 +63,26 @@ type columnStat struct {
 //     other column;
 //   - it is a lead field filled mostly only for converted leads (missing for
 //     more than 90% of non-converted rows and fewer than 50% of converted);
+//   - it is a lead field missing at least 10 points more often among
+//     non-converted rows whose filled values separate the classes with AUC
+//     0.80 or more (a field sales fills in after talking to the lead);
 //   - it is a timestamp at or after the conversion for most converted leads;
 //   - it is id-like (a distinct value for every lead) or constant.
 //
 // Fit leaves suspects out unless cfg.AllowLeaky lists them.
 func Audit(cfg Config, d *Dataset, train []int) []Suspect {
+	var out []Suspect
+	for _, st := range auditColumns(d, train) {
+		if len(st.reasons) > 0 {
+			out = append(out, Suspect{Column: st.name, Reason: strings.Join(st.reasons, "; "), AUC: st.auc})
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Column < out[b].Column })
+	return out
+}
+
+// auditColumns computes the audit statistics of every raw feature.
+func auditColumns(d *Dataset, train []int) []*columnStat {
 	if train == nil {
 		train = make([]int, d.Rows)
 		for i := range train {
@@ -82,6 +105,11 @@ func Audit(cfg Config, d *Dataset, train []int) []Suspect {
 		st := &columnStat{name: f.Name, auc: 0.5, candidate: true}
 		var vals []float64 // numbers, or target-mean encodings of categories
 		var missing []bool
+		defer func() {
+			if labelled && missing != nil {
+				st.missPos, st.missNeg = missRates(missing, y)
+			}
+		}()
 		if f.Categorical {
 			g, ok := d.categorical(f)
 			if !ok {
@@ -141,6 +169,10 @@ func Audit(cfg Config, d *Dataset, train []int) []Suspect {
 			mp, mn := missRates(missing, y)
 			if mn > auditMissNeg && mp < auditMissPos {
 				st.reasons = append(st.reasons, fmt.Sprintf("filled mostly for converted leads: missing for %.0f%% of non-converted but %.0f%% of converted", 100*mn, 100*mp))
+			} else if mn-mp >= auditFilledGap {
+				if a, n := filledAUC(f, d, train, y, missing); n >= 20 && a >= auditFilledAUC {
+					st.reasons = append(st.reasons, fmt.Sprintf("filled more often for converted leads (missing for %.0f%% of non-converted, %.0f%% of converted) and strongly predictive where filled (AUC %.3f on the %d filled rows): typical of a field the sales team fills in after contact", 100*mn, 100*mp, a, n))
+				}
 			}
 		}
 		if f.Origin == originFieldTime {
@@ -164,14 +196,37 @@ func Audit(cfg Config, d *Dataset, train []int) []Suspect {
 			best.reasons = append(best.reasons, fmt.Sprintf("AUC %.3f far above every other column (next best %s at %.3f)", best.auc, second.name, second.auc))
 		}
 	}
-	var out []Suspect
-	for _, st := range stats {
-		if len(st.reasons) > 0 {
-			out = append(out, Suspect{Column: st.name, Reason: strings.Join(st.reasons, "; "), AUC: st.auc})
+	return stats
+}
+
+// filledAUC returns the single-column AUC of lead field f on the training
+// rows where it is filled, and their number.
+func filledAUC(f *Feature, d *Dataset, train []int, y []float64, missing []bool) (float64, int) {
+	var sub []int
+	var ys []float64
+	for j, i := range train {
+		if !missing[j] {
+			sub = append(sub, i)
+			ys = append(ys, y[j])
 		}
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].Column < out[b].Column })
-	return out
+	if len(sub) == 0 {
+		return 0.5, 0
+	}
+	if f.Categorical {
+		g, _ := d.categorical(f)
+		codes := make([]int32, len(sub))
+		for j, i := range sub {
+			codes[j] = g.code(i)
+		}
+		return aucAbs(targetMeanOOF(codes, ys, d, sub), ys), len(sub)
+	}
+	get := d.numeric(f)
+	x := make([]float64, len(sub))
+	for j, i := range sub {
+		x[j] = get(i)
+	}
+	return aucAbs(x, ys), len(sub)
 }
 
 // distinctLeadRows returns one leads-table row per distinct lead in train.
