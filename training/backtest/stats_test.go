@@ -1,0 +1,146 @@
+package backtest
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/training/metrics"
+)
+
+func randomScores(n int, seed uint64, ties bool) (y, p []float64) {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	y, p = make([]float64, n), make([]float64, n)
+	for i := range y {
+		x := rng.NormFloat64()
+		if rng.Float64() < 1/(1+math.Exp(-(x*1.5-1.5))) {
+			y[i] = 1
+		}
+		p[i] = 1 / (1 + math.Exp(-(x - 1.5)))
+		if ties {
+			p[i] = math.Round(p[i]*10) / 10
+		}
+	}
+	return y, p
+}
+
+func TestAUCRankedMatchesMetrics(t *testing.T) {
+	for _, ties := range []bool{false, true} {
+		y, p := randomScores(500, 3, ties)
+		w := make([]float64, len(y))
+		resampleWeights(len(y), 9, 0, w)
+		r := newRanking(p)
+		assert.InDelta(t, metrics.ROCAUC(y, p, nil), aucRanked(r, y, nil), 1e-12, "ties=%v", ties)
+		assert.InDelta(t, metrics.ROCAUC(y, p, w), aucRanked(r, y, w), 1e-12, "weighted, ties=%v", ties)
+	}
+	assert.True(t, math.IsNaN(aucRanked(newRanking([]float64{0.1, 0.2}), []float64{1, 1}, nil)))
+}
+
+func TestCaptureRanked(t *testing.T) {
+	// Distinct scores: the top 10% of 500 rows is exactly 50 rows, as in
+	// metrics.TopShareCaptured.
+	y, p := randomScores(500, 4, false)
+	r := newRanking(p)
+	assert.InDelta(t, metrics.TopShareCaptured(y, p, 0.1), captureRanked(r, y, nil, 0.1), 1e-12)
+	assert.InDelta(t, metrics.TopShareCaptured(y, p, 0.2), captureRanked(r, y, nil, 0.2), 1e-12)
+
+	// All scores tied: the expected capture of a random tenth is 10%.
+	flat := make([]float64, len(y))
+	assert.InDelta(t, 0.1, captureRanked(newRanking(flat), y, nil, 0.1), 1e-12)
+	assert.InDelta(t, 1.0, captureRanked(r, y, nil, 1), 1e-12)
+}
+
+func TestBootstrapReproducibleBySeed(t *testing.T) {
+	y, p := randomScores(400, 5, false)
+	_, q := randomScores(400, 6, true)
+	ms := []*modelScores{{rank: newRanking(p), prob: p}, {rank: newRanking(q), prob: q}}
+	a := bootstrap(y, ms, 200, 42, 2)
+	b := bootstrap(y, ms, 200, 42, 1)
+	c := bootstrap(y, ms, 200, 43, 2)
+	require.Len(t, a.values, 200)
+	assert.Equal(t, a.values, b.values, "same seed: same resamples whatever the thread count")
+	assert.NotEqual(t, a.values, c.values, "another seed: other resamples")
+
+	lo, hi := a.interval(0, mAUC)
+	est := ms[0].evaluateAll(y, nil)[mAUC]
+	assert.Less(t, lo, est)
+	assert.Greater(t, hi, est)
+	assert.Less(t, hi-lo, 0.2)
+
+	// Model 0 (continuous, informative) against itself: the difference is
+	// always 0, so p = 1; against a coarse copy it should do no worse.
+	dlo, dhi, pv := a.paired(0, 0, mAUC)
+	assert.Equal(t, 0.0, dlo)
+	assert.Equal(t, 0.0, dhi)
+	assert.Equal(t, 1.0, pv)
+}
+
+func TestPairedDetectsBetterModel(t *testing.T) {
+	y, p := randomScores(1000, 8, false)
+	rng := rand.New(rand.NewPCG(1, 2))
+	noise := make([]float64, len(p))
+	for i := range noise {
+		noise[i] = rng.Float64()
+	}
+	ms := []*modelScores{{rank: newRanking(p), prob: p}, {rank: newRanking(noise), prob: noise}}
+	br := bootstrap(y, ms, 300, 1, 2)
+	lo, _, pv := br.paired(0, 1, mAUC)
+	assert.Greater(t, lo, 0.0, "the informative model beats noise")
+	assert.Less(t, pv, 0.01)
+}
+
+func TestPSI(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	a, b, c := make([]float64, 5000), make([]float64, 5000), make([]float64, 5000)
+	for i := range a {
+		a[i] = rng.NormFloat64()
+		b[i] = rng.NormFloat64()
+		c[i] = rng.NormFloat64() + 1
+	}
+	assert.Equal(t, 0.0, PSI(a, a, 10))
+	assert.Less(t, PSI(a, b, 10), 0.02, "same distribution")
+	assert.Greater(t, PSI(a, c, 10), DriftThreshold, "a one-sd shift is flagged")
+	assert.True(t, math.IsNaN(PSI(nil, a, 10)))
+
+	// Missing values are their own bin.
+	withNaN := append(append([]float64(nil), b...), make([]float64, 2000)...)
+	for i := 5000; i < len(withNaN); i++ {
+		withNaN[i] = math.NaN()
+	}
+	assert.Greater(t, PSI(a, withNaN, 10), DriftThreshold)
+
+	cats := []float64{0, 0, 1, 1, 2, 2}
+	assert.Equal(t, 0.0, PSICategorical(cats, []float64{0, 1, 2}))
+	assert.Greater(t, PSICategorical(cats, []float64{2, 2, 2, 2, math.NaN()}), DriftThreshold)
+}
+
+func TestPeriods(t *testing.T) {
+	d := func(s string) time.Time {
+		x, err := time.Parse("2006-01-02", s)
+		require.NoError(t, err)
+		return x
+	}
+	tests := []struct {
+		unit       string
+		at         string
+		start, lab string
+	}{
+		{Month, "2018-03-17", "2018-03-01", "2018-03"},
+		{Quarter, "2018-05-17", "2018-04-01", "2018-Q2"},
+		{Week, "2018-03-17", "2018-03-12", "2018-W11"}, // a Saturday; week starts Monday
+		{Week, "2018-03-12", "2018-03-12", "2018-W11"},
+	}
+	for _, tc := range tests {
+		s := periodStart(d(tc.at), tc.unit)
+		assert.Equal(t, d(tc.start), s, "%s %s", tc.unit, tc.at)
+		assert.Equal(t, tc.lab, periodLabel(s, tc.unit))
+	}
+	ps := periodsBetween(d("2017-06-15"), d("2018-05-31"), Month)
+	require.Len(t, ps, 12)
+	assert.Equal(t, "2017-06", ps[0].Label)
+	assert.Equal(t, ps[0].End, ps[1].Start)
+}
