@@ -58,7 +58,7 @@ func table(src string, cols ...*datasets.Column) *datasets.Table {
 // ev is one hand-made event.
 type ev struct {
 	lead, typ, page string
-	at            time.Time
+	at              time.Time
 }
 
 func eventsTable(evs []ev) *datasets.Table {

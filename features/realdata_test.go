@@ -108,4 +108,3 @@ func TestAuditOlistClosedDealColumn(t *testing.T) {
 	assert.Contains(t, m["business_segment"].Reason, "filled mostly for converted leads")
 	assert.NotContains(t, m, "origin")
 }
-
