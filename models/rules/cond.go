@@ -221,15 +221,33 @@ type eventCond struct {
 	minCount int
 }
 
+// attrCache remembers the last attribute looked up on one event, so the
+// several rules filtering on the same attribute (page: pricing, page:
+// careers, ...) read the event's map once.
+type attrCache struct {
+	key string
+	val string
+	ok  bool
+	set bool
+}
+
+// lookup returns ev.Attrs[key], trimmed.
+func (a *attrCache) lookup(ev *features.Event, key string) (string, bool) {
+	if !a.set || a.key != key {
+		v, ok := ev.Attrs[key]
+		a.key, a.val, a.ok, a.set = key, strings.TrimSpace(v), ok, true
+	}
+	return a.val, a.ok
+}
+
 // matchAttrs reports whether ev passes every attribute filter.
-func (c *eventCond) matchAttrs(ev *features.Event) bool {
+func (c *eventCond) matchAttrs(ev *features.Event, cache *attrCache) bool {
 	for i := range c.attrs {
 		f := &c.attrs[i]
-		v, ok := ev.Attrs[f.key]
+		v, ok := cache.lookup(ev, f.key)
 		if !ok {
 			return false
 		}
-		v = strings.TrimSpace(v)
 		hit := false
 		for _, want := range f.vals {
 			if strings.EqualFold(v, want) {

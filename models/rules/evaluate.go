@@ -86,8 +86,12 @@ func (s *Sheet) Evaluate(l *features.Lead) Result {
 					idx = s.byType[t]
 				}
 			}
-			s.count(st, idx, ev, age)
-			s.count(st, s.anyType, ev, age)
+			// Decay factors of this event's age, per group, computed on
+			// first use (-1: not yet).
+			fac := [numGroups]float64{-1, -1, -1}
+			var attrs attrCache
+			s.count(st, idx, ev, age, &fac, &attrs)
+			s.count(st, s.anyType, ev, age, &fac, &attrs)
 		}
 		for _, i := range s.eventRules {
 			r, rs := &s.rules[i], &st[i]
@@ -155,21 +159,26 @@ func (s *Sheet) Evaluate(l *features.Lead) Result {
 	return res
 }
 
-// count adds event ev, age before the cutoff, to the rules idx.
-func (s *Sheet) count(st []ruleState, idx []int32, ev *features.Event, age time.Duration) {
+// count adds event ev, age before the cutoff, to the rules idx;
+// fac caches the decay factor of age per group, attrs the last attribute
+// read.
+func (s *Sheet) count(st []ruleState, idx []int32, ev *features.Event, age time.Duration, fac *[numGroups]float64, attrs *attrCache) {
 	for _, i := range idx {
 		r := &s.rules[i]
 		c := r.event
 		if c.within > 0 && age > c.within {
 			continue
 		}
-		if len(c.attrs) > 0 && !c.matchAttrs(ev) {
+		if len(c.attrs) > 0 && !c.matchAttrs(ev, attrs) {
 			continue
 		}
 		rs := &st[i]
 		rs.count++
 		if r.perEvent {
-			rs.sum += r.points * decay(age, r.halfLife)
+			if fac[r.group] < 0 {
+				fac[r.group] = decay(age, r.halfLife)
+			}
+			rs.sum += r.points * fac[r.group]
 		} else if !rs.seen || age < rs.minAge {
 			rs.minAge = age
 		}
