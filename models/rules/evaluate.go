@@ -51,10 +51,15 @@ type ruleState struct {
 // stackRules is the number of rules Evaluate tracks without allocating.
 const stackRules = 64
 
-// Evaluate scores l. It reads l and never modifies it. Only events strictly
-// before l.Cutoff count. It allocates the Fired slice only (and a state
-// buffer for sheets of more than 64 rules).
+// Evaluate scores l. It reads l and never modifies it; a nil l scores as a
+// lead without fields or events. Only events strictly before l.Cutoff count.
+// It allocates the Fired slice only (and a state buffer for sheets of more
+// than 64 rules).
 func (s *Sheet) Evaluate(l *features.Lead) Result {
+	var empty features.Lead
+	if l == nil {
+		l = &empty
+	}
 	var buf [stackRules]ruleState
 	var st []ruleState
 	if len(s.rules) <= stackRules {
