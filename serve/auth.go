@@ -1,0 +1,118 @@
+package serve
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+)
+
+// Key scopes. An admin key may also score.
+const (
+	ScopeScore = "score"
+	ScopeAdmin = "admin"
+)
+
+const (
+	scopeNone  = 0
+	scopeScore = 1
+	scopeAdmin = 2
+)
+
+type apiKey struct {
+	hash  [sha256.Size]byte
+	scope int
+}
+
+// keyring holds the API keys, hashed so every comparison has a fixed length.
+type keyring struct{ keys []apiKey }
+
+// loadKeys reads an API keys file: one "KEY SCOPE" per line, scope score or
+// admin; blank lines and lines starting with # are ignored.
+func loadKeys(path string) (*keyring, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("api keys: %w", err)
+	}
+	return parseKeys(data, path)
+}
+
+func parseKeys(data []byte, path string) (*keyring, error) {
+	kr := &keyring{}
+	seen := map[[sha256.Size]byte]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) != 2 {
+			return nil, fmt.Errorf("api keys file %s line %d: expected \"KEY SCOPE\" (two words, scope score or admin), got %d words", path, n, len(f))
+		}
+		var k apiKey
+		switch f[1] {
+		case ScopeScore:
+			k.scope = scopeScore
+		case ScopeAdmin:
+			k.scope = scopeAdmin
+		default:
+			return nil, fmt.Errorf("api keys file %s line %d: scope %q is neither score nor admin", path, n, f[1])
+		}
+		if len(f[0]) < 16 {
+			return nil, fmt.Errorf("api keys file %s line %d: key is %d characters; use at least 16 (e.g. openssl rand -hex 24)", path, n, len(f[0]))
+		}
+		k.hash = sha256.Sum256([]byte(f[0]))
+		if seen[k.hash] {
+			return nil, fmt.Errorf("api keys file %s line %d: the key is listed twice", path, n)
+		}
+		seen[k.hash] = true
+		kr.keys = append(kr.keys, k)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("api keys file %s: %w", path, err)
+	}
+	if len(kr.keys) == 0 {
+		return nil, fmt.Errorf("api keys file %s holds no keys; add lines \"KEY SCOPE\"", path)
+	}
+	return kr, nil
+}
+
+// scopeOf returns the scope of token (scopeNone if unknown), comparing it
+// with every key in constant time.
+func (kr *keyring) scopeOf(token string) int {
+	h := sha256.Sum256([]byte(token))
+	scope := scopeNone
+	for i := range kr.keys {
+		eq := subtle.ConstantTimeCompare(h[:], kr.keys[i].hash[:])
+		scope = subtle.ConstantTimeSelect(eq, kr.keys[i].scope, scope)
+	}
+	return scope
+}
+
+// bearer extracts the token of an "Authorization: Bearer TOKEN" header.
+func bearer(h string) (string, bool) {
+	const p = "bearer "
+	if len(h) <= len(p) || !strings.EqualFold(h[:len(p)], p) {
+		return "", false
+	}
+	t := strings.TrimSpace(h[len(p):])
+	return t, t != ""
+}
+
+// isLoopback reports whether addr (HOST:PORT) listens on loopback only.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

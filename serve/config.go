@@ -1,0 +1,113 @@
+package serve
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// Defaults of Config's limits and timeouts.
+const (
+	DefaultMaxBodyBytes      = 1 << 20  // 1 MiB per /v1/score request
+	DefaultMaxBatchBodyBytes = 64 << 20 // 64 MiB per /v1/score/batch request
+	DefaultMaxBatchLeads     = 10000    // leads per /v1/score/batch request
+	DefaultPollInterval      = 3 * time.Second
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 60 * time.Second
+	DefaultWriteTimeout      = 120 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+	DefaultShutdownTimeout   = 30 * time.Second
+)
+
+// Config configures a Server. Zero limits and timeouts take the defaults
+// above.
+type Config struct {
+	// ModelsDir holds one bundle directory per version and an optional
+	// champion file naming the version to serve (--models).
+	ModelsDir string
+	// Addr is the HOST:PORT to listen on (--addr). Without APIKeysFile only
+	// loopback addresses are accepted.
+	Addr string
+	// APIKeysFile lists "KEY SCOPE" lines, scope score or admin
+	// (--api-keys). Empty turns authentication off (loopback only).
+	APIKeysFile string
+	// MaxBodyBytes limits a /v1/score body (--max-body); larger bodies get
+	// 413.
+	MaxBodyBytes int64
+	// MaxBatchBodyBytes limits a /v1/score/batch body (--max-batch-body);
+	// larger bodies get 413.
+	MaxBatchBodyBytes int64
+	// MaxBatchLeads limits the leads of one batch (--max-batch-leads); more
+	// get 413 batch_too_large.
+	MaxBatchLeads int
+	// PollInterval is how often ModelsDir is checked for new bundles and a
+	// changed champion file (--poll); negative turns polling off.
+	PollInterval time.Duration
+	// HTTP server timeouts.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	// ShutdownTimeout bounds how long shutdown waits for in-flight requests.
+	ShutdownTimeout time.Duration
+	// Logger receives the access and lifecycle logs (nil: discarded).
+	Logger *slog.Logger
+	// Load loads one bundle directory (nil: LoadBundle).
+	Load Loader
+	// Now is the clock used for the default as_of (nil: time.Now).
+	Now func() time.Time
+}
+
+// BindFlags defines the serve command's flags on fs, writing into cfg.
+func BindFlags(fs *pflag.FlagSet, cfg *Config) {
+	fs.StringVar(&cfg.ModelsDir, "models", "models", "directory of model bundles (one subdirectory per version) and an optional champion file")
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "HOST:PORT to listen on; without --api-keys only loopback addresses are allowed")
+	fs.StringVar(&cfg.APIKeysFile, "api-keys", "", `file of "KEY SCOPE" lines (scope score or admin); required for non-loopback addresses`)
+	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", DefaultMaxBodyBytes, "largest /v1/score body in bytes (413 above)")
+	fs.Int64Var(&cfg.MaxBatchBodyBytes, "max-batch-body", DefaultMaxBatchBodyBytes, "largest /v1/score/batch body in bytes (413 above)")
+	fs.IntVar(&cfg.MaxBatchLeads, "max-batch-leads", DefaultMaxBatchLeads, "most leads in one /v1/score/batch request (413 above)")
+	fs.DurationVar(&cfg.PollInterval, "poll", DefaultPollInterval, "how often to check --models for new bundles or a changed champion file (negative: never)")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "how long shutdown waits for in-flight requests")
+}
+
+// withDefaults fills zero fields and checks the rest.
+func (c Config) withDefaults() (Config, error) {
+	if c.ModelsDir == "" {
+		return c, fmt.Errorf("serve: no models directory; pass --models DIR")
+	}
+	if c.MaxBodyBytes < 0 || c.MaxBatchBodyBytes < 0 || c.MaxBatchLeads < 0 {
+		return c, fmt.Errorf("serve: body and batch limits must be positive")
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.MaxBatchBodyBytes == 0 {
+		c.MaxBatchBodyBytes = DefaultMaxBatchBodyBytes
+	}
+	if c.MaxBatchLeads == 0 {
+		c.MaxBatchLeads = DefaultMaxBatchLeads
+	}
+	def(&c.PollInterval, DefaultPollInterval)
+	def(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	def(&c.ReadTimeout, DefaultReadTimeout)
+	def(&c.WriteTimeout, DefaultWriteTimeout)
+	def(&c.IdleTimeout, DefaultIdleTimeout)
+	def(&c.ShutdownTimeout, DefaultShutdownTimeout)
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Load == nil {
+		c.Load = LoadBundle
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c, nil
+}

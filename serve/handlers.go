@@ -1,0 +1,214 @@
+package serve
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+const jsonType = "application/json; charset=utf-8"
+
+func (s *Server) handleHealth(c *gin.Context) {
+	writeBytes(c, http.StatusOK, jsonType, []byte("{\"status\":\"ok\"}\n"))
+}
+
+// Readiness is the answer of GET /readyz.
+type Readiness struct {
+	Status  string    `json:"status"`
+	Model   *ModelRef `json:"model"`
+	Message string    `json:"message,omitempty"`
+	Refused []Refusal `json:"refused"`
+}
+
+// ModelRef names the served model.
+type ModelRef struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+func (s *Server) handleReady(c *gin.Context) {
+	r := Readiness{Status: "ready", Refused: s.reg.Refusals()}
+	status := http.StatusOK
+	if a := s.reg.current(); a != nil {
+		r.Model = &ModelRef{Name: a.name, Version: a.version}
+	} else {
+		r.Status, status = "not_ready", http.StatusServiceUnavailable
+		r.Message = "no loadable model bundle in " + s.cfg.ModelsDir
+	}
+	s.writeJSON(c, status, r)
+}
+
+func (s *Server) handleOpenAPI(c *gin.Context) {
+	writeBytes(c, http.StatusOK, jsonType, openAPIDoc)
+}
+
+// mediaType returns the lower-case media type of a Content-Type header.
+func mediaType(h string) string {
+	if i := strings.IndexByte(h, ';'); i >= 0 {
+		h = h[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(h))
+}
+
+// scoreOptions reads ?explain=K|all (default 5) and ?all_models=1.
+func scoreOptions(c *gin.Context) (ScoreOptions, *APIError) {
+	opt := ScoreOptions{Explain: 5}
+	q := c.Request.URL.Query()
+	if v := q.Get("explain"); v != "" {
+		if v == "all" {
+			opt.Explain = ExplainAll
+		} else {
+			k, err := strconv.Atoi(v)
+			if err != nil || k < 0 || k > 1000 {
+				return opt, badRequest(CodeInvalidParameter, "explain", "expected a number of contributions 0-1000 or all, got %q", v)
+			}
+			opt.Explain = k
+		}
+	}
+	switch v := q.Get("all_models"); strings.ToLower(v) {
+	case "", "0", "false", "no":
+	case "1", "true", "yes":
+		opt.AllModels = true
+	default:
+		return opt, badRequest(CodeInvalidParameter, "all_models", "expected 1 or 0, got %q", v)
+	}
+	return opt, nil
+}
+
+// readBody reads the request body into b, refusing more than limit bytes.
+func readBody(c *gin.Context, limit int64, b *bytes.Buffer) *APIError {
+	tooLarge := &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge, Message: "the body is larger than " + strconv.FormatInt(limit, 10) + " bytes; split it or raise the server's limit"}
+	if c.Request.ContentLength > limit {
+		return tooLarge
+	}
+	if c.Request.ContentLength > 0 {
+		b.Grow(int(c.Request.ContentLength) + 1)
+	}
+	_, err := b.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tooLarge
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) || err != nil {
+			return badRequest(CodeMalformedJSON, "", "could not read the body: %v", err)
+		}
+	}
+	return nil
+}
+
+func unsupported(got string, want string) *APIError {
+	if got == "" {
+		got = "none"
+	}
+	return &APIError{Status: http.StatusUnsupportedMediaType, Code: CodeUnsupportedMedia, Message: "Content-Type " + got + " is not accepted; send " + want}
+}
+
+func noModel(dir string) *APIError {
+	return &APIError{Status: http.StatusServiceUnavailable, Code: CodeNoModel, Message: "no model is loaded yet; put a bundle in " + dir + " (see /readyz)"}
+}
+
+// handleScore answers POST /v1/score.
+func (s *Server) handleScore(c *gin.Context) {
+	if mt := mediaType(c.ContentType()); mt != "application/json" {
+		s.writeError(c, unsupported(mt, "application/json"))
+		return
+	}
+	opt, aerr := scoreOptions(c)
+	if aerr != nil {
+		s.writeError(c, aerr)
+		return
+	}
+	body := s.getBuf()
+	defer s.putBuf(body)
+	if aerr := readBody(c, s.cfg.MaxBodyBytes, body); aerr != nil {
+		s.writeError(c, aerr)
+		return
+	}
+	a := s.reg.current()
+	if a == nil {
+		s.writeError(c, noModel(s.cfg.ModelsDir))
+		return
+	}
+	out := s.getBytes()
+	defer s.putBytes(out)
+	c.Set(keyLeads, 1)
+	buf, o, aerr := s.scoreOne(a, (*out)[:0], body.Bytes(), opt, s.cfg.Now())
+	*out = buf
+	if aerr != nil {
+		s.writeError(c, aerr)
+		return
+	}
+	s.metrics.scoredOne(a.version, o.Tier)
+	buf = append(buf, '\n')
+	*out = buf
+	writeBytes(c, http.StatusOK, jsonType, buf)
+}
+
+// scoreOne decodes one lead and appends its scored result to dst.
+func (s *Server) scoreOne(a *active, dst, data []byte, opt ScoreOptions, now time.Time) ([]byte, Outcome, *APIError) {
+	l, warnings, aerr := decodeLead(data, a.schema, now)
+	if aerr != nil {
+		return dst, Outcome{}, aerr
+	}
+	sc := a.getScorer()
+	defer a.putScorer(sc)
+	out, o, err := sc.AppendScore(dst, l, opt, warnings)
+	if err != nil {
+		return dst, Outcome{}, &APIError{Status: http.StatusUnprocessableEntity, Code: CodeScoreFailed, Message: err.Error()}
+	}
+	return out, o, nil
+}
+
+func (s *Server) handleModels(c *gin.Context) {
+	l, err := s.reg.list()
+	if err != nil {
+		s.writeError(c, &APIError{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: err.Error()})
+		return
+	}
+	s.writeJSON(c, http.StatusOK, l)
+}
+
+func (s *Server) handleModel(c *gin.Context) {
+	d, err := s.reg.detail(c.Param("version"))
+	if err != nil {
+		s.writeError(c, registryError(err))
+		return
+	}
+	s.writeJSON(c, http.StatusOK, d)
+}
+
+func (s *Server) handlePromote(c *gin.Context) {
+	res, err := s.reg.promote(c.Param("version"))
+	if err != nil {
+		s.writeError(c, registryError(err))
+		return
+	}
+	s.writeJSON(c, http.StatusOK, res)
+}
+
+func (s *Server) handleReload(c *gin.Context) {
+	res, err := s.Reload()
+	if err != nil {
+		s.writeError(c, registryError(err))
+		return
+	}
+	s.writeJSON(c, http.StatusOK, res)
+}
+
+// registryError maps registry errors to answers.
+func registryError(err error) *APIError {
+	switch {
+	case errors.Is(err, errUnknownVersion):
+		return &APIError{Status: http.StatusNotFound, Code: CodeUnknownVersion, Message: err.Error()}
+	case errors.Is(err, errRefused):
+		return &APIError{Status: http.StatusUnprocessableEntity, Code: CodeModelRefused, Message: err.Error()}
+	}
+	return &APIError{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: err.Error()}
+}

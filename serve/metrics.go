@@ -1,0 +1,129 @@
+package serve
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are one Server's Prometheus metrics, on a private registry.
+type metrics struct {
+	reg       *prometheus.Registry
+	requests  *prometheus.CounterVec
+	errors    *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
+	leads     *prometheus.CounterVec
+	scores    *prometheus.CounterVec
+	model     *prometheus.GaugeVec
+	reloads   *prometheus.CounterVec
+	batchSize prometheus.Histogram
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "leadscore_http_requests_total",
+			Help: "HTTP requests by route, method and status code.",
+		}, []string{"route", "method", "code"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "leadscore_http_errors_total",
+			Help: "HTTP requests answered with a status code of 400 or more, by route and code.",
+		}, []string{"route", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "leadscore_http_request_duration_seconds",
+			Help:    "Time from reading the request to writing the response, by route.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route", "method"}),
+		leads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "leadscore_leads_scored_total",
+			Help: "Leads scored, by model version.",
+		}, []string{"model_version"}),
+		scores: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "leadscore_scores_total",
+			Help: "Scores served, by tier and model version.",
+		}, []string{"tier", "model_version"}),
+		model: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "leadscore_model_info",
+			Help: "1 for the model version being served.",
+		}, []string{"model_version", "name"}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "leadscore_model_loads_total",
+			Help: "Bundle loads by result (loaded or refused).",
+		}, []string{"result"}),
+		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "leadscore_batch_leads",
+			Help:    "Leads per batch request.",
+			Buckets: prometheus.ExponentialBuckets(1, 4, 9),
+		}),
+	}
+	m.reg.MustRegister(m.requests, m.errors, m.latency, m.leads, m.scores, m.model, m.reloads, m.batchSize,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// handler serves the registry in the Prometheus text format.
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// swapped moves the model-info gauge to the new model.
+func (m *metrics) swapped(old, cur *active) {
+	if old != nil {
+		m.model.DeleteLabelValues(old.version, old.name)
+	}
+	if cur != nil {
+		m.model.WithLabelValues(cur.version, cur.name).Set(1)
+	}
+}
+
+func (m *metrics) loaded(ok bool) {
+	if ok {
+		m.reloads.WithLabelValues("loaded").Inc()
+	} else {
+		m.reloads.WithLabelValues("refused").Inc()
+	}
+}
+
+// tally counts scores by tier before they are added to the metrics, so a
+// batch touches the counters once per tier rather than once per lead.
+type tally struct {
+	n     int
+	tiers map[string]int
+}
+
+func (t *tally) add(o Outcome) {
+	if t.tiers == nil {
+		t.tiers = make(map[string]int, 4)
+	}
+	t.n++
+	t.tiers[o.Tier]++
+}
+
+func (t *tally) merge(u *tally) {
+	for k, v := range u.tiers {
+		if t.tiers == nil {
+			t.tiers = make(map[string]int, 4)
+		}
+		t.tiers[k] += v
+	}
+	t.n += u.n
+}
+
+func (m *metrics) scored(version string, t *tally) {
+	if t.n == 0 {
+		return
+	}
+	m.leads.WithLabelValues(version).Add(float64(t.n))
+	for tier, n := range t.tiers {
+		m.scores.WithLabelValues(tier, version).Add(float64(n))
+	}
+}
+
+// scoredOne counts one score.
+func (m *metrics) scoredOne(version, tier string) {
+	m.leads.WithLabelValues(version).Inc()
+	m.scores.WithLabelValues(tier, version).Inc()
+}

@@ -1,0 +1,372 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+// Server is the scoring API over a directory of model bundles.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	reg     *registry
+	keys    *keyring
+	metrics *metrics
+	engine  *gin.Engine
+	bufs    sync.Pool
+	outs    sync.Pool
+	idBase  string
+	idSeq   atomic.Uint64
+}
+
+// New checks cfg, reads the API keys and loads the champion bundle of
+// cfg.ModelsDir. A directory without a loadable bundle is not an error: the
+// server starts unready (/readyz 503) and picks up the first bundle that
+// appears.
+func New(cfg Config) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics()}
+	s.bufs.New = func() any { return new(bytes.Buffer) }
+	s.outs.New = func() any { b := make([]byte, 0, 4096); return &b }
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	s.idBase = hex.EncodeToString(b[:]) + "-"
+	if cfg.APIKeysFile != "" {
+		if s.keys, err = loadKeys(cfg.APIKeysFile); err != nil {
+			return nil, fmt.Errorf("serve: %w", err)
+		}
+	}
+	if s.reg, err = newRegistry(cfg.ModelsDir, cfg.Load, s.log, cfg.Now); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	s.reg.onSwap, s.reg.onLoad = s.metrics.swapped, s.metrics.loaded
+	if _, err := s.reg.reload(true); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	if s.reg.current() == nil {
+		s.log.Warn("no loadable model bundle yet; /readyz answers 503 until one appears", "models", cfg.ModelsDir)
+	}
+	s.engine = s.routes()
+	return s, nil
+}
+
+// Handler returns the HTTP handler of every endpoint.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Reload rescans the models directory and swaps in the champion if it
+// changed, retrying bundles refused before (SIGHUP and POST
+// /v1/admin/reload).
+func (s *Server) Reload() (ReloadResult, error) { return s.reg.reload(true) }
+
+// Run serves the API on cfg.Addr until ctx is cancelled or the process gets
+// SIGTERM or SIGINT, then drains in-flight requests (at most
+// cfg.ShutdownTimeout). SIGHUP reloads the models directory. Without
+// cfg.APIKeysFile only loopback addresses are allowed.
+func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
+	if logger != nil {
+		cfg.Logger = logger
+	}
+	if cfg.APIKeysFile == "" && !isLoopback(cfg.Addr) {
+		return fmt.Errorf("serve: refusing to listen on %s without --api-keys: anyone who reaches it could score leads and promote models; pass --api-keys FILE or listen on 127.0.0.1", cfg.Addr)
+	}
+	s, err := New(cfg)
+	if err != nil {
+		return err
+	}
+	if cfg.APIKeysFile == "" {
+		s.log.Warn("authentication is off (no --api-keys); listening on loopback only", "addr", cfg.Addr)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				s.log.Info("SIGHUP: reloading models")
+				s.Reload()
+			}
+		}
+	}()
+	return s.Serve(ctx, ln)
+}
+
+// Serve answers requests on ln and polls the models directory until ctx is
+// cancelled, then stops accepting connections and waits for in-flight
+// requests to finish (at most the shutdown timeout).
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.engine,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	pollCtx, stopPoll := context.WithCancel(ctx)
+	defer stopPoll()
+	if s.cfg.PollInterval > 0 {
+		go s.poll(pollCtx)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	cur := s.reg.current()
+	s.log.Info("serving the leadscore API", "addr", ln.Addr().String(), "models", s.cfg.ModelsDir, "version", versionOf(cur), "auth", s.keys != nil)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: draining in-flight requests", "timeout", s.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	s.log.Info("stopped")
+	return nil
+}
+
+// poll reloads when the models directory or champion file changes.
+func (s *Server) poll(ctx context.Context) {
+	t := time.NewTicker(s.cfg.PollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.reg.reload(false)
+		}
+	}
+}
+
+// Context keys set by the middleware.
+const (
+	keyRequestID = "leadscore.request_id"
+	keyLeads     = "leadscore.leads"
+	keyErrorCode = "leadscore.error_code"
+)
+
+func (s *Server) routes() *gin.Engine {
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.Use(s.observe, s.recoverPanic)
+	e.NoRoute(func(c *gin.Context) {
+		s.writeError(c, &APIError{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such endpoint: " + c.Request.URL.Path + "; see /openapi.json"})
+	})
+	e.NoMethod(func(c *gin.Context) {
+		s.writeError(c, &APIError{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed, Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path})
+	})
+	e.GET("/healthz", s.handleHealth)
+	e.GET("/readyz", s.handleReady)
+	e.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	e.GET("/openapi.json", s.handleOpenAPI)
+	score := e.Group("/v1", s.require(scopeScore))
+	score.POST("/score", s.handleScore)
+	score.POST("/score/batch", s.handleBatch)
+	score.GET("/models", s.handleModels)
+	score.GET("/models/:version", s.handleModel)
+	admin := e.Group("/v1", s.require(scopeAdmin))
+	admin.POST("/models/:version/promote", s.handlePromote)
+	admin.POST("/admin/reload", s.handleReload)
+	return e
+}
+
+// observe sets the request id and, once the request is done, records the
+// metrics and writes the access log. The log never carries lead data: only
+// the route, status, latency, lead count and request id.
+func (s *Server) observe(c *gin.Context) {
+	start := time.Now()
+	id := c.GetHeader("X-Request-ID")
+	if !validRequestID(id) {
+		id = s.idBase + strconv.FormatUint(s.idSeq.Add(1), 36)
+	}
+	c.Set(keyRequestID, id)
+	c.Writer.Header().Set("X-Request-ID", id)
+	c.Next()
+	d := time.Since(start)
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	code := c.Writer.Status()
+	codeStr := strconv.Itoa(code)
+	s.metrics.requests.WithLabelValues(route, c.Request.Method, codeStr).Inc()
+	s.metrics.latency.WithLabelValues(route, c.Request.Method).Observe(d.Seconds())
+	level := slog.LevelInfo
+	if code >= 400 {
+		s.metrics.errors.WithLabelValues(route, codeStr).Inc()
+		level = slog.LevelWarn
+		if code >= 500 {
+			level = slog.LevelError
+		}
+	}
+	if !s.log.Enabled(c.Request.Context(), level) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("request_id", id),
+		slog.String("method", c.Request.Method),
+		slog.String("route", route),
+		slog.Int("code", code),
+		slog.Duration("latency", d),
+	}
+	if n, ok := c.Get(keyLeads); ok {
+		attrs = append(attrs, slog.Int("leads", n.(int)))
+	}
+	if ec, ok := c.Get(keyErrorCode); ok {
+		attrs = append(attrs, slog.String("error_code", ec.(string)))
+	}
+	s.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
+}
+
+// validRequestID accepts client request ids of 1-128 characters from
+// [A-Za-z0-9._:-]; others are replaced so they cannot forge log lines.
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// recoverPanic answers a panic with a bare 500 and logs it with the request
+// id.
+func (s *Server) recoverPanic(c *gin.Context) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if p == http.ErrAbortHandler {
+			panic(p)
+		}
+		s.log.Error("panic while handling a request", "request_id", c.GetString(keyRequestID), "route", c.FullPath(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		if !c.Writer.Written() {
+			s.writeError(c, &APIError{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "internal error; quote request id " + c.GetString(keyRequestID)})
+		}
+		c.Abort()
+	}()
+	c.Next()
+}
+
+// require checks the bearer key's scope when keys are configured.
+func (s *Server) require(scope int) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if s.keys == nil {
+			return
+		}
+		tok, ok := bearer(c.GetHeader("Authorization"))
+		if !ok {
+			c.Header("WWW-Authenticate", `Bearer realm="leadscore"`)
+			s.writeError(c, &APIError{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: "send an API key as Authorization: Bearer KEY"})
+			c.Abort()
+			return
+		}
+		got := s.keys.scopeOf(tok)
+		if got == scopeNone {
+			c.Header("WWW-Authenticate", `Bearer realm="leadscore", error="invalid_token"`)
+			s.writeError(c, &APIError{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: "unknown API key"})
+			c.Abort()
+			return
+		}
+		if got < scope {
+			s.writeError(c, &APIError{Status: http.StatusForbidden, Code: CodeForbidden, Message: "this endpoint needs an admin key; the key given has scope score"})
+			c.Abort()
+		}
+	}
+}
+
+func (s *Server) getBuf() *bytes.Buffer { b := s.bufs.Get().(*bytes.Buffer); b.Reset(); return b }
+
+func (s *Server) putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 4<<20 {
+		s.bufs.Put(b)
+	}
+}
+
+func (s *Server) getBytes() *[]byte { return s.outs.Get().(*[]byte) }
+
+func (s *Server) putBytes(b *[]byte) {
+	if cap(*b) <= 4<<20 {
+		*b = (*b)[:0]
+		s.outs.Put(b)
+	}
+}
+
+// writeError answers {"error": {...}}.
+func (s *Server) writeError(c *gin.Context, e *APIError) {
+	c.Set(keyErrorCode, e.Code)
+	b := s.getBuf()
+	defer s.putBuf(b)
+	buf := append(b.AvailableBuffer(), `{"error":`...)
+	buf = appendErrorObject(buf, e)
+	buf = append(buf, '}', '\n')
+	writeBytes(c, e.Status, "application/json; charset=utf-8", buf)
+}
+
+// writeJSON answers v encoded as JSON.
+func (s *Server) writeJSON(c *gin.Context, status int, v any) {
+	b := s.getBuf()
+	defer s.putBuf(b)
+	if err := json.NewEncoder(b).Encode(v); err != nil {
+		s.log.Error("encode response", "request_id", c.GetString(keyRequestID), "error", err)
+		s.writeError(c, &APIError{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "internal error; quote request id " + c.GetString(keyRequestID)})
+		return
+	}
+	writeBytes(c, status, "application/json; charset=utf-8", b.Bytes())
+}
+
+func writeBytes(c *gin.Context, status int, contentType string, body []byte) {
+	h := c.Writer.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	c.Writer.WriteHeader(status)
+	c.Writer.Write(body)
+}
