@@ -72,7 +72,7 @@ type columnStat struct {
 // Fit leaves suspects out unless cfg.AllowLeaky lists them.
 func Audit(cfg Config, d *Dataset, train []int) []Suspect {
 	var out []Suspect
-	for _, st := range auditColumns(d, train) {
+	for _, st := range auditColumns(cfg.WithDefaults(), d, train) {
 		if len(st.reasons) > 0 {
 			out = append(out, Suspect{Column: st.name, Reason: strings.Join(st.reasons, "; "), AUC: st.auc})
 		}
@@ -81,8 +81,10 @@ func Audit(cfg Config, d *Dataset, train []int) []Suspect {
 	return out
 }
 
-// auditColumns computes the audit statistics of every raw feature.
-func auditColumns(d *Dataset, train []int) []*columnStat {
+// auditColumns computes the audit statistics of every candidate raw
+// feature: every lead field and derived feature, and the aggregates of event
+// keys present in at least MinCategoryCount training rows.
+func auditColumns(cfg Config, d *Dataset, train []int) []*columnStat {
 	if train == nil {
 		train = make([]int, d.Rows)
 		for i := range train {
@@ -99,9 +101,13 @@ func auditColumns(d *Dataset, train []int) []*columnStat {
 	}
 	labelled := npos > 0 && npos < len(train)
 	leadRows := distinctLeadRows(d, train)
+	keyRows := eventKeyRows(d, train)
 	var stats []*columnStat
 	for fi := range d.defs {
 		f := &d.defs[fi]
+		if f.Origin == originEvent && keyRows[f.Key] < cfg.MinCategoryCount {
+			continue
+		}
 		st := &columnStat{name: f.Name, auc: 0.5, candidate: true}
 		var vals []float64 // numbers, or target-mean encodings of categories
 		var missing []bool
@@ -383,7 +389,7 @@ func targetMeanOOF(codes []int32, y []float64, d *Dataset, train []int) []float6
 		cnt[k] = make([]float64, ncat)
 	}
 	for j, c := range codes {
-		k := d.LeadRows[train[j]] % auditFolds
+		k := int(mix64(uint64(d.LeadRows[train[j]])) % auditFolds)
 		fold[j] = k
 		sum[k][slot(c)] += y[j]
 		cnt[k][slot(c)]++
@@ -409,6 +415,15 @@ func targetMeanOOF(codes []int32, y []float64, d *Dataset, train []int) []float6
 		out[j] = (os + auditSmoothing*prior) / (oc + auditSmoothing)
 	}
 	return out
+}
+
+// mix64 scrambles a lead row into a fold-assignment hash (splitmix64
+// finaliser), so folds do not follow any order or period of the input.
+func mix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
 }
 
 // aucAbs returns max(AUC, 1-AUC) of scores x against 0/1 labels y, with

@@ -1,0 +1,355 @@
+package features
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leadscore/leadscore/datasets"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// splitByLead puts the rows of even-numbered leads in train, the rest in test.
+func splitByLead(d *Dataset) (train, test []int) {
+	for i := range d.Rows {
+		if d.LeadRows[i]%2 == 0 {
+			train = append(train, i)
+		} else {
+			test = append(test, i)
+		}
+	}
+	return train, test
+}
+
+func synthDataset(t testing.TB, seed uint64, leads, eventsPerLead int) (*Dataset, synth) {
+	s := genSynth(seed, leads, eventsPerLead)
+	d, err := Build(Config{}, Inputs{Leads: s.leads, Events: s.events, Outcomes: s.outcomes})
+	require.NoError(t, err)
+	return d, s
+}
+
+func TestTransformLeadMatchesBatch(t *testing.T) {
+	d, s := synthDataset(t, 2, 400, 10)
+	train, _ := splitByLead(d)
+	spec, err := Fit(Config{}, d, train)
+	require.NoError(t, err)
+	require.NotEmpty(t, spec.Features)
+	score, err := ScoringDataset(Config{}, Inputs{Leads: s.leads, Events: s.events, Outcomes: s.outcomes}, day(200))
+	require.NoError(t, err)
+	for name, data := range map[string]*Dataset{"training snapshots": d, "scoring": score} {
+		t.Run(name, func(t *testing.T) {
+			lin, wl := spec.Linear(data)
+			tree, wt := spec.Tree(data)
+			assert.Equal(t, wl, wt, "both encodings repair the same values")
+			require.Equal(t, len(spec.LinearColumns()), lin.Cols)
+			require.Equal(t, len(spec.TreeColumns()), tree.Cols)
+			var sum Warnings
+			lrow, trow := make([]float64, lin.Cols), make([]float64, tree.Cols)
+			for i := range data.Rows {
+				l := data.Lead(i)
+				w := spec.TransformLead(l, lrow, trow)
+				sum.Merge(w)
+				require.True(t, sameFloats(lin.Row(i), lrow), "linear row %d (lead %s)\nbatch %v\nlead  %v", i, l.ID, lin.Row(i), lrow)
+				require.True(t, sameFloats(tree.Row(i), trow), "tree row %d (lead %s)", i, l.ID)
+			}
+			assert.Equal(t, wl, sum, "per-lead warnings add up to the batch warnings")
+		})
+	}
+}
+
+func TestEncodingInvariants(t *testing.T) {
+	d, _ := synthDataset(t, 3, 300, 6)
+	train, _ := splitByLead(d)
+	spec, err := Fit(Config{}, d, train)
+	require.NoError(t, err)
+	lin, _ := spec.Linear(d)
+	tree, _ := spec.Tree(d)
+	// Every feature's encoded columns share its readable Source.
+	sources := map[string]bool{}
+	for _, f := range spec.Features {
+		sources[f.Source] = true
+	}
+	for _, c := range append(lin.Columns, tree.Columns...) {
+		assert.True(t, sources[c.Source], "column %s has unknown source %q", c.Name, c.Source)
+	}
+	assert.True(t, sources["lead_source"])
+	assert.True(t, sources["page_view:pricing in 30 days"])
+	assert.True(t, sources["lead age (days)"])
+	ix := spec.index()
+	for fi, f := range spec.Features {
+		off := ix.linOff[fi]
+		if f.Categorical {
+			// One-hot: exactly one 1 per row; tree codes in range or NaN.
+			for i := range d.Rows {
+				sum := 0.0
+				for j := range len(f.Levels) + 2 {
+					sum += lin.At(i, off+j)
+				}
+				require.Equal(t, 1.0, sum, "%s row %d", f.Name, i)
+				code := tree.At(i, ix.treeOff[fi])
+				require.True(t, math.IsNaN(code) || (code >= 0 && code <= float64(len(f.Levels))), "%s code %g", f.Name, code)
+			}
+			assert.True(t, tree.Columns[ix.treeOff[fi]].Categorical)
+			continue
+		}
+		// Standardised on the training rows: mean 0, sd 1 (or constant 0).
+		var m, m2 float64
+		for _, i := range train {
+			x := lin.At(i, off)
+			require.False(t, math.IsNaN(x), "linear encoding is imputed")
+			m += x
+			m2 += x * x
+		}
+		n := float64(len(train))
+		assert.InDelta(t, 0, m/n, 1e-9, f.Name)
+		if v := m2/n - (m/n)*(m/n); v > 1e-12 {
+			assert.InDelta(t, 1, v, 1e-9, f.Name)
+		}
+	}
+	// budget is heavy-tailed and non-negative: log1p chosen automatically.
+	for _, f := range spec.Features {
+		if f.Name == "budget" {
+			assert.True(t, f.Log1p)
+			assert.True(t, f.Missing)
+			assert.False(t, f.Required)
+		}
+		if f.Name == "employees" {
+			assert.False(t, f.Log1p, "uniform counts are not transformed")
+			assert.True(t, f.Required)
+		}
+	}
+}
+
+func TestFitUsesTrainingRowsOnly(t *testing.T) {
+	s := genSynth(4, 300, 6)
+	in := Inputs{Leads: s.leads, Events: s.events, Outcomes: s.outcomes}
+	d, err := Build(Config{}, in)
+	require.NoError(t, err)
+	train, test := splitByLead(d)
+	require.NotEmpty(t, test)
+	spec, err := Fit(Config{}, d, train)
+	require.NoError(t, err)
+	want, err := json.Marshal(spec)
+	require.NoError(t, err)
+
+	// Change every value of the test leads and give them a new, frequent
+	// event type: the Spec must not move.
+	testLead := map[int]bool{}
+	for _, i := range test {
+		testLead[d.LeadRows[i]] = true
+	}
+	src := s.leads.Col("lead_source")
+	budget := s.leads.Col("budget")
+	for r := range s.leads.Rows() {
+		if testLead[r] {
+			src.Codes[r] = src.Dict.Code("tiktok")
+			budget.Num[r] = 1e9
+		}
+	}
+	var extra []ev
+	ids := s.leads.Col("lead_id")
+	created := s.leads.Col("created_at")
+	for r := range s.leads.Rows() {
+		if testLead[r] {
+			at := time.Unix(0, created.Time[r]).Add(time.Hour)
+			extra = append(extra, ev{ids.String(r), "whitepaper", "", at}, ev{ids.String(r), "page_view", "secret", at})
+		}
+	}
+	in.Events = appendEvents(t, s.events, extra)
+	d2, err := Build(Config{}, in)
+	require.NoError(t, err)
+	train2, _ := splitByLead(d2)
+	require.Equal(t, train, train2, "same leads and snapshots give the same rows")
+	spec2, err := Fit(Config{}, d2, train2)
+	require.NoError(t, err)
+	got, err := json.Marshal(spec2)
+	require.NoError(t, err)
+	if !assert.JSONEq(t, string(want), string(got)) {
+		diffSpecs(t, spec, spec2)
+	}
+
+	// Control: changing a training lead does change the Spec.
+	budget.Num[d.LeadRows[train[0]]] = 1e9
+	d3, err := Build(Config{}, in)
+	require.NoError(t, err)
+	spec3, err := Fit(Config{}, d3, train)
+	require.NoError(t, err)
+	changed, err := json.Marshal(spec3)
+	require.NoError(t, err)
+	assert.NotEqual(t, string(want), string(changed))
+}
+
+// appendEvents returns a copy of the events table with extra events (their
+// channel missing).
+func appendEvents(t *testing.T, base *datasets.Table, extra []ev) *datasets.Table {
+	t.Helper()
+	var all []ev
+	var channels []string
+	ids, ts, types, pages, ch := base.Col("lead_id"), base.Col("timestamp"), base.Col("type"), base.Col("page"), base.Col("channel")
+	for i := range base.Rows() {
+		p, _ := cellString(pages, i)
+		c, _ := cellString(ch, i)
+		all = append(all, ev{ids.String(i), types.String(i), p, time.Unix(0, ts.Time[i]).UTC()})
+		channels = append(channels, c)
+	}
+	for range extra {
+		channels = append(channels, "")
+	}
+	out := eventsTable(append(all, extra...))
+	out.Columns = append(out.Columns, catCol("channel", channels...))
+	return out
+}
+
+func TestSpecJSONRoundTrip(t *testing.T) {
+	d, _ := synthDataset(t, 5, 200, 6)
+	train, _ := splitByLead(d)
+	spec, err := Fit(Config{}, d, train)
+	require.NoError(t, err)
+	b, err := json.Marshal(spec)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(b), `{"version":1,`))
+	var back Spec
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, spec.LinearColumns(), back.LinearColumns())
+	assert.Equal(t, spec.TreeColumns(), back.TreeColumns())
+	for _, enc := range []func(*Spec) *Matrix{
+		func(s *Spec) *Matrix { m, _ := s.Linear(d); return m },
+		func(s *Spec) *Matrix { m, _ := s.Tree(d); return m },
+	} {
+		assert.True(t, sameFloats(enc(spec).Data, enc(&back).Data), "a loaded Spec encodes identically")
+	}
+	l := d.Lead(0)
+	a, c := make([]float64, len(spec.LinearColumns())), make([]float64, len(spec.LinearColumns()))
+	spec.TransformLead(l, a, nil)
+	back.TransformLead(l, c, nil)
+	assert.Equal(t, a, c)
+
+	bad := strings.Replace(string(b), `"version":1`, `"version":99`, 1)
+	assert.ErrorContains(t, json.Unmarshal([]byte(bad), &Spec{}), "version 99")
+}
+
+// flatLeads builds a flat lead table: source, score (number), note (often
+// missing), converted.
+func flatLeads(sources []string, scores []float64, notes []string, y []float64) *datasets.Table {
+	ids := make([]string, len(sources))
+	for i := range ids {
+		ids[i] = "id" + strings.Repeat("x", i%3) + string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676))
+	}
+	return table("leads.csv", catCol("id", ids...), catCol("source", sources...), numCol("score", scores...), catCol("note", notes...), numCol("converted", y...))
+}
+
+func TestUnseenCategoriesAndMissingColumns(t *testing.T) {
+	var src, notes []string
+	var scores, y []float64
+	for i := range 100 {
+		s := []string{"web", "ads", "event"}[i%3]
+		if i == 0 {
+			s = "fax" // rare: seen once in training
+		}
+		src = append(src, s)
+		scores = append(scores, float64(i%17))
+		n := ""
+		if i%2 == 0 {
+			n = []string{"a", "b"}[i%4/2]
+		}
+		notes = append(notes, n)
+		y = append(y, float64(i%5%2))
+	}
+	cfg := Config{ID: "id", Target: "converted"}
+	d, err := Build(cfg, Inputs{Leads: flatLeads(src, scores, notes, y)})
+	require.NoError(t, err)
+	spec, err := Fit(cfg, d, allRows(d.Rows))
+	require.NoError(t, err)
+	require.Empty(t, spec.Excluded, "nothing here is leaky")
+	assert.ElementsMatch(t, []string{"source", "score"}, spec.Required(), "fields never missing in training are required")
+
+	t.Run("unseen and rare values encode as other", func(t *testing.T) {
+		score := flatLeads([]string{"tiktok", "fax", "web", ""}, []float64{1, 2, 3, 4}, []string{"zzz", "", "a", "b"}, []float64{0, 0, 0, 0})
+		sd, err := ScoringDataset(cfg, Inputs{Leads: score}, time.Time{})
+		require.NoError(t, err)
+		require.NoError(t, spec.Check(sd))
+		lin, w := spec.Linear(sd)
+		assert.Equal(t, map[string]int{"source": 1, "note": 1}, w.UnseenCategories, "rare training values are not unseen")
+		assert.Equal(t, map[string]int{"source": 1, "note": 1}, w.ImputedMissing)
+		col := map[string]int{}
+		for j, c := range lin.Columns {
+			col[c.Name] = j
+		}
+		assert.Equal(t, 1.0, lin.At(0, col["source=(other)"]))
+		assert.Equal(t, 1.0, lin.At(1, col["source=(other)"]))
+		assert.Equal(t, 1.0, lin.At(2, col["source=web"]))
+		assert.Equal(t, 1.0, lin.At(3, col["source=(missing)"]))
+		tree, _ := spec.Tree(sd)
+		var srcFeat Feature
+		for _, f := range spec.Features {
+			if f.Name == "source" {
+				srcFeat = f
+			}
+		}
+		assert.Equal(t, float64(len(srcFeat.Levels)), tree.At(0, 0), "other is the last tree code")
+		assert.True(t, math.IsNaN(tree.At(3, 0)))
+
+		w = spec.TransformLead(sd.Lead(0), make([]float64, lin.Cols), make([]float64, tree.Cols))
+		assert.Equal(t, 1, w.UnseenCategories["source"])
+		assert.Contains(t, w.String(), `unseen categories: "note" 1, "source" 1`)
+	})
+
+	t.Run("missing required columns are listed; optional ones imputed", func(t *testing.T) {
+		score := table("new.csv", catCol("id", "q"), numCol("converted", 0))
+		sd, err := ScoringDataset(cfg, Inputs{Leads: score}, time.Time{})
+		require.NoError(t, err)
+		err = spec.Check(sd)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `"source"`)
+		assert.Contains(t, err.Error(), `"score"`)
+		assert.Contains(t, err.Error(), "new.csv")
+		_, w := spec.Linear(sd)
+		assert.Equal(t, map[string]int{"source": 1, "score": 1, "note": 1}, w.ImputedMissing)
+
+		l := &Lead{ID: "q", Fields: map[string]Value{"note": {Kind: datasets.KindCategory, Str: "a"}}}
+		err = spec.Validate(l)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `"source"`)
+		assert.Contains(t, err.Error(), `"score"`)
+		l.Fields["source"] = Value{Kind: datasets.KindCategory, Str: "web"}
+		l.Fields["score"] = Value{Kind: datasets.KindNumber, Num: 3}
+		assert.NoError(t, spec.Validate(l))
+	})
+
+	t.Run("fields for forms", func(t *testing.T) {
+		fields := spec.Fields()
+		require.Len(t, fields, 3)
+		assert.Equal(t, "source", fields[0].Name)
+		assert.Equal(t, datasets.KindCategory, fields[0].Kind)
+		assert.ElementsMatch(t, []string{"web", "ads", "event"}, fields[0].Categories)
+		assert.Equal(t, datasets.KindNumber, fields[1].Kind)
+	})
+}
+
+// diffSpecs names the features two Specs disagree on.
+func diffSpecs(t *testing.T, a, b *Spec) {
+	t.Helper()
+	fa := map[string]string{}
+	for _, f := range a.Features {
+		j, _ := json.Marshal(f)
+		fa[f.Name] = string(j)
+	}
+	for _, f := range b.Features {
+		j, _ := json.Marshal(f)
+		if fa[f.Name] != string(j) {
+			t.Logf("feature %s differs:\n%s\n%s", f.Name, fa[f.Name], j)
+		}
+		delete(fa, f.Name)
+	}
+	for n := range fa {
+		t.Logf("feature %s only in the first spec", n)
+	}
+	ea, _ := json.Marshal(a.Excluded)
+	eb, _ := json.Marshal(b.Excluded)
+	if string(ea) != string(eb) {
+		t.Logf("excluded differ:\n%s\n%s", ea, eb)
+	}
+}
