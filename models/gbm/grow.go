@@ -9,7 +9,7 @@ type growLeaf struct {
 	node       int32
 	start, end int
 	depth      int
-	sum        histBin
+	sum        stats
 	hist       []histBin
 	split      splitInfo
 	lo, hi     float64
@@ -22,10 +22,10 @@ type grower struct {
 	bm      *binnedMatrix
 	sp      splitter
 	threads int
-	g, h    []float64 // per row
+	gh      []gradPair // per row
 	idx     []int32   // rows of the tree, partitioned by leaf
 	tmp     []int32
-	gs, hs  []float64 // gathered gradients of the leaf being histogrammed
+	ghs     []gradPair // gathered gradients of the leaf being histogrammed
 	pool    [][]histBin
 	leaves  []growLeaf
 	// nodeLeft[n-root] is the set of bins of node n's feature that go left;
@@ -37,7 +37,7 @@ func newGrower(p Params, bm *binnedMatrix, threads int) *grower {
 	return &grower{
 		p: p, bm: bm, sp: splitter{p: p, bm: bm}, threads: threads,
 		idx: make([]int32, bm.rows), tmp: make([]int32, bm.rows),
-		gs: make([]float64, bm.rows), hs: make([]float64, bm.rows),
+		ghs: make([]gradPair, bm.rows),
 	}
 }
 
@@ -62,12 +62,11 @@ func (gr *grower) putHist(h []histBin) {
 func (gr *grower) histogram(start, end int, feats []int) []histBin {
 	h := gr.getHist()
 	rows := gr.idx[start:end]
-	gs, hs := gr.gs[:len(rows)], gr.hs[:len(rows)]
+	ghs := gr.ghs[:len(rows)]
 	for k, i := range rows {
-		gs[k] = gr.g[i]
-		hs[k] = gr.h[i]
+		ghs[k] = gr.gh[i]
 	}
-	buildHist(h, gr.bm, rows, gs, hs, feats, gr.threads)
+	buildHist(h, gr.bm, rows, ghs, feats, gr.threads)
 	return h
 }
 
@@ -87,10 +86,10 @@ func (gr *grower) grow(m *Model, n int, feats []int) {
 	p := gr.p
 	root := int32(len(m.Feature))
 	gr.nodeLeft = gr.nodeLeft[:0]
-	var sum histBin
+	var sum stats
 	for _, i := range gr.idx[:n] {
-		sum.G += gr.g[i]
-		sum.H += gr.h[i]
+		sum.G += gr.gh[i].g
+		sum.H += gr.gh[i].h
 	}
 	sum.N = int64(n)
 	gr.leaves = append(gr.leaves[:0], growLeaf{node: root, start: 0, end: n, sum: sum, lo: math.Inf(-1), hi: math.Inf(1)})
@@ -197,6 +196,8 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 			rhi = min(rhi, midV)
 		}
 	}
+	// Exact counts from the partition replace the estimates.
+	s.l.N, s.r.N = int64(nl), int64(nr)
 	left := growLeaf{node: ln, start: parent.start, end: mid, depth: parent.depth + 1, sum: s.l, lo: llo, hi: lhi, value: s.lv}
 	right := growLeaf{node: ln + 1, start: mid, end: parent.end, depth: parent.depth + 1, sum: s.r, lo: rlo, hi: rhi, value: s.rv}
 	left.split.feature, right.split.feature = -1, -1

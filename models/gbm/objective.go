@@ -9,11 +9,10 @@ func sigmoid(m float64) float64 { return 1 / (1 + math.Exp(-m)) }
 // log loss  w·[-y log p - (1-y) log(1-p)],  p = sigmoid(margin), with respect
 // to the margin:  g = w (p - y),  h = w p (1 - p)  (h floored at 1e-16·w so
 // that leaves of saturated rows stay finite).
-func logLossGradients(margin, y, w, g, h []float64) {
+func logLossGradients(margin, y, w []float64, gh []gradPair) {
 	for i, m := range margin {
 		p := sigmoid(m)
-		g[i] = w[i] * (p - y[i])
-		h[i] = w[i] * math.Max(p*(1-p), 1e-16)
+		gh[i] = gradPair{w[i] * (p - y[i]), w[i] * math.Max(p*(1-p), 1e-16)}
 	}
 }
 

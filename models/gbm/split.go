@@ -30,7 +30,7 @@ type splitInfo struct {
 	bin         int    // numeric: bins 0..bin (non-missing) go left
 	defaultLeft bool   // missing values go left
 	left        binSet // every bin that goes left, missing bin included
-	l, r        histBin
+	l, r        stats // N estimated from the hessian until the rows are partitioned
 	lv, rv      float64 // child outputs before shrinkage, bounds applied
 }
 
@@ -53,34 +53,46 @@ func leafOutput(g, h, lambda, lo, hi float64) float64 {
 func outputScore(g, h, lambda, w float64) float64 { return -(2*g*w + (h+lambda)*w*w) }
 
 // ok reports whether a child with these statistics is allowed.
-func (s *splitter) ok(c histBin) bool {
+func (s *splitter) ok(c stats) bool {
 	return c.N >= int64(s.p.MinDataInLeaf) && c.H >= s.p.MinChildWeight && c.N > 0
 }
 
-// consider evaluates the split of total into l and the rest and records it
-// in best when it beats it; mono is the constraint of the feature.
-func (s *splitter) consider(best *splitInfo, total, l histBin, mono int8, lo, hi float64, parentScore float64) (gain float64, lv, rv float64, ok bool) {
-	r := total.sub(l)
+// childStats returns the statistics of the rows of histogram sum h in a
+// node with totals total, estimating their count as H·N/H_node.
+func childStats(total stats, h histBin) stats {
+	n := int64(0)
+	if total.H > 0 {
+		n = int64(h.H*float64(total.N)/total.H + 0.5)
+	}
+	return stats{h.G, h.H, min(n, total.N)}
+}
+
+// consider evaluates the split of total into left sums hl and the rest; mono
+// is the constraint of the feature. It reports ok when the split is allowed
+// and beats best.
+func (s *splitter) consider(best *splitInfo, total stats, hl histBin, mono int8, lo, hi float64, parentScore float64) (l, r stats, gain, lv, rv float64, ok bool) {
+	l = childStats(total, hl)
+	r = stats{total.G - hl.G, total.H - hl.H, total.N - l.N}
 	if !s.ok(l) || !s.ok(r) {
-		return 0, 0, 0, false
+		return l, r, 0, 0, 0, false
 	}
 	lam := s.p.Lambda
 	lv = leafOutput(l.G, l.H, lam, lo, hi)
 	rv = leafOutput(r.G, r.H, lam, lo, hi)
 	if (mono > 0 && lv > rv) || (mono < 0 && lv < rv) {
-		return 0, 0, 0, false
+		return l, r, 0, 0, 0, false
 	}
 	gain = outputScore(l.G, l.H, lam, lv) + outputScore(r.G, r.H, lam, rv) - parentScore
 	if !(gain > best.gain) || gain <= s.p.MinSplitGain {
-		return 0, 0, 0, false
+		return l, r, 0, 0, 0, false
 	}
-	return gain, lv, rv, true
+	return l, r, gain, lv, rv, true
 }
 
 // best returns the best split of a leaf with histogram hist and totals total
 // over the features feats, with leaf values bounded to [lo, hi]. Ties are
 // broken towards the lower feature, then the lower bin.
-func (s *splitter) best(hist []histBin, total histBin, feats []int, lo, hi float64) splitInfo {
+func (s *splitter) best(hist []histBin, total stats, feats []int, lo, hi float64) splitInfo {
 	best := splitInfo{feature: -1, gain: math.Inf(-1)}
 	parentScore := total.G * total.G / (total.H + s.p.Lambda)
 	for _, j := range feats {
@@ -95,10 +107,11 @@ func (s *splitter) best(hist []histBin, total histBin, feats []int, lo, hi float
 			mono = s.p.Monotone[j]
 		}
 		miss := h[fb.missingBin()]
+		noMissing := childStats(total, miss).N == 0 // subtraction may leave rounding residue
 		nb := fb.numBins - 1 // regular bins
 		for pass := 0; pass < 2; pass++ {
 			missLeft := pass == 1
-			if missLeft && miss.N == 0 {
+			if missLeft && noMissing {
 				break
 			}
 			var acc histBin
@@ -107,19 +120,18 @@ func (s *splitter) best(hist []histBin, total histBin, feats []int, lo, hi float
 			}
 			for b := 0; b+1 < nb; b++ {
 				acc = acc.add(h[b])
-				if h[b].N == 0 && b > 0 {
+				if h[b].H == 0 && b > 0 {
 					continue // same partition as the previous bin
 				}
-				gain, lv, rv, ok := s.consider(&best, total, acc, mono, lo, hi, parentScore)
+				l, r, gain, lv, rv, ok := s.consider(&best, total, acc, mono, lo, hi, parentScore)
 				if !ok {
 					continue
 				}
-				r := total.sub(acc)
 				dl := missLeft
-				if miss.N == 0 {
-					dl = acc.H >= r.H // no missing in training: send to the heavier side
+				if noMissing {
+					dl = l.H >= r.H // no missing in training: send to the heavier side
 				}
-				best = splitInfo{gain: gain, feature: j, bin: b, defaultLeft: dl, l: acc, r: r, lv: lv, rv: rv}
+				best = splitInfo{gain: gain, feature: j, bin: b, defaultLeft: dl, l: l, r: r, lv: lv, rv: rv}
 				best.left.addRange(0, b)
 				if dl {
 					best.left.add(fb.missingBin())
@@ -138,14 +150,14 @@ func (s *splitter) best(hist []histBin, total histBin, feats []int, lo, hi float
 // by G/(H+catSmooth); the left set is a prefix of that order, taken from
 // either end, of at most MaxCatsPerSplit categories. Rare and unseen
 // categories always go right.
-func (s *splitter) bestCategorical(best *splitInfo, j int, fb *featureBins, h []histBin, total histBin, lo, hi, parentScore float64) {
+func (s *splitter) bestCategorical(best *splitInfo, j int, fb *featureBins, h []histBin, total stats, lo, hi, parentScore float64) {
 	order := s.order[:0]
 	minCount := int64(max(s.p.MinCatCount, 1))
 	for b := range fb.numBins {
 		if b == fb.otherBin() {
 			continue
 		}
-		if h[b].N >= minCount {
+		if childStats(total, h[b]).N >= minCount {
 			order = append(order, b)
 		}
 	}
@@ -172,11 +184,11 @@ func (s *splitter) bestCategorical(best *splitInfo, j int, fb *featureBins, h []
 				b = order[len(order)-1-k]
 			}
 			acc = acc.add(h[b])
-			gain, lv, rv, ok := s.consider(best, total, acc, 0, lo, hi, parentScore)
+			l, r, gain, lv, rv, ok := s.consider(best, total, acc, 0, lo, hi, parentScore)
 			if !ok {
 				continue
 			}
-			ns := splitInfo{gain: gain, feature: j, categorical: true, l: acc, r: total.sub(acc), lv: lv, rv: rv}
+			ns := splitInfo{gain: gain, feature: j, categorical: true, l: l, r: r, lv: lv, rv: rv}
 			for q := 0; q <= k; q++ {
 				bb := order[q]
 				if dir == 1 {

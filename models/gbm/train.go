@@ -109,7 +109,7 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 	for i := range margin {
 		margin[i] = m.BaseScore
 	}
-	gr.g, gr.h = make([]float64, n), make([]float64, n)
+	gr.gh = make([]gradPair, n)
 	var vmargin []float64
 	if valid != nil {
 		vmargin = make([]float64, valid.Rows)
@@ -126,7 +126,7 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 	bestLoss, bestRound := math.Inf(1), 0
 	for round := 0; round < p.Trees; round++ {
 		parallelRanges(n, threads, func(lo, hi int) {
-			logLossGradients(margin[lo:hi], y[lo:hi], rw[lo:hi], gr.g[lo:hi], gr.h[lo:hi])
+			logLossGradients(margin[lo:hi], y[lo:hi], rw[lo:hi], gr.gh[lo:hi])
 		})
 		// Row sample (Bernoulli) and column sample for this tree.
 		rows := n
