@@ -81,7 +81,8 @@ type model struct {
 	noiseSD        float64 // σ of the lead's hidden noise ε
 	salesCycleDays float64 // τc of the sales-cycle ramp 1 − exp(−t/τc)
 	beh            behaviour
-	keepAfter      float64 // share of web events kept after conversion (email stops)
+	keepAfter      float64              // share of web events kept after conversion (email stops)
+	ramp           [HorizonDays]float64 // 1 − exp(−(d+½)/salesCycleDays) per day d
 
 	// Deal amounts.
 	amountMedian  float64 // b2b: median at 50 employees; b2c: unused
@@ -176,6 +177,9 @@ func newModel(profile string) *model {
 			Careers: -0.5, Form: 0.5, Download: 0.1, Webinar: 0.2, Chat: 0.35, Social: 0.05,
 			Open: 0.1, Click: 0.3, Newsletter: 0.15, Trial: 0.6, Demo: 0.8, Unsubscribed: -1.2, Bounced: -0.4,
 		}
+	}
+	for d := range m.ramp {
+		m.ramp[d] = -math.Expm1(-(float64(d) + 0.5) / m.salesCycleDays)
 	}
 	return m
 }
@@ -547,20 +551,24 @@ func (m *model) simulate(l *lead, r *rand.Rand) {
 	var c counts
 	c.lastActive = -1
 	next := 0
+	beh := m.behaviourTerm(&c, l.senior)
 	for d := 0; d < HorizonDays; d++ {
 		if d <= ScoreDay {
+			added := false
 			for next < len(events) && events[next].t < float64(d) {
 				c.add(events[next])
 				next++
+				added = true
+			}
+			if added {
+				beh = m.behaviourTerm(&c, l.senior)
 			}
 			if d == ScoreDay {
 				l.agg = c
 			}
 		}
-		mid := float64(d) + 0.5
-		ramp := 1 - math.Exp(-mid/m.salesCycleDays)
-		eta := l.fit + l.noise + m.intentHazard*l.intent(m, mid) + m.behaviourTerm(&c, l.senior)
-		l.hz[d] = math.Exp(eta) * ramp
+		eta := l.fit + l.noise + m.intentHazard*l.intent(m, float64(d)+0.5) + beh
+		l.hz[d] = math.Exp(eta) * m.ramp[d]
 	}
 }
 

@@ -308,7 +308,7 @@ func TestGenerateDeterministic(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			run := func(seed int64, workers int) map[string][]byte {
 				dir := t.TempDir()
-				_, err := Generate(Config{Profile: ProfileB2B, Leads: 3000, Seed: seed, Format: format, Flat: true, Workers: workers}, dir, nil)
+				_, err := Generate(Config{Profile: ProfileB2B, Leads: 2000, Seed: seed, Format: format, Flat: true, Workers: workers}, dir, nil)
 				require.NoError(t, err)
 				return readAll(t, dir)
 			}
