@@ -23,7 +23,7 @@ type grower struct {
 	sp      splitter
 	threads int
 	gh      []gradPair // per row
-	idx     []int32   // rows of the tree, partitioned by leaf
+	idx     []int32    // rows of the tree, partitioned by leaf
 	tmp     []int32
 	ghs     []gradPair // gathered gradients of the leaf being histogrammed
 	pool    [][]histBin

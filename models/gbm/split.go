@@ -27,10 +27,10 @@ type splitInfo struct {
 	gain        float64 // gain as in Params.MinSplitGain; valid when feature >= 0
 	feature     int     // -1 when the leaf cannot be split
 	categorical bool
-	bin         int    // numeric: bins 0..bin (non-missing) go left
-	defaultLeft bool   // missing values go left
-	left        binSet // every bin that goes left, missing bin included
-	l, r        stats // N estimated from the hessian until the rows are partitioned
+	bin         int     // numeric: bins 0..bin (non-missing) go left
+	defaultLeft bool    // missing values go left
+	left        binSet  // every bin that goes left, missing bin included
+	l, r        stats   // N estimated from the hessian until the rows are partitioned
 	lv, rv      float64 // child outputs before shrinkage, bounds applied
 }
 
@@ -108,7 +108,7 @@ func (s *splitter) best(hist []histBin, total stats, feats []int, lo, hi float64
 		}
 		miss := h[fb.missingBin()]
 		noMissing := childStats(total, miss).N == 0 // subtraction may leave rounding residue
-		nb := fb.numBins - 1 // regular bins
+		nb := fb.numBins - 1                        // regular bins
 		for pass := 0; pass < 2; pass++ {
 			missLeft := pass == 1
 			if missLeft && noMissing {
