@@ -14,32 +14,44 @@ func defaultMissingValues() []string {
 }
 
 // missingSet recognises missing-value markers. A value matches when it equals
-// a marker exactly or after trimming surrounding white space.
-type missingSet map[string]struct{}
+// a marker exactly or after trimming surrounding white space. first marks the
+// first bytes of markers, so most values are ruled out without hashing.
+type missingSet struct {
+	markers map[string]struct{}
+	first   [256]bool
+}
 
-func newMissingSet(extra []string) missingSet {
-	m := make(missingSet)
-	for _, s := range defaultMissingValues() {
-		m[s] = struct{}{}
-	}
-	for _, s := range extra {
-		m[strings.TrimSpace(s)] = struct{}{}
+func newMissingSet(extra []string) *missingSet {
+	m := &missingSet{markers: make(map[string]struct{})}
+	for _, s := range append(defaultMissingValues(), extra...) {
+		s = strings.TrimSpace(s)
+		m.markers[s] = struct{}{}
+		if s != "" {
+			m.first[s[0]] = true
+		}
 	}
 	return m
 }
 
-func (m missingSet) is(v string) bool {
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f' || c >= 0x80
+}
+
+func (m *missingSet) is(v string) bool {
 	if v == "" {
 		return true
 	}
-	if _, ok := m[v]; ok {
+	if !m.first[v[0]] && !isSpaceByte(v[0]) && !isSpaceByte(v[len(v)-1]) {
+		return false
+	}
+	if _, ok := m.markers[v]; ok {
 		return true
 	}
 	t := strings.TrimSpace(v)
 	if len(t) == len(v) {
 		return false
 	}
-	_, ok := m[t]
+	_, ok := m.markers[t]
 	return ok
 }
 
@@ -191,11 +203,94 @@ func parseTimeLayout(s, layout string) (int64, bool) {
 		}
 		return v * int64(time.Second), true
 	}
+	if ns, ok, handled := parseFixedTime(s, layout); handled {
+		return ns, ok
+	}
 	t, err := time.Parse(layout, s)
 	if err != nil {
 		return 0, false
 	}
 	return t.UnixNano(), true
+}
+
+// parseFixedTime is a fast path for layouts made only of the fixed-width
+// fields 2006 01 02 15 04 05 and separators, when s has exactly the layout's
+// length. handled is false when the fast path does not apply (a zone, a
+// fraction, another length), and time.Parse must decide.
+func parseFixedTime(s, layout string) (ns int64, ok, handled bool) {
+	if len(s) != len(layout) {
+		return 0, false, false
+	}
+	var y, mo, d, h, mi, sec int
+	d, mo = 1, 1
+	for i := 0; i < len(layout); {
+		switch {
+		case strings.HasPrefix(layout[i:], "2006"):
+			v, good := digits(s[i : i+4])
+			if !good {
+				return 0, false, true
+			}
+			y, i = v, i+4
+			continue
+		case isDigit(layout[i]):
+			if i+2 > len(layout) {
+				return 0, false, false
+			}
+			v, good := digits(s[i : i+2])
+			if !good {
+				return 0, false, true
+			}
+			switch layout[i : i+2] {
+			case "01":
+				mo = v
+			case "02":
+				d = v
+			case "15":
+				h = v
+			case "04":
+				mi = v
+			case "05":
+				sec = v
+			default:
+				return 0, false, false
+			}
+			i += 2
+			continue
+		case strings.IndexByte("-:T/ ", layout[i]) < 0:
+			return 0, false, false
+		case s[i] != layout[i]:
+			return 0, false, true
+		}
+		i++
+	}
+	if mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h > 23 || mi > 59 || sec > 59 {
+		return 0, false, true
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC).UnixNano(), true, true
+}
+
+func digits(s string) (int, bool) {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+		v = 10*v + int(s[i]-'0')
+	}
+	return v, true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // textParser converts the text of one column to its kind.

@@ -130,3 +130,33 @@ func TestInferenceThroughCSV(t *testing.T) {
 	assert.Equal(t, "2018-03-02T10:01:00Z", tb.Col("won_date").String(1))
 	assert.Equal(t, "2018-01-01T01:00:00Z", tb.Col("signup_time").String(1))
 }
+
+func TestFixedTimeMatchesTimeParse(t *testing.T) {
+	layouts := []string{"2006-01-02", "2006-01-02 15:04:05", "2006-01-02T15:04:05", "02-01-2006", "02-01-2006 15:04", "2006/01/02 15:04:05"}
+	inputs := []string{
+		"2020-02-29", "2019-02-29", "2018-04-31", "2018-13-01", "2018-00-10", "2018-01-00",
+		"2018-01-02 23:59:59", "2018-01-02 24:00:00", "2018-01-02 10:60:00", "2018-01-02T10:00:61",
+		"29-02-2020", "29-02-2019", "26-02-2018 19:58", "26-02-2018 19:5x", "1a-02-2018",
+		"2018/12/31 00:00:00", "2018-12-31x00:00:00",
+	}
+	for _, layout := range layouts {
+		for _, in := range inputs {
+			want, err := time.Parse(layout, in)
+			got, ok := parseTimeLayout(in, layout)
+			if assert.Equal(t, err == nil, ok, "%s with %s", in, layout) && ok {
+				assert.Equal(t, want.UnixNano(), got, "%s with %s", in, layout)
+			}
+		}
+	}
+	for i := 0; i < 2000; i++ {
+		ts := time.Unix(int64(i)*7919*3607, 0).UTC()
+		for _, layout := range layouts {
+			in := ts.Format(layout)
+			want, err := time.Parse(layout, in)
+			require.NoError(t, err)
+			got, ok := parseTimeLayout(in, layout)
+			require.True(t, ok, in)
+			require.Equal(t, want.UnixNano(), got, in)
+		}
+	}
+}

@@ -153,7 +153,7 @@ type Reader struct {
 	path    string
 	format  string
 	opt     ReadOptions
-	missing missingSet
+	missing *missingSet
 	fields  []Field
 	dicts   []*Dict // shared dictionaries of category columns (nil otherwise)
 	src     filler
@@ -317,8 +317,13 @@ func (r *Reader) newBatch() *Table {
 	t := &Table{Source: r.path, Columns: make([]*Column, len(r.fields)), Line: make([]int64, 0, r.opt.BatchSize)}
 	for i, f := range r.fields {
 		c := NewColumn(f.Name, f.Kind, r.opt.BatchSize)
-		if r.dicts[i] != nil {
+		switch {
+		case r.dicts[i] != nil:
 			c.Dict = r.dicts[i]
+		case f.Kind == KindText:
+			// Text values are mostly distinct: size the dictionary for
+			// the batch up front instead of growing it value by value.
+			c.Dict = &Dict{values: make([]string, 0, r.opt.BatchSize), index: make(map[string]int32, r.opt.BatchSize)}
 		}
 		t.Columns[i] = c
 	}
