@@ -44,8 +44,9 @@ func boolWord(s string) (val, ok bool) {
 // litSet is the literal list of an in or not_in condition. Long lists also
 // keep a map from lower-cased string to presence.
 type litSet struct {
-	lits []lit
-	m    map[string]struct{}
+	lits    []lit
+	m       map[string]struct{}
+	hasBool bool // some literal is a yes/no word, which a string may match without being equal
 }
 
 // setMapMin is the list length from which a litSet keeps a map.
@@ -55,6 +56,7 @@ func newLitSet(vs []string) *litSet {
 	s := &litSet{lits: make([]lit, len(vs))}
 	for i, v := range vs {
 		s.lits[i] = newLit(v)
+		s.hasBool = s.hasBool || s.lits[i].isBool
 	}
 	if len(vs) >= setMapMin {
 		s.m = make(map[string]struct{}, len(vs))
@@ -139,6 +141,9 @@ func (w *view) in(s *litSet) bool {
 	if s.m != nil && w.str != "" {
 		if _, ok := s.m[strings.ToLower(w.str)]; ok {
 			return true
+		}
+		if !s.hasBool {
+			return false
 		}
 	}
 	for i := range s.lits {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -773,13 +774,19 @@ func (p *parser) eventCond(kvs []keyVal, path string, r *rule, info *ruleInfo) b
 	return good
 }
 
-// suggest returns the candidate closest to s by edit distance (ignoring
-// case) when it is close enough to be a likely typo, else "".
+// suggest returns the candidate closest to s when it is close enough to be a
+// likely typo, else "". Names are compared ignoring case, spaces, '_' and
+// '-'; a candidate that starts with s so compared ("halflife" for
+// "half_life_days") is a match, otherwise the edit distance decides.
 func suggest(s string, candidates []string) string {
 	best, bestD := "", -1
-	ls := strings.ToLower(s)
+	ls := squash(s)
 	for _, c := range candidates {
-		d := editDistance(ls, strings.ToLower(c))
+		lc := squash(c)
+		if ls != "" && strings.HasPrefix(lc, ls) {
+			return c
+		}
+		d := editDistance(ls, lc)
 		if bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
@@ -814,4 +821,15 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// squash lower-cases s and drops spaces, '_' and '-'.
+func squash(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '_', '-':
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
 }

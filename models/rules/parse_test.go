@@ -14,7 +14,10 @@ import (
 	"github.com/leadscore/leadscore/features"
 )
 
-const head = "name: t\ntiers: {hot: 60, warm: 30}\nrules:\n"
+const (
+	head    = "name: t\ntiers: {hot: 60, warm: 30}\nrules:\n"
+	oneLine = "  - {name: r, when: {event: x}, points: 1}\n"
+)
 
 func TestParseErrors(t *testing.T) {
 	cases := []struct {
@@ -67,6 +70,38 @@ func TestParseErrors(t *testing.T) {
 			[]string{"test.yaml:4:19: grades.fit.B: 20 must be below A (10)"}},
 		{"field without operator", head + "  - {name: r, when: {field: f}, points: 1}\n",
 			[]string{`test.yaml:4:21: rules[0].when: field "f" has no condition`}},
+		{"duplicate key", "name: t\nname: u\ntiers: {hot: 60, warm: 30}\nrules:\n" + oneLine,
+			[]string{`test.yaml:2:1: sheet: key "name" appears twice`}},
+		{"complex key", "name: t\ntiers: {hot: 60, warm: 30}\n? [a]\n: 1\nrules:\n" + oneLine,
+			[]string{"test.yaml:3:3: sheet: expected a plain key, got a list"}},
+		{"unknown group section", "name: t\ntiers: {hot: 60, warm: 30}\ngroups:\n  behaviour: {cap: 10}\nrules:\n" + oneLine,
+			[]string{`test.yaml:4:3: groups: unknown key "behaviour"; expected one of fit, engagement`}},
+		{"negative cap", "name: t\ntiers: {hot: 60, warm: 30}\ngroups:\n  fit: {cap: -10}\nrules:\n" + oneLine,
+			[]string{"test.yaml:4:14: groups.fit.cap: expected a number above 0, got -10"}},
+		{"misspelt half-life", "name: t\ntiers: {hot: 60, warm: 30}\ngroups:\n  fit: {halflife: 10}\nrules:\n" + oneLine,
+			[]string{`test.yaml:4:9: groups.fit: unknown key "halflife"`, `did you mean "half_life_days"?`}},
+		{"grade band missing", "name: t\ntiers: {hot: 60, warm: 30}\ngrades:\n  engagement: {\"1\": 40}\nrules:\n" + oneLine,
+			[]string{"test.yaml:4:15: grades.engagement: missing 2"}},
+		{"null rule name", head + "  - {name: ~, when: {event: x}, points: 1}\n",
+			[]string{"test.yaml:4:12: rules[0].name: expected a text, got nothing"}},
+		{"null in a list", head + "  - {name: r, when: {field: f, in: [a, ~]}, points: 1}\n",
+			[]string{"test.yaml:4:40: rules[0].when.in[1]: expected a text, got nothing"}},
+		{"when is a list", head + "  - {name: r, when: [a], points: 1}\n",
+			[]string{"test.yaml:4:21: rules[0].when: expected a condition"}},
+		{"empty when", head + "  - {name: r, when: {}, points: 1}\n",
+			[]string{"test.yaml:4:21: rules[0].when: empty condition"}},
+		{"rule is text", head + "  - just a rule\n",
+			[]string{`test.yaml:4:5: rules[0]: expected a rule: {name, when, points}, got the text "just a rule"`}},
+		{"fractional min_count", head + "  - {name: r, when: {event: x, min_count: 2.5}, points: 1}\n",
+			[]string{"test.yaml:4:43: rules[0].when.min_count: expected a whole number of events, got 2.5"}},
+		{"between with one bound", head + "  - {name: r, when: {field: f, between: [1]}, points: 1}\n",
+			[]string{"test.yaml:4:41: rules[0].when.between: expected [low, high], got a list"}},
+		{"between and gte", head + "  - {name: r, when: {field: f, between: [1, 2], gte: 0}, points: 1}\n",
+			[]string{"test.yaml:4:32: rules[0].when: use either between or gte/lte, not both"}},
+		{"zero max_points", head + "  - {name: r, when: {event: x}, points: 1, per_event: true, max_points: 0}\n",
+			[]string{"test.yaml:4:73: rules[0].max_points: expected a number above 0, got 0"}},
+		{"infinite points", head + "  - {name: r, when: {event: x}, points: .inf}\n",
+			[]string{"test.yaml:4:41: rules[0].points: expected a number, got .inf"}},
 		{"per_event not a bool", head + "  - {name: r, when: {event: x}, points: 1, per_event: often}\n",
 			[]string{`rules[0].per_event: expected true or false, got the text "often"`}},
 	}
