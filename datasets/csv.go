@@ -64,16 +64,16 @@ func setupText(r *Reader, header []string, headerLine int64, src recordSource, c
 	tf.parsers = make([]*textParser, tf.ncols)
 	vals := make([]string, 0, len(tf.sample))
 	for j, name := range header {
-		if k, ok := r.opt.Types[name]; ok {
-			r.fields[j] = Field{Name: name, Kind: k}
-			tf.parsers[j] = newTextParser(k, "")
-			continue
-		}
 		vals = vals[:0]
 		for _, rec := range tf.sample {
 			if v := rec[j]; !r.missing.is(v) {
 				vals = append(vals, v)
 			}
+		}
+		if k, ok := r.opt.Types[name]; ok {
+			r.fields[j] = Field{Name: name, Kind: k}
+			tf.parsers[j] = newTextParser(k, declaredLayout(k, vals))
+			continue
 		}
 		inf := inferText(name, vals)
 		r.fields[j] = Field{Name: name, Kind: inf.kind}

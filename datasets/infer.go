@@ -375,6 +375,22 @@ func newTextParser(kind Kind, layout string) *textParser {
 	return p
 }
 
+// declaredLayout picks the timestamp layout for a column declared as
+// KindTime from its sample values: the first layout that parses them all,
+// else Unix seconds when they all are, else "" (the parser's default).
+func declaredLayout(k Kind, vals []string) string {
+	if k != KindTime || len(vals) == 0 {
+		return ""
+	}
+	if l, ok := inferLayout(vals); ok {
+		return l
+	}
+	if allParse(vals, unixLayout) {
+		return unixLayout
+	}
+	return ""
+}
+
 // inference is the outcome of inferring one column's kind from sample values.
 type inference struct {
 	kind   Kind

@@ -379,3 +379,51 @@ func TestRealDatasets(t *testing.T) {
 		assert.False(t, ok, "Select is missing, not a category")
 	})
 }
+
+func TestDeclaredTimeUsesSampleLayout(t *testing.T) {
+	content := "id,signup\na,1514764800\nb,1514768400\nc,soon\n"
+	path := writeTemp(t, "u.csv", content)
+	tb, _, err := ReadFile(path, ReadOptions{Types: map[string]Kind{"signup": KindTime}, SampleRows: 2})
+	var ve *ValueErrors
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "2018-01-01T01:00:00Z", tb.Col("signup").String(1), "declared timestamps of integers are Unix seconds")
+	assert.Contains(t, ve.Error(), `u.csv line 4: column "signup": "soon" is not a timestamp (expected Unix seconds)`)
+}
+
+func TestFixtures(t *testing.T) {
+	dir := filepath.Join("testdata", "read")
+	t.Run("semicolon, BOM, CRLF, quoted newline", func(t *testing.T) {
+		tb, rep, err := ReadFile(filepath.Join(dir, "semicolon_bom_crlf.csv"), ReadOptions{MissingValues: []string{"Select"}})
+		require.NoError(t, err)
+		assert.Equal(t, ";", rep.Delimiter)
+		assert.Equal(t, []Field{
+			{"Prospect ID", KindCategory}, {"Lead Source", KindCategory}, {"TotalVisits", KindNumber},
+			{"Do Not Email", KindBool}, {"first_contact_date", KindTime}, {"Notes", KindCategory},
+		}, tb.Schema())
+		assert.Equal(t, map[string][]string{
+			"Prospect ID":        {"p-01", "p-02", "p-03", "p-04"},
+			"Lead Source":        {"Google", "", "Direct Traffic", "Google"},
+			"TotalVisits":        {"3", "0", "", "12"},
+			"Do Not Email":       {"false", "true", "false", "false"},
+			"first_contact_date": {"2018-02-01T00:00:00Z", "2017-10-20T00:00:00Z", "2017-12-31T00:00:00Z", "2018-01-02T00:00:00Z"},
+			"Notes":              {"called; left message", "two\nlines", "", `said "later"`},
+		}, columnStrings(tb))
+		assert.Equal(t, []int64{2, 3, 5, 6}, tb.Line)
+		assert.Equal(t, 1, rep.Missing["Lead Source"])
+	})
+	t.Run("ragged", func(t *testing.T) {
+		_, _, err := ReadFile(filepath.Join(dir, "ragged.csv"), ReadOptions{})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "ragged.csv line 3: the row has 2 fields but the header has 3")
+	})
+	t.Run("jsonl", func(t *testing.T) {
+		tb, rep, err := ReadFile(filepath.Join(dir, "leads.jsonl"), ReadOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, []Field{
+			{"id", KindCategory}, {"score", KindNumber}, {"won", KindBool}, {"stage", KindCategory},
+			{"at", KindTime}, {"owner", KindCategory},
+		}, tb.Schema())
+		assert.Equal(t, []string{"0.5", "", "0.001"}, columnStrings(tb)["score"])
+		assert.Equal(t, map[string]int{"id": 0, "score": 1, "won": 0, "stage": 0, "at": 1, "owner": 2}, rep.Missing)
+	})
+}
