@@ -54,28 +54,35 @@ type ColumnProfile struct {
 	// Top lists the most frequent values of a category or boolean column,
 	// at most 5, most frequent first.
 	Top []ValueCount `json:"top,omitempty"`
-	// Min, Mean and Max summarise a number column.
-	Min  *float64 `json:"min,omitempty"`
+	// Min is the smallest value of a number column.
+	Min *float64 `json:"min,omitempty"`
+	// Mean is the arithmetic mean of a number column's values.
 	Mean *float64 `json:"mean,omitempty"`
-	Max  *float64 `json:"max,omitempty"`
-	// MinTime, MeanTime and MaxTime summarise a timestamp column (UTC).
-	MinTime  *time.Time `json:"min_time,omitempty"`
+	// Max is the largest value of a number column.
+	Max *float64 `json:"max,omitempty"`
+	// MinTime is the earliest value of a timestamp column (UTC).
+	MinTime *time.Time `json:"min_time,omitempty"`
+	// MeanTime is the mean instant of a timestamp column (UTC).
 	MeanTime *time.Time `json:"mean_time,omitempty"`
-	MaxTime  *time.Time `json:"max_time,omitempty"`
+	// MaxTime is the latest value of a timestamp column (UTC).
+	MaxTime *time.Time `json:"max_time,omitempty"`
 }
 
 // ValueCount is a value and how many rows hold it.
 type ValueCount struct {
+	// Value is the value as text.
 	Value string `json:"value"`
-	Count int    `json:"count"`
+	// Count is the number of rows holding it.
+	Count int `json:"count"`
 }
 
 // TargetProfile summarises a binary outcome column.
 type TargetProfile struct {
 	// Column is the target column's name.
 	Column string `json:"column"`
-	// Positives and Negatives count the rows with each outcome.
+	// Positives counts rows with a positive outcome (1, yes, true, converted).
 	Positives int `json:"positives"`
+	// Negatives counts rows with a negative outcome.
 	Negatives int `json:"negatives"`
 	// Missing counts rows without an outcome.
 	Missing int `json:"missing"`

@@ -158,3 +158,25 @@ func BenchmarkReadParquet(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows*iters)/b.Elapsed().Seconds(), "rows/s")
 }
+
+func TestParquetEmptyAndInspect(t *testing.T) {
+	sc, recs := roundTripRecords(t, false)
+	empty := recs[0].NewSlice(0, 0)
+	defer empty.Release()
+	path := writeTemp(t, "empty.parquet", "")
+	writeParquetFile(t, path, sc, []arrow.Record{empty}, 10)
+	tb, rep, err := ReadFile(path, ReadOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 0, tb.Rows())
+	assert.Equal(t, 0, rep.Rows)
+	assert.Len(t, tb.Columns, len(sc.Fields()))
+
+	path = writeTemp(t, "leads.parquet", "")
+	writeParquetFile(t, path, sc, recs, 10)
+	p, err := Inspect(path, ReadOptions{MissingValues: []string{"Select"}}, "converted")
+	require.NoError(t, err)
+	assert.Equal(t, roundTripRows, p.Rows)
+	// Rows 0, 2, ... 24 are true except row 6, which is null.
+	assert.Equal(t, TargetProfile{Column: "converted", Positives: 12, Negatives: 12, Missing: 1, PositiveRate: 0.5}, *p.Target)
+	assert.Equal(t, 2, p.Columns[1].Distinct, "source: Google and Direct")
+}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Format names accepted in ReadOptions.Format.
@@ -373,7 +374,11 @@ func (r *Reader) noteInvalid(line int64, j int, value, expected string) {
 	r.verrs.Count++
 	if len(r.verrs.First) < maxProblems {
 		if len(value) > maxQuoted {
-			value = value[:maxQuoted] + "..."
+			cut := maxQuoted
+			for cut > 0 && !utf8.RuneStart(value[cut]) {
+				cut--
+			}
+			value = value[:cut] + "..."
 		}
 		r.verrs.First = append(r.verrs.First, Problem{Line: line, Column: r.fields[j].Name, Value: value, Message: expected})
 	}

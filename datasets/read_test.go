@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -426,4 +427,16 @@ func TestFixtures(t *testing.T) {
 		assert.Equal(t, []string{"0.5", "", "0.001"}, columnStrings(tb)["score"])
 		assert.Equal(t, map[string]int{"id": 0, "score": 1, "won": 0, "stage": 0, "at": 1, "owner": 2}, rep.Missing)
 	})
+}
+
+func TestProblemValuesAreCut(t *testing.T) {
+	long := strings.Repeat("é", 100)
+	path := writeTemp(t, "long.csv", "n\n1\n2\n"+long+"\n")
+	_, rep, err := ReadFile(path, ReadOptions{Types: map[string]Kind{"n": KindNumber}})
+	require.Error(t, err)
+	require.Len(t, rep.Problems, 1)
+	v := rep.Problems[0].Value
+	assert.LessOrEqual(t, len(v), maxQuoted+3)
+	assert.True(t, strings.HasSuffix(v, "..."))
+	assert.True(t, utf8.ValidString(v), "cut on a character boundary")
 }
