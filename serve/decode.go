@@ -122,7 +122,10 @@ func decodeLead(data []byte, sc *leadSchema, now time.Time) (*features.Lead, []s
 		}
 		kind, ok := sc.kinds[name]
 		if !ok {
-			warnings = append(warnings, fmt.Sprintf("unknown field %q ignored: the model does not use it", name))
+			warnings = append(warnings, fmt.Sprintf("unknown field %q: not one of the model's features", name))
+			if v, ok := looseValue(raw); ok {
+				l.Fields[name] = v // the rule sheet may still read it
+			}
 			continue
 		}
 		v, aerr := decodeValue(raw, kind, path, limit)
@@ -423,4 +426,30 @@ func parseTime(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t.UTC(), true
+}
+
+// looseValue keeps a field the model's features do not know, typed by its
+// JSON value, for the rule sheet; objects and arrays are dropped.
+func looseValue(raw json.RawMessage) (features.Value, bool) {
+	switch {
+	case isNull(raw):
+		return features.Value{Kind: datasets.KindCategory, Missing: true}, true
+	case raw[0] == '"':
+		s, aerr := rawString(raw, "")
+		if aerr != nil {
+			return features.Value{}, false
+		}
+		return features.Value{Kind: datasets.KindCategory, Str: s, Missing: strings.TrimSpace(s) == ""}, true
+	case string(raw) == "true":
+		return features.Value{Kind: datasets.KindBool, Num: 1}, true
+	case string(raw) == "false":
+		return features.Value{Kind: datasets.KindBool}, true
+	case raw[0] == '{' || raw[0] == '[':
+		return features.Value{}, false
+	}
+	x, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil || math.IsInf(x, 0) {
+		return features.Value{}, false
+	}
+	return features.Value{Kind: datasets.KindNumber, Num: x}, true
 }
