@@ -42,15 +42,15 @@ type Truth struct {
 
 // TruthCounts are the realised counts of a generated data set.
 type TruthCounts struct {
-	Leads                 int              `json:"leads"`
-	Events                int64            `json:"events"`
-	EventsByType          map[string]int64 `json:"events_by_type"`
-	Conversions           int              `json:"conversions"`
-	ConvertedBeforeDay14  int              `json:"converted_before_day14"`
-	MeanPConvert90dDay14  float64          `json:"mean_p_convert_90d_at_day14"`
-	FlatRows              int              `json:"flat_rows"`
-	FlatConverted         int              `json:"flat_converted"`
-	FlatConversionRateDay float64          `json:"flat_conversion_rate"`
+	Leads                int              `json:"leads"`
+	Events               int64            `json:"events"`
+	EventsByType         map[string]int64 `json:"events_by_type"`
+	Conversions          int              `json:"conversions"`
+	ConvertedBeforeDay14 int              `json:"converted_before_day14"`
+	MeanPConvert90dDay14 float64          `json:"mean_p_convert_90d_at_day14"`
+	FlatRows             int              `json:"flat_rows"`
+	FlatConverted        int              `json:"flat_converted"`
+	FlatConversionRate   float64          `json:"flat_conversion_rate"`
 }
 
 // ReadTruth reads a truth.json written by Generate.
@@ -127,7 +127,7 @@ func (g *generator) truth(sum *Summary, byType [numEventTypes]int64, early, labe
 		t.Files[FlatFile+"."+ext] = "One row per lead that had not converted by day 14 and whose window closed by as_of: the lead columns, behaviour counted over the first 14 days and converted (0/1), like a CRM export."
 	}
 	if sum.FlatRows > 0 {
-		t.Counts.FlatConversionRateDay = float64(label) / float64(sum.FlatRows)
+		t.Counts.FlatConversionRate = float64(label) / float64(sum.FlatRows)
 	}
 	if pCount > 0 {
 		t.Counts.MeanPConvert90dDay14 = pSum / float64(pCount)
