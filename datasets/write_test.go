@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -431,4 +432,29 @@ func TestFormatFromPath(t *testing.T) {
 	}
 	_, err := FormatFromPath("e.txt")
 	assert.Error(t, err)
+}
+
+func TestWriteRowFlushesInBatches(t *testing.T) {
+	// More rows than one WriteRow batch, then a Write, keep their order.
+	path := filepath.Join(t.TempDir(), "rows.csv")
+	w, err := CreateWriter(path, "", []Field{{Name: "i", Kind: KindNumber}, {Name: "s", Kind: KindCategory}})
+	require.NoError(t, err)
+	n := rowBatchSize + 10
+	for i := 0; i < n; i++ {
+		require.NoError(t, w.WriteRow([]string{strconv.Itoa(i), []string{"a", "b", ""}[i%3]}))
+	}
+	c := NewColumn("i", KindNumber, 1)
+	c.Num = append(c.Num, float64(n))
+	s := NewColumn("s", KindCategory, 1)
+	s.Codes = append(s.Codes, s.Dict.Code("z"))
+	require.NoError(t, w.Write(&Table{Columns: []*Column{c, s}}))
+	assert.Equal(t, int64(n+1), w.Rows())
+	require.NoError(t, w.Close())
+	header, rows := readBack(t, path, FormatCSV)
+	assert.Equal(t, []string{"i", "s"}, header)
+	require.Len(t, rows, n+1)
+	for i, r := range rows[:n] {
+		require.Equal(t, []string{strconv.Itoa(i), []string{"a", "b", ""}[i%3]}, r)
+	}
+	assert.Equal(t, []string{strconv.Itoa(n), "z"}, rows[n])
 }
