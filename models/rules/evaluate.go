@@ -78,13 +78,13 @@ func (s *Sheet) Evaluate(l *features.Lead) Result {
 	}
 
 	if len(s.eventRules) > 0 {
-		cut := l.Cutoff
+		cutSec, cutNsec := l.Cutoff.Unix(), l.Cutoff.Nanosecond()
 		for ei := range l.Events {
 			ev := &l.Events[ei]
-			if !ev.Time.Before(cut) {
+			age, before := ageAt(cutSec, cutNsec, ev.Time)
+			if !before {
 				continue
 			}
-			age := cut.Sub(ev.Time)
 			idx, ok := s.byType[ev.Type]
 			if !ok {
 				if t := strings.ToLower(strings.TrimSpace(ev.Type)); t != ev.Type {
@@ -191,12 +191,31 @@ func (s *Sheet) count(st []ruleState, idx []int32, ev *features.Event, age time.
 	}
 }
 
-// decay is 0.5^(age/halfLife) with age in days; 1 when halfLife is 0.
+// ageAt returns how long before the cutoff (cutSec, cutNsec as from
+// time.Time.Unix and Nanosecond) t is, saturating at the largest Duration,
+// and whether t is strictly before the cutoff. It is cutoff.Sub(t) without
+// Sub's overflow checks, which dominate a tight loop.
+func ageAt(cutSec int64, cutNsec int, t time.Time) (time.Duration, bool) {
+	const maxSec = int64(math.MaxInt64/int64(time.Second)) - 1
+	sec := cutSec - t.Unix()
+	nsec := int64(cutNsec - t.Nanosecond())
+	if sec < 0 || (sec == 0 && nsec <= 0) {
+		return 0, false
+	}
+	if sec > maxSec {
+		return math.MaxInt64, true
+	}
+	return time.Duration(sec*int64(time.Second) + nsec), true
+}
+
+// decay is 0.5^(age/halfLife) with age and halfLife in days; 1 when halfLife
+// is 0. It is computed as e^(-ln2 * age/halfLife): math.Exp is assembly on
+// common platforms, math.Exp2 is not.
 func decay(age time.Duration, halfLife float64) float64 {
 	if halfLife <= 0 {
 		return 1
 	}
-	return math.Exp2(-age.Hours() / 24 / halfLife)
+	return math.Exp(-math.Ln2 * age.Hours() / 24 / halfLife)
 }
 
 // clipMax clips p to [-max, max]; max 0 means no limit.
