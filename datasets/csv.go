@@ -2,7 +2,6 @@ package datasets
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -181,7 +180,8 @@ func csvError(path string, err error) error {
 	return fmt.Errorf("read %s: %w", path, err)
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+// utf8BOM is the UTF-8 byte order mark some spreadsheet exports start with.
+const utf8BOM = "\xEF\xBB\xBF"
 
 // sniffBytes is how much of the file delimiter sniffing looks at.
 const sniffBytes = 64 << 10
@@ -194,7 +194,7 @@ func openCSV(r *Reader) error {
 		return fmt.Errorf("read %s: %w", r.path, err)
 	}
 	br := bufio.NewReaderSize(f, 1<<16)
-	if b, _ := br.Peek(3); bytes.Equal(b, utf8BOM) {
+	if b, _ := br.Peek(3); string(b) == utf8BOM {
 		if _, err := br.Discard(3); err != nil {
 			f.Close()
 			return fmt.Errorf("read %s: %w", r.path, err)

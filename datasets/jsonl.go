@@ -42,7 +42,7 @@ func openJSONL(r *Reader) error {
 		return fmt.Errorf("read %s: %w", r.path, err)
 	}
 	s := &jsonlSource{path: r.path, f: f, br: bufio.NewReaderSize(f, 1<<16), index: make(map[string]int)}
-	if b, _ := s.br.Peek(3); bytes.Equal(b, utf8BOM) {
+	if b, _ := s.br.Peek(3); string(b) == utf8BOM {
 		s.br.Discard(3)
 	}
 	for len(s.pending) < r.opt.SampleRows {
