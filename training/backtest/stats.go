@@ -123,11 +123,12 @@ const (
 	numMetrics
 )
 
-// modelScores are one model's scores of the evaluated rows: Rank orders
-// leads (points for the rule sheet, probability for a model), Prob is the
+// modelScores are one model's scores of the evaluated rows: val ranks leads
+// (points for the rule sheet, probability for a model), prob is the
 // calibrated probability behind log loss, Brier and ECE.
 type modelScores struct {
 	rank ranking
+	val  []float64 // the values rank was built from
 	prob []float64
 }
 
@@ -135,7 +136,7 @@ type modelScores struct {
 func (m *modelScores) evaluateAll(y, w []float64) [numMetrics]float64 {
 	var out [numMetrics]float64
 	out[mAUC] = aucRanked(m.rank, y, w)
-	out[mPRAUC] = metrics.PRAUC(y, m.prob, w)
+	out[mPRAUC] = metrics.PRAUC(y, m.val, w)
 	out[mLogLoss] = metrics.LogLoss(y, m.prob, w)
 	out[mBrier] = metrics.Brier(y, m.prob, w)
 	out[mECE] = weightedECE(y, m.prob, w, 10)

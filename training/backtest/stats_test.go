@@ -57,7 +57,7 @@ func TestCaptureRanked(t *testing.T) {
 func TestBootstrapReproducibleBySeed(t *testing.T) {
 	y, p := randomScores(400, 5, false)
 	_, q := randomScores(400, 6, true)
-	ms := []*modelScores{{rank: newRanking(p), prob: p}, {rank: newRanking(q), prob: q}}
+	ms := []*modelScores{{rank: newRanking(p), val: p, prob: p}, {rank: newRanking(q), val: q, prob: q}}
 	a := bootstrap(y, ms, 200, 42, 2)
 	b := bootstrap(y, ms, 200, 42, 1)
 	c := bootstrap(y, ms, 200, 43, 2)
@@ -86,7 +86,7 @@ func TestPairedDetectsBetterModel(t *testing.T) {
 	for i := range noise {
 		noise[i] = rng.Float64()
 	}
-	ms := []*modelScores{{rank: newRanking(p), prob: p}, {rank: newRanking(noise), prob: noise}}
+	ms := []*modelScores{{rank: newRanking(p), val: p, prob: p}, {rank: newRanking(noise), val: noise, prob: noise}}
 	br := bootstrap(y, ms, 300, 1, 2)
 	lo, _, pv := br.paired(0, 1, mAUC)
 	assert.Greater(t, lo, 0.0, "the informative model beats noise")

@@ -1,0 +1,710 @@
+// Package backtest replays history to show how the predictive models and the
+// rule sheet would have done, period by period, and compares the two on the
+// same leads.
+//
+// # Rolling-origin backtest
+//
+// Run cuts the leads into calendar periods (week, month or quarter, by
+// creation time; by the Time column for flat data). For each period starting
+// at S it fits the models with training.Fit on the examples whose outcome
+// was known at S: leads created before S whose snapshot cutoff plus the
+// horizon is at or before S. Nothing decided after S (a conversion, a
+// snapshot still inside its horizon) reaches the fit: not the features'
+// statistics, not the models, not the calibrators, not the champion choice.
+// The latest 20% of those training leads (at least 5 conversions where
+// possible) are held out of the fit to pick the champion, as `leadscore
+// train --time` does; the other 80% fit the models.
+//
+// The period's own leads are then scored at their first snapshot (the
+// moment marketing first triages a lead; the earliest of SnapshotDays) and
+// evaluated against their outcomes within the horizon. A period is
+// evaluated only when every one of its leads has had its full horizon by the
+// end of the data; later periods are reported as incomplete, never scored
+// against outcomes that are not known yet. The rule sheet is scored as is:
+// its points rank the leads and a calibrator fitted on the training window
+// turns them into probabilities for log loss, Brier and ECE.
+//
+// Every metric has a bootstrap 95% interval (leads resampled with
+// replacement, seeded); the predictive model (the champion, or the better
+// of logistic and gbm when the rule sheet is champion) and the rule sheet
+// are compared on the same resamples for ROC AUC and top-decile capture.
+// Drift is the population stability index of every feature and of the
+// champion's probability between the training window and the period.
+package backtest
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/rules"
+	"github.com/leadscore/leadscore/training"
+	"github.com/leadscore/leadscore/training/htmlreport"
+)
+
+// SchemaVersion is the version of report.json's layout.
+const SchemaVersion = 1
+
+// Champion is the pseudo-model name of the per-period champion in results.
+const Champion = "champion"
+
+// Period statuses.
+const (
+	StatusEvaluated  = "evaluated"
+	StatusIncomplete = "incomplete"
+	StatusWarmUp     = "warm-up"
+	StatusNoLeads    = "no leads"
+	StatusFailed     = "failed"
+)
+
+// Result is a whole backtest, as written to report.json.
+type Result struct {
+	SchemaVersion int       `json:"schema_version"`
+	Kind          string    `json:"kind"`
+	CreatedAt     time.Time `json:"created_at"`
+	Settings      Settings  `json:"settings"`
+	Data          DataInfo  `json:"data"`
+	// Models lists the model rows of every period: rules (with a sheet),
+	// logistic, gbm and champion.
+	Models  []string `json:"models"`
+	Periods []Period `json:"periods"`
+	// Overall pools the evaluated periods' out-of-time scores.
+	Overall *Evaluation `json:"overall,omitempty"`
+	// Curves are drawn from the pooled scores.
+	Curves []Curve `json:"curves,omitempty"`
+	// Distribution is the champion's pooled probability by outcome.
+	Distribution *Distribution `json:"score_distribution,omitempty"`
+	// Summary holds the sentences at the top of the report.
+	Summary  []string `json:"summary"`
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Settings echo the configuration the backtest ran with.
+type Settings struct {
+	Period       string   `json:"period"`
+	MinTrain     int      `json:"min_train"`
+	HorizonDays  int      `json:"horizon_days"`
+	SnapshotDays []int    `json:"snapshot_days"`
+	EvaluatedAt  string   `json:"evaluated_at"`
+	Seed         int64    `json:"seed"`
+	Resamples    int      `json:"resamples"`
+	Models       []string `json:"models"`
+	RuleSheet    string   `json:"rule_sheet,omitempty"`
+	Data         []string `json:"files"`
+}
+
+// DataInfo describes the examples the backtest ran on.
+type DataInfo struct {
+	Mode      string    `json:"mode"`
+	Leads     int       `json:"leads"`
+	Examples  int       `json:"examples"`
+	Positives int       `json:"positive_examples"`
+	Censored  int       `json:"censored_examples"`
+	AsOf      time.Time `json:"as_of"`
+	First     time.Time `json:"first_lead"`
+	Last      time.Time `json:"last_lead"`
+}
+
+// Period is one step of the rolling origin.
+type Period struct {
+	Label  string    `json:"label"`
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+	Status string    `json:"status"`
+	Reason string    `json:"reason,omitempty"`
+	// Leads is the number of leads created in the period with a labelled
+	// first snapshot (the evaluated leads when Status is evaluated).
+	Leads int `json:"leads"`
+	// OutcomesKnownAt is when the last lead of the period has had its
+	// horizon.
+	OutcomesKnownAt time.Time `json:"outcomes_known_at"`
+	// Training window: leads, examples and conversions the fit saw (fit
+	// and champion-selection parts together), and the latest outcome-window
+	// end among them (always at or before Start).
+	TrainLeads     int       `json:"train_leads"`
+	TrainExamples  int       `json:"train_examples"`
+	TrainPositives int       `json:"train_positive_examples"`
+	TrainLatestEnd time.Time `json:"train_latest_outcome_end,omitzero"`
+	Champion       string    `json:"champion,omitempty"`
+	// Predictive is the model compared with the rule sheet.
+	Predictive string      `json:"predictive,omitempty"`
+	Eval       *Evaluation `json:"evaluation,omitempty"`
+	Drift      []Drift     `json:"drift,omitempty"`
+	ScorePSI   htmlreport.Float `json:"score_psi"`
+	// trainRows are the dataset rows the period's fit saw (for tests).
+	trainRows []int
+}
+
+// Evaluation is the scoring of one set of leads by every model.
+type Evaluation struct {
+	Leads       int            `json:"leads"`
+	Conversions int            `json:"conversions"`
+	Models      []ModelMetrics `json:"models"`
+	Paired      []Paired       `json:"paired,omitempty"`
+}
+
+// Interval is an estimate and its bootstrap 95% interval.
+type Interval struct {
+	Value htmlreport.Float `json:"value"`
+	Lo    htmlreport.Float `json:"lo"`
+	Hi    htmlreport.Float `json:"hi"`
+}
+
+// ModelMetrics are one model's results on one set of leads.
+type ModelMetrics struct {
+	Model string `json:"model"`
+	// Source is the fitted model behind the champion row.
+	Source    string   `json:"source,omitempty"`
+	ROCAUC    Interval `json:"roc_auc"`
+	PRAUC     Interval `json:"pr_auc"`
+	LogLoss   Interval `json:"log_loss"`
+	Brier     Interval `json:"brier"`
+	ECE       Interval `json:"ece"`
+	Capture10 Interval `json:"top10_capture"`
+	Capture20 Interval `json:"top20_capture"`
+	// MQL counts leads at or above the MQL threshold (rules: points >= the
+	// sheet's MQL, not disqualified; models: tier warm or hot) and their
+	// conversion rate; Hot the same for the hot tier.
+	MQLLeads int              `json:"mql_leads"`
+	MQLRate  htmlreport.Float `json:"mql_conversion_rate"`
+	HotLeads int              `json:"hot_leads"`
+	HotRate  htmlreport.Float `json:"hot_conversion_rate"`
+}
+
+// Paired is the paired bootstrap of predictive minus rules for one metric.
+type Paired struct {
+	Metric     string   `json:"metric"`
+	Predictive string   `json:"predictive"`
+	Baseline   string   `json:"baseline"`
+	Difference Interval `json:"difference"`
+	// PValue is the share of resamples where the difference is <= 0.
+	PValue    htmlreport.Float `json:"p_value"`
+	Resamples int              `json:"resamples"`
+}
+
+// Drift is the population stability index of one source field between the
+// training window and the period (the largest over its encoded columns).
+type Drift struct {
+	Feature string           `json:"feature"`
+	PSI     htmlreport.Float `json:"psi"`
+	Flagged bool             `json:"flagged"`
+}
+
+// Point is a point of a curve.
+type Point struct {
+	X htmlreport.Float `json:"x"`
+	Y htmlreport.Float `json:"y"`
+}
+
+// Curve holds one model's pooled ROC curve, cumulative gains and
+// reliability diagram.
+type Curve struct {
+	Model string  `json:"model"`
+	ROC   []Point `json:"roc"`
+	Gains []Point `json:"gains"`
+	// Reliability has, per probability decile bin with leads, the mean
+	// predicted probability (X) and the observed conversion rate (Y).
+	Reliability []Point `json:"reliability"`
+}
+
+// Distribution is a histogram of probabilities by outcome: the share of
+// converted and of other leads in each bin [Edges[k], Edges[k+1]).
+type Distribution struct {
+	Model        string             `json:"model"`
+	Edges        []htmlreport.Float `json:"edges"`
+	Converted    []htmlreport.Float `json:"converted_share"`
+	NotConverted []htmlreport.Float `json:"not_converted_share"`
+}
+
+// scored holds one evaluated set: labels and each model's scores.
+type scored struct {
+	y      []float64
+	names  []string // models in result order, champion last
+	scores []*modelScores
+	mql    [][]bool
+	hot    [][]bool
+	source string // champion's model
+	pred   int    // index of the predictive model compared with rules, -1 none
+	rules  int    // index of rules, -1 none
+}
+
+// Run runs the rolling-origin backtest of cfg. Periods that cannot be
+// fitted (too little history, a failed fit) are reported with their reason;
+// Run fails only when the data cannot be read or no period can be laid out.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("backtest: %w", err)
+	}
+	opt, err := cfg.trainingOptions()
+	if err != nil {
+		return nil, fmt.Errorf("backtest: %w", err)
+	}
+	log := cfg.Logger
+	opt.Logger = log
+	prep, err := training.Prepare(ctx, opt)
+	if err != nil {
+		return nil, fmt.Errorf("backtest: %w", err)
+	}
+	ds := prep.Dataset
+	fc := opt.Config
+	res := &Result{
+		SchemaVersion: SchemaVersion, Kind: "backtest", CreatedAt: time.Now().UTC(),
+		Settings: Settings{
+			Period: cfg.Period, MinTrain: cfg.MinTrain, HorizonDays: fc.HorizonDays, Seed: cfg.Seed,
+			Resamples: cfg.Resamples, Models: opt.Models, RuleSheet: filepath.Base(cfg.Rules),
+		},
+		Warnings: prep.Warnings,
+	}
+	if cfg.Rules == "" {
+		res.Settings.RuleSheet = ""
+	}
+	for _, f := range []string{cfg.Data, cfg.Events, cfg.Outcomes} {
+		if f != "" {
+			res.Settings.Data = append(res.Settings.Data, filepath.Base(f))
+		}
+	}
+	tl := newTimeline(ds, fc)
+	res.Settings.SnapshotDays = tl.snapshotDays
+	res.Settings.EvaluatedAt = tl.evalAt
+	res.Data = DataInfo{
+		Mode: ds.Report.Mode, Leads: len(tl.leads), Examples: ds.Rows, Positives: ds.Report.Positives,
+		Censored: ds.Report.Censored, AsOf: tl.asOf, First: tl.first, Last: tl.last,
+	}
+	if len(tl.leads) == 0 {
+		return nil, fmt.Errorf("backtest: no lead has a time: set --created (or --time for flat data) to a timestamp column")
+	}
+	for _, m := range opt.Models {
+		res.Models = append(res.Models, m)
+	}
+	res.Models = append(res.Models, Champion)
+
+	var pooled []*scored
+	for pi, sp := range periodsBetween(tl.first, tl.last, cfg.Period) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p := Period{Label: sp.Label, Start: sp.Start, End: sp.End, ScorePSI: htmlreport.Float(math.NaN())}
+		p.OutcomesKnownAt = sp.End.Add(tl.firstSnap + tl.horizon)
+		train := tl.trainRows(sp.Start)
+		evalRows := tl.evalRows(sp.Start, sp.End)
+		p.Leads = len(evalRows)
+		p.trainRows = train
+		p.TrainExamples = len(train)
+		for _, r := range train {
+			if ds.Labels[r] == 1 {
+				p.TrainPositives++
+			}
+			if end := ds.Cutoffs[r].Add(tl.horizon); end.After(p.TrainLatestEnd) {
+				p.TrainLatestEnd = end
+			}
+		}
+		p.TrainLeads = countLeads(ds.LeadIDs, train)
+		switch {
+		case p.OutcomesKnownAt.After(tl.asOf):
+			p.Status = StatusIncomplete
+			p.Reason = fmt.Sprintf("outcomes complete only on %s (data end %s)", p.OutcomesKnownAt.Format("2006-01-02"), tl.asOf.Format("2006-01-02"))
+		case p.TrainLeads < cfg.MinTrain:
+			p.Status = StatusWarmUp
+			p.Reason = fmt.Sprintf("%d leads with known outcomes before the period; need %d (--min-train)", p.TrainLeads, cfg.MinTrain)
+		case p.TrainPositives < minConversions:
+			p.Status = StatusWarmUp
+			p.Reason = fmt.Sprintf("%d conversions in the training window; need %d", p.TrainPositives, minConversions)
+		case len(evalRows) == 0:
+			p.Status = StatusNoLeads
+			p.Reason = "no lead created in the period has a labelled first snapshot"
+		}
+		if p.Status != "" {
+			res.Periods = append(res.Periods, p)
+			continue
+		}
+		log.Info("backtest period", "period", p.Label, "train_leads", p.TrainLeads, "leads", p.Leads)
+		sc, err := runPeriod(ctx, cfg, opt, prep, tl, &p, train, evalRows, uint64(cfg.Seed)+uint64(pi)*7919)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			p.Status = StatusFailed
+			p.Reason = err.Error()
+			log.Warn("backtest period failed", "period", p.Label, "err", err)
+			res.Periods = append(res.Periods, p)
+			continue
+		}
+		p.Status = StatusEvaluated
+		res.Periods = append(res.Periods, p)
+		pooled = append(pooled, sc)
+	}
+	if len(pooled) > 0 {
+		all := pool(pooled)
+		res.Overall = evaluate(all, cfg.Resamples, uint64(cfg.Seed), cfg.Threads)
+		res.Curves, res.Distribution = curves(all)
+	}
+	res.Summary = summarize(res)
+	return res, nil
+}
+
+// timeline indexes the dataset by lead time.
+type timeline struct {
+	ds           *features.Dataset
+	key          []time.Time // per row: lead creation (or Time of flat data)
+	first, last  time.Time
+	asOf         time.Time
+	horizon      time.Duration
+	firstSnap    time.Duration
+	snapshotDays []int
+	evalAt       string
+	leads        map[string]bool
+	firstRow     map[string]int // lead -> its earliest row
+}
+
+func newTimeline(ds *features.Dataset, fc features.Config) *timeline {
+	tl := &timeline{ds: ds, key: make([]time.Time, ds.Rows), asOf: ds.Report.AsOf,
+		horizon: time.Duration(fc.HorizonDays) * 24 * time.Hour, leads: map[string]bool{}, firstRow: map[string]int{}}
+	if ds.Report.Mode == "snapshots" {
+		tl.snapshotDays = slices.Clone(fc.SnapshotDays)
+		slices.Sort(tl.snapshotDays)
+		tl.firstSnap = time.Duration(tl.snapshotDays[0]) * 24 * time.Hour
+		tl.evalAt = fmt.Sprintf("first snapshot, %d day(s) after creation", tl.snapshotDays[0])
+	} else {
+		tl.evalAt = "the row's time column"
+	}
+	for i := 0; i < ds.Rows; i++ {
+		k := ds.Created[i]
+		if k.IsZero() {
+			k = ds.Cutoffs[i]
+		}
+		tl.key[i] = k
+		if k.IsZero() {
+			continue
+		}
+		id := ds.LeadIDs[i]
+		tl.leads[id] = true
+		if r, ok := tl.firstRow[id]; !ok || ds.Cutoffs[i].Before(ds.Cutoffs[r]) {
+			tl.firstRow[id] = i
+		}
+		if tl.first.IsZero() || k.Before(tl.first) {
+			tl.first = k
+		}
+		if k.After(tl.last) {
+			tl.last = k
+		}
+	}
+	if tl.asOf.IsZero() {
+		tl.asOf = tl.last
+	}
+	return tl
+}
+
+// trainRows returns the rows whose outcome was known at start: lead time
+// before start and cutoff + horizon at or before start.
+func (tl *timeline) trainRows(start time.Time) []int {
+	var out []int
+	for i := 0; i < tl.ds.Rows; i++ {
+		k := tl.key[i]
+		if k.IsZero() || !k.Before(start) {
+			continue
+		}
+		if tl.ds.Cutoffs[i].Add(tl.horizon).After(start) {
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// evalRows returns the first row of every lead created in [start, end).
+func (tl *timeline) evalRows(start, end time.Time) []int {
+	var out []int
+	for _, r := range tl.firstRow {
+		k := tl.key[r]
+		if !k.Before(start) && k.Before(end) {
+			out = append(out, r)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+func countLeads(ids []string, rows []int) int {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[ids[r]] = true
+	}
+	return len(seen)
+}
+
+// validationSplit holds out the latest 20% of the training leads (by lead
+// time), growing the hold-out up to half the leads until it has at least 5
+// conversions and 5 non-conversions.
+func validationSplit(tl *timeline, train []int) training.Split {
+	ds := tl.ds
+	byLead := map[string][]int{}
+	var order []string
+	for _, r := range train {
+		id := ds.LeadIDs[r]
+		if _, ok := byLead[id]; !ok {
+			order = append(order, id)
+		}
+		byLead[id] = append(byLead[id], r)
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		return tl.key[byLead[order[a]][0]].Before(tl.key[byLead[order[b]][0]])
+	})
+	n := len(order)
+	nVal := max(1, int(math.Round(0.2*float64(n))))
+	count := func(k int) (pos, neg int) {
+		for _, id := range order[n-k:] {
+			for _, r := range byLead[id] {
+				if ds.Labels[r] == 1 {
+					pos++
+				} else {
+					neg++
+				}
+			}
+		}
+		return pos, neg
+	}
+	for nVal < n/2 {
+		if pos, neg := count(nVal); pos >= 5 && neg >= 5 {
+			break
+		}
+		nVal = min(n/2, nVal+max(1, n/20))
+	}
+	s := training.Split{Method: "backtest: fitted on the earlier 80% of the leads with known outcomes, champion chosen on the latest 20%", TestFrac: float64(nVal) / float64(n)}
+	for k, id := range order {
+		if k < n-nVal {
+			s.Train = append(s.Train, byLead[id]...)
+			s.TrainLeads++
+		} else {
+			s.Test = append(s.Test, byLead[id]...)
+			s.TestLeads++
+		}
+	}
+	sort.Ints(s.Train)
+	sort.Ints(s.Test)
+	s.TrainRows, s.TestRows = len(s.Train), len(s.Test)
+	return s
+}
+
+// runPeriod fits on the training window, scores the period's leads and
+// evaluates them.
+func runPeriod(ctx context.Context, cfg Config, opt training.Options, prep *training.Prepared, tl *timeline, p *Period, train, evalRows []int, seed uint64) (*scored, error) {
+	ds := prep.Dataset
+	split := validationSplit(tl, train)
+	fit, err := training.Fit(ctx, opt, prep, split)
+	if err != nil {
+		return nil, fmt.Errorf("fit on %d training leads: %w", p.TrainLeads, err)
+	}
+	b := fit.Bundle
+	p.Champion = b.Scoring.Champion
+	sc := &scored{y: pick(ds.Labels, evalRows), pred: -1, rules: -1, source: b.Scoring.Champion}
+	var sheetRes []rules.Result
+	if b.Rules != nil {
+		sheetRes = make([]rules.Result, len(evalRows))
+		for k, r := range evalRows {
+			sheetRes[k] = b.Rules.Evaluate(ds.Lead(r))
+		}
+	}
+	for _, name := range b.Models() {
+		prob := pick(fit.Probabilities[name], evalRows)
+		ms := &modelScores{prob: prob}
+		mql, hot := make([]bool, len(evalRows)), make([]bool, len(evalRows))
+		if name == models.Rules {
+			pts := make([]float64, len(evalRows))
+			for k, rr := range sheetRes {
+				pts[k] = rr.Points
+				mql[k] = rr.Tier == rules.TierWarm || rr.Tier == rules.TierHot
+				hot[k] = rr.Tier == rules.TierHot
+			}
+			ms.val = pts
+			sc.rules = len(sc.names)
+		} else {
+			warm, hotT := tierThresholds(b, name)
+			for k, x := range prob {
+				mql[k], hot[k] = x >= warm, x >= hotT
+			}
+			ms.val = prob
+		}
+		ms.rank = newRanking(ms.val)
+		sc.names = append(sc.names, name)
+		sc.scores = append(sc.scores, ms)
+		sc.mql = append(sc.mql, mql)
+		sc.hot = append(sc.hot, hot)
+	}
+	ci := slices.Index(sc.names, b.Scoring.Champion)
+	sc.names = append(sc.names, Champion)
+	sc.scores = append(sc.scores, sc.scores[ci])
+	sc.mql = append(sc.mql, sc.mql[ci])
+	sc.hot = append(sc.hot, sc.hot[ci])
+	if sc.rules >= 0 {
+		sc.pred = predictiveIndex(sc, fit.Report)
+		p.Predictive = sc.names[sc.pred]
+	}
+	p.Eval = evaluate(sc, cfg.Resamples, seed, cfg.Threads)
+	// Drift compares like with like: the training leads at their first
+	// snapshot against the period's leads at theirs.
+	var trainFirst []int
+	for _, r := range train {
+		if tl.firstRow[ds.LeadIDs[r]] == r {
+			trainFirst = append(trainFirst, r)
+		}
+	}
+	p.Drift, p.ScorePSI = drift(b, ds, trainFirst, evalRows, fit.Probabilities[b.Scoring.Champion])
+	return sc, nil
+}
+
+// predictiveIndex is the champion when it is a fitted model, else the
+// fitted model with the lower validation log loss.
+func predictiveIndex(sc *scored, rep *training.Report) int {
+	if sc.source != models.Rules {
+		return slices.Index(sc.names, sc.source)
+	}
+	best := -1
+	for k, n := range sc.names {
+		if n == models.Rules || n == Champion {
+			continue
+		}
+		if best < 0 || rep.Metrics[n].LogLoss < rep.Metrics[sc.names[best]].LogLoss {
+			best = k
+		}
+	}
+	return best
+}
+
+// tierThresholds are the probabilities at or above which a model puts a
+// lead in the warm-or-hot and in the hot tier: the champion's served
+// thresholds, and for the other models the same shares of the training
+// population (their 70% and 90% quantiles by default).
+func tierThresholds(b *models.Bundle, name string) (warm, hot float64) {
+	if name == b.Scoring.Champion {
+		return b.Scoring.WarmThreshold, b.Scoring.HotThreshold
+	}
+	q := b.Scoring.Population[name]
+	qc := b.Scoring.Population[b.Scoring.Champion]
+	if len(q) != 1001 || len(qc) != 1001 {
+		return math.Inf(1), math.Inf(1)
+	}
+	// The share of the champion's population at or above its thresholds.
+	share := func(t float64) int {
+		k := sort.SearchFloat64s(qc, t)
+		return min(1000, k)
+	}
+	return q[share(b.Scoring.WarmThreshold)], q[share(b.Scoring.HotThreshold)]
+}
+
+// evaluate computes every model's metrics with bootstrap intervals and the
+// paired comparisons.
+func evaluate(sc *scored, resamples int, seed uint64, threads int) *Evaluation {
+	ev := &Evaluation{Leads: len(sc.y)}
+	for _, v := range sc.y {
+		if v == 1 {
+			ev.Conversions++
+		}
+	}
+	br := bootstrap(sc.y, sc.scores, resamples, seed, threads)
+	for k, name := range sc.names {
+		est := sc.scores[k].evaluateAll(sc.y, nil)
+		iv := func(m int) Interval {
+			lo, hi := br.interval(k, m)
+			return Interval{Value: htmlreport.Float(est[m]), Lo: htmlreport.Float(lo), Hi: htmlreport.Float(hi)}
+		}
+		mm := ModelMetrics{
+			Model: name, ROCAUC: iv(mAUC), PRAUC: iv(mPRAUC), LogLoss: iv(mLogLoss), Brier: iv(mBrier),
+			ECE: iv(mECE), Capture10: iv(mCapture10), Capture20: iv(mCapture20),
+		}
+		if name == Champion {
+			mm.Source = sc.source
+		}
+		mm.MQLLeads, mm.MQLRate = rateOf(sc.y, sc.mql[k])
+		mm.HotLeads, mm.HotRate = rateOf(sc.y, sc.hot[k])
+		ev.Models = append(ev.Models, mm)
+	}
+	if sc.pred >= 0 && sc.rules >= 0 {
+		for _, m := range []struct {
+			name string
+			k    int
+		}{{"roc_auc", mAUC}, {"top10_capture", mCapture10}} {
+			est := sc.scores[sc.pred].evaluateAll(sc.y, nil)[m.k] - sc.scores[sc.rules].evaluateAll(sc.y, nil)[m.k]
+			lo, hi, pv := br.paired(sc.pred, sc.rules, m.k)
+			ev.Paired = append(ev.Paired, Paired{
+				Metric: m.name, Predictive: sc.names[sc.pred], Baseline: models.Rules,
+				Difference: Interval{Value: htmlreport.Float(est), Lo: htmlreport.Float(lo), Hi: htmlreport.Float(hi)},
+				PValue:     htmlreport.Float(pv), Resamples: resamples,
+			})
+		}
+	}
+	return ev
+}
+
+func rateOf(y []float64, sel []bool) (int, htmlreport.Float) {
+	var n, pos int
+	for i, s := range sel {
+		if s {
+			n++
+			if y[i] == 1 {
+				pos++
+			}
+		}
+	}
+	if n == 0 {
+		return 0, htmlreport.Float(math.NaN())
+	}
+	return n, htmlreport.Float(float64(pos) / float64(n))
+}
+
+// pool concatenates the evaluated periods. The predictive row of a pooled
+// period follows each period's choice.
+func pool(ps []*scored) *scored {
+	out := &scored{names: ps[0].names, rules: ps[0].rules, pred: -1, source: ps[len(ps)-1].source}
+	nm := len(out.names)
+	probs := make([][]float64, nm)
+	ranks := make([][]float64, nm)
+	out.mql = make([][]bool, nm)
+	out.hot = make([][]bool, nm)
+	var predProb, predRank []float64
+	var predMQL, predHot []bool
+	for _, s := range ps {
+		out.y = append(out.y, s.y...)
+		for k := range out.names {
+			probs[k] = append(probs[k], s.scores[k].prob...)
+			ranks[k] = append(ranks[k], rankValues(s, k)...)
+			out.mql[k] = append(out.mql[k], s.mql[k]...)
+			out.hot[k] = append(out.hot[k], s.hot[k]...)
+		}
+		if s.pred >= 0 {
+			predProb = append(predProb, s.scores[s.pred].prob...)
+			predRank = append(predRank, rankValues(s, s.pred)...)
+			predMQL = append(predMQL, s.mql[s.pred]...)
+			predHot = append(predHot, s.hot[s.pred]...)
+		}
+	}
+	for k := range out.names {
+		out.scores = append(out.scores, &modelScores{prob: probs[k], val: ranks[k], rank: newRanking(ranks[k])})
+	}
+	if out.rules >= 0 && len(predProb) == len(out.y) {
+		out.names = append(slices.Clone(out.names), "predictive")
+		out.scores = append(out.scores, &modelScores{prob: predProb, val: predRank, rank: newRanking(predRank)})
+		out.mql = append(out.mql, predMQL)
+		out.hot = append(out.hot, predHot)
+		out.pred = len(out.names) - 1
+	}
+	return out
+}
+
+// rankValues returns the values model k ranks leads by: rule points for
+// the sheet, the probability otherwise.
+func rankValues(s *scored, k int) []float64 { return s.scores[k].val }
+
+func pick(xs []float64, idx []int) []float64 {
+	out := make([]float64, len(idx))
+	for k, r := range idx {
+		out[k] = xs[r]
+	}
+	return out
+}

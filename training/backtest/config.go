@@ -1,0 +1,256 @@
+package backtest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/gbm"
+	"github.com/leadscore/leadscore/training"
+)
+
+// Config is one backtest: the flags of `leadscore backtest` as fields, so a
+// server can load it from YAML (LoadConfig) and run it on a schedule
+// (RunToDir). Empty fields take the defaults named on each field.
+type Config struct {
+	// Data is the leads file; Events and Outcomes the activity and
+	// closed-won files of the three-table shape (both empty for flat data).
+	Data     string `yaml:"data"`
+	Events   string `yaml:"events"`
+	Outcomes string `yaml:"outcomes"`
+
+	// Format, Delimiter (",", ";", "tab" or "|"), MissingValues and Types
+	// (column -> number|boolean|category|timestamp|text) control reading.
+	Format        string            `yaml:"format"`
+	Delimiter     string            `yaml:"delimiter"`
+	MissingValues []string          `yaml:"missing_values"`
+	Types         map[string]string `yaml:"types"`
+
+	// FeatureConfig is an optional leadscore.yaml with column names and
+	// feature settings; the column fields below override it.
+	FeatureConfig string `yaml:"feature_config"`
+	// ID is the lead id column; Created the lead creation time; Target the
+	// 0/1 outcome of flat data; Time the scoring-moment column of flat data
+	// (a flat backtest needs it); OutcomeID and ConvertedAt the lead id and
+	// conversion time columns of the outcomes file.
+	ID          string   `yaml:"id"`
+	Created     string   `yaml:"created"`
+	Target      string   `yaml:"target"`
+	Time        string   `yaml:"time"`
+	OutcomeID   string   `yaml:"outcome_id"`
+	ConvertedAt string   `yaml:"converted_at"`
+	Exclude     []string `yaml:"exclude"`
+
+	// Rules is the rule sheet scored as is next to the models (optional).
+	Rules string `yaml:"rules"`
+	// Period is week, month (default) or quarter.
+	Period string `yaml:"period"`
+	// MinTrain is the number of leads with known outcomes a period needs
+	// before it is backtested (default 500).
+	MinTrain int `yaml:"min_train"`
+	// HorizonDays is the label window in days after a snapshot (default:
+	// the feature config's, 90).
+	HorizonDays int `yaml:"horizon_days"`
+	// SnapshotDays are the training snapshot ages (default: the feature
+	// config's, 1, 7, 14, 30); periods are evaluated at the first.
+	SnapshotDays []int `yaml:"snapshot_days"`
+	// Seed drives every random choice (default 1).
+	Seed int64 `yaml:"seed"`
+	// Resamples is the number of bootstrap resamples (default 200, at
+	// least 200).
+	Resamples int `yaml:"resamples"`
+	// Models to fit among logistic and gbm (default both); rules is added
+	// when Rules is set.
+	Models []string `yaml:"models"`
+	// GBMTrees caps the number of boosted trees (default: the gbm default).
+	GBMTrees int `yaml:"gbm_trees"`
+	// Threads is the number of worker goroutines (default: all cores).
+	Threads int `yaml:"threads"`
+
+	// Logger receives progress (nil: silent).
+	Logger *slog.Logger `yaml:"-"`
+}
+
+// Defaults of Config.
+const (
+	DefaultMinTrain  = 500
+	DefaultResamples = 200
+	// minConversions is the number of conversions the training history of
+	// a period needs before models are fitted on it.
+	minConversions = 10
+)
+
+// LoadConfig reads a backtest configuration from YAML. Unknown keys are an
+// error, so a typo does not silently fall back to a default.
+func LoadConfig(path string) (Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("load backtest config: %w", err)
+	}
+	defer f.Close()
+	var c Config
+	dec := yaml.NewDecoder(f)
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, fmt.Errorf("load backtest config %s: %w (keys are snake_case, e.g. min_train, horizon_days)", path, err)
+	}
+	if err := c.withDefaults().validate(); err != nil {
+		return Config{}, fmt.Errorf("load backtest config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.Period == "" {
+		c.Period = Month
+	}
+	if c.MinTrain == 0 {
+		c.MinTrain = DefaultMinTrain
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	if c.Resamples == 0 {
+		c.Resamples = DefaultResamples
+	}
+	if len(c.Models) == 0 {
+		c.Models = []string{models.Logistic, models.GBM}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	if c.Data == "" {
+		return errors.New("no leads file: set data (--data)")
+	}
+	if !validUnit(c.Period) {
+		return fmt.Errorf("period %q: expected week, month or quarter", c.Period)
+	}
+	if c.MinTrain < 1 {
+		return fmt.Errorf("min_train %d: expected at least 1 lead", c.MinTrain)
+	}
+	if c.Resamples < 200 {
+		return fmt.Errorf("resamples %d: use at least 200 for stable 95%% intervals", c.Resamples)
+	}
+	if c.HorizonDays < 0 {
+		return fmt.Errorf("horizon_days %d is negative", c.HorizonDays)
+	}
+	if (c.Events != "") && c.Outcomes == "" {
+		return errors.New("events need outcomes: give the closed-won outcomes file too (--outcomes)")
+	}
+	for _, m := range c.Models {
+		if m != models.Logistic && m != models.GBM && m != models.Rules {
+			return fmt.Errorf("models %q: expected logistic or gbm (rules come with a rule sheet)", m)
+		}
+	}
+	if !slices.Contains(c.Models, models.Logistic) && !slices.Contains(c.Models, models.GBM) {
+		return errors.New("models: a backtest needs logistic or gbm")
+	}
+	return nil
+}
+
+// readOptions turns the reading fields into datasets.ReadOptions.
+func (c Config) readOptions() (datasets.ReadOptions, error) {
+	opt := datasets.ReadOptions{Format: c.Format, MissingValues: c.MissingValues}
+	switch c.Delimiter {
+	case "":
+	case "tab", `\t`:
+		opt.Delimiter = '\t'
+	case ",", ";", "|":
+		opt.Delimiter = rune(c.Delimiter[0])
+	default:
+		return opt, fmt.Errorf(`delimiter %q: expected ",", ";", "tab" or "|"`, c.Delimiter)
+	}
+	if len(c.Types) > 0 {
+		opt.Types = make(map[string]datasets.Kind, len(c.Types))
+		for col, kind := range c.Types {
+			k, err := datasets.ParseKind(kind)
+			if err != nil {
+				return opt, fmt.Errorf("types %s=%s: %w", col, kind, err)
+			}
+			opt.Types[col] = k
+		}
+	}
+	return opt, nil
+}
+
+// featureConfig is the feature configuration with the column fields
+// applied and defaults filled.
+func (c Config) featureConfig() (features.Config, error) {
+	fc := features.DefaultConfig()
+	if c.FeatureConfig != "" {
+		var err error
+		if fc, err = features.LoadConfig(c.FeatureConfig); err != nil {
+			return fc, err
+		}
+	}
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&fc.ID, c.ID)
+	set(&fc.Created, c.Created)
+	set(&fc.Target, c.Target)
+	set(&fc.Time, c.Time)
+	set(&fc.Outcomes.LeadID, c.OutcomeID)
+	set(&fc.Outcomes.ConvertedAt, c.ConvertedAt)
+	if c.Outcomes != "" && c.OutcomeID == "" && c.ID != "" && fc.Outcomes.LeadID == features.DefaultConfig().Outcomes.LeadID {
+		// The outcomes file usually names the lead id like the leads file.
+		fc.Outcomes.LeadID = c.ID
+	}
+	if c.HorizonDays > 0 {
+		fc.HorizonDays = c.HorizonDays
+	}
+	if len(c.SnapshotDays) > 0 {
+		fc.SnapshotDays = c.SnapshotDays
+	}
+	fc.Exclude = append(fc.Exclude, c.Exclude...)
+	fc.MissingValues = append(fc.MissingValues, c.MissingValues...)
+	fc = fc.WithDefaults()
+	if c.Outcomes == "" {
+		if fc.Target == "" {
+			return fc, errors.New("flat data needs a target column (--target COL), or give --outcomes")
+		}
+		if fc.Time == "" {
+			return fc, errors.New("a flat backtest needs a time column (--time COL) to order leads into periods")
+		}
+	}
+	return fc, fc.Validate()
+}
+
+// trainingOptions builds the options every period's fit shares.
+func (c Config) trainingOptions() (training.Options, error) {
+	read, err := c.readOptions()
+	if err != nil {
+		return training.Options{}, err
+	}
+	fc, err := c.featureConfig()
+	if err != nil {
+		return training.Options{}, err
+	}
+	ms := slices.DeleteFunc(slices.Clone(c.Models), func(m string) bool { return m == models.Rules })
+	if c.Rules != "" {
+		ms = append([]string{models.Rules}, ms...)
+	}
+	opt := training.Options{
+		Data: c.Data, Events: c.Events, Outcomes: c.Outcomes, Read: read, Config: fc,
+		RulesFile: c.Rules, Models: ms, Seed: c.Seed, Threads: c.Threads, Name: "backtest",
+	}
+	if c.GBMTrees > 0 {
+		opt.GBM = gbm.DefaultParams()
+		opt.GBM.Trees = c.GBMTrees
+	}
+	return opt, nil
+}

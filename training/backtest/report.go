@@ -1,0 +1,396 @@
+package backtest
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/training/htmlreport"
+)
+
+// f3 and pct format report numbers the same way in every table.
+func f3(x htmlreport.Float) string  { return htmlreport.Num(float64(x), 3) }
+func pct(x htmlreport.Float) string { return htmlreport.Percent(float64(x)) }
+
+func ci3(iv Interval) string {
+	if math.IsNaN(float64(iv.Lo)) {
+		return "–"
+	}
+	return f3(iv.Lo) + " to " + f3(iv.Hi)
+}
+
+func ciPct(iv Interval) string {
+	if math.IsNaN(float64(iv.Lo)) {
+		return "–"
+	}
+	return pct(iv.Lo) + " to " + pct(iv.Hi)
+}
+
+// modelLabel names a model row for readers.
+func modelLabel(m ModelMetrics) string {
+	switch m.Model {
+	case Champion:
+		if m.Source != "" {
+			return "champion (" + m.Source + ")"
+		}
+		return "champion (per period)"
+	case models.Rules:
+		return "rule sheet"
+	}
+	return m.Model
+}
+
+func find(ev *Evaluation, model string) (ModelMetrics, bool) {
+	if ev == nil {
+		return ModelMetrics{}, false
+	}
+	for _, m := range ev.Models {
+		if m.Model == model {
+			return m, true
+		}
+	}
+	return ModelMetrics{}, false
+}
+
+// summarize writes the sentences at the top of the report.
+func summarize(r *Result) []string {
+	var out []string
+	unit := r.Settings.Period
+	var evaluated, incomplete, warm, failed int
+	for _, p := range r.Periods {
+		switch p.Status {
+		case StatusEvaluated:
+			evaluated++
+		case StatusIncomplete:
+			incomplete++
+		case StatusWarmUp:
+			warm++
+		case StatusFailed:
+			failed++
+		}
+	}
+	if r.Overall == nil {
+		out = append(out, fmt.Sprintf("No %s could be evaluated yet: %d %s(s) lacked training history (--min-train %d) and %d are incomplete (outcomes not known yet).",
+			unit, warm, unit, r.Settings.MinTrain, incomplete))
+		return out
+	}
+	ov := r.Overall
+	pred, hasPred := find(ov, "predictive")
+	predName := "the predictive model"
+	if !hasPred {
+		pred, _ = find(ov, Champion)
+		predName = "the champion model"
+	}
+	head := fmt.Sprintf("Over %d out-of-time %ss (%d leads, %d conversions), %s captured %s of conversions in its top 10%% of leads",
+		evaluated, unit, ov.Leads, ov.Conversions, predName, pct(pred.Capture10.Value))
+	if rs, ok := find(ov, models.Rules); ok {
+		head += fmt.Sprintf("; the rule sheet captured %s.", pct(rs.Capture10.Value))
+		out = append(out, head)
+		s := fmt.Sprintf("ROC AUC: predictive %s (95%% interval %s), rule sheet %s (%s).",
+			f3(pred.ROCAUC.Value), ci3(pred.ROCAUC), f3(rs.ROCAUC.Value), ci3(rs.ROCAUC))
+		for _, pt := range ov.Paired {
+			if pt.Metric == "roc_auc" {
+				s += fmt.Sprintf(" In %s of %d paired bootstrap resamples the predictive model's AUC was not above the rule sheet's (p = %s).",
+					pct(pt.PValue), pt.Resamples, htmlreport.Num(float64(pt.PValue), 3))
+			}
+		}
+		out = append(out, s)
+		out = append(out, fmt.Sprintf("Leads the rule sheet marks as MQL converted at %s; leads the predictive model puts in its warm or hot tier converted at %s.",
+			pct(rs.MQLRate), pct(pred.MQLRate)))
+	} else {
+		out = append(out, head+" (no rule sheet was given: pass --rules to compare).")
+		out = append(out, fmt.Sprintf("ROC AUC %s (95%% interval %s).", f3(pred.ROCAUC.Value), ci3(pred.ROCAUC)))
+	}
+	var notes []string
+	if incomplete > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s(s) at the end are incomplete: their leads have not all had the %d-day horizon yet, so they are not scored against outcomes", incomplete, unit, r.Settings.HorizonDays))
+	}
+	if warm > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s(s) at the start had too little history to train on", warm, unit))
+	}
+	if failed > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s(s) failed to fit (see the table)", failed, unit))
+	}
+	if len(notes) > 0 {
+		out = append(out, strings.ToUpper(notes[0][:1])+strings.Join(notes, "; ")[1:]+".")
+	}
+	var drifted []string
+	for _, p := range r.Periods {
+		for _, d := range p.Drift {
+			if d.Flagged {
+				drifted = append(drifted, fmt.Sprintf("%s in %s (PSI %s)", d.Feature, p.Label, htmlreport.Num(float64(d.PSI), 2)))
+			}
+		}
+	}
+	switch {
+	case len(drifted) == 0:
+		out = append(out, fmt.Sprintf("No feature drifted beyond a population stability index of %.1f between a period's training window and its leads.", DriftThreshold))
+	case len(drifted) <= 4:
+		out = append(out, "Drift beyond PSI 0.2: "+strings.Join(drifted, ", ")+".")
+	default:
+		out = append(out, fmt.Sprintf("Drift beyond PSI 0.2 in %d feature-periods, e.g. %s.", len(drifted), strings.Join(drifted[:3], ", ")))
+	}
+	return out
+}
+
+// metricsTable is the long table of model metrics: one row per model.
+func metricsTable(caption string, ev *Evaluation, period string) *htmlreport.Table {
+	t := &htmlreport.Table{Caption: caption, Header: []string{
+		"period", "model", "leads", "conversions", "ROC AUC", "ROC AUC 95% CI", "PR AUC", "log loss", "Brier", "ECE",
+		"top 10% capture", "top 10% 95% CI", "top 20% capture", "MQL leads", "MQL conv. rate", "hot leads", "hot conv. rate",
+	}}
+	for _, m := range ev.Models {
+		t.Rows = append(t.Rows, []string{
+			period, modelLabel(m), fmt.Sprint(ev.Leads), fmt.Sprint(ev.Conversions),
+			f3(m.ROCAUC.Value), ci3(m.ROCAUC), f3(m.PRAUC.Value), f3(m.LogLoss.Value), f3(m.Brier.Value), f3(m.ECE.Value),
+			pct(m.Capture10.Value), ciPct(m.Capture10), pct(m.Capture20.Value),
+			fmt.Sprint(m.MQLLeads), pct(m.MQLRate), fmt.Sprint(m.HotLeads), pct(m.HotRate),
+		})
+	}
+	return t
+}
+
+func pairedRows(period string, ev *Evaluation) [][]string {
+	var rows [][]string
+	for _, pt := range ev.Paired {
+		d := pt.Difference
+		lab := "ROC AUC"
+		val, lo, hi := f3(d.Value), f3(d.Lo), f3(d.Hi)
+		if pt.Metric == "top10_capture" {
+			lab = "top 10% capture"
+			val, lo, hi = pct(d.Value), pct(d.Lo), pct(d.Hi)
+		}
+		rows = append(rows, []string{period, lab, pt.Predictive + " minus rules", val, lo + " to " + hi, htmlreport.Num(float64(pt.PValue), 3)})
+	}
+	return rows
+}
+
+// Doc lays the result out as a report document.
+func (r *Result) Doc() *htmlreport.Doc {
+	d := &htmlreport.Doc{
+		Title: "Backtest: predictive scores against the rule sheet",
+		Subtitle: fmt.Sprintf("%s; rolling origin by %s; %d-day outcome window; leads scored at the %s; data to %s; generated %s",
+			strings.Join(r.Settings.Data, ", "), r.Settings.Period, r.Settings.HorizonDays, r.Settings.EvaluatedAt,
+			r.Data.AsOf.Format("2006-01-02"), r.CreatedAt.Format("2006-01-02 15:04 UTC")),
+		Summary: r.Summary,
+	}
+	if r.Overall != nil {
+		sec := htmlreport.Section{Title: "All evaluated periods together"}
+		sec.Blocks = append(sec.Blocks, htmlreport.Block{Text: "Every lead of every evaluated period, scored by the models fitted before its period began. Intervals are bootstrap 95% intervals over leads."})
+		sec.Blocks = append(sec.Blocks, htmlreport.Block{Table: metricsTable("Out-of-time metrics, pooled", r.Overall, "all")})
+		if len(r.Overall.Paired) > 0 {
+			sec.Blocks = append(sec.Blocks, htmlreport.Block{Table: &htmlreport.Table{
+				Caption: "Paired bootstrap: predictive minus rule sheet",
+				Header:  []string{"period", "metric", "comparison", "difference", "95% CI", "p (difference <= 0)"},
+				Rows:    pairedRows("all", r.Overall),
+				Note:    "p is the share of resamples in which the predictive model did not beat the rule sheet.",
+			}})
+		}
+		sec.Blocks = append(sec.Blocks, curveCharts(r)...)
+		d.Sections = append(d.Sections, sec)
+	}
+	d.Sections = append(d.Sections, periodSections(r)...)
+	d.Sections = append(d.Sections, htmlreport.Section{Title: "How this backtest works", Blocks: []htmlreport.Block{{List: methodNotes(r)}}})
+	if len(r.Warnings) > 0 {
+		d.Sections = append(d.Sections, htmlreport.Section{Title: "Warnings", Blocks: []htmlreport.Block{{List: r.Warnings}}})
+	}
+	return d
+}
+
+func curveCharts(r *Result) []htmlreport.Block {
+	var roc, gains, rel []htmlreport.Series
+	for _, c := range r.Curves {
+		name := c.Model
+		if name == models.Rules {
+			name = "rule sheet"
+		}
+		dashed := c.Model == Champion
+		roc = append(roc, xySeries(name, c.ROC, dashed))
+		gains = append(gains, xySeries(name, c.Gains, dashed))
+		s := xySeries(name, c.Reliability, dashed)
+		s.Points = true
+		rel = append(rel, s)
+	}
+	unit := [2]float64{0, 1}
+	blocks := []htmlreport.Block{
+		{Chart: &htmlreport.Chart{Title: "ROC curve (pooled out-of-time leads)", XLabel: "false positive rate", YLabel: "true positive rate",
+			Series: roc, Diagonal: true, XRange: unit, YRange: unit, Caption: "Higher and further left is better; the diagonal is a random order."}},
+		{Chart: &htmlreport.Chart{Title: "Cumulative gains", XLabel: "share of leads worked, best scores first", YLabel: "share of conversions captured",
+			Series: gains, Diagonal: true, XRange: unit, YRange: unit, Caption: "Where a line crosses x = 0.1 is the share of conversions in the top 10% of leads."}},
+		{Chart: &htmlreport.Chart{Title: "Calibration (reliability diagram)", XLabel: "mean predicted probability", YLabel: "observed conversion rate",
+			Series: rel, Diagonal: true, Caption: "Points on the diagonal are well calibrated: a lead scored 20% converts one time in five."}},
+	}
+	if dd := r.Distribution; dd != nil {
+		var x []float64
+		for k := 0; k+1 < len(dd.Edges); k++ {
+			x = append(x, float64(dd.Edges[k]+dd.Edges[k+1])/2)
+		}
+		blocks = append(blocks, htmlreport.Block{Chart: &htmlreport.Chart{
+			Title: "Champion probability by outcome", XLabel: "predicted probability", YLabel: "share of leads",
+			Series: []htmlreport.Series{
+				{Name: "converted", X: x, Y: floats(dd.Converted), Points: true},
+				{Name: "not converted", X: x, Y: floats(dd.NotConverted), Points: true, Dashed: true},
+			},
+			Caption: "The further apart the two curves, the better the score separates converters.",
+		}})
+	}
+	return blocks
+}
+
+func xySeries(name string, pts []Point, dashed bool) htmlreport.Series {
+	s := htmlreport.Series{Name: name, Dashed: dashed}
+	for _, p := range pts {
+		s.X = append(s.X, float64(p.X))
+		s.Y = append(s.Y, float64(p.Y))
+	}
+	return s
+}
+
+func floats(xs []htmlreport.Float) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+// periodSections are the per-period tables and the metric-over-time charts.
+func periodSections(r *Result) []htmlreport.Section {
+	status := &htmlreport.Table{
+		Caption: "Periods",
+		Header:  []string{"period", "status", "training leads", "training conversions (examples)", "leads", "conversions", "champion", "score PSI", "note"},
+	}
+	metricsT := &htmlreport.Table{Caption: "Metrics by period"}
+	paired := &htmlreport.Table{
+		Caption: "Paired bootstrap by period: predictive minus rule sheet",
+		Header:  []string{"period", "metric", "comparison", "difference", "95% CI", "p (difference <= 0)"},
+	}
+	driftT := &htmlreport.Table{
+		Caption: "Feature drift: population stability index, training window against the period",
+		Header:  []string{"period", "feature", "PSI", "flag"},
+		Note:    fmt.Sprintf("PSI above %.1f is flagged; the five largest per period are shown, every value is in report.json.", DriftThreshold),
+	}
+	var labels []string
+	auc := map[string]*htmlreport.Series{}
+	cap10 := map[string]*htmlreport.Series{}
+	var order []string
+	for k, p := range r.Periods {
+		labels = append(labels, p.Label)
+		conv, champ, psi := "", p.Champion, "–"
+		if p.Eval != nil {
+			conv = fmt.Sprint(p.Eval.Conversions)
+			psi = htmlreport.Num(float64(p.ScorePSI), 3)
+		}
+		status.Rows = append(status.Rows, []string{p.Label, p.Status, fmt.Sprint(p.TrainLeads), fmt.Sprint(p.TrainPositives), fmt.Sprint(p.Leads), conv, champ, psi, p.Reason})
+		if p.Eval == nil {
+			continue
+		}
+		mt := metricsTable("", p.Eval, p.Label)
+		metricsT.Header = mt.Header
+		metricsT.Rows = append(metricsT.Rows, mt.Rows...)
+		paired.Rows = append(paired.Rows, pairedRows(p.Label, p.Eval)...)
+		for i, dr := range p.Drift {
+			if i >= 5 {
+				break
+			}
+			flag := ""
+			if dr.Flagged {
+				flag = "drift"
+			}
+			driftT.Rows = append(driftT.Rows, []string{p.Label, dr.Feature, htmlreport.Num(float64(dr.PSI), 3), flag})
+		}
+		for _, m := range p.Eval.Models {
+			name := m.Model
+			if _, ok := auc[name]; !ok {
+				label := name
+				if name == models.Rules {
+					label = "rule sheet"
+				}
+				order = append(order, name)
+				auc[name] = &htmlreport.Series{Name: label, Points: true, Dashed: name == Champion}
+				cap10[name] = &htmlreport.Series{Name: label, Points: true, Dashed: name == Champion}
+			}
+			add := func(s *htmlreport.Series, iv Interval) {
+				s.X = append(s.X, float64(k))
+				s.Y = append(s.Y, float64(iv.Value))
+				s.Lo = append(s.Lo, float64(iv.Lo))
+				s.Hi = append(s.Hi, float64(iv.Hi))
+			}
+			add(auc[name], m.ROCAUC)
+			add(cap10[name], m.Capture10)
+		}
+	}
+	sec := htmlreport.Section{Title: "Period by period"}
+	sec.Blocks = append(sec.Blocks, htmlreport.Block{Table: status})
+	if len(order) > 0 {
+		var sa, sc []htmlreport.Series
+		for _, n := range order {
+			sa = append(sa, *auc[n])
+			sc = append(sc, *cap10[n])
+		}
+		sec.Blocks = append(sec.Blocks,
+			htmlreport.Block{Chart: &htmlreport.Chart{Title: "ROC AUC by period", YLabel: "ROC AUC", XTicks: labels, Series: sa,
+				Caption: "Bars are bootstrap 95% intervals; periods without a point were not evaluated."}},
+			htmlreport.Block{Chart: &htmlreport.Chart{Title: "Share of conversions in the top 10% of leads, by period", YLabel: "share captured", XTicks: labels, Series: sc,
+				Caption: "Bars are bootstrap 95% intervals."}},
+			htmlreport.Block{Table: metricsT})
+		if len(paired.Rows) > 0 {
+			sec.Blocks = append(sec.Blocks, htmlreport.Block{Table: paired})
+		}
+		if len(driftT.Rows) > 0 {
+			sec.Blocks = append(sec.Blocks, htmlreport.Block{Table: driftT})
+		}
+	}
+	return []htmlreport.Section{sec}
+}
+
+// methodNotes explain how the numbers were made.
+func methodNotes(r *Result) []string {
+	s := r.Settings
+	notes := []string{
+		fmt.Sprintf("Leads are grouped into %ss by creation time. Each %s is scored by models fitted only on leads whose %d-day outcome window had closed when the %s began, so no outcome learned later reaches them.", s.Period, s.Period, s.HorizonDays, s.Period),
+		"Of those training leads, the earliest 80% fit the models and the latest 20% choose the champion (lowest log loss) and nothing else; tier thresholds come from the training population.",
+		fmt.Sprintf("A period's leads are scored at the %s and count as converted when they closed within %d days after it. A period is evaluated only once every one of its leads has had that long; later periods are marked incomplete.", s.EvaluatedAt, s.HorizonDays),
+		fmt.Sprintf("A period needs %d training leads with known outcomes and %d conversions; earlier periods are a warm-up.", s.MinTrain, minConversions),
+		"The rule sheet is scored as written: its points rank leads, and a calibrator fitted on the training window turns points into probabilities for log loss, Brier and ECE. Its MQL leads are those at or above the sheet's MQL points (disqualified leads excluded).",
+		"A model's MQL leads are those in its warm or hot tier, hot leads those in its hot tier; for logistic and gbm when they are not the champion, the same shares of their training population.",
+		"Top 10% capture is the share of a period's conversions among its 10% best-scored leads; leads tied at the cut count in proportion.",
+		fmt.Sprintf("Intervals: %d bootstrap resamples of leads (seed %d), percentile 95%% intervals. The paired test resamples both scores together; p is the share of resamples in which the predictive model (the champion, or the better fitted model when the rule sheet is champion) did not beat the rule sheet.", s.Resamples, s.Seed),
+		fmt.Sprintf("Drift: population stability index over deciles of the training window (categories: one bin each; missing values: a bin) of every encoded feature, per source field, and of the champion's probability; above %.1f is flagged.", DriftThreshold),
+	}
+	return notes
+}
+
+// WriteReport writes the report directory (report.html, report.json,
+// report.md) of r atomically.
+func WriteReport(dir string, r *Result) error {
+	return htmlreport.WriteDir(dir, r.Doc(), r)
+}
+
+// RunToDir runs the backtest of cfg and writes its report into a new
+// directory named after the current UTC time under parentDir/reports (for
+// example parentDir/reports/2026-11-22T2315Z), which it returns. A server
+// calls it on a schedule; each run leaves its own dated report.
+func RunToDir(ctx context.Context, cfg Config, parentDir string) (string, error) {
+	res, err := Run(ctx, cfg)
+	if err != nil {
+		return "", err
+	}
+	base := filepath.Join(parentDir, "reports")
+	name := res.CreatedAt.Format("2006-01-02T1504Z")
+	dir := filepath.Join(base, name)
+	for k := 2; ; k++ {
+		if _, err := os.Stat(dir); os.IsNotExist(err) {
+			break
+		}
+		dir = filepath.Join(base, fmt.Sprintf("%s-%d", name, k))
+	}
+	if err := WriteReport(dir, res); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
