@@ -133,9 +133,9 @@ type Period struct {
 	TrainLatestEnd time.Time `json:"train_latest_outcome_end,omitzero"`
 	Champion       string    `json:"champion,omitempty"`
 	// Predictive is the model compared with the rule sheet.
-	Predictive string      `json:"predictive,omitempty"`
-	Eval       *Evaluation `json:"evaluation,omitempty"`
-	Drift      []Drift     `json:"drift,omitempty"`
+	Predictive string           `json:"predictive,omitempty"`
+	Eval       *Evaluation      `json:"evaluation,omitempty"`
+	Drift      []Drift          `json:"drift,omitempty"`
 	ScorePSI   htmlreport.Float `json:"score_psi"`
 	// trainRows are the dataset rows the period's fit saw (for tests).
 	trainRows []int
