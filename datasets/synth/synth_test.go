@@ -431,3 +431,18 @@ func BenchmarkGenerate(b *testing.B) {
 		b.ReportMetric(float64(sum.Events)/sum.Wall.Seconds(), "events/s")
 	}
 }
+
+func TestCoefficientsDocumented(t *testing.T) {
+	for _, profile := range []string{ProfileB2B, ProfileB2C} {
+		seen := map[string]bool{}
+		for _, c := range newModel(profile).coefficients() {
+			assert.False(t, seen[c.Name], "%s listed twice", c.Name)
+			seen[c.Name] = true
+			assert.False(t, math.IsNaN(c.Value) || math.IsInf(c.Value, 0), c.Name)
+			assert.GreaterOrEqual(t, len(c.Description), 20, "%s needs a sentence", c.Name)
+		}
+		for _, name := range []string{"intercept", "intent_hazard", "behaviour.pricing_log1p", "behaviour.unsubscribed", "lead_source=referral", "rate.page_view.pricing.intent"} {
+			assert.True(t, seen[name], "%s: %s", profile, name)
+		}
+	}
+}

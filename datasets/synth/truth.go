@@ -198,6 +198,18 @@ func (m *model) coefficients() []Coefficient {
 	add("click_intent", m.clickIntent, "Increase of the click logit per unit of intent.")
 	add("unsub_base", m.unsubBase, "Probability that an opened, unclicked email leads to unsubscribe, at zero intent; no email is sent afterwards.")
 	add("unsub_intent", m.unsubIntent, "Rate at which intent lowers the unsubscribe probability: it is multiplied by exp(-unsub_intent*I).")
+	for _, w := range m.web {
+		name, what := w.Type, w.Type+" events"
+		if w.Page != "" {
+			name, what = w.Type+"."+w.Page, w.Page+" page views"
+		}
+		once := ""
+		if w.Once {
+			once = " Only the first such event is kept."
+		}
+		add("rate."+name+".base", w.Base, fmt.Sprintf("Expected %s per day at zero intent, before the engagement multiplier m.%s", what, once))
+		add("rate."+name+".intent", w.Intent, fmt.Sprintf("Additional expected %s per day per unit of intent I(t), times m.%s", what, once))
+	}
 	add("keep_after_conversion", m.keepAfter, "Share of web events kept after conversion; email events after conversion are all dropped.")
 	if m.profile == ProfileB2B {
 		add("amount_median", m.amountMedian, "Median deal amount, currency units, for a 50-employee company.")
