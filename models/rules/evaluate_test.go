@@ -150,6 +150,9 @@ func TestEventConditions(t *testing.T) {
 		{"min_count not reached", "{event: page_view, min_count: 3}", []features.Event{ev("page_view", 2*day), ev("page_view", day)}, 0},
 		{"at or after cutoff ignored", "{event: demo_request}", []features.Event{ev("demo_request", 0), ev("demo_request", -day)}, 0},
 		{"within_days", "{event: email_open, within_days: 7}", []features.Event{ev("email_open", 10*day), ev("email_open", 6*day)}, 1},
+		{"event at the zero time counts without a window", "{event: x}", []features.Event{{Type: "x"}}, 1},
+		{"event at the zero time is outside any window", "{event: x, within_days: 36500}", []features.Event{{Type: "x"}}, 0},
+		{"event type with spaces", "{event: x}", []features.Event{ev(" X ", day)}, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -47,8 +47,9 @@
 // # Points
 //
 // A firing rule adds its points, once. With per_event: true it adds its
-// points for every matching event instead, and the sum is clipped to
-// max_points (to -max_points for negative points). A rule belongs to the
+// points for every matching event instead (every one, once min_count is
+// reached), and the sum is clipped to max_points (to -max_points for
+// negative points). A rule belongs to the
 // group fit or engagement, or to none: ungrouped rules count toward the total
 // only.
 //
