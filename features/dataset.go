@@ -126,7 +126,7 @@ type Dataset struct {
 // per lead labelled by cfg.Target. Events, if given, are aggregated as of
 // each row's cutoff and kept so that Lead can return them.
 func Build(cfg Config, in Inputs) (*Dataset, error) {
-	return BuildStreaming(cfg, in, tableOnce(in.Events), true)
+	return build(cfg, in, tableOnce(in.Events), buildMode(in), time.Time{}, true, in.Events != nil)
 }
 
 // BuildStreaming is Build with events read batch by batch from next, which
@@ -134,11 +134,18 @@ func Build(cfg Config, in Inputs) (*Dataset, error) {
 // stays bounded by rows x features. When keepEvents is false the events are
 // not stored and Lead returns leads without events. in.Events is ignored.
 func BuildStreaming(cfg Config, in Inputs, next func() (*datasets.Table, error), keepEvents bool) (*Dataset, error) {
-	mode := "flat"
-	if in.Outcomes != nil {
-		mode = "snapshots"
+	if next == nil {
+		next = tableOnce(nil)
 	}
-	return build(cfg, in, next, mode, time.Time{}, keepEvents)
+	return build(cfg, in, next, buildMode(in), time.Time{}, keepEvents, true)
+}
+
+// buildMode is "snapshots" with an outcomes table, else "flat".
+func buildMode(in Inputs) string {
+	if in.Outcomes != nil {
+		return "snapshots"
+	}
+	return "flat"
 }
 
 // ScoringDataset builds one unlabelled row per lead, scored at cutoff (when
@@ -152,7 +159,7 @@ func ScoringDataset(cfg Config, in Inputs, cutoff time.Time) (*Dataset, error) {
 	if cutoff.IsZero() {
 		cutoff = time.Now().UTC()
 	}
-	return build(cfg, in, tableOnce(in.Events), "scoring", cutoff, true)
+	return build(cfg, in, tableOnce(in.Events), "scoring", cutoff, true, in.Events != nil)
 }
 
 // tableOnce returns a batch source that yields t once (nothing when nil).
@@ -193,7 +200,7 @@ type builder struct {
 	ev eventReader
 }
 
-func build(cfg Config, in Inputs, next func() (*datasets.Table, error), mode string, cutoff time.Time, keepEvents bool) (*Dataset, error) {
+func build(cfg Config, in Inputs, next func() (*datasets.Table, error), mode string, cutoff time.Time, keepEvents, withEvents bool) (*Dataset, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -212,7 +219,7 @@ func build(cfg Config, in Inputs, next func() (*datasets.Table, error), mode str
 	var err error
 	switch mode {
 	case "flat":
-		err = b.flatRows(in.AsOf, next != nil && in.Events != nil)
+		err = b.flatRows(in.AsOf, withEvents)
 	case "snapshots":
 		b.snapshotRows()
 	case "scoring":
@@ -553,13 +560,25 @@ func (b *builder) finish() *Dataset {
 	}
 	ev := &b.ev
 	d.fold, d.keys, d.keyIndex, d.hasEvents = ev.fold_, ev.keys, ev.keyIndex, ev.seen
-	d.extra = make([]rowExtra, n)
-	d.active = make([]uint64, n*d.fold.words)
+	// Compact the aggregates in place: keep is increasing, so row j never
+	// overwrites a row still to be read.
+	w := d.fold.words
+	for j, r := range keep {
+		if j == r {
+			continue
+		}
+		ev.extra[j] = ev.extra[r]
+		copy(ev.active[j*w:(j+1)*w], ev.active[r*w:(r+1)*w])
+		for k := range ev.states {
+			ev.states[k][j] = ev.states[k][r]
+		}
+	}
+	d.extra = ev.extra[:n:n]
+	d.active = ev.active[: n*w : n*w]
 	d.states = make([][]aggState, len(ev.states))
 	for k := range d.states {
-		d.states[k] = make([]aggState, n)
+		d.states[k] = ev.states[k][:n:n]
 	}
-	w := d.fold.words
 	for j, r := range keep {
 		li := b.rowLead[r]
 		row := int(b.leadRow[li])
@@ -582,11 +601,6 @@ func (b *builder) finish() *Dataset {
 		d.Amounts[j] = b.leadAmount[li]
 		d.LeadRows[j] = row
 		d.leadOf[j] = li
-		d.extra[j] = ev.extra[r]
-		copy(d.active[j*w:(j+1)*w], ev.active[r*w:(r+1)*w])
-		for k := range d.states {
-			d.states[k][j] = ev.states[k][r]
-		}
 	}
 	if ev.store != nil {
 		ev.finishStore()

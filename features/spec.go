@@ -57,6 +57,9 @@ type specIndex struct {
 	keyIdx   map[string]int32
 	nkeys    int
 	typeKey  map[string]int32
+	// typeClass caches the email class and signal of the event types
+	// named by the Spec's keys; other types are classified per event.
+	typeClass map[string]typeInfo
 	pageKey  map[string]int32
 	attrKey  []map[string]int32 // per event attribute (page attribute unused)
 	pageAttr int
@@ -78,6 +81,7 @@ func (s *Spec) buildIndex() *specIndex {
 	ix := &specIndex{
 		fold: newFolder(cfg.WindowDays, cfg.HalfLifeDays), keyIdx: map[string]int32{},
 		typeKey: map[string]int32{}, pageKey: map[string]int32{}, pageAttr: -1,
+		typeClass: map[string]typeInfo{},
 	}
 	ix.attrKey = make([]map[string]int32, len(s.EventAttrs))
 	for a, name := range s.EventAttrs {
@@ -146,6 +150,8 @@ func (s *Spec) routeKey(ix *specIndex, key string, k int32, pagePrefix string) {
 		}
 	}
 	ix.typeKey[key] = k
+	ix.typeClass[key] = typeInfo{name: key, key: k, email: int8(emailClass(key)),
+		sig: int8(signalClass(key, "", false)), pageView: strings.EqualFold(key, s.Config.Events.PageViewType)}
 }
 
 // LinearColumns describes the columns of the linear encoding.
@@ -171,7 +177,9 @@ func (s *Spec) UnmarshalJSON(b []byte) error {
 // present in at least MinCategoryCount training rows, and computes medians,
 // log1p choices, means and standard deviations of numbers and the frequent
 // levels of categories. Only the rows in train are read, so changing other
-// rows never changes the Spec.
+// rows never changes the Spec. Column names, windows and the half-life come
+// from the configuration d was built with; cfg supplies MinCategoryCount,
+// Log1p, Exclude and AllowLeaky.
 func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -619,10 +627,12 @@ func (s *Spec) foldLead(ix *specIndex, l *Lead, cutNs int64, states []aggState, 
 		email, sig := emailNone, sigNone
 		pageView := false
 		if e.Type != "" {
-			email = emailClass(e.Type)
-			pageView = strings.EqualFold(e.Type, pvType)
-			if k, ok := ix.typeKey[e.Type]; ok {
-				f.add(&states[k], t, age, wt)
+			if tc, ok := ix.typeClass[e.Type]; ok {
+				email, pageView = int(tc.email), tc.pageView
+				f.add(&states[tc.key], t, age, wt)
+			} else {
+				email = emailClass(e.Type)
+				pageView = strings.EqualFold(e.Type, pvType)
 			}
 		}
 		page := ""
@@ -645,7 +655,11 @@ func (s *Spec) foldLead(ix *specIndex, l *Lead, cutNs int64, states []aggState, 
 			}
 		}
 		if e.Type != "" {
-			sig = signalClass(e.Type, page, pageView)
+			if tc, ok := ix.typeClass[e.Type]; ok && (tc.sig != sigNone || !pageView || page == "") {
+				sig = int(tc.sig)
+			} else {
+				sig = signalClass(e.Type, page, pageView)
+			}
 		}
 		if email != emailNone {
 			ex.email[email]++
