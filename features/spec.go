@@ -51,24 +51,24 @@ type Spec struct {
 
 // specIndex holds lookups derived from the Spec's public fields.
 type specIndex struct {
-	fold     folder
-	levels   []map[string]int32 // per feature
-	rare     []map[string]bool  // per feature
-	keyIdx   map[string]int32
-	nkeys    int
-	typeKey  map[string]int32
+	fold    folder
+	levels  []map[string]int32 // per feature
+	rare    []map[string]bool  // per feature
+	keyIdx  map[string]int32
+	nkeys   int
+	typeKey map[string]int32
 	// typeClass caches the email class and signal of the event types
 	// named by the Spec's keys; other types are classified per event.
 	typeClass map[string]typeInfo
-	pageKey  map[string]int32
-	attrKey  []map[string]int32 // per event attribute (page attribute unused)
-	pageAttr int
-	featKey  []int32 // per feature: event key, -1
-	featWin  []int   // per feature: window index
-	linear   []ColumnInfo
-	tree     []ColumnInfo
-	linOff   []int
-	treeOff  []int
+	pageKey   map[string]int32
+	attrKey   []map[string]int32 // per event attribute (page attribute unused)
+	pageAttr  int
+	featKey   []int32 // per feature: event key, -1
+	featWin   []int   // per feature: window index
+	linear    []ColumnInfo
+	tree      []ColumnInfo
+	linOff    []int
+	treeOff   []int
 }
 
 func (s *Spec) index() *specIndex {
