@@ -290,3 +290,38 @@ func TestLoadConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestEventKeysAndLimits(t *testing.T) {
+	leads := table("leads.csv", catCol("lead_id", "a"), timeCol("created_at", day(0)), catCol("secret", "x"), numCol("visits", 3))
+	events := eventsTable([]ev{
+		{"a", "page_view", "pricing", day(0.1)},
+		{"a", "Form Submit", "pricing", day(0.2)}, // a page on a non-page-view event: no page key
+		{"a", "webinar", "", day(0.3)},
+	})
+	tests := []struct {
+		name     string
+		cfg      Config
+		keys     []string
+		overflow int
+	}{
+		{"all keys", Config{}, []string{"page_view", "page_view:pricing", "Form Submit", "webinar"}, 0},
+		{"limited keys", Config{Events: EventsConfig{MaxKeys: 2}}, []string{"page_view", "page_view:pricing"}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.Exclude = []string{"secret"}
+			d, err := ScoringDataset(tc.cfg, Inputs{Leads: leads, Events: events}, day(1))
+			require.NoError(t, err)
+			assert.ElementsMatch(t, tc.keys, d.keys)
+			assert.Equal(t, tc.overflow, d.Report.EventsKeyOverflow)
+			assert.Equal(t, 3.0, rawValue(t, d, "events:count_1d", 0), "every event counts as activity")
+			assert.NotContains(t, d.FeatureNames(), "secret", "excluded columns are no features")
+			assert.Contains(t, d.FeatureNames(), "visits")
+			l := d.Lead(0)
+			assert.Equal(t, "x", l.Fields["secret"].Str, "the lead record keeps every field for the rules engine")
+			require.Len(t, l.Events, 3)
+			assert.Equal(t, "Form Submit", l.Events[1].Type)
+			assert.Equal(t, map[string]string{"page": "pricing"}, l.Events[1].Attrs)
+		})
+	}
+}

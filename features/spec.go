@@ -236,6 +236,9 @@ func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 			s.Features = append(s.Features, f)
 		}
 	}
+	if len(s.Features) == 0 {
+		return nil, fmt.Errorf("fit features: no usable feature in %d training rows: the audit excluded %d columns and the rest hold no values; check the input columns or list trusted ones in allow_leaky", len(train), len(s.Excluded))
+	}
 	return s, nil
 }
 
