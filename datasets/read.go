@@ -333,7 +333,10 @@ func (r *Reader) newBatch() *Table {
 
 // Next returns the next batch of at most BatchSize rows. At the end it
 // returns io.EOF, or a *ValueErrors if some values did not parse as their
-// column's kind.
+// column's kind. Category columns of every batch share one *Dict, so their
+// codes are stable across batches; text columns (ids, free text) get a fresh
+// *Dict per batch so that memory stays bounded, and their codes must be read
+// through that batch's Dict (ReadFile merges them into one).
 func (r *Reader) Next() (*Table, error) {
 	if r.err != nil {
 		return nil, r.err
