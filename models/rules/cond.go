@@ -157,16 +157,16 @@ func (w *view) in(s *litSet) bool {
 // fieldCond is the compiled condition of a field rule. Every set operator
 // must hold.
 type fieldCond struct {
-	field     string
-	equals    *lit
-	in        *litSet
-	notIn     *litSet
-	gte, lte  float64
-	hasGte    bool
-	hasLte    bool
-	contains  string // lower-cased
-	hasContns bool
-	missing   int8 // -1 unset, 0 missing: false, 1 missing: true
+	field       string
+	equals      *lit
+	in          *litSet
+	notIn       *litSet
+	gte, lte    float64
+	hasGte      bool
+	hasLte      bool
+	contains    string // lower-cased
+	hasContains bool
+	missing     int8 // -1 unset, 0 missing: false, 1 missing: true
 }
 
 // match tests the condition on value v; present says whether the field
@@ -194,7 +194,7 @@ func (c *fieldCond) match(v features.Value, present bool) bool {
 			return false
 		}
 	}
-	if c.hasContns && (w.str == "" || !containsFold(w.str, c.contains)) {
+	if c.hasContains && (w.str == "" || !containsFold(w.str, c.contains)) {
 		return false
 	}
 	return true

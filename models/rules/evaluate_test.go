@@ -140,6 +140,7 @@ func TestEventConditions(t *testing.T) {
 	}{
 		{"type", "{event: form_submit}", []features.Event{ev("form_submit", day), ev("email_open", day)}, 1},
 		{"type ignores case", "{event: Form_Submit}", []features.Event{ev("FORM_SUBMIT", day)}, 1},
+		{"type listed twice counts once", "{event: [demo_request, Demo_Request]}", []features.Event{ev("demo_request", day)}, 1},
 		{"type list", "{event: [free_trial_signup, demo_request]}", []features.Event{ev("demo_request", day), ev("free_trial_signup", 2*day), ev("email_open", day)}, 2},
 		{"no match", "{event: demo_request}", []features.Event{ev("email_open", day)}, 0},
 		{"attribute", "{event: page_view, page: pricing}", []features.Event{ev("page_view", day, "page", "Pricing"), ev("page_view", day, "page", "blog"), ev("page_view", day)}, 1},

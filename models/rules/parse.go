@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -638,7 +639,7 @@ func (p *parser) fieldCond(n *yaml.Node, kvs []keyVal, path string, r *rule, inf
 		case "contains":
 			var t string
 			if t, ok = p.text(v, kpath); ok {
-				c.contains, c.hasContns = strings.ToLower(strings.TrimSpace(t)), true
+				c.contains, c.hasContains = strings.ToLower(strings.TrimSpace(t)), true
 			}
 		case "missing":
 			var b bool
@@ -679,7 +680,7 @@ func (p *parser) fieldCond(n *yaml.Node, kvs []keyVal, path string, r *rule, inf
 func (p *parser) conflicts(n *yaml.Node, path string, c *fieldCond) bool {
 	var why string
 	switch {
-	case c.missing == 1 && (c.equals != nil || c.in != nil || c.notIn != nil || c.hasGte || c.hasLte || c.hasContns):
+	case c.missing == 1 && (c.equals != nil || c.in != nil || c.notIn != nil || c.hasGte || c.hasLte || c.hasContains):
 		why = "missing: true cannot hold together with a condition on the value"
 	case c.hasGte && c.hasLte && c.gte > c.lte:
 		why = fmt.Sprintf("gte %v is above lte %v", c.gte, c.lte)
@@ -691,7 +692,7 @@ func (p *parser) conflicts(n *yaml.Node, path string, c *fieldCond) bool {
 		why = "every value of in is also in not_in"
 	case c.equals != nil && c.equals.isNum && ((c.hasGte && c.equals.num < c.gte) || (c.hasLte && c.equals.num > c.lte)):
 		why = fmt.Sprintf("equals %v is outside the gte/lte range", c.equals.num)
-	case c.equals != nil && c.hasContns && !strings.Contains(c.equals.s, c.contains):
+	case c.equals != nil && c.hasContains && !strings.Contains(c.equals.s, c.contains):
 		why = fmt.Sprintf("equals %q does not contain %q", c.equals.s, c.contains)
 	default:
 		return true
@@ -735,7 +736,12 @@ func (p *parser) eventCond(kvs []keyVal, path string, r *rule, info *ruleInfo) b
 			if vs, ok = p.scalars(v, kpath); ok {
 				info.events = vs
 				for _, x := range vs {
-					c.types = append(c.types, strings.ToLower(strings.TrimSpace(x.Value)))
+					t := strings.ToLower(strings.TrimSpace(x.Value))
+					if slices.Contains(c.types, t) {
+						p.warnf(x, "%s: event type %q is listed twice", kpath, x.Value)
+						continue
+					}
+					c.types = append(c.types, t)
 				}
 			}
 		case "within_days":
