@@ -29,9 +29,10 @@ type EventsConfig struct {
 	// (default "page_view").
 	PageViewType string `yaml:"page_view_type" json:"page_view_type"`
 	// MaxKeys caps the number of distinct event keys (types, pages,
-	// attribute values) aggregated per dataset, which bounds memory at
-	// rows x MaxKeys. Events of further keys still count in the all-event
-	// aggregates and are reported (default 200).
+	// attribute values) aggregated per dataset, in order of first
+	// appearance; aggregates take 48 bytes per row and key, so memory is at
+	// most rows x MaxKeys x 48 bytes. Events of further keys still count in
+	// the all-event aggregates and are reported (default 100).
 	MaxKeys int `yaml:"max_keys" json:"max_keys"`
 }
 
@@ -107,7 +108,7 @@ func DefaultConfig() Config {
 		Created: "created_at",
 		Events: EventsConfig{
 			LeadID: "lead_id", Timestamp: "timestamp", Type: "type",
-			PageAttr: "page", PageViewType: "page_view", MaxKeys: 200,
+			PageAttr: "page", PageViewType: "page_view", MaxKeys: 100,
 		},
 		Outcomes:         OutcomesConfig{LeadID: "lead_id", ConvertedAt: "converted_at", Amount: "amount"},
 		SnapshotDays:     []int{1, 7, 14, 30},

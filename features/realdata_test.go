@@ -56,6 +56,16 @@ func TestAuditXEducation(t *testing.T) {
 	for _, f := range spec.Features {
 		assert.NotContains(t, m, f.Name)
 	}
+
+	// The API path encodes every real lead exactly like the batch path.
+	lin, _ := spec.Linear(d)
+	tree, _ := spec.Tree(d)
+	lrow, trow := make([]float64, lin.Cols), make([]float64, tree.Cols)
+	for i := range d.Rows {
+		spec.TransformLead(d.Lead(i), lrow, trow)
+		require.True(t, sameFloats(lin.Row(i), lrow), "linear row %d", i)
+		require.True(t, sameFloats(tree.Row(i), trow), "tree row %d", i)
+	}
 	cfg.AllowLeaky = []string{"Lead Quality"}
 	spec, err = Fit(cfg, d, allRows(d.Rows))
 	require.NoError(t, err)
