@@ -1,0 +1,15 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// commands lists the subcommands in the order --help shows them.
+func commands(g *globals) []*cobra.Command {
+	return []*cobra.Command{
+		newQuickstart(g),
+		newGenerate(g),
+		newInspect(g),
+		newTrain(g),
+		newScore(g),
+		newRules(g),
+	}
+}

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/gbm"
+	"github.com/leadscore/leadscore/training"
+)
+
+type trainFlags struct {
+	rf                       readFlags
+	data, events, outcomes   string
+	target, id, timeCol      string
+	exclude, allowLeaky      []string
+	rules, config, out       string
+	modelList                []string
+	champion                 string
+	seed                     int64
+	threads                  int
+	testFrac                 float64
+	horizon                  int
+	snapshots                []int
+	tune                     bool
+	gbmTrees, gbmLeaves      int
+	gbmDepth, gbmBins, gbmES int
+	gbmLR                    float64
+}
+
+func newTrain(g *globals) *cobra.Command {
+	var t trainFlags
+	cmd := &cobra.Command{
+		Use:   "train --data FILE [--events FILE --outcomes FILE] --out DIR",
+		Short: "Fit the rule sheet, logistic regression and gradient-boosted trees into a model bundle",
+		Long: `train reads historical leads (a flat CRM export with a 0/1 target column, or
+leads + events + closed-won outcomes), builds point-in-time features, audits
+them for leakage, fits and calibrates each model, measures it on held-out
+leads and writes a model bundle directory with report.json and report.md.`,
+		Example: `  leadscore train --data Leads.csv --target Converted --id "Prospect ID" --missing-values Select --out models/v1
+  leadscore train --data leads.csv --events events.csv --outcomes outcomes.csv --rules rules.yaml --out models/v2`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := requireFlags(cmd, "data", "out"); err != nil {
+				return err
+			}
+			opt, err := t.options(cmd)
+			if err != nil {
+				return err
+			}
+			return runTrain(g, opt, t.out, t.out)
+		},
+	}
+	t.rf.register(cmd)
+	f := cmd.Flags()
+	f.StringVar(&t.data, "data", "", "leads file (CSV, Parquet, Arrow or JSONL)")
+	f.StringVar(&t.events, "events", "", "activity events file (three-table shape)")
+	f.StringVar(&t.outcomes, "outcomes", "", "closed-won outcomes file (three-table shape)")
+	f.StringVar(&t.target, "target", "", "outcome column of a flat file (0/1, yes/no, true/false, converted/not)")
+	f.StringVar(&t.id, "id", "", "lead id column (default lead_id)")
+	f.StringVar(&t.timeCol, "time", "", "lead time column; when given, the test set is the latest leads (out-of-time)")
+	f.StringSliceVar(&t.exclude, "exclude", nil, "columns never to use as features (comma-separated)")
+	f.StringSliceVar(&t.allowLeaky, "allow-leaky", nil, "leakage suspects to keep anyway (comma-separated)")
+	f.StringVar(&t.rules, "rules", "", "rule sheet YAML (the rules model)")
+	f.StringVar(&t.config, "config", "", "leadscore.yaml with column names and feature settings")
+	f.StringSliceVar(&t.modelList, "models", nil, "models to fit: rules,logistic,gbm (default: all; rules only with --rules)")
+	f.StringVar(&t.champion, "champion", "", "serve this model instead of the one with the best held-out log loss")
+	f.Int64Var(&t.seed, "seed", 1, "random seed (same data and seed give the same bundle)")
+	f.IntVar(&t.threads, "threads", 0, "worker threads (default: all cores)")
+	f.Float64Var(&t.testFrac, "test-frac", 0.2, "share of leads held out for evaluation")
+	f.IntVar(&t.horizon, "horizon", 0, "days after a snapshot within which a conversion counts (default 90)")
+	f.IntSliceVar(&t.snapshots, "snapshots", nil, "snapshot ages in days after creation (default 1,7,14,30)")
+	f.BoolVar(&t.tune, "tune", false, "try a few gbm settings and keep the best on validation log loss")
+	f.IntVar(&t.gbmTrees, "gbm-trees", 0, "gbm: number of trees")
+	f.IntVar(&t.gbmLeaves, "gbm-leaves", 0, "gbm: max leaves per tree")
+	f.IntVar(&t.gbmDepth, "gbm-max-depth", 0, "gbm: max depth (0: no limit)")
+	f.Float64Var(&t.gbmLR, "gbm-learning-rate", 0, "gbm: learning rate")
+	f.IntVar(&t.gbmBins, "gbm-bins", 0, "gbm: max histogram bins per feature")
+	f.IntVar(&t.gbmES, "gbm-early-stopping", 0, "gbm: early-stopping patience in trees, 0 turns it off (default: the gbm default)")
+	return cmd
+}
+
+func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
+	read, err := t.rf.options()
+	if err != nil {
+		return training.Options{}, err
+	}
+	cfg := features.DefaultConfig()
+	if t.config != "" {
+		if cfg, err = features.LoadConfig(t.config); err != nil {
+			return training.Options{}, err
+		}
+	}
+	changed := cmd.Flags().Changed
+	if changed("target") {
+		cfg.Target = t.target
+	}
+	if changed("id") {
+		cfg.ID = t.id
+	}
+	if changed("time") {
+		cfg.Time = t.timeCol
+	}
+	if changed("horizon") {
+		cfg.HorizonDays = t.horizon
+	}
+	if changed("snapshots") {
+		cfg.SnapshotDays = t.snapshots
+	}
+	cfg.Exclude = append(cfg.Exclude, t.exclude...)
+	cfg.AllowLeaky = append(cfg.AllowLeaky, t.allowLeaky...)
+	cfg.MissingValues = append(cfg.MissingValues, read.MissingValues...)
+	if t.events == "" && cfg.Target == "" {
+		return training.Options{}, usagef("flat data needs --target COL (or give --events and --outcomes)")
+	}
+	ms := t.modelList
+	if len(ms) == 0 {
+		ms = []string{models.Logistic, models.GBM}
+		if t.rules != "" {
+			ms = append([]string{models.Rules}, ms...)
+		}
+	}
+	for _, m := range ms {
+		if m != models.Rules && m != models.Logistic && m != models.GBM {
+			return training.Options{}, usagef("--models %q: expected rules, logistic or gbm", m)
+		}
+	}
+	opt := training.Options{
+		Data: t.data, Events: t.events, Outcomes: t.outcomes, Read: read, Config: cfg,
+		RulesFile: t.rules, Models: ms, Champion: t.champion, Seed: t.seed, Threads: t.threads,
+		TestFrac: t.testFrac, Tune: t.tune, Command: append([]string{"leadscore"}, os.Args[1:]...),
+	}
+	opt.GBM = gbmParams(t, changed)
+	return opt, nil
+}
+
+// runTrain trains and saves the bundle to out; shown is the directory named
+// in messages.
+func runTrain(g *globals, opt training.Options, out, shown string) error {
+	if !g.quiet {
+		opt.Logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		opt.Progress = func(stage string) { g.infof("  %s\n", strings.ReplaceAll(stage, "_", " ")) }
+	}
+	res, err := training.Train(context.Background(), opt)
+	if err != nil {
+		return err
+	}
+	if err := res.Bundle.Save(out); err != nil {
+		return err
+	}
+	r := res.Report
+	fmt.Fprintf(g.stdout, "model bundle %s written to %s\n", r.Version, shown)
+	for _, n := range r.Models {
+		m := r.Metrics[n]
+		fmt.Fprintf(g.stdout, "  %-9s ROC AUC %.4f  PR AUC %.4f  log loss %.4f  ECE %.4f\n", n, m.ROCAUC, m.PRAUC, m.LogLoss, m.ECE)
+	}
+	fmt.Fprintf(g.stdout, "champion: %s (%s)\n", r.Champion, r.ChampionReason)
+	for _, s := range r.LeakageSuspects {
+		fmt.Fprintf(g.stdout, "leakage suspect: %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
+	}
+	return nil
+}
+
+// gbmParams starts from the gbm defaults and applies the --gbm-* flags given.
+func gbmParams(t *trainFlags, changed func(string) bool) gbm.Params {
+	p := gbm.DefaultParams()
+	if changed("gbm-trees") {
+		p.Trees = t.gbmTrees
+	}
+	if changed("gbm-leaves") {
+		p.Leaves = t.gbmLeaves
+	}
+	if changed("gbm-max-depth") {
+		p.MaxDepth = t.gbmDepth
+	}
+	if changed("gbm-learning-rate") {
+		p.LearningRate = t.gbmLR
+	}
+	if changed("gbm-bins") {
+		p.Bins = t.gbmBins
+	}
+	if changed("gbm-early-stopping") {
+		p.EarlyStopping = t.gbmES
+	}
+	return p
+}

@@ -1,0 +1,295 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models/rules"
+)
+
+// ExplainAll asks Score for the contribution of every source field.
+const ExplainAll = -1
+
+// ScoreOptions says what Score returns besides the champion's probability.
+type ScoreOptions struct {
+	// Explain is how many positive and how many negative contributions to
+	// return (0 none, ExplainAll every field, which then add up exactly:
+	// BaseValue + sum of contributions = Raw).
+	Explain int
+	// AllModels adds every model's calibrated probability.
+	AllModels bool
+}
+
+// ModelRef names the model version a score came from.
+type ModelRef struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Contribution is one source field's share of the champion's raw score
+// (log-odds for logistic and gbm, points for rules) relative to the average
+// training lead.
+type Contribution struct {
+	Feature      string  `json:"feature"`
+	Value        string  `json:"value"`
+	Contribution float64 `json:"contribution"`
+}
+
+// Explanation says why a lead got its score: BaseValue is the average training
+// lead's raw score, Raw this lead's, and Contributions the fields that moved
+// it, largest first.
+type Explanation struct {
+	BaseValue     float64        `json:"base_value"`
+	Raw           float64        `json:"raw"`
+	Contributions []Contribution `json:"contributions"`
+}
+
+// Result is one scored lead.
+type Result struct {
+	LeadID        string             `json:"lead_id"`
+	Model         ModelRef           `json:"model"`
+	Probability   float64            `json:"probability"`
+	Score         int                `json:"score"`
+	Percentile    float64            `json:"percentile"`
+	Grade         string             `json:"grade"`
+	Tier          string             `json:"tier"`
+	Rules         *rules.Result      `json:"rules,omitempty"`
+	Explanation   *Explanation       `json:"explanation,omitempty"`
+	Probabilities map[string]float64 `json:"probabilities,omitempty"`
+	Warnings      []string           `json:"warnings,omitempty"`
+}
+
+// Scorer scores leads with one bundle. It holds scratch buffers, so a Scorer
+// must not be used by two goroutines at once; make one per goroutine with
+// Bundle.NewScorer (cheap).
+type Scorer struct {
+	b          *Bundle
+	linCols    []features.ColumnInfo
+	treeCols   []features.ColumnInfo
+	lin, tree  []float64
+	contrib    []float64
+	bySource   map[string]float64
+	sourceCols map[string]int
+}
+
+// NewScorer returns a Scorer for b.
+func (b *Bundle) NewScorer() *Scorer {
+	s := &Scorer{
+		b:        b,
+		linCols:  b.Spec.LinearColumns(),
+		treeCols: b.Spec.TreeColumns(),
+		bySource: make(map[string]float64),
+	}
+	s.lin = make([]float64, len(s.linCols))
+	s.tree = make([]float64, len(s.treeCols))
+	s.contrib = make([]float64, max(len(s.lin), len(s.tree)))
+	s.sourceCols = make(map[string]int)
+	for j, c := range s.treeCols {
+		if _, ok := s.sourceCols[c.Source]; !ok {
+			s.sourceCols[c.Source] = j
+		}
+	}
+	return s
+}
+
+// Raw returns the named model's raw score for a lead whose encoded rows the
+// Scorer currently holds: log-odds for logistic and gbm, points for rules.
+func (s *Scorer) raw(name string, rr *rules.Result) float64 {
+	switch name {
+	case Rules:
+		return rr.Points
+	case Logistic:
+		return s.b.Logistic.Margin(s.lin)
+	case GBM:
+		return s.b.GBM.Margin(s.tree)
+	}
+	return math.NaN()
+}
+
+// Score scores one lead at its Cutoff: the champion's calibrated probability,
+// the 1-99 score, percentile, tier and grade, the rule sheet's result and, as
+// asked, the explanation and every model's probability.
+func (s *Scorer) Score(l *features.Lead, opt ScoreOptions) (*Result, error) {
+	b := s.b
+	warn := b.Spec.TransformLead(l, s.lin, s.tree)
+	res := &Result{
+		LeadID:   l.ID,
+		Model:    ModelRef{Name: b.Scoring.Champion, Version: b.Manifest.Version},
+		Warnings: WarningMessages(warn),
+	}
+	var rr *rules.Result
+	if b.Rules != nil {
+		r := b.Rules.Evaluate(l)
+		rr = &r
+		res.Rules = rr
+	}
+	champ := b.Scoring.Champion
+	raw := s.raw(champ, rr)
+	if math.IsNaN(raw) || math.IsInf(raw, 0) {
+		return nil, fmt.Errorf("lead %s: model %s produced no score", l.ID, champ)
+	}
+	p := b.Calibrators[champ].Apply(raw)
+	res.Probability = p
+	res.Score = ScoreOf(p)
+	res.Percentile = round2(b.Scoring.Percentile(champ, p))
+	res.Tier = b.Scoring.Tier(p)
+	res.Grade = b.Scoring.Grade(res.Score)
+	if opt.AllModels {
+		res.Probabilities = make(map[string]float64, 3)
+		for _, n := range b.Models() {
+			res.Probabilities[n] = b.Calibrators[n].Apply(s.raw(n, rr))
+		}
+	}
+	if opt.Explain != 0 {
+		res.Explanation = s.explain(l, champ, raw, rr, opt.Explain)
+	}
+	return res, nil
+}
+
+// ScoreOf maps a calibrated probability to the 1-99 score: p x 100, rounded,
+// clipped to 1..99.
+func ScoreOf(p float64) int {
+	v := int(math.Round(p * 100))
+	return min(99, max(1, v))
+}
+
+// Tier returns "hot", "warm" or "cold" for a calibrated probability.
+func (s *Scoring) Tier(p float64) string {
+	switch {
+	case p >= s.HotThreshold:
+		return "hot"
+	case p >= s.WarmThreshold:
+		return "warm"
+	}
+	return "cold"
+}
+
+// Grade returns "A" to "D" for a 1-99 score.
+func (s *Scoring) Grade(score int) string {
+	for i, g := range []string{"A", "B", "C"} {
+		if score >= s.GradeScores[i] {
+			return g
+		}
+	}
+	return "D"
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+// explain computes the champion's per-source-field contributions.
+func (s *Scorer) explain(l *features.Lead, champ string, raw float64, rr *rules.Result, k int) *Explanation {
+	b := s.b
+	clear(s.bySource)
+	ex := &Explanation{Raw: raw}
+	switch champ {
+	case Rules:
+		for _, f := range rr.Fired {
+			s.bySource[f.Rule] += f.Points
+		}
+		ex.BaseValue = 0
+	case Logistic:
+		out := s.contrib[:len(s.lin)]
+		ex.BaseValue = b.Logistic.Contributions(s.lin, out)
+		for j, c := range s.linCols {
+			s.bySource[c.Source] += out[j]
+		}
+	case GBM:
+		out := s.contrib[:len(s.tree)]
+		ex.BaseValue = b.GBM.SHAP(s.tree, out)
+		for j, c := range s.treeCols {
+			s.bySource[c.Source] += out[j]
+		}
+	}
+	all := make([]Contribution, 0, len(s.bySource))
+	for src, v := range s.bySource {
+		if v == 0 && k != ExplainAll {
+			continue
+		}
+		all = append(all, Contribution{Feature: src, Value: s.valueOf(l, src, champ), Contribution: v})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Contribution != all[j].Contribution {
+			return all[i].Contribution > all[j].Contribution
+		}
+		return all[i].Feature < all[j].Feature
+	})
+	if k == ExplainAll {
+		ex.Contributions = all
+		return ex
+	}
+	// Top k positive, then top k negative (most negative first).
+	var pos, neg []Contribution
+	for _, c := range all {
+		if c.Contribution > 0 && len(pos) < k {
+			pos = append(pos, c)
+		}
+	}
+	for i := len(all) - 1; i >= 0 && len(neg) < k; i-- {
+		if all[i].Contribution < 0 {
+			neg = append(neg, all[i])
+		}
+	}
+	ex.Contributions = append(pos, neg...)
+	return ex
+}
+
+// valueOf shows the lead's value of a source field as text: the field as given
+// for lead fields, the computed number for derived features (event counts,
+// lead age), the fired count for a rule.
+func (s *Scorer) valueOf(l *features.Lead, src, champ string) string {
+	if champ == Rules {
+		return "fired"
+	}
+	if v, ok := l.Fields[src]; ok {
+		return formatValue(v)
+	}
+	if j, ok := s.sourceCols[src]; ok {
+		x := s.tree[j]
+		if math.IsNaN(x) {
+			return ""
+		}
+		return strconv.FormatFloat(x, 'g', 6, 64)
+	}
+	return ""
+}
+
+func formatValue(v features.Value) string {
+	if v.Missing {
+		return ""
+	}
+	switch {
+	case v.Str != "":
+		return v.Str
+	case !v.Time.IsZero():
+		return v.Time.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	return strconv.FormatFloat(v.Num, 'g', -1, 64)
+}
+
+// WarningMessages turns the feature encoder's repair counts into messages for
+// the API and reports. They name fields, never a lead's values.
+func WarningMessages(w features.Warnings) []string {
+	if w.Empty() {
+		return nil
+	}
+	var out []string
+	for _, f := range sortedKeys(w.UnseenCategories) {
+		out = append(out, fmt.Sprintf("field %q: value not seen in training, scored as \"other\"", f))
+	}
+	for _, f := range sortedKeys(w.ImputedMissing) {
+		out = append(out, fmt.Sprintf("field %q: missing, imputed as in training", f))
+	}
+	return out
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,139 @@
+package training
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models/calibrate"
+	"github.com/leadscore/leadscore/models/gbm"
+	"github.com/leadscore/leadscore/training/metrics"
+)
+
+// Report is the training report written to report.json and, as prose and
+// tables, to report.md.
+type Report struct {
+	Version         string                         `json:"version"`
+	CreatedAt       time.Time                      `json:"created_at"`
+	Models          []string                       `json:"models"`
+	Champion        string                         `json:"champion"`
+	ChampionReason  string                         `json:"champion_reason"`
+	Metrics         map[string]metrics.Report      `json:"metrics"`
+	Calibration     map[string]calibrate.Selection `json:"calibration"`
+	Tiers           TierInfo                       `json:"tiers"`
+	Split           Split                          `json:"split"`
+	Build           features.BuildReport           `json:"rows"`
+	Counts          map[string]int                 `json:"input_rows"`
+	LeakageSuspects []features.Suspect             `json:"leakage_suspects"`
+	Logistic        *LogisticInfo                  `json:"logistic,omitempty"`
+	GBM             *GBMInfo                       `json:"gbm,omitempty"`
+	GBMTuning       []gbm.TuneResult               `json:"gbm_tuning,omitempty"`
+	Warnings        []string                       `json:"warnings"`
+	// Timings are wall seconds per stage.
+	Timings map[string]float64 `json:"timings"`
+}
+
+// TierInfo records the probability thresholds of the tiers and the score
+// bands of the grades.
+type TierInfo struct {
+	Hot         float64 `json:"hot_probability"`
+	Warm        float64 `json:"warm_probability"`
+	GradeScores [3]int  `json:"grade_min_scores"`
+}
+
+// LogisticInfo records how the logistic model was fitted.
+type LogisticInfo struct {
+	Lambda     float64 `json:"lambda"`
+	L1Ratio    float64 `json:"l1_ratio"`
+	Iterations int     `json:"iterations"`
+	Converged  bool    `json:"converged"`
+}
+
+// GBMInfo records how the gradient-boosted model was fitted.
+type GBMInfo struct {
+	Params          gbm.Params `json:"params"`
+	BestIteration   int        `json:"best_iteration"`
+	FitRows         int        `json:"fit_rows"`
+	CalibrationRows int        `json:"calibration_rows"`
+}
+
+// Markdown renders the report for humans.
+func (r *Report) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# leadscore model %s\n\n", r.Version)
+	fmt.Fprintf(&b, "Trained %s on %d examples from %d leads (%d train rows, %d test rows; split: %s).\n\n",
+		r.CreatedAt.Format("2006-01-02 15:04 MST"), r.Split.TrainRows+r.Split.TestRows, r.Split.TrainLeads+r.Split.TestLeads,
+		r.Split.TrainRows, r.Split.TestRows, r.Split.Method)
+	fmt.Fprintf(&b, "Champion: **%s**, %s.\n\n", r.Champion, r.ChampionReason)
+	b.WriteString("## Held-out metrics\n\n| model | ROC AUC | PR AUC | log loss | Brier | ECE | lift@10% | recall@10% | recall@20% |\n|---|---|---|---|---|---|---|---|---|\n")
+	for _, n := range r.Models {
+		m := r.Metrics[n]
+		fmt.Fprintf(&b, "| %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.2f | %.3f | %.3f |\n", n, m.ROCAUC, m.PRAUC, m.LogLoss, m.Brier, m.ECE, m.Lift10, m.Recall10, m.Recall20)
+	}
+	fmt.Fprintf(&b, "\nTiers: hot at probability >= %.4f, warm at >= %.4f. Grades by score: A >= %d, B >= %d, C >= %d, else D.\n",
+		r.Tiers.Hot, r.Tiers.Warm, r.Tiers.GradeScores[0], r.Tiers.GradeScores[1], r.Tiers.GradeScores[2])
+	if len(r.Calibration) > 0 {
+		b.WriteString("\n## Calibration\n\n")
+		names := make([]string, 0, len(r.Calibration))
+		for n := range r.Calibration {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			c := r.Calibration[n]
+			fmt.Fprintf(&b, "- %s: %s (out-of-fold log loss over %d folds: Platt %.4f, isotonic %.4f)\n", n, c.Method, c.Folds, c.PlattLogLoss, c.IsotonicLogLoss)
+		}
+	}
+	b.WriteString("\n## Leakage audit\n\n")
+	if len(r.LeakageSuspects) == 0 {
+		b.WriteString("No column looked like it leaks the outcome.\n")
+	} else {
+		b.WriteString("These columns were excluded from training unless allowed with --allow-leaky:\n\n| column | single-column AUC | reason |\n|---|---|---|\n")
+		for _, s := range r.LeakageSuspects {
+			fmt.Fprintf(&b, "| %s | %.3f | %s |\n", s.Column, s.AUC, s.Reason)
+		}
+	}
+	fmt.Fprintf(&b, "\n## Rows\n\n%s\n", buildSummary(r.Build))
+	if len(r.Warnings) > 0 {
+		b.WriteString("\n## Warnings\n\n")
+		for _, w := range r.Warnings {
+			fmt.Fprintf(&b, "- %s\n", w)
+		}
+	}
+	b.WriteString("\n## Timings (wall seconds)\n\n")
+	stages := make([]string, 0, len(r.Timings))
+	for s := range r.Timings {
+		stages = append(stages, s)
+	}
+	sort.Strings(stages)
+	for _, s := range stages {
+		fmt.Fprintf(&b, "- %s: %.3f\n", s, r.Timings[s])
+	}
+	return b.String()
+}
+
+// buildSummary says in words how the examples were made and what was left out.
+func buildSummary(b features.BuildReport) string {
+	s := fmt.Sprintf("%d leads gave %d examples (%d converted; mode %s).", b.Leads, b.Rows, b.Positives, b.Mode)
+	var left []string
+	add := func(n int, what string) {
+		if n > 0 {
+			left = append(left, fmt.Sprintf("%d %s", n, what))
+		}
+	}
+	add(b.DroppedAfterConversion, "snapshots after the lead had converted")
+	add(b.Censored, "snapshots censored because their horizon had not passed by the end of the data")
+	add(b.Unlabeled, "rows without a label")
+	add(b.MissingCreated, "leads without a creation time")
+	add(b.DuplicateLeadIDs, "duplicate lead ids")
+	add(b.MissingLeadIDs, "leads without an id")
+	add(b.EventsUnknownLead, "events of unknown leads")
+	add(b.EventsMissingTimestamp, "events without a timestamp")
+	add(b.OutcomesUnknownLead, "outcomes of unknown leads")
+	if len(left) > 0 {
+		s += " Left out and counted: " + strings.Join(left, "; ") + "."
+	}
+	return s
+}

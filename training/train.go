@@ -1,0 +1,548 @@
+// Package training fits the rule sheet, logistic regression and
+// gradient-boosted trees on historical leads, calibrates them on rows they
+// were not fitted on, measures them on held-out leads and writes a model
+// bundle with its report.
+package training
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/calibrate"
+	"github.com/leadscore/leadscore/models/gbm"
+	"github.com/leadscore/leadscore/models/logistic"
+	"github.com/leadscore/leadscore/models/rules"
+	"github.com/leadscore/leadscore/training/metrics"
+)
+
+// Options configure one training run.
+type Options struct {
+	// Data is the leads file (flat: one row per lead with the target column;
+	// three tables: one row per lead with its creation time).
+	Data string
+	// Events and Outcomes are the activity and closed-won files of the
+	// three-table shape; both empty for flat data.
+	Events, Outcomes string
+	Read             datasets.ReadOptions
+	Config           features.Config
+	// RulesFile is the rule sheet; RulesYAML, when set, is used instead.
+	RulesFile string
+	RulesYAML []byte
+	// Models picks which models to fit (default: all).
+	Models   []string
+	Champion string
+	Seed     int64
+	Threads  int
+	// TestFrac is the share of leads held out for evaluation (default 0.2).
+	TestFrac float64
+	GBM      gbm.Params
+	Tune     bool
+	// HotShare and WarmShare are the shares of the training population that
+	// the default tier thresholds put in the hot tier (default 0.10) and in the
+	// hot or warm tiers (default 0.30).
+	HotShare, WarmShare float64
+	Name                string
+	Command             []string
+	// Logger receives progress; nil is silent.
+	Logger *slog.Logger
+	// Progress, when set, is called as each stage starts.
+	Progress func(stage string)
+}
+
+// Result is what Train and Fit return: the bundle (not yet saved), its
+// report and the per-row probabilities behind the metrics.
+type Result struct {
+	Bundle *models.Bundle
+	Report *Report
+	// Probabilities holds, per model, the calibrated probability of every
+	// example of the prepared dataset (training rows included).
+	Probabilities map[string][]float64
+}
+
+// Prepared is the read and feature-built input of one or more fits.
+type Prepared struct {
+	Inputs      features.Inputs
+	Dataset     *features.Dataset
+	Fingerprint string
+	// Counts and Warnings come from reading the files.
+	Counts   map[string]int
+	Warnings []string
+	Timings  map[string]float64
+}
+
+// Train runs the whole pipeline: Prepare, the default train/test split
+// (out-of-time when opt.Config.Time is set, else random by lead) and Fit.
+func Train(ctx context.Context, opt Options) (*Result, error) {
+	opt = withDefaults(opt)
+	prep, err := Prepare(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	split, err := DefaultSplit(opt, prep.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	return Fit(ctx, opt, prep, split)
+}
+
+// DefaultSplit is the train/test split Train uses: out-of-time when
+// opt.Config.Time is set (the latest opt.TestFrac of leads are held out),
+// otherwise random, stratified by outcome and grouped by lead, seeded by
+// opt.Seed.
+func DefaultSplit(opt Options, ds *features.Dataset) (Split, error) {
+	opt = withDefaults(opt)
+	if opt.Config.Time != "" {
+		return timeSplit(ds.LeadIDs, ds.Created, opt.TestFrac)
+	}
+	return stratifiedSplit(ds.LeadIDs, ds.Labels, opt.TestFrac, uint64(opt.Seed))
+}
+
+// Prepare reads the input files and builds the point-in-time examples.
+func Prepare(ctx context.Context, opt Options) (*Prepared, error) {
+	opt = withDefaults(opt)
+	prep := &Prepared{Counts: map[string]int{}, Timings: map[string]float64{}}
+	rep := &Report{Timings: prep.Timings, Counts: prep.Counts}
+	t0 := time.Now()
+	stageStart(opt, "read")
+	in, fp, err := readInputs(opt, rep)
+	if err != nil {
+		return nil, err
+	}
+	prep.Inputs, prep.Fingerprint, prep.Warnings = in, fp, rep.Warnings
+	prep.Timings["read"] = since(t0)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t0 = time.Now()
+	stageStart(opt, "build_examples")
+	ds, err := features.Build(opt.Config, in)
+	if err != nil {
+		return nil, err
+	}
+	if ds.Rows == 0 {
+		return nil, fmt.Errorf("no labelled examples: %s", buildSummary(ds.Report))
+	}
+	prep.Dataset = ds
+	prep.Timings["build"] = since(t0)
+	return prep, nil
+}
+
+func stageStart(opt Options, name string) {
+	if opt.Progress != nil {
+		opt.Progress(name)
+	}
+	if opt.Logger != nil {
+		opt.Logger.Info("stage", "stage", name)
+	}
+}
+
+func since(t0 time.Time) float64 { return math.Round(time.Since(t0).Seconds()*1000) / 1000 }
+
+// Fit audits, fits, calibrates and evaluates every model of opt.Models on the
+// split of prep's examples: statistics, models and calibrators see only
+// split.Train; the metrics come from split.Test.
+func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result, error) {
+	opt = withDefaults(opt)
+	ds := prep.Dataset
+	rep := &Report{Timings: map[string]float64{}, Counts: prep.Counts, Build: ds.Report, Split: split}
+	for k, v := range prep.Timings {
+		rep.Timings[k] = v
+	}
+	rep.Warnings = append(rep.Warnings, prep.Warnings...)
+	log := opt.Logger
+	stage := func(name string) func() {
+		stageStart(opt, name)
+		t0 := time.Now()
+		return func() { rep.Timings[name] = since(t0) }
+	}
+	done := stage("audit_and_encode")
+	suspects := features.Audit(opt.Config, ds, split.Train)
+	rep.LeakageSuspects = suspects
+	cfg := opt.Config
+	for _, s := range suspects {
+		if !slices.Contains(cfg.AllowLeaky, s.Column) && !slices.Contains(cfg.Exclude, s.Column) {
+			cfg.Exclude = append(cfg.Exclude, s.Column)
+			log.Warn("excluding leakage suspect", "column", s.Column, "reason", s.Reason)
+		}
+	}
+	spec, err := features.Fit(cfg, ds, split.Train)
+	if err != nil {
+		return nil, err
+	}
+	lin, w1 := spec.Linear(ds)
+	tree, w2 := spec.Tree(ds)
+	w1.Merge(w2)
+	rep.Warnings = append(rep.Warnings, models.WarningMessages(w1)...)
+	rep.Warnings = dedupe(rep.Warnings)
+	done()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	b := &models.Bundle{Spec: spec, Calibrators: map[string]*calibrate.Calibrator{}}
+	y := ds.Labels
+	yTrain, yTest := pick(y, split.Train), pick(y, split.Test)
+	raws := map[string][]float64{} // per model: raw score for every row
+	rep.Calibration = map[string]calibrate.Selection{}
+
+	// Rules: the sheet is not fitted, so its calibrator may use every
+	// training row.
+	if slices.Contains(opt.Models, models.Rules) {
+		done = stage("fit_rules")
+		sheet, yml, err := loadRules(opt)
+		if err != nil {
+			return nil, err
+		}
+		pts := make([]float64, ds.Rows)
+		for i := range pts {
+			pts[i] = sheet.Evaluate(ds.Lead(i)).Points
+		}
+		b.Rules, b.RulesYAML = sheet, yml
+		raws[models.Rules] = pts
+		done()
+	}
+
+	// Logistic regression: lambda by cross-validation on the training rows;
+	// the calibrator is fitted on out-of-fold margins of the same folds.
+	if slices.Contains(opt.Models, models.Logistic) {
+		done = stage("fit_logistic")
+		Xtr := rowsOf(lin, split.Train)
+		m, err := logistic.Fit(Xtr, yTrain, nil, logistic.Options{CV: true, Folds: 5, Seed: opt.Seed, Threads: opt.Threads})
+		if err != nil {
+			return nil, fmt.Errorf("fit logistic: %w", err)
+		}
+		b.Logistic = m
+		margins := make([]float64, ds.Rows)
+		for i := range margins {
+			margins[i] = m.Margin(lin.Row(i))
+		}
+		raws[models.Logistic] = margins
+		oof, err := logisticOOF(ds.LeadIDs, lin, y, split.Train, m.Lambda, m.L1Ratio, opt)
+		if err != nil {
+			return nil, err
+		}
+		rep.Logistic = &LogisticInfo{Lambda: m.Lambda, L1Ratio: m.L1Ratio, Iterations: m.Iterations, Converged: m.Converged}
+		done()
+		done = stage("calibrate_logistic")
+		c, sel, err := calibrate.Fit(oof, yTrain, nil, 5, opt.Seed)
+		if err != nil {
+			return nil, fmt.Errorf("calibrate logistic: %w", err)
+		}
+		b.Calibrators[models.Logistic], rep.Calibration[models.Logistic] = c, sel
+		done()
+	}
+
+	// Gradient-boosted trees: fitted on 80% of the training leads with early
+	// stopping on the other 20%, which also calibrate it.
+	if slices.Contains(opt.Models, models.GBM) {
+		done = stage("fit_gbm")
+		fitRows, calRows := innerSplit(ds.LeadIDs, y, split.Train, opt.Seed)
+		Xfit, Xcal := rowsOf(tree, fitRows), rowsOf(tree, calRows)
+		yFit, yCal := pick(y, fitRows), pick(y, calRows)
+		p := opt.GBM
+		p.Seed, p.Threads = opt.Seed, opt.Threads
+		if opt.Tune {
+			tuned, results, err := gbm.Tune(Xfit, yFit, nil, Xcal, yCal, nil, p, opt.Seed)
+			if err != nil {
+				return nil, fmt.Errorf("tune gbm: %w", err)
+			}
+			p = tuned
+			rep.GBMTuning = results
+		}
+		m, err := gbm.Train(Xfit, yFit, nil, Xcal, yCal, nil, p)
+		if err != nil {
+			return nil, fmt.Errorf("fit gbm: %w", err)
+		}
+		b.GBM = m
+		margins := make([]float64, ds.Rows)
+		m.PredictMargins(tree, margins, opt.Threads)
+		raws[models.GBM] = margins
+		rep.GBM = &GBMInfo{Params: p, BestIteration: m.BestIteration(), FitRows: len(fitRows), CalibrationRows: len(calRows)}
+		done()
+		done = stage("calibrate_gbm")
+		c, sel, err := calibrate.Fit(pick(margins, calRows), yCal, nil, 5, opt.Seed)
+		if err != nil {
+			return nil, fmt.Errorf("calibrate gbm: %w", err)
+		}
+		b.Calibrators[models.GBM], rep.Calibration[models.GBM] = c, sel
+		done()
+	}
+	if b.Rules != nil {
+		done = stage("calibrate_rules")
+		c, sel, err := calibrate.Fit(pick(raws[models.Rules], split.Train), yTrain, nil, 5, opt.Seed)
+		if err != nil {
+			return nil, fmt.Errorf("calibrate rules: %w", err)
+		}
+		b.Calibrators[models.Rules], rep.Calibration[models.Rules] = c, sel
+		done()
+	}
+
+	// Evaluate on the held-out leads.
+	done = stage("evaluation")
+	rep.Metrics = map[string]metrics.Report{}
+	probs := map[string][]float64{}
+	for _, name := range b.Models() {
+		c := b.Calibrators[name]
+		p := make([]float64, ds.Rows)
+		for i, r := range raws[name] {
+			p[i] = c.Apply(r)
+		}
+		probs[name] = p
+		rep.Metrics[name] = metrics.Evaluate(yTest, pick(p, split.Test))
+	}
+	champ, why, err := chooseChampion(b.Models(), rep.Metrics, opt.Champion)
+	if err != nil {
+		return nil, err
+	}
+	rep.Champion, rep.ChampionReason = champ, why
+	b.Scoring = scoring(champ, probs, split.Train, opt)
+	rep.Tiers = TierInfo{Hot: b.Scoring.HotThreshold, Warm: b.Scoring.WarmThreshold, GradeScores: b.Scoring.GradeScores}
+	done()
+
+	now := time.Now().UTC()
+	version := opt.Name
+	if version == "" {
+		version = now.Format("20060102-150405")
+	}
+	cfgJSON, _ := json.Marshal(opt.Config)
+	b.Manifest = models.Manifest{
+		Version: version, Name: "leadscore", CreatedAt: now, Library: "leadscore " + LibraryVersion,
+		DataFingerprint: prep.Fingerprint, Command: opt.Command, Config: cfgJSON,
+		Rows: map[string]int{"examples": ds.Rows, "train": split.TrainRows, "test": split.TestRows, "leads": len(leadGroups(ds.LeadIDs))},
+	}
+	rep.Version, rep.CreatedAt = version, now
+	rep.Models = b.Models()
+	b.Report, err = json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	b.ReportMD = []byte(rep.Markdown())
+	return &Result{Bundle: b, Report: rep, Probabilities: probs}, nil
+}
+
+// LibraryVersion is written into every bundle's manifest.
+const LibraryVersion = "0.1.0"
+
+func withDefaults(opt Options) Options {
+	if opt.TestFrac == 0 {
+		opt.TestFrac = 0.2
+	}
+	if len(opt.Models) == 0 {
+		opt.Models = append([]string(nil), models.AllModels...)
+	}
+	if opt.Threads <= 0 {
+		opt.Threads = runtime.GOMAXPROCS(0)
+	}
+	if opt.HotShare == 0 {
+		opt.HotShare = 0.10
+	}
+	if opt.WarmShare == 0 {
+		opt.WarmShare = 0.30
+	}
+	if opt.GBM.Trees == 0 {
+		opt.GBM = gbm.DefaultParams()
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return opt
+}
+
+// readInputs reads the input files and fingerprints their contents.
+func readInputs(opt Options, rep *Report) (features.Inputs, string, error) {
+	var in features.Inputs
+	h := sha256.New()
+	read := func(path, what string) (*datasets.Table, error) {
+		t, rr, err := datasets.ReadFile(path, opt.Read)
+		if err != nil {
+			return nil, err
+		}
+		rep.Counts[what+"_rows"] = rr.Rows
+		if st, err := os.Stat(path); err == nil {
+			fmt.Fprintf(h, "%s:%d:%d;", what, st.Size(), rr.Rows)
+		}
+		for _, p := range rr.Problems {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s line %d: %s", path, p.Line, p.Message))
+		}
+		return t, nil
+	}
+	var err error
+	if in.Leads, err = read(opt.Data, "leads"); err != nil {
+		return in, "", err
+	}
+	if (opt.Events == "") != (opt.Outcomes == "") && opt.Outcomes == "" {
+		return in, "", fmt.Errorf("--events needs --outcomes: the three-table shape needs the closed-won outcomes to learn from")
+	}
+	if opt.Events != "" {
+		if in.Events, err = read(opt.Events, "events"); err != nil {
+			return in, "", err
+		}
+	}
+	if opt.Outcomes != "" {
+		if in.Outcomes, err = read(opt.Outcomes, "outcomes"); err != nil {
+			return in, "", err
+		}
+	}
+	return in, hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+func loadRules(opt Options) (*rules.Sheet, []byte, error) {
+	yml := opt.RulesYAML
+	name := "rules.yaml"
+	if yml == nil {
+		if opt.RulesFile == "" {
+			return nil, nil, fmt.Errorf("the rules model needs a rule sheet: pass --rules FILE (see 'leadscore rules lint'), or leave rules out with --models logistic,gbm")
+		}
+		var err error
+		if yml, err = os.ReadFile(opt.RulesFile); err != nil {
+			return nil, nil, fmt.Errorf("read rule sheet: %w", err)
+		}
+		name = opt.RulesFile
+	}
+	s, err := rules.Parse(yml, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, yml, nil
+}
+
+// logisticOOF returns out-of-fold margins for the training rows: each fold's
+// margins come from a model fitted (with the chosen lambda) on the other
+// folds, so the calibrator never sees a margin of a row its model was fitted
+// on.
+func logisticOOF(ids []string, lin *features.Matrix, y []float64, train []int, lambda, l1 float64, opt Options) ([]float64, error) {
+	folds := kFolds(ids, train, 5, uint64(opt.Seed)+1)
+	oof := make([]float64, len(train))
+	inFold := make([]int, len(train))
+	for f, pos := range folds {
+		for _, p := range pos {
+			inFold[p] = f
+		}
+	}
+	for f, pos := range folds {
+		var fitRows []int
+		for p, r := range train {
+			if inFold[p] != f {
+				fitRows = append(fitRows, r)
+			}
+		}
+		m, err := logistic.Fit(rowsOf(lin, fitRows), pick(y, fitRows), nil, logistic.Options{Lambda: lambda, L1Ratio: l1, Seed: opt.Seed, Threads: opt.Threads})
+		if err != nil {
+			return nil, fmt.Errorf("fit logistic fold %d: %w", f+1, err)
+		}
+		for _, p := range pos {
+			oof[p] = m.Margin(lin.Row(train[p]))
+		}
+	}
+	return oof, nil
+}
+
+// innerSplit divides the training rows into a fitting part (80% of leads) and
+// a calibration/early-stopping part (20%), stratified and grouped by lead.
+func innerSplit(ids []string, y []float64, train []int, seed int64) (fit, cal []int) {
+	sub := make([]string, len(train))
+	for i, r := range train {
+		sub[i] = ids[r]
+	}
+	s, err := stratifiedSplit(sub, pick(y, train), 0.2, uint64(seed)+2)
+	if err != nil {
+		// Too few leads to hold any out: fit and calibrate on the same rows
+		// is not allowed, so use every other lead.
+		for i, r := range train {
+			if i%5 == 4 {
+				cal = append(cal, r)
+			} else {
+				fit = append(fit, r)
+			}
+		}
+		return fit, cal
+	}
+	for _, p := range s.Train {
+		fit = append(fit, train[p])
+	}
+	for _, p := range s.Test {
+		cal = append(cal, train[p])
+	}
+	return fit, cal
+}
+
+func chooseChampion(names []string, m map[string]metrics.Report, forced string) (string, string, error) {
+	if forced != "" {
+		if !slices.Contains(names, forced) {
+			return "", "", fmt.Errorf("--champion %q: the bundle holds %s", forced, strings.Join(names, ", "))
+		}
+		return forced, "named by --champion", nil
+	}
+	best := ""
+	for _, n := range names {
+		if best == "" || m[n].LogLoss < m[best].LogLoss {
+			best = n
+		}
+	}
+	if best == "" {
+		return "", "", fmt.Errorf("no model was fitted")
+	}
+	parts := make([]string, 0, len(names))
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%s %.4f", n, m[n].LogLoss))
+	}
+	return best, "lowest held-out log loss (" + strings.Join(parts, ", ") + ")", nil
+}
+
+// scoring derives the tier thresholds, grade bands and training population
+// from the calibrated probabilities of the training rows.
+func scoring(champ string, probs map[string][]float64, train []int, opt Options) models.Scoring {
+	s := models.Scoring{Champion: champ, Population: map[string][]float64{}}
+	for n, p := range probs {
+		s.Population[n] = models.Quantiles(pick(p, train))
+	}
+	q := s.Population[champ]
+	at := func(share float64) float64 { return q[int(math.Round((1-share)*1000))] }
+	s.HotThreshold = at(opt.HotShare)
+	s.WarmThreshold = at(opt.WarmShare)
+	s.GradeScores = [3]int{models.ScoreOf(s.HotThreshold), models.ScoreOf(s.WarmThreshold), models.ScoreOf(at(0.5))}
+	return s
+}
+
+func pick(xs []float64, idx []int) []float64 {
+	out := make([]float64, len(idx))
+	for i, r := range idx {
+		out[i] = xs[r]
+	}
+	return out
+}
+
+// rowsOf returns the rows idx of m as a new matrix.
+func rowsOf(m *features.Matrix, idx []int) *features.Matrix {
+	out := features.NewMatrix(len(idx), m.Columns)
+	for i, r := range idx {
+		copy(out.Row(i), m.Row(r))
+	}
+	return out
+}
+
+func dedupe(xs []string) []string {
+	seen := make(map[string]bool, len(xs))
+	out := xs[:0]
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,220 @@
+package training
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/datasets/synth"
+	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/gbm"
+	"github.com/leadscore/leadscore/models/rules"
+)
+
+var (
+	sampleOnce sync.Once
+	sampleDir  string
+	sampleErr  error
+)
+
+// sample writes one small generated B2B history shared by the tests.
+func sample(t *testing.T) string {
+	t.Helper()
+	sampleOnce.Do(func() {
+		sampleDir, sampleErr = os.MkdirTemp("", "leadscore-training-*")
+		if sampleErr != nil {
+			return
+		}
+		_, sampleErr = synth.Generate(synth.Config{Profile: "b2b", Leads: 3000, Seed: 7, Format: "csv"}, sampleDir, nil)
+	})
+	require.NoError(t, sampleErr)
+	return sampleDir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sampleDir != "" {
+		os.RemoveAll(sampleDir)
+	}
+	os.Exit(code)
+}
+
+func sampleOptions(t *testing.T) Options {
+	dir := sample(t)
+	gp := fastGBM()
+	return Options{
+		Data:      filepath.Join(dir, "leads.csv"),
+		Events:    filepath.Join(dir, "events.csv"),
+		Outcomes:  filepath.Join(dir, "outcomes.csv"),
+		Config:    features.DefaultConfig(),
+		RulesYAML: rules.Default("b2b"),
+		Seed:      3,
+		GBM:       gp,
+	}
+}
+
+func TestTrainSaveLoadScoresIdentically(t *testing.T) {
+	opt := sampleOptions(t)
+	res, err := Train(context.Background(), opt)
+	require.NoError(t, err)
+	b := res.Bundle
+	assert.ElementsMatch(t, models.AllModels, b.Models())
+	for _, n := range b.Models() {
+		m := res.Report.Metrics[n]
+		assert.Greater(t, m.ROCAUC, 0.6, "model %s should beat chance on generated data", n)
+		assert.Greater(t, m.N, 0)
+	}
+	// Predictive models must beat the rule sheet on data generated from a
+	// model with interactions and decay the sheet does not know.
+	assert.Greater(t, res.Report.Metrics[models.GBM].ROCAUC, res.Report.Metrics[models.Rules].ROCAUC)
+
+	dir := filepath.Join(t.TempDir(), "v1")
+	require.NoError(t, b.Save(dir))
+	loaded, err := models.Load(dir)
+	require.NoError(t, err)
+
+	// Score the leads as of a fixed moment through the batch path with both
+	// bundles: identical numbers, field by field.
+	in := features.Inputs{}
+	in.Leads, _, err = datasets.ReadFile(opt.Data, datasets.ReadOptions{})
+	require.NoError(t, err)
+	in.Events, _, err = datasets.ReadFile(opt.Events, datasets.ReadOptions{})
+	require.NoError(t, err)
+	asOf := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	ds, err := features.ScoringDataset(b.Spec.Config, in, asOf)
+	require.NoError(t, err)
+	opts := models.ScoreOptions{Explain: models.ExplainAll, AllModels: true}
+	r1, e1 := b.ScoreAll(ds, opts, 2)
+	r2, e2 := loaded.ScoreAll(ds, opts, 1)
+	require.Equal(t, len(r1), len(r2))
+	scored := 0
+	for i := range r1 {
+		require.Equal(t, e1[i] == nil, e2[i] == nil)
+		if e1[i] != nil {
+			continue
+		}
+		scored++
+		a, c := r1[i], r2[i]
+		require.Equal(t, a.Probability, c.Probability, "lead %s", a.LeadID)
+		require.Equal(t, a.Probabilities, c.Probabilities)
+		require.Equal(t, a.Explanation.Raw, c.Explanation.Raw)
+		// Invariant: base value + sum of contributions = raw log-odds.
+		sum := a.Explanation.BaseValue
+		for _, ct := range a.Explanation.Contributions {
+			sum += ct.Contribution
+		}
+		assert.InDelta(t, a.Explanation.Raw, sum, 1e-9, "lead %s", a.LeadID)
+		assert.GreaterOrEqual(t, a.Score, 1)
+		assert.LessOrEqual(t, a.Score, 99)
+		assert.Contains(t, []string{"hot", "warm", "cold"}, a.Tier)
+	}
+	assert.Greater(t, scored, 0)
+}
+
+func TestTrainIsDeterministic(t *testing.T) {
+	opt := sampleOptions(t)
+	opt.Models = []string{models.Logistic, models.GBM}
+	a, err := Train(context.Background(), opt)
+	require.NoError(t, err)
+	b, err := Train(context.Background(), opt)
+	require.NoError(t, err)
+	ja, _ := json.Marshal(a.Bundle.GBM)
+	jb, _ := json.Marshal(b.Bundle.GBM)
+	assert.Equal(t, string(ja), string(jb), "same data and seed must give the same gbm")
+	assert.Equal(t, a.Bundle.Logistic.Weights, b.Bundle.Logistic.Weights)
+	assert.Equal(t, a.Bundle.Scoring, b.Bundle.Scoring)
+}
+
+func TestDamagedBundleIsRefused(t *testing.T) {
+	opt := sampleOptions(t)
+	opt.Models = []string{models.Logistic}
+	res, err := Train(context.Background(), opt)
+	require.NoError(t, err)
+	dir := filepath.Join(t.TempDir(), "v1")
+	require.NoError(t, res.Bundle.Save(dir))
+	require.Error(t, res.Bundle.Save(dir), "saving over an existing bundle must be refused")
+
+	path := filepath.Join(dir, "logistic.json")
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	data[len(data)/2] ^= 1
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	_, err = models.Load(dir)
+	require.ErrorIs(t, err, models.ErrDamaged)
+	assert.Contains(t, err.Error(), "logistic.json")
+
+	_, err = models.Load(t.TempDir())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a leadscore model bundle")
+}
+
+func TestCalibrationIsMonotone(t *testing.T) {
+	opt := sampleOptions(t)
+	res, err := Train(context.Background(), opt)
+	require.NoError(t, err)
+	for name, c := range res.Bundle.Calibrators {
+		prev := -1.0
+		for x := -20.0; x <= 120; x += 0.25 {
+			p := c.Apply(x)
+			require.False(t, math.IsNaN(p), name)
+			require.GreaterOrEqual(t, p, prev, "%s calibrator decreases at %v", name, x)
+			prev = p
+		}
+	}
+}
+
+// fastGBM keeps the test suite quick: fewer, smaller trees.
+func fastGBM() gbm.Params {
+	p := gbm.DefaultParams()
+	p.Trees = 60
+	p.Leaves = 15
+	p.LearningRate = 0.1
+	return p
+}
+
+// xeducation is the real flat CRM export described in ../shared/datasets.
+func xeducation(t *testing.T) string {
+	path := filepath.Join("..", "..", "shared", "datasets", "xeducation", "Leads.csv")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("real data not available (%v): ../shared/datasets is absent in a clone without shared/", err)
+	}
+	return path
+}
+
+func TestTrainFlatXEducationFlagsSalesColumns(t *testing.T) {
+	cfg := features.DefaultConfig()
+	cfg.Target, cfg.ID = "Converted", "Prospect ID"
+	cfg.MissingValues = []string{"Select"}
+	opt := Options{
+		Data:   xeducation(t),
+		Read:   datasets.ReadOptions{MissingValues: []string{"Select"}},
+		Config: cfg, Models: []string{models.Logistic, models.GBM}, Seed: 1, GBM: fastGBM(),
+	}
+	res, err := Train(context.Background(), opt)
+	require.NoError(t, err)
+	suspects := map[string]bool{}
+	for _, s := range res.Report.LeakageSuspects {
+		suspects[s.Column] = true
+	}
+	for _, col := range []string{"Tags", "Lead Quality", "Lead Number"} {
+		assert.True(t, suspects[col], "audit must flag %q; got %v", col, res.Report.LeakageSuspects)
+	}
+	for _, c := range res.Bundle.Spec.TreeColumns() {
+		assert.False(t, suspects[c.Source], "suspect %q must not be a feature", c.Source)
+	}
+	// Without the sales-filled columns a model is good but not implausibly so.
+	auc := res.Report.Metrics[models.Logistic].ROCAUC
+	assert.Greater(t, auc, 0.80)
+	assert.Less(t, auc, 0.97)
+	assert.Equal(t, 9237, res.Report.Split.TrainRows+res.Report.Split.TestRows)
+}
