@@ -1,9 +1,16 @@
 package features
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/leadscore/leadscore/datasets"
 
 	"github.com/stretchr/testify/require"
 )
@@ -63,4 +70,91 @@ func BenchmarkTransformLead(b *testing.B) {
 	b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(len(l.Events)), "events/lead")
 	b.ReportMetric(float64(len(lin)), "linear-cols")
+}
+
+// BenchmarkAggregateStream folds a long stream of event batches into the
+// snapshots of many leads, the shape of a warehouse extract: by default
+// 100,000 leads (400,000 snapshots) and 5,000,000 events in batches of
+// 65,536, replayed from 8 generated batches so that the events are never
+// all in memory. LEADSCORE_BENCH_LEADS and LEADSCORE_BENCH_EVENTS scale it
+// (1000000 and 50000000 is the production shape). It reports events per
+// second and the live heap after the build, which grows with leads and
+// event keys, not with events.
+func BenchmarkAggregateStream(b *testing.B) {
+	nLeads := envInt("LEADSCORE_BENCH_LEADS", 100_000)
+	nEvents := envInt("LEADSCORE_BENCH_EVENTS", 5_000_000)
+	rng := rand.New(rand.NewPCG(13, 13))
+	ids := make([]string, nLeads)
+	created := make([]time.Time, nLeads)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("L%07d", i)
+		created[i] = t0.Add(time.Duration(rng.Int64N(int64(300 * 24 * time.Hour))))
+	}
+	leads := table("leads.csv", catCol("lead_id", ids...), timeCol("created_at", created...))
+	outcomes := table("outcomes.csv", catCol("lead_id"), timeCol("converted_at"))
+	// One dictionary per column, shared by all batches as a reader does.
+	idDict, typeDict, pageDict := datasets.NewDict(), datasets.NewDict(), datasets.NewDict()
+	for _, id := range ids {
+		idDict.Code(id)
+	}
+	const batch = 1 << 16
+	var pool []*datasets.Table
+	for range 8 {
+		idc := &datasets.Column{Name: "lead_id", Kind: datasets.KindCategory, Dict: idDict, Codes: make([]int32, batch)}
+		tc := &datasets.Column{Name: "timestamp", Kind: datasets.KindTime, Time: make([]int64, batch)}
+		yc := &datasets.Column{Name: "type", Kind: datasets.KindCategory, Dict: typeDict, Codes: make([]int32, batch)}
+		pc := &datasets.Column{Name: "page", Kind: datasets.KindCategory, Dict: pageDict, Codes: make([]int32, batch)}
+		for j := range batch {
+			l := rng.IntN(nLeads)
+			idc.Codes[j] = int32(l)
+			tc.Time[j] = created[l].Add(time.Duration(rng.Int64N(int64(60 * 24 * time.Hour)))).UnixNano()
+			typ := synthTypes[rng.IntN(len(synthTypes))]
+			yc.Codes[j] = typeDict.Code(typ)
+			pc.Codes[j] = datasets.MissingCode
+			if typ == "page_view" {
+				pc.Codes[j] = pageDict.Code(synthPages[rng.IntN(len(synthPages))])
+			}
+		}
+		pool = append(pool, &datasets.Table{Source: "events", Columns: []*datasets.Column{idc, tc, yc, pc}, Line: make([]int64, batch)})
+	}
+	in := Inputs{Leads: leads, Outcomes: outcomes}
+	var heap uint64
+	var cpu time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		c0 := cpuTime()
+		sent := 0
+		next := func() (*datasets.Table, error) {
+			if sent >= nEvents {
+				return nil, errEOF
+			}
+			t := pool[(sent/batch)%len(pool)]
+			if n := nEvents - sent; n < batch {
+				t = slice(t, 0, n)
+			}
+			sent += t.Rows()
+			return t, nil
+		}
+		d, err := BuildStreaming(Config{}, in, next, false)
+		require.NoError(b, err)
+		require.Equal(b, nEvents, d.Report.Events)
+		cpu += cpuTime() - c0
+		b.StopTimer()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		heap = ms.HeapAlloc
+		runtime.KeepAlive(d)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(nEvents)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(nEvents)*float64(b.N)/cpu.Seconds(), "events/cpu-s")
+	b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
 }
