@@ -197,3 +197,26 @@ func drain(tb testing.TB, path string, opt ReadOptions) int {
 		n += t.Rows()
 	}
 }
+
+// FuzzReadCSV checks that no input makes the reader panic and that every
+// row it returns has one value per column.
+func FuzzReadCSV(f *testing.F) {
+	for _, seed := range []string{
+		"a,b\n1,2\n", "\xEF\xBB\xBFa;b\r\n\"x;y\";2\r\n", "a\n\"unclosed\n", "a,b\n1\n", "",
+		"id,when\n1,2018-01-02\n2,31-12-2017 10:00\n", "a|b\nyes|1e5\nno|-0.5\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, content string) {
+		path := filepath.Join(t.TempDir(), "f.csv")
+		require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
+		tb, _, err := ReadFile(path, ReadOptions{BatchSize: 2, SampleRows: 3})
+		if tb == nil {
+			require.Error(t, err)
+			return
+		}
+		for _, c := range tb.Columns {
+			require.Equal(t, len(tb.Line), c.Len())
+		}
+	})
+}

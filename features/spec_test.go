@@ -2,6 +2,7 @@ package features
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -352,4 +353,37 @@ func diffSpecs(t *testing.T, a, b *Spec) {
 	if string(ea) != string(eb) {
 		t.Logf("excluded differ:\n%s\n%s", ea, eb)
 	}
+}
+
+func TestTransformLeadConcurrent(t *testing.T) {
+	d, _ := synthDataset(t, 6, 100, 6)
+	b, err := json.Marshal(must(Fit(Config{}, d, allRows(d.Rows))))
+	require.NoError(t, err)
+	var spec Spec // a freshly loaded Spec builds its lookups on first use, once
+	require.NoError(t, json.Unmarshal(b, &spec))
+	want, _ := spec.Linear(d)
+	done := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			row := make([]float64, want.Cols)
+			for i := g; i < d.Rows; i += 4 {
+				spec.TransformLead(d.Lead(i), row, nil)
+				if !sameFloats(row, want.Row(i)) {
+					done <- fmt.Errorf("row %d differs", i)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		require.NoError(t, <-done)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

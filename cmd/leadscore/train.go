@@ -67,6 +67,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.StringVar(&t.timeCol, "time", "", "lead time column; when given, the test set is the latest leads (out-of-time)")
 	f.StringSliceVar(&t.exclude, "exclude", nil, "columns never to use as features (comma-separated)")
 	f.StringSliceVar(&t.allowLeaky, "allow-leaky", nil, "leakage suspects to keep anyway (comma-separated)")
+	f.StringVar(&t.out, "out", "", "directory to write the model bundle to (must not exist)")
 	f.StringVar(&t.rules, "rules", "", "rule sheet YAML (the rules model)")
 	f.StringVar(&t.config, "config", "", "leadscore.yaml with column names and feature settings")
 	f.StringSliceVar(&t.modelList, "models", nil, "models to fit: rules,logistic,gbm (default: all; rules only with --rules)")

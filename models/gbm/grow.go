@@ -10,7 +10,7 @@ type growLeaf struct {
 	start, end int
 	depth      int
 	sum        stats
-	hist       []histBin
+	hist       []int64
 	split      splitInfo
 	lo, hi     float64
 	value      float64 // output before shrinkage
@@ -23,10 +23,11 @@ type grower struct {
 	sp      splitter
 	threads int
 	gh      []gradPair // per row
+	q       []int64    // per row: packed quantised gradients
 	idx     []int32    // rows of the tree, partitioned by leaf
 	tmp     []int32
-	ghs     []gradPair // gathered gradients of the leaf being histogrammed
-	pool    [][]histBin
+	qs      []int64    // gathered q of the leaf being histogrammed
+	pool    [][]int64
 	leaves  []growLeaf
 	// nodeLeft[n-root] is the set of bins of node n's feature that go left;
 	// used to route rows that were not sampled for the tree.
@@ -37,36 +38,36 @@ func newGrower(p Params, bm *binnedMatrix, threads int) *grower {
 	return &grower{
 		p: p, bm: bm, sp: splitter{p: p, bm: bm}, threads: threads,
 		idx: make([]int32, bm.rows), tmp: make([]int32, bm.rows),
-		ghs: make([]gradPair, bm.rows),
+		qs: make([]int64, bm.rows),
 	}
 }
 
 // getHist returns a histogram buffer from the pool. Buffers are padded by
 // 256 entries so every feature's slice can be resliced to 256 bins.
-func (gr *grower) getHist() []histBin {
+func (gr *grower) getHist() []int64 {
 	if n := len(gr.pool); n > 0 {
 		h := gr.pool[n-1]
 		gr.pool = gr.pool[:n-1]
 		return h
 	}
-	return make([]histBin, gr.bm.totalBins+256)
+	return make([]int64, gr.bm.totalBins+256)
 }
 
-func (gr *grower) putHist(h []histBin) {
+func (gr *grower) putHist(h []int64) {
 	if h != nil {
 		gr.pool = append(gr.pool, h)
 	}
 }
 
 // histogram builds the histogram of rows idx[start:end].
-func (gr *grower) histogram(start, end int, feats []int) []histBin {
+func (gr *grower) histogram(start, end int, feats []int) []int64 {
 	h := gr.getHist()
 	rows := gr.idx[start:end]
-	ghs := gr.ghs[:len(rows)]
+	qs := gr.qs[:len(rows)]
 	for k, i := range rows {
-		ghs[k] = gr.gh[i]
+		qs[k] = gr.q[i]
 	}
-	buildHist(h, gr.bm, rows, ghs, feats, gr.threads)
+	buildHist(h, gr.bm, rows, qs, feats, gr.threads)
 	return h
 }
 
@@ -100,7 +101,7 @@ func (gr *grower) grow(m *Model, n int, feats []int) {
 	rl.split.feature = -1
 	if gr.canSplit(rl) {
 		rl.hist = gr.histogram(0, n, feats)
-		rl.split = gr.sp.best(rl.hist, sum, feats, rl.lo, rl.hi)
+		rl.split = gr.sp.best(rl.hist, sum.N, feats, rl.lo, rl.hi)
 	}
 	for len(gr.leaves) < p.Leaves {
 		bi := -1
@@ -136,15 +137,22 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 	col := gr.bm.col(s.feature)
 	rows := gr.idx[parent.start:parent.end]
 	nl, nr := 0, 0
+	var ls, rs stats // exact sums of the children
 	for _, i := range rows {
+		p := gr.gh[i]
 		if s.left.has(col[i]) {
 			rows[nl] = i
 			nl++
+			ls.G += p.g
+			ls.H += p.h
 		} else {
 			gr.tmp[nr] = i
 			nr++
+			rs.G += p.g
+			rs.H += p.h
 		}
 	}
+	ls.N, rs.N = int64(nl), int64(nr)
 	copy(rows[nl:], gr.tmp[:nr])
 	mid := parent.start + nl
 
@@ -196,10 +204,12 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 			rhi = min(rhi, midV)
 		}
 	}
-	// Exact counts from the partition replace the estimates.
-	s.l.N, s.r.N = int64(nl), int64(nr)
-	left := growLeaf{node: ln, start: parent.start, end: mid, depth: parent.depth + 1, sum: s.l, lo: llo, hi: lhi, value: s.lv}
-	right := growLeaf{node: ln + 1, start: mid, end: parent.end, depth: parent.depth + 1, sum: s.r, lo: rlo, hi: rhi, value: s.rv}
+	// Leaf values from the exact sums, within the children's bounds (which
+	// keeps monotone splits monotone).
+	left := growLeaf{node: ln, start: parent.start, end: mid, depth: parent.depth + 1, sum: ls, lo: llo, hi: lhi,
+		value: leafOutput(ls.G, ls.H, p.Lambda, llo, lhi)}
+	right := growLeaf{node: ln + 1, start: mid, end: parent.end, depth: parent.depth + 1, sum: rs, lo: rlo, hi: rhi,
+		value: leafOutput(rs.G, rs.H, p.Lambda, rlo, rhi)}
 	left.split.feature, right.split.feature = -1, -1
 	lok, rok := gr.canSplit(&left), gr.canSplit(&right)
 	if lok || rok {
@@ -212,10 +222,10 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 		large.hist = parent.hist
 		parent.hist = nil
 		if lok {
-			left.split = gr.sp.best(left.hist, left.sum, feats, left.lo, left.hi)
+			left.split = gr.sp.best(left.hist, left.sum.N, feats, left.lo, left.hi)
 		}
 		if rok {
-			right.split = gr.sp.best(right.hist, right.sum, feats, right.lo, right.hi)
+			right.split = gr.sp.best(right.hist, right.sum.N, feats, right.lo, right.hi)
 		}
 		// Leaves that cannot be split give their buffers back.
 		for _, c := range []*growLeaf{&left, &right} {

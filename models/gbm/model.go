@@ -93,20 +93,33 @@ func (m *Model) goLeft(n int32, v float64) bool {
 	return m.CatBits[int(m.CatStart[n])+c>>6]&(1<<(c&63)) != 0
 }
 
-// leaf returns the leaf of the tree rooted at root that row reaches.
+// leaf returns the leaf of the tree rooted at root that row reaches. The
+// numeric step is branch-free: left = (v <= t) | (defaultLeft & isNaN(v)).
 func (m *Model) leaf(root int32, row []float64) int32 {
 	n := root
+	feat, thr, left, catLen, dl := m.Feature, m.Threshold, m.Left, m.CatLen, m.DefaultLeft
 	for {
-		f := m.Feature[n]
+		f := feat[n]
 		if f < 0 {
 			return n
 		}
-		if m.goLeft(n, row[f]) {
-			n = m.Left[n]
-		} else {
-			n = m.Left[n] + 1
+		v := row[f]
+		if catLen[n] != 0 {
+			n = left[n] + 1 - b2i(m.goLeft(n, v))
+			continue
 		}
+		goL := b2i(v <= thr[n]) | (b2i(dl[n]) & b2i(v != v))
+		n = left[n] + 1 - goL
 	}
+}
+
+// b2i converts a bool to 0 or 1 without a branch.
+func b2i(b bool) int32 {
+	var i int32
+	if b {
+		i = 1
+	}
+	return i
 }
 
 // Margin returns the raw log-odds base + Σ_t f_t(row) of one row (len(row)

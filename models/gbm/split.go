@@ -38,7 +38,9 @@ type splitInfo struct {
 type splitter struct {
 	p     Params
 	bm    *binnedMatrix
-	order []int // scratch: category bins in gradient order
+	qz    quantizer
+	dec   []histBin // scratch: decoded bins of one feature
+	order []int     // scratch: category bins in gradient order
 }
 
 // leafOutput is the loss-minimising leaf value -G/(H+λ), clamped to the
@@ -89,15 +91,34 @@ func (s *splitter) consider(best *splitInfo, total stats, hl histBin, mono int8,
 	return l, r, gain, lv, rv, true
 }
 
-// best returns the best split of a leaf with histogram hist and totals total
-// over the features feats, with leaf values bounded to [lo, hi]. Ties are
-// broken towards the lower feature, then the lower bin.
-func (s *splitter) best(hist []histBin, total stats, feats []int, lo, hi float64) splitInfo {
+// best returns the best split of a leaf with n rows and (packed) histogram
+// hist over the features feats, with leaf values bounded to [lo, hi]. Ties
+// are broken towards the lower feature, then the lower bin.
+func (s *splitter) best(hist []int64, n int64, feats []int, lo, hi float64) splitInfo {
 	best := splitInfo{feature: -1, gain: math.Inf(-1)}
+	if len(feats) == 0 {
+		best.gain = 0
+		return best
+	}
+	// Totals in the histogram's own (quantised) units: every row is in one
+	// bin of any feature.
+	var tq int64
+	j0 := feats[0]
+	for _, v := range hist[s.bm.offset[j0] : s.bm.offset[j0]+s.bm.feats[j0].numBins] {
+		tq += v
+	}
+	t := s.qz.decode(tq)
+	total := stats{t.G, t.H, n}
 	parentScore := total.G * total.G / (total.H + s.p.Lambda)
+	if cap(s.dec) < 256 {
+		s.dec = make([]histBin, 256)
+	}
 	for _, j := range feats {
 		fb := &s.bm.feats[j]
-		h := hist[s.bm.offset[j] : s.bm.offset[j]+fb.numBins]
+		h := s.dec[:fb.numBins]
+		for b, v := range hist[s.bm.offset[j] : s.bm.offset[j]+fb.numBins] {
+			h[b] = s.qz.decode(v)
+		}
 		if fb.categorical {
 			s.bestCategorical(&best, j, fb, h, total, lo, hi, parentScore)
 			continue

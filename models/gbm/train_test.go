@@ -278,3 +278,27 @@ func TestTrainRejectsBadInput(t *testing.T) {
 	_, err = Train(X, y, nil, nil, nil, nil, q)
 	assert.ErrorContains(t, err, "Bins")
 }
+
+func TestTuneChoosesLowestValidationLoss(t *testing.T) {
+	X, y, _ := logisticData(3000, 19)
+	V, vy, _ := logisticData(1000, 20)
+	base := DefaultParams()
+	base.Trees, base.LearningRate = 60, 0.2
+	p, res, err := Tune(X, y, nil, V, vy, nil, base, 5)
+	require.NoError(t, err)
+	require.Len(t, res, 5)
+	for _, r := range res {
+		assert.GreaterOrEqual(t, r.ValidLogLoss, 0.0)
+	}
+	best := res[0]
+	for _, r := range res {
+		if r.ValidLogLoss < best.ValidLogLoss {
+			best = r
+		}
+	}
+	assert.Equal(t, best.Params.Leaves, p.Leaves)
+	assert.Equal(t, best.BestIteration, p.Trees)
+	assert.Equal(t, int64(5), p.Seed)
+	_, _, err = Tune(X, y, nil, nil, nil, nil, base, 5)
+	assert.Error(t, err)
+}

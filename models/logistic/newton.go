@@ -23,6 +23,14 @@ type result struct {
 // descent (a proximal Newton step, as in glmnet's IRLS-CD). Either way a
 // backtracking line search on the full objective guarantees descent. It
 // stops when the KKT residual is at most tol.
+//
+// The Hessian costs O(n p^2) per pass against O(n p) for the gradient, so it
+// is recomputed only when needed: a step taken with a Hessian from an
+// earlier iterate is kept as long as it shrinks the KKT residual at least
+// tenfold (near the optimum the Hessian barely changes and such steps
+// converge nearly as fast as Newton's); otherwise, or if the stale
+// direction fails, the Hessian is refreshed. Every iteration counts in
+// result.iterations.
 func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, error) {
 	P := pr.cols + 1
 	theta := append([]float64(nil), theta0...)
@@ -32,6 +40,7 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 	g := make([]float64, P)
 	h := make([]float64, P*P)
 	d := make([]float64, P)
+	var chol *mat.Cholesky
 
 	pr.margins(theta, m)
 	loss := pr.lossAt(m, nil, 0, ws.lossPart)
@@ -39,11 +48,12 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 	f := loss + ridge + lasso
 
 	res := result{theta: theta}
+	needH := true
+	prevKKT := math.Inf(1)
 	for it := 0; ; it++ {
-		pr.gradHess(m, ws, g, h)
+		pr.grad(m, ws, g)
 		for j := 1; j < P; j++ {
 			g[j] += pr.l2 * theta[j]
-			h[j*P+j] += pr.l2
 		}
 		res.kkt = pr.optimality(theta, g)
 		res.iterations = it
@@ -54,34 +64,59 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 		if it >= maxIter {
 			return res, nil
 		}
-		var decrease float64 // predicted directional decrease (negative)
-		if pr.l1 == 0 {
-			if err := solveCholesky(h, g, d, P); err != nil {
-				return res, err
+		if res.kkt > 0.1*prevKKT {
+			needH = true
+		}
+		prevKKT = res.kkt
+		for attempt := 0; ; attempt++ {
+			fresh := needH
+			if needH {
+				pr.hess(m, ws, h)
+				for j := 1; j < P; j++ {
+					h[j*P+j] += pr.l2
+				}
+				needH = false
+				if pr.l1 == 0 {
+					var err error
+					if chol, err = factorHessian(h, P); err != nil {
+						return res, err
+					}
+				}
 			}
-			for j := range d {
-				decrease += g[j] * d[j]
+			var decrease float64 // predicted directional decrease (negative)
+			if pr.l1 == 0 {
+				solveNewton(chol, g, d)
+				for j := range d {
+					decrease += g[j] * d[j]
+				}
+			} else {
+				decrease = pr.cdStep(theta, g, h, d)
 			}
-		} else {
-			decrease = pr.cdStep(theta, g, h, d)
+			step, fNew, ok := 0.0, f, false
+			if decrease < 0 {
+				pr.margins(d, dm) // dm_i = d_0 + x_i . d[1:]
+				step, fNew, ok = pr.lineSearch(theta, d, m, dm, f, decrease, ws)
+			}
+			if !ok {
+				if fresh {
+					// No descent left at floating-point precision.
+					return res, nil
+				}
+				needH = true
+				continue
+			}
+			for j := range theta {
+				theta[j] += step * d[j]
+			}
+			for i := range m {
+				m[i] += step * dm[i]
+			}
+			f = fNew
+			if step < 1 {
+				needH = true // damped: still far from the quadratic regime
+			}
+			break
 		}
-		if decrease >= 0 {
-			// No descent direction left at floating-point precision.
-			return res, nil
-		}
-		pr.margins(d, dm) // dm_i = d_0 + x_i . d[1:]
-
-		step, fNew, ok := pr.lineSearch(theta, d, m, dm, f, decrease, ws)
-		if !ok {
-			return res, nil
-		}
-		for j := range theta {
-			theta[j] += step * d[j]
-		}
-		for i := range m {
-			m[i] += step * dm[i]
-		}
-		f = fNew
 	}
 }
 
@@ -109,18 +144,18 @@ func (pr *problem) lineSearch(theta, d, m, dm []float64, f, decrease float64, ws
 	return 0, f, false
 }
 
-// solveCholesky solves H d = -g for the symmetric matrix whose upper
-// triangle is h. If H is not numerically positive definite (an
+// factorHessian returns the Cholesky factorisation of the symmetric matrix
+// whose upper triangle is h. If it is not numerically positive definite (an
 // unregularised fit on collinear columns), a growing multiple of the
 // identity is added until the factorisation succeeds.
-func solveCholesky(h, g, d []float64, P int) error {
+func factorHessian(h []float64, P int) (*mat.Cholesky, error) {
 	var trace float64
 	for i := range P {
 		trace += h[i*P+i]
 	}
 	jitter := 0.0
+	sym := mat.NewSymDense(P, nil)
 	for range 12 {
-		sym := mat.NewSymDense(P, nil)
 		for i := range P {
 			for j := i; j < P; j++ {
 				v := h[i*P+j]
@@ -132,14 +167,7 @@ func solveCholesky(h, g, d []float64, P int) error {
 		}
 		var ch mat.Cholesky
 		if ch.Factorize(sym) {
-			rhs := mat.NewVecDense(P, nil)
-			for i := range P {
-				rhs.SetVec(i, -g[i])
-			}
-			out := mat.NewVecDense(P, d)
-			if err := ch.SolveVecTo(out, rhs); err == nil {
-				return nil
-			}
+			return &ch, nil
 		}
 		if jitter == 0 {
 			jitter = 1e-12 * math.Max(trace/float64(P), 1e-300)
@@ -147,7 +175,19 @@ func solveCholesky(h, g, d []float64, P int) error {
 			jitter *= 100
 		}
 	}
-	return errors.New("logistic: Hessian is not positive definite even after regularisation; check for constant or duplicated columns, or set Lambda > 0")
+	return nil, errors.New("logistic: Hessian is not positive definite even after regularisation; check for constant or duplicated columns, or set Lambda > 0")
+}
+
+// solveNewton sets d = -H^{-1} g using the factorisation of H.
+func solveNewton(ch *mat.Cholesky, g, d []float64) {
+	rhs := mat.NewVecDense(len(g), nil)
+	for i, v := range g {
+		rhs.SetVec(i, -v)
+	}
+	// SolveVecTo's only error is a mat.Condition warning for an
+	// ill-conditioned factor; the solution is still computed, and the line
+	// search guards the step.
+	_ = ch.SolveVecTo(mat.NewVecDense(len(d), d), rhs)
 }
 
 // cdStep minimises the quadratic model of the objective around theta,
