@@ -29,6 +29,7 @@ type Result struct {
 
 // Fired is one rule that fired for a lead.
 type Fired struct {
+	// Rule is the rule's name; Group its group, empty for none.
 	Rule  string `json:"rule"`
 	Group string `json:"group,omitempty"`
 	// Points are the rule's points after decay and max_points, before the

@@ -137,7 +137,8 @@ type rule struct {
 	halfLife   float64 // days, copied from the group; 0: no decay
 }
 
-// Sheet is a parsed, compiled points sheet. It is immutable and safe for
+// Sheet is a parsed, compiled points sheet. Once parsed it is never changed
+// (only UnmarshalText replaces it wholesale), so Evaluate is safe for
 // concurrent use by any number of goroutines.
 type Sheet struct {
 	name        string
