@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -448,4 +449,24 @@ func TestDecayMath(t *testing.T) {
 	assert.Equal(t, 1.0, decay(10*day, 0))
 	assert.InDelta(t, 0.5, decay(7*day, 7), 1e-12)
 	assert.InDelta(t, math.Pow(0.5, 1.5), decay(45*day, 30), 1e-12)
+}
+
+// TestManyRules covers sheets with more rules than Evaluate keeps on the
+// stack.
+func TestManyRules(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("name: many\ntiers: {hot: 1000, warm: 100}\nrules:\n")
+	for i := range 2 * stackRules {
+		if i%2 == 0 {
+			fmt.Fprintf(&b, "  - {name: field %d, when: {field: n, gte: %d}, points: 1}\n", i, i)
+		} else {
+			fmt.Fprintf(&b, "  - {name: event %d, when: {event: e%d}, points: 2}\n", i, i%4)
+		}
+	}
+	s := mustParse(t, b.String())
+	res := s.Evaluate(leadWith(map[string]features.Value{"n": num(10)}, ev("e1", day), ev("e3", day)))
+	// gte 0, 2, ..., 10: 6 field rules; every odd rule is an event rule on
+	// e1 or e3, which both occurred: 64 rules worth 2.
+	assert.Equal(t, 6.0+2*float64(stackRules), res.Points)
+	assert.Len(t, res.Fired, 6+stackRules)
 }
