@@ -1,7 +1,10 @@
 package rules
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"slices"
@@ -61,8 +64,21 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 // has severity error.
 func parse(data []byte, file string) (*Sheet, []ruleInfo, []Problem) {
 	p := &parser{file: file}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	err := dec.Decode(&doc)
+	if err == nil {
+		var next yaml.Node
+		if dec.Decode(&next) == nil {
+			p.add(next.Line, next.Column, SeverityError, "a sheet is one YAML document; remove the second document (after ---) or split it into its own file")
+			return nil, nil, p.probs
+		}
+	}
+	switch {
+	case errors.Is(err, io.EOF) || (err == nil && len(doc.Content) == 0):
+		p.add(1, 1, SeverityError, "empty sheet: expected a mapping with name, tiers and rules")
+		return nil, nil, p.probs
+	case err != nil:
 		line := 1
 		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 			line, _ = strconv.Atoi(m[1])
@@ -70,10 +86,6 @@ func parse(data []byte, file string) (*Sheet, []ruleInfo, []Problem) {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.TrimPrefix(msg, fmt.Sprintf("line %d: ", line))
 		p.add(line, 1, SeverityError, "invalid YAML: %s", msg)
-		return nil, nil, p.probs
-	}
-	if len(doc.Content) == 0 {
-		p.add(1, 1, SeverityError, "empty sheet: expected a mapping with name, tiers and rules")
 		return nil, nil, p.probs
 	}
 	s := &Sheet{source: append([]byte(nil), data...)}

@@ -50,6 +50,8 @@ func TestParseErrors(t *testing.T) {
 		{"invalid YAML", "name: t\ntiers: {hot: 60, warm: 30\nrules: []\n",
 			[]string{"test.yaml:", "invalid YAML"}},
 		{"empty file", "", []string{"test.yaml:1:1: empty sheet"}},
+		{"only a comment", "# nothing yet\n", []string{"test.yaml:1:1: empty sheet"}},
+		{"two documents", head + oneLine + "---\nname: u\n", []string{"test.yaml:5:1: a sheet is one YAML document"}},
 		{"conflicting gte and lte", head + "  - {name: r, when: {field: f, gte: 10, lte: 5}, points: 1}\n",
 			[]string{"test.yaml:4:21: rules[0].when: conflicting conditions: gte 10 is above lte 5"}},
 		{"reversed between", head + "  - {name: r, when: {field: f, between: [9, 1]}, points: 1}\n",
