@@ -27,7 +27,7 @@ func (pr *problem) lbfgs(theta0 []float64, tol float64, maxIter int) (result, er
 		}
 		pr.margins(theta, m)
 		ridge, _ := pr.penalty(theta)
-		cacheF = pr.lossAt(m, nil, 0, ws.lossPart) + ridge
+		cacheF = pr.lossAt(m, nil, 0, ws) + ridge
 		pr.grad(m, ws, cacheG)
 		for j := 1; j < P; j++ {
 			cacheG[j] += pr.l2 * theta[j]

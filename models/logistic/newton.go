@@ -43,7 +43,7 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 	var chol *mat.Cholesky
 
 	pr.margins(theta, m)
-	loss := pr.lossAt(m, nil, 0, ws.lossPart)
+	loss := pr.lossAt(m, nil, 0, ws)
 	ridge, lasso := pr.penalty(theta)
 	f := loss + ridge + lasso
 
@@ -102,6 +102,7 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 					// No descent left at floating-point precision.
 					return res, nil
 				}
+				pr.lossAt(m, nil, 0, ws) // restore ws.expNeg for m
 				needH = true
 				continue
 			}
@@ -121,7 +122,8 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 }
 
 // lineSearch backtracks from step 1 until the Armijo condition
-// F(theta + t d) <= F(theta) + 1e-4 t decrease holds. In the round-off
+// F(theta + t d) <= F(theta) + 1e-4 t decrease holds. On success the last
+// lossAt call was at the accepted step, so ws.expNeg matches m + t dm. In the round-off
 // regime near the optimum, where F cannot resolve the decrease, a full step
 // whose value is within a few ulps of F is accepted.
 func (pr *problem) lineSearch(theta, d, m, dm []float64, f, decrease float64, ws *workspace) (float64, float64, bool) {
@@ -132,7 +134,7 @@ func (pr *problem) lineSearch(theta, d, m, dm []float64, f, decrease float64, ws
 			trial[j] = theta[j] + t*d[j]
 		}
 		ridge, lasso := pr.penalty(trial)
-		fNew := pr.lossAt(m, dm, t, ws.lossPart) + ridge + lasso
+		fNew := pr.lossAt(m, dm, t, ws) + ridge + lasso
 		if fNew <= f+1e-4*t*decrease {
 			return t, fNew, true
 		}

@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
 )
 
 // problem is one penalised, weighted logistic regression over a dense
@@ -136,12 +137,7 @@ func (pr *problem) margins(theta, out []float64) {
 	beta := theta[1:]
 	pr.forChunks(func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
-			row := pr.x[i*pr.cols : (i+1)*pr.cols]
-			s := theta[0]
-			for j, v := range row {
-				s += v * beta[j]
-			}
-			out[i] = s
+			out[i] = theta[0] + floats.Dot(pr.x[i*pr.cols:(i+1)*pr.cols], beta)
 		}
 	})
 }
@@ -155,33 +151,51 @@ func (pr *problem) penalty(theta []float64) (ridge, lasso float64) {
 	return 0.5 * pr.l2 * ridge, pr.l1 * lasso
 }
 
-// lossAt returns the data term (1/W) sum_i w_i logloss(m_i + t*dm_i);
-// dm may be nil (t ignored).
-func (pr *problem) lossAt(m, dm []float64, t float64, part []float64) float64 {
+// lossAt returns the data term (1/W) sum_i w_i logloss(z_i) at
+// z_i = m_i + t*dm_i (dm may be nil: z = m). As a side effect it stores
+// e_i = exp(-|z_i|) in ws.expNeg, from which grad and hess get
+// p_i = sigmoid(z_i) without another exp: callers keep ws.expNeg in step
+// with the margins they pass to grad and hess (the last lossAt call must be
+// at those margins).
+func (pr *problem) lossAt(m, dm []float64, t float64, ws *workspace) float64 {
 	pr.forChunks(func(c, lo, hi int) {
 		var s float64
+		e := ws.expNeg
 		for i := lo; i < hi; i++ {
-			wi := pr.w[i]
-			if wi == 0 {
-				continue
-			}
-			mi := m[i]
+			zi := m[i]
 			if dm != nil {
-				mi += t * dm[i]
+				zi += t * dm[i]
 			}
-			s += wi * (softplus(mi) - pr.y[i]*mi)
+			ei := math.Exp(-math.Abs(zi))
+			e[i] = ei
+			if wi := pr.w[i]; wi != 0 {
+				// softplus(z) - y z = max(z, 0) + log1p(exp(-|z|)) - y z;
+				// log(1+e) for e in (0, 1] is within 1.2e-16 of log1p(e)
+				// in absolute terms (what a sum of losses needs) and
+				// several times cheaper.
+				s += wi * (math.Max(zi, 0) + math.Log(1+ei) - pr.y[i]*zi)
+			}
 		}
-		part[c] = s
+		ws.lossPart[c] = s
 	})
 	var s float64
-	for _, v := range part[:pr.nChunks] {
+	for _, v := range ws.lossPart[:pr.nChunks] {
 		s += v
 	}
 	return s * pr.invW
 }
 
+// prob returns sigmoid(z) from z's sign and e = exp(-|z|).
+func prob(z, e float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + e)
+	}
+	return e / (1 + e)
+}
+
 // workspace holds the per-fit buffers of the Newton solvers.
 type workspace struct {
+	expNeg   []float64 // rows: exp(-|margin|) at the last lossAt
 	gradPart []float64 // nChunks x P
 	hessPart []float64 // nChunks x P x P (upper triangle used)
 	lossPart []float64 // nChunks
@@ -194,6 +208,7 @@ const syrkBlock = 256
 func (pr *problem) newWorkspace(hessian bool) *workspace {
 	P := pr.cols + 1
 	ws := &workspace{
+		expNeg:   make([]float64, pr.rows),
 		gradPart: make([]float64, pr.nChunks*P),
 		lossPart: make([]float64, pr.nChunks),
 	}
@@ -204,7 +219,8 @@ func (pr *problem) newWorkspace(hessian bool) *workspace {
 	return ws
 }
 
-// grad computes, at margins m, the data term's gradient into g (length P):
+// grad computes, at margins m, the data term's gradient into g (length P),
+// taking exp(-|m_i|) from ws.expNeg (see lossAt):
 //
 //	g = (1/W) sum_i w_i (p_i - y_i) [1, x_i].
 func (pr *problem) grad(m []float64, ws *workspace, g []float64) {
@@ -218,11 +234,9 @@ func (pr *problem) grad(m []float64, ws *workspace, g []float64) {
 			if wi == 0 {
 				continue
 			}
-			r := wi * (sigmoid(m[i]) - pr.y[i])
+			r := wi * (prob(m[i], ws.expNeg[i]) - pr.y[i])
 			gp[0] += r
-			for j, v := range pr.x[i*pr.cols : (i+1)*pr.cols] {
-				g1[j] += r * v
-			}
+			floats.AddScaled(g1, r, pr.x[i*pr.cols:(i+1)*pr.cols])
 		}
 	})
 	clear(g)
@@ -237,7 +251,7 @@ func (pr *problem) grad(m []float64, ws *workspace, g []float64) {
 }
 
 // hess computes, at margins m, the upper triangle of the data term's
-// Hessian into h (P x P, row-major), estimated on the rows i with
+// Hessian into h (P x P, row-major; exp(-|m_i|) from ws.expNeg), estimated on the rows i with
 // i % pr.hessStride == 0 (all rows when the stride is 1):
 //
 //	H = (1/W_S) sum_{i in S} w_i p_i (1 - p_i) [1, x_i][1, x_i]^T,  W_S = sum_{i in S} w_i.
@@ -267,7 +281,7 @@ func (pr *problem) hess(m []float64, ws *workspace, h []float64) {
 			if wi == 0 {
 				continue
 			}
-			p := sigmoid(m[i])
+			p := prob(m[i], ws.expNeg[i])
 			s := math.Sqrt(wi * p * (1 - p))
 			at[k] = s
 			for j, v := range pr.x[i*pr.cols : (i+1)*pr.cols] {
