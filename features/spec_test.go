@@ -359,15 +359,16 @@ func TestTransformLeadConcurrent(t *testing.T) {
 	d, _ := synthDataset(t, 6, 100, 6)
 	b, err := json.Marshal(must(Fit(Config{}, d, allRows(d.Rows))))
 	require.NoError(t, err)
-	var spec Spec // a freshly loaded Spec builds its lookups on first use, once
+	var spec, fresh Spec // a loaded Spec builds its lookups on first use, once
 	require.NoError(t, json.Unmarshal(b, &spec))
+	require.NoError(t, json.Unmarshal(b, &fresh))
 	want, _ := spec.Linear(d)
 	done := make(chan error, 4)
 	for g := range 4 {
 		go func() {
 			row := make([]float64, want.Cols)
 			for i := g; i < d.Rows; i += 4 {
-				spec.TransformLead(d.Lead(i), row, nil)
+				fresh.TransformLead(d.Lead(i), row, nil)
 				if !sameFloats(row, want.Row(i)) {
 					done <- fmt.Errorf("row %d differs", i)
 					return
