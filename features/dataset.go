@@ -559,7 +559,7 @@ func (b *builder) finish() *Dataset {
 		cutoffNs: make([]int64, n), createdNs: make([]int64, n), leadOf: make([]int32, n),
 	}
 	ev := &b.ev
-	d.fold, d.keys, d.keyIndex, d.hasEvents = ev.fold_, ev.keys, ev.keyIndex, ev.seen
+	d.fold, d.keys, d.keyIndex, d.hasEvents = ev.agg, ev.keys, ev.keyIndex, ev.seen
 	// Compact the aggregates in place: keep is increasing, so row j never
 	// overwrites a row still to be read.
 	w := d.fold.words

@@ -35,7 +35,7 @@ type eventCounts struct {
 // eventReader folds event batches into per-row aggregates.
 type eventReader struct {
 	cfg   Config
-	fold_ folder
+	agg   folder
 	nrows int
 
 	keys     []string
@@ -68,7 +68,7 @@ type eventReader struct {
 func newEventReader(cfg Config, nrows int, keep bool) eventReader {
 	f := newFolder(cfg.WindowDays, cfg.HalfLifeDays)
 	r := eventReader{
-		cfg: cfg, fold_: f, nrows: nrows, keyIndex: map[string]int{},
+		cfg: cfg, agg: f, nrows: nrows, keyIndex: map[string]int{},
 		extra: make([]rowExtra, nrows), active: make([]uint64, nrows*f.words),
 		maxTs: math.MinInt64, idCache: map[*datasets.Dict][]int32{},
 		typeIndex: map[string]int32{}, typeCache: map[*datasets.Dict][]int32{}, pageAttr: -1,
@@ -125,9 +125,9 @@ func (r *eventReader) attrOf(a int, value string) int32 {
 
 // resolveAttrs fixes the attribute columns from the configuration or, by
 // default, the page and channel columns of the first batch.
-func (r *eventReader) resolveAttrs(t *datasets.Table) error {
+func (r *eventReader) resolveAttrs(t *datasets.Table) {
 	if r.attrsSet {
-		return nil
+		return
 	}
 	r.attrsSet = true
 	attrs := r.cfg.Events.Attrs
@@ -150,7 +150,6 @@ func (r *eventReader) resolveAttrs(t *datasets.Table) error {
 	if r.store != nil {
 		r.store.attrs = make([][]int32, len(r.attrs))
 	}
-	return nil
 }
 
 // cached looks up code in a per-dictionary cache, growing it as the
@@ -182,9 +181,7 @@ func (r *eventReader) fold(b *builder, t *datasets.Table) error {
 	if err != nil {
 		return fmt.Errorf("events: %w; set events.type in leadscore.yaml", err)
 	}
-	if err := r.resolveAttrs(t); err != nil {
-		return err
-	}
+	r.resolveAttrs(t)
 	acols := make([]*datasets.Column, len(r.attrs))
 	for a, name := range r.attrs {
 		c, err := t.MustCol(name)
@@ -323,7 +320,7 @@ func (r *eventReader) fold(b *builder, t *datasets.Table) error {
 // foldEvent adds one event of lead li at ts to every row of the lead whose
 // cutoff is strictly after ts.
 func (r *eventReader) foldEvent(b *builder, li int32, ts int64, keys []int32, email, sig int8) {
-	f := &r.fold_
+	f := &r.agg
 	start, count := int(b.rowStart[li]), int(b.rowCount[li])
 	for row := start; row < start+count; row++ {
 		c := b.rowCutoff[row]
