@@ -76,13 +76,14 @@ type model struct {
 	web                           []webRate
 
 	// Conversion hazard.
-	intercept      float64 // β0, calibrated to the target conversion rate
-	intentHazard   float64 // γ: × I(t)
-	noiseSD        float64 // σ of the lead's hidden noise ε
-	salesCycleDays float64 // τc of the sales-cycle ramp 1 − exp(−t/τc)
-	beh            behaviour
-	keepAfter      float64              // share of web events kept after conversion (email stops)
-	ramp           [HorizonDays]float64 // 1 − exp(−(d+½)/salesCycleDays) per day d
+	intercept        float64 // β0, calibrated to the target conversion rate
+	calibrationLeads int     // size of the calibration sample
+	intentHazard     float64 // γ: × I(t)
+	noiseSD          float64 // σ of the lead's hidden noise ε
+	salesCycleDays   float64 // τc of the sales-cycle ramp 1 − exp(−t/τc)
+	beh              behaviour
+	keepAfter        float64              // share of web events kept after conversion (email stops)
+	ramp             [HorizonDays]float64 // 1 − exp(−(d+½)/salesCycleDays) per day d
 
 	// Deal amounts.
 	amountMedian  float64 // b2b: median at 50 employees; b2c: unused

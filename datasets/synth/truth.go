@@ -154,7 +154,7 @@ func (m *model) coefficients() []Coefficient {
 	add := func(name string, v float64, desc string) {
 		cs = append(cs, Coefficient{Name: name, Value: v, Description: desc})
 	}
-	add("intercept", m.intercept, "Baseline log-hazard of conversion per day, calibrated on 20,000 separately drawn leads so that the expected share converting within 120 days equals the configured rate.")
+	add("intercept", m.intercept, fmt.Sprintf("Baseline log-hazard of conversion per day, calibrated on %d separately drawn leads so that the expected share converting within 120 days equals the configured rate.", m.calibrationLeads))
 	add("intent_hazard", m.intentHazard, "Added to the log-hazard per unit of current intent I(t): leads convert while interest is hot.")
 	add("noise_sd", m.noiseSD, "Standard deviation of the lead's hidden log-hazard noise eps, which no data reveal.")
 	add("sales_cycle_days", m.salesCycleDays, "Time constant of the sales-cycle ramp 1-exp(-t/tau_c) on the hazard, in days: few deals close in the first days.")
