@@ -71,8 +71,12 @@ func defaultLambdas() []float64 {
 //
 // Solvers: with l1 = 0 and at most 500 columns, damped Newton (IRLS) with a
 // Cholesky factorisation of the Hessian; wider L2 fits use L-BFGS; l1 > 0
-// uses proximal Newton with a coordinate-descent inner solve. Both cores
-// (opt.Threads) share each pass over rows, with a deterministic reduction.
+// uses proximal Newton with a coordinate-descent inner solve (a dense
+// cols x cols Hessian, O(rows cols^2) per refresh). The Hessian is reused
+// while steps keep converging fast and, above 100,000 rows, estimated on
+// every k-th row; gradients and the stopping test always use every row, so
+// the solution is the same. Both cores (opt.Threads) share each pass over
+// rows, with a reduction order that does not depend on the thread count.
 //
 // With cross-validation, rows are split into opt.Folds stratified folds
 // (seeded by opt.Seed); each lambda of the grid is fitted on each training

@@ -29,8 +29,9 @@ type result struct {
 // earlier iterate is kept as long as it shrinks the KKT residual at least
 // tenfold (near the optimum the Hessian barely changes and such steps
 // converge nearly as fast as Newton's); otherwise, or if the stale
-// direction fails, the Hessian is refreshed. Every iteration counts in
-// result.iterations.
+// direction fails, the Hessian is refreshed. Above hessianRows rows the
+// Hessian is estimated on a systematic subsample (see hess). Every
+// iteration counts in result.iterations.
 func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, error) {
 	P := pr.cols + 1
 	theta := append([]float64(nil), theta0...)
@@ -68,7 +69,7 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 			needH = true
 		}
 		prevKKT = res.kkt
-		for attempt := 0; ; attempt++ {
+		for {
 			fresh := needH
 			if needH {
 				pr.hess(m, ws, h)
@@ -122,10 +123,10 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 }
 
 // lineSearch backtracks from step 1 until the Armijo condition
-// F(theta + t d) <= F(theta) + 1e-4 t decrease holds. On success the last
-// lossAt call was at the accepted step, so ws.expNeg matches m + t dm. In the round-off
+// F(theta + t d) <= F(theta) + 1e-4 t decrease holds. In the round-off
 // regime near the optimum, where F cannot resolve the decrease, a full step
-// whose value is within a few ulps of F is accepted.
+// whose value is within a few ulps of F is accepted. On success the last
+// lossAt call was at the accepted step, so ws.expNeg matches m + t dm.
 func (pr *problem) lineSearch(theta, d, m, dm []float64, f, decrease float64, ws *workspace) (float64, float64, bool) {
 	trial := make([]float64, len(theta))
 	t := 1.0
