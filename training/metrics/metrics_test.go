@@ -183,4 +183,6 @@ func TestEvaluate(t *testing.T) {
 
 	single := Evaluate([]float64{1, 1}, []float64{0.2, 0.3})
 	assert.True(t, single.HasUndefined())
+	mismatch := Evaluate([]float64{1, 0}, []float64{0.2})
+	assert.True(t, math.IsNaN(mismatch.ROCAUC) && math.IsNaN(mismatch.Lift10))
 }

@@ -42,12 +42,16 @@ const eceBins = 10
 
 // Evaluate computes every metric of a Report for labels y in {0,1} and
 // predicted probabilities p (unweighted). Undefined metrics (for example
-// ROC AUC when all labels are equal) are NaN; note that encoding/json cannot
+// ROC AUC when all labels are equal, or every metric when p and y differ in
+// length or are empty) are NaN; note that encoding/json cannot
 // marshal NaN, so callers that serialise a report should check
 // HasUndefined first.
 func Evaluate(y, p []float64) Report {
 	r := Report{N: len(y)}
 	if !validLengths(y, p, nil) {
+		nan := math.NaN()
+		r.ROCAUC, r.PRAUC, r.LogLoss, r.Brier, r.ECE = nan, nan, nan, nan, nan
+		r.Lift10, r.Lift20, r.Precision10, r.Precision20, r.Recall10, r.Recall20 = nan, nan, nan, nan, nan, nan
 		return r
 	}
 	for _, v := range y {
