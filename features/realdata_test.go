@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/stretchr/testify/assert"
@@ -117,4 +118,30 @@ func TestAuditOlistClosedDealColumn(t *testing.T) {
 	require.Contains(t, m, "business_segment")
 	assert.Contains(t, m["business_segment"].Reason, "filled mostly for converted leads")
 	assert.NotContains(t, m, "origin")
+}
+
+func TestOlistSnapshots(t *testing.T) {
+	mql, _, err := datasets.ReadFile(sharedData(t, "olist/olist_marketing_qualified_leads_dataset.csv"), datasets.ReadOptions{})
+	require.NoError(t, err)
+	deals, _, err := datasets.ReadFile(sharedData(t, "olist/olist_closed_deals_dataset.csv"), datasets.ReadOptions{})
+	require.NoError(t, err)
+	cfg := Config{ID: "mql_id", Created: "first_contact_date", Outcomes: OutcomesConfig{LeadID: "mql_id", ConvertedAt: "won_date"},
+		SnapshotDays: []int{0, 7, 30}, HorizonDays: 60}
+	// Pretend the export was taken on 2018-06-15: late leads are censored.
+	asOf := time.Date(2018, 6, 15, 0, 0, 0, 0, time.UTC)
+	d, err := Build(cfg, Inputs{Leads: mql, Outcomes: deals, AsOf: asOf})
+	require.NoError(t, err)
+	r := d.Report
+	t.Logf("olist snapshots: %+v", r)
+	assert.Equal(t, 8000, r.Leads)
+	assert.Greater(t, r.Positives, 0)
+	assert.Greater(t, r.DroppedAfterConversion, 0)
+	assert.Greater(t, r.Censored, 0)
+	assert.Equal(t, 3*8000, r.Rows+r.DroppedAfterConversion+r.Censored, "every snapshot is kept or counted")
+	for i := range d.Rows {
+		require.False(t, d.Cutoffs[i].AddDate(0, 0, 60).After(asOf), "row %d: labelled before its horizon elapsed", i)
+	}
+	spec, err := Fit(cfg, d, allRows(d.Rows))
+	require.NoError(t, err)
+	assert.NotEmpty(t, spec.LinearColumns())
 }
