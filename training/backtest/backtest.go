@@ -35,6 +35,7 @@ package backtest
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"path/filepath"
 	"slices"
@@ -247,7 +248,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("backtest: %w", err)
 	}
 	log := cfg.Logger
-	opt.Logger = log
+	// The per-period fits report warnings only: their stage messages would
+	// repeat once per period.
+	opt.Logger = slog.New(minLevel{log.Handler(), slog.LevelWarn})
 	prep, err := training.Prepare(ctx, opt)
 	if err != nil {
 		return nil, fmt.Errorf("backtest: %w", err)
@@ -306,6 +309,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			}
 		}
 		p.TrainLeads = countLeads(ds.LeadIDs, train)
+		split := validationSplit(tl, train)
+		fitPos := fitPositives(ds, split)
 		switch {
 		case p.OutcomesKnownAt.After(tl.asOf):
 			p.Status = StatusIncomplete
@@ -313,9 +318,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		case p.TrainLeads < cfg.MinTrain:
 			p.Status = StatusWarmUp
 			p.Reason = fmt.Sprintf("%d leads with known outcomes before the period; need %d (--min-train)", p.TrainLeads, cfg.MinTrain)
-		case p.TrainPositives < minConversions:
+		case fitPos < minConversions:
 			p.Status = StatusWarmUp
-			p.Reason = fmt.Sprintf("%d conversions in the training window; need %d", p.TrainPositives, minConversions)
+			p.Reason = fmt.Sprintf("%d converted examples in the training window (%d in its fitting part); need %d there", p.TrainPositives, fitPos, minConversions)
 		case len(evalRows) == 0:
 			p.Status = StatusNoLeads
 			p.Reason = "no lead created in the period has a labelled first snapshot"
@@ -325,7 +330,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			continue
 		}
 		log.Info("backtest period", "period", p.Label, "train_leads", p.TrainLeads, "leads", p.Leads)
-		sc, err := runPeriod(ctx, cfg, opt, prep, tl, &p, train, evalRows, uint64(cfg.Seed)+uint64(pi)*7919)
+		sc, err := runPeriod(ctx, cfg, opt, prep, tl, &p, split, evalRows, uint64(cfg.Seed)+uint64(pi)*7919)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -347,6 +352,27 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.Summary = summarize(res)
 	return res, nil
+}
+
+// minLevel is a slog.Handler that drops records below a level.
+type minLevel struct {
+	slog.Handler
+	level slog.Level
+}
+
+// Enabled reports whether records at l are kept.
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.level && h.Handler.Enabled(ctx, l)
+}
+
+// WithAttrs keeps the filter on derived handlers.
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(as), h.level}
+}
+
+// WithGroup keeps the filter on derived handlers.
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.level}
 }
 
 // timeline indexes the dataset by lead time.
@@ -431,6 +457,17 @@ func (tl *timeline) evalRows(start, end time.Time) []int {
 	return out
 }
 
+// fitPositives counts the positive examples of the fitting part of a split.
+func fitPositives(ds *features.Dataset, s training.Split) int {
+	n := 0
+	for _, r := range s.Train {
+		if ds.Labels[r] == 1 {
+			n++
+		}
+	}
+	return n
+}
+
 func countLeads(ids []string, rows []int) int {
 	seen := map[string]bool{}
 	for _, r := range rows {
@@ -457,6 +494,9 @@ func validationSplit(tl *timeline, train []int) training.Split {
 		return tl.key[byLead[order[a]][0]].Before(tl.key[byLead[order[b]][0]])
 	})
 	n := len(order)
+	if n < 2 {
+		return training.Split{Method: "backtest: too few leads to hold any out", Train: slices.Clone(train), TrainRows: len(train), TrainLeads: n}
+	}
 	nVal := max(1, int(math.Round(0.2*float64(n))))
 	count := func(k int) (pos, neg int) {
 		for _, id := range order[n-k:] {
@@ -494,9 +534,9 @@ func validationSplit(tl *timeline, train []int) training.Split {
 
 // runPeriod fits on the training window, scores the period's leads and
 // evaluates them.
-func runPeriod(ctx context.Context, cfg Config, opt training.Options, prep *training.Prepared, tl *timeline, p *Period, train, evalRows []int, seed uint64) (*scored, error) {
+func runPeriod(ctx context.Context, cfg Config, opt training.Options, prep *training.Prepared, tl *timeline, p *Period, split training.Split, evalRows []int, seed uint64) (*scored, error) {
 	ds := prep.Dataset
-	split := validationSplit(tl, train)
+	train := p.trainRows
 	fit, err := training.Fit(ctx, opt, prep, split)
 	if err != nil {
 		return nil, fmt.Errorf("fit on %d training leads: %w", p.TrainLeads, err)

@@ -83,9 +83,10 @@ type Config struct {
 const (
 	DefaultMinTrain  = 500
 	DefaultResamples = 200
-	// minConversions is the number of conversions the training history of
-	// a period needs before models are fitted on it.
-	minConversions = 10
+	// minConversions is the number of converted examples the fitting part
+	// of a period's training window needs: the logistic regression's 5-fold
+	// cross-validation and the calibrators' 5 folds need several per fold.
+	minConversions = 30
 )
 
 // LoadConfig reads a backtest configuration from YAML. Unknown keys are an

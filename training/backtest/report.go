@@ -56,6 +56,14 @@ func find(ev *Evaluation, model string) (ModelMetrics, bool) {
 	return ModelMetrics{}, false
 }
 
+// pValue formats a bootstrap p-value; 0 reads as below one resample.
+func pValue(p htmlreport.Float, resamples int) string {
+	if p == 0 {
+		return fmt.Sprintf("p < %s", htmlreport.Num(1/float64(resamples), 3))
+	}
+	return "p = " + htmlreport.Num(float64(p), 3)
+}
+
 // summarize writes the sentences at the top of the report.
 func summarize(r *Result) []string {
 	var out []string
@@ -94,8 +102,8 @@ func summarize(r *Result) []string {
 			f3(pred.ROCAUC.Value), ci3(pred.ROCAUC), f3(rs.ROCAUC.Value), ci3(rs.ROCAUC))
 		for _, pt := range ov.Paired {
 			if pt.Metric == "roc_auc" {
-				s += fmt.Sprintf(" In %s of %d paired bootstrap resamples the predictive model's AUC was not above the rule sheet's (p = %s).",
-					pct(pt.PValue), pt.Resamples, htmlreport.Num(float64(pt.PValue), 3))
+				s += fmt.Sprintf(" The predictive model's AUC was above the rule sheet's in %s of %d paired bootstrap resamples (%s).",
+					pct(1-pt.PValue), pt.Resamples, pValue(pt.PValue, pt.Resamples))
 			}
 		}
 		out = append(out, s)
@@ -203,7 +211,11 @@ func (r *Result) Doc() *htmlreport.Doc {
 
 func curveCharts(r *Result) []htmlreport.Block {
 	var roc, gains, rel []htmlreport.Series
+	relMax := 0.05
 	for _, c := range r.Curves {
+		for _, p := range c.Reliability {
+			relMax = math.Max(relMax, math.Max(float64(p.X), float64(p.Y)))
+		}
 		name := c.Model
 		if name == models.Rules {
 			name = "rule sheet"
@@ -218,11 +230,11 @@ func curveCharts(r *Result) []htmlreport.Block {
 	unit := [2]float64{0, 1}
 	blocks := []htmlreport.Block{
 		{Chart: &htmlreport.Chart{Title: "ROC curve (pooled out-of-time leads)", XLabel: "false positive rate", YLabel: "true positive rate",
-			Series: roc, Diagonal: true, XRange: unit, YRange: unit, Caption: "Higher and further left is better; the diagonal is a random order."}},
+			Series: roc, Diagonal: true, XRange: unit, YRange: unit, Legend: "bottom-right", Caption: "Higher and further left is better; the diagonal is a random order."}},
 		{Chart: &htmlreport.Chart{Title: "Cumulative gains", XLabel: "share of leads worked, best scores first", YLabel: "share of conversions captured",
-			Series: gains, Diagonal: true, XRange: unit, YRange: unit, Caption: "Where a line crosses x = 0.1 is the share of conversions in the top 10% of leads."}},
+			Series: gains, Diagonal: true, XRange: unit, YRange: unit, Legend: "bottom-right", Caption: "Where a line crosses x = 0.1 is the share of conversions in the top 10% of leads."}},
 		{Chart: &htmlreport.Chart{Title: "Calibration (reliability diagram)", XLabel: "mean predicted probability", YLabel: "observed conversion rate",
-			Series: rel, Diagonal: true, Caption: "Points on the diagonal are well calibrated: a lead scored 20% converts one time in five."}},
+			Series: rel, Diagonal: true, Legend: "top-left", XRange: [2]float64{0, math.Min(1, relMax*1.1)}, YRange: [2]float64{0, math.Min(1, relMax*1.1)}, Caption: "Points on the diagonal are well calibrated: a lead scored 20% converts one time in five."}},
 	}
 	if dd := r.Distribution; dd != nil {
 		var x []float64

@@ -75,6 +75,9 @@ type Chart struct {
 	XTicks []string
 	// Caption is a sentence under the chart saying how to read it.
 	Caption string
+	// Legend places the legend: "top-left", "bottom-right" or, by default,
+	// top right.
+	Legend string
 }
 
 // Series is one line of a Chart. Points where Y is NaN break the line.

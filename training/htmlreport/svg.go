@@ -52,8 +52,17 @@ func SVG(c *Chart) (string, error) {
 		ax.Tick.Label.Font = chartFont(8)
 	}
 	p.Legend.TextStyle.Font = chartFont(9)
-	p.Legend.Top = true
-	p.Legend.Left = false
+	p.Legend.Top, p.Legend.Left = true, false
+	switch c.Legend {
+	case "top-left":
+		p.Legend.Left = true
+	case "bottom-right":
+		p.Legend.Top = false
+	}
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(4), 0
+	if c.Legend == "top-left" {
+		p.Legend.XOffs = vg.Points(4)
+	}
 	p.Add(plotter.NewGrid())
 
 	if c.Diagonal {
