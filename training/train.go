@@ -50,7 +50,10 @@ type Options struct {
 	// TestFrac is the share of leads held out for evaluation (default 0.2).
 	TestFrac float64
 	GBM      gbm.Params
-	Tune     bool
+	// LogisticLambda, when > 0, fixes the logistic model's L2 strength
+	// instead of choosing it by 5-fold cross-validation.
+	LogisticLambda float64
+	Tune           bool
 	// HotShare and WarmShare are the shares of the training population that
 	// the default tier thresholds put in the hot tier (default 0.10) and in the
 	// hot or warm tiers (default 0.30).
@@ -221,7 +224,11 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	if slices.Contains(opt.Models, models.Logistic) {
 		done = stage("fit_logistic")
 		Xtr := rowsOf(lin, split.Train)
-		m, err := logistic.Fit(Xtr, yTrain, nil, logistic.Options{CV: true, Folds: 5, Seed: opt.Seed, Threads: opt.Threads})
+		lo := logistic.Options{CV: true, Folds: 5, Seed: opt.Seed, Threads: opt.Threads}
+		if opt.LogisticLambda > 0 {
+			lo.CV, lo.Lambda = false, opt.LogisticLambda
+		}
+		m, err := logistic.Fit(Xtr, yTrain, nil, lo)
 		if err != nil {
 			return nil, fmt.Errorf("fit logistic: %w", err)
 		}

@@ -35,7 +35,7 @@ func sample(t *testing.T) string {
 		if sampleErr != nil {
 			return
 		}
-		_, sampleErr = synth.Generate(synth.Config{Profile: "b2b", Leads: 3000, Seed: 7, Format: "csv"}, sampleDir, nil)
+		_, sampleErr = synth.Generate(synth.Config{Profile: "b2b", Leads: 2000, Seed: 7, Format: "csv"}, sampleDir, nil)
 	})
 	require.NoError(t, sampleErr)
 	return sampleDir
@@ -60,13 +60,31 @@ func sampleOptions(t *testing.T) Options {
 		RulesYAML: rules.Default("b2b"),
 		Seed:      3,
 		GBM:       gp,
+		// Cross-validation of lambda is tested in models/logistic; a fixed
+		// strength keeps these tests fast.
+		LogisticLambda: 1e-3,
 	}
+}
+
+var (
+	trainedOnce sync.Once
+	trained     *Result
+	trainedErr  error
+)
+
+// trainedSample trains every model on the sample once for the tests that
+// only read the result.
+func trainedSample(t *testing.T) *Result {
+	t.Helper()
+	opt := sampleOptions(t)
+	trainedOnce.Do(func() { trained, trainedErr = Train(context.Background(), opt) })
+	require.NoError(t, trainedErr)
+	return trained
 }
 
 func TestTrainSaveLoadScoresIdentically(t *testing.T) {
 	opt := sampleOptions(t)
-	res, err := Train(context.Background(), opt)
-	require.NoError(t, err)
+	res := trainedSample(t)
 	b := res.Bundle
 	assert.ElementsMatch(t, models.AllModels, b.Models())
 	for _, n := range b.Models() {
@@ -74,9 +92,10 @@ func TestTrainSaveLoadScoresIdentically(t *testing.T) {
 		assert.Greater(t, m.ROCAUC, 0.6, "model %s should beat chance on generated data", n)
 		assert.Greater(t, m.N, 0)
 	}
-	// Predictive models must beat the rule sheet on data generated from a
-	// model with interactions and decay the sheet does not know.
-	assert.Greater(t, res.Report.Metrics[models.GBM].ROCAUC, res.Report.Metrics[models.Rules].ROCAUC)
+	// The best predictive model must beat the rule sheet on data generated
+	// from a model with saturation and decay the sheet does not know.
+	best := max(res.Report.Metrics[models.GBM].ROCAUC, res.Report.Metrics[models.Logistic].ROCAUC)
+	assert.Greater(t, best, res.Report.Metrics[models.Rules].ROCAUC)
 
 	dir := filepath.Join(t.TempDir(), "v1")
 	require.NoError(t, b.Save(dir))
@@ -136,10 +155,7 @@ func TestTrainIsDeterministic(t *testing.T) {
 }
 
 func TestDamagedBundleIsRefused(t *testing.T) {
-	opt := sampleOptions(t)
-	opt.Models = []string{models.Logistic}
-	res, err := Train(context.Background(), opt)
-	require.NoError(t, err)
+	res := trainedSample(t)
 	dir := filepath.Join(t.TempDir(), "v1")
 	require.NoError(t, res.Bundle.Save(dir))
 	require.Error(t, res.Bundle.Save(dir), "saving over an existing bundle must be refused")
@@ -159,9 +175,7 @@ func TestDamagedBundleIsRefused(t *testing.T) {
 }
 
 func TestCalibrationIsMonotone(t *testing.T) {
-	opt := sampleOptions(t)
-	res, err := Train(context.Background(), opt)
-	require.NoError(t, err)
+	res := trainedSample(t)
 	for name, c := range res.Bundle.Calibrators {
 		prev := -1.0
 		for x := -20.0; x <= 120; x += 0.25 {
@@ -199,6 +213,7 @@ func TestTrainFlatXEducationFlagsSalesColumns(t *testing.T) {
 		Data:   xeducation(t),
 		Read:   datasets.ReadOptions{MissingValues: []string{"Select"}},
 		Config: cfg, Models: []string{models.Logistic, models.GBM}, Seed: 1, GBM: fastGBM(),
+		LogisticLambda: 1e-3,
 	}
 	res, err := Train(context.Background(), opt)
 	require.NoError(t, err)
