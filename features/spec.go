@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/leadscore/leadscore/datasets"
@@ -24,8 +23,9 @@ const maxRare = 1000
 // Spec is the fitted feature encoding: which raw features are used and the
 // training statistics that encode them. It is a plain JSON-serialisable
 // value; the same Spec encodes training data, batch scoring data and single
-// leads in the API, so a lead gets the same numbers everywhere. A Spec is
-// safe for concurrent use.
+// leads in the API, so a lead gets the same numbers everywhere. Fit and
+// json.Unmarshal prepare its lookups; treat it as immutable afterwards. It
+// is safe for concurrent use and may be copied.
 type Spec struct {
 	Version int `json:"version"`
 	// Config is the configuration the Spec was fitted with (windows,
@@ -45,8 +45,8 @@ type Spec struct {
 	// TrainRows is the number of rows the statistics come from.
 	TrainRows int `json:"train_rows"`
 
-	once sync.Once
-	ix   *specIndex
+	// ix holds the lookups built by Fit and UnmarshalJSON (read-only).
+	ix *specIndex
 }
 
 // specIndex holds lookups derived from the Spec's public fields.
@@ -71,9 +71,13 @@ type specIndex struct {
 	treeOff   []int
 }
 
+// index returns the prepared lookups, or builds them afresh for a Spec
+// assembled by hand.
 func (s *Spec) index() *specIndex {
-	s.once.Do(func() { s.ix = s.buildIndex() })
-	return s.ix
+	if s.ix != nil {
+		return s.ix
+	}
+	return s.buildIndex()
 }
 
 func (s *Spec) buildIndex() *specIndex {
@@ -169,6 +173,7 @@ func (s *Spec) UnmarshalJSON(b []byte) error {
 	if s.Version != SpecVersion {
 		return fmt.Errorf("read feature spec: version %d, this build reads version %d: retrain the model with this version", s.Version, SpecVersion)
 	}
+	s.ix = s.buildIndex()
 	return nil
 }
 
@@ -239,6 +244,7 @@ func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 	if len(s.Features) == 0 {
 		return nil, fmt.Errorf("fit features: no usable feature in %d training rows: the audit excluded %d columns and the rest hold no values; check the input columns or list trusted ones in allow_leaky", len(train), len(s.Excluded))
 	}
+	s.ix = s.buildIndex()
 	return s, nil
 }
 

@@ -359,7 +359,7 @@ func TestTransformLeadConcurrent(t *testing.T) {
 	d, _ := synthDataset(t, 6, 100, 6)
 	b, err := json.Marshal(must(Fit(Config{}, d, allRows(d.Rows))))
 	require.NoError(t, err)
-	var spec, fresh Spec // a loaded Spec builds its lookups on first use, once
+	var spec, fresh Spec // loaded Specs share nothing but the JSON
 	require.NoError(t, json.Unmarshal(b, &spec))
 	require.NoError(t, json.Unmarshal(b, &fresh))
 	want, _ := spec.Linear(d)
