@@ -189,10 +189,10 @@ func valueNumber(v Value) float64 {
 	}
 	switch v.Kind {
 	case datasets.KindNumber, datasets.KindBool:
-		return v.Num
+		return finite(v.Num)
 	case datasets.KindCategory, datasets.KindText, datasets.KindUnknown:
 		x, _ := parseNumber(v.Str)
-		return x
+		return finite(x)
 	}
 	return math.NaN()
 }

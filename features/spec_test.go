@@ -388,3 +388,22 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+func TestInfinityReadsAsMissing(t *testing.T) {
+	n := 30
+	ids, x, y := make([]string, n), make([]float64, n), make([]float64, n)
+	for i := range n {
+		ids[i], x[i], y[i] = fmt.Sprint("L", i), float64(i%7), float64(i%2)
+	}
+	x[3] = math.Inf(1)
+	cfg := Config{ID: "id", Target: "y"}
+	d, err := Build(cfg, Inputs{Leads: table("l.csv", catCol("id", ids...), numCol("x", x...), numCol("y", y...))})
+	require.NoError(t, err)
+	spec, err := Fit(cfg, d, allRows(n))
+	require.NoError(t, err)
+	_, err = json.Marshal(spec)
+	require.NoError(t, err, "a Spec never holds an infinity")
+	tree, w := spec.Tree(d)
+	assert.True(t, math.IsNaN(tree.At(3, 0)))
+	assert.Equal(t, 1, w.ImputedMissing["x"])
+}

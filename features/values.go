@@ -29,11 +29,12 @@ func (d *Dataset) numeric(f *Feature) numGetter {
 		}
 		switch c.Kind {
 		case datasets.KindNumber, datasets.KindBool:
-			return func(i int) float64 { return c.Num[d.LeadRows[i]] }
+			return func(i int) float64 { return finite(c.Num[d.LeadRows[i]]) }
 		case datasets.KindCategory, datasets.KindText:
 			conv := make([]float64, c.Dict.Len())
 			for k, s := range c.Dict.Values() {
-				conv[k], _ = parseNumber(s)
+				x, _ := parseNumber(s)
+				conv[k] = finite(x)
 			}
 			return func(i int) float64 {
 				code := c.Codes[d.LeadRows[i]]
@@ -84,6 +85,15 @@ func (d *Dataset) numeric(f *Feature) numGetter {
 		return func(i int) float64 { return signalValue(d.extra[i].sig[f.Signal]) }
 	}
 	return nil
+}
+
+// finite returns x, or NaN (missing) for an infinity, which no statistic
+// or JSON Spec could hold.
+func finite(x float64) float64 {
+	if math.IsInf(x, 0) {
+		return math.NaN()
+	}
+	return x
 }
 
 func signalValue(n uint32) float64 {
