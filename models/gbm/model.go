@@ -50,6 +50,7 @@ type Model struct {
 	ValidLoss []float64 `json:"valid_loss,omitempty"`
 
 	shap *shapTables
+	fast *compiled
 }
 
 // NumTrees returns the number of trees.
@@ -182,6 +183,13 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 	if err := m.validate(); err != nil {
 		return err
 	}
-	m.shap = newShapTables(m)
+	m.prepare()
 	return nil
+}
+
+// prepare builds the row-independent tables used by PredictMargins and
+// SHAP; Train and UnmarshalJSON call it.
+func (m *Model) prepare() {
+	m.fast = compile(m)
+	m.shap = newShapTables(m)
 }

@@ -285,29 +285,3 @@ func (m *Model) SHAPMatrix(X *features.Matrix, out []float64, threads int) (expe
 	return m.shap.expected
 }
 
-// PredictMargins writes Margin of every row of X to out using up to threads
-// goroutines (0 = GOMAXPROCS). Rows are scored in blocks, tree by tree, so
-// a tree stays in L1 cache while a block of rows passes through it; the sum
-// is formed in the same order as Margin, so the results are bit-identical.
-// It does not allocate per row.
-func (m *Model) PredictMargins(X *features.Matrix, out []float64, threads int) {
-	if threads <= 0 {
-		threads = Params{}.threads()
-	}
-	const block = 64
-	parallelRanges(X.Rows, threads, func(lo, hi int) {
-		for b := lo; b < hi; b += block {
-			e := min(b+block, hi)
-			o := out[b:e]
-			for i := range o {
-				o[i] = m.BaseScore
-			}
-			for _, r := range m.Roots {
-				for i := range o {
-					row := X.Data[(b+i)*X.Cols : (b+i+1)*X.Cols]
-					o[i] += m.Value[m.leaf(r, row)]
-				}
-			}
-		}
-	})
-}

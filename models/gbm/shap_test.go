@@ -52,7 +52,7 @@ func randomModel(rng *rand.Rand, cols, trees, leaves int) *Model {
 		fill(root)
 	}
 	m.Best = trees
-	m.shap = newShapTables(m)
+	m.prepare()
 	return m
 }
 

@@ -195,7 +195,7 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 	if valid != nil && p.EarlyStopping > 0 {
 		m.truncate(bestRound + 1)
 	}
-	m.shap = newShapTables(m)
+	m.prepare()
 	return m, nil
 }
 
