@@ -81,6 +81,13 @@ type Feature struct {
 	Mean   float64 `json:"mean,omitempty"`
 	Std    float64 `json:"std,omitempty"`
 	Log1p  bool    `json:"log1p,omitempty"`
+	// Min and Max are the training range of a number (raw scale). The
+	// linear encoding clips values to it, so a lead scored far outside what
+	// training saw (a lead much older than any snapshot, a huge count)
+	// cannot push the linear model into extrapolation; trees are constant
+	// beyond the range by construction.
+	Min float64 `json:"min"`
+	Max float64 `json:"max"`
 	// Missing is set when training rows had missing values: numbers get a
 	// missing-indicator column.
 	Missing bool `json:"missing,omitempty"`

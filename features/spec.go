@@ -304,7 +304,8 @@ func fitNumber(f *Feature, d *Dataset, train []int, logNamed, logAuto bool) bool
 	f.Missing = missing > 0
 	f.Required = f.isField() && missing == 0
 	f.Median = median(vals)
-	nonNeg := slices.Min(vals) >= 0
+	f.Min, f.Max = slices.Min(vals), slices.Max(vals)
+	nonNeg := f.Min >= 0
 	binary := f.Kind == datasets.KindBool || f.Origin == originSignal
 	f.Log1p = nonNeg && !binary && (logNamed || (logAuto && skewness(vals) > 2))
 	var sum, sum2 float64
@@ -395,6 +396,7 @@ func (f *Feature) encodeNum(x float64, lin, tree []float64) {
 	if math.IsNaN(x) {
 		x, m = f.Median, 1
 	}
+	x = min(max(x, f.Min), f.Max)
 	if lin != nil {
 		lin[0] = (f.transform(x) - f.Mean) / f.Std
 		if f.Missing {

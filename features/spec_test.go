@@ -407,3 +407,43 @@ func TestInfinityReadsAsMissing(t *testing.T) {
 	assert.True(t, math.IsNaN(tree.At(3, 0)))
 	assert.Equal(t, 1, w.ImputedMissing["x"])
 }
+
+// A number outside the training range encodes (linear) as the nearest end of
+// the range, so the linear model never extrapolates; trees see the raw value.
+func TestLinearEncodingClipsToTrainingRange(t *testing.T) {
+	s := genSynth(4, 300, 6)
+	d, err := Build(Config{}, Inputs{Leads: s.leads, Events: s.events, Outcomes: s.outcomes})
+	require.NoError(t, err)
+	spec, err := Fit(Config{}, d, allRows(d.Rows))
+	require.NoError(t, err)
+	var budget *Feature
+	for i := range spec.Features {
+		if spec.Features[i].Name == "budget" {
+			budget = &spec.Features[i]
+		}
+	}
+	require.NotNil(t, budget, "the synthetic leads have a numeric budget field")
+	require.Less(t, budget.Min, budget.Max)
+
+	lead := d.Lead(0)
+	encode := func(x float64) (lin, tree []float64) {
+		lead.Fields["budget"] = Value{Kind: datasets.KindNumber, Num: x}
+		lin = make([]float64, len(spec.LinearColumns()))
+		tree = make([]float64, len(spec.TreeColumns()))
+		spec.TransformLead(lead, lin, tree)
+		return lin, tree
+	}
+	atMax, _ := encode(budget.Max)
+	beyond, treeBeyond := encode(budget.Max * 1000)
+	assert.Equal(t, atMax, beyond, "linear encoding must clip at the training maximum")
+	atMin, _ := encode(budget.Min)
+	below, _ := encode(budget.Min - 1e6)
+	assert.Equal(t, atMin, below, "linear encoding must clip at the training minimum")
+	found := false
+	for _, v := range treeBeyond {
+		if v == budget.Max*1000 {
+			found = true
+		}
+	}
+	assert.True(t, found, "the tree encoding keeps the raw value")
+}
