@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -326,4 +327,40 @@ func TestOlist(t *testing.T) {
 	assert.GreaterOrEqual(t, evaluated, 2)
 	require.NotNil(t, res.Overall)
 	assert.Len(t, res.Overall.Paired, 2)
+}
+
+// TestFlatBacktest runs on one row per lead with a 0/1 target, ordered by a
+// time column: the last months' outcomes are not final yet.
+func TestFlatBacktest(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(3, 3))
+	var b strings.Builder
+	b.WriteString("lead_id,created_at,seniority,converted\n")
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 1500; i++ {
+		sen := []string{"staff", "manager", "vp"}[rng.IntN(3)]
+		p := map[string]float64{"staff": 0.05, "manager": 0.15, "vp": 0.4}[sen]
+		y := 0
+		if rng.Float64() < p {
+			y = 1
+		}
+		created := start.Add(time.Duration(i) * 5 * time.Hour)
+		b.WriteString(strings.Join([]string{"F" + strconv.Itoa(i), created.Format(time.RFC3339), sen, strconv.Itoa(y)}, ",") + "\n")
+	}
+	data := filepath.Join(dir, "flat.csv")
+	require.NoError(t, os.WriteFile(data, []byte(b.String()), 0o644))
+	cfg := Config{Data: data, Target: "converted", Time: "created_at", Period: Month, MinTrain: 200, HorizonDays: 30,
+		Models: []string{"logistic"}, Seed: 1, Threads: 2}
+	res, err := Run(context.Background(), cfg)
+	require.NoError(t, err)
+	assert.Equal(t, "flat", res.Data.Mode)
+	statuses := map[string]int{}
+	for _, p := range res.Periods {
+		statuses[p.Status]++
+	}
+	assert.Positive(t, statuses[StatusEvaluated], "%v", statuses)
+	assert.Equal(t, StatusIncomplete, res.Periods[len(res.Periods)-1].Status, "the last month has not had 30 days")
+	require.NotNil(t, res.Overall)
+	m, _ := find(res.Overall, Champion)
+	assert.Greater(t, float64(m.ROCAUC.Value), 0.65)
 }

@@ -55,6 +55,9 @@ func (c *Comparison) summarize() []string {
 		}
 		out = append(out, "The data suggests changing: "+strings.Join(moves, ", ")+".")
 	}
+	if c.Labelled {
+		out = append(out, "If the bundle was trained on these same leads, the model's figures here are optimistic; for an out-of-time view run leadscore backtest, or compare on leads created after the bundle's training data.")
+	}
 	for _, t := range c.Thresholds {
 		if t.Model == "rule sheet" {
 			continue

@@ -40,6 +40,8 @@ func modelLabel(m ModelMetrics) string {
 		return "champion (per period)"
 	case models.Rules:
 		return "rule sheet"
+	case "predictive":
+		return "predictive (per period)"
 	}
 	return m.Model
 }
@@ -172,7 +174,11 @@ func pairedRows(period string, ev *Evaluation) [][]string {
 			lab = "top 10% capture"
 			val, lo, hi = pct(d.Value), pct(d.Lo), pct(d.Hi)
 		}
-		rows = append(rows, []string{period, lab, pt.Predictive + " minus rules", val, lo + " to " + hi, htmlreport.Num(float64(pt.PValue), 3)})
+		p := htmlreport.Num(float64(pt.PValue), 3)
+		if pt.PValue == 0 {
+			p = "< " + htmlreport.Num(1/float64(pt.Resamples), 3)
+		}
+		rows = append(rows, []string{period, lab, pt.Predictive + " minus rules", val, lo + " to " + hi, p})
 	}
 	return rows
 }
