@@ -1,0 +1,69 @@
+package serve
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+// FuzzDecodeLead feeds arbitrary bodies to the request decoder: it must
+// never panic, and every lead it accepts is well formed (finite numbers,
+// events sorted and of known types, no timestamp past as_of + 1 day, every
+// required field present).
+func FuzzDecodeLead(f *testing.F) {
+	for _, s := range []string{
+		goodLead,
+		`{}`,
+		`{"lead_id": 7, "as_of": "2024-01-01", "fields": {"TotalVisits": "1e3", "Do Not Email": "YES", "Lead Source": 3, "last_contact": "2023-12-31T23:59:59+02:00"}}`,
+		`{"fields": {"TotalVisits": null}, "events": [{"type": "page_view", "timestamp": "2024-01-01", "page": 1, "x": null}]}`,
+		`{"fields": {"TotalVisits": "\u0031"}, "events": [{"type": "email_open", "timestamp": "2024-01-02"}, {"type": "page_view", "timestamp": "2024-01-01"}]}`,
+		`{"fields": {"TotalVisits": 1e309}}`,
+		`[`,
+	} {
+		f.Add([]byte(s))
+	}
+	sc, err := compileSchema(fakeSchema)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, _, aerr := decodeLead(data, sc, testNow)
+		if aerr != nil {
+			if l != nil {
+				t.Fatal("a lead and an error")
+			}
+			if aerr.Status != 400 || aerr.Code == "" || aerr.Message == "" {
+				t.Fatalf("bad error %+v", aerr)
+			}
+			return
+		}
+		limit := l.Cutoff.Add(maxFuture)
+		for name, v := range l.Fields {
+			if math.IsNaN(v.Num) || math.IsInf(v.Num, 0) {
+				t.Fatalf("field %s: non-finite %v", name, v.Num)
+			}
+			if v.Time.After(limit) {
+				t.Fatalf("field %s: far-future time", name)
+			}
+		}
+		for _, name := range sc.required {
+			if v, ok := l.Fields[name]; !ok || v.Missing {
+				t.Fatalf("required field %s missing", name)
+			}
+		}
+		if !slices.IsSortedFunc(l.Events, cmpEventTime) {
+			t.Fatal("events not sorted")
+		}
+		for _, e := range l.Events {
+			if _, ok := sc.eventTypes[e.Type]; !ok {
+				t.Fatalf("unknown event type %q accepted", e.Type)
+			}
+			if e.Time.IsZero() || e.Time.After(limit) {
+				t.Fatalf("event time %v", e.Time)
+			}
+		}
+		if l.Cutoff.IsZero() {
+			t.Fatal("no cutoff")
+		}
+	})
+}
