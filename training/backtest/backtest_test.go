@@ -217,12 +217,13 @@ func findRow(rows [][]string, period, model string) []string {
 }
 
 func TestBacktestReproducible(t *testing.T) {
-	dir, _ := genData(t, 900, 6, 2)
+	dir, _ := genData(t, 1500, 6, 2)
 	cfg := testConfig(dir)
 	cfg.MinTrain = 100
 	cfg.Models = []string{"logistic"}
 	a, err := Run(context.Background(), cfg)
 	require.NoError(t, err)
+	require.NotNil(t, a.Overall, "some period is evaluated: %+v", a.Periods)
 	b, err := Run(context.Background(), cfg)
 	require.NoError(t, err)
 	a.CreatedAt, b.CreatedAt = time.Time{}, time.Time{}
