@@ -31,43 +31,48 @@ func PSI(expected, actual []float64, bins int) float64 {
 	return psiOf(histogram(expected, edges), histogram(actual, edges))
 }
 
-// PSICategorical is PSI with one bin per distinct value (category codes;
-// NaN is its own bin).
+// PSICategorical is PSI with one bin per distinct value (category codes),
+// except that values with less than 2% of expected share one bin (so dozens
+// of rare categories do not inflate the index by sampling noise alone), and
+// NaN is its own bin.
 func PSICategorical(expected, actual []float64) float64 {
 	if len(expected) == 0 || len(actual) == 0 {
 		return math.NaN()
 	}
-	idx := map[float64]int{}
-	const nanKey = -1
-	binOf := func(v float64) int {
-		if math.IsNaN(v) {
-			return nanKey
-		}
-		b, ok := idx[v]
-		if !ok {
-			b = len(idx)
-			idx[v] = b
-		}
-		return b
-	}
+	counts := map[float64]int{}
 	for _, v := range expected {
-		binOf(v)
+		if !math.IsNaN(v) {
+			counts[v]++
+		}
 	}
-	for _, v := range actual {
-		binOf(v)
+	// Bins: 0 rare (and values unseen in expected), 1 missing, then one per
+	// common value.
+	bin := map[float64]int{}
+	keys := make([]float64, 0, len(counts))
+	for v := range counts {
+		keys = append(keys, v)
 	}
-	count := func(xs []float64) []float64 {
-		h := make([]float64, len(idx)+1)
+	sort.Float64s(keys)
+	for _, v := range keys {
+		if float64(counts[v]) >= 0.02*float64(len(expected)) {
+			bin[v] = len(bin) + 2
+		}
+	}
+	hist := func(xs []float64) []float64 {
+		h := make([]float64, len(bin)+2)
 		for _, v := range xs {
-			b := binOf(v)
-			if b == nanKey {
-				b = len(idx)
+			switch b, ok := bin[v]; {
+			case math.IsNaN(v):
+				h[1]++
+			case ok:
+				h[b]++
+			default:
+				h[0]++
 			}
-			h[b]++
 		}
 		return h
 	}
-	return psiOf(count(expected), count(actual))
+	return psiOf(hist(expected), hist(actual))
 }
 
 // quantileEdges returns the distinct interior cut points of the bins-quantiles

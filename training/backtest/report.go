@@ -378,7 +378,7 @@ func methodNotes(r *Result) []string {
 		"A model's MQL leads are those in its warm or hot tier, hot leads those in its hot tier; for logistic and gbm when they are not the champion, the same shares of their training population.",
 		"Top 10% capture is the share of a period's conversions among its 10% best-scored leads; leads tied at the cut count in proportion.",
 		fmt.Sprintf("Intervals: %d bootstrap resamples of leads (seed %d), percentile 95%% intervals. The paired test resamples both scores together; p is the share of resamples in which the predictive model (the champion, or the better fitted model when the rule sheet is champion) did not beat the rule sheet.", s.Resamples, s.Seed),
-		fmt.Sprintf("Drift: population stability index over deciles of the training window (categories: one bin each; missing values: a bin) of every encoded feature, per source field, and of the champion's probability; above %.1f is flagged.", DriftThreshold),
+		fmt.Sprintf("Drift: population stability index over deciles of the training window (categories: one bin each, those under 2%% of the training window together; missing values: a bin) of every encoded feature, per source field, and of the champion's probability; above %.1f is flagged.", DriftThreshold),
 	}
 	return notes
 }

@@ -113,6 +113,14 @@ func TestPSI(t *testing.T) {
 	}
 	assert.Greater(t, PSI(a, withNaN, 10), DriftThreshold)
 
+	// Rare categories share a bin: a shuffle among them is no drift.
+	var rareA, rareB []float64
+	for i := 0; i < 1000; i++ {
+		rareA = append(rareA, float64(i%2), float64(2+i%100))
+		rareB = append(rareB, float64(i%2), float64(2+(i*7+3)%100))
+	}
+	assert.Less(t, PSICategorical(rareA, rareB), 0.01)
+
 	cats := []float64{0, 0, 1, 1, 2, 2}
 	assert.Equal(t, 0.0, PSICategorical(cats, []float64{0, 1, 2}))
 	assert.Greater(t, PSICategorical(cats, []float64{2, 2, 2, 2, math.NaN()}), DriftThreshold)
