@@ -56,9 +56,6 @@ gbm_trees, threads, feature_config, exclude, missing_values, types).`,
 			if err != nil {
 				return err
 			}
-			if cfg.Data == "" {
-				return usagef("%s needs --data (or data: in --config)", cmd.CommandPath())
-			}
 			if err := requireFlags(cmd, "report"); err != nil {
 				return err
 			}
@@ -162,6 +159,15 @@ func (t *backtestFlags) toConfig(cmd *cobra.Command) (backtest.Config, error) {
 	case "", backtest.Week, backtest.Month, backtest.Quarter:
 	default:
 		return cfg, usagef("--period %q: expected week, month or quarter", cfg.Period)
+	}
+	if cfg.Data == "" {
+		return cfg, usagef("%s needs --data (or data: in --config)", cmd.CommandPath())
+	}
+	if cfg.Outcomes == "" && cfg.FeatureConfig == "" && (cfg.Target == "" || cfg.Time == "") {
+		return cfg, usagef("flat data needs --target COL and --time COL (or give --outcomes, with --events if you have them)")
+	}
+	if cfg.Events != "" && cfg.Outcomes == "" {
+		return cfg, usagef("--events needs --outcomes: the closed-won outcomes to learn from")
 	}
 	if changed("resamples") && t.resamples < 200 {
 		return cfg, usagef("--resamples %d: use at least 200", t.resamples)
