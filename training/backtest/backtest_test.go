@@ -291,6 +291,15 @@ func TestRunToDir(t *testing.T) {
 		_, err := os.Stat(filepath.Join(a, f))
 		assert.NoError(t, err)
 	}
+	list, err := ListReports(parent)
+	require.NoError(t, err)
+	require.Len(t, list, 2)
+	assert.Equal(t, b, list[0].Dir, "newest first")
+	assert.Equal(t, "backtest", list[0].Kind)
+	assert.NotEmpty(t, list[0].Summary)
+	none, err := ListReports(t.TempDir())
+	require.NoError(t, err)
+	assert.Empty(t, none)
 }
 
 func TestOlist(t *testing.T) {

@@ -2,11 +2,14 @@ package backtest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/training/htmlreport"
@@ -411,4 +414,57 @@ func RunToDir(ctx context.Context, cfg Config, parentDir string) (string, error)
 		return "", err
 	}
 	return dir, nil
+}
+
+// ReportInfo describes one report directory written by RunToDir.
+type ReportInfo struct {
+	// Name is the directory name (its UTC time, e.g. 2026-11-22T2315Z).
+	Name string `json:"name"`
+	// Dir is the directory's path.
+	Dir       string    `json:"-"`
+	Kind      string    `json:"kind"`
+	CreatedAt time.Time `json:"created_at"`
+	Summary   []string  `json:"summary"`
+}
+
+// ListReports lists the report directories under parentDir/reports, newest
+// first, with the summary of each report.json. Directories being written
+// (their names start with a dot) and directories without a readable
+// report.json are skipped. A missing reports directory is an empty list.
+func ListReports(parentDir string) ([]ReportInfo, error) {
+	base := filepath.Join(parentDir, "reports")
+	entries, err := os.ReadDir(base)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list reports: %w", err)
+	}
+	var out []ReportInfo
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		dir := filepath.Join(base, e.Name())
+		data, err := os.ReadFile(filepath.Join(dir, htmlreport.JSONFile))
+		if err != nil {
+			continue
+		}
+		var head struct {
+			Kind      string    `json:"kind"`
+			CreatedAt time.Time `json:"created_at"`
+			Summary   []string  `json:"summary"`
+		}
+		if json.Unmarshal(data, &head) != nil {
+			continue
+		}
+		out = append(out, ReportInfo{Name: e.Name(), Dir: dir, Kind: head.Kind, CreatedAt: head.CreatedAt, Summary: head.Summary})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.After(out[j].CreatedAt)
+		}
+		return out[i].Name > out[j].Name
+	})
+	return out, nil
 }
