@@ -26,7 +26,7 @@ type grower struct {
 	q       []int64    // per row: packed quantised gradients
 	idx     []int32    // rows of the tree, partitioned by leaf
 	tmp     []int32
-	qs      []int64    // gathered q of the leaf being histogrammed
+	qs      []int64 // gathered q of the leaf being histogrammed
 	pool    [][]int64
 	leaves  []growLeaf
 	// nodeLeft[n-root] is the set of bins of node n's feature that go left;
@@ -64,8 +64,12 @@ func (gr *grower) histogram(start, end int, feats []int) []int64 {
 	h := gr.getHist()
 	rows := gr.idx[start:end]
 	qs := gr.qs[:len(rows)]
-	for k, i := range rows {
-		qs[k] = gr.q[i]
+	if len(rows) == gr.bm.rows {
+		qs = gr.q // all rows, in order: nothing to gather
+	} else {
+		for k, i := range rows {
+			qs[k] = gr.q[i]
+		}
 	}
 	buildHist(h, gr.bm, rows, qs, feats, gr.threads)
 	return h
@@ -136,23 +140,26 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 	// Stable partition: left rows stay in place in order, right rows after.
 	col := gr.bm.col(s.feature)
 	rows := gr.idx[parent.start:parent.end]
-	nl, nr := 0, 0
-	var ls, rs stats // exact sums of the children
-	for _, i := range rows {
-		p := gr.gh[i]
-		if s.left.has(col[i]) {
-			rows[nl] = i
-			nl++
-			ls.G += p.g
-			ls.H += p.h
-		} else {
-			gr.tmp[nr] = i
-			nr++
-			rs.G += p.g
-			rs.H += p.h
+	// Branch-free: every row is written to both sides and only the side it
+	// belongs to advances; the exact sums accumulate per side in row order.
+	var lut [256]int
+	for b := range lut {
+		if s.left.has(uint8(b)) {
+			lut[b] = 1
 		}
 	}
-	ls.N, rs.N = int64(nl), int64(nr)
+	nl, nr := 0, 0
+	tmp := gr.tmp
+	for _, i := range rows {
+		l := lut[col[i]]
+		rows[nl] = i // nl <= current position: already read
+		tmp[nr] = i
+		nl += l
+		nr += 1 - l
+	}
+	// Children's sums from the (quantised) histogram, exact counts.
+	ls := stats{s.l.G, s.l.H, int64(nl)}
+	rs := stats{s.r.G, s.r.H, int64(nr)}
 	copy(rows[nl:], gr.tmp[:nr])
 	mid := parent.start + nl
 
@@ -204,8 +211,8 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 			rhi = min(rhi, midV)
 		}
 	}
-	// Leaf values from the exact sums, within the children's bounds (which
-	// keeps monotone splits monotone).
+	// Leaf values within the children's bounds (which keeps monotone splits
+	// monotone).
 	left := growLeaf{node: ln, start: parent.start, end: mid, depth: parent.depth + 1, sum: ls, lo: llo, hi: lhi,
 		value: leafOutput(ls.G, ls.H, p.Lambda, llo, lhi)}
 	right := growLeaf{node: ln + 1, start: mid, end: parent.end, depth: parent.depth + 1, sum: rs, lo: rlo, hi: rhi,

@@ -13,8 +13,8 @@ import "math"
 // packed values adds both halves exactly (Σh_q < 2^32 never carries into
 // the gradient half and |Σg_q| < 2^31), so an update is a single add and
 // subtraction of histograms is exact. Split finding decodes the sums back
-// to G = s_g Σg_q, H = s_h Σh_q; leaf values and covers use the exact float
-// sums of the leaf's rows.
+// to G = s_g Σg_q, H = s_h Σh_q, which also give the leaf values and covers
+// (the root's sums are exact).
 
 // histBin is the decoded gradient sum G and hessian sum H of the rows of a
 // node in one bin of one feature. Row counts are not kept per bin (as in
@@ -93,7 +93,7 @@ const parallelHistRows = 1 << 15
 
 // histBlock is the number of features histogrammed in one pass over the
 // rows: their bins stay in L1 and the independent update chains overlap.
-const histBlock = 4
+const histBlock = 8
 
 // buildHist fills hist (packed sums laid out by bm.offset, padded by 256
 // entries) for the features in feats with the rows idx, whose packed
@@ -124,15 +124,36 @@ func buildHist(hist []int64, bm *binnedMatrix, idx []int32, q []int64, feats []i
 			h3[c3[i]] += v
 		}
 	}
+	eight := func(fs []int) {
+		h0, h1, h2, h3 := bins(fs[0]), bins(fs[1]), bins(fs[2]), bins(fs[3])
+		h4, h5, h6, h7 := bins(fs[4]), bins(fs[5]), bins(fs[6]), bins(fs[7])
+		c0, c1, c2, c3 := bm.col(fs[0]), bm.col(fs[1]), bm.col(fs[2]), bm.col(fs[3])
+		c4, c5, c6, c7 := bm.col(fs[4]), bm.col(fs[5]), bm.col(fs[6]), bm.col(fs[7])
+		for k, i := range idx {
+			v := q[k]
+			h0[c0[i]] += v
+			h1[c1[i]] += v
+			h2[c2[i]] += v
+			h3[c3[i]] += v
+			h4[c4[i]] += v
+			h5[c5[i]] += v
+			h6[c6[i]] += v
+			h7[c7[i]] += v
+		}
+	}
 	if len(idx)*len(feats) < parallelHistRows {
 		threads = 1
 	}
 	tasks := (len(feats) + histBlock - 1) / histBlock
 	parallelFor(tasks, threads, func(t int) {
 		fs := feats[t*histBlock : min((t+1)*histBlock, len(feats))]
-		if len(fs) == histBlock {
+		for len(fs) >= 8 {
+			eight(fs[:8])
+			fs = fs[8:]
+		}
+		if len(fs) >= 4 {
 			four(fs[0], fs[1], fs[2], fs[3])
-			return
+			fs = fs[4:]
 		}
 		for _, j := range fs {
 			one(j)

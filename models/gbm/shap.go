@@ -1,6 +1,8 @@
 package gbm
 
 import (
+	"math/bits"
+
 	"github.com/leadscore/leadscore/features"
 )
 
@@ -39,6 +41,7 @@ type shapTables struct {
 	feat     []int32   // distinct path features of every leaf
 	z        []float64 // their zero fractions
 	masks    []uint64  // per leaf: required directions (words), then one node mask per feature
+	sums     []float64 // per small leaf: S(K) for all subsets K of its path features
 }
 
 // shapTree locates one tree's internal nodes and leaves in shapTables.
@@ -49,13 +52,19 @@ type shapTree struct {
 }
 
 // shapLeaf is one leaf: value v, d distinct path features at feat[off:off+d],
-// masks at masks[mask:...].
+// masks at masks[mask:...] and, when d <= maxTableD, S(K) for every subset K
+// of the positions (bit k = position k) at sums[sum:sum+2^d] (else -1).
 type shapLeaf struct {
 	value float64
 	off   int32
 	d     int32
 	mask  int32
+	sum   int32
 }
+
+// maxTableD is the largest number of distinct path features for which a
+// leaf stores S(K) for all 2^d subsets K (at most 1 KiB per leaf).
+const maxTableD = 7
 
 // newShapTables precomputes the TreeSHAP tables of m.
 func newShapTables(m *Model) *shapTables {
@@ -120,7 +129,7 @@ func newShapTables(m *Model) *shapTables {
 					cover = 0
 				}
 				t.expected += m.Value[n] * cover
-				t.leaves = append(t.leaves, shapLeaf{value: m.Value[n], off: int32(len(t.feat)), d: int32(d), mask: mk})
+				t.leaves = append(t.leaves, shapLeaf{value: m.Value[n], off: int32(len(t.feat)), d: int32(d), mask: mk, sum: -1})
 				t.feat = append(t.feat, feats...)
 				t.z = append(t.z, zs...)
 				return
@@ -150,6 +159,38 @@ func newShapTables(m *Model) *shapTables {
 			if s+1 < d {
 				w *= float64(s+1) / float64(d-s-1)
 			}
+		}
+	}
+	// S(K) = Σ_s w(s,d) e_{|K|-s}(z_K) for every subset K of small leaves;
+	// e(z_K) by adding K's highest position to e(z_{K without it}).
+	var e [1 << maxTableD][maxTableD + 1]float64
+	for li := range t.leaves {
+		l := &t.leaves[li]
+		d := int(l.d)
+		if d == 0 || d > maxTableD {
+			continue
+		}
+		z := t.z[l.off : int(l.off)+d]
+		l.sum = int32(len(t.sums))
+		wd := t.w[d*t.stride : d*t.stride+d]
+		for K := 0; K < 1<<d; K++ {
+			size := 0
+			if K == 0 {
+				e[0] = [maxTableD + 1]float64{1}
+			} else {
+				top := 63 - bits.LeadingZeros64(uint64(K))
+				prev := K &^ (1 << top)
+				size = bits.OnesCount(uint(K))
+				e[K] = e[prev]
+				for q := size; q > 0; q-- {
+					e[K][q] += z[top] * e[prev][q-1]
+				}
+			}
+			var sK float64
+			for s := 0; s <= size && s < d; s++ {
+				sK += wd[s] * e[K][size-s]
+			}
+			t.sums = append(t.sums, sK)
 		}
 	}
 	return t
@@ -197,6 +238,30 @@ func (t *shapTables) leafSHAP(l *shapLeaf, dirs []uint64, words int, out []float
 	feat := t.feat[l.off : int(l.off)+d]
 	z := t.z[l.off : int(l.off)+d]
 	masks := t.masks[l.mask : int(l.mask)+words*(d+1)]
+	if l.sum >= 0 && words == 1 {
+		// Table path: H as a bit mask over positions, S from the table.
+		mism := dirs[0] ^ masks[0]
+		fm := masks[1 : d+1]
+		var H int
+		zc := l.value
+		for k := range d {
+			if mism&fm[k] == 0 {
+				H |= 1 << k
+			} else {
+				zc *= z[k]
+			}
+		}
+		sums := t.sums[l.sum : int(l.sum)+1<<d]
+		outV := -zc * sums[H]
+		for k := range d {
+			if H&(1<<k) == 0 {
+				out[feat[k]] += outV
+			} else {
+				out[feat[k]] += zc * (1 - z[k]) * sums[H&^(1<<k)]
+			}
+		}
+		return
+	}
 	var e, e2 []float64
 	if d < 65 {
 		e, e2 = eBuf[0][:d+1], eBuf[1][:d+1]
@@ -284,4 +349,3 @@ func (m *Model) SHAPMatrix(X *features.Matrix, out []float64, threads int) (expe
 	})
 	return m.shap.expected
 }
-
