@@ -349,7 +349,15 @@ func periodSections(r *Result) []htmlreport.Section {
 	sec.Blocks = append(sec.Blocks, htmlreport.Block{Table: status})
 	if len(order) > 0 {
 		var sa, sc []htmlreport.Series
-		for _, n := range order {
+		for i, n := range order {
+			// Shift each model's points a little so intervals do not hide
+			// each other.
+			shift := (float64(i) - float64(len(order)-1)/2) * 0.08
+			for _, s := range []*htmlreport.Series{auc[n], cap10[n]} {
+				for k := range s.X {
+					s.X[k] += shift
+				}
+			}
 			sa = append(sa, *auc[n])
 			sc = append(sc, *cap10[n])
 		}
