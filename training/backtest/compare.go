@@ -16,6 +16,7 @@ import (
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/calibrate"
 	"github.com/leadscore/leadscore/models/rules"
 	"github.com/leadscore/leadscore/training/htmlreport"
 )
@@ -210,9 +211,14 @@ func Compare(ctx context.Context, opt CompareOptions) (*Comparison, error) {
 	if err := c.ruleStats(leads, sheet, sheetYAML); err != nil {
 		return nil, fmt.Errorf("compare: %w", err)
 	}
-	c.Thresholds = thresholds(b, leads, labelled, float64(c.Weeks), opt)
+	// The bundle's calibration of rule points holds for its own sheet only.
+	rulesCal := b.Calibrators[models.Rules]
+	if opt.RulesFile != "" {
+		rulesCal = nil
+	}
+	c.Thresholds = thresholds(b, rulesCal, leads, labelled, float64(c.Weeks), opt)
 	if labelled {
-		sc := compareScored(b, leads)
+		sc := compareScored(b, rulesCal, leads)
 		c.Eval = evaluate(sc, DefaultResamples, uint64(opt.Seed), opt.Threads)
 		c.Curves, c.Distribution = curves(sc)
 	}
@@ -542,12 +548,11 @@ func (c *Comparison) WriteSuggestedSheet(path string) error {
 // compareScored is the evaluation input of a labelled comparison: the rule
 // sheet (points, its calibrator's probabilities when the bundle has one)
 // and the champion.
-func compareScored(b *models.Bundle, leads []scoredLead) *scored {
+func compareScored(b *models.Bundle, cal *calibrate.Calibrator, leads []scoredLead) *scored {
 	n := len(leads)
 	sc := &scored{y: make([]float64, n), rules: 0, pred: 1, source: b.Scoring.Champion, names: []string{models.Rules, Champion}}
 	pts, rp, cp := make([]float64, n), make([]float64, n), make([]float64, n)
 	rm, rh, cm, ch := make([]bool, n), make([]bool, n), make([]bool, n), make([]bool, n)
-	cal := b.Calibrators[models.Rules]
 	for i, l := range leads {
 		sc.y[i] = l.label
 		pts[i] = l.rr.Points
@@ -579,12 +584,11 @@ func compareScored(b *models.Bundle, leads []scoredLead) *scored {
 
 // thresholds gives the score threshold for the sales capacity and the
 // target precision, for the champion and the rule sheet.
-func thresholds(b *models.Bundle, leads []scoredLead, labelled bool, weeks float64, opt CompareOptions) []Threshold {
+func thresholds(b *models.Bundle, cal *calibrate.Calibrator, leads []scoredLead, labelled bool, weeks float64, opt CompareOptions) []Threshold {
 	if opt.Capacity <= 0 && opt.Precision <= 0 {
 		return nil
 	}
 	n := len(leads)
-	cal := b.Calibrators[models.Rules]
 	type side struct {
 		name  string
 		score []float64
@@ -611,14 +615,21 @@ func thresholds(b *models.Bundle, leads []scoredLead, labelled bool, weeks float
 	if labelled {
 		ms.basis, rs.basis = "observed outcomes", "observed outcomes"
 	}
+	sides := []side{ms, rs}
+	if !labelled && cal == nil {
+		// Neither outcomes nor a calibration of these points: no expected
+		// conversions for the rule sheet.
+		sides = sides[:1]
+	}
 	var out []Threshold
-	for _, s := range []side{ms, rs} {
+	for _, s := range sides {
 		r := newRanking(s.score)
 		var total float64
 		for _, e := range s.exp {
 			total += e
 		}
-		// cum[g] = leads and expected conversions down to the end of group g.
+		// cuts[g]: leads and expected conversions from the top down to the
+		// end of group g of equal scores, and that group's score.
 		type cut struct {
 			leads int
 			conv  float64
