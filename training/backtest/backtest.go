@@ -283,10 +283,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if len(tl.leads) == 0 {
 		return nil, fmt.Errorf("backtest: no lead has a time: set --created (or --time for flat data) to a timestamp column")
 	}
-	for _, m := range opt.Models {
-		res.Models = append(res.Models, m)
-	}
-	res.Models = append(res.Models, Champion)
+	res.Models = append(slices.Clone(opt.Models), Champion)
 
 	var pooled []*scored
 	for pi, sp := range periodsBetween(tl.first, tl.last, cfg.Period) {
