@@ -30,6 +30,23 @@
 // are compared on the same resamples for ROC AUC and top-decile capture.
 // Drift is the population stability index of every feature and of the
 // champion's probability between the training window and the period.
+//
+// # Rules against the model
+//
+// Compare scores the same leads with a bundle's champion and its rule sheet:
+// a tier cross-tab with conversion rates, the leads the two disagree on most
+// with the reasons from both sides, per-rule firing and conversion rates with
+// the points a logistic regression on the rule indicators suggests (on the
+// sheet's scale; SuggestSheet writes them into the sheet's YAML), and the
+// threshold that fills a weekly sales capacity or reaches a target precision.
+//
+// # Reports and schedules
+//
+// WriteReport and WriteCompareReport write report.html (self-contained),
+// report.json (schema_version, every figure) and report.md atomically.
+// Config loads from YAML (LoadConfig) so a server can run RunToDir on a
+// schedule: each run writes PARENT/reports/<UTC time>, and ListReports lists
+// them newest first.
 package backtest
 
 import (
