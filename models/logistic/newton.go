@@ -20,9 +20,11 @@ type result struct {
 // With l1 == 0 the step d solves (H + l2 I') d = -g by Cholesky (I' is the
 // identity without the intercept entry). With l1 > 0 the step minimises the
 // quadratic model g.d + d'Hd/2 + l1 ||beta + d||_1 by cyclic coordinate
-// descent (a proximal Newton step, as in glmnet's IRLS-CD). Either way a
-// backtracking line search on the full objective guarantees descent. It
-// stops when the KKT residual is at most tol.
+// descent (a proximal Newton step, as in glmnet's IRLS-CD). A full step is
+// taken when it halves the best KKT residual seen so far (checked with the
+// gradient at the new point, computed in the same pass as the step);
+// otherwise a backtracking line search on the full objective guarantees
+// descent. It stops when the KKT residual is at most tol.
 //
 // The Hessian costs O(n p^2) per pass against O(n p) for the gradient, so it
 // is recomputed only when needed: a step taken with a Hessian from an
@@ -46,13 +48,17 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 	pr.margins(theta, m)
 	loss := pr.lossAt(m, nil, 0, ws)
 	ridge, lasso := pr.penalty(theta)
-	f := loss + ridge + lasso
+	f, fValid := loss+ridge+lasso, true // F(theta), when fValid
+	gData := make([]float64, P)         // data-term gradient at theta
+	pr.grad(m, ws, gData)
 
 	res := result{theta: theta}
+	trial := make([]float64, P)
+	gTrial := make([]float64, P)
 	needH := true
-	prevKKT := math.Inf(1)
+	prevKKT, bestKKT := math.Inf(1), math.Inf(1)
 	for it := 0; ; it++ {
-		pr.grad(m, ws, g)
+		copy(g, gData)
 		for j := 1; j < P; j++ {
 			g[j] += pr.l2 * theta[j]
 		}
@@ -69,6 +75,7 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 			needH = true
 		}
 		prevKKT = res.kkt
+		bestKKT = math.Min(bestKKT, res.kkt)
 		for {
 			fresh := needH
 			if needH {
@@ -93,17 +100,51 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 			} else {
 				decrease = pr.cdStep(theta, g, h, d)
 			}
-			step, fNew, ok := 0.0, f, false
-			if decrease < 0 {
-				pr.margins(d, dm) // dm_i = d_0 + x_i . d[1:]
-				step, fNew, ok = pr.lineSearch(theta, d, m, dm, f, decrease, ws)
-			}
-			if !ok {
+			if !(decrease < 0) {
 				if fresh {
-					// No descent left at floating-point precision.
-					return res, nil
+					return res, nil // no descent direction left at floating-point precision
 				}
-				pr.lossAt(m, nil, 0, ws) // restore ws.expNeg for m
+				needH = true
+				continue
+			}
+			// Full step first, accepted if it at least halves the best KKT
+			// residual so far: the residual then falls geometrically, so
+			// such steps cannot cycle. This needs only the gradient at the
+			// new point (one pass, no logarithms).
+			for j := range theta {
+				trial[j] = theta[j] + d[j]
+			}
+			pr.stepGrad(m, d, dm, ws, gTrial)
+			copy(g, gTrial)
+			for j := 1; j < P; j++ {
+				g[j] += pr.l2 * trial[j]
+			}
+			if pr.optimality(trial, g) <= 0.5*bestKKT {
+				copy(theta, trial)
+				for i := range m {
+					m[i] += dm[i]
+				}
+				copy(gData, gTrial)
+				fValid = false
+				break
+			}
+			// Otherwise an Armijo backtracking search on F itself, which
+			// guarantees descent.
+			if !fValid {
+				ridge, lasso := pr.penalty(theta)
+				f, fValid = pr.lossAt(m, nil, 0, ws)+ridge+lasso, true
+			}
+			copy(g, gData)
+			for j := 1; j < P; j++ {
+				g[j] += pr.l2 * theta[j]
+			}
+			step, fNew, ok := pr.lineSearch(theta, d, m, dm, f, decrease, ws)
+			if !ok {
+				// Restore ws.expNeg, which holds values at rejected steps.
+				pr.lossAt(m, nil, 0, ws)
+				if fresh {
+					return res, nil // no descent left at floating-point precision
+				}
 				needH = true
 				continue
 			}
@@ -114,6 +155,7 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 				m[i] += step * dm[i]
 			}
 			f = fNew
+			pr.grad(m, ws, gData)
 			if step < 1 {
 				needH = true // damped: still far from the quadratic regime
 			}
@@ -122,11 +164,21 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 	}
 }
 
-// lineSearch backtracks from step 1 until the Armijo condition
-// F(theta + t d) <= F(theta) + 1e-4 t decrease holds. In the round-off
-// regime near the optimum, where F cannot resolve the decrease, a full step
-// whose value is within a few ulps of F is accepted. On success the last
-// lossAt call was at the accepted step, so ws.expNeg matches m + t dm.
+// accept is the line search's test for step t with value fNew from value f
+// and predicted decrease (negative): the Armijo condition
+// fNew <= f + 1e-4 t decrease, or, for the full step in the round-off regime
+// near the optimum where F cannot resolve the decrease, fNew within a few
+// ulps of f.
+func (pr *problem) accept(f, fNew, t, decrease float64) bool {
+	if fNew <= f+1e-4*t*decrease {
+		return true
+	}
+	return t == 1 && fNew-f <= 1e-14*math.Max(1, math.Abs(f))
+}
+
+// lineSearch backtracks from step 1 by halving until accept holds. On
+// success the last lossAt call was at the accepted step, so ws.expNeg
+// matches m + t dm.
 func (pr *problem) lineSearch(theta, d, m, dm []float64, f, decrease float64, ws *workspace) (float64, float64, bool) {
 	trial := make([]float64, len(theta))
 	t := 1.0
@@ -136,10 +188,7 @@ func (pr *problem) lineSearch(theta, d, m, dm []float64, f, decrease float64, ws
 		}
 		ridge, lasso := pr.penalty(trial)
 		fNew := pr.lossAt(m, dm, t, ws) + ridge + lasso
-		if fNew <= f+1e-4*t*decrease {
-			return t, fNew, true
-		}
-		if t == 1 && fNew-f <= 1e-14*math.Max(1, math.Abs(f)) {
+		if pr.accept(f, fNew, t, decrease) {
 			return t, fNew, true
 		}
 		t *= 0.5

@@ -178,11 +178,7 @@ func (pr *problem) lossAt(m, dm []float64, t float64, ws *workspace) float64 {
 		}
 		ws.lossPart[c] = s
 	})
-	var s float64
-	for _, v := range ws.lossPart[:pr.nChunks] {
-		s += v
-	}
-	return s * pr.invW
+	return pr.reduceLoss(ws)
 }
 
 // prob returns sigmoid(z) from z's sign and e = exp(-|z|).
@@ -239,6 +235,13 @@ func (pr *problem) grad(m []float64, ws *workspace, g []float64) {
 			floats.AddScaled(g1, r, pr.x[i*pr.cols:(i+1)*pr.cols])
 		}
 	})
+	pr.reduceGrad(ws, g)
+}
+
+// reduceGrad sums the per-chunk gradient partials in chunk order into g and
+// divides by the total weight.
+func (pr *problem) reduceGrad(ws *workspace, g []float64) {
+	P := pr.cols + 1
 	clear(g)
 	for c := range pr.nChunks {
 		for j, v := range ws.gradPart[c*P : (c+1)*P] {
@@ -250,9 +253,47 @@ func (pr *problem) grad(m []float64, ws *workspace, g []float64) {
 	}
 }
 
+// reduceLoss sums the per-chunk loss partials in chunk order and divides by
+// the total weight.
+func (pr *problem) reduceLoss(ws *workspace) float64 {
+	var s float64
+	for _, v := range ws.lossPart[:pr.nChunks] {
+		s += v
+	}
+	return s * pr.invW
+}
+
+// stepGrad evaluates a full step along direction d in one pass over the
+// rows: it stores dm_i = d_0 + x_i . d[1:] in dm and, at z_i = m_i + dm_i,
+// exp(-|z_i|) in ws.expNeg and the data gradient in g. It computes no loss
+// (no logarithms): Newton accepts most full steps on the gradient alone.
+func (pr *problem) stepGrad(m, d, dm []float64, ws *workspace, g []float64) {
+	P := pr.cols + 1
+	beta := d[1:]
+	pr.forChunks(func(c, lo, hi int) {
+		gp := ws.gradPart[c*P : (c+1)*P]
+		clear(gp)
+		g1 := gp[1:]
+		for i := lo; i < hi; i++ {
+			row := pr.x[i*pr.cols : (i+1)*pr.cols]
+			dmi := d[0] + floats.Dot(row, beta)
+			dm[i] = dmi
+			zi := m[i] + dmi
+			ei := math.Exp(-math.Abs(zi))
+			ws.expNeg[i] = ei
+			if wi := pr.w[i]; wi != 0 {
+				r := wi * (prob(zi, ei) - pr.y[i])
+				gp[0] += r
+				floats.AddScaled(g1, r, row)
+			}
+		}
+	})
+	pr.reduceGrad(ws, g)
+}
+
 // hess computes, at margins m, the upper triangle of the data term's
-// Hessian into h (P x P, row-major; exp(-|m_i|) from ws.expNeg), estimated on the rows i with
-// i % pr.hessStride == 0 (all rows when the stride is 1):
+// Hessian into h (P x P, row-major; exp(-|m_i|) from ws.expNeg), estimated
+// on the rows i with i % pr.hessStride == 0 (all rows when the stride is 1):
 //
 //	H = (1/W_S) sum_{i in S} w_i p_i (1 - p_i) [1, x_i][1, x_i]^T,  W_S = sum_{i in S} w_i.
 //
