@@ -217,12 +217,44 @@ func (m *Model) SHAP(row []float64, out []float64) (expected float64) {
 		dirs = dirs[:st.words]
 		clear(dirs)
 		for k, n := range t.internal[st.intStart:st.intEnd] {
-			if m.goLeft(n, row[m.Feature[n]]) {
-				dirs[k>>6] |= 1 << (k & 63)
+			v := row[m.Feature[n]]
+			var goL uint64
+			if m.CatLen[n] == 0 {
+				goL = uint64(b2i(v <= m.Threshold[n]) | (b2i(m.DefaultLeft[n]) & b2i(v != v)))
+			} else {
+				goL = uint64(b2i(m.goLeft(n, v)))
 			}
+			dirs[k>>6] |= goL << (k & 63)
 		}
 		for li := st.leafStart; li < st.leafEnd; li++ {
-			t.leafSHAP(&t.leaves[li], dirs, int(st.words), out, &eBuf)
+			l := &t.leaves[li]
+			if d := int(l.d); l.sum >= 0 && st.words == 1 {
+				// Table path (see leafSHAP), inlined.
+				feat := t.feat[l.off : int(l.off)+d]
+				z := t.z[l.off : int(l.off)+d]
+				fm := t.masks[l.mask+1 : int(l.mask)+1+d]
+				mism := dirs[0] ^ t.masks[l.mask]
+				H := 0
+				zc := l.value
+				for k := range d {
+					if mism&fm[k] == 0 {
+						H |= 1 << k
+					} else {
+						zc *= z[k]
+					}
+				}
+				sums := t.sums[l.sum : int(l.sum)+1<<d]
+				outV := -zc * sums[H]
+				for k := range d {
+					if H&(1<<k) == 0 {
+						out[feat[k]] += outV
+					} else {
+						out[feat[k]] += zc * (1 - z[k]) * sums[H&^(1<<k)]
+					}
+				}
+				continue
+			}
+			t.leafSHAP(l, dirs, int(st.words), out, &eBuf)
 		}
 	}
 	return t.expected
