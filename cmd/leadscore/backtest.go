@@ -48,7 +48,7 @@ rules, period, min_train, horizon_days, snapshot_days, seed, resamples, models,
 gbm_trees, threads, feature_config, exclude, missing_values, types).`,
 		Example: `  leadscore backtest --data leads.csv --events events.csv --outcomes outcomes.csv --rules rules.yaml --report reports/backtest
   leadscore backtest --data olist_marketing_qualified_leads_dataset.csv --outcomes olist_closed_deals_dataset.csv \
-      --id mql_id --created first_contact_date --outcome-id mql_id --converted-at won_date --period month --min-train 300 --report reports/olist
+      --id mql_id --created first_contact_date --outcome-id mql_id --converted-at won_date --period month --min-train 300 --horizon 60 --report reports/olist
   leadscore backtest --data leads.csv --target converted --time created_at --period quarter --report reports/flat`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
