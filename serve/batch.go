@@ -125,6 +125,8 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt ScoreOptions, now tim
 	work := func(w int) {
 		sc := a.getScorer()
 		defer a.putScorer(sc)
+		d := a.getDecoder()
+		defer a.putDecoder(d)
 		for {
 			ci := int(next.Add(1) - 1)
 			if ci >= nch {
@@ -136,7 +138,7 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt ScoreOptions, now tim
 				if i > ci*size {
 					buf = append(buf, sep)
 				}
-				buf = s.scoreItem(a, sc, buf, items[i], i, opt, now, &tallies[w])
+				buf = s.scoreItem(d, sc, buf, items[i], i, opt, now, &tallies[w])
 			}
 			*out = buf
 			chunks[ci] = out
@@ -159,8 +161,8 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt ScoreOptions, now tim
 }
 
 // scoreItem appends the result of items[i], or its error object.
-func (s *Server) scoreItem(a *active, sc LeadScorer, dst, data []byte, i int, opt ScoreOptions, now time.Time, t *tally) []byte {
-	l, warnings, aerr := decodeLead(data, a.schema, now)
+func (s *Server) scoreItem(d *decoder, sc LeadScorer, dst, data []byte, i int, opt ScoreOptions, now time.Time, t *tally) []byte {
+	l, warnings, aerr := d.decode(data, now)
 	if aerr == nil {
 		out, o, err := sc.AppendScore(dst, l, opt, warnings)
 		if err == nil {

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -23,8 +23,9 @@ const maxFuture = 24 * time.Hour
 // leadSchema is a Schema compiled for the decoder.
 type leadSchema struct {
 	kinds      map[string]datasets.Kind
+	names      map[string]string // field name -> the same string, to reuse
 	required   []string
-	eventTypes map[string]struct{}
+	eventTypes map[string]string // event type -> the same string, to reuse
 	created    string
 }
 
@@ -33,7 +34,8 @@ type leadSchema struct {
 func compileSchema(s Schema) (*leadSchema, error) {
 	ls := &leadSchema{
 		kinds:      make(map[string]datasets.Kind, len(s.Fields)),
-		eventTypes: make(map[string]struct{}, len(s.EventTypes)),
+		names:      make(map[string]string, len(s.Fields)+1),
+		eventTypes: make(map[string]string, len(s.EventTypes)),
 		created:    s.CreatedField,
 	}
 	for _, f := range s.Fields {
@@ -56,48 +58,117 @@ func compileSchema(s Schema) (*leadSchema, error) {
 			return nil, errors.New("a field has an empty name")
 		}
 		ls.kinds[f.Name] = k
+		ls.names[f.Name] = f.Name
 		if f.Required {
 			ls.required = append(ls.required, f.Name)
 		}
 	}
 	for _, t := range s.EventTypes {
-		ls.eventTypes[t] = struct{}{}
+		ls.eventTypes[t] = t
+	}
+	if ls.created != "" {
+		ls.names[ls.created] = ls.created
 	}
 	return ls, nil
 }
 
-// leadJSON is the wire shape of one lead.
-type leadJSON struct {
-	LeadID json.RawMessage              `json:"lead_id"`
-	AsOf   json.RawMessage              `json:"as_of"`
-	Fields map[string]json.RawMessage   `json:"fields"`
-	Events []map[string]json.RawMessage `json:"events"`
+// decoder turns request bodies into leads. It keeps the strings it has seen
+// (attribute names and values such as "page" and "pricing") so repeated
+// values are not allocated again; a decoder is used by one goroutine at a
+// time.
+//
+// To spare the allocator, a decoder reuses its lead, event slice and
+// attribute maps: the lead decode returns is valid until the decoder's next
+// decode.
+type decoder struct {
+	sc     *leadSchema
+	intern map[string]string
+	lead   features.Lead
+	fields map[string]features.Value
+	events []features.Event
+	attrs  []map[string]string
+}
+
+// maxInterned bounds a decoder's string cache.
+const maxInterned = 4096
+
+func newDecoder(sc *leadSchema) *decoder {
+	return &decoder{sc: sc, intern: make(map[string]string, 64)}
+}
+
+// str returns b as a string, reusing a cached copy.
+func (d *decoder) str(b []byte) string {
+	if s, ok := d.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(d.intern) < maxInterned && len(s) <= 64 {
+		d.intern[s] = s
+	}
+	return s
 }
 
 // decodeLead parses and validates one lead: data is its JSON object, now the
 // default cutoff. It returns the lead, the warnings for the response (unknown
 // fields) and an *APIError (status 400) naming the offending field.
 func decodeLead(data []byte, sc *leadSchema, now time.Time) (*features.Lead, []string, *APIError) {
-	var in leadJSON
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return nil, nil, jsonError(err)
+	return newDecoder(sc).decode(data, now)
+}
+
+// prefixed puts prefix before the field an error names.
+func prefixed(aerr *APIError, prefix string) *APIError {
+	if aerr != nil && aerr.Field != "" {
+		aerr.Field = prefix + aerr.Field
+	} else if aerr != nil {
+		aerr.Field = strings.TrimSuffix(prefix, ".")
 	}
-	if dec.More() {
-		return nil, nil, badRequest(CodeMalformedJSON, "", "unexpected data after the lead object")
+	return aerr
+}
+
+// decode is decodeLead with the decoder's string cache.
+func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []string, *APIError) {
+	sc := d.sc
+	s := scanner{b: data}
+	s.skipWS()
+	if s.i >= len(data) {
+		return nil, nil, badRequest(CodeMalformedJSON, "", "the body is empty; send a lead object")
 	}
-	if _, err := dec.Token(); err == nil {
-		return nil, nil, badRequest(CodeMalformedJSON, "", "unexpected data after the lead object")
-	}
-	l := &features.Lead{Cutoff: now.UTC()}
-	id, aerr := decodeString(in.LeadID, "lead_id")
+	top, aerr := s.value(0)
 	if aerr != nil {
 		return nil, nil, aerr
 	}
-	l.ID = id
-	if len(in.AsOf) > 0 && !isNull(in.AsOf) {
-		t, aerr := decodeTime(in.AsOf, "as_of")
+	s.skipWS()
+	if s.i < len(data) {
+		return nil, nil, badRequest(CodeMalformedJSON, "", "malformed JSON at byte %d: unexpected data after the lead object", s.i)
+	}
+	if top[0] != '{' {
+		return nil, nil, badRequest(CodeMalformedJSON, "", "expected a lead object, got %s", describe(top))
+	}
+	var idRaw, asOfRaw, fieldsRaw, eventsRaw []byte
+	aerr = eachMember(top, func(key, raw []byte) *APIError {
+		switch string(key) {
+		case "lead_id":
+			idRaw = raw
+		case "as_of":
+			asOfRaw = raw
+		case "fields":
+			fieldsRaw = raw
+		case "events":
+			eventsRaw = raw
+		default:
+			return badRequest(CodeUnknownKey, string(key), "unknown key; a lead has lead_id, as_of, fields and events")
+		}
+		return nil
+	})
+	if aerr != nil {
+		return nil, nil, aerr
+	}
+	l := d.reset(now)
+	if l.ID, aerr = decodeString(idRaw, "lead_id"); aerr != nil {
+		return nil, nil, aerr
+	}
+	if len(asOfRaw) > 0 && !isNull(asOfRaw) {
+		t, aerr := decodeTime(asOfRaw, "as_of")
 		if aerr != nil {
 			return nil, nil, aerr
 		}
@@ -105,107 +176,180 @@ func decodeLead(data []byte, sc *leadSchema, now time.Time) (*features.Lead, []s
 	}
 	limit := l.Cutoff.Add(maxFuture)
 	var warnings []string
-	l.Fields = make(map[string]features.Value, len(in.Fields))
-	for name, raw := range in.Fields {
-		path := "fields." + name
-		if name == sc.created && sc.created != "" {
-			t, missing, aerr := decodeTimeValue(raw, path, limit)
+	if len(fieldsRaw) > 0 && !isNull(fieldsRaw) {
+		if fieldsRaw[0] != '{' {
+			return nil, nil, badRequest(CodeInvalidField, "fields", "expected an object, got %s", describe(fieldsRaw))
+		}
+		aerr = eachMember(fieldsRaw, func(key, raw []byte) *APIError {
+			name, known := sc.names[string(key)]
+			if known && name == sc.created {
+				t, missing, aerr := decodeTimeValue(raw, "", limit)
+				if aerr != nil {
+					return prefixed(aerr, "fields."+name)
+				}
+				if !missing {
+					l.Created = t
+				}
+			}
+			kind, ok := sc.kinds[string(key)]
+			if !ok {
+				if known {
+					return nil // the creation time, not a feature
+				}
+				name = string(key)
+				warnings = append(warnings, fmt.Sprintf("unknown field %q: not one of the model's features", name))
+				if v, ok := looseValue(raw); ok {
+					l.Fields[name] = v // the rule sheet may still read it
+				}
+				return nil
+			}
+			v, aerr := decodeValue(raw, kind, "", limit)
 			if aerr != nil {
-				return nil, nil, aerr
+				return prefixed(aerr, "fields."+name)
 			}
-			if !missing {
-				l.Created = t
-			}
-			if _, ok := sc.kinds[name]; !ok {
-				continue
-			}
-		}
-		kind, ok := sc.kinds[name]
-		if !ok {
-			warnings = append(warnings, fmt.Sprintf("unknown field %q: not one of the model's features", name))
-			if v, ok := looseValue(raw); ok {
-				l.Fields[name] = v // the rule sheet may still read it
-			}
-			continue
-		}
-		v, aerr := decodeValue(raw, kind, path, limit)
+			l.Fields[name] = v
+			return nil
+		})
 		if aerr != nil {
 			return nil, nil, aerr
 		}
-		l.Fields[name] = v
 	}
 	for _, name := range sc.required {
 		if v, ok := l.Fields[name]; !ok || v.Missing {
 			return nil, nil, badRequest(CodeMissingField, "fields."+name, "the model requires this field")
 		}
 	}
-	if len(in.Events) > 0 {
-		l.Events = make([]features.Event, 0, len(in.Events))
-	}
-	for i, ev := range in.Events {
-		e, aerr := decodeEvent(ev, i, sc, limit)
+	if len(eventsRaw) > 0 && !isNull(eventsRaw) {
+		if eventsRaw[0] != '[' {
+			return nil, nil, badRequest(CodeInvalidField, "events", "expected an array, got %s", describe(eventsRaw))
+		}
+		aerr = eachElement(eventsRaw, func(i int, raw []byte) *APIError {
+			e, aerr := d.event(raw, limit, len(l.Events))
+			if aerr != nil {
+				return prefixed(aerr, "events["+strconv.Itoa(i)+"].")
+			}
+			l.Events = append(l.Events, e)
+			return nil
+		})
 		if aerr != nil {
 			return nil, nil, aerr
 		}
-		l.Events = append(l.Events, e)
 	}
 	if !slices.IsSortedFunc(l.Events, cmpEventTime) {
 		slices.SortStableFunc(l.Events, cmpEventTime)
 	}
 	slices.Sort(warnings)
+	d.events = l.Events[:0]
 	return l, warnings, nil
 }
 
-func cmpEventTime(a, b features.Event) int { return a.Time.Compare(b.Time) }
+// reset empties the decoder's lead for the next request.
+func (d *decoder) reset(now time.Time) *features.Lead {
+	if d.fields == nil {
+		d.fields = make(map[string]features.Value, len(d.sc.kinds)+1)
+	}
+	clear(d.fields)
+	clear(d.events)
+	d.lead = features.Lead{Cutoff: now.UTC(), Fields: d.fields, Events: d.events[:0]}
+	return &d.lead
+}
 
-// decodeEvent decodes events[i]: type, timestamp and string attributes.
-func decodeEvent(ev map[string]json.RawMessage, i int, sc *leadSchema, limit time.Time) (features.Event, *APIError) {
+// attrMap returns the n-th reusable attribute map, empty.
+func (d *decoder) attrMap(n, size int) map[string]string {
+	for len(d.attrs) <= n {
+		d.attrs = append(d.attrs, make(map[string]string, size))
+	}
+	m := d.attrs[n]
+	clear(m)
+	return m
+}
+
+// event decodes one event object: type, timestamp and string attributes.
+// Errors name the field relative to the event.
+func (d *decoder) event(raw []byte, limit time.Time, n int) (features.Event, *APIError) {
 	var e features.Event
-	prefix := "events[" + strconv.Itoa(i) + "]"
-	if ev == nil {
-		return e, badRequest(CodeInvalidField, prefix, "expected an event object, got null")
+	if raw[0] != '{' {
+		return e, &APIError{Status: http.StatusBadRequest, Code: CodeInvalidField, Message: "expected an event object, got " + describe(raw)}
 	}
-	typ, ok := ev["type"]
-	if !ok || isNull(typ) {
-		return e, badRequest(CodeMissingField, prefix+".type", "every event needs a type")
-	}
-	t, aerr := decodeString(typ, prefix+".type")
+	var typ, ts []byte
+	nattrs := 0
+	aerr := eachMember(raw, func(key, v []byte) *APIError {
+		switch string(key) {
+		case "type":
+			typ = v
+		case "timestamp":
+			ts = v
+		default:
+			if !isNull(v) {
+				nattrs++
+			}
+		}
+		return nil
+	})
 	if aerr != nil {
 		return e, aerr
 	}
-	if _, known := sc.eventTypes[t]; !known {
-		return e, badRequest(CodeUnknownEventType, prefix+".type", "event type %q is not known to the model (known: %s)", t, knownList(sc.eventTypes))
+	if typ == nil || isNull(typ) {
+		return e, badRequest(CodeMissingField, "type", "every event needs a type")
+	}
+	if typ[0] != '"' {
+		return e, badRequest(CodeInvalidField, "type", "expected a string, got %s", describe(typ))
+	}
+	t, ok := d.sc.eventTypes[string(typ[1:len(typ)-1])]
+	if !ok {
+		name, aerr := rawString(typ, "type")
+		if aerr != nil {
+			return e, aerr
+		}
+		if t, ok = d.sc.eventTypes[name]; !ok {
+			return e, badRequest(CodeUnknownEventType, "type", "event type %q is not known to the model (known: %s)", name, knownList(d.sc.eventTypes))
+		}
 	}
 	e.Type = t
-	ts, ok := ev["timestamp"]
-	if !ok || isNull(ts) {
-		return e, badRequest(CodeMissingField, prefix+".timestamp", "every event needs a timestamp")
+	if ts == nil {
+		return e, badRequest(CodeMissingField, "timestamp", "every event needs a timestamp")
 	}
-	tm, missing, aerr := decodeTimeValue(ts, prefix+".timestamp", limit)
+	tm, missing, aerr := decodeTimeValue(ts, "timestamp", limit)
 	if aerr != nil {
 		return e, aerr
 	}
 	if missing {
-		return e, badRequest(CodeMissingField, prefix+".timestamp", "every event needs a timestamp")
+		return e, badRequest(CodeMissingField, "timestamp", "every event needs a timestamp")
 	}
 	e.Time = tm
-	for k, raw := range ev {
-		if k == "type" || k == "timestamp" || isNull(raw) {
-			continue
-		}
-		s, aerr := decodeString(raw, prefix+"."+k)
-		if aerr != nil {
-			return e, aerr
-		}
-		if e.Attrs == nil {
-			e.Attrs = make(map[string]string, len(ev)-2)
-		}
-		e.Attrs[k] = s
+	if nattrs == 0 {
+		return e, nil
 	}
-	return e, nil
+	e.Attrs = d.attrMap(n, nattrs)
+	aerr = eachMember(raw, func(key, v []byte) *APIError {
+		if string(key) == "type" || string(key) == "timestamp" || isNull(v) {
+			return nil
+		}
+		switch v[0] {
+		case '"':
+			inner := v[1 : len(v)-1]
+			if bytes.IndexByte(inner, '\\') < 0 {
+				e.Attrs[d.str(key)] = d.str(inner)
+				return nil
+			}
+			s, aerr := rawString(v, string(key))
+			if aerr != nil {
+				return aerr
+			}
+			e.Attrs[d.str(key)] = s
+		case '{', '[':
+			return badRequest(CodeInvalidField, string(key), "expected a string, got %s", describe(v))
+		default:
+			e.Attrs[d.str(key)] = d.str(v)
+		}
+		return nil
+	})
+	return e, aerr
 }
 
-func knownList(set map[string]struct{}) string {
+func cmpEventTime(a, b features.Event) int { return a.Time.Compare(b.Time) }
+
+func knownList(set map[string]string) string {
 	if len(set) == 0 {
 		return "none"
 	}
@@ -218,42 +362,6 @@ func knownList(set map[string]struct{}) string {
 		return strings.Join(names[:20], ", ") + ", ..."
 	}
 	return strings.Join(names, ", ")
-}
-
-// jsonError turns an encoding/json error into a 400 naming the field.
-func jsonError(err error) *APIError {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return badRequest(CodeMalformedJSON, "", "malformed JSON at byte %d: %s", syn.Offset, strings.TrimPrefix(syn.Error(), "json: "))
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			return badRequest(CodeMalformedJSON, "", "expected a lead object, got %s", typ.Value)
-		}
-		return badRequest(CodeInvalidField, field, "expected %s, got %s", jsonTypeName(typ.Type.Kind().String()), typ.Value)
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		return badRequest(CodeMalformedJSON, "", "the body ends before the JSON value does")
-	}
-	msg := strings.TrimPrefix(err.Error(), "json: ")
-	if strings.HasPrefix(msg, "unknown field ") {
-		name := strings.Trim(strings.TrimPrefix(msg, "unknown field "), `"`)
-		return badRequest(CodeUnknownKey, name, "unknown key; a lead has lead_id, as_of, fields and events")
-	}
-	return badRequest(CodeMalformedJSON, "", "malformed JSON: %s", msg)
-}
-
-func jsonTypeName(goKind string) string {
-	switch goKind {
-	case "map", "struct":
-		return "an object"
-	case "slice":
-		return "an array"
-	case "string":
-		return "a string"
-	}
-	return goKind
 }
 
 func isNull(raw json.RawMessage) bool { return len(raw) == 4 && string(raw) == "null" }
@@ -398,20 +506,23 @@ func decodeTimeValue(raw []byte, path string, limit time.Time) (time.Time, bool,
 	if raw[0] != '"' {
 		return time.Time{}, false, badRequest(CodeInvalidField, path, "expected a timestamp (RFC 3339 or 2006-01-02), got %s", describe(raw))
 	}
-	s, aerr := rawString(raw, path)
-	if aerr != nil {
-		return time.Time{}, false, aerr
+	t, ok := fastTime(raw[1 : len(raw)-1])
+	s := ""
+	if !ok {
+		var aerr *APIError
+		if s, aerr = rawString(raw, path); aerr != nil {
+			return time.Time{}, false, aerr
+		}
+		if s = strings.TrimSpace(s); s == "" {
+			return time.Time{}, true, nil
+		}
+		t, ok = parseTime(s)
 	}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, true, nil
-	}
-	t, ok := parseTime(s)
 	if !ok {
 		return time.Time{}, false, badRequest(CodeInvalidField, path, "expected a timestamp (RFC 3339 or 2006-01-02), got %s", describe(raw))
 	}
 	if !limit.IsZero() && t.After(limit) {
-		return time.Time{}, false, badRequest(CodeFutureTimestamp, path, "%s is more than a day after as_of (%s); check the clock or the time zone", s, limit.Add(-maxFuture).Format(time.RFC3339))
+		return time.Time{}, false, badRequest(CodeFutureTimestamp, path, "%s is more than a day after as_of (%s); check the clock or the time zone", t.Format(time.RFC3339Nano), limit.Add(-maxFuture).Format(time.RFC3339))
 	}
 	return t, false, nil
 }
@@ -452,4 +563,48 @@ func looseValue(raw json.RawMessage) (features.Value, bool) {
 		return features.Value{}, false
 	}
 	return features.Value{Kind: datasets.KindNumber, Num: x}, true
+}
+
+// fastTime parses the common UTC forms 2006-01-02T15:04:05Z and 2006-01-02
+// without allocating; anything else is left to parseTime.
+func fastTime(b []byte) (time.Time, bool) {
+	if len(b) != 20 && len(b) != 10 {
+		return time.Time{}, false
+	}
+	num := func(b []byte) (int, bool) {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	if b[4] != '-' || b[7] != '-' {
+		return time.Time{}, false
+	}
+	y, ok1 := num(b[0:4])
+	mo, ok2 := num(b[5:7])
+	d, ok3 := num(b[8:10])
+	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > daysIn(time.Month(mo), y) {
+		return time.Time{}, false
+	}
+	if len(b) == 10 {
+		return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC), true
+	}
+	if b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != 'Z' {
+		return time.Time{}, false
+	}
+	h, ok1 := num(b[11:13])
+	mi, ok2 := num(b[14:16])
+	sec, ok3 := num(b[17:19])
+	if !ok1 || !ok2 || !ok3 || h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC), true
+}
+
+func daysIn(m time.Month, year int) int {
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }

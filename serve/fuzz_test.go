@@ -67,3 +67,21 @@ func FuzzDecodeLead(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFastTime checks the allocation-free timestamp parser against
+// time.Parse on the forms it accepts.
+func FuzzFastTime(f *testing.F) {
+	for _, s := range []string{"2024-02-29", "2023-02-29", "2024-12-31T23:59:59Z", "2024-01-01T24:00:00Z", "0000-01-01", "2024-1-01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := fastTime([]byte(s))
+		if !ok {
+			return
+		}
+		want, wantOK := parseTime(s)
+		if !wantOK || !got.Equal(want) {
+			t.Fatalf("fastTime(%q) = %v, parseTime = %v %v", s, got, want, wantOK)
+		}
+	})
+}

@@ -153,7 +153,9 @@ func (s *Server) handleScore(c *gin.Context) {
 
 // scoreOne decodes one lead and appends its scored result to dst.
 func (s *Server) scoreOne(a *active, dst, data []byte, opt ScoreOptions, now time.Time) ([]byte, Outcome, *APIError) {
-	l, warnings, aerr := decodeLead(data, a.schema, now)
+	d := a.getDecoder()
+	defer a.putDecoder(d) // after scoring: the lead lives in the decoder
+	l, warnings, aerr := d.decode(data, now)
 	if aerr != nil {
 		return dst, Outcome{}, aerr
 	}

@@ -32,17 +32,20 @@ const (
 // active is the model being served with what requests need from it. It is
 // immutable once published, except for its scorer pool.
 type active struct {
-	model   Model
-	version string
-	name    string
-	dir     string
-	stamp   string
-	schema  *leadSchema
-	scorers sync.Pool
+	model    Model
+	version  string
+	name     string
+	dir      string
+	stamp    string
+	schema   *leadSchema
+	scorers  sync.Pool
+	decoders sync.Pool
 }
 
 func (a *active) getScorer() LeadScorer  { return a.scorers.Get().(LeadScorer) }
 func (a *active) putScorer(s LeadScorer) { a.scorers.Put(s) }
+func (a *active) getDecoder() *decoder   { return a.decoders.Get().(*decoder) }
+func (a *active) putDecoder(d *decoder)  { a.decoders.Put(d) }
 
 // bundleEntry is one bundle directory as its manifest describes it.
 type bundleEntry struct {
@@ -285,6 +288,7 @@ func (r *registry) openQuiet(e bundleEntry) (*active, error) {
 	}
 	a := &active{model: m, version: v, name: m.Info().Name, dir: e.dir, stamp: e.stamp, schema: sc}
 	a.scorers.New = func() any { return m.NewScorer() }
+	a.decoders.New = func() any { return newDecoder(sc) }
 	return a, nil
 }
 

@@ -1,0 +1,87 @@
+package serve
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// benchServer serves the real fixture bundle; with LEADSCORE_BENCH_DIR set
+// to a bench/serve/run.sh work directory it serves that bundle and posts
+// its lead.json and batch.json instead.
+func benchServer(b *testing.B) (http.Handler, []byte, []byte) {
+	b.Helper()
+	if dir := os.Getenv("LEADSCORE_BENCH_DIR"); dir != "" {
+		s, err := New(Config{ModelsDir: filepath.Join(dir, "models"), PollInterval: -1, MaxBatchLeads: 100000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		one, err := os.ReadFile(filepath.Join(dir, "lead.json"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		batch, err := os.ReadFile(filepath.Join(dir, "batch.json"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s.Handler(), one, batch
+	}
+	f := realBundle(b)
+	s, env := newRealServer(b, f)
+	_, leads := realLeads(b, f, 500)
+	one, _ := json.Marshal(leads[0])
+	batch, _ := json.Marshal(leads)
+	_ = env
+	return s.Handler(), one, batch
+}
+
+func benchPost(b *testing.B, h http.Handler, path string, body []byte, leads int) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	start := time.Now()
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for b.Loop() {
+		req := httptest.NewRequest("POST", path, strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+	}
+	b.ReportMetric(float64(b.N*leads)/time.Since(start).Seconds(), "leads/s")
+	// On a shared machine wall time depends on the neighbours; CPU time
+	// per lead (user + system, all goroutines, GC included) does not.
+	b.ReportMetric(float64(cpuTime()-cpu0)/1e3/float64(b.N*leads), "cpu-us/lead")
+}
+
+// cpuTime is the process's user + system CPU time in nanoseconds.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+func BenchmarkScore(b *testing.B) {
+	h, one, _ := benchServer(b)
+	benchPost(b, h, "/v1/score?explain=5", one, 1)
+}
+
+func BenchmarkBatch(b *testing.B) {
+	h, _, batch := benchServer(b)
+	var n []json.RawMessage
+	if err := json.Unmarshal(batch, &n); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("explain=0", func(b *testing.B) { benchPost(b, h, "/v1/score/batch?explain=0", batch, len(n)) })
+	b.Run("explain=5", func(b *testing.B) { benchPost(b, h, "/v1/score/batch?explain=5", batch, len(n)) })
+}
