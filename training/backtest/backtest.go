@@ -155,6 +155,8 @@ type Period struct {
 	Eval       *Evaluation      `json:"evaluation,omitempty"`
 	Drift      []Drift          `json:"drift,omitempty"`
 	ScorePSI   htmlreport.Float `json:"score_psi"`
+	// ScoreDrift flags a score PSI above DriftThreshold.
+	ScoreDrift bool `json:"score_psi_flagged"`
 	// trainRows are the dataset rows the period's fit saw (for tests).
 	trainRows []int
 }
@@ -610,6 +612,7 @@ func runPeriod(ctx context.Context, cfg Config, opt training.Options, prep *trai
 		}
 	}
 	p.Drift, p.ScorePSI = drift(b, ds, trainFirst, evalRows, fit.Probabilities[b.Scoring.Champion])
+	p.ScoreDrift = float64(p.ScorePSI) > DriftThreshold
 	return sc, nil
 }
 

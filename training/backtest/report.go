@@ -133,6 +133,9 @@ func summarize(r *Result) []string {
 	}
 	var drifted []string
 	for _, p := range r.Periods {
+		if p.ScoreDrift {
+			drifted = append(drifted, fmt.Sprintf("the champion's score in %s (PSI %s)", p.Label, htmlreport.Num(float64(p.ScorePSI), 2)))
+		}
 		for _, d := range p.Drift {
 			if d.Flagged {
 				drifted = append(drifted, fmt.Sprintf("%s in %s (PSI %s)", d.Feature, p.Label, htmlreport.Num(float64(d.PSI), 2)))
@@ -305,6 +308,9 @@ func periodSections(r *Result) []htmlreport.Section {
 		if p.Eval != nil {
 			conv = fmt.Sprint(p.Eval.Conversions)
 			psi = htmlreport.Num(float64(p.ScorePSI), 3)
+			if p.ScoreDrift {
+				psi += " (drift)"
+			}
 		}
 		status.Rows = append(status.Rows, []string{p.Label, p.Status, fmt.Sprint(p.TrainLeads), fmt.Sprint(p.TrainPositives), fmt.Sprint(p.Leads), conv, champ, psi, p.Reason})
 		if p.Eval == nil {
