@@ -1,0 +1,89 @@
+// Package serve is leadscore's scoring API: a gin HTTP server over a
+// directory of model bundles that scores leads with the champion bundle and
+// swaps in new bundles without dropping a request.
+//
+// # Models directory
+//
+// Config.ModelsDir (--models) holds one bundle directory per version, as
+// 'leadscore train --out' writes them (a bundle has a manifest.json), and
+// an optional file named champion holding the version to serve. Without it
+// the newest bundle (manifest created_at) that loads serves. The directory
+// is polled every Config.PollInterval (default 3 s); a new bundle, a changed
+// champion file, SIGHUP or POST /v1/admin/reload loads the champion in the
+// background and publishes it atomically: requests already running finish
+// on the model they started with. A damaged or incompatible bundle is
+// refused, logged and listed on /readyz and /v1/models while the current
+// model keeps serving.
+//
+// # Endpoints
+//
+//	POST /v1/score                    one lead -> its score (200, 400, 401, 413, 415, 422, 503)
+//	POST /v1/score/batch              leads as a JSON array or NDJSON -> results in order (200, 400, 401, 413, 415, 503)
+//	GET  /v1/models                   every bundle and its status (200, 401)
+//	GET  /v1/models/{version}         metadata, metrics, features, leakage audit (200, 401, 404)
+//	POST /v1/models/{version}/promote admin: write the champion file, swap (200, 401, 403, 404, 422)
+//	POST /v1/admin/reload             admin: rescan now (200, 401, 403)
+//	GET  /healthz                     the process is alive (200)
+//	GET  /readyz                      a model is loaded (200) or not (503); refused bundles
+//	GET  /metrics                     Prometheus metrics of this Server (private registry)
+//	GET  /openapi.json                the OpenAPI 3 document of all of the above
+//
+// Unknown paths answer 404 and wrong methods 405, as JSON. Every error is
+// {"error": {"code": "...", "field": "...", "message": "..."}}, for example
+// {"error": {"code": "invalid_field", "field": "fields.TotalVisits",
+// "message": "expected a number, got \"abc\""}}. Every response carries an
+// X-Request-ID header (the client's when valid, else generated).
+//
+// # A lead
+//
+//	{"lead_id": "L-1", "as_of": "2025-06-01T00:00:00Z",
+//	 "fields": {"Lead Source": "Google", "TotalVisits": 5, "created_at": "2025-05-20"},
+//	 "events": [{"type": "page_view", "timestamp": "2025-05-21T10:00:00Z", "page": "pricing"}]}
+//
+// as_of is the scoring moment (default now); only events before it count.
+// Field values follow the model's field kinds: numbers as JSON numbers or
+// numeric strings (finite only), booleans as true/false, yes/no or 1/0,
+// categories and text as strings (numbers taken as written), timestamps as
+// RFC 3339 or 2006-01-02; null or "" is missing. A field the model does not
+// know is kept for the rule sheet and reported in the result's warnings.
+// Event keys other than type and timestamp are attributes (page, channel).
+// Malformed JSON, wrong types, non-finite numbers, unparsable timestamps,
+// timestamps more than a day after as_of, event types the model never saw
+// and missing required fields are refused with 400 and the offending field.
+//
+// The answer is the models.Result JSON. ?explain=K (default 5) returns the K
+// largest positive and K largest negative field contributions, 0 none, all
+// every field (then base_value + the contributions = raw); ?all_models=1
+// adds every model's probability.
+//
+// # Limits
+//
+// A /v1/score body may hold Config.MaxBodyBytes (--max-body, default 1 MiB).
+// A /v1/score/batch body may hold Config.MaxBatchBodyBytes
+// (--max-batch-body, default 64 MiB) and Config.MaxBatchLeads leads
+// (--max-batch-leads, default 10,000). Beyond them the request is refused
+// whole with 413 (body_too_large, batch_too_large). A batch is answered in
+// the form it came in (array or NDJSON), in order; a lead that is invalid
+// alone is answered {"index": i, "error": {...}} in its place. Batches are
+// scored in parallel chunks on every core.
+//
+// # Security
+//
+// With Config.APIKeysFile (--api-keys), every /v1 endpoint needs
+// "Authorization: Bearer KEY". The file has one "KEY SCOPE" per line, scope
+// score or admin (admin may also score; promote and reload need admin);
+// blank lines and # comments are ignored, keys have at least 16 characters
+// and a bad line stops the start with its line number. Keys are compared in
+// constant time against every key. Missing or unknown keys get 401, a score
+// key on an admin endpoint 403. /healthz, /readyz, /metrics and
+// /openapi.json need no key. Without a keys file, Run refuses any address
+// but loopback.
+//
+// # Operations
+//
+// Run sets read-header, read, write and idle timeouts, drains in-flight
+// requests on SIGTERM, SIGINT or context cancellation, and reloads on
+// SIGHUP. Access logs (log/slog) hold the route, status, latency, lead count
+// and request id, never a lead's field values; a panic is logged with the
+// request id and answered 500 without details.
+package serve
