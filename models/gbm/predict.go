@@ -13,35 +13,52 @@ const (
 	flagLeaf
 )
 
-// compiled is a copy of a model's node arrays in which every node can be
-// stepped without a branch on its kind: a leaf tests column 0 against +Inf
-// with missing values going left, and its left child is itself, so a row
-// that reached a leaf stays there. This lets a block of rows walk a tree in
-// lockstep, their independent chains of loads overlapping.
+// compiled is a copy of a model's nodes packed into 16 bytes each (one
+// cache line holds four) in which every node can be stepped without a
+// branch on its kind: a leaf tests column 0 against +Inf with missing values
+// going left, and its left child is itself, so a row that reached a leaf
+// stays there. This lets a block of rows walk a tree in lockstep, their
+// independent chains of loads overlapping.
 type compiled struct {
-	feat  []int32
-	thr   []float64
-	left  []int32
-	flags []uint8
+	nodes []cnode
 }
 
+// cnode is one compiled node: go left when x[fl&colMask] <= thr, or when x
+// is missing and fl has flagDefaultLeft<<flagShift; otherwise go to left+1.
+type cnode struct {
+	thr  float64
+	fl   int32 // column | flags<<flagShift
+	left int32
+}
+
+const (
+	flagShift = 24
+	colMask   = 1<<flagShift - 1
+)
+
+// compile returns the compiled nodes of m, or nil when a column index does
+// not fit the packed layout (more than 2^24 columns).
 func compile(m *Model) *compiled {
 	n := len(m.Feature)
-	c := &compiled{feat: make([]int32, n), thr: make([]float64, n), left: make([]int32, n), flags: make([]uint8, n)}
+	for _, f := range m.Feature {
+		if f > colMask {
+			return nil
+		}
+	}
+	c := &compiled{nodes: make([]cnode, n)}
 	for i := range n {
 		if m.Feature[i] < 0 {
-			c.thr[i] = math.Inf(1)
-			c.left[i] = int32(i)
-			c.flags[i] = flagLeaf | flagDefaultLeft
+			c.nodes[i] = cnode{thr: math.Inf(1), fl: (flagLeaf | flagDefaultLeft) << flagShift, left: int32(i)}
 			continue
 		}
-		c.feat[i], c.thr[i], c.left[i] = m.Feature[i], m.Threshold[i], m.Left[i]
+		fl := m.Feature[i]
 		if m.DefaultLeft[i] {
-			c.flags[i] |= flagDefaultLeft
+			fl |= flagDefaultLeft << flagShift
 		}
 		if m.CatLen[i] > 0 {
-			c.flags[i] |= flagCategorical
+			fl |= flagCategorical << flagShift
 		}
+		c.nodes[i] = cnode{thr: m.Threshold[i], fl: fl, left: m.Left[i]}
 	}
 	return c
 }
@@ -54,29 +71,26 @@ const lanes = 8
 // rows through each tree together.
 func (m *Model) marginsBlock(c *compiled, data []float64, cols int, out []float64) {
 	out = out[:lanes]
-	feat, thr, left, flags := c.feat, c.thr, c.left, c.flags
-	var base [lanes]int
-	for k := range base {
-		base[k] = k * cols
-	}
+	data = data[:lanes*cols]
+	nodes := c.nodes
 	for _, root := range m.Roots {
 		var n [lanes]int32
 		for k := range n {
 			n[k] = root
 		}
 		for {
-			all := uint8(flagLeaf)
+			all := int32(flagLeaf << flagShift)
 			for k := range n {
-				nk := n[k]
-				fl := flags[nk]
+				nd := &nodes[n[k]]
+				fl := nd.fl
 				all &= fl
-				v := data[base[k]+int(feat[nk])]
-				if fl&flagCategorical != 0 {
-					n[k] = left[nk] + 1 - b2i(m.goLeft(nk, v))
+				v := data[k*cols+int(fl&colMask)]
+				if fl&(flagCategorical<<flagShift) != 0 {
+					n[k] = nd.left + 1 - b2i(m.goLeft(n[k], v))
 					continue
 				}
-				goL := b2i(v <= thr[nk]) | (int32(fl&flagDefaultLeft) & b2i(v != v))
-				n[k] = left[nk] + 1 - goL
+				goL := b2i(v <= nd.thr) | ((fl >> flagShift) & flagDefaultLeft & b2i(v != v))
+				n[k] = nd.left + 1 - goL
 			}
 			if all != 0 {
 				break
@@ -103,7 +117,7 @@ func (m *Model) PredictMargins(X *features.Matrix, out []float64, threads int) {
 	cols := X.Cols
 	parallelRanges(X.Rows, threads, func(lo, hi int) {
 		i := lo
-		for ; i+lanes <= hi; i += lanes {
+		for ; c != nil && i+lanes <= hi; i += lanes {
 			o := out[i : i+lanes]
 			for k := range o {
 				o[k] = m.BaseScore
