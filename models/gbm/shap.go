@@ -63,8 +63,13 @@ type shapLeaf struct {
 }
 
 // maxTableD is the largest number of distinct path features for which a
-// leaf stores S(K) for all 2^d subsets K (at most 1 KiB per leaf).
-const maxTableD = 7
+// leaf stores S(K) for all 2^d subsets K (at most 8 KiB per leaf);
+// tableBudget caps the floats stored for all leaves of a model (64 MiB).
+// Leaves without a table use the O(|H|²) recurrence instead.
+const (
+	maxTableD   = 10
+	tableBudget = 1 << 23
+)
 
 // newShapTables precomputes the TreeSHAP tables of m.
 func newShapTables(m *Model) *shapTables {
@@ -163,11 +168,11 @@ func newShapTables(m *Model) *shapTables {
 	}
 	// S(K) = Σ_s w(s,d) e_{|K|-s}(z_K) for every subset K of small leaves;
 	// e(z_K) by adding K's highest position to e(z_{K without it}).
-	var e [1 << maxTableD][maxTableD + 1]float64
+	e := make([][maxTableD + 1]float64, 1<<maxTableD)
 	for li := range t.leaves {
 		l := &t.leaves[li]
 		d := int(l.d)
-		if d == 0 || d > maxTableD {
+		if d == 0 || d > maxTableD || len(t.sums)+1<<d > tableBudget {
 			continue
 		}
 		z := t.z[l.off : int(l.off)+d]
