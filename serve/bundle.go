@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -49,10 +48,7 @@ func (m *bundleModel) Info() ModelInfo { return m.info }
 func (m *bundleModel) Schema() Schema  { return m.schema }
 
 func (m *bundleModel) NewScorer() LeadScorer {
-	s := &bundleScorer{sc: m.b.NewScorer()}
-	s.enc = json.NewEncoder(&s.buf)
-	s.enc.SetEscapeHTML(false)
-	return s
+	return &bundleScorer{sc: m.b.NewScorer()}
 }
 
 // smokeTest scores an empty lead with every option, turning a panic into an
@@ -68,11 +64,9 @@ func (m *bundleModel) smokeTest() (err error) {
 	return err
 }
 
-// bundleScorer adapts *models.Scorer to LeadScorer, with its own encoder.
+// bundleScorer adapts *models.Scorer to LeadScorer.
 type bundleScorer struct {
-	sc  *models.Scorer
-	buf bytes.Buffer
-	enc *json.Encoder
+	sc *models.Scorer
 }
 
 func (s *bundleScorer) AppendScore(dst []byte, l *features.Lead, opt ScoreOptions, warnings []string) ([]byte, Outcome, error) {
@@ -87,13 +81,11 @@ func (s *bundleScorer) AppendScore(dst []byte, l *features.Lead, opt ScoreOption
 	if len(warnings) > 0 {
 		res.Warnings = append(res.Warnings, warnings...)
 	}
-	s.buf.Reset()
-	if err := s.enc.Encode(res); err != nil {
-		return dst, Outcome{}, fmt.Errorf("encode result: %w", err)
+	out, err := appendResult(dst, res)
+	if err != nil {
+		return dst, Outcome{}, err
 	}
-	out := s.buf.Bytes()
-	dst = append(dst, out[:len(out)-1]...) // drop Encode's newline
-	return dst, Outcome{Tier: res.Tier, Score: res.Score}, nil
+	return out, Outcome{Tier: res.Tier, Score: res.Score}, nil
 }
 
 // eventTyper is implemented by a features.Spec that lists the event types

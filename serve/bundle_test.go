@@ -222,6 +222,12 @@ func TestRealBundleScoresLikeBatch(t *testing.T) {
 	for i, r := range want {
 		if errs[i] == nil {
 			byID[r.LeadID] = r
+			// The hand encoder writes exactly what encoding/json writes.
+			j, err := json.Marshal(r)
+			require.NoError(t, err)
+			h, err := appendResult(nil, r)
+			require.NoError(t, err)
+			require.Equal(t, string(j), string(h))
 		}
 	}
 
