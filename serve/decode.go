@@ -272,7 +272,9 @@ func (d *decoder) event(raw []byte, limit time.Time, n int) (features.Event, *AP
 		return e, &APIError{Status: http.StatusBadRequest, Code: CodeInvalidField, Message: "expected an event object, got " + describe(raw)}
 	}
 	var typ, ts []byte
-	nattrs := 0
+	type attr struct{ key, val []byte }
+	var buf [8]attr
+	attrs := buf[:0]
 	aerr := eachMember(raw, func(key, v []byte) *APIError {
 		switch string(key) {
 		case "type":
@@ -281,7 +283,7 @@ func (d *decoder) event(raw []byte, limit time.Time, n int) (features.Event, *AP
 			ts = v
 		default:
 			if !isNull(v) {
-				nattrs++
+				attrs = append(attrs, attr{key, v})
 			}
 		}
 		return nil
@@ -317,34 +319,31 @@ func (d *decoder) event(raw []byte, limit time.Time, n int) (features.Event, *AP
 		return e, badRequest(CodeMissingField, "timestamp", "every event needs a timestamp")
 	}
 	e.Time = tm
-	if nattrs == 0 {
+	if len(attrs) == 0 {
 		return e, nil
 	}
-	e.Attrs = d.attrMap(n, nattrs)
-	aerr = eachMember(raw, func(key, v []byte) *APIError {
-		if string(key) == "type" || string(key) == "timestamp" || isNull(v) {
-			return nil
-		}
+	e.Attrs = d.attrMap(n, len(attrs))
+	for _, a := range attrs {
+		key, v := a.key, a.val
 		switch v[0] {
 		case '"':
 			inner := v[1 : len(v)-1]
 			if bytes.IndexByte(inner, '\\') < 0 {
 				e.Attrs[d.str(key)] = d.str(inner)
-				return nil
+				continue
 			}
 			s, aerr := rawString(v, string(key))
 			if aerr != nil {
-				return aerr
+				return e, aerr
 			}
 			e.Attrs[d.str(key)] = s
 		case '{', '[':
-			return badRequest(CodeInvalidField, string(key), "expected a string, got %s", describe(v))
+			return e, badRequest(CodeInvalidField, string(key), "expected a string, got %s", describe(v))
 		default:
 			e.Attrs[d.str(key)] = d.str(v)
 		}
-		return nil
-	})
-	return e, aerr
+	}
+	return e, nil
 }
 
 func cmpEventTime(a, b features.Event) int { return a.Time.Compare(b.Time) }

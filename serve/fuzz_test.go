@@ -1,8 +1,10 @@
 package serve
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -28,6 +30,14 @@ func FuzzDecodeLead(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, _, aerr := decodeLead(data, sc, testNow)
+		// The scanner agrees with encoding/json on what is JSON (bar the
+		// nesting limit).
+		if aerr == nil && !json.Valid(data) {
+			t.Fatal("invalid JSON accepted")
+		}
+		if aerr != nil && strings.HasPrefix(aerr.Message, "malformed JSON") && json.Valid(data) && !strings.Contains(aerr.Message, "nested too deeply") {
+			t.Fatalf("valid JSON refused: %s", aerr.Message)
+		}
 		if aerr != nil {
 			if l != nil {
 				t.Fatal("a lead and an error")

@@ -110,9 +110,24 @@ func (s *scanner) container(depth int, end byte) *APIError {
 	}
 }
 
+// plain marks the bytes a JSON string holds as they are: not a quote, a
+// backslash or a control character.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 func (s *scanner) str() *APIError {
 	s.i++ // opening quote
 	for s.i < len(s.b) {
+		for s.i < len(s.b) && plain[s.b[s.i]] {
+			s.i++
+		}
+		if s.i >= len(s.b) {
+			break
+		}
 		c := s.b[s.i]
 		switch {
 		case c == '"':
@@ -195,7 +210,7 @@ func (s *scanner) number() *APIError {
 }
 
 // eachMember calls fn with the unquoted key and the value of every member
-// of obj, a validated JSON object.
+// of obj, a JSON object already validated by scanner.value.
 func eachMember(obj []byte, fn func(key, raw []byte) *APIError) *APIError {
 	s := scanner{b: obj, i: 1}
 	for {
@@ -208,23 +223,21 @@ func eachMember(obj []byte, fn func(key, raw []byte) *APIError) *APIError {
 			s.skipWS()
 		}
 		start := s.i
-		if err := s.str(); err != nil {
-			return err
-		}
+		s.skipString()
 		key := unquoteKey(s.b[start:s.i])
 		s.skipWS()
 		s.i++ // ':'
-		raw, err := s.value(0)
-		if err != nil {
-			return err
-		}
-		if err := fn(key, raw); err != nil {
+		s.skipWS()
+		start = s.i
+		s.skipValue()
+		if err := fn(key, s.b[start:s.i]); err != nil {
 			return err
 		}
 	}
 }
 
-// eachElement calls fn with every element of arr, a validated JSON array.
+// eachElement calls fn with every element of arr, a JSON array already
+// validated by scanner.value.
 func eachElement(arr []byte, fn func(i int, raw []byte) *APIError) *APIError {
 	s := scanner{b: arr, i: 1}
 	for n := 0; ; n++ {
@@ -234,13 +247,62 @@ func eachElement(arr []byte, fn func(i int, raw []byte) *APIError) *APIError {
 		}
 		if s.b[s.i] == ',' {
 			s.i++
+			s.skipWS()
 		}
-		raw, err := s.value(0)
-		if err != nil {
+		start := s.i
+		s.skipValue()
+		if err := fn(n, s.b[start:s.i]); err != nil {
 			return err
 		}
-		if err := fn(n, raw); err != nil {
-			return err
+	}
+}
+
+// skipString moves past the validated string at s.i.
+func (s *scanner) skipString() {
+	s.i++
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case '"':
+			s.i++
+			return
+		case '\\':
+			s.i += 2
+		default:
+			s.i++
+		}
+	}
+}
+
+// skipValue moves past the validated value at s.i.
+func (s *scanner) skipValue() {
+	switch s.b[s.i] {
+	case '"':
+		s.skipString()
+	case '{', '[':
+		depth := 0
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case '"':
+				s.skipString()
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					s.i++
+					return
+				}
+			}
+			s.i++
+		}
+	default: // number or literal
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				return
+			}
+			s.i++
 		}
 	}
 }
