@@ -3,7 +3,6 @@ package serve
 import (
 	"bytes"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -96,9 +95,7 @@ func readBody(c *gin.Context, limit int64, b *bytes.Buffer) *APIError {
 		if errors.As(err, &mbe) {
 			return tooLarge
 		}
-		if errors.Is(err, io.ErrUnexpectedEOF) || err != nil {
-			return badRequest(CodeMalformedJSON, "", "could not read the body: %v", err)
-		}
+		return badRequest(CodeMalformedJSON, "", "could not read the body: %v", err)
 	}
 	return nil
 }

@@ -298,6 +298,9 @@ func TestMediaTypeAndLimits(t *testing.T) {
 			if tc.code != "" {
 				assert.Equal(t, tc.code, decodeError(t, rec).Error.Code)
 			}
+			if tc.status == http.StatusMethodNotAllowed {
+				assert.NotEmpty(t, rec.Header().Get("Allow"), "405 names the allowed methods")
+			}
 		})
 	}
 	// A body with no Content-Length is cut at the limit too.
