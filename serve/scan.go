@@ -261,14 +261,15 @@ func eachElement(arr []byte, fn func(i int, raw []byte) *APIError) *APIError {
 func (s *scanner) skipString() {
 	s.i++
 	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case '"':
+		c := s.b[s.i]
+		switch {
+		case plain[c]:
+			s.i++
+		case c == '"':
 			s.i++
 			return
-		case '\\':
+		default: // a backslash: skip the escaped byte too
 			s.i += 2
-		default:
-			s.i++
 		}
 	}
 }
