@@ -102,8 +102,10 @@ func prepare(data, modelsDir string, nLeads int) error {
 	return res.Bundle.Save(filepath.Join(modelsDir, "bench-v1"))
 }
 
-// writeBodies writes lead.json and batch.json from the generated leads,
-// each lead with its events, as of the end of the history.
+// writeBodies writes lead.json and batch.json from the generated leads.
+// Each lead is scored as the API usually sees it: 14 days after its
+// creation (the middle of the training snapshots), with the events it had
+// by then. bodies.txt records the sizes.
 func writeBodies(data, out string, batch int) error {
 	lh, lrows, err := readCSV(filepath.Join(data, "leads.csv"))
 	if err != nil {
@@ -113,7 +115,6 @@ func writeBodies(data, out string, batch int) error {
 	if err != nil {
 		return err
 	}
-	asOf := time.Time{}
 	col := func(h []string, name string) int {
 		for i, c := range h {
 			if c == name {
@@ -122,33 +123,52 @@ func writeBodies(data, out string, batch int) error {
 		}
 		return -1
 	}
-	eLead, eType, eTime := col(eh, "lead_id"), col(eh, "type"), col(eh, "timestamp")
-	events := map[string][]map[string]string{}
+	eLead, eTime := col(eh, "lead_id"), col(eh, "timestamp")
+	type event struct {
+		at    time.Time
+		attrs map[string]string
+	}
+	events := map[string][]event{}
 	for _, r := range erows {
+		t, err := time.Parse(time.RFC3339, r[eTime])
+		if err != nil {
+			continue
+		}
 		ev := map[string]string{}
 		for i, c := range eh {
 			if i != eLead && r[i] != "" {
 				ev[c] = r[i]
 			}
 		}
-		if t, err := time.Parse(time.RFC3339, r[eTime]); err == nil && t.After(asOf) {
-			asOf = t
-		}
-		_ = eType
-		events[r[eLead]] = append(events[r[eLead]], ev)
+		events[r[eLead]] = append(events[r[eLead]], event{t, ev})
 	}
-	lID := col(lh, "lead_id")
+	lID, lCreated := col(lh, "lead_id"), col(lh, "created_at")
 	var leads []map[string]any
+	nEvents := 0
 	for _, r := range lrows {
+		created, err := time.Parse(time.RFC3339, r[lCreated])
+		if err != nil {
+			continue
+		}
+		asOf := created.Add(14 * 24 * time.Hour)
 		fields := map[string]string{}
 		for i, c := range lh {
 			if i != lID && r[i] != "" {
 				fields[c] = r[i]
 			}
 		}
-		l := map[string]any{"lead_id": r[lID], "as_of": asOf.Add(time.Hour).Format(time.RFC3339), "fields": fields}
-		if ev := events[r[lID]]; len(ev) > 0 {
-			l["events"] = ev
+		var evs []map[string]string
+		for _, e := range events[r[lID]] {
+			if e.at.Before(asOf) {
+				evs = append(evs, e.attrs)
+			}
+		}
+		l := map[string]any{"lead_id": r[lID], "as_of": asOf.Format(time.RFC3339), "fields": fields}
+		if len(evs) > 0 {
+			l["events"] = evs
+		}
+		if len(leads) < batch {
+			nEvents += len(evs)
 		}
 		leads = append(leads, l)
 	}
@@ -170,7 +190,13 @@ func writeBodies(data, out string, batch int) error {
 	for i := 0; i < batch; i++ {
 		arr = append(arr, leads[i%len(leads)])
 	}
-	return writeJSON(filepath.Join(out, "batch.json"), arr)
+	if err := writeJSON(filepath.Join(out, "batch.json"), arr); err != nil {
+		return err
+	}
+	oneEv, _ := one["events"].([]map[string]string)
+	info := fmt.Sprintf("lead.json: %d fields, %d events\nbatch.json: %d leads, %.1f events per lead on average\n",
+		len(one["fields"].(map[string]string)), len(oneEv), len(arr), float64(nEvents)/float64(min(batch, len(leads))))
+	return os.WriteFile(filepath.Join(out, "bodies.txt"), []byte(info), 0o644)
 }
 
 func writeJSON(path string, v any) error {

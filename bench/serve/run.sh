@@ -6,7 +6,8 @@
 # 1. builds bench/serve (benchserve), which generates 5,000 B2B leads, trains
 #    a bundle with a GBM champion (cached in WORKDIR/models), writes
 #    WORKDIR/lead.json (one lead with its events) and WORKDIR/batch.json
-#    (1,000 leads), and serves the API on 127.0.0.1:18080 next to a bare gin
+#    (1,000 leads), each lead as of 14 days after its creation with the
+#    events it had by then (sizes in WORKDIR/bodies.txt), and serves the API on 127.0.0.1:18080 next to a bare gin
 #    POST /echo (decode the same JSON into a map, encode it back) on :18081;
 # 2. runs wrk (Debian's wrk, loopback, 2 threads, 32 connections; 4 for
 #    batches) with post.lua against:
@@ -37,6 +38,8 @@ for _ in $(seq 1 600); do
   sleep 1
 done
 curl -sf http://127.0.0.1:18080/readyz >/dev/null || { echo "server not ready"; cat "$work/server.err"; exit 1; }
+cat "$work/bodies.txt"
+uptime
 lua=bench/serve/post.lua
 out="$work/results.txt"
 : >"$out"
