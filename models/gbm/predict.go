@@ -66,46 +66,49 @@ func compile(m *Model) *compiled {
 // lanes is the number of rows that walk a tree in lockstep.
 const lanes = 8
 
-// marginsBlock adds the leaf values of every tree to out[k] for the rows
-// data[k*cols:(k+1)*cols], k < lanes (len(out) == lanes), walking the
-// rows through each tree together.
-func (m *Model) marginsBlock(c *compiled, data []float64, cols int, out []float64) {
+// treeBlock adds the leaf value of the tree rooted at root to out[k] for
+// the rows data[k*cols:(k+1)*cols], k < lanes (len(out) == lanes), walking
+// the rows through the tree together.
+func (m *Model) treeBlock(c *compiled, root int32, data []float64, cols int, out []float64) {
 	out = out[:lanes]
 	data = data[:lanes*cols]
 	nodes := c.nodes
-	for _, root := range m.Roots {
-		var n [lanes]int32
+	var n [lanes]int32
+	for k := range n {
+		n[k] = root
+	}
+	for {
+		all := int32(flagLeaf << flagShift)
 		for k := range n {
-			n[k] = root
-		}
-		for {
-			all := int32(flagLeaf << flagShift)
-			for k := range n {
-				nd := &nodes[n[k]]
-				fl := nd.fl
-				all &= fl
-				v := data[k*cols+int(fl&colMask)]
-				if fl&(flagCategorical<<flagShift) != 0 {
-					n[k] = nd.left + 1 - b2i(m.goLeft(n[k], v))
-					continue
-				}
-				goL := b2i(v <= nd.thr) | ((fl >> flagShift) & flagDefaultLeft & b2i(v != v))
-				n[k] = nd.left + 1 - goL
+			nd := &nodes[n[k]]
+			fl := nd.fl
+			all &= fl
+			v := data[k*cols+int(fl&colMask)]
+			if fl&(flagCategorical<<flagShift) != 0 {
+				n[k] = nd.left + 1 - b2i(m.goLeft(n[k], v))
+				continue
 			}
-			if all != 0 {
-				break
-			}
+			goL := b2i(v <= nd.thr) | ((fl >> flagShift) & flagDefaultLeft & b2i(v != v))
+			n[k] = nd.left + 1 - goL
 		}
-		for k := range n {
-			out[k] += m.Value[n[k]]
+		if all != 0 {
+			break
 		}
+	}
+	for k := range n {
+		out[k] += m.Value[n[k]]
 	}
 }
 
+// chunkRows is the number of rows scored together tree by tree: their
+// values (chunkRows x cols floats) and one tree's nodes stay in L1 cache.
+const chunkRows = 32
+
 // PredictMargins writes Margin of every row of X to out using up to threads
-// goroutines (0 = GOMAXPROCS). Rows walk each tree in lockstep blocks of
-// 8; every row's sum is formed in tree order, as in Margin, so the results
-// are bit-identical to Margin. It does not allocate per row.
+// goroutines (0 = GOMAXPROCS). Chunks of 32 rows are scored tree by tree,
+// 8 rows walking a tree in lockstep; every row's sum is formed in tree
+// order, as in Margin, so the results are bit-identical to Margin. It does
+// not allocate per row.
 func (m *Model) PredictMargins(X *features.Matrix, out []float64, threads int) {
 	if threads <= 0 {
 		threads = Params{}.threads()
@@ -117,12 +120,17 @@ func (m *Model) PredictMargins(X *features.Matrix, out []float64, threads int) {
 	cols := X.Cols
 	parallelRanges(X.Rows, threads, func(lo, hi int) {
 		i := lo
-		for ; c != nil && i+lanes <= hi; i += lanes {
-			o := out[i : i+lanes]
+		for ; c != nil && i+chunkRows <= hi; i += chunkRows {
+			o := out[i : i+chunkRows]
 			for k := range o {
 				o[k] = m.BaseScore
 			}
-			m.marginsBlock(c, X.Data[i*cols:(i+lanes)*cols], cols, o)
+			data := X.Data[i*cols : (i+chunkRows)*cols]
+			for _, r := range m.Roots {
+				for g := 0; g < chunkRows; g += lanes {
+					m.treeBlock(c, r, data[g*cols:(g+lanes)*cols], cols, o[g:g+lanes])
+				}
+			}
 		}
 		for ; i < hi; i++ {
 			out[i] = m.Margin(X.Data[i*cols : (i+1)*cols])
