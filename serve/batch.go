@@ -2,8 +2,10 @@ package serve
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -63,7 +65,7 @@ func (s *Server) handleBatch(c *gin.Context) {
 	if ndjson {
 		sep = '\n'
 	}
-	chunks, t := s.scoreBatch(a, items, opt, s.cfg.Now(), sep)
+	chunks, t := s.scoreBatch(a, items, opt, s.cfg.Now(), sep, c.GetString(keyRequestID))
 	defer func() {
 		for _, ch := range chunks {
 			s.putBytes(ch)
@@ -110,7 +112,7 @@ func writeChunks(c *gin.Context, chunks []*[]byte, ndjson bool) {
 
 // scoreBatch scores items in parallel chunks, each chunk's results joined by
 // sep, and returns the chunks in order with the tally of tiers.
-func (s *Server) scoreBatch(a *active, items [][]byte, opt ScoreOptions, now time.Time, sep byte) ([]*[]byte, tally) {
+func (s *Server) scoreBatch(a *active, items [][]byte, opt ScoreOptions, now time.Time, sep byte, reqID string) ([]*[]byte, tally) {
 	n := len(items)
 	if n == 0 {
 		return nil, tally{}
@@ -123,14 +125,11 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt ScoreOptions, now tim
 	tallies := make([]tally, workers)
 	var next atomic.Int64
 	work := func(w int) {
-		sc := a.getScorer()
-		defer a.putScorer(sc)
-		d := a.getDecoder()
-		defer a.putDecoder(d)
+		sc, d := a.getScorer(), a.getDecoder()
 		for {
 			ci := int(next.Add(1) - 1)
 			if ci >= nch {
-				return
+				break
 			}
 			out := s.getBytes()
 			buf := (*out)[:0]
@@ -138,11 +137,16 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt ScoreOptions, now tim
 				if i > ci*size {
 					buf = append(buf, sep)
 				}
-				buf = s.scoreItem(d, sc, buf, items[i], i, opt, now, &tallies[w])
+				var ok bool
+				if buf, ok = s.scoreItemSafe(d, sc, buf, items[i], i, opt, now, &tallies[w], reqID); !ok {
+					sc, d = a.getScorer(), a.getDecoder() // drop the ones that panicked
+				}
 			}
 			*out = buf
 			chunks[ci] = out
 		}
+		a.putScorer(sc)
+		a.putDecoder(d)
 	}
 	if workers == 1 {
 		work(0)
@@ -160,6 +164,21 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt ScoreOptions, now tim
 	return chunks, t
 }
 
+// scoreItemSafe is scoreItem that turns a panic into the lead's error
+// object (the worker goroutines are beyond the recovery middleware); ok is
+// false after a panic.
+func (s *Server) scoreItemSafe(d *decoder, sc LeadScorer, dst, data []byte, i int, opt ScoreOptions, now time.Time, t *tally, reqID string) (out []byte, ok bool) {
+	n := len(dst)
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic while scoring a batch lead", "request_id", reqID, "index", i, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			out = appendItemError(dst[:n], i, "", &APIError{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "internal error; quote request id " + reqID})
+			ok = false
+		}
+	}()
+	return s.scoreItem(d, sc, dst, data, i, opt, now, t), true
+}
+
 // scoreItem appends the result of items[i], or its error object.
 func (s *Server) scoreItem(d *decoder, sc LeadScorer, dst, data []byte, i int, opt ScoreOptions, now time.Time, t *tally) []byte {
 	l, warnings, aerr := d.decode(data, now)
@@ -171,11 +190,20 @@ func (s *Server) scoreItem(d *decoder, sc LeadScorer, dst, data []byte, i int, o
 		}
 		aerr = &APIError{Status: http.StatusUnprocessableEntity, Code: CodeScoreFailed, Message: err.Error()}
 	}
+	id := ""
+	if l != nil {
+		id = l.ID
+	}
+	return appendItemError(dst, i, id, aerr)
+}
+
+// appendItemError appends {"index": i, "lead_id": id, "error": {...}}.
+func appendItemError(dst []byte, i int, id string, aerr *APIError) []byte {
 	dst = append(dst, `{"index":`...)
 	dst = strconv.AppendInt(dst, int64(i), 10)
-	if l != nil && l.ID != "" {
+	if id != "" {
 		dst = append(dst, `,"lead_id":`...)
-		dst = appendJSONString(dst, l.ID)
+		dst = appendJSONString(dst, id)
 	}
 	dst = append(dst, `,"error":`...)
 	dst = appendErrorObject(dst, aerr)

@@ -150,15 +150,18 @@ func (s *Server) handleScore(c *gin.Context) {
 
 // scoreOne decodes one lead and appends its scored result to dst.
 func (s *Server) scoreOne(a *active, dst, data []byte, opt ScoreOptions, now time.Time) ([]byte, Outcome, *APIError) {
+	// The decoder and scorer go back to their pools only when nothing
+	// panicked: a scorer that panicked half-way is not reused.
 	d := a.getDecoder()
-	defer a.putDecoder(d) // after scoring: the lead lives in the decoder
 	l, warnings, aerr := d.decode(data, now)
 	if aerr != nil {
+		a.putDecoder(d)
 		return dst, Outcome{}, aerr
 	}
 	sc := a.getScorer()
-	defer a.putScorer(sc)
 	out, o, err := sc.AppendScore(dst, l, opt, warnings)
+	a.putScorer(sc)
+	a.putDecoder(d) // after scoring: the lead lives in the decoder
 	if err != nil {
 		return dst, Outcome{}, &APIError{Status: http.StatusUnprocessableEntity, Code: CodeScoreFailed, Message: err.Error()}
 	}

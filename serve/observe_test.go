@@ -95,6 +95,37 @@ func TestPanicRecovered(t *testing.T) {
 	assert.Contains(t, logs, `"request_id":"`+id+`"`)
 	// The server keeps serving.
 	require.Equal(t, http.StatusOK, env.do(t, "POST", "/v1/score", goodLead).Code)
+
+	// In a batch, the panicking lead gets its own 500 error object and the
+	// others their scores: worker goroutines recover too.
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range 200 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		if i == 77 {
+			b.WriteString(`{"lead_id": "panic", "fields": {"TotalVisits": 1}}`)
+		} else {
+			b.WriteString(goodLead)
+		}
+	}
+	b.WriteString("]")
+	rec = env.do(t, "POST", "/v1/score/batch", b.String())
+	require.Equal(t, http.StatusOK, rec.Code)
+	env.check(t, "POST", "/v1/score/batch", rec)
+	var items []map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &items))
+	require.Len(t, items, 200)
+	for i, it := range items {
+		if i == 77 {
+			assert.Contains(t, string(it["error"]), `"code":"internal"`)
+			assert.Equal(t, "77", string(it["index"]))
+		} else {
+			assert.Equal(t, `"L-1"`, string(it["lead_id"]), "item %d", i)
+		}
+	}
+	assert.Contains(t, env.logs.String(), "panic while scoring a batch lead")
 }
 
 func TestRequestID(t *testing.T) {
