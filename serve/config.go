@@ -8,8 +8,9 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// Defaults of Config's limits and timeouts.
+// Defaults of Config's address, limits and timeouts.
 const (
+	DefaultAddr              = "127.0.0.1:8080"
 	DefaultMaxBodyBytes      = 1 << 20  // 1 MiB per /v1/score request
 	DefaultMaxBatchBodyBytes = 64 << 20 // 64 MiB per /v1/score/batch request
 	DefaultMaxBatchLeads     = 10000    // leads per /v1/score/batch request
@@ -27,8 +28,8 @@ type Config struct {
 	// ModelsDir holds one bundle directory per version and an optional
 	// champion file naming the version to serve (--models).
 	ModelsDir string
-	// Addr is the HOST:PORT to listen on (--addr). Without APIKeysFile only
-	// loopback addresses are accepted.
+	// Addr is the HOST:PORT to listen on (--addr, default DefaultAddr).
+	// Without APIKeysFile only loopback addresses are accepted.
 	Addr string
 	// APIKeysFile lists "KEY SCOPE" lines, scope score or admin
 	// (--api-keys). Empty turns authentication off (loopback only).
@@ -63,7 +64,7 @@ type Config struct {
 // BindFlags defines the serve command's flags on fs, writing into cfg.
 func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.StringVar(&cfg.ModelsDir, "models", "models", "directory of model bundles (one subdirectory per version) and an optional champion file")
-	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "HOST:PORT to listen on; without --api-keys only loopback addresses are allowed")
+	fs.StringVar(&cfg.Addr, "addr", DefaultAddr, "HOST:PORT to listen on; without --api-keys only loopback addresses are allowed")
 	fs.StringVar(&cfg.APIKeysFile, "api-keys", "", `file of "KEY SCOPE" lines (scope score or admin); required for non-loopback addresses`)
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", DefaultMaxBodyBytes, "largest /v1/score body in bytes (413 above)")
 	fs.Int64Var(&cfg.MaxBatchBodyBytes, "max-batch-body", DefaultMaxBatchBodyBytes, "largest /v1/score/batch body in bytes (413 above)")

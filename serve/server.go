@@ -93,6 +93,9 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if logger != nil {
 		cfg.Logger = logger
 	}
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
 	if cfg.APIKeysFile == "" && !isLoopback(cfg.Addr) {
 		return fmt.Errorf("serve: refusing to listen on %s without --api-keys: anyone who reaches it could score leads and promote models; pass --api-keys FILE or listen on 127.0.0.1", cfg.Addr)
 	}

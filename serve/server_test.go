@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -470,4 +471,21 @@ func TestLoopbackOnlyWithoutKeys(t *testing.T) {
 	err := Run(t.Context(), Config{ModelsDir: t.TempDir(), Addr: "0.0.0.0:0", Load: loadFake}, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "without --api-keys")
+}
+
+func TestRun(t *testing.T) {
+	dir := t.TempDir()
+	writeFakeBundle(t, dir, "v1", testNow, fakeParams{})
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Config{ModelsDir: dir, Addr: "127.0.0.1:0", Load: loadFake, PollInterval: 10 * time.Millisecond},
+			slog.New(slog.NewJSONHandler(logs, nil)))
+	}()
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "serving the leadscore API") }, 5*time.Second, 5*time.Millisecond)
+	assert.Contains(t, logs.String(), "authentication is off")
+	cancel()
+	require.NoError(t, <-done)
+	assert.Contains(t, logs.String(), `"msg":"stopped"`)
 }
