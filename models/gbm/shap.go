@@ -63,11 +63,12 @@ type shapLeaf struct {
 }
 
 // maxTableD is the largest number of distinct path features for which a
-// leaf stores S(K) for all 2^d subsets K (at most 8 KiB per leaf);
+// leaf stores S(K) for all 2^d subsets K (at most 512 B per leaf: larger
+// tables cost more in cache misses than the recurrence they replace);
 // tableBudget caps the floats stored for all leaves of a model (64 MiB).
 // Leaves without a table use the O(|H|²) recurrence instead.
 const (
-	maxTableD   = 10
+	maxTableD   = 6
 	tableBudget = 1 << 23
 )
 
