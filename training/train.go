@@ -224,9 +224,17 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	if slices.Contains(opt.Models, models.Logistic) {
 		done = stage("fit_logistic")
 		Xtr := rowsOf(lin, split.Train)
-		lo := logistic.Options{CV: true, Folds: 5, Seed: opt.Seed, Threads: opt.Threads}
+		// Folds group the snapshots of a lead, so a lead never informs
+		// the choice of lambda for its own rows.
+		foldOf := make([]int, len(split.Train))
+		for f, pos := range kFolds(ds.LeadIDs, split.Train, 5, uint64(opt.Seed)+1) {
+			for _, p := range pos {
+				foldOf[p] = f
+			}
+		}
+		lo := logistic.Options{CV: true, Folds: 5, FoldOf: foldOf, Seed: opt.Seed, Threads: opt.Threads}
 		if opt.LogisticLambda > 0 {
-			lo.CV, lo.Lambda = false, opt.LogisticLambda
+			lo.CV, lo.Lambda, lo.FoldOf = false, opt.LogisticLambda, nil
 		}
 		m, err := logistic.Fit(Xtr, yTrain, nil, lo)
 		if err != nil {
@@ -238,9 +246,14 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			margins[i] = m.Margin(lin.Row(i))
 		}
 		raws[models.Logistic] = margins
-		oof, err := logisticOOF(ds.LeadIDs, lin, y, split.Train, m.Lambda, m.L1Ratio, opt)
-		if err != nil {
-			return nil, err
+		// The calibrator learns from out-of-fold margins: those of the
+		// cross-validation at the chosen lambda, or, with a fixed lambda,
+		// of refits on the same folds.
+		oof := m.OOF
+		if oof == nil {
+			if oof, err = logisticOOF(lin, y, split.Train, foldOf, m.Lambda, m.L1Ratio, opt); err != nil {
+				return nil, err
+			}
 		}
 		rep.Logistic = &LogisticInfo{Lambda: m.Lambda, L1Ratio: m.L1Ratio, Iterations: m.Iterations, Converged: m.Converged}
 		done()
@@ -428,22 +441,16 @@ func loadRules(opt Options) (*rules.Sheet, []byte, error) {
 }
 
 // logisticOOF returns out-of-fold margins for the training rows: each fold's
-// margins come from a model fitted (with the chosen lambda) on the other
+// margins come from a model fitted (with the given lambda) on the other
 // folds, so the calibrator never sees a margin of a row its model was fitted
-// on.
-func logisticOOF(ids []string, lin *features.Matrix, y []float64, train []int, lambda, l1 float64, opt Options) ([]float64, error) {
-	folds := kFolds(ids, train, 5, uint64(opt.Seed)+1)
+// on. foldOf[p] is the fold of train[p].
+func logisticOOF(lin *features.Matrix, y []float64, train, foldOf []int, lambda, l1 float64, opt Options) ([]float64, error) {
 	oof := make([]float64, len(train))
-	inFold := make([]int, len(train))
-	for f, pos := range folds {
-		for _, p := range pos {
-			inFold[p] = f
-		}
-	}
-	for f, pos := range folds {
+	k := slices.Max(foldOf) + 1
+	for f := range k {
 		var fitRows []int
 		for p, r := range train {
-			if inFold[p] != f {
+			if foldOf[p] != f {
 				fitRows = append(fitRows, r)
 			}
 		}
@@ -451,8 +458,10 @@ func logisticOOF(ids []string, lin *features.Matrix, y []float64, train []int, l
 		if err != nil {
 			return nil, fmt.Errorf("fit logistic fold %d: %w", f+1, err)
 		}
-		for _, p := range pos {
-			oof[p] = m.Margin(lin.Row(train[p]))
+		for p, r := range train {
+			if foldOf[p] == f {
+				oof[p] = m.Margin(lin.Row(r))
+			}
 		}
 	}
 	return oof, nil

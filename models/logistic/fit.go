@@ -28,6 +28,10 @@ type Options struct {
 	CV bool
 	// Seed drives the fold assignment.
 	Seed int64
+	// FoldOf, when set, assigns every row to a cross-validation fold
+	// 0..Folds-1 instead of the seeded stratified assignment, so that rows
+	// which belong together (the snapshots of one lead) share a fold.
+	FoldOf []int
 	// ClassWeight multiplies the weight of rows of class 0 or 1 (missing
 	// classes weigh 1). PosWeight > 0 multiplies the weight of positive rows.
 	// Set at most one of them.
@@ -43,6 +47,9 @@ type Options struct {
 	// GOMAXPROCS. Results do not depend on it.
 	Threads int
 }
+
+// cvTol is the gradient-norm tolerance of the cross-validation fold fits.
+const cvTol = 1e-6
 
 // newtonMaxCols is the widest design solved by (proximal) Newton with a
 // dense Hessian when L1Ratio is 0; wider L2 fits use L-BFGS.
@@ -94,9 +101,10 @@ func Fit(X *features.Matrix, y, w []float64, opt Options) (*Model, error) {
 	useCV := opt.Lambda < 0 || (opt.Lambda == 0 && opt.CV)
 	lambda := opt.Lambda
 	var cv []CVPoint
+	var oof []float64
 	var err error
 	if useCV {
-		lambda, cv, err = crossValidate(X, y, eff, opt)
+		lambda, cv, oof, err = crossValidate(X, y, eff, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -115,6 +123,7 @@ func Fit(X *features.Matrix, y, w []float64, opt Options) (*Model, error) {
 		Iterations: res.iterations,
 		Converged:  res.converged,
 		CV:         cv,
+		OOF:        oof,
 	}
 	return m, nil
 }
@@ -316,10 +325,14 @@ func stratifiedFolds(y []float64, k int, seed int64) []int {
 // out-of-fold log loss, and every grid point's scores. A training part is
 // the full matrix with the held-out rows' weights set to zero, which leaves
 // the weighted-mean objective identical to fitting on the other rows.
-func crossValidate(X *features.Matrix, y, eff []float64, opt Options) (float64, []CVPoint, error) {
+//
+// It also returns the out-of-fold margins at the chosen lambda: row i's
+// margin from the model fitted without i's fold, for calibrating on rows a
+// model was not fitted on.
+func crossValidate(X *features.Matrix, y, eff []float64, opt Options) (float64, []CVPoint, []float64, error) {
 	k := opt.Folds
 	if k < 2 {
-		return 0, nil, fmt.Errorf("logistic: Folds is %d; cross-validation needs at least 2", k)
+		return 0, nil, nil, fmt.Errorf("logistic: Folds is %d; cross-validation needs at least 2", k)
 	}
 	var pos, neg int
 	for _, v := range y {
@@ -330,9 +343,24 @@ func crossValidate(X *features.Matrix, y, eff []float64, opt Options) (float64, 
 		}
 	}
 	if pos < k || neg < k {
-		return 0, nil, fmt.Errorf("logistic: %d-fold cross-validation needs at least %d rows of each class, have %d positive and %d negative; lower Folds or set Lambda", k, k, pos, neg)
+		return 0, nil, nil, fmt.Errorf("logistic: %d-fold cross-validation needs at least %d rows of each class, have %d positive and %d negative; lower Folds or set Lambda", k, k, pos, neg)
 	}
-	fold := stratifiedFolds(y, k, opt.Seed)
+	fold := opt.FoldOf
+	if fold == nil {
+		fold = stratifiedFolds(y, k, opt.Seed)
+	} else if len(fold) != len(y) {
+		return 0, nil, nil, fmt.Errorf("logistic: FoldOf has %d entries for %d rows", len(fold), len(y))
+	}
+	for i, f := range fold {
+		if f < 0 || f >= k {
+			return 0, nil, nil, fmt.Errorf("logistic: FoldOf[%d] is %d; folds are 0..%d", i, f, k-1)
+		}
+	}
+	// margins[g][i]: row i's out-of-fold margin at grid point g.
+	margins := make([][]float64, len(opt.Lambdas))
+	for g := range margins {
+		margins[g] = make([]float64, len(y))
+	}
 	grid := append([]float64(nil), opt.Lambdas...)
 	// Largest lambda first: the most regularised fit is the easiest start.
 	for a := 1; a < len(grid); a++ {
@@ -344,6 +372,11 @@ func crossValidate(X *features.Matrix, y, eff []float64, opt Options) (float64, 
 	for g := range points {
 		points[g] = CVPoint{Lambda: grid[g], FoldLogLoss: make([]float64, k)}
 	}
+	// The fold fits only rank lambdas by held-out log loss: a gradient norm of
+	// cvTol changes that loss by far less than the differences between grid
+	// points, and halves the Newton iterations. The final fit uses opt.Tol.
+	cvOpt := opt
+	cvOpt.Tol = max(opt.Tol, cvTol)
 	trainW := make([]float64, len(eff))
 	for f := range k {
 		for i := range eff {
@@ -354,9 +387,9 @@ func crossValidate(X *features.Matrix, y, eff []float64, opt Options) (float64, 
 		}
 		var warm []float64
 		for g, lambda := range grid {
-			res, err := solve(X, y, trainW, lambda, opt, warm)
+			res, err := solve(X, y, trainW, lambda, cvOpt, warm)
 			if err != nil {
-				return 0, nil, fmt.Errorf("logistic: cross-validation fold %d, lambda %g: %w", f+1, lambda, err)
+				return 0, nil, nil, fmt.Errorf("logistic: cross-validation fold %d, lambda %g: %w", f+1, lambda, err)
 			}
 			warm = res.theta
 			var loss, sw float64
@@ -368,6 +401,7 @@ func crossValidate(X *features.Matrix, y, eff []float64, opt Options) (float64, 
 				for j, v := range X.Row(i) {
 					mi += res.theta[1+j] * v
 				}
+				margins[g][i] = mi
 				loss += eff[i] * (softplus(mi) - y[i]*mi)
 				sw += eff[i]
 			}
@@ -385,5 +419,5 @@ func crossValidate(X *features.Matrix, y, eff []float64, opt Options) (float64, 
 			best = g
 		}
 	}
-	return points[best].Lambda, points, nil
+	return points[best].Lambda, points, margins[best], nil
 }

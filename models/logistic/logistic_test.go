@@ -190,7 +190,10 @@ func TestJSONRoundTrip(t *testing.T) {
 	assert.Contains(t, string(b), `"intercept":`)
 	var back Model
 	require.NoError(t, json.Unmarshal(b, &back))
-	assert.Equal(t, *m, back)
+	assert.Nil(t, back.OOF, "out-of-fold margins are training by-products, not saved")
+	saved := *m
+	saved.OOF = nil
+	assert.Equal(t, saved, back)
 	for i := range X.Rows {
 		require.Equal(t, m.Margin(X.Row(i)), back.Margin(X.Row(i)))
 	}
@@ -368,4 +371,41 @@ func TestSeparableUnpenalised(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, r.Converged, "a ridge penalty makes the optimum finite")
 	assert.Less(t, r.Weights[0], m.Weights[0])
+}
+
+// With FoldOf, cross-validation uses the caller's folds, and OOF holds each
+// row's margin from the model fitted without its fold at the chosen lambda.
+func TestCrossValidationOutOfFoldMargins(t *testing.T) {
+	X, y := simulate(3000, -1, []float64{1, -0.5, 0.25, 0}, 11)
+	fold := make([]int, len(y))
+	for i := range fold {
+		fold[i] = (i / 10) % 3 // blocks of 10 rows share a fold, as a lead's snapshots do
+	}
+	m, err := Fit(X, y, nil, Options{CV: true, Folds: 3, FoldOf: fold, Lambdas: []float64{1e-3, 1e-2, 1e-1}})
+	require.NoError(t, err)
+	require.Len(t, m.OOF, len(y))
+	for f := range 3 {
+		w := make([]float64, len(y))
+		for i := range w {
+			if fold[i] != f {
+				w[i] = 1
+			}
+		}
+		ref, err := Fit(X, y, w, Options{Lambda: m.Lambda})
+		require.NoError(t, err)
+		for i := range y {
+			if fold[i] == f {
+				// Fold fits stop at gradient norm cvTol (1e-6), the refit at
+				// 1e-8: margins agree to about |x| * cvTol / (smallest Hessian
+				// eigenvalue), well under 1e-4 here.
+				require.InDelta(t, ref.Margin(X.Row(i)), m.OOF[i], 1e-4, "row %d fold %d", i, f)
+			}
+		}
+	}
+	_, err = Fit(X, y, nil, Options{CV: true, Folds: 3, FoldOf: fold[:10]})
+	require.ErrorContains(t, err, "FoldOf has 10 entries")
+	bad := append([]int(nil), fold...)
+	bad[5] = 3
+	_, err = Fit(X, y, nil, Options{CV: true, Folds: 3, FoldOf: bad})
+	require.ErrorContains(t, err, "FoldOf[5] is 3")
 }

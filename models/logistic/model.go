@@ -44,6 +44,9 @@ type Model struct {
 	Iterations int       `json:"iterations"`
 	Converged  bool      `json:"converged"`
 	CV         []CVPoint `json:"cv,omitempty"`
+	// OOF holds, after cross-validation, every training row's out-of-fold
+	// margin at the chosen Lambda. It is not saved with the model.
+	OOF []float64 `json:"-"`
 }
 
 // Margin returns the log-odds Intercept + sum_j Weights[j]*row[j]. It
