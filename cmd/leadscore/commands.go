@@ -10,6 +10,9 @@ func commands(g *globals) []*cobra.Command {
 		newInspect(g),
 		newTrain(g),
 		newScore(g),
+		newBacktest(g),
+		newCompare(g),
+		newServe(g),
 		newRules(g),
 	}
 }
