@@ -208,7 +208,14 @@ func (s *Scorer) explain(l *features.Lead, champ string, raw float64, rr *rules.
 		if v == 0 && k != ExplainAll {
 			continue
 		}
-		all = append(all, Contribution{Feature: src, Value: s.valueOf(l, src, champ), Contribution: v})
+		all = append(all, Contribution{Feature: src, Contribution: v})
+	}
+	// Values are formatted only for the contributions returned.
+	withValues := func(cs []Contribution) []Contribution {
+		for i := range cs {
+			cs[i].Value = s.valueOf(l, cs[i].Feature, champ)
+		}
+		return cs
 	}
 	sort.Slice(all, func(i, j int) bool {
 		if all[i].Contribution != all[j].Contribution {
@@ -217,7 +224,7 @@ func (s *Scorer) explain(l *features.Lead, champ string, raw float64, rr *rules.
 		return all[i].Feature < all[j].Feature
 	})
 	if k == ExplainAll {
-		ex.Contributions = all
+		ex.Contributions = withValues(all)
 		return ex
 	}
 	// Top k positive, then top k negative (most negative first).
@@ -232,7 +239,7 @@ func (s *Scorer) explain(l *features.Lead, champ string, raw float64, rr *rules.
 			neg = append(neg, all[i])
 		}
 	}
-	ex.Contributions = append(pos, neg...)
+	ex.Contributions = withValues(append(pos, neg...))
 	return ex
 }
 
