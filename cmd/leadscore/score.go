@@ -112,7 +112,7 @@ func runScore(g *globals, s scoreFlags) error {
 	start := time.Now()
 	results, errs := b.ScoreAll(ds, opt, s.threads)
 	rowErrs := unscoredReasons(in.Leads, b.Spec.Config.ID, ds)
-	n, failed, err := writeScores(s.out, b, ds, rowErrs, results, errs, opt)
+	n, failed, err := writeScores(s.out, b, rowErrs, results, errs, opt)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ type rowRef struct {
 
 // writeScores writes one output row per input row, in input order, to path
 // atomically.
-func writeScores(path string, b *models.Bundle, ds *features.Dataset, refs []rowRef, results []*models.Result, errs []error, opt models.ScoreOptions) (n, failed int, err error) {
+func writeScores(path string, b *models.Bundle, refs []rowRef, results []*models.Result, errs []error, opt models.ScoreOptions) (n, failed int, err error) {
 	schema := []datasets.Field{
 		{Name: "lead_id", Kind: datasets.KindText},
 		{Name: "probability", Kind: datasets.KindNumber},
