@@ -1,17 +1,21 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models/rules"
+	"github.com/leadscore/leadscore/serve"
 	"github.com/leadscore/leadscore/training"
 )
 
@@ -29,8 +33,10 @@ func newQuickstart(g *globals) *cobra.Command {
 		Use:   "quickstart",
 		Short: "Generate a sample lead history and run leadscore end to end on it",
 		Long: `quickstart generates a B2B sample (leads, their events and closed-won
-outcomes) into --dir and profiles it. Running it again replaces the sample
-cleanly.`,
+outcomes) into --dir/data, profiles it, writes the default B2B rule sheet to
+--dir/rules.yaml, trains rules, logistic and gbm into the bundle
+--dir/models/quickstart and serves it on --addr (unless --no-serve), printing
+a ready curl command. Running it again replaces each part cleanly.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if q.leads <= 0 {
@@ -97,9 +103,27 @@ func quickstart(g *globals, q quickstartFlags) error {
 	}
 	fmt.Fprintf(g.stdout, "\nSample in %s, model bundle in %s (report.md inside), set up in %.0fs.\n",
 		data, bundleDir, time.Since(t0).Seconds())
-	fmt.Fprintf(g.stdout, "Score new leads with:\n  leadscore score --model %s --in %s --events %s --out scores.csv --explain 3\n",
+	fmt.Fprintf(g.stdout, "Score a file of leads:\n  leadscore score --model %s --in %s --events %s --out scores.csv --explain 3\n",
 		bundleDir, filepath.Join(data, "leads.csv"), filepath.Join(data, "events.csv"))
-	return nil
+	if q.noServe {
+		return nil
+	}
+	fmt.Fprintf(g.stdout, "\nServing the API on http://%s (Ctrl-C to stop). Score a lead:\n%s\n", q.addr, curlExample(q.addr))
+	gin.SetMode(gin.ReleaseMode)
+	logger := slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return serve.Run(context.Background(), serve.Config{ModelsDir: filepath.Join(q.dir, "models"), Addr: q.addr}, logger)
+}
+
+// curlExample is a ready command that scores one lead of the quickstart's
+// B2B profile.
+func curlExample(addr string) string {
+	return `  curl -s -X POST http://` + addr + `/v1/score?explain=3 -H 'Content-Type: application/json' -d '{
+    "lead_id": "new-1",
+    "fields": {"industry": "software", "employees": 250, "seniority": "vp", "job_title": "VP Marketing",
+               "country": "Germany", "lead_source": "webinar", "created_at": "2025-11-01T10:00:00Z"},
+    "events": [{"type": "page_view", "page": "pricing", "timestamp": "2025-11-02T10:00:00Z"},
+               {"type": "demo_request", "timestamp": "2025-11-03T09:30:00Z"}],
+    "as_of": "2025-11-05T00:00:00Z"}'`
 }
 
 // replaceDir builds a new version of dir in a temporary sibling with build,
