@@ -404,8 +404,8 @@ func readInputs(opt Options, rep *Report) (features.Inputs, string, error) {
 	if in.Leads, err = read(opt.Data, "leads"); err != nil {
 		return in, "", err
 	}
-	if (opt.Events == "") != (opt.Outcomes == "") && opt.Outcomes == "" {
-		return in, "", fmt.Errorf("--events needs --outcomes: the three-table shape needs the closed-won outcomes to learn from")
+	if opt.Events != "" && opt.Outcomes == "" {
+		return in, "", fmt.Errorf("events given without outcomes: the three-table shape learns from the closed-won outcomes")
 	}
 	if opt.Events != "" {
 		if in.Events, err = read(opt.Events, "events"); err != nil {

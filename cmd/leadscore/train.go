@@ -19,6 +19,7 @@ type trainFlags struct {
 	rf                       readFlags
 	data, events, outcomes   string
 	target, id, timeCol      string
+	created, outID, convAt   string
 	exclude, allowLeaky      []string
 	rules, config, out       string
 	modelList                []string
@@ -64,6 +65,9 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.StringVar(&t.outcomes, "outcomes", "", "closed-won outcomes file (three-table shape)")
 	f.StringVar(&t.target, "target", "", "outcome column of a flat file (0/1, yes/no, true/false, converted/not)")
 	f.StringVar(&t.id, "id", "", "lead id column (default lead_id)")
+	f.StringVar(&t.created, "created", "", "lead creation time column (default created_at)")
+	f.StringVar(&t.outID, "outcome-id", "", "lead id column of the outcomes file (default lead_id)")
+	f.StringVar(&t.convAt, "converted-at", "", "conversion time column of the outcomes file (default converted_at)")
 	f.StringVar(&t.timeCol, "time", "", "lead time column; when given, the test set is the latest leads (out-of-time)")
 	f.StringSliceVar(&t.exclude, "exclude", nil, "columns never to use as features (comma-separated)")
 	f.StringSliceVar(&t.allowLeaky, "allow-leaky", nil, "leakage suspects to keep anyway (comma-separated)")
@@ -108,6 +112,15 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 	if changed("time") {
 		cfg.Time = t.timeCol
 	}
+	if changed("created") {
+		cfg.Created = t.created
+	}
+	if changed("outcome-id") {
+		cfg.Outcomes.LeadID = t.outID
+	}
+	if changed("converted-at") {
+		cfg.Outcomes.ConvertedAt = t.convAt
+	}
 	if changed("horizon") {
 		cfg.HorizonDays = t.horizon
 	}
@@ -117,8 +130,11 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 	cfg.Exclude = append(cfg.Exclude, t.exclude...)
 	cfg.AllowLeaky = append(cfg.AllowLeaky, t.allowLeaky...)
 	cfg.MissingValues = append(cfg.MissingValues, read.MissingValues...)
-	if t.events == "" && cfg.Target == "" {
-		return training.Options{}, usagef("flat data needs --target COL (or give --events and --outcomes)")
+	if t.outcomes == "" && cfg.Target == "" {
+		return training.Options{}, usagef("flat data needs --target COL (or give --outcomes, with --events when you have them)")
+	}
+	if t.events != "" && t.outcomes == "" {
+		return training.Options{}, usagef("--events needs --outcomes: the three-table shape learns from the closed-won outcomes")
 	}
 	ms := t.modelList
 	if len(ms) == 0 {

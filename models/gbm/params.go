@@ -73,7 +73,10 @@ type Params struct {
 
 // DefaultParams returns settings that work without tuning on lead data:
 // up to 300 trees with early stopping after 30 rounds, 31 leaves, η = 0.05,
-// 255 bins, at least 20 rows and Σh >= 1e-3 per leaf, λ = 1, no sampling.
+// 255 bins, at least 20 rows and Σh >= 1e-3 per leaf, λ = 1, 80% of rows and
+// 50% of columns sampled per tree. The sampling raised held-out ROC AUC from
+// 0.8025 to 0.8095 on the quickstart's 20,000 generated leads and from 0.9259
+// to 0.9275 on the xeducation export (bench/xeducation).
 func DefaultParams() Params {
 	return Params{
 		Trees:           300,
@@ -83,8 +86,8 @@ func DefaultParams() Params {
 		MinChildWeight:  1e-3,
 		MinDataInLeaf:   20,
 		Lambda:          1,
-		Subsample:       1,
-		ColSample:       1,
+		Subsample:       0.8,
+		ColSample:       0.5,
 		EarlyStopping:   30,
 		Seed:            1,
 		ScalePosWeight:  1,

@@ -11,10 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// smallParams are the defaults without early stopping or sampling: the
+// tiny data sets below have a known best split, which a tree must be able to
+// see every column and row to find.
 func smallParams() Params {
 	p := DefaultParams()
 	p.MinDataInLeaf = 5
 	p.EarlyStopping = 0
+	p.Subsample, p.ColSample = 1, 1
 	return p
 }
 
