@@ -59,6 +59,8 @@ type Config struct {
 	Load Loader
 	// Now is the clock used for the default as_of (nil: time.Now).
 	Now func() time.Time
+	// Reports lists the reports served on GET /reports (nil: none).
+	Reports ReportSource
 }
 
 // BindFlags defines the serve command's flags on fs, writing into cfg.

@@ -213,6 +213,9 @@ func (s *Server) routes() *gin.Engine {
 	admin := e.Group("/v1", s.require(scopeAdmin))
 	admin.POST("/models/:version/promote", s.handlePromote)
 	admin.POST("/admin/reload", s.handleReload)
+	reports := e.Group("/reports", s.require(scopeScore))
+	reports.GET("", s.handleReports)
+	reports.GET("/:id", s.handleReport)
 	return e
 }
 

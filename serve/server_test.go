@@ -37,6 +37,7 @@ type testOptions struct {
 	maxBatchBody  int64
 	maxBatchLeads int
 	params        fakeParams
+	reports       ReportSource
 }
 
 type testEnv struct {
@@ -75,6 +76,7 @@ func newTestServer(t testing.TB, o testOptions) (*Server, *testEnv) {
 		MaxBodyBytes: o.maxBody, MaxBatchBodyBytes: o.maxBatchBody, MaxBatchLeads: o.maxBatchLeads,
 		Logger: slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Load:   loadFake, Now: func() time.Time { return testNow },
+		Reports: o.reports,
 	}
 	if o.poll == 0 {
 		cfg.PollInterval = -1

@@ -3,16 +3,19 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
 	"github.com/leadscore/leadscore/serve"
+	"github.com/leadscore/leadscore/training/backtest"
 )
 
 func newServe(g *globals) *cobra.Command {
 	var cfg serve.Config
-	var logLevel string
+	var logLevel, backtestConfig string
+	var backtestEvery time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve --models DIR [--addr HOST:PORT] [--api-keys FILE]",
 		Short: "Serve the scoring API over a directory of model bundles",
@@ -21,7 +24,10 @@ func newServe(g *globals) *cobra.Command {
 GET /v1/models, /healthz, /readyz, /metrics (Prometheus) and /openapi.json.
 A new bundle, a changed champion file, SIGHUP or POST /v1/admin/reload swap
 the model in without dropping a request; SIGTERM drains in-flight requests.
-Without --api-keys it listens on loopback only.`,
+Without --api-keys it listens on loopback only. With --backtest-every and
+--backtest-config it also runs the backtest on a schedule in the background
+(one run at a time, on one thread) and serves the dated reports under
+GET /reports.`,
 		Example: `  leadscore serve --models ./models
   leadscore serve --models ./models --addr 0.0.0.0:8080 --api-keys keys.txt`,
 		Args: noArgs,
@@ -30,13 +36,36 @@ Without --api-keys it listens on loopback only.`,
 			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
 				return usagef("--log-level %q: expected debug, info, warn or error", logLevel)
 			}
+			if (backtestEvery > 0) != (backtestConfig != "") {
+				return usagef("--backtest-every and --backtest-config go together")
+			}
+			if backtestEvery < 0 {
+				return usagef("--backtest-every %s: expected a positive duration such as 24h", backtestEvery)
+			}
 			gin.SetMode(gin.ReleaseMode)
 			logger := slog.New(slog.NewJSONHandler(g.stderr, &slog.HandlerOptions{Level: level}))
 			logger.Info("leadscore serve", "addr", cfg.Addr, "models", cfg.ModelsDir, "version", version)
-			return serve.Run(context.Background(), cfg, logger)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			sched := &scheduledReports{dir: cfg.ModelsDir}
+			cfg.Reports = sched
+			if backtestEvery > 0 {
+				bc, err := backtest.LoadConfig(backtestConfig)
+				if err != nil {
+					return err
+				}
+				if bc.Threads == 0 {
+					bc.Threads = 1 // leave the other cores to scoring
+				}
+				bc.Logger = logger
+				go sched.loop(ctx, bc, backtestEvery, logger)
+			}
+			return serve.Run(ctx, cfg, logger)
 		},
 	}
 	serve.BindFlags(cmd.Flags(), &cfg)
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	cmd.Flags().DurationVar(&backtestEvery, "backtest-every", 0, "run the backtest of --backtest-config on this schedule (e.g. 24h) in the background; reports go to --models/reports and GET /reports")
+	cmd.Flags().StringVar(&backtestConfig, "backtest-config", "", "backtest settings YAML (as 'leadscore backtest --config')")
 	return cmd
 }
