@@ -14,9 +14,11 @@ import (
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/rules"
 	"github.com/leadscore/leadscore/serve"
 	"github.com/leadscore/leadscore/training"
+	"github.com/leadscore/leadscore/training/backtest"
 )
 
 type quickstartFlags struct {
@@ -35,8 +37,10 @@ func newQuickstart(g *globals) *cobra.Command {
 		Long: `quickstart generates a B2B sample (leads, their events and closed-won
 outcomes) into --dir/data, profiles it, writes the default B2B rule sheet to
 --dir/rules.yaml, trains rules, logistic and gbm into the bundle
---dir/models/quickstart and serves it on --addr (unless --no-serve), printing
-a ready curl command. Running it again replaces each part cleanly.`,
+--dir/models/quickstart, runs a monthly backtest and a rules-versus-model
+comparison into --dir/models/reports, and serves the model and the reports
+on --addr (unless --no-serve), printing a ready curl command. Running it
+again replaces each part cleanly.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if q.leads <= 0 {
@@ -63,7 +67,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 	}
 	t0 := time.Now()
 	data := filepath.Join(q.dir, "data")
-	g.infof("[1/3] generating %d B2B leads with their events and closed-won outcomes\n", q.leads)
+	g.infof("[1/5] generating %d B2B leads with their events and closed-won outcomes\n", q.leads)
 	err := replaceDir(data, func(tmp string) error {
 		cfg := synth.Config{Profile: "b2b", Leads: q.leads, Seed: q.seed, Format: "csv"}
 		return generate(g, cfg, tmp, data)
@@ -71,7 +75,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 	if err != nil {
 		return err
 	}
-	g.infof("[2/3] profiling %s\n", filepath.Join(data, "leads.csv"))
+	g.infof("[2/5] profiling %s\n", filepath.Join(data, "leads.csv"))
 	p, err := datasets.Inspect(filepath.Join(data, "leads.csv"), datasets.ReadOptions{}, "")
 	if err != nil {
 		return err
@@ -83,7 +87,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 	if err := writeFileAtomic(rulesPath, rules.Default("b2b")); err != nil {
 		return err
 	}
-	g.infof("[3/3] training rules, logistic and gbm\n")
+	g.infof("[3/5] training rules, logistic and gbm\n")
 	bundleDir := filepath.Join(q.dir, "models", "quickstart")
 	opt := training.Options{
 		Data: filepath.Join(data, "leads.csv"), Events: filepath.Join(data, "events.csv"),
@@ -101,8 +105,31 @@ func quickstart(g *globals, q quickstartFlags) error {
 	if err := writeFileAtomic(filepath.Join(q.dir, "models", "champion"), []byte("quickstart\n")); err != nil {
 		return err
 	}
+
+	// Reports go where 'leadscore serve' lists them (GET /reports).
+	reports := filepath.Join(q.dir, "models", "reports")
+	g.infof("[4/5] monthly backtest: predictive model against the rule sheet, out of time\n")
+	bt := backtest.Config{
+		Data: opt.Data, Events: opt.Events, Outcomes: opt.Outcomes, Rules: rulesPath,
+		Period: "month", Models: []string{models.GBM}, GBMTrees: 150, Seed: q.seed,
+	}
+	// The report writers replace an old report only once the new one is
+	// complete.
+	btDir := filepath.Join(reports, "quickstart-backtest")
+	if err := runBacktest(g, bt, btDir); err != nil {
+		return err
+	}
+	g.infof("[5/5] rules versus model, lead by lead\n")
+	cmpDir := filepath.Join(reports, "quickstart-compare")
+	if err := runCompare(g, compareFlags{
+		model: bundleDir, in: opt.Data, events: opt.Events, outcomes: opt.Outcomes,
+		report: cmpDir, capacity: 100, seed: q.seed,
+	}); err != nil {
+		return err
+	}
 	fmt.Fprintf(g.stdout, "\nSample in %s, model bundle in %s (report.md inside), set up in %.0fs.\n",
 		data, bundleDir, time.Since(t0).Seconds())
+	fmt.Fprintf(g.stdout, "Reports: %s and %s\n", filepath.Join(btDir, "report.html"), filepath.Join(cmpDir, "report.html"))
 	fmt.Fprintf(g.stdout, "Score a file of leads:\n  leadscore score --model %s --in %s --events %s --out scores.csv --explain 3\n",
 		bundleDir, filepath.Join(data, "leads.csv"), filepath.Join(data, "events.csv"))
 	if q.noServe {
@@ -111,7 +138,9 @@ func quickstart(g *globals, q quickstartFlags) error {
 	fmt.Fprintf(g.stdout, "\nServing the API on http://%s (Ctrl-C to stop). Score a lead:\n%s\n", q.addr, curlExample(q.addr))
 	gin.SetMode(gin.ReleaseMode)
 	logger := slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return serve.Run(context.Background(), serve.Config{ModelsDir: filepath.Join(q.dir, "models"), Addr: q.addr}, logger)
+	modelsDir := filepath.Join(q.dir, "models")
+	fmt.Fprintf(g.stdout, "Reports: http://%s/reports\n", q.addr)
+	return serve.Run(context.Background(), serve.Config{ModelsDir: modelsDir, Addr: q.addr, Reports: &scheduledReports{dir: modelsDir}}, logger)
 }
 
 // curlExample is a ready command that scores one lead of the quickstart's
