@@ -53,7 +53,10 @@ type Options struct {
 	// LogisticLambda, when > 0, fixes the logistic model's L2 strength
 	// instead of choosing it by 5-fold cross-validation.
 	LogisticLambda float64
-	Tune           bool
+	// LogisticL1Ratio mixes an L1 penalty into the logistic model's L2 one
+	// (0: ridge, the default; 1: lasso; in between: the elastic net).
+	LogisticL1Ratio float64
+	Tune            bool
 	// HotShare and WarmShare are the shares of the training population that
 	// the default tier thresholds put in the hot tier (default 0.10) and in the
 	// hot or warm tiers (default 0.30).
@@ -232,7 +235,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 				foldOf[p] = f
 			}
 		}
-		lo := logistic.Options{CV: true, Folds: 5, FoldOf: foldOf, Seed: opt.Seed, Threads: opt.Threads}
+		lo := logistic.Options{CV: true, Folds: 5, FoldOf: foldOf, L1Ratio: opt.LogisticL1Ratio, Seed: opt.Seed, Threads: opt.Threads}
 		if opt.LogisticLambda > 0 {
 			lo.CV, lo.Lambda, lo.FoldOf = false, opt.LogisticLambda, nil
 		}

@@ -81,6 +81,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.Float64Var(&t.testFrac, "test-frac", 0.2, "share of leads held out for evaluation")
 	f.IntVar(&t.horizon, "horizon", 0, "days after a snapshot within which a conversion counts (default 90)")
 	f.IntSliceVar(&t.snapshots, "snapshots", nil, "snapshot ages in days after creation (default 1,7,14,30)")
+	f.Float64Var(&t.l1Ratio, "logistic-l1-ratio", 0, "logistic: share of L1 in the penalty (0 ridge, 1 lasso, between: elastic net)")
 	f.BoolVar(&t.tune, "tune", false, "try a few gbm settings and keep the best on validation log loss")
 	f.IntVar(&t.gbmTrees, "gbm-trees", 0, "gbm: number of trees")
 	f.IntVar(&t.gbmLeaves, "gbm-leaves", 0, "gbm: max leaves per tree")
@@ -143,6 +144,9 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 			ms = append([]string{models.Rules}, ms...)
 		}
 	}
+	if t.l1Ratio < 0 || t.l1Ratio > 1 {
+		return training.Options{}, usagef("--logistic-l1-ratio %v: expected a number from 0 to 1", t.l1Ratio)
+	}
 	for _, m := range ms {
 		if m != models.Rules && m != models.Logistic && m != models.GBM {
 			return training.Options{}, usagef("--models %q: expected rules, logistic or gbm", m)
@@ -151,7 +155,7 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 	opt := training.Options{
 		Data: t.data, Events: t.events, Outcomes: t.outcomes, Read: read, Config: cfg,
 		RulesFile: t.rules, Models: ms, Champion: t.champion, Seed: t.seed, Threads: t.threads,
-		TestFrac: t.testFrac, Tune: t.tune, Command: append([]string{"leadscore"}, os.Args[1:]...),
+		TestFrac: t.testFrac, Tune: t.tune, LogisticL1Ratio: t.l1Ratio, Command: append([]string{"leadscore"}, os.Args[1:]...),
 	}
 	opt.GBM = gbmParams(t, changed)
 	return opt, nil
