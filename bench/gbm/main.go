@@ -195,6 +195,8 @@ func run(args []string) error {
 	shapRows := fs.Int("shap", 10000, "rows explained with TreeSHAP")
 	threads := fs.Int("threads", 2, "threads")
 	cpuprof := fs.String("cpuprofile", "", "write a CPU profile of training here")
+	modelPath := fs.String("model", "", "load the model from this JSON file instead of training when it exists, else save the trained model there (the train figures then read 0)")
+	predProf := fs.String("predictprofile", "", "write a CPU profile of prediction and TreeSHAP here")
 	fs.Parse(args)
 	X, y, err := load(*data)
 	if err != nil {
@@ -220,16 +222,26 @@ func run(args []string) error {
 	}
 	c0 := cpuTime()
 	t0 := time.Now()
-	m, err := gbm.Train(tr, y[:*ntrain], nil, nil, nil, nil, p)
+	m, loaded, err := trainOrLoad(*modelPath, tr, y[:*ntrain], p)
 	if err != nil {
 		return err
 	}
 	trainSec := time.Since(t0).Seconds()
 	trainCPU := cpuTime() - c0
+	if loaded {
+		trainSec, trainCPU = 0, 0
+	}
 	if stopProf != nil {
 		stopProf()
 	}
 	rssTrain := peakRSS()
+	if *predProf != "" {
+		stop, err := startProfile(*predProf)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	pred := make([]float64, X.Rows)
 	t0 = time.Now()
@@ -254,6 +266,29 @@ func run(args []string) error {
 		"train_cpu_sec": trainCPU, "predict_cpu_sec": predCPU, "shap_cpu_ms_per_row": shapCPU * 1e3 / float64(ns),
 	}
 	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// trainOrLoad reads the model at path when path names an existing file;
+// otherwise it trains one and, when path is set, saves it there.
+func trainOrLoad(path string, X *features.Matrix, y []float64, p gbm.Params) (*gbm.Model, bool, error) {
+	if path != "" {
+		if b, err := os.ReadFile(path); err == nil {
+			m := new(gbm.Model)
+			if err := json.Unmarshal(b, m); err != nil {
+				return nil, false, err
+			}
+			return m, true, nil
+		}
+	}
+	m, err := gbm.Train(X, y, nil, nil, nil, nil, p)
+	if err != nil || path == "" {
+		return m, false, err
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, false, err
+	}
+	return m, false, os.WriteFile(path, b, 0o644)
 }
 
 // auc is the area under the ROC curve of scores s for labels y (ties
