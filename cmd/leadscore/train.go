@@ -30,6 +30,7 @@ type trainFlags struct {
 	horizon                  int
 	snapshots                []int
 	tune                     bool
+	l1Ratio                  float64
 	gbmTrees, gbmLeaves      int
 	gbmDepth, gbmBins, gbmES int
 	gbmLR                    float64
