@@ -63,12 +63,12 @@ type shapLeaf struct {
 }
 
 // maxTableD is the largest number of distinct path features for which a
-// leaf stores S(K) for all 2^d subsets K (at most 512 B per leaf: larger
-// tables cost more in cache misses than the recurrence they replace);
+// leaf stores S(K) for all 2^d subsets K (at most 16 KiB per leaf; SHAPMatrix
+// explains blocks of rows tree by tree, so one tree's tables stay in cache);
 // tableBudget caps the floats stored for all leaves of a model (64 MiB).
 // Leaves without a table use the O(|H|²) recurrence instead.
 const (
-	maxTableD   = 6
+	maxTableD   = 11
 	tableBudget = 1 << 23
 )
 
@@ -212,58 +212,66 @@ func (m *Model) SHAP(row []float64, out []float64) (expected float64) {
 		t = newShapTables(m)
 	}
 	clear(out)
-	var dirsBuf [4]uint64
-	var eBuf [2][65]float64
+	var sc shapScratch
 	for ti := range t.trees {
-		st := &t.trees[ti]
-		dirs := dirsBuf[:]
-		if int(st.words) > len(dirs) {
-			dirs = make([]uint64, st.words)
-		}
-		dirs = dirs[:st.words]
-		clear(dirs)
-		for k, n := range t.internal[st.intStart:st.intEnd] {
-			v := row[m.Feature[n]]
-			var goL uint64
-			if m.CatLen[n] == 0 {
-				goL = uint64(b2i(v <= m.Threshold[n]) | (b2i(m.DefaultLeft[n]) & b2i(v != v)))
-			} else {
-				goL = uint64(b2i(m.goLeft(n, v)))
-			}
-			dirs[k>>6] |= goL << (k & 63)
-		}
-		for li := st.leafStart; li < st.leafEnd; li++ {
-			l := &t.leaves[li]
-			if d := int(l.d); l.sum >= 0 && st.words == 1 {
-				// Table path (see leafSHAP), inlined.
-				feat := t.feat[l.off : int(l.off)+d]
-				z := t.z[l.off : int(l.off)+d]
-				fm := t.masks[l.mask+1 : int(l.mask)+1+d]
-				mism := dirs[0] ^ t.masks[l.mask]
-				H := 0
-				zc := l.value
-				for k := range d {
-					if mism&fm[k] == 0 {
-						H |= 1 << k
-					} else {
-						zc *= z[k]
-					}
-				}
-				sums := t.sums[l.sum : int(l.sum)+1<<d]
-				outV := -zc * sums[H]
-				for k := range d {
-					if H&(1<<k) == 0 {
-						out[feat[k]] += outV
-					} else {
-						out[feat[k]] += zc * (1 - z[k]) * sums[H&^(1<<k)]
-					}
-				}
-				continue
-			}
-			t.leafSHAP(l, dirs, int(st.words), out, &eBuf)
-		}
+		t.treeSHAP(m, &t.trees[ti], row, out, &sc)
 	}
 	return t.expected
+}
+
+// shapScratch is the per-goroutine scratch space of treeSHAP.
+type shapScratch struct {
+	dirs [4]uint64
+	e    [2][65]float64
+}
+
+// treeSHAP adds the TreeSHAP values of tree st for row to out.
+func (t *shapTables) treeSHAP(m *Model, st *shapTree, row []float64, out []float64, sc *shapScratch) {
+	dirs := sc.dirs[:]
+	if int(st.words) > len(dirs) {
+		dirs = make([]uint64, st.words)
+	}
+	dirs = dirs[:st.words]
+	clear(dirs)
+	for k, n := range t.internal[st.intStart:st.intEnd] {
+		v := row[m.Feature[n]]
+		var goL uint64
+		if m.CatLen[n] == 0 {
+			goL = uint64(b2i(v <= m.Threshold[n]) | (b2i(m.DefaultLeft[n]) & b2i(v != v)))
+		} else {
+			goL = uint64(b2i(m.goLeft(n, v)))
+		}
+		dirs[k>>6] |= goL << (k & 63)
+	}
+	for li := st.leafStart; li < st.leafEnd; li++ {
+		l := &t.leaves[li]
+		if d := int(l.d); l.sum >= 0 && st.words == 1 {
+			// Table path (see leafSHAP), inlined.
+			feat := t.feat[l.off : int(l.off)+d]
+			z := t.z[l.off : int(l.off)+d]
+			fm := t.masks[l.mask+1 : int(l.mask)+1+d]
+			mism := dirs[0] ^ t.masks[l.mask]
+			// Branch-free: which path features the row satisfies is
+			// data-dependent and would mispredict.
+			H := 0
+			zc := l.value
+			for k := range d {
+				hot := int(b2i(mism&fm[k] == 0))
+				H |= hot << k
+				sel := [2]float64{z[k], 1}
+				zc *= sel[hot]
+			}
+			sums := t.sums[l.sum : int(l.sum)+1<<d]
+			outV := -zc * sums[H]
+			for k := range d {
+				hot := H >> k & 1
+				sel := [2]float64{outV, zc * (1 - z[k]) * sums[H&^(1<<k)]}
+				out[feat[k]] += sel[hot]
+			}
+			continue
+		}
+		t.leafSHAP(l, dirs, int(st.words), out, &sc.e)
+	}
 }
 
 // leafSHAP adds leaf l's contributions to out given the tree's node
@@ -370,6 +378,10 @@ func (t *shapTables) leafSHAP(l *shapLeaf, dirs []uint64, words int, out []float
 	}
 }
 
+// shapBlock is the number of rows SHAPMatrix explains together tree by
+// tree.
+const shapBlock = 64
+
 // SHAPMatrix writes the TreeSHAP values of every row of X to out
 // (row-major, X.Rows x X.Cols) using up to threads goroutines (0 =
 // GOMAXPROCS) and returns the expected margin.
@@ -380,9 +392,22 @@ func (m *Model) SHAPMatrix(X *features.Matrix, out []float64, threads int) (expe
 	if threads <= 0 {
 		threads = Params{}.threads()
 	}
+	t := m.shap
+	cols := X.Cols
 	parallelRanges(X.Rows, threads, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			m.SHAP(X.Row(i), out[i*X.Cols:(i+1)*X.Cols])
+		// Blocks of rows are explained tree by tree, so one tree's tables
+		// stay in cache across the block; every row still adds the trees
+		// in order, as SHAP does, so the values are bit-identical.
+		var sc shapScratch
+		for b := lo; b < hi; b += shapBlock {
+			be := min(b+shapBlock, hi)
+			clear(out[b*cols : be*cols])
+			for ti := range t.trees {
+				st := &t.trees[ti]
+				for i := b; i < be; i++ {
+					t.treeSHAP(m, st, X.Data[i*cols:(i+1)*cols], out[i*cols:(i+1)*cols], &sc)
+				}
+			}
 		}
 	})
 	return m.shap.expected
