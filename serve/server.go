@@ -195,7 +195,12 @@ func (s *Server) routes() *gin.Engine {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.Use(s.observe, s.recoverPanic)
+	dash := newDashboard(s) // HTML pages at / and /ui/, outside the API's route list
 	e.NoRoute(func(c *gin.Context) {
+		if dash.owns(c.Request.URL.Path) {
+			dash.serve(c)
+			return
+		}
 		s.writeError(c, &APIError{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such endpoint: " + c.Request.URL.Path + "; see /openapi.json"})
 	})
 	e.NoMethod(func(c *gin.Context) {
