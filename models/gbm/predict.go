@@ -9,8 +9,9 @@ import (
 // Node flags of the compiled form.
 const (
 	flagDefaultLeft = 1 << iota
-	flagCategorical
+	flagCategorical // category set of at most 64 codes, stored in thr's bits
 	flagLeaf
+	flagCatWide // category set of more than 64 codes: Model.goLeft decides
 )
 
 // compiled is a copy of a model's nodes packed into 16 bytes each (one
@@ -18,13 +19,17 @@ const (
 // branch on its kind: a leaf tests column 0 against +Inf with missing values
 // going left, and its left child is itself, so a row that reached a leaf
 // stays there. This lets a block of rows walk a tree in lockstep, their
-// independent chains of loads overlapping.
+// independent chains of loads overlapping. Numeric and categorical splits
+// are decided by the same branch-free step (see cnode.left1).
 type compiled struct {
 	nodes []cnode
 }
 
-// cnode is one compiled node: go left when x[fl&colMask] <= thr, or when x
-// is missing and fl has flagDefaultLeft<<flagShift; otherwise go to left+1.
+// cnode is one compiled node. Numeric (no category flag): go left when
+// x[fl&colMask] <= thr. Categorical with at most 64 codes: go left when x
+// is a code c in [0, 64) whose bit is set in the bits of thr. Either way a
+// missing x goes left exactly when fl has flagDefaultLeft<<flagShift;
+// otherwise the row goes to left+1.
 type cnode struct {
 	thr  float64
 	fl   int32 // column | flags<<flagShift
@@ -55,12 +60,29 @@ func compile(m *Model) *compiled {
 		if m.DefaultLeft[i] {
 			fl |= flagDefaultLeft << flagShift
 		}
-		if m.CatLen[i] > 0 {
+		thr := m.Threshold[i]
+		switch {
+		case m.CatLen[i] == 1:
 			fl |= flagCategorical << flagShift
+			thr = math.Float64frombits(m.CatBits[m.CatStart[i]])
+		case m.CatLen[i] > 1:
+			fl |= (flagCategorical | flagCatWide) << flagShift
+			thr = 0
 		}
-		c.nodes[i] = cnode{thr: m.Threshold[i], fl: fl, left: m.Left[i]}
+		c.nodes[i] = cnode{thr: thr, fl: fl, left: m.Left[i]}
 	}
 	return c
+}
+
+// catLeft returns 1 when value v goes to the left child of categorical
+// node nd (model node n), else 0; miss is 1 when v is missing and missing
+// values go left.
+func (nd *cnode) catLeft(m *Model, n int32, v float64, miss int32) int32 {
+	if nd.fl&(flagCatWide<<flagShift) != 0 {
+		return b2i(m.goLeft(n, v))
+	}
+	c := int(v) & 63
+	return b2i(v >= 0)&b2i(v < 64)&b2i(float64(c) == v)&int32(math.Float64bits(nd.thr)>>uint(c)&1) | miss
 }
 
 // lanes is the number of rows that walk a tree in lockstep.
@@ -73,9 +95,12 @@ func (m *Model) treeBlock(c *compiled, root int32, data []float64, cols int, out
 	out = out[:lanes]
 	data = data[:lanes*cols]
 	nodes := c.nodes
-	var n [lanes]int32
+	var (
+		n   [lanes]int32
+		off [lanes]int
+	)
 	for k := range n {
-		n[k] = root
+		n[k], off[k] = root, k*cols
 	}
 	for {
 		all := int32(flagLeaf << flagShift)
@@ -83,12 +108,17 @@ func (m *Model) treeBlock(c *compiled, root int32, data []float64, cols int, out
 			nd := &nodes[n[k]]
 			fl := nd.fl
 			all &= fl
-			v := data[k*cols+int(fl&colMask)]
+			v := data[off[k]+int(fl&colMask)]
+			miss := ((fl >> flagShift) & flagDefaultLeft) & b2i(v != v)
+			goL := b2i(v <= nd.thr) | miss
 			if fl&(flagCategorical<<flagShift) != 0 {
-				n[k] = nd.left + 1 - b2i(m.goLeft(n[k], v))
-				continue
+				if fl&(flagCatWide<<flagShift) != 0 {
+					goL = nd.catLeft(m, n[k], v, miss)
+				} else {
+					c := int(v) & 63
+					goL = b2i(v >= 0) & b2i(v < 64) & b2i(float64(c) == v) & int32(math.Float64bits(nd.thr)>>uint(c)&1) | miss
+				}
 			}
-			goL := b2i(v <= nd.thr) | ((fl >> flagShift) & flagDefaultLeft & b2i(v != v))
 			n[k] = nd.left + 1 - goL
 		}
 		if all != 0 {
