@@ -19,8 +19,9 @@ const (
 // branch on its kind: a leaf tests column 0 against +Inf with missing values
 // going left, and its left child is itself, so a row that reached a leaf
 // stays there. This lets a block of rows walk a tree in lockstep, their
-// independent chains of loads overlapping. Numeric and categorical splits
-// are decided by the same branch-free step (see cnode.left1).
+// independent chains of loads overlapping. Numeric splits are decided
+// without branches; categorical sets of up to 64 codes are read from the
+// node itself (its thr bits), larger ones from the model (Model.goLeft).
 type compiled struct {
 	nodes []cnode
 }
@@ -116,7 +117,7 @@ func (m *Model) treeBlock(c *compiled, root int32, data []float64, cols int, out
 					goL = nd.catLeft(m, n[k], v, miss)
 				} else {
 					c := int(v) & 63
-					goL = b2i(v >= 0) & b2i(v < 64) & b2i(float64(c) == v) & int32(math.Float64bits(nd.thr)>>uint(c)&1) | miss
+					goL = b2i(v >= 0)&b2i(v < 64)&b2i(float64(c) == v)&int32(math.Float64bits(nd.thr)>>uint(c)&1) | miss
 				}
 			}
 			n[k] = nd.left + 1 - goL
