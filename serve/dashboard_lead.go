@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/leadscore/leadscore/models"
 )
@@ -134,7 +135,7 @@ func waterfall(ex *models.Explanation, champion string) *dashWaterfall {
 	if champion == models.Rules {
 		w.Unit = "points"
 	}
-	y := 30.0
+	y := 34.0
 	for _, s := range steps {
 		a, b := x(s.from), x(s.to)
 		st := dashStep{Label: truncate(s.label, 38), Amount: signed(s.to - s.from), Class: "up", Y: y, TextY: y + 12,
@@ -173,6 +174,11 @@ func signed(x float64) string {
 	return strconv.FormatFloat(x, 'f', 2, 64)
 }
 
+// pointsText shows rule points to one decimal, whole points without one.
+func pointsText(x float64) string {
+	return strings.TrimSuffix(strconv.FormatFloat(x, 'f', 1, 64), ".0")
+}
+
 func pctText(p float64) string { return strconv.FormatFloat(p*100, 'f', 1, 64) + "%" }
 
 // dashFuncs are the template helpers.
@@ -181,6 +187,6 @@ var dashFuncs = template.FuncMap{
 	"signed": signed,
 	"f2":     func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) },
 	"f1":     func(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) },
-	"points": func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) },
+	"points": pointsText,
 	"add":    func(a, b int) int { return a + b },
 }
