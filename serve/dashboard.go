@@ -6,6 +6,8 @@ import (
 	"embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -118,9 +120,15 @@ func (d *dashboard) serve(c *gin.Context) {
 		d.message(c, csrf, http.StatusUnauthorized, "Log in first", "Your session has no valid API key; log in again.")
 		return
 	}
-	if r.Method == http.MethodPost && !d.checkCSRF(c, csrf) {
-		d.message(c, csrf, http.StatusForbidden, "Form expired", "The form's security token did not match this session. Reload the page and submit again.")
-		return
+	if r.Method == http.MethodPost {
+		if err := d.parseForm(c); err != nil {
+			d.message(c, csrf, http.StatusRequestEntityTooLarge, "Form too large", err.Error())
+			return
+		}
+		if !d.checkCSRF(c, csrf) {
+			d.message(c, csrf, http.StatusForbidden, "Form expired", "The form's security token did not match this session. Reload the page and submit again.")
+			return
+		}
 	}
 	switch {
 	case path == "/":
@@ -212,23 +220,34 @@ func validToken(s string) bool {
 	return err == nil
 }
 
-// checkCSRF compares the form's token with the session's in constant time.
-// A request that started its session just now has no matching form.
+// parseForm reads a POSTed form, refusing bodies above the server's limits:
+// the batch body limit for a file upload, the single-lead limit otherwise.
+func (d *dashboard) parseForm(c *gin.Context) error {
+	r := c.Request
+	var err error
+	if mediaType(c.ContentType()) == "multipart/form-data" {
+		r.Body = http.MaxBytesReader(c.Writer, r.Body, d.s.cfg.MaxBatchBodyBytes)
+		err = r.ParseMultipartForm(8 << 20)
+	} else {
+		r.Body = http.MaxBytesReader(c.Writer, r.Body, d.s.cfg.MaxBodyBytes)
+		err = r.ParseForm()
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return fmt.Errorf("the form is larger than %d bytes; split the file", mbe.Limit)
+	}
+	return nil // a malformed form carries no CSRF token and is refused next
+}
+
+// checkCSRF compares the parsed form's token with the session's in
+// constant time. A request that started its session just now has no
+// matching form.
 func (d *dashboard) checkCSRF(c *gin.Context, session string) bool {
 	ck, err := c.Request.Cookie(dashCSRFCookie)
 	if err != nil || ck.Value != session {
 		return false
 	}
-	r := c.Request
-	if mediaType(c.ContentType()) == "multipart/form-data" {
-		r.Body = http.MaxBytesReader(c.Writer, r.Body, d.s.cfg.MaxBatchBodyBytes)
-		if err := r.ParseMultipartForm(8 << 20); err != nil {
-			return false
-		}
-	} else {
-		r.Body = http.MaxBytesReader(c.Writer, r.Body, d.s.cfg.MaxBodyBytes)
-	}
-	got := r.PostFormValue(dashCSRFField)
+	got := c.Request.PostFormValue(dashCSRFField)
 	return len(got) == len(session) && subtle.ConstantTimeCompare([]byte(got), []byte(session)) == 1
 }
 
@@ -256,7 +275,7 @@ func (d *dashboard) login(c *gin.Context, csrf string) {
 		d.render(c, http.StatusOK, "login", "Log in", "", csrf, "")
 		return
 	}
-	if !d.checkCSRF(c, csrf) {
+	if d.parseForm(c) != nil || !d.checkCSRF(c, csrf) {
 		d.render(c, http.StatusForbidden, "login", "Log in", "", csrf, "The form expired; try again.")
 		return
 	}

@@ -264,6 +264,11 @@ func TestDashboardHTTP(t *testing.T) {
 	}
 	assert.Contains(t, page, "line 27 (bad-row): fields.employees")
 
+	code, page = dashGet(t, c, env.srv.URL+"/")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, strconv.Itoa(len(idsCSV))+" leads scored with version real-v1")
+	assert.Contains(t, page, "Rule sheet tiers")
+
 	code, page = dashGet(t, c, env.srv.URL+"/ui/leads/0")
 	require.Equal(t, http.StatusOK, code)
 	assert.Equal(t, idsCSV[0], textOf(t, page, "lead-id"))
