@@ -202,6 +202,11 @@ func (d *dashboard) csrfToken(c *gin.Context) string {
 	if ck, err := c.Request.Cookie(dashCSRFCookie); err == nil && validToken(ck.Value) {
 		return ck.Value
 	}
+	return d.newCSRFToken(c)
+}
+
+// newCSRFToken starts a new session: a fresh random token in the cookie.
+func (d *dashboard) newCSRFToken(c *gin.Context) string {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic("serve: no randomness for a CSRF token: " + err.Error())
@@ -285,6 +290,7 @@ func (d *dashboard) login(c *gin.Context, csrf string) {
 		return
 	}
 	http.SetCookie(c.Writer, d.cookie(c.Request, dashKeyCookie, key, 0))
+	d.newCSRFToken(c) // a logged-in session never keeps its anonymous token
 	c.Redirect(http.StatusSeeOther, "/")
 }
 

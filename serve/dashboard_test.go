@@ -378,6 +378,9 @@ func TestDashboardLogin(t *testing.T) {
 	code, page = dashGet(t, c, env.srv.URL+"/")
 	require.Equal(t, http.StatusOK, code)
 	assert.Equal(t, "real-v1", textOf(t, page, "model-version"))
+	fresh := csrfOf(t, page)
+	assert.NotEqual(t, csrf, fresh, "logging in starts a new CSRF session")
+	csrf = fresh
 	code, page = dashGet(t, c, env.srv.URL+"/ui/reports/2025-06-01T0000Z")
 	assert.Equal(t, http.StatusOK, code, "reports open with the cookie")
 	assert.Contains(t, page, "Backtest report")
