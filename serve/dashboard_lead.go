@@ -189,4 +189,17 @@ var dashFuncs = template.FuncMap{
 	"f1":     func(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) },
 	"points": pointsText,
 	"add":    func(a, b int) int { return a + b },
+	// optPct and optPoints show a figure a report may leave out (null).
+	"optPct": func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return pctText(*p)
+	},
+	"optPoints": func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*p, 'f', 0, 64)
+	},
 }

@@ -592,6 +592,9 @@ type dashCompareView struct {
 	Total      int
 	Agree      int
 	AgreeShare float64
+	// RuleTable is the per-rule table with suggested points of the newest
+	// compare report, nil when there is none.
+	RuleTable *dashRuleTable
 }
 
 // dashCrossRow is one rule-sheet tier's row of the cross-tab.
@@ -606,6 +609,7 @@ func (d *dashboard) comparePage(c *gin.Context, csrf string) {
 	if v.Batch != nil {
 		*v = crossTab(v.Batch)
 	}
+	v.RuleTable = d.latestRuleTable()
 	d.render(c, http.StatusOK, "compare", "Compare", "compare", csrf, v)
 }
 
