@@ -19,6 +19,7 @@ import (
 	"github.com/leadscore/leadscore/serve"
 	"github.com/leadscore/leadscore/training"
 	"github.com/leadscore/leadscore/training/backtest"
+	"github.com/leadscore/leadscore/training/htmlreport"
 )
 
 type quickstartFlags struct {
@@ -84,7 +85,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 		return err
 	}
 	rulesPath := filepath.Join(q.dir, "rules.yaml")
-	if err := writeFileAtomic(rulesPath, rules.Default("b2b")); err != nil {
+	if err := htmlreport.WriteFileAtomic(rulesPath, rules.Default("b2b")); err != nil {
 		return err
 	}
 	g.infof("[3/5] training rules, logistic and gbm\n")
@@ -102,7 +103,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(q.dir, "models", "champion"), []byte("quickstart\n")); err != nil {
+	if err := htmlreport.WriteFileAtomic(filepath.Join(q.dir, "models", "champion"), []byte("quickstart\n")); err != nil {
 		return err
 	}
 
@@ -178,22 +179,4 @@ func replaceDir(dir string, build func(tmp string) error) error {
 		defer os.RemoveAll(old)
 	}
 	return os.Rename(tmp, dir)
-}
-
-// writeFileAtomic writes data to a temporary file and renames it into place.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
