@@ -6,140 +6,252 @@ import (
 	"github.com/leadscore/leadscore/features"
 )
 
-// Node flags of the compiled form.
+// Kinds of compiled nodes.
 const (
-	flagDefaultLeft = 1 << iota
-	flagCategorical // category set of at most 64 codes, stored in thr's bits
-	flagLeaf
-	flagCatWide // category set of more than 64 codes: Model.goLeft decides
+	kindLeaf    = iota // value in thr
+	kindLE             // numeric, missing goes right: left when x <= thr
+	kindNotGT          // numeric, missing goes left: left unless x > thr
+	kindCat            // at most 64 codes, bits in thr; flag dl: missing goes left
+	kindCatWide        // more than 64 codes: Model.goLeft decides
 )
 
-// compiled is a copy of a model's nodes packed into 16 bytes each (one
-// cache line holds four) in which every node can be stepped without a
-// branch on its kind: a leaf tests column 0 against +Inf with missing values
-// going left, and its left child is itself, so a row that reached a leaf
-// stays there. This lets a block of rows walk a tree in lockstep, their
-// independent chains of loads overlapping. Numeric splits are decided
-// without branches; categorical sets of up to 64 codes are read from the
-// node itself (its thr bits), larger ones from the model (Model.goLeft).
+// compiled is a copy of a model's nodes in one array, each node carrying
+// what a step needs: its kind (which folds in the direction of missing
+// values), column, threshold (or category bits, or leaf value) and left
+// child; the right child is left+1, as in Model. Node numbers are the
+// model's.
 type compiled struct {
 	nodes []cnode
 }
 
-// cnode is one compiled node. Numeric (no category flag): go left when
-// x[fl&colMask] <= thr. Categorical with at most 64 codes: go left when x
-// is a code c in [0, 64) whose bit is set in the bits of thr. Either way a
-// missing x goes left exactly when fl has flagDefaultLeft<<flagShift;
-// otherwise the row goes to left+1.
+// cnode is one compiled node (see the kinds above).
 type cnode struct {
 	thr  float64
-	fl   int32 // column | flags<<flagShift
+	col  int32
 	left int32
+	kind uint8
+	dl   bool // missing values go left (categorical kinds)
 }
 
-const (
-	flagShift = 24
-	colMask   = 1<<flagShift - 1
-)
-
-// compile returns the compiled nodes of m, or nil when a column index does
-// not fit the packed layout (more than 2^24 columns).
+// compile returns the compiled nodes of m.
 func compile(m *Model) *compiled {
 	n := len(m.Feature)
-	for _, f := range m.Feature {
-		if f > colMask {
-			return nil
-		}
-	}
 	c := &compiled{nodes: make([]cnode, n)}
 	for i := range n {
-		if m.Feature[i] < 0 {
-			c.nodes[i] = cnode{thr: math.Inf(1), fl: (flagLeaf | flagDefaultLeft) << flagShift, left: int32(i)}
+		f := m.Feature[i]
+		if f < 0 {
+			c.nodes[i] = cnode{thr: m.Value[i], kind: kindLeaf, left: int32(i)}
 			continue
 		}
-		fl := m.Feature[i]
-		if m.DefaultLeft[i] {
-			fl |= flagDefaultLeft << flagShift
-		}
-		thr := m.Threshold[i]
+		nd := cnode{thr: m.Threshold[i], col: f, left: m.Left[i], dl: m.DefaultLeft[i], kind: kindLE}
 		switch {
 		case m.CatLen[i] == 1:
-			fl |= flagCategorical << flagShift
-			thr = math.Float64frombits(m.CatBits[m.CatStart[i]])
+			nd.kind, nd.thr = kindCat, math.Float64frombits(m.CatBits[m.CatStart[i]])
 		case m.CatLen[i] > 1:
-			fl |= (flagCategorical | flagCatWide) << flagShift
-			thr = 0
+			nd.kind, nd.thr = kindCatWide, 0
+		case m.DefaultLeft[i]:
+			nd.kind = kindNotGT
 		}
-		c.nodes[i] = cnode{thr: thr, fl: fl, left: m.Left[i]}
+		c.nodes[i] = nd
 	}
 	return c
 }
 
-// catLeft returns 1 when value v goes to the left child of categorical
-// node nd (model node n), else 0; miss is 1 when v is missing and missing
-// values go left.
-func (nd *cnode) catLeft(m *Model, n int32, v float64, miss int32) int32 {
-	if nd.fl&(flagCatWide<<flagShift) != 0 {
-		return b2i(m.goLeft(n, v))
-	}
+// catBit returns 1 when v is a category code c in [0, 64) whose bit is set
+// in bits, else 0 (missing, fractional and out-of-range values give 0).
+func catBit(bits uint64, v float64) int {
 	c := int(v) & 63
-	return b2i(v >= 0)&b2i(v < 64)&b2i(float64(c) == v)&int32(math.Float64bits(nd.thr)>>uint(c)&1) | miss
+	return int(b2i(v >= 0) & b2i(v < 64) & b2i(float64(c) == v) & int32(bits>>uint(c)&1))
 }
 
-// lanes is the number of rows that walk a tree in lockstep.
-const lanes = 8
-
-// treeBlock adds the leaf value of the tree rooted at root to out[k] for
-// the rows data[k*cols:(k+1)*cols], k < lanes (len(out) == lanes), walking
-// the rows through the tree together.
-func (m *Model) treeBlock(c *compiled, root int32, data []float64, cols int, out []float64) {
-	out = out[:lanes]
-	data = data[:lanes*cols]
-	nodes := c.nodes
-	var (
-		n   [lanes]int32
-		off [lanes]int
-	)
-	for k := range n {
-		n[k], off[k] = root, k*cols
+// goesLeft returns 1 when v goes to the left child of internal node nd
+// (model node n), else 0.
+func (nd *cnode) goesLeft(m *Model, n int32, v float64) int {
+	switch nd.kind {
+	case kindLE:
+		return int(b2i(v <= nd.thr))
+	case kindNotGT:
+		return 1 - int(b2i(v > nd.thr))
+	case kindCat:
+		return catBit(math.Float64bits(nd.thr), v) | int(b2i(nd.dl)&b2i(v != v))
+	default:
+		return int(b2i(m.goLeft(n, v)))
 	}
-	for {
-		all := int32(flagLeaf << flagShift)
-		for k := range n {
-			nd := &nodes[n[k]]
-			fl := nd.fl
-			all &= fl
-			v := data[off[k]+int(fl&colMask)]
-			miss := ((fl >> flagShift) & flagDefaultLeft) & b2i(v != v)
-			goL := b2i(v <= nd.thr) | miss
-			if fl&(flagCategorical<<flagShift) != 0 {
-				if fl&(flagCatWide<<flagShift) != 0 {
-					goL = nd.catLeft(m, n[k], v, miss)
-				} else {
-					c := int(v) & 63
-					goL = b2i(v >= 0)&b2i(v < 64)&b2i(float64(c) == v)&int32(math.Float64bits(nd.thr)>>uint(c)&1) | miss
-				}
+}
+
+// chunkRows is the number of rows scored together, tree by tree: the
+// chunk is copied column-major (chunkRows x cols floats, in L2 cache), so
+// one column of it (8 KiB) stays in L1 while a node splits its rows.
+const chunkRows = 1024
+
+// walkBelow is the segment size below which the rows of a node walk the
+// rest of the tree one at a time instead of being partitioned node by node.
+const walkBelow = 4
+
+// frame is a node with its rows still to be split: row numbers (within the
+// chunk) idx[buf][lo:hi], or ident[lo:hi] when buf is 2.
+type frame struct {
+	node, lo, hi int32
+	buf          uint8
+}
+
+// scorer is one goroutine's working memory for PredictMargins.
+type scorer struct {
+	m     *Model
+	c     *compiled
+	cols  []float64   // the chunk column-major: column j of row r at j*n + r
+	idx   [2][]uint16 // row numbers partitioned by node, alternating by depth
+	ident []uint16    // 0, 1, 2, ...
+	stack []frame
+}
+
+func newScorer(m *Model, c *compiled, rows, cols int) *scorer {
+	n := min(rows, chunkRows)
+	s := &scorer{m: m, c: c, cols: make([]float64, n*cols), ident: make([]uint16, n)}
+	s.idx[0], s.idx[1] = make([]uint16, n), make([]uint16, n)
+	for i := range s.ident {
+		s.ident[i] = uint16(i)
+	}
+	return s
+}
+
+// chunk adds base + Σ_t f_t(row) to out for the rows data (row-major, cols
+// columns; len(out) rows, at most chunkRows), trees in order.
+func (s *scorer) chunk(data []float64, cols int, out []float64) {
+	n := len(out)
+	data = data[:n*cols]
+	for r := range n {
+		row := data[r*cols : (r+1)*cols]
+		for j, v := range row {
+			s.cols[j*n+r] = v
+		}
+	}
+	for i := range out {
+		out[i] = s.m.BaseScore
+	}
+	for _, root := range s.m.Roots {
+		s.tree(root, n, out)
+	}
+}
+
+// tree adds the leaf value of the tree rooted at root to out[r] for every
+// row r of the chunk (n rows). Starting at the root with all rows, each
+// node splits its rows between its children without branches; small sets
+// of rows walk on one at a time.
+func (s *scorer) tree(root int32, n int, out []float64) {
+	nodes := s.c.nodes
+	st := append(s.stack[:0], frame{node: root, hi: int32(n), buf: 2})
+	for len(st) > 0 {
+		f := st[len(st)-1]
+		st = st[:len(st)-1]
+		var src []uint16
+		ob := uint8(0)
+		if f.buf == 2 {
+			src = s.ident[f.lo:f.hi]
+		} else {
+			src = s.idx[f.buf][f.lo:f.hi]
+			ob = 1 - f.buf
+		}
+		nd := &nodes[f.node]
+		if nd.kind == kindLeaf {
+			v := nd.thr
+			for _, r := range src {
+				out[r] += v
 			}
-			n[k] = nd.left + 1 - goL
+			continue
 		}
-		if all != 0 {
-			break
+		if len(src) < walkBelow {
+			for _, r := range src {
+				out[r] += s.walk(f.node, n, int(r))
+			}
+			continue
+		}
+		dst := s.idx[ob][f.lo:f.hi]
+		col := s.cols[int(nd.col)*n : int(nd.col)*n+n]
+		var nl int
+		switch nd.kind {
+		case kindLE:
+			nl = splitLE(src, dst, col, nd.thr)
+		case kindNotGT:
+			nl = splitNotGT(src, dst, col, nd.thr)
+		default:
+			nl = s.splitCat(f.node, nd, src, dst, col)
+		}
+		mid := f.lo + int32(nl)
+		if mid < f.hi {
+			st = append(st, frame{node: nd.left + 1, lo: mid, hi: f.hi, buf: ob})
+		}
+		if nl > 0 {
+			st = append(st, frame{node: nd.left, lo: f.lo, hi: mid, buf: ob})
 		}
 	}
-	for k := range n {
-		out[k] += m.Value[n[k]]
+	s.stack = st
+}
+
+// walk returns the leaf value that chunk row r reaches from node n.
+func (s *scorer) walk(n int32, stride, r int) float64 {
+	nodes := s.c.nodes
+	for {
+		nd := &nodes[n]
+		if nd.kind == kindLeaf {
+			return nd.thr
+		}
+		v := s.cols[int(nd.col)*stride+r]
+		n = nd.left + 1 - int32(nd.goesLeft(s.m, n, v))
 	}
 }
 
-// chunkRows is the number of rows scored together tree by tree: their
-// values (chunkRows x cols floats) and one tree's nodes stay in L1 cache.
-const chunkRows = 32
+// splitLE writes the rows src with col[r] <= t to the front of dst, the
+// others to its back (in reverse), and returns how many went to the front.
+// Each row is stored at both ends and the end it belongs to advances, so
+// the loop has no branch on the data.
+func splitLE(src, dst []uint16, col []float64, t float64) int {
+	l, h := 0, len(dst)-1
+	dst = dst[:len(src)]
+	for _, r := range src {
+		g := int(b2i(col[r] <= t))
+		dst[l] = r
+		dst[h] = r
+		l += g
+		h -= 1 - g
+	}
+	return l
+}
+
+// splitNotGT is splitLE for "not col[r] > t" (missing values go left).
+func splitNotGT(src, dst []uint16, col []float64, t float64) int {
+	l, h := 0, len(dst)-1
+	dst = dst[:len(src)]
+	for _, r := range src {
+		g := int(b2i(col[r] > t))
+		dst[l] = r
+		dst[h] = r
+		l += 1 - g
+		h -= g
+	}
+	return l
+}
+
+// splitCat is splitLE for categorical node nd (model node n).
+func (s *scorer) splitCat(n int32, nd *cnode, src, dst []uint16, col []float64) int {
+	l, h := 0, len(dst)-1
+	dst = dst[:len(src)]
+	for _, r := range src {
+		g := nd.goesLeft(s.m, n, col[r])
+		dst[l] = r
+		dst[h] = r
+		l += g
+		h -= 1 - g
+	}
+	return l
+}
 
 // PredictMargins writes Margin of every row of X to out using up to threads
-// goroutines (0 = GOMAXPROCS). Chunks of 32 rows are scored tree by tree,
-// 8 rows walking a tree in lockstep; every row's sum is formed in tree
-// order, as in Margin, so the results are bit-identical to Margin. It does
-// not allocate per row.
+// goroutines (0 = GOMAXPROCS). Chunks of up to 1024 rows are scored tree
+// by tree: at every node the chunk's rows that reached it are split
+// between its children, so no row waits for another. Every row's sum is
+// formed in tree order, as in Margin, so the results are bit-identical to
+// Margin. It allocates per goroutine, not per row.
 func (m *Model) PredictMargins(X *features.Matrix, out []float64, threads int) {
 	if threads <= 0 {
 		threads = Params{}.threads()
@@ -150,21 +262,10 @@ func (m *Model) PredictMargins(X *features.Matrix, out []float64, threads int) {
 	}
 	cols := X.Cols
 	parallelRanges(X.Rows, threads, func(lo, hi int) {
-		i := lo
-		for ; c != nil && i+chunkRows <= hi; i += chunkRows {
-			o := out[i : i+chunkRows]
-			for k := range o {
-				o[k] = m.BaseScore
-			}
-			data := X.Data[i*cols : (i+chunkRows)*cols]
-			for _, r := range m.Roots {
-				for g := 0; g < chunkRows; g += lanes {
-					m.treeBlock(c, r, data[g*cols:(g+lanes)*cols], cols, o[g:g+lanes])
-				}
-			}
-		}
-		for ; i < hi; i++ {
-			out[i] = m.Margin(X.Data[i*cols : (i+1)*cols])
+		s := newScorer(m, c, hi-lo, cols)
+		for i := lo; i < hi; i += chunkRows {
+			e := min(i+chunkRows, hi)
+			s.chunk(X.Data[i*cols:e*cols], cols, out[i:e])
 		}
 	})
 }
