@@ -137,8 +137,15 @@ func eventDefs(cfg Config, key string) []Feature {
 // parseNumber reads a number or a yes/no style boolean from text.
 func parseNumber(s string) (float64, bool) {
 	s = strings.TrimSpace(s)
-	if v, err := strconv.ParseFloat(s, 64); err == nil {
-		return v, true
+	if s == "" {
+		return math.NaN(), false
+	}
+	// Only text that can start a number goes to ParseFloat, whose error
+	// allocates; category text ("Germany") is common on the scoring path.
+	if c := s[0]; c >= '0' && c <= '9' || strings.IndexByte("+-.iInN", c) >= 0 {
+		if v, err := strconv.ParseFloat(s, 64); err == nil {
+			return v, true
+		}
 	}
 	switch strings.ToLower(s) {
 	case "yes", "y", "true", "t":

@@ -548,6 +548,16 @@ const maxStackKeys = 64
 // exactly the numbers Linear and Tree give for a Dataset row holding the same
 // lead at the same cutoff, and allocates only for warnings.
 func (s *Spec) TransformLead(l *Lead, lin, tree []float64) Warnings {
+	var w Warnings
+	s.TransformLeadInto(l, lin, tree, &w)
+	return w
+}
+
+// TransformLeadInto is TransformLead writing the warnings into w, whose maps
+// it empties and reuses, so scoring many leads does not allocate them anew.
+func (s *Spec) TransformLeadInto(l *Lead, lin, tree []float64, w *Warnings) {
+	clear(w.UnseenCategories)
+	clear(w.ImputedMissing)
 	ix := s.index()
 	cut := l.Cutoff
 	if cut.IsZero() {
@@ -568,7 +578,6 @@ func (s *Spec) TransformLead(l *Lead, lin, tree []float64) Warnings {
 	if !l.Created.IsZero() {
 		createdNs = l.Created.UnixNano()
 	}
-	var w Warnings
 	for fi := range s.Features {
 		f := &s.Features[fi]
 		var lo, to []float64
@@ -616,7 +625,6 @@ func (s *Spec) TransformLead(l *Lead, lin, tree []float64) Warnings {
 		}
 		f.encodeNum(x, lo, to)
 	}
-	return w
 }
 
 // foldLead aggregates the lead's events strictly before cutNs.

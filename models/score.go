@@ -73,6 +73,10 @@ type Scorer struct {
 	contrib    []float64
 	bySource   map[string]float64
 	sourceCols map[string]int
+	warn       features.Warnings
+	messages   map[[2]string]string // cached warning messages by kind and field
+	rules      rules.Result         // reused by ScoreInto
+	fields     []string             // scratch for sorting warning fields
 }
 
 // NewScorer returns a Scorer for b.
@@ -113,23 +117,60 @@ func (s *Scorer) raw(name string, rr *rules.Result) float64 {
 // the 1-99 score, percentile, tier and grade, the rule sheet's result and, as
 // asked, the explanation and every model's probability.
 func (s *Scorer) Score(l *features.Lead, opt ScoreOptions) (*Result, error) {
+	res := new(Result)
+	if err := s.score(l, opt, res, false); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// ScoreInto is Score writing into res for callers that score many leads and
+// use each result before the next: res.Rules points into the Scorer and
+// res.Warnings reuses its capacity, so both are valid only until the
+// Scorer's next ScoreInto.
+func (s *Scorer) ScoreInto(l *features.Lead, opt ScoreOptions, res *Result) error {
+	return s.score(l, opt, res, true)
+}
+
+func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bool) error {
 	b := s.b
-	warn := b.Spec.TransformLead(l, s.lin, s.tree)
-	res := &Result{
+	champ := b.Scoring.Champion
+	// Encode only what the models asked for read: the linear encoding
+	// (log transforms, standardisation, one-hot) is skipped when the
+	// champion is the GBM and no other probability is wanted.
+	var lin, tree []float64
+	if opt.AllModels || champ == Logistic {
+		lin = s.lin
+	}
+	if opt.AllModels || champ == GBM {
+		tree = s.tree
+	}
+	if opt.Explain != 0 {
+		tree = s.tree // the explanation shows values of derived features
+	}
+	b.Spec.TransformLeadInto(l, lin, tree, &s.warn)
+	warnings := res.Warnings[:0]
+	if !reuse {
+		warnings = nil
+	}
+	*res = Result{
 		LeadID:   l.ID,
-		Model:    ModelRef{Name: b.Scoring.Champion, Version: b.Manifest.Version},
-		Warnings: WarningMessages(warn),
+		Model:    ModelRef{Name: champ, Version: b.Manifest.Version},
+		Warnings: s.appendWarnings(warnings, &s.warn),
 	}
 	var rr *rules.Result
 	if b.Rules != nil {
-		r := b.Rules.Evaluate(l)
-		rr = &r
+		if reuse {
+			rr = &s.rules
+		} else {
+			rr = new(rules.Result)
+		}
+		b.Rules.EvaluateInto(l, rr)
 		res.Rules = rr
 	}
-	champ := b.Scoring.Champion
 	raw := s.raw(champ, rr)
 	if math.IsNaN(raw) || math.IsInf(raw, 0) {
-		return nil, fmt.Errorf("lead %s: model %s produced no score", l.ID, champ)
+		return fmt.Errorf("lead %s: model %s produced no score", l.ID, champ)
 	}
 	p := b.Calibrators[champ].Apply(raw)
 	res.Probability = p
@@ -146,7 +187,45 @@ func (s *Scorer) Score(l *features.Lead, opt ScoreOptions) (*Result, error) {
 	if opt.Explain != 0 {
 		res.Explanation = s.explain(l, champ, raw, rr, opt.Explain)
 	}
-	return res, nil
+	return nil
+}
+
+// appendWarnings appends WarningMessages(*w) to dst, reusing the messages
+// already built for the same field.
+func (s *Scorer) appendWarnings(dst []string, w *features.Warnings) []string {
+	if w.Empty() {
+		return dst
+	}
+	if s.messages == nil {
+		s.messages = make(map[[2]string]string)
+	}
+	add := func(kind string, m map[string]int) {
+		s.fields = s.fields[:0]
+		for f := range m {
+			s.fields = append(s.fields, f)
+		}
+		sort.Strings(s.fields)
+		for _, f := range s.fields {
+			msg, ok := s.messages[[2]string{kind, f}]
+			if !ok {
+				msg = warningMessage(kind, f)
+				if len(s.messages) < 1024 {
+					s.messages[[2]string{kind, f}] = msg
+				}
+			}
+			dst = append(dst, msg)
+		}
+	}
+	add("unseen", w.UnseenCategories)
+	add("imputed", w.ImputedMissing)
+	return dst
+}
+
+func warningMessage(kind, field string) string {
+	if kind == "unseen" {
+		return fmt.Sprintf("field %q: value not seen in training, scored as \"other\"", field)
+	}
+	return fmt.Sprintf("field %q: missing, imputed as in training", field)
 }
 
 // ScoreOf maps a calibrated probability to the 1-99 score: p x 100, rounded,
@@ -284,10 +363,10 @@ func WarningMessages(w features.Warnings) []string {
 	}
 	var out []string
 	for _, f := range sortedKeys(w.UnseenCategories) {
-		out = append(out, fmt.Sprintf("field %q: value not seen in training, scored as \"other\"", f))
+		out = append(out, warningMessage("unseen", f))
 	}
 	for _, f := range sortedKeys(w.ImputedMissing) {
-		out = append(out, fmt.Sprintf("field %q: missing, imputed as in training", f))
+		out = append(out, warningMessage("imputed", f))
 	}
 	return out
 }

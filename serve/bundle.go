@@ -66,7 +66,8 @@ func (m *bundleModel) smokeTest() (err error) {
 
 // bundleScorer adapts *models.Scorer to LeadScorer.
 type bundleScorer struct {
-	sc *models.Scorer
+	sc  *models.Scorer
+	res models.Result // reused: appended to the response before the next lead
 }
 
 func (s *bundleScorer) AppendScore(dst []byte, l *features.Lead, opt ScoreOptions, warnings []string) ([]byte, Outcome, error) {
@@ -74,8 +75,8 @@ func (s *bundleScorer) AppendScore(dst []byte, l *features.Lead, opt ScoreOption
 	if opt.Explain == ExplainAll {
 		mo.Explain = models.ExplainAll
 	}
-	res, err := s.sc.Score(l, mo)
-	if err != nil {
+	res := &s.res
+	if err := s.sc.ScoreInto(l, mo, res); err != nil {
 		return dst, Outcome{}, err
 	}
 	if len(warnings) > 0 {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
@@ -203,7 +204,7 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []string, 
 				}
 				return nil
 			}
-			v, aerr := decodeValue(raw, kind, "", limit)
+			v, aerr := d.value(raw, kind, limit)
 			if aerr != nil {
 				return prefixed(aerr, "fields."+name)
 			}
@@ -406,6 +407,20 @@ func describe(raw []byte) string {
 	return string(raw)
 }
 
+// value is decodeValue that reuses the decoder's copies of repeated
+// category and text values (most leads share a few countries, industries
+// and sources) instead of allocating a string per lead.
+func (d *decoder) value(raw json.RawMessage, kind datasets.Kind, limit time.Time) (features.Value, *APIError) {
+	if (kind == datasets.KindCategory || kind == datasets.KindText) && len(raw) >= 2 && raw[0] == '"' {
+		inner := raw[1 : len(raw)-1]
+		if bytes.IndexByte(inner, '\\') < 0 {
+			s := d.str(inner)
+			return features.Value{Kind: kind, Str: s, Missing: len(bytes.TrimSpace(inner)) == 0}, nil
+		}
+	}
+	return decodeValue(raw, kind, "", limit)
+}
+
 // decodeValue decodes one field by its kind.
 func decodeValue(raw json.RawMessage, kind datasets.Kind, path string, limit time.Time) (features.Value, *APIError) {
 	v := features.Value{Kind: kind}
@@ -443,19 +458,24 @@ func decodeValue(raw json.RawMessage, kind datasets.Kind, path string, limit tim
 func decodeNumber(raw []byte, path string) (float64, bool, *APIError) {
 	text := raw
 	if raw[0] == '"' {
-		s, aerr := rawString(raw, path)
-		if aerr != nil {
-			return 0, false, aerr
+		if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 {
+			text = bytes.TrimSpace(inner) // most numbers in strings: no copy
+		} else {
+			s, aerr := rawString(raw, path)
+			if aerr != nil {
+				return 0, false, aerr
+			}
+			text = []byte(strings.TrimSpace(s))
 		}
-		s = strings.TrimSpace(s)
-		if s == "" {
+		if len(text) == 0 {
 			return 0, true, nil
 		}
-		text = []byte(s)
 	} else if raw[0] < '0' && raw[0] != '-' || raw[0] > '9' {
 		return 0, false, badRequest(CodeInvalidField, path, "expected a number, got %s", describe(raw))
 	}
-	x, err := strconv.ParseFloat(string(text), 64)
+	// text is only read during the call (the error is inspected, not
+	// kept), so it is viewed as a string without a copy.
+	x, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(text), len(text)), 64)
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 		if err == nil || errors.Is(err, strconv.ErrRange) {
 			return 0, false, badRequest(CodeInvalidField, path, "expected a finite number, got %s", describe(raw))

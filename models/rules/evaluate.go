@@ -57,6 +57,16 @@ const stackRules = 64
 // It allocates the Fired slice only (and a state buffer for sheets of more
 // than 64 rules).
 func (s *Sheet) Evaluate(l *features.Lead) Result {
+	var res Result
+	s.EvaluateInto(l, &res)
+	return res
+}
+
+// EvaluateInto is Evaluate writing into res and reusing the capacity of
+// res.Fired, so a caller that scores many leads allocates nothing.
+func (s *Sheet) EvaluateInto(l *features.Lead, res *Result) {
+	fired := res.Fired[:0]
+	*res = Result{}
 	var empty features.Lead
 	if l == nil {
 		l = &empty
@@ -113,7 +123,6 @@ func (s *Sheet) Evaluate(l *features.Lead) Result {
 		}
 	}
 
-	var res Result
 	var totals [numGroups]float64
 	n := 0
 	for i := range s.rules {
@@ -147,7 +156,10 @@ func (s *Sheet) Evaluate(l *features.Lead) Result {
 	}
 	res.Grade = s.grade(res.FitPoints, res.EngagementPoints)
 
-	res.Fired = make([]Fired, 0, n)
+	if fired == nil || cap(fired) < n {
+		fired = make([]Fired, 0, n)
+	}
+	res.Fired = fired
 	for i := range s.rules {
 		if !st[i].fired {
 			continue
@@ -162,7 +174,6 @@ func (s *Sheet) Evaluate(l *features.Lead) Result {
 		}
 		res.Fired = append(res.Fired, f)
 	}
-	return res
 }
 
 // count adds event ev, age before the cutoff, to the rules idx;
