@@ -57,11 +57,11 @@ func compile(m *Model) *compiled {
 	return c
 }
 
-// catBit returns 1 when v is a category code c in [0, 64) whose bit is set
+// catBit returns 1 when v is a category code k in [0, 64) whose bit is set
 // in bits, else 0 (missing, fractional and out-of-range values give 0).
-func catBit(bits uint64, v float64) int {
-	c := int(v) & 63
-	return int(b2i(v >= 0) & b2i(v < 64) & b2i(float64(c) == v) & int32(bits>>uint(c)&1))
+func catBit(bits uint64, v float64) int32 {
+	k := int64(v)
+	return b2i(uint64(k) < 64) & b2i(float64(k) == v) & int32(bits>>(uint64(k)&63)&1)
 }
 
 // goesLeft returns 1 when v goes to the left child of internal node nd
@@ -69,24 +69,33 @@ func catBit(bits uint64, v float64) int {
 func (nd *cnode) goesLeft(m *Model, n int32, v float64) int {
 	switch nd.kind {
 	case kindLE:
-		return int(b2i(v <= nd.thr))
+		return bit(v <= nd.thr)
 	case kindNotGT:
-		return 1 - int(b2i(v > nd.thr))
+		return 1 - bit(v > nd.thr)
 	case kindCat:
-		return catBit(math.Float64bits(nd.thr), v) | int(b2i(nd.dl)&b2i(v != v))
+		return int(catBit(math.Float64bits(nd.thr), v)) | bit(nd.dl)&bit(v != v)
 	default:
-		return int(b2i(m.goLeft(n, v)))
+		return bit(m.goLeft(n, v))
 	}
 }
 
 // chunkRows is the number of rows scored together, tree by tree: the
 // chunk is copied column-major (chunkRows x cols floats, in L2 cache), so
-// one column of it (8 KiB) stays in L1 while a node splits its rows.
-const chunkRows = 1024
+// one column of it (8 KiB) stays in L1 while a node splits its rows. It is
+// a power of two no larger than 1<<16 (row numbers are uint16 and indexes
+// are masked with chunkRows-1 instead of bounds-checked).
+const (
+	chunkRows = 1024
+	rowMask   = chunkRows - 1
+)
 
-// walkBelow is the segment size below which the rows of a node walk the
-// rest of the tree one at a time instead of being partitioned node by node.
+// walkBelow is the number of rows below which the rows of a node walk the
+// rest of the tree one at a time instead of being split node by node.
 const walkBelow = 4
+
+// fewRows is the number of rows below which PredictMargins calls Margin
+// row by row rather than set up a chunk.
+const fewRows = 16
 
 // frame is a node with its rows still to be split: row numbers (within the
 // chunk) idx[buf][lo:hi], or ident[lo:hi] when buf is 2.
@@ -99,31 +108,34 @@ type frame struct {
 type scorer struct {
 	m     *Model
 	c     *compiled
-	cols  []float64   // the chunk column-major: column j of row r at j*n + r
-	idx   [2][]uint16 // row numbers partitioned by node, alternating by depth
-	ident []uint16    // 0, 1, 2, ...
+	cols  []float64            // the chunk column-major: column j of row r at j*chunkRows + r
+	idx   [2][chunkRows]uint16 // row numbers split by node, alternating by depth
+	ident [chunkRows]uint16    // 0, 1, 2, ...
 	stack []frame
 }
 
-func newScorer(m *Model, c *compiled, rows, cols int) *scorer {
-	n := min(rows, chunkRows)
-	s := &scorer{m: m, c: c, cols: make([]float64, n*cols), ident: make([]uint16, n)}
-	s.idx[0], s.idx[1] = make([]uint16, n), make([]uint16, n)
+func newScorer(m *Model, c *compiled, cols int) *scorer {
+	s := &scorer{m: m, c: c, cols: make([]float64, chunkRows*cols)}
 	for i := range s.ident {
 		s.ident[i] = uint16(i)
 	}
 	return s
 }
 
-// chunk adds base + Σ_t f_t(row) to out for the rows data (row-major, cols
-// columns; len(out) rows, at most chunkRows), trees in order.
+// col returns column j of the chunk.
+func (s *scorer) col(j int32) *[chunkRows]float64 {
+	return (*[chunkRows]float64)(s.cols[int(j)*chunkRows:])
+}
+
+// chunk writes base + Σ_t f_t(row) to out for the rows data (row-major,
+// cols columns; len(out) rows, at most chunkRows), trees in order.
 func (s *scorer) chunk(data []float64, cols int, out []float64) {
 	n := len(out)
 	data = data[:n*cols]
 	for r := range n {
 		row := data[r*cols : (r+1)*cols]
 		for j, v := range row {
-			s.cols[j*n+r] = v
+			s.cols[j*chunkRows+r] = v
 		}
 	}
 	for i := range out {
@@ -140,6 +152,7 @@ func (s *scorer) chunk(data []float64, cols int, out []float64) {
 // of rows walk on one at a time.
 func (s *scorer) tree(root int32, n int, out []float64) {
 	nodes := s.c.nodes
+	out = out[:n]
 	st := append(s.stack[:0], frame{node: root, hi: int32(n), buf: 2})
 	for len(st) > 0 {
 		f := st[len(st)-1]
@@ -162,20 +175,23 @@ func (s *scorer) tree(root int32, n int, out []float64) {
 		}
 		if len(src) < walkBelow {
 			for _, r := range src {
-				out[r] += s.walk(f.node, n, int(r))
+				out[r] += s.walk(f.node, int(r))
 			}
 			continue
 		}
-		dst := s.idx[ob][f.lo:f.hi]
-		col := s.cols[int(nd.col)*n : int(nd.col)*n+n]
+		dst := &s.idx[ob]
+		col := s.col(nd.col)
+		lo, hi := int(f.lo), int(f.hi)
 		var nl int
 		switch nd.kind {
 		case kindLE:
-			nl = splitLE(src, dst, col, nd.thr)
+			nl = splitLE(src, dst, lo, hi, col, nd.thr)
 		case kindNotGT:
-			nl = splitNotGT(src, dst, col, nd.thr)
+			nl = splitNotGT(src, dst, lo, hi, col, nd.thr)
+		case kindCat:
+			nl = splitCat(src, dst, lo, hi, col, math.Float64bits(nd.thr), bit(nd.dl))
 		default:
-			nl = s.splitCat(f.node, nd, src, dst, col)
+			nl = s.splitWide(f.node, src, dst, lo, hi, col)
 		}
 		mid := f.lo + int32(nl)
 		if mid < f.hi {
@@ -189,61 +205,84 @@ func (s *scorer) tree(root int32, n int, out []float64) {
 }
 
 // walk returns the leaf value that chunk row r reaches from node n.
-func (s *scorer) walk(n int32, stride, r int) float64 {
+func (s *scorer) walk(n int32, r int) float64 {
 	nodes := s.c.nodes
 	for {
 		nd := &nodes[n]
 		if nd.kind == kindLeaf {
 			return nd.thr
 		}
-		v := s.cols[int(nd.col)*stride+r]
+		v := s.cols[int(nd.col)*chunkRows+r]
 		n = nd.left + 1 - int32(nd.goesLeft(s.m, n, v))
 	}
 }
 
-// splitLE writes the rows src with col[r] <= t to the front of dst, the
-// others to its back (in reverse), and returns how many went to the front.
-// Each row is stored at both ends and the end it belongs to advances, so
-// the loop has no branch on the data.
-func splitLE(src, dst []uint16, col []float64, t float64) int {
-	l, h := 0, len(dst)-1
-	dst = dst[:len(src)]
+// bit converts a bool to 0 or 1 without a branch.
+func bit(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
+}
+
+// splitLE writes the rows src (a node's rows, held at [lo, hi) of another
+// buffer) with col[r] <= t to dst[lo:], the others to dst[:hi] backwards,
+// and returns how many went to the front. Each row is stored at both ends
+// and only the end it belongs to advances, so the loop has no branch on
+// the data.
+func splitLE(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]float64, t float64) int {
+	l, h := lo, hi-1
 	for _, r := range src {
-		g := int(b2i(col[r] <= t))
-		dst[l] = r
-		dst[h] = r
+		g := bit(col[r&rowMask] <= t)
+		dst[l&rowMask] = r
+		dst[h&rowMask] = r
 		l += g
 		h -= 1 - g
 	}
-	return l
+	return l - lo
 }
 
 // splitNotGT is splitLE for "not col[r] > t" (missing values go left).
-func splitNotGT(src, dst []uint16, col []float64, t float64) int {
-	l, h := 0, len(dst)-1
-	dst = dst[:len(src)]
+func splitNotGT(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]float64, t float64) int {
+	l, h := lo, hi-1
 	for _, r := range src {
-		g := int(b2i(col[r] > t))
-		dst[l] = r
-		dst[h] = r
+		g := bit(col[r&rowMask] > t)
+		dst[l&rowMask] = r
+		dst[h&rowMask] = r
 		l += 1 - g
 		h -= g
 	}
-	return l
+	return l - lo
 }
 
-// splitCat is splitLE for categorical node nd (model node n).
-func (s *scorer) splitCat(n int32, nd *cnode, src, dst []uint16, col []float64) int {
-	l, h := 0, len(dst)-1
-	dst = dst[:len(src)]
+// splitCat is splitLE for a categorical node of at most 64 codes whose
+// bits are set in bits: a row goes left when its value is such a code, or
+// when it is missing and miss is 1.
+func splitCat(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]float64, bits uint64, miss int) int {
+	l, h := lo, hi-1
 	for _, r := range src {
-		g := nd.goesLeft(s.m, n, col[r])
-		dst[l] = r
-		dst[h] = r
+		v := col[r&rowMask]
+		g := int(catBit(bits, v)) | miss&bit(v != v)
+		dst[l&rowMask] = r
+		dst[h&rowMask] = r
 		l += g
 		h -= 1 - g
 	}
-	return l
+	return l - lo
+}
+
+// splitWide is splitLE for categorical model node n of more than 64 codes.
+func (s *scorer) splitWide(n int32, src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]float64) int {
+	l, h := lo, hi-1
+	for _, r := range src {
+		g := bit(s.m.goLeft(n, col[r&rowMask]))
+		dst[l&rowMask] = r
+		dst[h&rowMask] = r
+		l += g
+		h -= 1 - g
+	}
+	return l - lo
 }
 
 // PredictMargins writes Margin of every row of X to out using up to threads
@@ -251,18 +290,25 @@ func (s *scorer) splitCat(n int32, nd *cnode, src, dst []uint16, col []float64) 
 // by tree: at every node the chunk's rows that reached it are split
 // between its children, so no row waits for another. Every row's sum is
 // formed in tree order, as in Margin, so the results are bit-identical to
-// Margin. It allocates per goroutine, not per row.
+// Margin. It allocates per goroutine (chunkRows x cols floats), not per
+// row.
 func (m *Model) PredictMargins(X *features.Matrix, out []float64, threads int) {
 	if threads <= 0 {
 		threads = Params{}.threads()
+	}
+	cols := X.Cols
+	if X.Rows < fewRows {
+		for i := range X.Rows {
+			out[i] = m.Margin(X.Data[i*cols : (i+1)*cols])
+		}
+		return
 	}
 	c := m.fast
 	if c == nil {
 		c = compile(m)
 	}
-	cols := X.Cols
 	parallelRanges(X.Rows, threads, func(lo, hi int) {
-		s := newScorer(m, c, hi-lo, cols)
+		s := newScorer(m, c, cols)
 		for i := lo; i < hi; i += chunkRows {
 			e := min(i+chunkRows, hi)
 			s.chunk(X.Data[i*cols:e*cols], cols, out[i:e])
