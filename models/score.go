@@ -3,8 +3,10 @@ package models
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models/rules"
@@ -71,12 +73,21 @@ type Scorer struct {
 	treeCols   []features.ColumnInfo
 	lin, tree  []float64
 	contrib    []float64
-	bySource   map[string]float64
+	bySource   map[string]float64 // rule points by rule (rules champion)
 	sourceCols map[string]int
-	warn       features.Warnings
-	messages   map[[2]string]string // cached warning messages by kind and field
-	rules      rules.Result         // reused by ScoreInto
-	fields     []string             // scratch for sorting warning fields
+	// Sources of the encoded columns: linSrc[j] and treeSrc[j] index
+	// sources, whose sums explain adds up in srcSum.
+	sources         []string
+	linSrc, treeSrc []int32
+	srcSum          []float64
+	cands           []Contribution // scratch of explain
+	linUsed         []bool         // sources of some linear column
+	treeUsed        []bool         // sources of some tree column
+	expl            Explanation    // reused by ScoreInto
+	warn            features.Warnings
+	messages        map[[2]string]string // cached warning messages by kind and field
+	rules           rules.Result         // reused by ScoreInto
+	fields          []string             // scratch for sorting warning fields
 }
 
 // NewScorer returns a Scorer for b.
@@ -96,6 +107,30 @@ func (b *Bundle) NewScorer() *Scorer {
 			s.sourceCols[c.Source] = j
 		}
 	}
+	index := make(map[string]int32)
+	src := func(cols []features.ColumnInfo) []int32 {
+		out := make([]int32, len(cols))
+		for j, c := range cols {
+			i, ok := index[c.Source]
+			if !ok {
+				i = int32(len(s.sources))
+				index[c.Source] = i
+				s.sources = append(s.sources, c.Source)
+			}
+			out[j] = i
+		}
+		return out
+	}
+	s.linSrc, s.treeSrc = src(s.linCols), src(s.treeCols)
+	s.srcSum = make([]float64, len(s.sources))
+	used := func(srcOf []int32) []bool {
+		u := make([]bool, len(s.sources))
+		for _, i := range srcOf {
+			u[i] = true
+		}
+		return u
+	}
+	s.linUsed, s.treeUsed = used(s.linSrc), used(s.treeSrc)
 	return s
 }
 
@@ -185,7 +220,7 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 		}
 	}
 	if opt.Explain != 0 {
-		res.Explanation = s.explain(l, champ, raw, rr, opt.Explain)
+		res.Explanation = s.explain(l, champ, raw, rr, opt.Explain, reuse)
 	}
 	return nil
 }
@@ -258,68 +293,117 @@ func (s *Scoring) Grade(score int) string {
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
-// explain computes the champion's per-source-field contributions.
-func (s *Scorer) explain(l *features.Lead, champ string, raw float64, rr *rules.Result, k int) *Explanation {
+// explain computes the champion's per-source-field contributions. With
+// reuse the Explanation and its Contributions are the Scorer's own, valid
+// until its next explain.
+func (s *Scorer) explain(l *features.Lead, champ string, raw float64, rr *rules.Result, k int, reuse bool) *Explanation {
 	b := s.b
-	clear(s.bySource)
-	ex := &Explanation{Raw: raw}
+	ex := &Explanation{}
+	if reuse {
+		ex = &s.expl
+		*ex = Explanation{Contributions: s.expl.Contributions[:0]}
+	}
+	ex.Raw = raw
+	cands := s.cands[:0]
 	switch champ {
 	case Rules:
+		clear(s.bySource)
 		for _, f := range rr.Fired {
 			s.bySource[f.Rule] += f.Points
 		}
+		for src, v := range s.bySource {
+			cands = append(cands, Contribution{Feature: src, Contribution: v})
+		}
 		ex.BaseValue = 0
-	case Logistic:
-		out := s.contrib[:len(s.lin)]
-		ex.BaseValue = b.Logistic.Contributions(s.lin, out)
-		for j, c := range s.linCols {
-			s.bySource[c.Source] += out[j]
+	case Logistic, GBM:
+		var out []float64
+		var srcOf []int32
+		if champ == Logistic {
+			out, srcOf = s.contrib[:len(s.lin)], s.linSrc
+			ex.BaseValue = b.Logistic.Contributions(s.lin, out)
+		} else {
+			out, srcOf = s.contrib[:len(s.tree)], s.treeSrc
+			ex.BaseValue = b.GBM.SHAP(s.tree, out)
 		}
-	case GBM:
-		out := s.contrib[:len(s.tree)]
-		ex.BaseValue = b.GBM.SHAP(s.tree, out)
-		for j, c := range s.treeCols {
-			s.bySource[c.Source] += out[j]
+		clear(s.srcSum)
+		used := s.treeUsed // the sources of this model's columns
+		if champ == Logistic {
+			used = s.linUsed
 		}
-	}
-	all := make([]Contribution, 0, len(s.bySource))
-	for src, v := range s.bySource {
-		if v == 0 && k != ExplainAll {
-			continue
+		for j, v := range out {
+			s.srcSum[srcOf[j]] += v
 		}
-		all = append(all, Contribution{Feature: src, Contribution: v})
-	}
-	// Values are formatted only for the contributions returned.
-	withValues := func(cs []Contribution) []Contribution {
-		for i := range cs {
-			cs[i].Value = s.valueOf(l, cs[i].Feature, champ)
-		}
-		return cs
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].Contribution != all[j].Contribution {
-			return all[i].Contribution > all[j].Contribution
-		}
-		return all[i].Feature < all[j].Feature
-	})
-	if k == ExplainAll {
-		ex.Contributions = withValues(all)
-		return ex
-	}
-	// Top k positive, then top k negative (most negative first).
-	var pos, neg []Contribution
-	for _, c := range all {
-		if c.Contribution > 0 && len(pos) < k {
-			pos = append(pos, c)
+		for i, v := range s.srcSum {
+			if used[i] {
+				cands = append(cands, Contribution{Feature: s.sources[i], Contribution: v})
+			}
 		}
 	}
-	for i := len(all) - 1; i >= 0 && len(neg) < k; i-- {
-		if all[i].Contribution < 0 {
-			neg = append(neg, all[i])
-		}
+	s.cands = cands
+	dst := selectContributions(ex.Contributions[:0], cands, k)
+	for i := range dst {
+		dst[i].Value = s.valueOf(l, dst[i].Feature, champ)
 	}
-	ex.Contributions = withValues(append(pos, neg...))
+	if dst == nil {
+		dst = []Contribution{} // "contributions": [], never null
+	}
+	ex.Contributions = dst // with reuse, ex is s.expl: its capacity is kept
 	return ex
+}
+
+// selectContributions appends to dst the contributions an explanation
+// returns: with ExplainAll all of cands, largest first; else the k largest
+// positive ones, largest first, then the k most negative, most negative
+// first. Ties go by feature name, so the order never depends on map order.
+// It reorders cands.
+func selectContributions(dst, cands []Contribution, k int) []Contribution {
+	byContribution := func(a, b Contribution) int {
+		switch {
+		case a.Contribution > b.Contribution:
+			return -1
+		case a.Contribution < b.Contribution:
+			return 1
+		}
+		return strings.Compare(a.Feature, b.Feature)
+	}
+	if k == ExplainAll {
+		slices.SortFunc(cands, byContribution)
+		return append(dst, cands...)
+	}
+	// Select, then keep only the few selected in order.
+	start := len(dst)
+	for _, c := range cands {
+		if c.Contribution > 0 {
+			dst = insertTop(dst, start, k, c, byContribution)
+		}
+	}
+	mid := len(dst)
+	for _, c := range cands {
+		if c.Contribution < 0 {
+			dst = insertTop(dst, mid, k, c, func(a, b Contribution) int { return byContribution(b, a) })
+		}
+	}
+	return dst
+}
+
+// insertTop keeps dst[start:] the k first elements under cmp seen so far,
+// in order, inserting c if it belongs there.
+func insertTop(dst []Contribution, start, k int, c Contribution, cmp func(a, b Contribution) int) []Contribution {
+	top := dst[start:]
+	i := len(top)
+	for i > 0 && cmp(c, top[i-1]) < 0 {
+		i--
+	}
+	if i >= k {
+		return dst
+	}
+	if len(top) < k {
+		dst = append(dst, Contribution{})
+		top = dst[start:]
+	}
+	copy(top[i+1:], top[i:len(top)-1])
+	top[i] = c
+	return dst
 }
 
 // valueOf shows the lead's value of a source field as text: the field as given

@@ -1,7 +1,11 @@
 package models
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -70,5 +74,51 @@ func TestPercentileIsMonotone(t *testing.T) {
 		v := s.Percentile("m", p)
 		require.GreaterOrEqual(t, v, prev, "p=%v", p)
 		prev = v
+	}
+}
+
+// TestSelectContributions checks the top-k selection against sorting
+// everything, as explanations were first computed, with ties and zeros.
+func TestSelectContributions(t *testing.T) {
+	reference := func(cands []Contribution, k int) []Contribution {
+		all := slices.Clone(cands)
+		sort.Slice(all, func(i, j int) bool {
+			if all[i].Contribution != all[j].Contribution {
+				return all[i].Contribution > all[j].Contribution
+			}
+			return all[i].Feature < all[j].Feature
+		})
+		if k == ExplainAll {
+			return all
+		}
+		var pos, neg []Contribution
+		for _, c := range all {
+			if c.Contribution > 0 && len(pos) < k {
+				pos = append(pos, c)
+			}
+		}
+		for i := len(all) - 1; i >= 0 && len(neg) < k; i-- {
+			if all[i].Contribution < 0 {
+				neg = append(neg, all[i])
+			}
+		}
+		return append(pos, neg...)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 2000 {
+		n := rng.IntN(30)
+		cands := make([]Contribution, n)
+		for i := range cands {
+			// Few distinct values, so ties and zeros are common.
+			cands[i] = Contribution{Feature: fmt.Sprintf("f%02d", rng.IntN(40)), Contribution: float64(rng.IntN(7) - 3)}
+		}
+		for _, k := range []int{ExplainAll, 1, 2, 3, 5, 40} {
+			want := reference(cands, k)
+			got := selectContributions(nil, slices.Clone(cands), k)
+			if len(want) == 0 {
+				want = nil
+			}
+			require.Equal(t, want, got, "trial %d, k %d, candidates %v", trial, k, cands)
+		}
 	}
 }
