@@ -1,17 +1,20 @@
 // Package notebooks holds Jupyter notebooks for the GoNB Go kernel that use
 // leadscore as a library. The test below compiles every notebook's code cells
 // against the current packages and runs them, so a notebook cannot silently
-// rot; with -update it also saves each cell's output into the notebook.
+// rot; with -update it also saves each cell's output (text, tables and charts)
+// into the notebook, so that it reads on GitHub without being run.
 package notebooks
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -43,34 +46,170 @@ func source(cell map[string]any) string {
 	return ""
 }
 
-// program turns the code cells into one Go program as GoNB runs them: code
-// before a "%%" line is top-level Go (imports, functions, constants); code
-// after it is the body of that cell's main. Cell k runs with argument k.
-func program(nb *notebook) (src string, runs []int) {
+// gonbuiPath is the import path of GoNB's display package. Notebooks import
+// it as they would in Jupyter; the test swaps in stubPath, a stand-in that
+// writes each displayed item to stdout between displayMark bytes.
+const (
+	gonbuiPath  = "github.com/janpfeifer/gonb/gonbui"
+	stubPath    = "github.com/leadscore/leadscore/notebooks/nbrun/gonbui"
+	displayMark = "\x1egonbui-display\x1e"
+)
+
+// stubGonbui implements the part of gonbui the notebooks use. Each display is
+// one record: displayMark, the MIME type, a space, the base64 payload, "\n".
+const stubGonbui = `// Package gonbui stands in for github.com/janpfeifer/gonb/gonbui when the
+// notebook test runs the notebooks outside Jupyter.
+package gonbui
+
+import (
+	"encoding/base64"
+	"os"
+)
+
+// IsNotebook is true: the test collects what the notebook displays.
+var IsNotebook = true
+
+func send(mime string, data []byte) {
+	os.Stdout.WriteString(` + "`" + displayMark + "`" + ` + mime + " " + base64.StdEncoding.EncodeToString(data) + "\n")
+}
+
+// DisplayHTML shows HTML.
+func DisplayHTML(html string) { send("text/html", []byte(html)) }
+
+// DisplayMarkdown shows Markdown.
+func DisplayMarkdown(md string) { send("text/markdown", []byte(md)) }
+
+// DisplayPng shows a PNG image.
+func DisplayPng(png []byte) { send("image/png", png) }
+
+// DisplayPNG shows a PNG image.
+func DisplayPNG(png []byte) { DisplayPng(png) }
+
+// DisplaySvg shows an SVG image (GoNB wraps it in HTML).
+func DisplaySvg(svg string) { send("text/html", []byte("<div>"+svg+"</div>")) }
+`
+
+// gonbCommand matches a line GoNB executes itself instead of compiling:
+// shell commands (!, !*) and magics (%goflags, %cd, ...), but not the %%
+// line that starts a cell's main body.
+var gonbCommand = regexp.MustCompile(`^\s*(!|%[^%])`)
+
+// cellCode drops GoNB's own commands from a code cell, keeping line numbers.
+func cellCode(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if gonbCommand.MatchString(l) {
+			lines[i] = ""
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// program turns the code cells of a notebook into one Go package as GoNB runs
+// them: code before a "%%" line is top-level Go (imports, functions,
+// constants); code after it is the body of that cell's main, here the
+// exported function CellK for the cell at index K.
+func program(nb *notebook, pkg string) (src string, runs []int) {
 	var decls, bodies strings.Builder
-	decls.WriteString("package main\n\n")
+	fmt.Fprintf(&decls, "package %s\n\n", pkg)
 	for i, c := range nb.Cells {
 		if c["cell_type"] != "code" {
 			continue
 		}
-		text := source(c)
+		text := strings.ReplaceAll(cellCode(source(c)), `"`+gonbuiPath+`"`, `"`+stubPath+`"`)
 		top, body, isMain := strings.Cut(text, "%%\n")
 		if !isMain && strings.TrimSpace(text) == "%%" {
 			top, isMain = "", true
 		}
 		decls.WriteString(top + "\n")
 		if isMain {
-			fmt.Fprintf(&bodies, "func cell%d() {\n%s\n}\n\n", i, body)
+			fmt.Fprintf(&bodies, "func Cell%d() {\n%s\n}\n\n", i, body)
 			runs = append(runs, i)
 		}
 	}
 	decls.WriteString(bodies.String())
-	decls.WriteString("func main() {\n\tswitch os.Args[1] {\n")
-	for _, i := range runs {
-		fmt.Fprintf(&decls, "\tcase %q:\n\t\tcell%d()\n", fmt.Sprint(i), i)
-	}
-	decls.WriteString("\t}\n}\n")
 	return decls.String(), runs
+}
+
+// runner is the main package that runs cell K of notebook package P when
+// called with arguments P and K.
+func runner(pkgs []string, runs [][]int) string {
+	var b strings.Builder
+	b.WriteString("package main\n\nimport (\n\t\"os\"\n\n")
+	for _, p := range pkgs {
+		fmt.Fprintf(&b, "\t%q\n", "github.com/leadscore/leadscore/notebooks/nbrun/"+p)
+	}
+	b.WriteString(")\n\nfunc main() {\n\tswitch os.Args[1] + \" \" + os.Args[2] {\n")
+	for k, p := range pkgs {
+		for _, i := range runs[k] {
+			fmt.Fprintf(&b, "\tcase %q:\n\t\t%s.Cell%d()\n", p+" "+fmt.Sprint(i), p, i)
+		}
+	}
+	b.WriteString("\tdefault:\n\t\tpanic(\"no such cell\")\n\t}\n}\n")
+	return b.String()
+}
+
+// outputs turns a cell's stdout into notebook outputs: stream text, and a
+// display_data output for every record the gonbui stand-in wrote.
+func outputs(stdout string) ([]any, error) {
+	var outs []any
+	var text strings.Builder
+	flush := func() {
+		if text.Len() > 0 {
+			outs = append(outs, map[string]any{
+				"name": "stdout", "output_type": "stream", "text": lines(text.String()),
+			})
+			text.Reset()
+		}
+	}
+	rest := stdout
+	for {
+		before, after, found := strings.Cut(rest, displayMark)
+		text.WriteString(before)
+		if !found {
+			break
+		}
+		record, tail, _ := strings.Cut(after, "\n")
+		rest = tail
+		mime, payload, _ := strings.Cut(record, " ")
+		raw, err := base64.StdEncoding.DecodeString(payload)
+		if err != nil {
+			return nil, fmt.Errorf("display record of %s: %w", mime, err)
+		}
+		var value any = lines(string(raw))
+		if mime == "image/png" {
+			value = payload // nbformat stores images as base64 text
+		}
+		flush()
+		outs = append(outs, map[string]any{
+			"output_type": "display_data", "data": map[string]any{mime: value}, "metadata": map[string]any{},
+		})
+	}
+	flush()
+	return outs, nil
+}
+
+// lines splits s after each newline, as nbformat stores multi-line text.
+func lines(s string) []string {
+	l := strings.SplitAfter(s, "\n")
+	if len(l) > 1 && l[len(l)-1] == "" {
+		l = l[:len(l)-1]
+	}
+	return l
+}
+
+// requirements lists the files a notebook's metadata says it reads
+// (leadscore.requires, paths relative to the repository root) that are absent.
+func requirements(nb *notebook, root string) []string {
+	meta, _ := nb.Metadata["leadscore"].(map[string]any)
+	reqs, _ := meta["requires"].([]any)
+	var missing []string
+	for _, r := range reqs {
+		if _, err := os.Stat(filepath.Join(root, fmt.Sprint(r))); err != nil {
+			missing = append(missing, fmt.Sprint(r))
+		}
+	}
+	return missing
 }
 
 func TestNotebooksRun(t *testing.T) {
@@ -82,50 +221,107 @@ func TestNotebooksRun(t *testing.T) {
 	require.NotEmpty(t, paths)
 	wd, err := os.Getwd()
 	require.NoError(t, err)
-	for _, path := range paths {
+	root := filepath.Dir(wd)
+
+	// Every notebook becomes one package under nbrun/ and a single main
+	// runs any of their cells, so the whole set compiles and links once.
+	// The files exist only in an overlay: nothing is written to the tree.
+	tmp := t.TempDir()
+	replace := map[string]string{}
+	add := func(rel, src string) {
+		gen := filepath.Join(tmp, strings.ReplaceAll(rel, "/", "_"))
+		require.NoError(t, os.WriteFile(gen, []byte(src), 0o644))
+		replace[filepath.Join(wd, "nbrun", rel)] = gen
+	}
+	nbs := make([]*notebook, len(paths))
+	pkgs := make([]string, len(paths))
+	runs := make([][]int, len(paths))
+	for k, path := range paths {
+		raw, err := os.ReadFile(path)
+		require.NoError(t, err)
+		nbs[k] = new(notebook)
+		require.NoError(t, json.Unmarshal(raw, nbs[k]), path)
+		pkgs[k] = fmt.Sprintf("nb%02d", k+1)
+		var src string
+		src, runs[k] = program(nbs[k], pkgs[k])
+		require.NotEmpty(t, runs[k], "%s has nothing to run", path)
+		add(pkgs[k]+"/notebook.go", src)
+	}
+	add("gonbui/gonbui.go", stubGonbui)
+	add("main.go", runner(pkgs, runs))
+	ov, err := json.Marshal(map[string]any{"Replace": replace})
+	require.NoError(t, err)
+	ovPath := filepath.Join(tmp, "overlay.json")
+	require.NoError(t, os.WriteFile(ovPath, ov, 0o644))
+	bin := filepath.Join(tmp, "notebooks")
+	build := exec.Command("go", "build", "-overlay", ovPath, "-o", bin, "./nbrun")
+	if out, err := build.CombinedOutput(); err != nil {
+		var which strings.Builder
+		for k, p := range paths {
+			fmt.Fprintf(&which, "  nbrun/%s is %s\n", pkgs[k], p)
+		}
+		t.Fatalf("the notebooks do not compile against the current packages:\n%s\n%s", out, which.String())
+	}
+
+	datasets := filepath.Join(root, "..", "shared", "datasets")
+	for k, path := range paths {
 		t.Run(path, func(t *testing.T) {
-			raw, err := os.ReadFile(path)
-			require.NoError(t, err)
-			var nb notebook
-			require.NoError(t, json.Unmarshal(raw, &nb))
-			src, runs := program(&nb)
-			require.NotEmpty(t, runs, "a notebook with nothing to run")
-			if !strings.Contains(src, `"os"`) {
-				t.Fatalf("%s must import os (the runner's main uses it)", path)
+			t.Parallel() // each notebook has its own work directory
+			nb := nbs[k]
+			if missing := requirements(nb, root); len(missing) > 0 {
+				t.Skipf("%s reads %s, which is absent: the real-data notebook needs ../shared/datasets next to the project", path, strings.Join(missing, ", "))
 			}
-
-			// Compile inside the module through an overlay, so the program
-			// imports the current packages without a file in the tree.
-			tmp := t.TempDir()
-			gen := filepath.Join(tmp, "main.go")
-			require.NoError(t, os.WriteFile(gen, []byte(src), 0o644))
-			target := filepath.Join(wd, "nbrun", "main.go")
-			ov, _ := json.Marshal(map[string]any{"Replace": map[string]string{target: gen}})
-			ovPath := filepath.Join(tmp, "overlay.json")
-			require.NoError(t, os.WriteFile(ovPath, ov, 0o644))
-			bin := filepath.Join(tmp, "nb")
-			build := exec.Command("go", "build", "-overlay", ovPath, "-o", bin, "./nbrun")
-			if out, err := build.CombinedOutput(); err != nil {
-				t.Fatalf("%s does not compile against the current packages:\n%s\n--- generated program ---\n%s", path, out, src)
-			}
-
 			work := t.TempDir()
-			for _, i := range runs {
-				cmd := exec.Command(bin, fmt.Sprint(i))
+			for _, i := range runs[k] {
+				cmd := exec.Command(bin, pkgs[k], fmt.Sprint(i))
 				cmd.Dir = work
+				cmd.Env = append(os.Environ(), "LEADSCORE_DATASETS="+datasets)
 				var stdout, stderr bytes.Buffer
 				cmd.Stdout, cmd.Stderr = &stdout, &stderr
 				require.NoError(t, cmd.Run(), "%s cell %d failed:\n%s%s", path, i, stdout.String(), stderr.String())
-				assert.NotEmpty(t, strings.TrimSpace(stdout.String()), "%s cell %d prints nothing", path, i)
-				nb.Cells[i]["outputs"] = []any{map[string]any{
-					"name": "stdout", "output_type": "stream", "text": strings.SplitAfter(stdout.String(), "\n"),
-				}}
+				assert.NotEmpty(t, strings.TrimSpace(stdout.String()), "%s cell %d shows nothing", path, i)
+				outs, err := outputs(stdout.String())
+				require.NoError(t, err, "%s cell %d", path, i)
+				if !*update {
+					saved, _ := nb.Cells[i]["outputs"].([]any)
+					assert.NotEmpty(t, saved, "%s cell %d has no saved output: run go test ./notebooks/ -update", path, i)
+				}
+				nb.Cells[i]["outputs"] = outs
 			}
 			if *update {
-				out, err := json.MarshalIndent(&nb, "", " ")
-				require.NoError(t, err)
-				require.NoError(t, os.WriteFile(path, append(out, '\n'), 0o644))
+				var out bytes.Buffer
+				enc := json.NewEncoder(&out)
+				enc.SetEscapeHTML(false) // keep saved HTML outputs readable in diffs
+				enc.SetIndent("", " ")
+				require.NoError(t, enc.Encode(nb))
+				require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
 			}
 		})
 	}
+}
+
+func TestOutputsSplitsDisplays(t *testing.T) {
+	png := base64.StdEncoding.EncodeToString([]byte("\x89PNG"))
+	html := base64.StdEncoding.EncodeToString([]byte("<b>x</b>\n<i>y</i>"))
+	outs, err := outputs("a\nb\n" + displayMark + "image/png " + png + "\nc\n" + displayMark + "text/html " + html + "\n")
+	require.NoError(t, err)
+	require.Len(t, outs, 4)
+	assert.Equal(t, []string{"a\n", "b\n"}, outs[0].(map[string]any)["text"])
+	assert.Equal(t, map[string]any{"image/png": png}, outs[1].(map[string]any)["data"])
+	assert.Equal(t, []string{"c\n"}, outs[2].(map[string]any)["text"])
+	assert.Equal(t, map[string]any{"text/html": []string{"<b>x</b>\n", "<i>y</i>"}}, outs[3].(map[string]any)["data"])
+}
+
+func TestProgramDropsGoNBCommands(t *testing.T) {
+	nb := &notebook{Cells: []map[string]any{
+		{"cell_type": "code", "source": "!*go mod edit -replace a=b\n%goflags -race\nimport \"" + gonbuiPath + "\"\n"},
+		{"cell_type": "markdown", "source": "%% not code"},
+		{"cell_type": "code", "source": "%%\ngonbui.DisplayHTML(\"x\")\n"},
+	}}
+	src, runs := program(nb, "nb01")
+	assert.Equal(t, []int{2}, runs)
+	assert.NotContains(t, src, "go mod edit")
+	assert.NotContains(t, src, "goflags")
+	assert.Contains(t, src, `import "`+stubPath+`"`)
+	assert.Contains(t, src, "func Cell2() {\ngonbui.DisplayHTML(\"x\")\n")
 }
