@@ -325,3 +325,11 @@ func TestProgramDropsGoNBCommands(t *testing.T) {
 	assert.Contains(t, src, `import "`+stubPath+`"`)
 	assert.Contains(t, src, "func Cell2() {\ngonbui.DisplayHTML(\"x\")\n")
 }
+
+func TestRequirementsListsAbsentFiles(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "here.csv"), nil, 0o644))
+	nb := &notebook{Metadata: map[string]any{"leadscore": map[string]any{"requires": []any{"here.csv", "../absent/Leads.csv"}}}}
+	assert.Equal(t, []string{"../absent/Leads.csv"}, requirements(nb, root))
+	assert.Empty(t, requirements(&notebook{}, root))
+}
