@@ -22,6 +22,7 @@ const (
 // model's.
 type compiled struct {
 	nodes []cnode
+	bins  *binned // nil when the model has splits bins cannot express
 }
 
 // cnode is one compiled node (see the kinds above).
@@ -36,7 +37,7 @@ type cnode struct {
 // compile returns the compiled nodes of m.
 func compile(m *Model) *compiled {
 	n := len(m.Feature)
-	c := &compiled{nodes: make([]cnode, n)}
+	c := &compiled{nodes: make([]cnode, n), bins: compileBins(m)}
 	for i := range n {
 		f := m.Feature[i]
 		if f < 0 {
@@ -79,14 +80,18 @@ func (nd *cnode) goesLeft(m *Model, n int32, v float64) int {
 	}
 }
 
-// chunkRows is the number of rows scored together, tree by tree: the
-// chunk is copied column-major (chunkRows x cols floats, in L2 cache), so
-// one column of it (8 KiB) stays in L1 while a node splits its rows. It is
+// chunkRows is the number of rows scored together, tree by tree, in the
+// binned form (see binned): their bins, chunkRows x cols bytes, stay in L2
+// cache and a column of them (8 KiB) in L1. floatRows is the same for the
+// float64 form: the chunk is copied column-major (floatRows x cols floats,
+// in L2 cache), so// one column of it (8 KiB) stays in L1 while a node splits its rows. It is
 // a power of two no larger than 1<<16 (row numbers are uint16 and indexes
 // are masked with chunkRows-1 instead of bounds-checked).
 const (
-	chunkRows = 1024
+	chunkRows = 8192
 	rowMask   = chunkRows - 1
+	floatRows = 1024
+	floatMask = floatRows - 1
 )
 
 // walkBelow is the number of rows below which the rows of a node walk the
@@ -106,16 +111,27 @@ type frame struct {
 
 // scorer is one goroutine's working memory for PredictMargins.
 type scorer struct {
-	m     *Model
-	c     *compiled
-	cols  []float64            // the chunk column-major: column j of row r at j*chunkRows + r
-	idx   [2][chunkRows]uint16 // row numbers split by node, alternating by depth
-	ident [chunkRows]uint16    // 0, 1, 2, ...
-	stack []frame
+	m         *Model
+	c         *compiled
+	cols      []float64 // the chunk column-major: column j of row r at j*floatRows + r
+	bins      []uint8   // the chunk's bins column-major, when c.bins is set (cols is then nil): column j of row r at j*binStride + r
+	binStride int
+	idx       [2][chunkRows]uint16 // row numbers split by node, alternating by depth
+	ident     [chunkRows]uint16    // 0, 1, 2, ...
+	stack     []frame
 }
 
-func newScorer(m *Model, c *compiled, cols int) *scorer {
-	s := &scorer{m: m, c: c, cols: make([]float64, chunkRows*cols)}
+// newScorer returns a scorer for up to rows rows at a time of cols columns.
+func newScorer(m *Model, c *compiled, rows, cols int) *scorer {
+	s := &scorer{m: m, c: c}
+	if c.bins != nil {
+		// Columns are viewed as *[chunkRows]uint8 from their start; only
+		// the first binStride entries of each are used.
+		s.binStride = min(rows, chunkRows)
+		s.bins = make([]uint8, (len(c.bins.edges)-1)*s.binStride+chunkRows)
+	} else {
+		s.cols = make([]float64, floatRows*cols)
+	}
 	for i := range s.ident {
 		s.ident[i] = uint16(i)
 	}
@@ -123,23 +139,30 @@ func newScorer(m *Model, c *compiled, cols int) *scorer {
 }
 
 // col returns column j of the chunk.
-func (s *scorer) col(j int32) *[chunkRows]float64 {
-	return (*[chunkRows]float64)(s.cols[int(j)*chunkRows:])
+func (s *scorer) col(j int32) *[floatRows]float64 {
+	return (*[floatRows]float64)(s.cols[int(j)*floatRows:])
 }
 
 // chunk writes base + Σ_t f_t(row) to out for the rows data (row-major,
 // cols columns; len(out) rows, at most chunkRows), trees in order.
 func (s *scorer) chunk(data []float64, cols int, out []float64) {
 	n := len(out)
+	for i := range out {
+		out[i] = s.m.BaseScore
+	}
+	if b := s.c.bins; b != nil {
+		b.fill(s.bins, s.binStride, data, cols, n)
+		for _, root := range s.m.Roots {
+			s.treeBins(root, n, out)
+		}
+		return
+	}
 	data = data[:n*cols]
 	for r := range n {
 		row := data[r*cols : (r+1)*cols]
 		for j, v := range row {
-			s.cols[j*chunkRows+r] = v
+			s.cols[j*floatRows+r] = v
 		}
-	}
-	for i := range out {
-		out[i] = s.m.BaseScore
 	}
 	for _, root := range s.m.Roots {
 		s.tree(root, n, out)
@@ -212,7 +235,7 @@ func (s *scorer) walk(n int32, r int) float64 {
 		if nd.kind == kindLeaf {
 			return nd.thr
 		}
-		v := s.cols[int(nd.col)*chunkRows+r]
+		v := s.cols[int(nd.col)*floatRows+r]
 		n = nd.left + 1 - int32(nd.goesLeft(s.m, n, v))
 	}
 }
@@ -231,10 +254,12 @@ func bit(b bool) int {
 // and returns how many went to the front. Each row is stored at both ends
 // and only the end it belongs to advances, so the loop has no branch on
 // the data.
-func splitLE(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]float64, t float64) int {
+//
+//go:noinline
+func splitLE(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[floatRows]float64, t float64) int {
 	l, h := lo, hi-1
 	for _, r := range src {
-		g := bit(col[r&rowMask] <= t)
+		g := bit(col[r&floatMask] <= t)
 		dst[l&rowMask] = r
 		dst[h&rowMask] = r
 		l += g
@@ -244,10 +269,12 @@ func splitLE(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]f
 }
 
 // splitNotGT is splitLE for "not col[r] > t" (missing values go left).
-func splitNotGT(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]float64, t float64) int {
+//
+//go:noinline
+func splitNotGT(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[floatRows]float64, t float64) int {
 	l, h := lo, hi-1
 	for _, r := range src {
-		g := bit(col[r&rowMask] > t)
+		g := bit(col[r&floatMask] > t)
 		dst[l&rowMask] = r
 		dst[h&rowMask] = r
 		l += 1 - g
@@ -259,10 +286,12 @@ func splitNotGT(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRow
 // splitCat is splitLE for a categorical node of at most 64 codes whose
 // bits are set in bits: a row goes left when its value is such a code, or
 // when it is missing and miss is 1.
-func splitCat(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]float64, bits uint64, miss int) int {
+//
+//go:noinline
+func splitCat(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[floatRows]float64, bits uint64, miss int) int {
 	l, h := lo, hi-1
 	for _, r := range src {
-		v := col[r&rowMask]
+		v := col[r&floatMask]
 		g := int(catBit(bits, v)) | miss&bit(v != v)
 		dst[l&rowMask] = r
 		dst[h&rowMask] = r
@@ -273,10 +302,10 @@ func splitCat(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]
 }
 
 // splitWide is splitLE for categorical model node n of more than 64 codes.
-func (s *scorer) splitWide(n int32, src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]float64) int {
+func (s *scorer) splitWide(n int32, src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[floatRows]float64) int {
 	l, h := lo, hi-1
 	for _, r := range src {
-		g := bit(s.m.goLeft(n, col[r&rowMask]))
+		g := bit(s.m.goLeft(n, col[r&floatMask]))
 		dst[l&rowMask] = r
 		dst[h&rowMask] = r
 		l += g
@@ -286,12 +315,12 @@ func (s *scorer) splitWide(n int32, src []uint16, dst *[chunkRows]uint16, lo, hi
 }
 
 // PredictMargins writes Margin of every row of X to out using up to threads
-// goroutines (0 = GOMAXPROCS). Chunks of up to 1024 rows are scored tree
-// by tree: at every node the chunk's rows that reached it are split
-// between its children, so no row waits for another. Every row's sum is
-// formed in tree order, as in Margin, so the results are bit-identical to
-// Margin. It allocates per goroutine (chunkRows x cols floats), not per
-// row.
+// goroutines (0 = GOMAXPROCS). Chunks of rows (up to 8192, binned when
+// the model allows) are scored tree by tree: at every node the chunk's
+// rows that reached it are split between its children, so no row waits for
+// another. Every row's sum is formed in tree order, as in Margin, so the
+// results are bit-identical to Margin. It allocates per goroutine (one
+// chunk's bins or values), not per row.
 func (m *Model) PredictMargins(X *features.Matrix, out []float64, threads int) {
 	if threads <= 0 {
 		threads = Params{}.threads()
@@ -308,9 +337,13 @@ func (m *Model) PredictMargins(X *features.Matrix, out []float64, threads int) {
 		c = compile(m)
 	}
 	parallelRanges(X.Rows, threads, func(lo, hi int) {
-		s := newScorer(m, c, cols)
-		for i := lo; i < hi; i += chunkRows {
-			e := min(i+chunkRows, hi)
+		s := newScorer(m, c, hi-lo, cols)
+		step := floatRows
+		if c.bins != nil {
+			step = chunkRows
+		}
+		for i := lo; i < hi; i += step {
+			e := min(i+step, hi)
 			s.chunk(X.Data[i*cols:e*cols], cols, out[i:e])
 		}
 	})

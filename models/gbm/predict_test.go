@@ -41,24 +41,33 @@ func refWalk(m *Model, row []float64) float64 {
 	return s
 }
 
-// predTestModel grows trees of up to leaves leaves on cols columns: column
-// 0 is categorical with at most 64 codes, column 1 categorical with up to
-// 130 codes (two or three bit words), the others numeric with thresholds on
-// a coarse grid so rows hit them exactly. With lopsided set, every split
-// happens at the newest leaf, giving trees as deep as they have leaves.
-func predTestModel(rng *rand.Rand, cols, trees, leaves int, lopsided bool) *Model {
-	ci := numericCols(cols)
+// predShape says what predTestModel grows.
+type predShape struct {
+	cols, trees, leaves int
+	lopsided            bool // every split at one of the two newest leaves: trees as deep as they have leaves
+	wide                bool // column 1 categorical with up to 130 codes (two or three bit words)
+	fine                bool // numeric thresholds drawn from a normal distribution, not a grid of 9
+	binned              bool // the compiled model should use bins
+}
+
+// predTestModel grows random trees of shape sh: column 0 is categorical
+// with at most 64 codes, column 1 too unless sh.wide, the others numeric.
+func predTestModel(rng *rand.Rand, sh predShape) *Model {
+	ci := numericCols(sh.cols)
 	ci[0].Categorical, ci[0].Categories = true, 64
-	ci[1].Categorical, ci[1].Categories = true, 130
+	ci[1].Categorical, ci[1].Categories = true, 64
+	if sh.wide {
+		ci[1].Categories = 130
+	}
 	m := &Model{Version: FormatVersion, Columns: ci, BaseScore: rng.NormFloat64()}
-	for range trees {
+	for range sh.trees {
 		root := int32(len(m.Feature))
 		m.Roots = append(m.Roots, root)
 		m.appendNode()
 		open := []int32{root}
-		for n := 1; n < leaves; n++ {
+		for n := 1; n < sh.leaves; n++ {
 			k := rng.IntN(len(open))
-			if lopsided {
+			if sh.lopsided {
 				k = len(open) - 1 - rng.IntN(min(2, len(open)))
 			}
 			node := open[k]
@@ -66,17 +75,22 @@ func predTestModel(rng *rand.Rand, cols, trees, leaves int, lopsided bool) *Mode
 			l := int32(len(m.Feature))
 			m.appendNode()
 			m.appendNode()
-			f := int32(rng.IntN(cols))
+			f := int32(rng.IntN(sh.cols))
 			m.Feature[node], m.Left[node], m.DefaultLeft[node] = f, l, rng.IntN(2) == 0
-			switch f {
-			case 0:
-				m.CatStart[node], m.CatLen[node] = int32(len(m.CatBits)), 1
-				m.CatBits = append(m.CatBits, rng.Uint64())
-			case 1:
+			switch {
+			case f == 1 && sh.wide:
 				w := 2 + rng.IntN(2)
 				m.CatStart[node], m.CatLen[node] = int32(len(m.CatBits)), int32(w)
 				for range w {
 					m.CatBits = append(m.CatBits, rng.Uint64())
+				}
+			case f < 2:
+				m.CatStart[node], m.CatLen[node] = int32(len(m.CatBits)), 1
+				m.CatBits = append(m.CatBits, rng.Uint64())
+			case sh.fine:
+				m.Threshold[node] = rng.NormFloat64()
+				if rng.IntN(50) == 0 {
+					m.Threshold[node] = []float64{math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1)}[rng.IntN(4)]
 				}
 			default:
 				m.Threshold[node] = float64(rng.IntN(9)-4) / 4
@@ -93,23 +107,28 @@ func predTestModel(rng *rand.Rand, cols, trees, leaves int, lopsided bool) *Mode
 			m.Cover[n] = 1
 		}
 	}
-	m.Best = trees
+	m.Best = sh.trees
 	m.prepare()
 	return m
 }
 
 // predTestRow draws a row for predTestModel's columns: NaN, infinities,
-// values on the threshold grid, negative, fractional and out-of-range
-// category codes.
-func predTestRow(rng *rand.Rand, row []float64) {
+// signed zeros, the model's own thresholds, values on the threshold grid,
+// negative, fractional and out-of-range category codes.
+func predTestRow(rng *rand.Rand, m *Model, row []float64) {
 	for j := range row {
 		switch rng.IntN(10) {
 		case 0:
 			row[j] = math.NaN()
 		case 1:
-			row[j] = []float64{math.Inf(1), math.Inf(-1), -1, 0.5, 200, 64, 128, math.Copysign(0, -1)}[rng.IntN(8)]
-		case 2, 3, 4:
+			row[j] = []float64{math.Inf(1), math.Inf(-1), -1, 0.5, 200, 64, 63, 128, 0, math.Copysign(0, -1)}[rng.IntN(10)]
+		case 2, 3:
 			row[j] = float64(rng.IntN(9)-4) / 4
+		case 4:
+			row[j] = m.Threshold[rng.IntN(len(m.Threshold))]
+			if rng.IntN(2) == 0 {
+				row[j] = math.Nextafter(row[j], math.Inf(2*rng.IntN(2)-1))
+			}
 		default:
 			if j < 2 {
 				row[j] = float64(rng.IntN(140))
@@ -123,19 +142,26 @@ func predTestRow(rng *rand.Rand, row []float64) {
 func TestPredictMarginsMatchReferenceWalk(t *testing.T) {
 	rng := rand.New(rand.NewPCG(51, 52))
 	for _, c := range []struct {
-		cols, trees, leaves, rows int
-		lopsided                  bool
+		sh   predShape
+		rows int
 	}{
-		{5, 7, 2, 37, false},
-		{6, 20, 63, 3000, false},
-		{6, 10, 63, 1500, true},
-		{9, 5, 300, 2100, true},
-		{4, 1, 1, 10, false},
+		{predShape{cols: 5, trees: 7, leaves: 2, binned: true}, 37},
+		{predShape{cols: 6, trees: 20, leaves: 63, binned: true}, 3000},
+		{predShape{cols: 6, trees: 20, leaves: 63, wide: true}, 3000},
+		{predShape{cols: 6, trees: 10, leaves: 63, lopsided: true, binned: true}, 1500},
+		{predShape{cols: 9, trees: 5, leaves: 300, lopsided: true, wide: true}, 2100},
+		// Up to 254 distinct thresholds per column fit the bins, more do not.
+		{predShape{cols: 5, trees: 12, leaves: 64, fine: true, binned: true}, 2500},
+		{predShape{cols: 5, trees: 30, leaves: 64, fine: true}, 2500},
+		{predShape{cols: 5, trees: 3, leaves: 40, binned: true}, 2*chunkRows + 2*floatRows + 7}, // several chunks, the last one short
+		{predShape{cols: 4, trees: 1, leaves: 1, binned: true}, 10},
+		{predShape{cols: 4, trees: 3, leaves: 1, binned: true}, 100},
 	} {
-		m := predTestModel(rng, c.cols, c.trees, c.leaves, c.lopsided)
+		m := predTestModel(rng, c.sh)
+		require.Equal(t, c.sh.binned, m.fast.bins != nil, "%+v", c.sh)
 		X := features.NewMatrix(c.rows, m.Columns)
 		for i := range X.Rows {
-			predTestRow(rng, X.Row(i))
+			predTestRow(rng, m, X.Row(i))
 		}
 		for _, threads := range []int{1, 2} {
 			out := make([]float64, X.Rows)
@@ -146,13 +172,18 @@ func TestPredictMarginsMatchReferenceWalk(t *testing.T) {
 				require.Equal(t, math.Float64bits(want), math.Float64bits(m.Margin(X.Row(i))), "case %+v row %d", c, i)
 			}
 		}
-		// A model without compiled nodes (built by hand) predicts the same.
+		// A model without compiled nodes (built by hand) predicts the same,
+		// and so does the float64 form of a model that has bins.
 		m2 := *m
 		m2.fast = nil
-		out := make([]float64, X.Rows)
-		m2.PredictMargins(X, out, 2)
-		for i := range X.Rows {
-			require.Equal(t, math.Float64bits(refWalk(m, X.Row(i))), math.Float64bits(out[i]), "row %d", i)
+		m3 := *m
+		m3.fast = &compiled{nodes: m.fast.nodes}
+		for _, mm := range []*Model{&m2, &m3} {
+			out := make([]float64, X.Rows)
+			mm.PredictMargins(X, out, 2)
+			for i := range X.Rows {
+				require.Equal(t, math.Float64bits(refWalk(m, X.Row(i))), math.Float64bits(out[i]), "row %d", i)
+			}
 		}
 	}
 }

@@ -1,0 +1,301 @@
+package gbm
+
+import (
+	"math"
+	"slices"
+)
+
+// binned is a form of a model's trees in which a row is first mapped to one
+// byte per column, its bin, and every split compares bins: 8 times less
+// data per row than float64 values, so a chunk of rows stays in L1 cache.
+// The bins decide every split exactly as the values do:
+//
+//   - numeric column j with sorted distinct split thresholds T_j
+//     (at most maxEdges): bin(v) = #{t in T_j : t < v}, so v <= T_j[k]
+//     exactly when bin(v) <= k; a missing value's bin is binMissing,
+//     above every k;
+//   - categorical column (all its splits sets of at most 64 codes): bin(v)
+//     = v when v is a code in [0, 64), binOther for any other value and
+//     binMissing when missing.
+//
+// Models it cannot express (a category set of more than 64 codes, more
+// than maxEdges thresholds on a column, a NaN threshold, a column split
+// both ways, more than 1<<16 columns) keep the float64 form.
+type binned struct {
+	edges []*[256]float64 // per numeric column: T_j padded with +Inf
+	cat   []bool          // per column: categorical
+	used  []int32         // columns split on, ascending
+	nodes []bnode
+}
+
+// Bins of special values.
+const (
+	binOther   = 64  // categorical value that is no code in [0, 64)
+	binMissing = 255 // NaN
+	maxEdges   = 254 // thresholds per numeric column (bins 0..254)
+)
+
+// bnode is one node of the binned form: kindLeaf with its value's bits in
+// bits; kindLE (left when bin <= k); kindNotGT (left when bin <= k-1 or
+// missing: k holds the threshold index plus one, compared to bin+1 in
+// uint8, where a missing bin wraps to 0); kindCat (left when bin < 64 and
+// bit bin of bits is set, or when missing and dl).
+type bnode struct {
+	bits uint64
+	left int32
+	col  uint16
+	kind uint8
+	k    uint8 // threshold bin; for kindCat 1 when missing values go left
+}
+
+// compileBins returns the binned form of m, or nil when m has a split it
+// cannot express.
+func compileBins(m *Model) *binned {
+	cols := len(m.Columns)
+	for _, f := range m.Feature {
+		cols = max(cols, int(f)+1)
+	}
+	if cols > 1<<16 {
+		return nil
+	}
+	b := &binned{edges: make([]*[256]float64, cols), cat: make([]bool, cols), nodes: make([]bnode, len(m.Feature))}
+	num := make([]bool, cols)
+	thr := make([][]float64, cols)
+	for n, f := range m.Feature {
+		switch {
+		case f < 0:
+		case m.CatLen[n] > 1:
+			return nil
+		case m.CatLen[n] == 1:
+			b.cat[f] = true
+		default:
+			t := m.Threshold[n]
+			if t != t {
+				return nil
+			}
+			num[f] = true
+			thr[f] = append(thr[f], t)
+		}
+	}
+	for j := range cols {
+		if num[j] && b.cat[j] {
+			return nil
+		}
+		if num[j] || b.cat[j] {
+			b.used = append(b.used, int32(j))
+		}
+		e := thr[j]
+		if len(e) == 0 {
+			continue
+		}
+		slices.Sort(e)
+		e = slices.Compact(e) // == merges -0 and +0, which split alike
+		if len(e) > maxEdges {
+			return nil
+		}
+		thr[j] = e
+		p := new([256]float64)
+		copy(p[:], e)
+		for i := len(e); i < len(p); i++ {
+			p[i] = math.Inf(1)
+		}
+		b.edges[j] = p
+	}
+	for n, f := range m.Feature {
+		switch {
+		case f < 0:
+			b.nodes[n] = bnode{kind: kindLeaf, left: int32(n), bits: math.Float64bits(m.Value[n])}
+		case m.CatLen[n] == 1:
+			b.nodes[n] = bnode{kind: kindCat, col: uint16(f), left: m.Left[n], bits: m.CatBits[m.CatStart[n]], k: uint8(bit(m.DefaultLeft[n]))}
+		default:
+			k, _ := slices.BinarySearch(thr[f], m.Threshold[n])
+			nd := bnode{kind: kindLE, col: uint16(f), left: m.Left[n], k: uint8(k)}
+			if m.DefaultLeft[n] {
+				nd.kind, nd.k = kindNotGT, uint8(k+1)
+			}
+			b.nodes[n] = nd
+		}
+	}
+	return b
+}
+
+// bin returns the bin of value v in column j.
+func (b *binned) bin(j int, v float64) uint8 {
+	if b.cat[j] {
+		k := int64(v)
+		c := uint8(binOther)
+		if uint64(k) < 64 && float64(k) == v {
+			c = uint8(k)
+		}
+		if v != v {
+			c = binMissing
+		}
+		return c
+	}
+	e := b.edges[j]
+	i := 0
+	for step := 128; step > 0; step >>= 1 {
+		i += step & -bit(e[(i+step-1)&255] < v)
+	}
+	return uint8(i) | uint8(-bit(v != v))
+}
+
+// fill writes the bins of the rows data (row-major, cols columns, n <=
+// stride rows) to bins column-major: column j of row r at j*stride + r
+// (bins holds (columns-1)*stride + chunkRows entries). Columns no
+// split uses are left as they are. Numeric bins are found by binary search
+// (#{t < v} over 255 sorted entries in 8 halvings), four rows at a time
+// for independent chains of loads.
+func (b *binned) fill(bins []uint8, stride int, data []float64, cols, n int) {
+	data = data[:n*cols]
+	for _, j := range b.used {
+		col := (*[chunkRows]uint8)(bins[int(j)*stride:])
+		e := b.edges[j]
+		r := 0
+		if e != nil {
+			for ; r+4 <= n; r += 4 {
+				v0, v1, v2, v3 := data[r*cols+int(j)], data[(r+1)*cols+int(j)], data[(r+2)*cols+int(j)], data[(r+3)*cols+int(j)]
+				var i0, i1, i2, i3 int
+				for step := 128; step > 0; step >>= 1 {
+					i0 += step & -bit(e[(i0+step-1)&255] < v0)
+					i1 += step & -bit(e[(i1+step-1)&255] < v1)
+					i2 += step & -bit(e[(i2+step-1)&255] < v2)
+					i3 += step & -bit(e[(i3+step-1)&255] < v3)
+				}
+				col[r&rowMask] = uint8(i0) | uint8(-bit(v0 != v0))
+				col[(r+1)&rowMask] = uint8(i1) | uint8(-bit(v1 != v1))
+				col[(r+2)&rowMask] = uint8(i2) | uint8(-bit(v2 != v2))
+				col[(r+3)&rowMask] = uint8(i3) | uint8(-bit(v3 != v3))
+			}
+		}
+		for ; r < n; r++ {
+			col[r&rowMask] = b.bin(int(j), data[r*cols+int(j)])
+		}
+	}
+}
+
+// binLeft returns 1 when bin c goes to the left child of internal node nd,
+// else 0.
+func (nd *bnode) binLeft(c uint8) int {
+	switch nd.kind {
+	case kindLE:
+		return bit(c <= nd.k)
+	case kindNotGT:
+		return bit(c+1 <= nd.k)
+	default:
+		return int(nd.bits>>(c&63)&1)&bit(c < 64) | int(nd.k)&bit(c == binMissing)
+	}
+}
+
+// splitBinLE is splitLE on bins: left when col[r] <= k.
+//
+//go:noinline
+func splitBinLE(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]uint8, k uint8) int {
+	l, h := lo, hi-1
+	for _, r := range src {
+		g := bit(col[r&rowMask] <= k)
+		dst[l&rowMask] = r
+		dst[h&rowMask] = r
+		l += g
+		h -= 1 - g
+	}
+	return l - lo
+}
+
+// splitBinNotGT is splitLE on bins: left when col[r]+1 <= k in uint8
+// (see bnode).
+//
+//go:noinline
+func splitBinNotGT(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]uint8, k uint8) int {
+	l, h := lo, hi-1
+	for _, r := range src {
+		g := bit(col[r&rowMask]+1 <= k)
+		dst[l&rowMask] = r
+		dst[h&rowMask] = r
+		l += g
+		h -= 1 - g
+	}
+	return l - lo
+}
+
+// splitBinCat is splitLE on bins for a categorical node (see bnode).
+//
+//go:noinline
+func splitBinCat(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]uint8, bits uint64, miss int) int {
+	l, h := lo, hi-1
+	for _, r := range src {
+		c := col[r&rowMask]
+		g := int(bits>>(c&63)&1)&bit(c < 64) | miss&bit(c == binMissing)
+		dst[l&rowMask] = r
+		dst[h&rowMask] = r
+		l += g
+		h -= 1 - g
+	}
+	return l - lo
+}
+
+// treeBins is scorer.tree on the binned form.
+func (s *scorer) treeBins(root int32, n int, out []float64) {
+	nodes := s.c.bins.nodes
+	out = out[:n]
+	st := append(s.stack[:0], frame{node: root, hi: int32(n), buf: 2})
+	for len(st) > 0 {
+		f := st[len(st)-1]
+		st = st[:len(st)-1]
+		var src []uint16
+		ob := uint8(0)
+		if f.buf == 2 {
+			src = s.ident[f.lo:f.hi]
+		} else {
+			src = s.idx[f.buf][f.lo:f.hi]
+			ob = 1 - f.buf
+		}
+		nd := &nodes[f.node]
+		if nd.kind == kindLeaf {
+			v := math.Float64frombits(nd.bits)
+			for _, r := range src {
+				out[r] += v
+			}
+			continue
+		}
+		if len(src) < walkBelow {
+			for _, r := range src {
+				out[r] += s.walkBins(f.node, int(r))
+			}
+			continue
+		}
+		dst := &s.idx[ob]
+		col := (*[chunkRows]uint8)(s.bins[int(nd.col)*s.binStride:])
+		lo, hi := int(f.lo), int(f.hi)
+		var nl int
+		switch nd.kind {
+		case kindLE:
+			nl = splitBinLE(src, dst, lo, hi, col, nd.k)
+		case kindNotGT:
+			nl = splitBinNotGT(src, dst, lo, hi, col, nd.k)
+		default:
+			nl = splitBinCat(src, dst, lo, hi, col, nd.bits, int(nd.k))
+		}
+		mid := f.lo + int32(nl)
+		if mid < f.hi {
+			st = append(st, frame{node: nd.left + 1, lo: mid, hi: f.hi, buf: ob})
+		}
+		if nl > 0 {
+			st = append(st, frame{node: nd.left, lo: f.lo, hi: mid, buf: ob})
+		}
+	}
+	s.stack = st
+}
+
+// walkBins returns the leaf value that chunk row r reaches from node n of
+// the binned form.
+func (s *scorer) walkBins(n int32, r int) float64 {
+	nodes := s.c.bins.nodes
+	for {
+		nd := &nodes[n]
+		if nd.kind == kindLeaf {
+			return math.Float64frombits(nd.bits)
+		}
+		n = nd.left + 1 - int32(nd.binLeft(s.bins[int(nd.col)*s.binStride+r]))
+	}
+}
