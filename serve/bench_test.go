@@ -15,7 +15,7 @@ import (
 // benchServer serves the real fixture bundle; with LEADSCORE_BENCH_DIR set
 // to a bench/serve/run.sh work directory it serves that bundle and posts
 // its lead.json and batch.json instead.
-func benchServer(b *testing.B) (http.Handler, []byte, []byte) {
+func benchServer(b *testing.B) (*Server, []byte, []byte) {
 	b.Helper()
 	if dir := os.Getenv("LEADSCORE_BENCH_DIR"); dir != "" {
 		s, err := New(Config{ModelsDir: filepath.Join(dir, "models"), PollInterval: -1, MaxBatchLeads: 100000})
@@ -30,7 +30,7 @@ func benchServer(b *testing.B) (http.Handler, []byte, []byte) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		return s.Handler(), one, batch
+		return s, one, batch
 	}
 	f := realBundle(b)
 	s, env := newRealServer(b, f)
@@ -38,7 +38,7 @@ func benchServer(b *testing.B) (http.Handler, []byte, []byte) {
 	one, _ := json.Marshal(leads[0])
 	batch, _ := json.Marshal(leads)
 	_ = env
-	return s.Handler(), one, batch
+	return s, one, batch
 }
 
 func benchPost(b *testing.B, h http.Handler, path string, body []byte, leads int) {
@@ -95,16 +95,40 @@ func cpuTime() int64 {
 }
 
 func BenchmarkScore(b *testing.B) {
-	h, one, _ := benchServer(b)
-	benchPost(b, h, "/v1/score?explain=5", one, 1)
+	s, one, _ := benchServer(b)
+	benchPost(b, s.Handler(), "/v1/score?explain=5", one, 1)
 }
 
 func BenchmarkBatch(b *testing.B) {
-	h, _, batch := benchServer(b)
+	s, _, batch := benchServer(b)
+	h := s.Handler()
 	var n []json.RawMessage
 	if err := json.Unmarshal(batch, &n); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("explain=0", func(b *testing.B) { benchPost(b, h, "/v1/score/batch?explain=0", batch, len(n)) })
 	b.Run("explain=5", func(b *testing.B) { benchPost(b, h, "/v1/score/batch?explain=5", batch, len(n)) })
+}
+
+// BenchmarkDecode decodes the leads of the batch body one by one with one
+// decoder, as a batch worker does: the request decoder alone.
+func BenchmarkDecode(b *testing.B) {
+	s, _, batch := benchServer(b)
+	items, aerr := splitArray(batch, 1<<20)
+	if aerr != nil {
+		b.Fatal(aerr)
+	}
+	d := s.reg.current().getDecoder()
+	now := time.Now()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(batch)))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, it := range items {
+			if _, _, aerr := d.decode(it, now); aerr != nil {
+				b.Fatal(aerr)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1e3/float64(b.N*len(items)), "us/lead")
 }

@@ -88,6 +88,7 @@ type decoder struct {
 	fields map[string]features.Value
 	events []features.Event
 	attrs  []map[string]string
+	tape   tape
 }
 
 // maxInterned bounds a decoder's string cache.
@@ -129,7 +130,8 @@ func prefixed(aerr *APIError, prefix string) *APIError {
 // decode is decodeLead with the decoder's string cache.
 func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []string, *APIError) {
 	sc := d.sc
-	s := scanner{b: data}
+	d.tape.reset(data)
+	s := scanner{b: data, t: &d.tape}
 	s.skipWS()
 	if s.i >= len(data) {
 		return nil, nil, badRequest(CodeMalformedJSON, "", "the body is empty; send a lead object")
@@ -146,7 +148,7 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []string, 
 		return nil, nil, badRequest(CodeMalformedJSON, "", "expected a lead object, got %s", describe(top))
 	}
 	var idRaw, asOfRaw, fieldsRaw, eventsRaw []byte
-	aerr = eachMember(top, func(key, raw []byte) *APIError {
+	aerr = eachMember(top, &d.tape, func(key, raw []byte) *APIError {
 		switch string(key) {
 		case "lead_id":
 			idRaw = raw
@@ -181,7 +183,7 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []string, 
 		if fieldsRaw[0] != '{' {
 			return nil, nil, badRequest(CodeInvalidField, "fields", "expected an object, got %s", describe(fieldsRaw))
 		}
-		aerr = eachMember(fieldsRaw, func(key, raw []byte) *APIError {
+		aerr = eachMember(fieldsRaw, &d.tape, func(key, raw []byte) *APIError {
 			name, known := sc.names[string(key)]
 			if known && name == sc.created {
 				t, missing, aerr := decodeTimeValue(raw, "", limit)
@@ -224,7 +226,7 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []string, 
 		if eventsRaw[0] != '[' {
 			return nil, nil, badRequest(CodeInvalidField, "events", "expected an array, got %s", describe(eventsRaw))
 		}
-		aerr = eachElement(eventsRaw, func(i int, raw []byte) *APIError {
+		aerr = eachElement(eventsRaw, &d.tape, func(i int, raw []byte) *APIError {
 			e, aerr := d.event(raw, limit, len(l.Events))
 			if aerr != nil {
 				return prefixed(aerr, "events["+strconv.Itoa(i)+"].")
@@ -276,7 +278,7 @@ func (d *decoder) event(raw []byte, limit time.Time, n int) (features.Event, *AP
 	type attr struct{ key, val []byte }
 	var buf [8]attr
 	attrs := buf[:0]
-	aerr := eachMember(raw, func(key, v []byte) *APIError {
+	aerr := eachMember(raw, &d.tape, func(key, v []byte) *APIError {
 		switch string(key) {
 		case "type":
 			typ = v

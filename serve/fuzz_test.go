@@ -2,7 +2,9 @@ package serve
 
 import (
 	"encoding/json"
+	"github.com/leadscore/leadscore/features"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -28,8 +30,19 @@ func FuzzDecodeLead(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// A decoder reused across inputs (as the server's are) must decode each
+	// exactly as a fresh one does: its string cache, lead, event buffers and
+	// container tape carry nothing over.
+	reused := newDecoder(sc)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, _, aerr := decodeLead(data, sc, testNow)
+		l2, _, aerr2 := reused.decode(data, testNow)
+		if (aerr == nil) != (aerr2 == nil) || aerr != nil && *aerr != *aerr2 {
+			t.Fatalf("reused decoder: error %+v, fresh: %+v", aerr2, aerr)
+		}
+		if aerr == nil && !sameLead(l, l2) {
+			t.Fatalf("reused decoder: lead %+v, fresh: %+v", l2, l)
+		}
 		// The scanner agrees with encoding/json on what is JSON (bar the
 		// nesting limit).
 		if aerr == nil && !json.Valid(data) {
@@ -76,6 +89,26 @@ func FuzzDecodeLead(f *testing.F) {
 			t.Fatal("no cutoff")
 		}
 	})
+}
+
+// sameLead compares decoded leads, an empty event list or attribute map
+// equal to none.
+func sameLead(a, b *features.Lead) bool {
+	if a.ID != b.ID || !a.Created.Equal(b.Created) || !a.Cutoff.Equal(b.Cutoff) || !reflect.DeepEqual(a.Fields, b.Fields) || len(a.Events) != len(b.Events) {
+		return false
+	}
+	for i := range a.Events {
+		ea, eb := a.Events[i], b.Events[i]
+		if ea.Type != eb.Type || !ea.Time.Equal(eb.Time) || len(ea.Attrs) != len(eb.Attrs) {
+			return false
+		}
+		for k, v := range ea.Attrs {
+			if w, ok := eb.Attrs[k]; !ok || w != v {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // FuzzFastTime checks the allocation-free timestamp parser against

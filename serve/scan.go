@@ -1,6 +1,9 @@
 package serve
 
-import "encoding/json"
+import (
+	"encoding/binary"
+	"encoding/json"
+)
 
 // maxDepth bounds the nesting of a request's JSON.
 const maxDepth = 64
@@ -11,7 +14,34 @@ const maxDepth = 64
 type scanner struct {
 	b []byte
 	i int
+	// t, when set, records while validating where each object and array
+	// ends, so the decoder's later walks over the validated value jump
+	// over nested containers instead of scanning them again. base is the
+	// offset of b in the tape's buffer.
+	t    *tape
+	base int
 }
+
+// tape holds, for every object or array a scanner validated in one
+// buffer, the offset just past its end, indexed by the offset of its
+// opening bracket. Entries are written only at container starts and read
+// only there, so the tape is reused across buffers without clearing.
+type tape struct {
+	ends []int32
+	cap  int // cap of the buffer the offsets are relative to
+}
+
+// reset prepares the tape for data.
+func (t *tape) reset(data []byte) {
+	if cap(t.ends) < len(data) {
+		t.ends = make([]int32, len(data), len(data)+len(data)/4)
+	}
+	t.ends = t.ends[:len(data)]
+	t.cap = cap(data)
+}
+
+// offset is the position of sub, a slice of the tape's buffer, in it.
+func (t *tape) offset(sub []byte) int { return t.cap - cap(sub) }
 
 func (s *scanner) skipWS() {
 	for s.i < len(s.b) && isSpace(s.b[s.i]) {
@@ -39,8 +69,10 @@ func (s *scanner) value(depth int) ([]byte, *APIError) {
 		err = s.str()
 	case c == '{':
 		err = s.container(depth, '}')
+		s.record(start, err)
 	case c == '[':
 		err = s.container(depth, ']')
+		s.record(start, err)
 	case c == 't':
 		err = s.literal("true")
 	case c == 'f':
@@ -56,6 +88,13 @@ func (s *scanner) value(depth int) ([]byte, *APIError) {
 		return nil, err
 	}
 	return s.b[start:s.i], nil
+}
+
+// record notes on the tape where the container at start ended.
+func (s *scanner) record(start int, err *APIError) {
+	if s.t != nil && err == nil {
+		s.t.ends[s.base+start] = int32(s.base + s.i)
+	}
 }
 
 func quoteByte(c byte) string {
@@ -119,12 +158,31 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
+// plainRun returns the index of the first byte at or after i in b that is
+// not plain, or len(b). It tests eight bytes at a time: a word holds a
+// quote, a backslash or a control byte exactly when one of the classic
+// "has a zero byte" tests fires, and only then are its bytes looked at one
+// by one.
+func plainRun(b []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q, bs := w^(ones*'"'), w^(ones*'\\')
+		special := (q-ones)&^q | (bs-ones)&^bs | (w - ones*0x20)
+		if special&^w&highs != 0 {
+			break
+		}
+	}
+	for i < len(b) && plain[b[i]] {
+		i++
+	}
+	return i
+}
+
 func (s *scanner) str() *APIError {
 	s.i++ // opening quote
 	for s.i < len(s.b) {
-		for s.i < len(s.b) && plain[s.b[s.i]] {
-			s.i++
-		}
+		s.i = plainRun(s.b, s.i)
 		if s.i >= len(s.b) {
 			break
 		}
@@ -211,8 +269,11 @@ func (s *scanner) number() *APIError {
 
 // eachMember calls fn with the unquoted key and the value of every member
 // of obj, a JSON object already validated by scanner.value.
-func eachMember(obj []byte, fn func(key, raw []byte) *APIError) *APIError {
+func eachMember(obj []byte, t *tape, fn func(key, raw []byte) *APIError) *APIError {
 	s := scanner{b: obj, i: 1}
+	if t != nil {
+		s.t, s.base = t, t.offset(obj)
+	}
 	for {
 		s.skipWS()
 		if s.i >= len(s.b) || s.b[s.i] == '}' {
@@ -238,8 +299,11 @@ func eachMember(obj []byte, fn func(key, raw []byte) *APIError) *APIError {
 
 // eachElement calls fn with every element of arr, a JSON array already
 // validated by scanner.value.
-func eachElement(arr []byte, fn func(i int, raw []byte) *APIError) *APIError {
+func eachElement(arr []byte, t *tape, fn func(i int, raw []byte) *APIError) *APIError {
 	s := scanner{b: arr, i: 1}
+	if t != nil {
+		s.t, s.base = t, t.offset(arr)
+	}
 	for n := 0; ; n++ {
 		s.skipWS()
 		if s.i >= len(s.b) || s.b[s.i] == ']' {
@@ -261,6 +325,10 @@ func eachElement(arr []byte, fn func(i int, raw []byte) *APIError) *APIError {
 func (s *scanner) skipString() {
 	s.i++
 	for s.i < len(s.b) {
+		s.i = plainRun(s.b, s.i)
+		if s.i >= len(s.b) {
+			return
+		}
 		c := s.b[s.i]
 		switch {
 		case plain[c]:
@@ -280,6 +348,10 @@ func (s *scanner) skipValue() {
 	case '"':
 		s.skipString()
 	case '{', '[':
+		if s.t != nil {
+			s.i = int(s.t.ends[s.base+s.i]) - s.base
+			return
+		}
 		depth := 0
 		for s.i < len(s.b) {
 			switch s.b[s.i] {
