@@ -12,24 +12,18 @@
 package main
 
 import (
-	"bufio"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math"
-	"math/rand/v2"
 	"os"
 	"runtime/pprof"
 	"time"
 
-	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/benchkit"
 	"github.com/leadscore/leadscore/models/logistic"
 )
-
-const magic = "LSBENCH1"
 
 func main() {
 	if len(os.Args) < 2 {
@@ -51,9 +45,10 @@ func main() {
 	}
 }
 
-// gen writes rows of correlated Gaussian features (each column mixes its own
-// draw with a shared factor), standardised, and labels from a logistic model
-// with coefficients beta_j = (-1)^j * 1.5/(1+j/4) and intercept -1.5.
+// gen writes benchkit.LogisticMatrix's rows: correlated Gaussian features
+// (each column mixes its own draw with a shared factor), standardised, and
+// labels from a logistic model with coefficients beta_j = (-1)^j *
+// 1.5/(1+j/4) and intercept -1.5.
 func gen(args []string) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	rows := fs.Int("rows", 1_000_000, "rows")
@@ -66,96 +61,16 @@ func gen(args []string) error {
 	if *out == "" || *rows < 2 || *cols < 1 {
 		return errors.New("gen needs -out, -rows >= 2 and -cols >= 1")
 	}
-	rng := rand.New(rand.NewPCG(*seed, 42))
-	n, p := *rows, *cols
-	x := make([]float64, n*p)
-	for i := range n {
-		shared := rng.NormFloat64()
-		for j := range p {
-			x[i*p+j] = 0.5*shared + rng.NormFloat64()
-		}
-	}
-	for j := range p {
-		var mean, ss float64
-		for i := range n {
-			mean += x[i*p+j]
-		}
-		mean /= float64(n)
-		for i := range n {
-			d := x[i*p+j] - mean
-			ss += d * d
-		}
-		sd := math.Sqrt(ss / float64(n))
-		for i := range n {
-			x[i*p+j] = (x[i*p+j] - mean) / sd
-		}
-	}
-	y := make([]float64, n)
-	for i := range n {
-		m := -1.5
-		for j := range p {
-			b := 1.5 / (1 + float64(j)/4)
-			if j%2 == 1 {
-				b = -b
-			}
-			m += b * x[i*p+j] / math.Sqrt(float64(p)/4)
-		}
-		if rng.Float64() < 1/(1+math.Exp(-m)) {
-			y[i] = 1
-		}
-	}
+	X, y := benchkit.LogisticMatrix(*rows, *cols, *seed)
 	f, err := os.Create(*out)
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString(magic)
-	binary.Write(w, binary.LittleEndian, int64(n))
-	binary.Write(w, binary.LittleEndian, int64(p))
-	buf := make([]byte, 8)
-	for _, vs := range [][]float64{x, y} {
-		for _, v := range vs {
-			binary.LittleEndian.PutUint64(buf, math.Float64bits(v))
-			w.Write(buf)
-		}
-	}
-	if err := w.Flush(); err != nil {
+	if err := benchkit.WriteLogistic(f, X, y); err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
-}
-
-// read loads a data file written by gen.
-func read(path string) (*features.Matrix, []float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<20)
-	head := make([]byte, 24)
-	if _, err := io.ReadFull(r, head); err != nil || string(head[:8]) != magic {
-		return nil, nil, fmt.Errorf("%s is not a logistic-bench data file", path)
-	}
-	n := int(binary.LittleEndian.Uint64(head[8:]))
-	p := int(binary.LittleEndian.Uint64(head[16:]))
-	cols := make([]features.ColumnInfo, p)
-	for j := range cols {
-		cols[j] = features.ColumnInfo{Name: fmt.Sprintf("x%d", j), Source: fmt.Sprintf("x%d", j)}
-	}
-	X := features.NewMatrix(n, cols)
-	y := make([]float64, n)
-	buf := make([]byte, 8)
-	for _, vs := range [][]float64{X.Data, y} {
-		for i := range vs {
-			if _, err := io.ReadFull(r, buf); err != nil {
-				return nil, nil, fmt.Errorf("%s: truncated: %w", path, err)
-			}
-			vs[i] = math.Float64frombits(binary.LittleEndian.Uint64(buf))
-		}
-	}
-	return X, y, nil
 }
 
 // fitResult is what fit writes for sklearn_ref.py to compare against.
@@ -185,7 +100,7 @@ func fit(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	X, y, err := read(*data)
+	X, y, err := benchkit.ReadLogistic(*data)
 	if err != nil {
 		return err
 	}
@@ -203,13 +118,13 @@ func fit(args []string) error {
 	best, bestCPU := math.Inf(1), math.Inf(1)
 	var m *logistic.Model
 	for range max(1, *repeat) {
-		start, cpu := time.Now(), cpuSeconds()
+		start, cpu := time.Now(), benchkit.CPUTime()
 		m, err = logistic.Fit(X, y, nil, logistic.Options{Lambda: *lambda, Tol: *tol, Threads: *threads})
 		if err != nil {
 			return err
 		}
 		best = math.Min(best, time.Since(start).Seconds())
-		bestCPU = math.Min(bestCPU, cpuSeconds()-cpu)
+		bestCPU = math.Min(bestCPU, (benchkit.CPUTime() - cpu).Seconds())
 	}
 	res := fitResult{Seconds: best, CPUSeconds: bestCPU, Rows: X.Rows, Cols: X.Cols, Lambda: *lambda, Tol: *tol, Threads: *threads,
 		Intercept: m.Intercept, Weights: m.Weights, Iterations: m.Iterations, Converged: m.Converged}

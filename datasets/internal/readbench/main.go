@@ -1,9 +1,9 @@
-//go:build unix
-
 // Command readbench measures how the datasets reader streams a large CSV
 // file: it writes a lead-like file of -rows rows and ten columns (about
 // 90 bytes a row) unless -path already exists, then reads it batch by batch
-// and prints rows, seconds and rows per second. Run it under
+// and prints rows, seconds and rows per second. The file is
+// benchkit.WriteLeadsCSV's, as in datasets' BenchmarkReadCSV and the read
+// suite of `leadscore bench`. Run it under
 // `/usr/bin/time -v` to see the peak resident set size:
 //
 //	go build -o /tmp/readbench ./datasets/internal/readbench
@@ -11,18 +11,16 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"runtime"
-	"syscall"
 	"time"
 
 	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/internal/benchkit"
 )
 
 func main() {
@@ -38,7 +36,7 @@ func main() {
 func run(path string, rows int) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		start := time.Now()
-		if err := generate(path, rows); err != nil {
+		if err := benchkit.WriteLeadsCSVFile(path, rows); err != nil {
 			return err
 		}
 		fmt.Printf("generated %s (%d rows) in %.1fs\n", path, rows, time.Since(start).Seconds())
@@ -47,9 +45,9 @@ func run(path string, rows int) error {
 	if err != nil {
 		return err
 	}
-	cpu0 := cpuSeconds()
+	cpu0 := benchkit.CPUTime()
 	start := time.Now()
-	r, err := datasets.Open(path, datasets.ReadOptions{MissingValues: []string{"Select"}})
+	r, err := datasets.Open(path, datasets.ReadOptions{MissingValues: benchkit.LeadTableMissing})
 	if err != nil {
 		return err
 	}
@@ -66,7 +64,7 @@ func run(path string, rows int) error {
 		n += t.Rows()
 	}
 	secs := time.Since(start).Seconds()
-	cpu := cpuSeconds() - cpu0
+	cpu := (benchkit.CPUTime() - cpu0).Seconds()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("read %d rows (%.0f MB) in %.2fs wall, %.2fs CPU: %.0f rows/s wall, %.0f rows per CPU-second; heap in use at end %.0f MB, heap obtained from OS %.0f MB\n",
@@ -76,42 +74,4 @@ func run(path string, rows int) error {
 		fmt.Printf("  %-14s %s\n", f.Name, f.Kind)
 	}
 	return nil
-}
-
-// cpuSeconds is the user plus system CPU time the process has used; on a
-// shared machine it measures the reader better than the wall clock.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
-
-// generate writes rows lead-like rows: an id, two categories, numbers,
-// booleans and a timestamp.
-func generate(path string, rows int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	rng := rand.New(rand.NewPCG(1, 2))
-	sources := []string{"Google", "Direct Traffic", "Olark Chat", "Organic Search", "Reference", "Welingak Website"}
-	cities := []string{"Mumbai", "Thane & Outskirts", "Other Cities", "Select", ""}
-	base := time.Date(2017, 6, 1, 0, 0, 0, 0, time.UTC)
-	fmt.Fprintln(w, "lead_id,source,city,visits,time_on_site,page_views,do_not_email,converted,created_at,score")
-	for i := 0; i < rows; i++ {
-		ts := base.Add(time.Duration(rng.IntN(365*24*3600)) * time.Second)
-		fmt.Fprintf(w, "L%08d,%s,%s,%d,%d,%.2f,%s,%d,%s,%.4f\n",
-			i, sources[rng.IntN(len(sources))], cities[rng.IntN(len(cities))],
-			rng.IntN(30), rng.IntN(2500), rng.Float64()*10,
-			[]string{"No", "Yes"}[rng.IntN(2)], rng.IntN(2),
-			ts.Format("2006-01-02 15:04:05"), rng.Float64())
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
