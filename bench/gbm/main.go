@@ -250,6 +250,14 @@ func run(args []string) error {
 	predSec := time.Since(t0).Seconds()
 	predCPU := cpuTime() - c1
 	aucTest := auc(pred[*ntrain:], y[*ntrain:])
+	// Batch prediction must equal the plain per-row walk bit for bit.
+	mismatches, checked := 0, 0
+	for i := 0; i < X.Rows; i += 97 {
+		if math.Float64bits(m.Margin(X.Row(i))) != math.Float64bits(pred[i]) {
+			mismatches++
+		}
+		checked++
+	}
 
 	ns := min(*shapRows, X.Rows)
 	phi := make([]float64, ns*X.Cols)
@@ -264,6 +272,7 @@ func run(args []string) error {
 		"shap_ms_per_row": shapSec * 1e3 / float64(ns), "auc_test": aucTest, "peak_rss_train_bytes": rssTrain,
 		"trees": m.NumTrees(), "nodes": len(m.Feature),
 		"train_cpu_sec": trainCPU, "predict_cpu_sec": predCPU, "shap_cpu_ms_per_row": shapCPU * 1e3 / float64(ns),
+		"predict_rows_checked": checked, "predict_mismatches": mismatches,
 	}
 	return json.NewEncoder(os.Stdout).Encode(res)
 }
