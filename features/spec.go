@@ -61,6 +61,8 @@ type specIndex struct {
 	// named by the Spec's keys; other types are classified per event.
 	typeClass map[string]typeInfo
 	pageKey   map[string]int32
+	// careerPage says which pages of pageKey count as careers signals.
+	careerPage map[string]bool
 	attrKey   []map[string]int32 // per event attribute (page attribute unused)
 	pageAttr  int
 	featKey   []int32 // per feature: event key, -1
@@ -85,7 +87,7 @@ func (s *Spec) buildIndex() *specIndex {
 	ix := &specIndex{
 		fold: newFolder(cfg.WindowDays, cfg.HalfLifeDays), keyIdx: map[string]int32{},
 		typeKey: map[string]int32{}, pageKey: map[string]int32{}, pageAttr: -1,
-		typeClass: map[string]typeInfo{},
+		typeClass: map[string]typeInfo{}, careerPage: map[string]bool{},
 	}
 	ix.attrKey = make([]map[string]int32, len(s.EventAttrs))
 	for a, name := range s.EventAttrs {
@@ -144,7 +146,9 @@ func (s *Spec) buildIndex() *specIndex {
 // view, or by "attr=value".
 func (s *Spec) routeKey(ix *specIndex, key string, k int32, pagePrefix string) {
 	if ix.pageAttr >= 0 && strings.HasPrefix(key, pagePrefix) {
-		ix.pageKey[strings.TrimPrefix(key, pagePrefix)] = k
+		page := strings.TrimPrefix(key, pagePrefix)
+		ix.pageKey[page] = k
+		ix.careerPage[page] = containsFold(page, "career") || containsFold(page, "jobs")
 		return
 	}
 	for a, name := range s.EventAttrs {
@@ -654,7 +658,7 @@ func (s *Spec) foldLead(ix *specIndex, l *Lead, cutNs int64, states []aggState, 
 				pageView = strings.EqualFold(e.Type, pvType)
 			}
 		}
-		page := ""
+		page, pageKnown := "", false
 		for a, name := range s.EventAttrs {
 			v, ok := e.Attrs[name]
 			if !ok {
@@ -665,6 +669,7 @@ func (s *Spec) foldLead(ix *specIndex, l *Lead, cutNs int64, states []aggState, 
 					page = v
 					if k, ok := ix.pageKey[v]; ok {
 						f.add(&states[k], t, age, wt)
+						pageKnown = true
 					}
 				}
 				continue
@@ -676,6 +681,12 @@ func (s *Spec) foldLead(ix *specIndex, l *Lead, cutNs int64, states []aggState, 
 		if e.Type != "" {
 			if tc, ok := ix.typeClass[e.Type]; ok && (tc.sig != sigNone || !pageView || page == "") {
 				sig = int(tc.sig)
+			} else if ok && pageKnown {
+				// A known type without a signal of its own: a page view
+				// of a page seen in training, classified then.
+				if ix.careerPage[page] {
+					sig = sigCareers
+				}
 			} else {
 				sig = signalClass(e.Type, page, pageView)
 			}
