@@ -15,11 +15,12 @@ const (
 	kindCatWide        // more than 64 codes: Model.goLeft decides
 )
 
-// compiled is a copy of a model's nodes in one array, each node carrying
-// what a step needs: its kind (which folds in the direction of missing
-// values), column, threshold (or category bits, or leaf value) and left
-// child; the right child is left+1, as in Model. Node numbers are the
-// model's.
+// compiled is what PredictMargins walks: a copy of a model's nodes in one
+// array, each node carrying what a step needs: its kind (which folds in
+// the direction of missing values), column, threshold (or category bits,
+// or leaf value) and left child; the right child is left+1, as in Model.
+// Node numbers are the model's. bins is the binned form of the same trees
+// (predict_bins.go), used instead whenever the model allows it.
 type compiled struct {
 	nodes []cnode
 	bins  *binned // nil when the model has splits bins cannot express
@@ -82,11 +83,11 @@ func (nd *cnode) goesLeft(m *Model, n int32, v float64) int {
 
 // chunkRows is the number of rows scored together, tree by tree, in the
 // binned form (see binned): their bins, chunkRows x cols bytes, stay in L2
-// cache and a column of them (8 KiB) in L1. floatRows is the same for the
-// float64 form: the chunk is copied column-major (floatRows x cols floats,
-// in L2 cache), so// one column of it (8 KiB) stays in L1 while a node splits its rows. It is
-// a power of two no larger than 1<<16 (row numbers are uint16 and indexes
-// are masked with chunkRows-1 instead of bounds-checked).
+// cache and a column of them (8 KiB) in L1 while a node splits its rows.
+// floatRows is the same for the float64 form, whose chunk is copied
+// column-major (floatRows x cols floats, in L2; a column, 8 KiB, in L1).
+// Both are powers of two no larger than 1<<16: row numbers are uint16 and
+// indexes are masked with rowMask or floatMask instead of bounds-checked.
 const (
 	chunkRows = 8192
 	rowMask   = chunkRows - 1
