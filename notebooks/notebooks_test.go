@@ -333,3 +333,29 @@ func TestRequirementsListsAbsentFiles(t *testing.T) {
 	assert.Equal(t, []string{"../absent/Leads.csv"}, requirements(nb, root))
 	assert.Empty(t, requirements(&notebook{}, root))
 }
+
+// TestNotebooksAreWellFormed checks the parts of nbformat 4 that Jupyter and
+// GitHub need to show a notebook: known cell types, the keys every cell type
+// requires, and the GoNB kernel.
+func TestNotebooksAreWellFormed(t *testing.T) {
+	paths, err := filepath.Glob("*.ipynb")
+	require.NoError(t, err)
+	for _, path := range paths {
+		raw, err := os.ReadFile(path)
+		require.NoError(t, err)
+		var nb notebook
+		require.NoError(t, json.Unmarshal(raw, &nb), path)
+		assert.Equal(t, 4, nb.NBFormat, path)
+		kernel, _ := nb.Metadata["kernelspec"].(map[string]any)
+		assert.Equal(t, "gonb", kernel["name"], "%s must use the GoNB kernel", path)
+		for i, c := range nb.Cells {
+			assert.Contains(t, []any{"markdown", "code", "raw"}, c["cell_type"], "%s cell %d", path, i)
+			assert.Contains(t, c, "metadata", "%s cell %d", path, i)
+			assert.Contains(t, c, "source", "%s cell %d", path, i)
+			if c["cell_type"] == "code" {
+				assert.Contains(t, c, "outputs", "%s cell %d", path, i)
+				assert.Contains(t, c, "execution_count", "%s cell %d", path, i)
+			}
+		}
+	}
+}
