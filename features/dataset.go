@@ -117,6 +117,9 @@ type Dataset struct {
 	store     *eventStore
 	// eventAttrs are the event attribute columns aggregated.
 	eventAttrs []string
+	// eventTypes are the distinct event types read, sorted (nil when
+	// there were more than maxEventTypes).
+	eventTypes []string
 }
 
 // Build builds a training Dataset. With Outcomes it takes snapshots of every
@@ -607,6 +610,12 @@ func (b *builder) finish() *Dataset {
 		d.store = ev.store.finish(len(b.leadRow))
 	}
 	d.eventAttrs = ev.attrs
+	if len(ev.types) <= maxEventTypes {
+		for _, t := range ev.types {
+			d.eventTypes = append(d.eventTypes, t.name)
+		}
+		slices.Sort(d.eventTypes)
+	}
 	b.rep.Rows = n
 	b.rep.Events = ev.rep.Events
 	b.rep.EventsUnknownLead = ev.rep.EventsUnknownLead

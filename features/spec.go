@@ -44,6 +44,10 @@ type Spec struct {
 	Allowed []Suspect `json:"allowed,omitempty"`
 	// TrainRows is the number of rows the statistics come from.
 	TrainRows int `json:"train_rows"`
+	// SeenEventTypes are the event types of the training data, sorted; the
+	// scoring API accepts exactly these. Empty when there were more than
+	// maxEventTypes, and in Specs written before it was recorded.
+	SeenEventTypes []string `json:"event_types,omitempty"`
 
 	// ix holds the lookups built by Fit and UnmarshalJSON (read-only).
 	ix *specIndex
@@ -162,6 +166,14 @@ func (s *Spec) routeKey(ix *specIndex, key string, k int32, pagePrefix string) {
 		sig: int8(signalClass(key, "", false)), pageView: strings.EqualFold(key, s.Config.Events.PageViewType)}
 }
 
+// maxEventTypes bounds the event types a Spec records: an event type column
+// holding free text would otherwise copy it into every bundle.
+const maxEventTypes = 10_000
+
+// EventTypes returns the event types seen in training, sorted, or nil when
+// the Spec did not record them (see SeenEventTypes).
+func (s *Spec) EventTypes() []string { return slices.Clone(s.SeenEventTypes) }
+
 // LinearColumns describes the columns of the linear encoding.
 func (s *Spec) LinearColumns() []ColumnInfo { return slices.Clone(s.index().linear) }
 
@@ -202,7 +214,7 @@ func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 			return nil, fmt.Errorf("fit features: training row %d out of range [0, %d)", i, d.Rows)
 		}
 	}
-	s := &Spec{Version: SpecVersion, Config: d.cfg, TrainRows: len(train), EventAttrs: d.eventAttrs}
+	s := &Spec{Version: SpecVersion, Config: d.cfg, TrainRows: len(train), EventAttrs: d.eventAttrs, SeenEventTypes: slices.Clone(d.eventTypes)}
 	// The fitted configuration keeps the dataset's column names and the
 	// caller's statistics settings.
 	s.Config.MinCategoryCount, s.Config.Log1p, s.Config.AllowLeaky, s.Config.Exclude = cfg.MinCategoryCount, cfg.Log1p, cfg.AllowLeaky, cfg.Exclude

@@ -103,7 +103,10 @@ func bundleSchema(b *models.Bundle) Schema {
 	sc.CreatedField = sp.Config.Created
 	if et, ok := any(sp).(eventTyper); ok {
 		sc.EventTypes = et.EventTypes()
-	} else {
+	}
+	if len(sc.EventTypes) == 0 {
+		// A Spec from before event types were recorded (or from data with
+		// too many): the types its event features name.
 		sc.EventTypes = specEventTypes(sp)
 	}
 	return sc

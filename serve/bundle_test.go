@@ -5,9 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -353,4 +355,31 @@ func TestRealUnknownEventType(t *testing.T) {
 	assert.Equal(t, CodeUnknownEventType, e.Error.Code)
 	assert.Equal(t, "events[0].type", e.Error.Field)
 	assert.Contains(t, e.Error.Message, "page_view", "the message lists the known types")
+}
+
+// TestRealSchemaEventTypes checks that the API accepts exactly the event
+// types of the training data (recorded in the Spec), and that a Spec
+// without them falls back to the types its event features name.
+func TestRealSchemaEventTypes(t *testing.T) {
+	f := realBundle(t)
+	b, err := models.Load(f.bundle)
+	require.NoError(t, err)
+	fh, err := os.Open(filepath.Join(f.data, "events.csv"))
+	require.NoError(t, err)
+	defer fh.Close()
+	rows, err := csv.NewReader(fh).ReadAll()
+	require.NoError(t, err)
+	typ := slices.Index(rows[0], "type")
+	require.GreaterOrEqual(t, typ, 0, "events.csv has a type column")
+	seen := map[string]bool{}
+	for _, r := range rows[1:] {
+		seen[r[typ]] = true
+	}
+	want := slices.Sorted(maps.Keys(seen))
+	assert.Equal(t, want, bundleSchema(b).EventTypes)
+
+	b.Spec.SeenEventTypes = nil
+	old := bundleSchema(b).EventTypes
+	assert.Equal(t, specEventTypes(b.Spec), old)
+	assert.Contains(t, old, "page_view")
 }
