@@ -117,9 +117,6 @@ type Dataset struct {
 	store     *eventStore
 	// eventAttrs are the event attribute columns aggregated.
 	eventAttrs []string
-	// eventTypes are the distinct event types read, sorted (nil when
-	// there were more than maxEventTypes).
-	eventTypes []string
 }
 
 // Build builds a training Dataset. With Outcomes it takes snapshots of every
@@ -610,12 +607,7 @@ func (b *builder) finish() *Dataset {
 		d.store = ev.store.finish(len(b.leadRow))
 	}
 	d.eventAttrs = ev.attrs
-	if len(ev.types) <= maxEventTypes {
-		for _, t := range ev.types {
-			d.eventTypes = append(d.eventTypes, t.name)
-		}
-		slices.Sort(d.eventTypes)
-	}
+
 	b.rep.Rows = n
 	b.rep.Events = ev.rep.Events
 	b.rep.EventsUnknownLead = ev.rep.EventsUnknownLead
@@ -736,5 +728,35 @@ func (d *Dataset) FeatureNames() []string {
 	for i, f := range d.defs {
 		out[i] = f.Name
 	}
+	return out
+}
+
+// trainEventTypes returns the event types of the events the rows in train
+// see (those before each row's cutoff), sorted; nil when the dataset keeps
+// no events (streamed) or there are more than maxEventTypes.
+func (d *Dataset) trainEventTypes(train []int) []string {
+	s := d.store
+	if s == nil {
+		return nil
+	}
+	seen := make([]bool, len(s.typeNames))
+	for _, i := range train {
+		l := int(d.leadOf[i])
+		for j := s.offsets[l]; j < s.offsets[l+1] && s.t[j] < d.cutoffNs[i]; j++ {
+			if ti := s.typ[j]; ti >= 0 {
+				seen[ti] = true
+			}
+		}
+	}
+	var out []string
+	for ti, ok := range seen {
+		if ok {
+			out = append(out, s.typeNames[ti])
+		}
+	}
+	if len(out) > maxEventTypes {
+		return nil
+	}
+	slices.Sort(out)
 	return out
 }

@@ -323,9 +323,9 @@ func TestEventKeysAndLimits(t *testing.T) {
 			assert.Equal(t, "Form Submit", l.Events[1].Type)
 			assert.Equal(t, map[string]string{"page": "pricing"}, l.Events[1].Attrs)
 
-			// Every event type read is recorded, keyed or not, for the
-			// Spec (Fit copies it), so the API accepts what training saw.
-			assert.Equal(t, []string{"Form Submit", "page_view", "webinar"}, d.eventTypes)
+			// Every event type the rows saw is recorded for the Spec, keyed
+			// or not, so the API accepts what training saw.
+			assert.Equal(t, []string{"Form Submit", "page_view", "webinar"}, d.trainEventTypes([]int{0}))
 		})
 	}
 }

@@ -44,9 +44,10 @@ type Spec struct {
 	Allowed []Suspect `json:"allowed,omitempty"`
 	// TrainRows is the number of rows the statistics come from.
 	TrainRows int `json:"train_rows"`
-	// SeenEventTypes are the event types of the training data, sorted; the
-	// scoring API accepts exactly these. Empty when there were more than
-	// maxEventTypes, and in Specs written before it was recorded.
+	// SeenEventTypes are the event types the training rows saw, sorted;
+	// the scoring API accepts exactly these. Empty when the dataset was
+	// streamed (events not kept), when there were more than maxEventTypes,
+	// and in Specs written before it was recorded.
 	SeenEventTypes []string `json:"event_types,omitempty"`
 
 	// ix holds the lookups built by Fit and UnmarshalJSON (read-only).
@@ -214,7 +215,7 @@ func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 			return nil, fmt.Errorf("fit features: training row %d out of range [0, %d)", i, d.Rows)
 		}
 	}
-	s := &Spec{Version: SpecVersion, Config: d.cfg, TrainRows: len(train), EventAttrs: d.eventAttrs, SeenEventTypes: slices.Clone(d.eventTypes)}
+	s := &Spec{Version: SpecVersion, Config: d.cfg, TrainRows: len(train), EventAttrs: d.eventAttrs, SeenEventTypes: d.trainEventTypes(train)}
 	// The fitted configuration keeps the dataset's column names and the
 	// caller's statistics settings.
 	s.Config.MinCategoryCount, s.Config.Log1p, s.Config.AllowLeaky, s.Config.Exclude = cfg.MinCategoryCount, cfg.Log1p, cfg.AllowLeaky, cfg.Exclude
