@@ -14,5 +14,6 @@ func commands(g *globals) []*cobra.Command {
 		newCompare(g),
 		newServe(g),
 		newRules(g),
+		newBench(g),
 	}
 }
