@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -254,7 +255,9 @@ func TestNotebooksRun(t *testing.T) {
 	ovPath := filepath.Join(tmp, "overlay.json")
 	require.NoError(t, os.WriteFile(ovPath, ov, 0o644))
 	bin := filepath.Join(tmp, "notebooks")
-	build := exec.Command("go", "build", "-overlay", ovPath, "-o", bin, "./nbrun")
+	// Without a symbol table and DWARF the link takes about half the time.
+	build := exec.Command("go", "build", "-ldflags=-s -w", "-overlay", ovPath, "-o", bin, "./nbrun")
+	start := time.Now()
 	if out, err := build.CombinedOutput(); err != nil {
 		var which strings.Builder
 		for k, p := range paths {
@@ -262,6 +265,8 @@ func TestNotebooksRun(t *testing.T) {
 		}
 		t.Fatalf("the notebooks do not compile against the current packages:\n%s\n%s", out, which.String())
 	}
+
+	t.Logf("built the notebooks in %s", time.Since(start).Round(time.Millisecond))
 
 	datasets := filepath.Join(root, "..", "shared", "datasets")
 	for k, path := range paths {
@@ -278,7 +283,9 @@ func TestNotebooksRun(t *testing.T) {
 				cmd.Env = append(os.Environ(), "LEADSCORE_DATASETS="+datasets)
 				var stdout, stderr bytes.Buffer
 				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				began := time.Now()
 				require.NoError(t, cmd.Run(), "%s cell %d failed:\n%s%s", path, i, stdout.String(), stderr.String())
+				t.Logf("cell %d ran in %s", i, time.Since(began).Round(time.Millisecond))
 				assert.NotEmpty(t, strings.TrimSpace(stdout.String()), "%s cell %d shows nothing", path, i)
 				outs, err := outputs(stdout.String())
 				require.NoError(t, err, "%s cell %d", path, i)
