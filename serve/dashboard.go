@@ -91,10 +91,27 @@ func (d *dashboard) owns(path string) bool {
 	return path == "/" || strings.HasPrefix(path, "/ui/")
 }
 
+// dashboardRoute is the metrics label of a dashboard path: its page, with
+// the lead and report ids left out so the label set stays small.
+func dashboardRoute(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/ui/leads/"):
+		return "/ui/leads/:id"
+	case strings.HasPrefix(path, "/ui/reports/"):
+		return "/ui/reports/:id"
+	}
+	switch path {
+	case "/", "/ui/style.css", "/ui/login", "/ui/score", "/ui/upload", "/ui/batch", "/ui/reports", "/ui/compare", "/ui/logout":
+		return path
+	}
+	return "/ui/other"
+}
+
 // serve dispatches one dashboard request.
 func (d *dashboard) serve(c *gin.Context) {
 	w, r := c.Writer, c.Request
 	path := r.URL.Path
+	c.Set(keyRoute, dashboardRoute(path))
 	if path == "/ui/style.css" {
 		if d.allow(c, http.MethodGet) {
 			w.Header().Set("Cache-Control", "public, max-age=300")

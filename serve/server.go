@@ -187,6 +187,7 @@ const (
 	keyRequestID = "leadscore.request_id"
 	keyLeads     = "leadscore.leads"
 	keyErrorCode = "leadscore.error_code"
+	keyRoute     = "leadscore.route" // the metrics route of a dashboard page
 )
 
 func (s *Server) routes() *gin.Engine {
@@ -238,6 +239,9 @@ func (s *Server) observe(c *gin.Context) {
 	c.Next()
 	d := time.Since(start)
 	route := c.FullPath()
+	if route == "" {
+		route = c.GetString(keyRoute) // a dashboard page, or
+	}
 	if route == "" {
 		route = "unmatched"
 	}
