@@ -285,7 +285,8 @@ func TestNotebooksRun(t *testing.T) {
 				cmd.Stdout, cmd.Stderr = &stdout, &stderr
 				began := time.Now()
 				require.NoError(t, cmd.Run(), "%s cell %d failed:\n%s%s", path, i, stdout.String(), stderr.String())
-				t.Logf("cell %d ran in %s", i, time.Since(began).Round(time.Millisecond))
+				t.Logf("cell %d ran in %s (%s CPU)", i, time.Since(began).Round(time.Millisecond),
+					(cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Round(time.Millisecond))
 				assert.NotEmpty(t, strings.TrimSpace(stdout.String()), "%s cell %d shows nothing", path, i)
 				outs, err := outputs(stdout.String())
 				require.NoError(t, err, "%s cell %d", path, i)
