@@ -1,15 +1,18 @@
 package gbm
 
 import (
+	"cmp"
+	"math"
 	"math/bits"
+	"slices"
+	"sync"
 
 	"github.com/leadscore/leadscore/features"
 )
 
-// Exact path-dependent TreeSHAP (Lundberg et al. 2018), reorganised per
-// leaf so that explaining a row costs one decision per internal node plus
-// O(d) work per leaf, where d is the number of distinct features on the
-// leaf's path.
+// Exact path-dependent TreeSHAP (Lundberg et al. 2018), reorganised so that
+// explaining a row costs one pass over every tree's nodes plus, for most
+// leaves, one cache line of precomputed terms.
 //
 // For a leaf l with value v and distinct path features D (d = |D|), let
 // z_j be the product of the cover ratios cover(child)/cover(parent) of the
@@ -20,66 +23,153 @@ import (
 //	φ_i += v (o_i - z_i) Σ_{S ⊆ D\{i}} w(|S|, d) Π_{j∈S} o_j Π_{j∈D\S\{i}} z_j,
 //	w(s, d) = s! (d-s-1)! / d!.
 //
-// Only subsets of the hot set H = {j : o_j = 1} survive, so with
-// Z = Π_{j∈D\H} z_j and S(K) = Σ_{s} w(s, d) e_{|K|-s}(z_K) (e_k the
-// elementary symmetric polynomials):
+// Only subsets of the hot set H = {j : o_j = 1} survive. With
+// Z(K) = Π_{j∈D\K} z_j, S(K) = Σ_s w(s, d) e_{|K|-s}(z_K) (e_k the
+// elementary symmetric polynomials) and W(K) = v Z(K) S(K):
 //
-//	i ∈ H:  φ_i += v Z (1 - z_i) S(H\{i})
-//	i ∉ H:  φ_i -= v Z S(H)
+//	i ∉ H (cold):  φ_i -= W(H)
+//	i ∈ H (hot):   φ_i += v Z(H) (1 - z_i) S(H\{i}) = u_i W(H\{i}),  u_i = (1 - z_i)/z_i.
 //
-// The row-independent parts (D, z, the path conditions as bit masks over
-// the tree's internal nodes, w) are precomputed by newShapTables.
+// Per tree and row, one top-down pass over the internal nodes decides each
+// split and derives every node's hot set H (bit k: the k-th distinct
+// feature on the path so far) from its parent's: the child the row follows
+// keeps the bit of the split feature, or sets it when the feature is new
+// on the path; the other child clears it. Then every leaf adds its d terms,
+// found from H by one of (the row-independent parts precomputed on first
+// use, as in Fast TreeSHAP v2, Yang 2021):
+//
+//   - a row table (d <= rowD): for every H, the d terms themselves in one
+//     cache line;
+//   - a W table (d <= maxTableD): W(K) for every subset K, and u;
+//   - the recurrence on the elementary symmetric polynomials of the hot
+//     zero fractions, O(d |H|), for larger leaves or ones past the memory
+//     budget.
+//
+// Trees with more than 64 distinct features on a path evaluate every
+// leaf's path instead (see wideTree).
 
-// shapTables holds the row-independent TreeSHAP quantities of a model.
+// shapTables holds the row-independent TreeSHAP quantities of a model. It
+// is built on first use (once, safe for concurrent callers) and never
+// serialised.
 type shapTables struct {
+	once     sync.Once
 	expected float64   // base + Σ_t Σ_l v_l cover_l / cover_root
 	w        []float64 // w[d*stride+s] = s!(d-s-1)!/d!
 	stride   int
 	trees    []shapTree
-	internal []int32 // model node of every internal node, tree by tree
+	nodes    []shapNode // internal nodes, tree by tree, parents first
 	leaves   []shapLeaf
-	feat     []int32   // distinct path features of every leaf
+	feat     []int32   // column of every leaf's path positions
 	z        []float64 // their zero fractions
-	masks    []uint64  // per leaf: required directions (words), then one node mask per feature
-	sums     []float64 // per small leaf: S(K) for all subsets K of its path features
+	u        []float64 // (1-z)/z for table leaves
+	tab      []float64 // W(K) of W-table leaves
+	rows     []float64 // rows of row-table leaves
+	steps    []shapStep
+	maxNodes int // most nodes in one tree
+	maxInt   int // most internal nodes in one tree
+	scratch  sync.Pool
 }
 
-// shapTree locates one tree's internal nodes and leaves in shapTables.
+// shapTree locates one tree in shapTables. Nodes are numbered locally
+// (model node - root), so parents come before children.
 type shapTree struct {
-	intStart, intEnd   int32
+	root               int32
+	size               int32 // local node count
+	nodeStart, nodeEnd int32
 	leafStart, leafEnd int32
-	words              int32 // uint64 words per internal-node bit set
+	rowEnd, wEnd       int32 // leaves [leafStart,rowEnd) are leafRows, [rowEnd,wEnd) leafW
+	wide               bool  // a path has more than 64 distinct features
 }
 
-// shapLeaf is one leaf: value v, d distinct path features at feat[off:off+d],
-// masks at masks[mask:...] and, when d <= maxTableD, S(K) for every subset K
-// of the positions (bit k = position k) at sums[sum:sum+2^d] (else -1).
-type shapLeaf struct {
-	value float64
-	off   int32
-	d     int32
-	mask  int32
-	sum   int32
+// shapNode is an internal node: the row goes to local node left when
+// numeric: x[col] <= thr; categorical (≤ 64 codes): x's bit in thr's bits
+// is set; wide categorical: Model.goLeft(root+self); missing values go
+// left exactly with snDefaultLeft. pos is the position of col among the
+// distinct features of the path from the root through this node.
+type shapNode struct {
+	thr   float64
+	col   int32
+	self  int32
+	left  int32 // right child = left+1
+	pos   uint8
+	flags uint8
 }
 
-// maxTableD is the largest number of distinct path features for which a
-// leaf stores S(K) for all 2^d subsets K (at most 16 KiB per leaf; SHAPMatrix
-// explains blocks of rows tree by tree, so one tree's tables stay in cache);
-// tableBudget caps the floats stored for all leaves of a model (64 MiB).
-// Leaves without a table use the O(|H|²) recurrence instead.
+// shapNode flags.
 const (
-	maxTableD   = 11
-	tableBudget = 1 << 23
+	snNew         = 1 << iota // col does not occur above this node
+	snDefaultLeft             // missing values go left
+	snCat                     // categorical, codes < 64 in thr's bits
+	snCatWide                 // categorical with more codes: Model.goLeft
 )
 
-// newShapTables precomputes the TreeSHAP tables of m.
-func newShapTables(m *Model) *shapTables {
-	t := &shapTables{expected: m.BaseScore}
+// shapLeaf is one leaf at local node local with value v and d distinct
+// path features at feat[off:off+d] (position order). Its kind says how its
+// terms are found: a row table (offset tab in rows), a W table (offset tab
+// in tab) or the recurrence. Wide trees list the leaf's path in
+// steps[step:step+nstep].
+type shapLeaf struct {
+	value float64
+	local int32
+	d     int32
+	off   int32
+	tab   int32
+	kind  int32
+	step  int32
+	nstep int32
+}
+
+// Leaf kinds, in the order a tree's leaves are visited.
+const (
+	leafRows  = iota // rows[tab+rowStride*H+k] = the term of position k for hot set H
+	leafW            // tab[tab+K] = W(K) for every subset K
+	leafRecur        // neither: recurLeaf
+)
+
+// shapStep is one edge of a wide tree's leaf path: internal node node
+// (index in the tree's nodes) taken to the left or right, on the feature
+// at position pos.
+type shapStep struct {
+	node int32
+	pos  int32
+	left bool
+}
+
+// A leaf with d <= rowD distinct path features stores, for every hot set
+// H, its d terms in a row of rowStride floats, so that it costs one cache
+// line per row explained. One with d <= maxTableD stores W for
+// all 2^d subsets (at most 128 KiB). tableBudget caps the floats stored for
+// all leaves of a model (128 MiB); minTableZ is the smallest zero fraction
+// for which u = (1-z)/z is used.
+const (
+	rowD        = 8
+	rowStride   = 8
+	maxTableD   = 14
+	tableBudget = 1 << 24
+	minTableZ   = 1e-100
+)
+
+// newShapTables returns the (not yet built) TreeSHAP tables of m.
+func newShapTables(m *Model) *shapTables { return &shapTables{} }
+
+// tables returns m's TreeSHAP tables, building them on first use.
+func (m *Model) tables() *shapTables {
+	t := m.shap
+	if t == nil {
+		t = newShapTables(m)
+	}
+	t.once.Do(func() { t.build(m, tableBudget) })
+	return t
+}
+
+// build precomputes the tables of m, storing at most budget W floats.
+func (t *shapTables) build(m *Model, budget int) {
+	t.expected = m.BaseScore
 	maxD := 1
-	type step struct {
-		node  int32 // internal node
-		local int32 // its index within the tree's internal nodes
-		left  bool  // direction taken
+	type edge struct {
+		node  int32 // index in t.nodes
+		pos   int32
+		left  bool
 		ratio float64
 	}
 	for ti, root := range m.Roots {
@@ -87,72 +177,90 @@ func newShapTables(m *Model) *shapTables {
 		if ti+1 < len(m.Roots) {
 			end = m.Roots[ti+1]
 		}
-		st := shapTree{intStart: int32(len(t.internal)), leafStart: int32(len(t.leaves))}
-		local := map[int32]int32{}
+		st := shapTree{root: root, size: end - root, nodeStart: int32(len(t.nodes)), leafStart: int32(len(t.leaves))}
+		index := make(map[int32]int32) // model node -> index in t.nodes
 		for n := root; n < end; n++ {
-			if m.Feature[n] >= 0 {
-				local[n] = int32(len(t.internal)) - st.intStart
-				t.internal = append(t.internal, n)
+			if m.Feature[n] < 0 {
+				continue
 			}
+			index[n] = int32(len(t.nodes))
+			nd := shapNode{col: m.Feature[n], self: n - root, left: m.Left[n] - root, thr: m.Threshold[n]}
+			if m.DefaultLeft[n] {
+				nd.flags |= snDefaultLeft
+			}
+			switch {
+			case m.CatLen[n] == 1:
+				nd.flags |= snCat
+				nd.thr = math.Float64frombits(m.CatBits[m.CatStart[n]])
+			case m.CatLen[n] > 1:
+				nd.flags |= snCatWide
+			}
+			t.nodes = append(t.nodes, nd)
 		}
-		st.intEnd = int32(len(t.internal))
-		words := (st.intEnd - st.intStart + 63) / 64
-		st.words = max(words, 1)
-		// Depth-first walk keeping the path.
-		var path []step
+		st.nodeEnd = int32(len(t.nodes))
+		// Depth-first walk keeping the path and its distinct features.
+		var path []edge
+		var feats []int32
 		var walk func(n int32)
 		walk = func(n int32) {
 			if m.Feature[n] < 0 {
-				var feats []int32
-				var zs []float64
-				pos := map[int32]int{}
-				for _, s := range path {
-					f := m.Feature[s.node]
-					k, ok := pos[f]
-					if !ok {
-						k = len(feats)
-						pos[f] = k
-						feats = append(feats, f)
-						zs = append(zs, 1)
-					}
-					zs[k] *= s.ratio
-				}
 				d := len(feats)
 				maxD = max(maxD, d)
-				mk := int32(len(t.masks))
-				t.masks = append(t.masks, make([]uint64, int(st.words)*(d+1))...)
-				req := t.masks[mk : mk+st.words]
-				for _, s := range path {
-					k := pos[m.Feature[s.node]]
-					w, b := s.local>>6, uint64(1)<<(s.local&63)
-					if s.left {
-						req[w] |= b
-					}
-					t.masks[int(mk)+int(st.words)*(k+1)+int(w)] |= b
+				if d > 64 {
+					st.wide = true
 				}
-				cover := m.Cover[n] / m.Cover[root]
-				if m.Cover[root] == 0 {
-					cover = 0
+				zs := make([]float64, d)
+				for k := range zs {
+					zs[k] = 1
 				}
-				t.expected += m.Value[n] * cover
-				t.leaves = append(t.leaves, shapLeaf{value: m.Value[n], off: int32(len(t.feat)), d: int32(d), mask: mk, sum: -1})
+				l := shapLeaf{value: m.Value[n], local: n - root, d: int32(d), off: int32(len(t.feat)), tab: -1, kind: leafRecur, step: int32(len(t.steps)), nstep: int32(len(path))}
+				for _, e := range path {
+					zs[e.pos] *= e.ratio
+					t.steps = append(t.steps, shapStep{node: e.node - st.nodeStart, pos: e.pos, left: e.left})
+				}
 				t.feat = append(t.feat, feats...)
 				t.z = append(t.z, zs...)
+				t.leaves = append(t.leaves, l)
+				if m.Cover[root] > 0 {
+					t.expected += m.Value[n] * m.Cover[n] / m.Cover[root]
+				}
 				return
 			}
+			i := index[n]
+			f := m.Feature[n]
+			pos := -1
+			for k, g := range feats {
+				if g == f {
+					pos = k
+				}
+			}
+			if pos < 0 {
+				pos = len(feats)
+				feats = append(feats, f)
+				t.nodes[i].flags |= snNew
+			}
+			t.nodes[i].pos = uint8(min(pos, 255))
 			l := m.Left[n]
 			for c, child := range []int32{l, l + 1} {
 				r := 0.0
 				if m.Cover[n] > 0 {
 					r = m.Cover[child] / m.Cover[n]
 				}
-				path = append(path, step{node: n, local: local[n], left: c == 0, ratio: r})
+				path = append(path, edge{node: i, pos: int32(pos), left: c == 0, ratio: r})
 				walk(child)
 				path = path[:len(path)-1]
+			}
+			if t.nodes[i].flags&snNew != 0 {
+				feats = feats[:len(feats)-1]
 			}
 		}
 		walk(root)
 		st.leafEnd = int32(len(t.leaves))
+		if !st.wide {
+			t.steps = t.steps[:t.leaves[st.leafStart].step]
+		}
+		t.maxNodes = max(t.maxNodes, int(st.size))
+		t.maxInt = max(t.maxInt, int(st.nodeEnd-st.nodeStart))
 		t.trees = append(t.trees, st)
 	}
 	t.stride = maxD + 1
@@ -167,209 +275,298 @@ func newShapTables(m *Model) *shapTables {
 			}
 		}
 	}
-	// S(K) = Σ_s w(s,d) e_{|K|-s}(z_K) for every subset K of small leaves;
-	// e(z_K) by adding K's highest position to e(z_{K without it}).
-	e := make([][maxTableD + 1]float64, 1<<maxTableD)
-	for li := range t.leaves {
-		l := &t.leaves[li]
-		d := int(l.d)
-		if d == 0 || d > maxTableD || len(t.sums)+1<<d > tableBudget {
+	// Choose every leaf's kind within the budget, then fill the tables;
+	// rows is allocated once (large allocations are page aligned, so every
+	// row starts a cache line).
+	t.u = make([]float64, len(t.z))
+	var nRows, nW int
+	for ti := range t.trees {
+		st := &t.trees[ti]
+		if st.wide {
 			continue
 		}
-		z := t.z[l.off : int(l.off)+d]
-		l.sum = int32(len(t.sums))
-		wd := t.w[d*t.stride : d*t.stride+d]
-		for K := 0; K < 1<<d; K++ {
-			size := 0
-			if K == 0 {
-				e[0] = [maxTableD + 1]float64{1}
-			} else {
-				top := 63 - bits.LeadingZeros64(uint64(K))
-				prev := K &^ (1 << top)
-				size = bits.OnesCount(uint(K))
-				e[K] = e[prev]
-				for q := size; q > 0; q-- {
-					e[K][q] += z[top] * e[prev][q-1]
-				}
+		leaves := t.leaves[st.leafStart:st.leafEnd]
+		for li := range leaves {
+			l := &leaves[li]
+			d := int(l.d)
+			switch {
+			case d == 0:
+			case d <= rowD && nRows+nW+rowStride<<d <= budget:
+				l.kind, l.tab = leafRows, int32(nRows)
+				nRows += rowStride << d
+			case d <= maxTableD && nRows+nW+1<<d <= budget && t.zAbove(l, minTableZ):
+				l.kind, l.tab = leafW, int32(nW)
+				nW += 1 << d
 			}
-			var sK float64
-			for s := 0; s <= size && s < d; s++ {
-				sK += wd[s] * e[K][size-s]
+		}
+		// Visit leaves by kind and size, so that the loops over positions
+		// repeat their trip counts.
+		slices.SortStableFunc(leaves, func(a, b shapLeaf) int {
+			return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.d, b.d))
+		})
+		st.rowEnd, st.wEnd = st.leafStart, st.leafStart
+		for _, l := range leaves {
+			if l.kind <= leafRows {
+				st.rowEnd++
 			}
-			t.sums = append(t.sums, sK)
+			if l.kind <= leafW {
+				st.wEnd++
+			}
 		}
 	}
-	return t
+	t.rows, t.tab = make([]float64, nRows), make([]float64, nW)
+	for li := range t.leaves {
+		if l := &t.leaves[li]; l.kind != leafRecur {
+			t.buildTable(l)
+		}
+	}
+	t.scratch.New = func() any { return newShapScratch(t.maxNodes, t.maxInt) }
+}
+
+// zAbove reports whether every zero fraction of leaf l is at least min.
+func (t *shapTables) zAbove(l *shapLeaf, min float64) bool {
+	for _, z := range t.z[l.off : l.off+l.d] {
+		if !(z >= min) {
+			return false
+		}
+	}
+	return true
+}
+
+// buildTable fills the row or W table of leaf l: for every subset K of its
+// path positions (bit k = position k), W(K) = v Z(K) S(K) or the row of
+// terms, -W(K) for k not in K and v Z(K) (1 - z_k) S(K\{k}) for k in K.
+func (t *shapTables) buildTable(l *shapLeaf) {
+	d := int(l.d)
+	z := t.z[l.off : int(l.off)+d]
+	wd := t.w[d*t.stride : d*t.stride+d]
+	n := 1 << d
+	// e[K] = elementary symmetric polynomials of z_K, by adding K's highest
+	// position to e(z_{K without it}); p[K] = Π_{k∈K} z_k.
+	e := make([]float64, n*(d+1))
+	p := make([]float64, n)
+	e[0], p[0] = 1, 1
+	for K := 1; K < n; K++ {
+		top := 63 - bits.LeadingZeros64(uint64(K))
+		prev := K &^ (1 << top)
+		p[K] = p[prev] * z[top]
+		eK, eP := e[K*(d+1):(K+1)*(d+1)], e[prev*(d+1):(prev+1)*(d+1)]
+		copy(eK, eP)
+		for q := bits.OnesCount(uint(K)); q > 0; q-- {
+			eK[q] += z[top] * eP[q-1]
+		}
+	}
+	S := make([]float64, n)
+	for K := range n {
+		size := bits.OnesCount(uint(K))
+		eK := e[K*(d+1) : (K+1)*(d+1)]
+		for s := 0; s <= size && s < d; s++ {
+			S[K] += wd[s] * eK[size-s]
+		}
+	}
+	if l.kind == leafW {
+		for k, zk := range z {
+			t.u[int(l.off)+k] = (1 - zk) / zk
+		}
+		tab := t.tab[l.tab : int(l.tab)+n]
+		for K := range n {
+			tab[K] = l.value * p[(n-1)&^K] * S[K]
+		}
+		return
+	}
+	rows := t.rows[l.tab : int(l.tab)+n*rowStride]
+	for K := range n {
+		r := rows[K*rowStride : (K+1)*rowStride]
+		zc := l.value * p[(n-1)&^K]
+		for k, zk := range z {
+			r[k] = -zc * S[K]
+			if K>>k&1 != 0 {
+				r[k] = zc * (1 - zk) * S[K&^(1<<k)]
+			}
+		}
+	}
+}
+
+// shapScratch is the per-goroutine scratch space of treeSHAP.
+type shapScratch struct {
+	hot []uint64  // hot set of every local node
+	goL []bool    // per internal node: the row goes left (wide trees)
+	o   []bool    // per path position: the row satisfies it (recurTerms)
+	zh  []float64 // recurTerms: hot zero fractions,
+	e   []float64 // their elementary symmetric polynomials,
+	e2  []float64 // those without one of them,
+	pre []float64 // and of prefixes and suffixes
+	suf []float64
+}
+
+func newShapScratch(nodes, internal int) *shapScratch {
+	return &shapScratch{hot: make([]uint64, nodes), goL: make([]bool, internal)}
 }
 
 // SHAP writes to out (len = number of columns) the exact path-dependent
 // TreeSHAP value φ_j of every column for row and returns the expected
 // margin E = base + Σ_t Σ_leaves v_l cover_l/cover_root, so that
-// E + Σ_j φ_j = Margin(row) up to rounding (1e-9).
+// E + Σ_j φ_j = Margin(row) up to rounding (1e-9). It is safe for
+// concurrent use.
 func (m *Model) SHAP(row []float64, out []float64) (expected float64) {
-	t := m.shap
-	if t == nil {
-		t = newShapTables(m)
-	}
+	t := m.tables()
 	clear(out)
-	var sc shapScratch
+	sc := t.scratch.Get().(*shapScratch)
 	for ti := range t.trees {
-		t.treeSHAP(m, &t.trees[ti], row, out, &sc)
+		t.treeSHAP(m, &t.trees[ti], row, out, sc)
 	}
+	t.scratch.Put(sc)
 	return t.expected
-}
-
-// shapScratch is the per-goroutine scratch space of treeSHAP.
-type shapScratch struct {
-	dirs [4]uint64
-	e    [2][65]float64
 }
 
 // treeSHAP adds the TreeSHAP values of tree st for row to out.
 func (t *shapTables) treeSHAP(m *Model, st *shapTree, row []float64, out []float64, sc *shapScratch) {
-	dirs := sc.dirs[:]
-	if int(st.words) > len(dirs) {
-		dirs = make([]uint64, st.words)
+	if st.wide {
+		t.wideTree(m, st, row, out, sc)
+		return
 	}
-	dirs = dirs[:st.words]
-	clear(dirs)
-	for k, n := range t.internal[st.intStart:st.intEnd] {
-		v := row[m.Feature[n]]
-		var goL uint64
-		if m.CatLen[n] == 0 {
-			goL = uint64(b2i(v <= m.Threshold[n]) | (b2i(m.DefaultLeft[n]) & b2i(v != v)))
-		} else {
-			goL = uint64(b2i(m.goLeft(n, v)))
+	nodes := t.nodes[st.nodeStart:st.nodeEnd]
+	hot := sc.hot[:st.size]
+	// Top down: decide every split and derive the children's hot sets.
+	hot[0] = 0
+	for i := range nodes {
+		nd := &nodes[i]
+		v := row[nd.col]
+		miss := uint64(b2i(v != v)) & uint64(nd.flags>>1&1)
+		b := uint64(b2i(v <= nd.thr)) | miss
+		if nd.flags&(snCat|snCatWide) != 0 {
+			b = uint64(b2i(m.goLeft(st.root+nd.self, v)))
 		}
-		dirs[k>>6] |= goL << (k & 63)
+		h := hot[nd.self]
+		p := nd.pos & 63
+		nw := uint64(nd.flags & snNew)
+		hot[nd.left] = (h | (b&nw)<<p) &^ ((1 - b) << p)
+		hot[nd.left+1] = (h | ((1-b)&nw)<<p) &^ (b << p)
 	}
-	for li := st.leafStart; li < st.leafEnd; li++ {
+	// Leaves with a row table: one row of terms.
+	rows := t.rows
+	for _, l := range t.leaves[st.leafStart:st.rowEnd] {
+		o := int(l.tab) + int(hot[l.local])*rowStride
+		feat := t.feat[l.off : l.off+l.d]
+		r := rows[o : o+len(feat)]
+		for k, f := range feat {
+			out[f] += r[k]
+		}
+	}
+	// Leaves with a W table: W(H) for the cold terms, u_k W(H\{k}) for
+	// the hot ones.
+	for _, l := range t.leaves[st.rowEnd:st.wEnd] {
+		h := hot[l.local]
+		tab := t.tab[l.tab : l.tab+1<<l.d]
+		mask := uint64(len(tab) - 1)
+		wH := -tab[h&mask]
+		feat := t.feat[l.off : l.off+l.d]
+		u := t.u[l.off : l.off+l.d]
+		u = u[:len(feat)]
+		for k, f := range feat {
+			bit := h >> k & 1
+			x := u[k] * tab[(h^bit<<k)&mask]
+			sel := [2]float64{wH, x}
+			out[f] += sel[bit]
+		}
+	}
+	for li := st.wEnd; li < st.leafEnd; li++ {
 		l := &t.leaves[li]
-		if d := int(l.d); l.sum >= 0 && st.words == 1 {
-			// Table path (see leafSHAP), inlined.
-			feat := t.feat[l.off : int(l.off)+d]
-			z := t.z[l.off : int(l.off)+d]
-			fm := t.masks[l.mask+1 : int(l.mask)+1+d]
-			mism := dirs[0] ^ t.masks[l.mask]
-			// Branch-free: which path features the row satisfies is
-			// data-dependent and would mispredict.
-			H := 0
-			zc := l.value
-			for k := range d {
-				hot := int(b2i(mism&fm[k] == 0))
-				H |= hot << k
-				sel := [2]float64{z[k], 1}
-				zc *= sel[hot]
-			}
-			sums := t.sums[l.sum : int(l.sum)+1<<d]
-			outV := -zc * sums[H]
-			for k := range d {
-				hot := H >> k & 1
-				sel := [2]float64{outV, zc * (1 - z[k]) * sums[H&^(1<<k)]}
-				out[feat[k]] += sel[hot]
-			}
-			continue
-		}
-		t.leafSHAP(l, dirs, int(st.words), out, &sc.e)
+		t.recurLeaf(l, hot[l.local], out, sc)
 	}
 }
 
-// leafSHAP adds leaf l's contributions to out given the tree's node
-// directions dirs (bit k set: internal node k sends the row left).
-func (t *shapTables) leafSHAP(l *shapLeaf, dirs []uint64, words int, out []float64, eBuf *[2][65]float64) {
+// recurLeaf adds the terms of leaf l for hot set h (d <= 64) to out.
+func (t *shapTables) recurLeaf(l *shapLeaf, h uint64, out []float64, sc *shapScratch) {
+	o := sc.bools(int(l.d))
+	for k := range o {
+		o[k] = h>>k&1 != 0
+	}
+	t.recurTerms(l, o, out, sc)
+}
+
+// recurTerms adds leaf l's terms to out given which path positions the
+// row satisfies (o[k]), from the elementary symmetric polynomials e of the
+// hot zero fractions: S(H) = Σ_s w(s,d) e_{|H|-s}(z_H) and, for every hot
+// k, S(H\{k}) from e(z_{H\{k}}). That is e(z_H) deflated by z_k for up to
+// deflateMax hot positions; beyond, where deflation loses digits, the
+// product of the polynomials of the hot positions before and after k (all
+// terms positive).
+func (t *shapTables) recurTerms(l *shapLeaf, o []bool, out []float64, sc *shapScratch) {
 	d := int(l.d)
 	if d == 0 {
 		return
 	}
 	feat := t.feat[l.off : int(l.off)+d]
 	z := t.z[l.off : int(l.off)+d]
-	masks := t.masks[l.mask : int(l.mask)+words*(d+1)]
-	if l.sum >= 0 && words == 1 {
-		// Table path: H as a bit mask over positions, S from the table.
-		mism := dirs[0] ^ masks[0]
-		fm := masks[1 : d+1]
-		var H int
-		zc := l.value
-		for k := range d {
-			if mism&fm[k] == 0 {
-				H |= 1 << k
-			} else {
-				zc *= z[k]
-			}
-		}
-		sums := t.sums[l.sum : int(l.sum)+1<<d]
-		outV := -zc * sums[H]
-		for k := range d {
-			if H&(1<<k) == 0 {
-				out[feat[k]] += outV
-			} else {
-				out[feat[k]] += zc * (1 - z[k]) * sums[H&^(1<<k)]
-			}
-		}
-		return
-	}
-	var e, e2 []float64
-	if d < 65 {
-		e, e2 = eBuf[0][:d+1], eBuf[1][:d+1]
-	} else {
-		e, e2 = make([]float64, d+1), make([]float64, d+1)
-	}
-	// Hot set as a bit mask over positions (d <= 64 fast path).
-	var hot uint64
-	var hotBig []bool
-	if d > 64 {
-		hotBig = make([]bool, d)
-	}
+	zh := sc.zh[:0]
 	zc := l.value
-	e[0] = 1
-	nh := 0
 	for k := range d {
-		isHot := true
-		for w := range words {
-			if (dirs[w]^masks[w])&masks[words*(k+1)+w] != 0 {
-				isHot = false
-				break
-			}
-		}
-		if !isHot {
-			zc *= z[k]
-			continue
-		}
-		if d > 64 {
-			hotBig[k] = true
+		if o[k] {
+			zh = append(zh, z[k])
 		} else {
-			hot |= 1 << k
-		}
-		nh++
-		zk := z[k]
-		e[nh] = 0
-		for q := nh; q > 0; q-- {
-			e[q] += zk * e[q-1]
+			zc *= z[k]
 		}
 	}
+	sc.zh = zh
+	nh := len(zh)
+	e := esp(sc.e[:0], zh)
+	sc.e = e
 	wd := t.w[d*t.stride : d*t.stride+d]
 	var sH float64
 	for s := 0; s <= nh && s < d; s++ {
 		sH += wd[s] * e[nh-s]
 	}
-	outV := -zc * sH
-	for k := range d {
-		isHot := false
-		if d > 64 {
-			isHot = hotBig[k]
-		} else {
-			isHot = hot&(1<<k) != 0
+	// pre[i] and suf[i]: e of zh[:i] and zh[i:], each nh+1 floats.
+	var pre, suf []float64
+	if nh > deflateMax {
+		pre = slices.Grow(sc.pre[:0], (nh+1)*(nh+1))[:(nh+1)*(nh+1)]
+		suf = slices.Grow(sc.suf[:0], (nh+2)*(nh+1))[:(nh+2)*(nh+1)]
+		sc.pre, sc.suf = pre, suf
+		clear(pre)
+		clear(suf)
+		pre[0] = 1
+		for i, zi := range zh {
+			p, q := pre[i*(nh+1):(i+1)*(nh+1)], pre[(i+1)*(nh+1):(i+2)*(nh+1)]
+			q[0] = 1
+			for c := 1; c <= i+1; c++ {
+				q[c] = p[c] + zi*p[c-1]
+			}
 		}
-		if !isHot {
-			out[feat[k]] += outV
+		suf[nh*(nh+1)] = 1
+		for i := nh - 1; i >= 0; i-- {
+			p, q := suf[(i+1)*(nh+1):(i+2)*(nh+1)], suf[i*(nh+1):(i+1)*(nh+1)]
+			q[0] = 1
+			for c := 1; c <= nh-i; c++ {
+				q[c] = p[c] + zh[i]*p[c-1]
+			}
+		}
+	}
+	e2 := slices.Grow(sc.e2[:0], nh+1)[:nh+1]
+	sc.e2 = e2
+	j := 0
+	for k := range d {
+		if !o[k] {
+			out[feat[k]] -= zc * sH
 			continue
 		}
-		// e2 = elementary symmetric polynomials of H\{k} by deflation.
-		zk := z[k]
-		e2[0] = 1
-		for q := 1; q < nh; q++ {
-			e2[q] = e[q] - zk*e2[q-1]
+		zk := zh[j]
+		if nh <= deflateMax {
+			e2[0] = 1
+			for q := 1; q < nh; q++ {
+				e2[q] = e[q] - zk*e2[q-1]
+			}
+		} else {
+			p, q := pre[j*(nh+1):(j+1)*(nh+1)], suf[(j+1)*(nh+1):(j+2)*(nh+1)]
+			for c := range nh {
+				var sum float64
+				for a := 0; a <= min(c, j); a++ {
+					sum += p[a] * q[c-a]
+				}
+				e2[c] = sum
+			}
 		}
+		j++
 		var s2 float64
 		for s := 0; s < nh; s++ {
 			s2 += wd[s] * e2[nh-1-s]
@@ -378,37 +575,85 @@ func (t *shapTables) leafSHAP(l *shapLeaf, dirs []uint64, words int, out []float
 	}
 }
 
+// deflateMax is the most hot positions for which recurTerms deflates.
+const deflateMax = 24
+
+// esp returns in dst the elementary symmetric polynomials e_0..e_n of z.
+func esp(dst []float64, z []float64) []float64 {
+	e := slices.Grow(dst[:0], len(z)+1)[:len(z)+1]
+	clear(e)
+	e[0] = 1
+	for i, zi := range z {
+		for q := i + 1; q > 0; q-- {
+			e[q] += zi * e[q-1]
+		}
+	}
+	return e
+}
+
+// bools returns scratch space for n flags.
+func (sc *shapScratch) bools(n int) []bool {
+	sc.o = slices.Grow(sc.o[:0], n)[:n]
+	return sc.o
+}
+
+// wideTree adds the contributions of a tree with more than 64 distinct
+// features on some path: every leaf checks its own path.
+func (t *shapTables) wideTree(m *Model, st *shapTree, row []float64, out []float64, sc *shapScratch) {
+	nodes := t.nodes[st.nodeStart:st.nodeEnd]
+	goL := sc.goL[:len(nodes)]
+	for i := range nodes {
+		goL[i] = m.goLeft(st.root+nodes[i].self, row[nodes[i].col])
+	}
+	for li := st.leafStart; li < st.leafEnd; li++ {
+		l := &t.leaves[li]
+		d := int(l.d)
+		if d == 0 {
+			continue
+		}
+		o := sc.bools(d)
+		for k := range o {
+			o[k] = true
+		}
+		for _, s := range t.steps[l.step : l.step+l.nstep] {
+			if goL[s.node] != s.left {
+				o[s.pos] = false
+			}
+		}
+		t.recurTerms(l, o, out, sc)
+	}
+}
+
 // shapBlock is the number of rows SHAPMatrix explains together tree by
 // tree.
-const shapBlock = 64
+const shapBlock = 1024
 
 // SHAPMatrix writes the TreeSHAP values of every row of X to out
 // (row-major, X.Rows x X.Cols) using up to threads goroutines (0 =
-// GOMAXPROCS) and returns the expected margin.
+// GOMAXPROCS) and returns the expected margin. Every row's values are
+// bit-identical to SHAP's.
 func (m *Model) SHAPMatrix(X *features.Matrix, out []float64, threads int) (expected float64) {
-	if m.shap == nil {
-		m.shap = newShapTables(m)
-	}
+	t := m.tables()
 	if threads <= 0 {
 		threads = Params{}.threads()
 	}
-	t := m.shap
 	cols := X.Cols
 	parallelRanges(X.Rows, threads, func(lo, hi int) {
 		// Blocks of rows are explained tree by tree, so one tree's tables
 		// stay in cache across the block; every row still adds the trees
-		// in order, as SHAP does, so the values are bit-identical.
-		var sc shapScratch
+		// in order, as SHAP does.
+		sc := t.scratch.Get().(*shapScratch)
 		for b := lo; b < hi; b += shapBlock {
 			be := min(b+shapBlock, hi)
 			clear(out[b*cols : be*cols])
 			for ti := range t.trees {
 				st := &t.trees[ti]
 				for i := b; i < be; i++ {
-					t.treeSHAP(m, st, X.Data[i*cols:(i+1)*cols], out[i*cols:(i+1)*cols], &sc)
+					t.treeSHAP(m, st, X.Data[i*cols:(i+1)*cols], out[i*cols:(i+1)*cols], sc)
 				}
 			}
 		}
+		t.scratch.Put(sc)
 	})
-	return m.shap.expected
+	return t.expected
 }

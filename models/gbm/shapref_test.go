@@ -1,34 +1,88 @@
 package gbm
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/leadscore/leadscore/features"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// shapReference is the exact per-row TreeSHAP without the subset tables:
-// every leaf takes the O(d²) elementary-symmetric-polynomial recurrence of
-// leafSHAP, and node directions come from Model.goLeft.
+// shapReference is exact path-dependent TreeSHAP computed leaf by leaf
+// straight from the model, independently of shapTables: for every leaf and
+// every distinct path feature i, the coefficients c_s of the polynomial
+// Π_{j≠i} (z_j + o_j x) give φ_i += v (o_i - z_i) Σ_s w(s, d) c_s.
 func shapReference(m *Model, row []float64, out []float64) float64 {
-	t := newShapTables(m)
 	clear(out)
-	var e [2][65]float64
-	for _, st := range t.trees {
-		dirs := make([]uint64, st.words)
-		for k, n := range t.internal[st.intStart:st.intEnd] {
-			if m.goLeft(n, row[m.Feature[n]]) {
-				dirs[k>>6] |= 1 << (k & 63)
+	e := m.BaseScore
+	for _, root := range m.Roots {
+		var feats []int32
+		var z, o []float64
+		var walk func(n int32)
+		walk = func(n int32) {
+			f := m.Feature[n]
+			if f < 0 {
+				if m.Cover[root] > 0 {
+					e += m.Value[n] * m.Cover[n] / m.Cover[root]
+				}
+				d := len(feats)
+				for i := range d {
+					c := make([]float64, d)
+					c[0] = 1
+					deg := 0
+					for j := range d {
+						if j == i {
+							continue
+						}
+						deg++
+						for s := deg; s > 0; s-- {
+							c[s] = c[s]*z[j] + c[s-1]*o[j]
+						}
+						c[0] *= z[j]
+					}
+					var sum float64
+					for s := range d {
+						sum += math.Gamma(float64(s+1)) * math.Gamma(float64(d-s)) / math.Gamma(float64(d+1)) * c[s]
+					}
+					out[feats[i]] += m.Value[n] * (o[i] - z[i]) * sum
+				}
+				return
+			}
+			k := -1
+			for j, g := range feats {
+				if g == f {
+					k = j
+				}
+			}
+			added := k < 0
+			if added {
+				k = len(feats)
+				feats, z, o = append(feats, f), append(z, 1), append(o, 1)
+			}
+			l := m.Left[n]
+			goL := m.goLeft(n, row[f])
+			for c, child := range []int32{l, l + 1} {
+				zk, ok := z[k], o[k]
+				if m.Cover[n] > 0 {
+					z[k] *= m.Cover[child] / m.Cover[n]
+				} else {
+					z[k] = 0
+				}
+				if goL != (c == 0) {
+					o[k] = 0
+				}
+				walk(child)
+				z[k], o[k] = zk, ok
+			}
+			if added {
+				feats, z, o = feats[:k], z[:k], o[:k]
 			}
 		}
-		for li := st.leafStart; li < st.leafEnd; li++ {
-			l := t.leaves[li]
-			l.sum = -1
-			t.leafSHAP(&l, dirs, int(st.words), out, &e)
-		}
+		walk(root)
 	}
-	return t.expected
+	return e
 }
 
 func TestSHAPMatchesReference(t *testing.T) {
@@ -59,7 +113,8 @@ func TestSHAPMatchesReference(t *testing.T) {
 		}
 	}
 	// Random trees deep enough for leaves with many distinct path features
-	// (table and recurrence paths) and trees of more than 64 internal nodes.
+	// (table and recurrence leaves) and trees of more than 64 internal
+	// nodes.
 	for _, c := range []struct{ cols, trees, leaves int }{{12, 6, 40}, {20, 4, 150}} {
 		m := randomModel(rng, c.cols, c.trees, c.leaves)
 		var X [][]float64
@@ -76,4 +131,107 @@ func featuresMatrix(m *Model, data []float64) *features.Matrix {
 	X := features.NewMatrix(len(data)/cols, m.Columns)
 	copy(X.Data, data)
 	return X
+}
+
+// shapWith returns SHAP computed with tables built for m within budget
+// floats, so that tests reach every kind of leaf.
+func shapWith(m *Model, budget int) func(row, out []float64) {
+	t := &shapTables{}
+	t.build(m, budget)
+	sc := newShapScratch(t.maxNodes, t.maxInt)
+	return func(row, out []float64) {
+		clear(out)
+		for ti := range t.trees {
+			t.treeSHAP(m, &t.trees[ti], row, out, sc)
+		}
+	}
+}
+
+func TestSHAPLeafKindsMatchReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(33, 34))
+	for _, c := range []struct{ cols, trees, leaves int }{{12, 6, 40}, {20, 4, 150}} {
+		m := randomModel(rng, c.cols, c.trees, c.leaves)
+		// All recurrence, a budget that runs out part way, everything.
+		for _, budget := range []int{0, 3000, tableBudget} {
+			shap := shapWith(m, budget)
+			want := make([]float64, c.cols)
+			got := make([]float64, c.cols)
+			for range 100 {
+				row := randomRow(rng, c.cols)
+				shapReference(m, row, want)
+				shap(row, got)
+				for j := range got {
+					require.InDelta(t, want[j], got[j], 1e-9, "budget %d column %d", budget, j)
+				}
+			}
+		}
+	}
+}
+
+// chainModel returns a model whose first tree splits on every column in
+// turn along one path (more than 64 distinct features on it when cols >
+// 64), and whose second is random.
+func chainModel(rng *rand.Rand, cols int) *Model {
+	m := randomModel(rng, cols, 1, 8)
+	root := int32(len(m.Feature))
+	m.Roots = append(m.Roots, root)
+	m.appendNode()
+	n := root
+	for f := 1; f < cols; f++ {
+		l := int32(len(m.Feature))
+		m.appendNode()
+		m.appendNode()
+		m.Feature[n], m.Left[n], m.Threshold[n], m.DefaultLeft[n] = int32(f), l, rng.NormFloat64()/2, rng.IntN(2) == 0
+		m.Value[l], m.Cover[l] = rng.NormFloat64(), 0.5+rng.Float64()
+		n = l + 1
+	}
+	m.Value[n], m.Cover[n] = rng.NormFloat64(), 0.5+rng.Float64()
+	for k := len(m.Feature) - 1; k >= int(root); k-- {
+		if m.Feature[k] >= 0 {
+			m.Cover[k] = m.Cover[m.Left[k]] + m.Cover[m.Left[k]+1]
+		}
+	}
+	m.Best = 2
+	m.prepare()
+	return m
+}
+
+func TestSHAPWideAndZeroCover(t *testing.T) {
+	rng := rand.New(rand.NewPCG(35, 36))
+	// A path with 65 distinct features (wideTree), and one with 30 (past
+	// maxTableD: recurrence).
+	wide, deep := chainModel(rng, 66), chainModel(rng, 30)
+	// A leaf of zero cover: zero fractions of 0 on its path.
+	zero := randomModel(rng, 8, 3, 30)
+	for n := range zero.Feature {
+		if zero.Feature[n] < 0 {
+			zero.Cover[n] = 0
+			break
+		}
+	}
+	for n := len(zero.Feature) - 1; n >= 0; n-- {
+		if zero.Feature[n] >= 0 {
+			zero.Cover[n] = zero.Cover[zero.Left[n]] + zero.Cover[zero.Left[n]+1]
+		}
+	}
+	zero.prepare()
+	for mi, m := range []*Model{wide, deep, zero} {
+		cols := len(m.Columns)
+		want := make([]float64, cols)
+		got := make([]float64, cols)
+		for range 30 {
+			row := randomRow(rng, cols)
+			we := shapReference(m, row, want)
+			ge := m.SHAP(row, got)
+			require.InDelta(t, we, ge, 1e-12)
+			sum := ge
+			for j := range got {
+				require.InDelta(t, want[j], got[j], 1e-9, "model %d column %d", mi, j)
+				sum += got[j]
+			}
+			require.InDelta(t, m.Margin(row), sum, 1e-9, "model %d", mi)
+		}
+	}
+	assert.True(t, wide.tables().trees[1].wide)
+	assert.False(t, deep.tables().trees[1].wide)
 }
