@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/leadscore/leadscore/internal/atomicfile"
 )
 
 // FormatVersion is the bundle layout version this build reads and writes.
@@ -41,23 +43,7 @@ type Manifest struct {
 // atomically: everything goes to a temporary sibling directory that is renamed
 // into place at the end, so a crash never leaves half a bundle. dir must not
 // exist yet.
-func writeDir(dir string, files map[string][]byte, m Manifest) (err error) {
-	if _, err := os.Stat(dir); err == nil {
-		return fmt.Errorf("write bundle: %s already exists; choose a new --out or remove it", dir)
-	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("write bundle: %w", err)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write bundle: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-		}
-	}()
+func writeDir(dir string, files map[string][]byte, m Manifest) error {
 	m.Files = make(map[string]string, len(files))
 	for name, data := range files {
 		if name == ManifestFile || strings.ContainsAny(name, `/\`) {
@@ -65,38 +51,27 @@ func writeDir(dir string, files map[string][]byte, m Manifest) (err error) {
 		}
 		sum := sha256.Sum256(data)
 		m.Files[name] = hex.EncodeToString(sum[:])
-		if err := writeSynced(filepath.Join(tmp, name), data); err != nil {
-			return fmt.Errorf("write bundle: %w", err)
-		}
 	}
 	m.FormatVersion = FormatVersion
 	mb, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return fmt.Errorf("write bundle: %w", err)
 	}
-	if err := writeSynced(filepath.Join(tmp, ManifestFile), append(mb, '\n')); err != nil {
-		return fmt.Errorf("write bundle: %w", err)
+	if _, err := os.Stat(dir); err == nil {
+		return fmt.Errorf("write bundle: %s already exists; choose a new --out or remove it", dir)
 	}
-	if err := os.Rename(tmp, dir); err != nil {
+	err = atomicfile.ReplaceDir(dir, true, func(tmp string) error {
+		for name, data := range files {
+			if err := atomicfile.WriteSynced(filepath.Join(tmp, name), data); err != nil {
+				return err
+			}
+		}
+		return atomicfile.WriteSynced(filepath.Join(tmp, ManifestFile), append(mb, '\n'))
+	})
+	if err != nil {
 		return fmt.Errorf("write bundle: %w", err)
 	}
 	return nil
-}
-
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // ErrDamaged is wrapped by every error that refuses a bundle because its files
