@@ -84,10 +84,17 @@ func defaultLambdas() []float64 {
 // every k-th row; gradients and the stopping test always use every row, so
 // the solution is the same. Both cores (opt.Threads) share each pass over
 // rows, with a reduction order that does not depend on the thread count.
+// When at most a quarter of the entries differ from their column's majority
+// value (one-hot indicators, missing flags, mostly-zero counts: the usual
+// linear encoding of leads), the rows are stored sparse around those values
+// and the intercept absorbs the shift, an exact reparametrisation (see
+// design): passes cost O(nonzeros) and the Hessian O(sum of nonzeros^2),
+// cheap enough to use up to 100,000 rows for it.
 //
 // With cross-validation, rows are split into opt.Folds stratified folds
 // (seeded by opt.Seed); each lambda of the grid is fitted on each training
-// part (largest lambda first, warm-started), scored by the weighted log
+// part (largest lambda first, warm-started from the previous lambda's
+// coefficients and last Hessian), scored by the weighted log
 // loss of its held-out fold, and the lambda with the lowest mean over folds
 // is refitted on all rows.
 //
@@ -98,18 +105,19 @@ func Fit(X *features.Matrix, y, w []float64, opt Options) (*Model, error) {
 		return nil, err
 	}
 	eff := effectiveWeights(y, w, opt)
+	d := newDesign(X.Data, X.Rows, X.Cols)
 	useCV := opt.Lambda < 0 || (opt.Lambda == 0 && opt.CV)
 	lambda := opt.Lambda
 	var cv []CVPoint
 	var oof []float64
 	var err error
 	if useCV {
-		lambda, cv, oof, err = crossValidate(X, y, eff, opt)
+		lambda, cv, oof, err = crossValidate(X, d, y, eff, opt)
 		if err != nil {
 			return nil, err
 		}
 	}
-	res, err := solve(X, y, eff, lambda, opt, nil)
+	res, err := solve(d, y, eff, lambda, opt, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -267,13 +275,30 @@ func columnMeans(X *features.Matrix, w []float64) []float64 {
 
 // solve fits one lambda with effective weights eff, warm-started from
 // theta0 when non-nil (else from beta = 0 and the intercept at the weighted
-// base rate's log-odds).
-func solve(X *features.Matrix, y, eff []float64, lambda float64, opt Options, theta0 []float64) (result, error) {
+// base rate's log-odds). theta0 and the result's theta are in the original
+// parametrisation; a sparse design's solvers work in its shifted one.
+// hess0, when not nil, is a data Hessian near theta0 from a fit on the same
+// design and weights (result.hess), which Newton uses for its first step.
+func solve(d *design, y, eff []float64, lambda float64, opt Options, theta0, hess0 []float64) (result, error) {
+	res, err := solveShifted(d, y, eff, lambda, opt, theta0, hess0)
+	if res.theta != nil {
+		d.toOriginal(res.theta)
+	}
+	return res, err
+}
+
+func solveShifted(d *design, y, eff []float64, lambda float64, opt Options, theta0, hess0 []float64) (result, error) {
 	l1 := lambda * opt.L1Ratio
 	l2 := lambda * (1 - opt.L1Ratio)
-	pr := newProblem(X.Data, X.Rows, X.Cols, y, eff, l1, l2, opt.Threads)
-	if theta0 == nil {
-		theta0 = make([]float64, X.Cols+1)
+	pr := newDesignProblem(d, y, eff, l1, l2, opt.Threads)
+	if len(hess0) == (d.cols+1)*(d.cols+1) {
+		pr.warmH = hess0
+	}
+	if theta0 != nil {
+		theta0 = append([]float64(nil), theta0...)
+		d.toShifted(theta0)
+	} else {
+		theta0 = make([]float64, d.cols+1)
 		var sp, sw float64
 		for i, v := range eff {
 			sp += v * y[i]
@@ -282,7 +307,7 @@ func solve(X *features.Matrix, y, eff []float64, lambda float64, opt Options, th
 		rate := math.Min(math.Max(sp/sw, 1e-12), 1-1e-12)
 		theta0[0] = math.Log(rate / (1 - rate))
 	}
-	if opt.L1Ratio == 0 && X.Cols > newtonMaxCols {
+	if opt.L1Ratio == 0 && d.cols > newtonMaxCols {
 		maxIter := opt.MaxIter
 		if maxIter <= 0 {
 			maxIter = 1000
@@ -329,7 +354,7 @@ func stratifiedFolds(y []float64, k int, seed int64) []int {
 // It also returns the out-of-fold margins at the chosen lambda: row i's
 // margin from the model fitted without i's fold, for calibrating on rows a
 // model was not fitted on.
-func crossValidate(X *features.Matrix, y, eff []float64, opt Options) (float64, []CVPoint, []float64, error) {
+func crossValidate(X *features.Matrix, d *design, y, eff []float64, opt Options) (float64, []CVPoint, []float64, error) {
 	k := opt.Folds
 	if k < 2 {
 		return 0, nil, nil, fmt.Errorf("logistic: Folds is %d; cross-validation needs at least 2", k)
@@ -385,13 +410,13 @@ func crossValidate(X *features.Matrix, y, eff []float64, opt Options) (float64, 
 				trainW[i] = 0
 			}
 		}
-		var warm []float64
+		var warm, warmH []float64
 		for g, lambda := range grid {
-			res, err := solve(X, y, trainW, lambda, cvOpt, warm)
+			res, err := solve(d, y, trainW, lambda, cvOpt, warm, warmH)
 			if err != nil {
 				return 0, nil, nil, fmt.Errorf("logistic: cross-validation fold %d, lambda %g: %w", f+1, lambda, err)
 			}
-			warm = res.theta
+			warm, warmH = res.theta, res.hess
 			var loss, sw float64
 			for i := range y {
 				if fold[i] != f {

@@ -13,6 +13,10 @@ type result struct {
 	iterations int
 	converged  bool
 	kkt        float64 // optimality residual at theta
+	// hess is the data term's Hessian (upper triangle, P x P, without the
+	// penalty) last computed by Newton, at an iterate near theta; nil for
+	// L-BFGS. It seeds the next fit of a lambda path (see problem.warmH).
+	hess []float64
 }
 
 // newton minimises the objective by (proximal) Newton steps from theta0.
@@ -56,6 +60,23 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 	trial := make([]float64, P)
 	gTrial := make([]float64, P)
 	needH := true
+	if pr.warmH != nil {
+		// A Hessian from the end of the previous fit of a lambda path: the
+		// data term's Hessian does not depend on lambda, and it was taken
+		// near theta0, so the first step is nearly Newton's at no cost.
+		copy(h, pr.warmH)
+		res.hess = append(res.hess[:0], pr.warmH...)
+		for j := 1; j < P; j++ {
+			h[j*P+j] += pr.l2
+		}
+		if pr.l1 == 0 {
+			var err error
+			if chol, err = factorHessian(h, P); err != nil {
+				return res, err
+			}
+		}
+		needH = false
+	}
 	prevKKT, bestKKT := math.Inf(1), math.Inf(1)
 	for it := 0; ; it++ {
 		copy(g, gData)
@@ -80,6 +101,7 @@ func (pr *problem) newton(theta0 []float64, tol float64, maxIter int) (result, e
 			fresh := needH
 			if needH {
 				pr.hess(m, ws, h)
+				res.hess = append(res.hess[:0], h...)
 				for j := 1; j < P; j++ {
 					h[j*P+j] += pr.l2
 				}
