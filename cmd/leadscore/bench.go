@@ -7,15 +7,18 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/leadscore/leadscore/internal/benchkit"
 	"github.com/leadscore/leadscore/training/htmlreport"
@@ -231,9 +234,11 @@ process, so it shares the CPU with the server as wrk did.`
 				}
 				seen[s] = true
 			}
+			line := append([]string{"leadscore", "bench"}, args...)
+			cmd.Flags().Visit(func(f *pflag.Flag) { line = append(line, "--"+f.Name+"="+f.Value.String()) })
 			return runBench(cmd.Context(), g, benchOptions{
 				suites: suites, size: size, jsonPath: jsonPath, dir: dir, threads: threads,
-				serveDur: time.Duration(serveSeconds * float64(time.Second)), args: os.Args[1:],
+				serveDur: time.Duration(serveSeconds * float64(time.Second)), command: strings.Join(line, " "),
 			})
 		},
 	}
@@ -252,7 +257,7 @@ type benchOptions struct {
 	dir            string
 	threads        int
 	serveDur       time.Duration
-	args           []string
+	command        string // the command line, for the report
 }
 
 func runBench(ctx context.Context, g *globals, opt benchOptions) (err error) {
@@ -284,9 +289,25 @@ func runBench(ctx context.Context, g *globals, opt benchOptions) (err error) {
 		}
 		r.dir = tmp
 		defer os.RemoveAll(tmp)
+		// An interrupted run must not leave gigabytes of generated data
+		// behind: remove them and exit at once with the shell's status for
+		// an interrupt.
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		done := make(chan struct{})
+		defer func() { signal.Stop(sig); close(done) }()
+		go func() {
+			select {
+			case <-sig:
+				os.RemoveAll(tmp)
+				fmt.Fprintln(g.stderr, "leadscore: bench interrupted")
+				os.Exit(130)
+			case <-done:
+			}
+		}()
 	}
 	rep := benchReport{
-		Command: strings.TrimSpace("leadscore " + strings.Join(opt.args, " ")), Version: version,
+		Command: opt.command, Version: version,
 		Size: opt.size, Suites: opt.suites, Threads: r.threads, Machine: benchkit.Describe(),
 		Started: time.Now().UTC().Format(time.RFC3339),
 	}

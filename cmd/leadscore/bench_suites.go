@@ -436,7 +436,7 @@ func benchScore(r *benchRun) error {
 		}
 		total := n * len(leads)
 		r.add(benchResult{Suite: "score", Name: fmt.Sprintf("scorer-explain-%d", k),
-			Workload:    fmt.Sprintf("%d snapshots, %.1f events each, champion %s", len(leads), float64(events)/float64(len(leads)), b.Scoring.Champion),
+			Workload:    fmt.Sprintf("%s snapshots, %.1f events each, champion %s", thousands(int64(len(leads))), float64(events)/float64(len(leads)), b.Scoring.Champion),
 			WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 			Value: micros(m.wall, total), Unit: "us/lead", CPUValue: micros(m.cpu, total), CPUUnit: "CPU-us/lead",
 		})
