@@ -1,5 +1,6 @@
 // Command xeducation trains leadscore's logistic and gbm models on the real
 // xeducation CRM export (sales-filled columns excluded by the leakage audit),
+// or with -events and -outcomes on generated three-table data,
 // writes the exact train/test matrices it used to --out, and prints its
 // held-out metrics as JSON. ref.py fits scikit-learn and XGBoost on the same
 // matrices; run.sh runs both and prints the side-by-side table.
@@ -26,19 +27,23 @@ func main() {
 	data := flag.String("data", "../shared/datasets/xeducation/Leads.csv", "xeducation Leads.csv")
 	out := flag.String("out", "bench-out/xeducation", "directory for the matrices and results")
 	seed := flag.Int64("seed", 1, "split seed")
+	events := flag.String("events", "", "events table: train on three tables (-data leads, -events, -outcomes) with the default column names, as `leadscore generate` writes them, instead of the xeducation export")
+	outcomes := flag.String("outcomes", "", "outcomes table (with -events)")
 	flag.Parse()
-	if err := run(*data, *out, *seed); err != nil {
+	if err := run(*data, *events, *outcomes, *out, *seed); err != nil {
 		fmt.Fprintln(os.Stderr, "xeducation:", err)
 		os.Exit(1)
 	}
 }
 
-func run(data, out string, seed int64) error {
+func run(data, events, outcomes, out string, seed int64) error {
 	cfg := features.DefaultConfig()
-	cfg.Target, cfg.ID, cfg.MissingValues = "Converted", "Prospect ID", []string{"Select"}
-	opt := training.Options{
-		Data: data, Read: datasets.ReadOptions{MissingValues: []string{"Select"}},
-		Config: cfg, Models: []string{models.Logistic, models.GBM}, Seed: seed,
+	opt := training.Options{Data: data, Config: cfg, Models: []string{models.Logistic, models.GBM}, Seed: seed}
+	if events == "" {
+		opt.Config.Target, opt.Config.ID, opt.Config.MissingValues = "Converted", "Prospect ID", []string{"Select"}
+		opt.Read = datasets.ReadOptions{MissingValues: []string{"Select"}}
+	} else {
+		opt.Events, opt.Outcomes = events, outcomes
 	}
 	ctx := context.Background()
 	prep, err := training.Prepare(ctx, opt)

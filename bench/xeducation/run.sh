@@ -4,9 +4,14 @@
 # Needs ../shared/datasets and Debian's python3-sklearn python3-xgboost
 # python3-pandas. Run from the repository root: bash bench/xeducation/run.sh
 set -euo pipefail
+# Further arguments go to bench/xeducation, e.g. generated data:
+#   go run ./cmd/leadscore generate --leads 20000 --out /tmp/gen
+#   bash bench/xeducation/run.sh bench-out/generated -data /tmp/gen/leads.csv \
+#     -events /tmp/gen/events.csv -outcomes /tmp/gen/outcomes.csv
 out=${1:-bench-out/xeducation}
+shift || true
 mkdir -p "$out"
-go run ./bench/xeducation -out "$out" > /dev/null
+go run ./bench/xeducation -out "$out" "$@" > /dev/null
 /usr/bin/python3 bench/xeducation/ref.py "$out" > "$out.ref.json"
 /usr/bin/python3 - "$out" <<'PY'
 import json, sys
