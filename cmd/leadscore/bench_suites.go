@@ -186,33 +186,21 @@ func benchFeatures(r *benchRun) error {
 		Value: perSecond(float64(events*n), m.wall), Unit: "events/s", CPUValue: perSecond(float64(events*n), m.cpu), CPUUnit: "events/CPU-s",
 	})
 
-	// A long stream of batches that is never all in memory.
-	sLeads := pick(r, 5_000, 20_000, 100_000)
-	sEvents := pick(r, 200_000, 1_000_000, 5_000_000)
-	stream := benchkit.NewEventStream(sLeads, sEvents)
-	m, err := measure(func() error {
-		var err error
-		d, err = features.BuildStreaming(features.Config{}, stream.Inputs, stream.Next(), false)
-		if err == nil && d.Report.Events != sEvents {
-			err = fmt.Errorf("aggregated %d events, want %d", d.Report.Events, sEvents)
-		}
-		return err
-	})
-	if err != nil {
-		return err
+	// A long stream of batches that is never all in memory; at full size
+	// also the production shape of BENCHMARKS.md (1M leads, 50M events).
+	type shape struct {
+		name          string
+		leads, events int
 	}
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	runtime.KeepAlive(d)
-	r.add(benchResult{Suite: "features", Name: "aggregate-stream",
-		Workload:    fmt.Sprintf("%s leads (%s snapshots), %s events in batches of 65,536", thousands(int64(sLeads)), thousands(int64(d.Rows)), thousands(int64(sEvents))),
-		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
-		Value: perSecond(float64(sEvents), m.wall), Unit: "events/s", CPUValue: perSecond(float64(sEvents), m.cpu), CPUUnit: "events/CPU-s",
-		Metrics:      map[string]float64{"live_heap_bytes": float64(ms.HeapAlloc)},
-		PeakRSSBytes: m.rss, Note: fmt.Sprintf("live heap %s", formatBytes(int64(ms.HeapAlloc))),
-	})
-	d = nil
+	shapes := pick(r,
+		[]shape{{"aggregate-stream", 5_000, 200_000}},
+		[]shape{{"aggregate-stream", 20_000, 1_000_000}},
+		[]shape{{"aggregate-stream", 100_000, 5_000_000}, {"aggregate-stream-1m", 1_000_000, 50_000_000}})
+	for _, sh := range shapes {
+		if err := benchStream(r, sh.name, sh.leads, sh.events); err != nil {
+			return err
+		}
+	}
 
 	// One lead encoded into the linear and the tree row.
 	spec, l, err := benchkit.TransformLeadSetup()
@@ -230,6 +218,39 @@ func benchFeatures(r *benchRun) error {
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: micros(m.wall, n), Unit: "us/lead", CPUValue: micros(m.cpu, n), CPUUnit: "CPU-us/lead",
 		Metrics: map[string]float64{"allocs_per_lead": allocs}, Note: fmt.Sprintf("%.0f allocations per lead", allocs),
+	})
+	return nil
+}
+
+// benchStream aggregates nEvents streamed events into the snapshots of
+// nLeads leads and reports events/s and the live heap after the build.
+func benchStream(r *benchRun, name string, nLeads, nEvents int) error {
+	if nLeads >= 1_000_000 {
+		r.logf("streaming %s events into %s leads (a few GB of memory)", thousands(int64(nEvents)), thousands(int64(nLeads)))
+	}
+	stream := benchkit.NewEventStream(nLeads, nEvents)
+	var d *features.Dataset
+	m, err := measure(func() error {
+		var err error
+		d, err = features.BuildStreaming(features.Config{}, stream.Inputs, stream.Next(), false)
+		if err == nil && d.Report.Events != nEvents {
+			err = fmt.Errorf("aggregated %d events, want %d", d.Report.Events, nEvents)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	runtime.KeepAlive(d)
+	r.add(benchResult{Suite: "features", Name: name,
+		Workload:    fmt.Sprintf("%s leads (%s snapshots), %s events in batches of 65,536", thousands(int64(nLeads)), thousands(int64(d.Rows)), thousands(int64(nEvents))),
+		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
+		Value: perSecond(float64(nEvents), m.wall), Unit: "events/s", CPUValue: perSecond(float64(nEvents), m.cpu), CPUUnit: "events/CPU-s",
+		Metrics:      map[string]float64{"live_heap_bytes": float64(ms.HeapAlloc)},
+		PeakRSSBytes: m.rss, Note: fmt.Sprintf("live heap %s", formatBytes(int64(ms.HeapAlloc))),
 	})
 	return nil
 }
