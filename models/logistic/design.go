@@ -6,7 +6,8 @@ package logistic
 // mostly zero), sparse around a per-column shift.
 //
 // The sparse form stores x'_ij = x_ij - c_j for the entries where x_ij !=
-// c_j, with c_j the column's majority value (0 when it has none). Fitting
+// c_j, with c_j the column's majority value on a sample of rows (0 when it
+// has none). Fitting
 // on X' is an exact reparametrisation of the same problem:
 //
 //	b + x . beta = b' + x' . beta,   b' = b + c . beta,
@@ -34,6 +35,9 @@ type design struct {
 	val   []float64
 }
 
+// designSampleRows is the number of rows newDesign chooses shifts on.
+const designSampleRows = 4096
+
 // maxSparseDensity is the share of entries differing from their column's
 // shift above which the dense form is used: below it, the sparse passes
 // (indexed, without SIMD) do less work than the dense ones.
@@ -41,18 +45,22 @@ const maxSparseDensity = 0.25
 
 // newDesign returns the design of the row-major rows x cols matrix x,
 // sparse when at most maxSparseDensity of the entries differ from their
-// column's majority value. x is not copied in the dense form and must not
-// change while the design is in use.
+// column's shift. x is not copied in the dense form and must not change
+// while the design is in use.
+//
+// Any shift gives an exact reparametrisation, so shifts and density are
+// taken from an evenly spaced sample of designSampleRows rows (a
+// Boyer-Moore majority vote per column): a dense design costs one pass
+// over the sample, a sparse one a further pass over x to pack it.
 func newDesign(x []float64, rows, cols int) *design {
 	d := &design{rows: rows, cols: cols, dense: x}
 	if rows == 0 || cols == 0 {
 		return d
 	}
-	// Boyer-Moore majority vote per column, then a count of each column's
-	// entries that differ from its candidate.
+	step := max(1, rows/designSampleRows)
 	cand := make([]float64, cols)
 	votes := make([]int, cols)
-	for i := range rows {
+	for i := 0; i < rows; i += step {
 		for j, v := range x[i*cols : (i+1)*cols] {
 			switch {
 			case votes[j] == 0:
@@ -65,7 +73,9 @@ func newDesign(x []float64, rows, cols int) *design {
 		}
 	}
 	same := make([]int, cols)
-	for i := range rows {
+	sampled := 0
+	for i := 0; i < rows; i += step {
+		sampled++
 		for j, v := range x[i*cols : (i+1)*cols] {
 			if v == cand[j] {
 				same[j]++
@@ -75,26 +85,27 @@ func newDesign(x []float64, rows, cols int) *design {
 	shift := make([]float64, cols)
 	nnz := 0
 	for j := range cols {
-		if 2*same[j] > rows {
+		if 2*same[j] > sampled {
 			shift[j] = cand[j]
-			nnz += rows - same[j]
+			nnz += sampled - same[j]
 			continue
 		}
 		// No majority value: keep the column as it is.
-		for i := range rows {
+		for i := 0; i < rows; i += step {
 			if x[i*cols+j] != 0 {
 				nnz++
 			}
 		}
 	}
-	if float64(nnz) > maxSparseDensity*float64(rows)*float64(cols) {
+	if float64(nnz) > maxSparseDensity*float64(sampled)*float64(cols) {
 		return d
 	}
 	d.dense = nil
 	d.shift = shift
 	d.ptr = make([]int, rows+1)
-	d.aug = make([]int32, 0, nnz)
-	d.val = make([]float64, 0, nnz)
+	capacity := nnz * (rows / sampled) * 9 / 8
+	d.aug = make([]int32, 0, capacity)
+	d.val = make([]float64, 0, capacity)
 	for i := range rows {
 		for j, v := range x[i*cols : (i+1)*cols] {
 			if v != shift[j] {
