@@ -77,6 +77,10 @@ type Result struct {
 	// Probabilities holds, per model, the calibrated probability of every
 	// example of the prepared dataset (training rows included).
 	Probabilities map[string][]float64
+	// Linear and Tree are the bundle's Spec's encodings of every example,
+	// computed for the models that use them (nil otherwise): Linear for
+	// logistic, Tree for gbm.
+	Linear, Tree *features.Matrix
 }
 
 // Prepared is the read and feature-built input of one or more fits.
@@ -176,23 +180,35 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		return func() { rep.Timings[name] = since(t0) }
 	}
 	done := stage("audit_and_encode")
-	suspects := features.Audit(opt.Config, ds, split.Train)
-	rep.LeakageSuspects = suspects
-	cfg := opt.Config
-	for _, s := range suspects {
-		if !slices.Contains(cfg.AllowLeaky, s.Column) && !slices.Contains(cfg.Exclude, s.Column) {
-			cfg.Exclude = append(cfg.Exclude, s.Column)
-			log.Warn("excluding leakage suspect", "column", s.Column, "reason", s.Reason)
-		}
-	}
-	spec, err := features.Fit(cfg, ds, split.Train)
+	// features.Fit runs the leakage audit on the training rows and leaves
+	// the suspects out (Spec.Excluded) unless AllowLeaky names them
+	// (Spec.Allowed); the fitted configuration lists them as excluded.
+	spec, err := features.Fit(opt.Config, ds, split.Train)
 	if err != nil {
 		return nil, err
 	}
-	lin, w1 := spec.Linear(ds)
-	tree, w2 := spec.Tree(ds)
-	w1.Merge(w2)
-	rep.Warnings = append(rep.Warnings, models.WarningMessages(w1)...)
+	suspects := append(slices.Clone(spec.Excluded), spec.Allowed...)
+	slices.SortStableFunc(suspects, func(a, b features.Suspect) int { return strings.Compare(a.Column, b.Column) })
+	rep.LeakageSuspects = suspects
+	spec.Config.Exclude = slices.Clone(spec.Config.Exclude) // not opt's backing array
+	for _, s := range spec.Excluded {
+		if !slices.Contains(spec.Config.Exclude, s.Column) {
+			spec.Config.Exclude = append(spec.Config.Exclude, s.Column)
+			log.Warn("excluding leakage suspect", "column", s.Column, "reason", s.Reason)
+		}
+	}
+	// Each encoding only for the models that use it.
+	var lin, tree *features.Matrix
+	var warn features.Warnings
+	if slices.Contains(opt.Models, models.Logistic) {
+		lin, warn = spec.Linear(ds)
+	}
+	if slices.Contains(opt.Models, models.GBM) {
+		var w2 features.Warnings
+		tree, w2 = spec.Tree(ds)
+		warn.Merge(w2)
+	}
+	rep.Warnings = append(rep.Warnings, models.WarningMessages(warn)...)
 	rep.Warnings = dedupe(rep.Warnings)
 	done()
 	if err := ctx.Err(); err != nil {
@@ -354,7 +370,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		return nil, err
 	}
 	b.ReportMD = []byte(rep.Markdown())
-	return &Result{Bundle: b, Report: rep, Probabilities: probs}, nil
+	return &Result{Bundle: b, Report: rep, Probabilities: probs, Linear: lin, Tree: tree}, nil
 }
 
 // LibraryVersion is written into every bundle's manifest.

@@ -611,7 +611,7 @@ func runPeriod(ctx context.Context, cfg Config, opt training.Options, prep *trai
 			trainFirst = append(trainFirst, r)
 		}
 	}
-	p.Drift, p.ScorePSI = drift(b, ds, trainFirst, evalRows, fit.Probabilities[b.Scoring.Champion])
+	p.Drift, p.ScorePSI = drift(b, ds, fit.Tree, trainFirst, evalRows, fit.Probabilities[b.Scoring.Champion])
 	p.ScoreDrift = float64(p.ScorePSI) > DriftThreshold
 	return sc, nil
 }

@@ -11,9 +11,12 @@ import (
 
 // drift returns the PSI of every source field of the bundle's tree encoding
 // between the training rows and the period's rows (largest first), and the
-// PSI of the champion's probability.
-func drift(b *models.Bundle, ds *features.Dataset, train, eval []int, champProb []float64) ([]Drift, htmlreport.Float) {
-	tree, _ := b.Spec.Tree(ds)
+// PSI of the champion's probability. tree is that encoding of ds when the
+// fit computed it, else nil.
+func drift(b *models.Bundle, ds *features.Dataset, tree *features.Matrix, train, eval []int, champProb []float64) ([]Drift, htmlreport.Float) {
+	if tree == nil {
+		tree, _ = b.Spec.Tree(ds)
+	}
 	bySource := map[string]float64{}
 	var order []string
 	col := func(j int, rows []int) []float64 {

@@ -111,6 +111,39 @@ func captureRanked(r ranking, y, w []float64, frac float64) float64 {
 	return got / totPos
 }
 
+// prAUCRanked is metrics.PRAUC (average precision, a group of equal
+// scores entering at once) on a precomputed ranking, without sorting the
+// rows again for every resample. NaN without positive weight.
+func prAUCRanked(r ranking, y, w []float64) float64 {
+	var totPos float64
+	for i := range y {
+		if y[i] > 0.5 {
+			totPos += weightOf(w, i)
+		}
+	}
+	if totPos <= 0 {
+		return math.NaN()
+	}
+	var tp, fp, prevRecall, ap float64
+	start := 0
+	for _, end := range r.ends {
+		for _, i := range r.order[start:end] {
+			if y[i] > 0.5 {
+				tp += weightOf(w, i)
+			} else {
+				fp += weightOf(w, i)
+			}
+		}
+		start = end
+		if tp+fp > 0 {
+			recall := tp / totPos
+			ap += (recall - prevRecall) * tp / (tp + fp)
+			prevRecall = recall
+		}
+	}
+	return ap
+}
+
 // Metric names of the bootstrap.
 const (
 	mAUC = iota
@@ -136,7 +169,7 @@ type modelScores struct {
 func (m *modelScores) evaluateAll(y, w []float64) [numMetrics]float64 {
 	var out [numMetrics]float64
 	out[mAUC] = aucRanked(m.rank, y, w)
-	out[mPRAUC] = metrics.PRAUC(y, m.val, w)
+	out[mPRAUC] = prAUCRanked(m.rank, y, w)
 	out[mLogLoss] = metrics.LogLoss(y, m.prob, w)
 	out[mBrier] = metrics.Brier(y, m.prob, w)
 	out[mECE] = weightedECE(y, m.prob, w, 10)

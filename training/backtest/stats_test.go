@@ -28,6 +28,18 @@ func randomScores(n int, seed uint64, ties bool) (y, p []float64) {
 	return y, p
 }
 
+func TestPRAUCRankedMatchesMetrics(t *testing.T) {
+	for _, ties := range []bool{false, true} {
+		y, p := randomScores(500, 4, ties)
+		w := make([]float64, len(y))
+		resampleWeights(len(y), 10, 0, w)
+		r := newRanking(p)
+		assert.InDelta(t, metrics.PRAUC(y, p, nil), prAUCRanked(r, y, nil), 1e-12, "ties=%v", ties)
+		assert.InDelta(t, metrics.PRAUC(y, p, w), prAUCRanked(r, y, w), 1e-12, "weighted, ties=%v", ties)
+	}
+	assert.True(t, math.IsNaN(prAUCRanked(newRanking([]float64{0.1, 0.2}), []float64{0, 0}, nil)))
+}
+
 func TestAUCRankedMatchesMetrics(t *testing.T) {
 	for _, ties := range []bool{false, true} {
 		y, p := randomScores(500, 3, ties)
