@@ -142,7 +142,7 @@ type shapStep struct {
 // all leaves of a model (128 MiB); minTableZ is the smallest zero fraction
 // for which u = (1-z)/z is used.
 const (
-	rowD        = 8
+	rowD        = 7
 	rowStride   = 8
 	maxTableD   = 14
 	tableBudget = 1 << 24
@@ -397,10 +397,12 @@ type shapScratch struct {
 	e2  []float64 // those without one of them,
 	pre []float64 // and of prefixes and suffixes
 	suf []float64
+
+	touch float64 // sink of treeSHAP's cache touches
 }
 
 func newShapScratch(nodes, internal int) *shapScratch {
-	return &shapScratch{hot: make([]uint64, nodes), goL: make([]bool, internal)}
+	return &shapScratch{hot: make([]uint64, nodes*shapLanes), goL: make([]bool, internal)}
 }
 
 // SHAP writes to out (len = number of columns) the exact path-dependent
@@ -413,66 +415,113 @@ func (m *Model) SHAP(row []float64, out []float64) (expected float64) {
 	clear(out)
 	sc := t.scratch.Get().(*shapScratch)
 	for ti := range t.trees {
-		t.treeSHAP(m, &t.trees[ti], row, out, sc)
+		t.treeSHAP(m, &t.trees[ti], row, out, len(row), 1, sc)
 	}
 	t.scratch.Put(sc)
 	return t.expected
 }
 
-// treeSHAP adds the TreeSHAP values of tree st for row to out.
-func (t *shapTables) treeSHAP(m *Model, st *shapTree, row []float64, out []float64, sc *shapScratch) {
+// shapLanes is the most rows treeSHAP explains together: they share the loads
+// and loop overhead of every node and leaf, and their independent work
+// overlaps.
+const shapLanes = 8
+
+// treeSHAP adds the TreeSHAP values of tree st for the n <= shapLanes rows
+// data[j*cols:(j+1)*cols] to out[j*cols:(j+1)*cols]. Every row's values are
+// the same whatever n.
+func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, out []float64, cols, n int, sc *shapScratch) {
+	data, out = data[:n*cols], out[:n*cols]
 	if st.wide {
-		t.wideTree(m, st, row, out, sc)
+		for j := range n {
+			t.wideTree(m, st, data[j*cols:(j+1)*cols], out[j*cols:(j+1)*cols], sc)
+		}
 		return
 	}
 	nodes := t.nodes[st.nodeStart:st.nodeEnd]
-	hot := sc.hot[:st.size]
+	hot := sc.hot[:int(st.size)*shapLanes] // hot[node*shapLanes+j]
 	// Top down: decide every split and derive the children's hot sets.
-	hot[0] = 0
+	for j := range n {
+		hot[j] = 0
+	}
 	for i := range nodes {
 		nd := &nodes[i]
-		v := row[nd.col]
-		miss := uint64(b2i(v != v)) & uint64(nd.flags>>1&1)
-		b := uint64(b2i(v <= nd.thr)) | miss
-		if nd.flags&(snCat|snCatWide) != 0 {
-			b = uint64(b2i(m.goLeft(st.root+nd.self, v)))
-		}
-		h := hot[nd.self]
+		col, thr := int(nd.col), nd.thr
+		dl := uint64(nd.flags >> 1 & 1)
 		p := nd.pos & 63
 		nw := uint64(nd.flags & snNew)
-		hot[nd.left] = (h | (b&nw)<<p) &^ ((1 - b) << p)
-		hot[nd.left+1] = (h | ((1-b)&nw)<<p) &^ (b << p)
+		cat := nd.flags&(snCat|snCatWide) != 0
+		hs := hot[int(nd.self)*shapLanes : int(nd.self)*shapLanes+n]
+		hl := hot[int(nd.left)*shapLanes : int(nd.left)*shapLanes+n]
+		hr := hot[int(nd.left+1)*shapLanes : int(nd.left+1)*shapLanes+n]
+		for j, h := range hs {
+			v := data[j*cols+col]
+			b := uint64(b2i(v <= thr)) | uint64(b2i(v != v))&dl
+			if cat {
+				b = uint64(b2i(m.goLeft(st.root+nd.self, v)))
+			}
+			hl[j] = (h | (b&nw)<<p) &^ ((1 - b) << p)
+			hr[j] = (h | ((1-b)&nw)<<p) &^ (b << p)
+		}
+	}
+	// A single row: touch every table line the leaves below will read,
+	// with nothing depending on the loads, so that their cache misses
+	// overlap. (Several rows overlap them anyway.)
+	rows := t.rows
+	if n == 1 {
+		var touch float64
+		for _, l := range t.leaves[st.leafStart:st.rowEnd] {
+			for _, h := range hot[int(l.local)*shapLanes : int(l.local)*shapLanes+n] {
+				touch += rows[int(l.tab)+int(h)*rowStride]
+			}
+		}
+		for _, l := range t.leaves[st.rowEnd:st.wEnd] {
+			tab := t.tab[l.tab : l.tab+1<<l.d]
+			mask := uint64(len(tab) - 1)
+			for _, h := range hot[int(l.local)*shapLanes : int(l.local)*shapLanes+n] {
+				touch += tab[h&mask]
+				for hh := h; hh != 0; hh &= hh - 1 {
+					touch += tab[(h^hh&-hh)&mask]
+				}
+			}
+		}
+		sc.touch = touch
 	}
 	// Leaves with a row table: one row of terms.
-	rows := t.rows
 	for _, l := range t.leaves[st.leafStart:st.rowEnd] {
-		o := int(l.tab) + int(hot[l.local])*rowStride
 		feat := t.feat[l.off : l.off+l.d]
-		r := rows[o : o+len(feat)]
-		for k, f := range feat {
-			out[f] += r[k]
+		for j, h := range hot[int(l.local)*shapLanes : int(l.local)*shapLanes+n] {
+			o := int(l.tab) + int(h)*rowStride
+			r := rows[o : o+len(feat)]
+			oj := out[j*cols : (j+1)*cols]
+			for k, f := range feat {
+				oj[f] += r[k]
+			}
 		}
 	}
 	// Leaves with a W table: W(H) for the cold terms, u_k W(H\{k}) for
 	// the hot ones.
 	for _, l := range t.leaves[st.rowEnd:st.wEnd] {
-		h := hot[l.local]
 		tab := t.tab[l.tab : l.tab+1<<l.d]
 		mask := uint64(len(tab) - 1)
-		wH := -tab[h&mask]
 		feat := t.feat[l.off : l.off+l.d]
 		u := t.u[l.off : l.off+l.d]
 		u = u[:len(feat)]
-		for k, f := range feat {
-			bit := h >> k & 1
-			x := u[k] * tab[(h^bit<<k)&mask]
-			sel := [2]float64{wH, x}
-			out[f] += sel[bit]
+		for j, h := range hot[int(l.local)*shapLanes : int(l.local)*shapLanes+n] {
+			oj := out[j*cols : (j+1)*cols]
+			wH := -tab[h&mask]
+			for k, f := range feat {
+				bit := h >> k & 1
+				x := u[k] * tab[(h^bit<<k)&mask]
+				sel := [2]float64{wH, x}
+				oj[f] += sel[bit]
+			}
 		}
 	}
 	for li := st.wEnd; li < st.leafEnd; li++ {
 		l := &t.leaves[li]
-		t.recurLeaf(l, hot[l.local], out, sc)
+		for j, h := range hot[int(l.local)*shapLanes : int(l.local)*shapLanes+n] {
+			t.recurLeaf(l, h, out[j*cols:(j+1)*cols], sc)
+		}
 	}
 }
 
@@ -648,8 +697,9 @@ func (m *Model) SHAPMatrix(X *features.Matrix, out []float64, threads int) (expe
 			clear(out[b*cols : be*cols])
 			for ti := range t.trees {
 				st := &t.trees[ti]
-				for i := b; i < be; i++ {
-					t.treeSHAP(m, st, X.Data[i*cols:(i+1)*cols], out[i*cols:(i+1)*cols], sc)
+				for i := b; i < be; i += shapLanes {
+					n := min(shapLanes, be-i)
+					t.treeSHAP(m, st, X.Data[i*cols:(i+n)*cols], out[i*cols:(i+n)*cols], cols, n, sc)
 				}
 			}
 		}

@@ -142,7 +142,7 @@ func shapWith(m *Model, budget int) func(row, out []float64) {
 	return func(row, out []float64) {
 		clear(out)
 		for ti := range t.trees {
-			t.treeSHAP(m, &t.trees[ti], row, out, sc)
+			t.treeSHAP(m, &t.trees[ti], row, out, len(row), 1, sc)
 		}
 	}
 }
