@@ -126,11 +126,55 @@ func b2i(b bool) int32 {
 // Margin returns the raw log-odds base + Σ_t f_t(row) of one row (len(row)
 // must equal the number of columns). It does not allocate.
 func (m *Model) Margin(row []float64) float64 {
+	c := m.fast
+	if c == nil {
+		s := m.BaseScore
+		for _, r := range m.Roots {
+			s += m.Value[m.leaf(r, row)]
+		}
+		return s
+	}
+	// Four trees walk side by side over the compiled nodes, so the loads
+	// of one walk overlap the others' instead of waiting in turn; the
+	// leaves are added in tree order, as the plain walk adds them.
+	nodes, roots := c.nodes, m.Roots
 	s := m.BaseScore
-	for _, r := range m.Roots {
-		s += m.Value[m.leaf(r, row)]
+	i := 0
+	for ; i+4 <= len(roots); i += 4 {
+		n0, n1, n2, n3 := roots[i], roots[i+1], roots[i+2], roots[i+3]
+		for nodes[n0].kind|nodes[n1].kind|nodes[n2].kind|nodes[n3].kind != kindLeaf {
+			n0 = m.step(&nodes[n0], n0, row)
+			n1 = m.step(&nodes[n1], n1, row)
+			n2 = m.step(&nodes[n2], n2, row)
+			n3 = m.step(&nodes[n3], n3, row)
+		}
+		s += nodes[n0].thr
+		s += nodes[n1].thr
+		s += nodes[n2].thr
+		s += nodes[n3].thr
+	}
+	for ; i < len(roots); i++ {
+		n := roots[i]
+		for nodes[n].kind != kindLeaf {
+			n = m.step(&nodes[n], n, row)
+		}
+		s += nodes[n].thr
 	}
 	return s
+}
+
+// step returns the child of compiled node nd (model node n) that row goes
+// to, or n itself at a leaf.
+func (m *Model) step(nd *cnode, n int32, row []float64) int32 {
+	switch nd.kind {
+	case kindLeaf:
+		return n
+	case kindLE:
+		return nd.left + 1 - b2i(row[nd.col] <= nd.thr)
+	case kindNotGT:
+		return nd.left + b2i(row[nd.col] > nd.thr)
+	}
+	return nd.left + 1 - int32(nd.goesLeft(m, n, row[nd.col]))
 }
 
 // Probability returns 1/(1+e^-Margin(row)).
