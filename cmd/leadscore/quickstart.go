@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -61,12 +64,20 @@ again replaces each part cleanly.`,
 
 // quickstart rebuilds q.dir from scratch, step by step. Every step writes
 // next to what it replaces and swaps it in at the end, so an interrupted run
-// never leaves a half-written sample or bundle behind.
+// never leaves a half-written sample or bundle behind. The training (step 3)
+// and the backtest (step 4) only read the sample, so they run side by side;
+// their progress lines carry their step number and their results print in
+// step order once both are done.
 func quickstart(g *globals, q quickstartFlags) error {
 	if err := os.MkdirAll(q.dir, 0o755); err != nil {
 		return fmt.Errorf("quickstart: %w", err)
 	}
 	t0 := time.Now()
+	step := t0
+	done := func(n int) {
+		g.infof("[%d/5] done in %.1fs\n", n, time.Since(step).Seconds())
+		step = time.Now()
+	}
 	data := filepath.Join(q.dir, "data")
 	g.infof("[1/5] generating %d B2B leads with their events and closed-won outcomes\n", q.leads)
 	err := replaceDir(data, func(tmp string) error {
@@ -76,6 +87,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 	if err != nil {
 		return err
 	}
+	done(1)
 	g.infof("[2/5] profiling %s\n", filepath.Join(data, "leads.csv"))
 	p, err := datasets.Inspect(filepath.Join(data, "leads.csv"), datasets.ReadOptions{}, "")
 	if err != nil {
@@ -88,7 +100,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 	if err := htmlreport.WriteFileAtomic(rulesPath, rules.Default("b2b")); err != nil {
 		return err
 	}
-	g.infof("[3/5] training rules, logistic and gbm\n")
+	done(2)
 	bundleDir := filepath.Join(q.dir, "models", "quickstart")
 	opt := training.Options{
 		Data: filepath.Join(data, "leads.csv"), Events: filepath.Join(data, "events.csv"),
@@ -96,29 +108,53 @@ func quickstart(g *globals, q quickstartFlags) error {
 		RulesFile: rulesPath, Seed: q.seed, Name: "quickstart",
 		Command: []string{"leadscore", "quickstart", "--dir", q.dir},
 	}
-	err = replaceDir(bundleDir, func(tmp string) error {
-		os.Remove(tmp) // Save creates the directory itself.
-		return runTrain(g, opt, tmp, bundleDir)
-	})
-	if err != nil {
-		return err
-	}
-	if err := htmlreport.WriteFileAtomic(filepath.Join(q.dir, "models", "champion"), []byte("quickstart\n")); err != nil {
-		return err
-	}
-
 	// Reports go where 'leadscore serve' lists them (GET /reports).
 	reports := filepath.Join(q.dir, "models", "reports")
-	g.infof("[4/5] monthly backtest: predictive model against the rule sheet, out of time\n")
 	bt := backtest.Config{
 		Data: opt.Data, Events: opt.Events, Outcomes: opt.Outcomes, Rules: rulesPath,
 		Period: "month", Models: []string{models.GBM}, GBMTrees: 150, Seed: q.seed,
 	}
-	// The report writers replace an old report only once the new one is
-	// complete.
 	btDir := filepath.Join(reports, "quickstart-backtest")
-	if err := runBacktest(g, bt, btDir); err != nil {
-		return err
+
+	g.infof("[3/5] training rules, logistic and gbm\n")
+	g.infof("[4/5] monthly backtest: predictive model against the rule sheet, out of time (alongside step 3)\n")
+	g3, out3 := g.stepOutput("[3/5]")
+	g4, out4 := g.stepOutput("[4/5]")
+	var wg sync.WaitGroup
+	var err3, err4 error
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		t := time.Now()
+		err3 = replaceDir(bundleDir, func(tmp string) error {
+			os.Remove(tmp) // Save creates the directory itself.
+			return runTrain(g3, opt, tmp, bundleDir)
+		})
+		if err3 == nil {
+			err3 = htmlreport.WriteFileAtomic(filepath.Join(q.dir, "models", "champion"), []byte("quickstart\n"))
+		}
+		g3.infof("done in %.1fs\n", time.Since(t).Seconds())
+	}()
+	go func() {
+		defer wg.Done()
+		t := time.Now()
+		// The report writers replace an old report only once the new one
+		// is complete.
+		err4 = runBacktest(g4, bt, btDir)
+		g4.infof("done in %.1fs\n", time.Since(t).Seconds())
+	}()
+	wg.Wait()
+	step = time.Now()
+	for _, b := range []*bytes.Buffer{out3, out4} {
+		if _, err := b.WriteTo(g.stdout); err != nil {
+			return err
+		}
+	}
+	if err3 != nil {
+		return err3
+	}
+	if err4 != nil {
+		return err4
 	}
 	g.infof("[5/5] rules versus model, lead by lead\n")
 	cmpDir := filepath.Join(reports, "quickstart-compare")
@@ -128,6 +164,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 	}); err != nil {
 		return err
 	}
+	done(5)
 	fmt.Fprintf(g.stdout, "\nSample in %s, model bundle in %s (report.md inside), set up in %.0fs.\n",
 		data, bundleDir, time.Since(t0).Seconds())
 	fmt.Fprintf(g.stdout, "Reports: %s and %s\n", filepath.Join(btDir, "report.html"), filepath.Join(cmpDir, "report.html"))
@@ -142,6 +179,46 @@ func quickstart(g *globals, q quickstartFlags) error {
 	modelsDir := filepath.Join(q.dir, "models")
 	fmt.Fprintf(g.stdout, "Reports: http://%s/reports\n", q.addr)
 	return serve.Run(context.Background(), serve.Config{ModelsDir: modelsDir, Addr: q.addr, Reports: &scheduledReports{dir: modelsDir}}, logger)
+}
+
+// stepOutput returns a copy of g for one step run alongside another: its
+// progress lines on stderr start with prefix, and its results go to the
+// returned buffer, for printing in step order afterwards.
+func (g *globals) stepOutput(prefix string) (*globals, *bytes.Buffer) {
+	var out bytes.Buffer
+	c := *g
+	c.stdout = &out
+	c.stderr = &prefixWriter{w: g.stderr, prefix: prefix + " "}
+	return &c, &out
+}
+
+// prefixWriter writes whole lines to w, each starting with prefix. It is
+// safe for concurrent use, and lines from several prefixWriters on one w
+// do not interleave mid-line.
+type prefixWriter struct {
+	w      io.Writer
+	prefix string
+	part   []byte
+}
+
+// lineMu serialises every prefixWriter's writes.
+var lineMu sync.Mutex
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	lineMu.Lock()
+	defer lineMu.Unlock()
+	p.part = append(p.part, b...)
+	for {
+		i := bytes.IndexByte(p.part, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		line := append([]byte(p.prefix), p.part[:i+1]...)
+		p.part = p.part[i+1:]
+		if _, err := p.w.Write(line); err != nil {
+			return len(b), err
+		}
+	}
 }
 
 // curlExample is a ready command that scores one lead of the quickstart's
