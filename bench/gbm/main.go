@@ -5,33 +5,21 @@ package main
 
 import (
 	"bufio"
-	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
-
 	"math"
-	"math/rand/v2"
 	"os"
 	"runtime"
-	"slices"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/benchkit"
 	"github.com/leadscore/leadscore/models/gbm"
 )
 
-// Layout of the data file: rows of nCols float64 features followed by the
-// label, little-endian, no header. Columns 35..37 are categorical codes.
-const nCols = 40
-
-var catCols = map[int]int{35: 20, 36: 50, 37: 5}
-
-// catOrder lists catCols' keys in order, so generation is deterministic.
-var catOrder = []int{35, 36, 37}
+// The data file and its generator live in internal/benchkit
+// (benchkit.WriteGBM, ReadGBM), shared with `leadscore bench gbm`.
 
 func main() {
 	if len(os.Args) < 2 {
@@ -53,8 +41,9 @@ func main() {
 	}
 }
 
-// gen writes rows of a seeded logistic problem: informative, interacting,
-// noisy, partly missing and categorical columns.
+// gen writes the seeded data file (benchkit.WriteGBM): a logistic problem
+// with informative, interacting, noisy, partly missing and categorical
+// columns.
 func gen(args []string) error {
 	fs := flag.NewFlagSet("gen", flag.ExitOnError)
 	rows := fs.Int("rows", 1000000, "rows")
@@ -65,126 +54,19 @@ func gen(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
-	rng := rand.New(rand.NewPCG(*seed, 42))
-	catEff := map[int][]float64{}
-	for _, c := range catOrder {
-		k := catCols[c]
-		e := make([]float64, k)
-		for i := range e {
-			e[i] = rng.NormFloat64() * 0.6
-		}
-		catEff[c] = e
+	if err := benchkit.WriteGBM(w, *rows, *seed); err != nil {
+		f.Close()
+		return err
 	}
-	row := make([]float64, nCols+1)
-	buf := make([]byte, 8*(nCols+1))
-	for range *rows {
-		for j := range nCols {
-			row[j] = rng.NormFloat64()
-		}
-		m := -1.0
-		for j := range 10 { // informative, some nonlinear
-			c := 0.6 / float64(1+j%4)
-			switch j % 3 {
-			case 0:
-				m += c * row[j]
-			case 1:
-				m += c * math.Tanh(2*row[j])
-			default:
-				m += c * (math.Abs(row[j]) - 0.8)
-			}
-		}
-		m += 0.5*row[10]*row[11] + 0.4*float64(btoi(row[12] > 0 && row[13] > 0.5)) - 0.3*row[14]*row[0]
-		for j := 30; j < 35; j++ { // partly missing; missingness carries signal
-			if rng.IntN(5) == 0 {
-				row[j] = math.NaN()
-				m += 0.15
-			} else {
-				m += 0.2 * row[j]
-			}
-		}
-		for _, c := range catOrder {
-			code := rng.IntN(catCols[c])
-			row[c] = float64(code)
-			m += catEff[c][code]
-		}
-		row[38] = row[0] + 0.5*rng.NormFloat64()
-		row[39] = math.Round(row[1]*4) / 4 // few distinct values
-		row[nCols] = 0
-		if rng.Float64() < 1/(1+math.Exp(-m)) {
-			row[nCols] = 1
-		}
-		for j, v := range row {
-			binary.LittleEndian.PutUint64(buf[8*j:], math.Float64bits(v))
-		}
-		if _, err := w.Write(buf); err != nil {
-			return err
-		}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
 	}
-	return w.Flush()
+	return f.Close()
 }
 
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// load reads the data file into a matrix and labels.
-func load(path string) (*features.Matrix, []float64, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows := len(b) / (8 * (nCols + 1))
-	cols := make([]features.ColumnInfo, nCols)
-	for j := range cols {
-		cols[j] = features.ColumnInfo{Name: "f" + strconv.Itoa(j), Source: "f" + strconv.Itoa(j)}
-		if k, ok := catCols[j]; ok {
-			cols[j].Categorical, cols[j].Categories = true, k
-		}
-	}
-	X := features.NewMatrix(rows, cols)
-	y := make([]float64, rows)
-	for i := range rows {
-		for j := range nCols + 1 {
-			v := math.Float64frombits(binary.LittleEndian.Uint64(b[8*(i*(nCols+1)+j):]))
-			if j == nCols {
-				y[i] = v
-			} else {
-				X.Data[i*nCols+j] = v
-			}
-		}
-	}
-	return X, y, nil
-}
-
-// cpuTime returns the user+system CPU seconds the process has used.
-func cpuTime() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
-}
-
-// peakRSS returns the process's peak resident set size (VmHWM) in bytes.
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			f := strings.Fields(line)
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
-		}
-	}
-	return -1
-}
+func cpuTime() float64 { return benchkit.CPUTime().Seconds() }
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
@@ -198,20 +80,16 @@ func run(args []string) error {
 	modelPath := fs.String("model", "", "load the model from this JSON file instead of training when it exists, else save the trained model there (the train figures then read 0)")
 	predProf := fs.String("predictprofile", "", "write a CPU profile of prediction and TreeSHAP here")
 	fs.Parse(args)
-	X, y, err := load(*data)
+	X, y, err := benchkit.ReadGBM(*data)
 	if err != nil {
 		return err
 	}
 	if *ntrain >= X.Rows {
 		return fmt.Errorf("train rows %d >= data rows %d", *ntrain, X.Rows)
 	}
-	sub := func(lo, hi int) *features.Matrix {
-		return &features.Matrix{Rows: hi - lo, Cols: X.Cols, Data: X.Data[lo*X.Cols : hi*X.Cols], Columns: X.Columns}
-	}
-	tr := sub(0, *ntrain)
-	p := gbm.DefaultParams()
-	p.Trees, p.Leaves, p.LearningRate, p.Bins, p.Threads = *trees, *leaves, 0.1, 255, *threads
-	p.EarlyStopping, p.MinChildWeight, p.MinDataInLeaf, p.Lambda = 0, 1, 20, 1
+	tr := benchkit.Rows(X, 0, *ntrain)
+	// XGBoost's settings in xgb_ref.py, no row or column sampling.
+	p := benchkit.GBMParams(*trees, *leaves, *threads)
 	runtime.GC()
 	var stopProf func()
 	if *cpuprof != "" {
@@ -234,7 +112,7 @@ func run(args []string) error {
 	if stopProf != nil {
 		stopProf()
 	}
-	rssTrain := peakRSS()
+	rssTrain := benchkit.PeakRSS()
 	if *predProf != "" {
 		stop, err := startProfile(*predProf)
 		if err != nil {
@@ -249,7 +127,7 @@ func run(args []string) error {
 	m.PredictMargins(X, pred, *threads)
 	predSec := time.Since(t0).Seconds()
 	predCPU := cpuTime() - c1
-	aucTest := auc(pred[*ntrain:], y[*ntrain:])
+	aucTest := benchkit.AUC(pred[*ntrain:], y[*ntrain:])
 	// Batch prediction must equal the plain per-row walk bit for bit.
 	mismatches, checked := 0, 0
 	for i := 0; i < X.Rows; i += 97 {
@@ -263,7 +141,7 @@ func run(args []string) error {
 	phi := make([]float64, ns*X.Cols)
 	c2 := cpuTime()
 	t0 = time.Now()
-	m.SHAPMatrix(sub(0, ns), phi, *threads)
+	m.SHAPMatrix(benchkit.Rows(X, 0, ns), phi, *threads)
 	shapSec := time.Since(t0).Seconds()
 	shapCPU := cpuTime() - c2
 
@@ -298,40 +176,4 @@ func trainOrLoad(path string, X *features.Matrix, y []float64, p gbm.Params) (*g
 		return nil, false, err
 	}
 	return m, false, os.WriteFile(path, b, 0o644)
-}
-
-// auc is the area under the ROC curve of scores s for labels y (ties
-// averaged).
-func auc(s, y []float64) float64 {
-	idx := make([]int, len(s))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int {
-		if s[a] < s[b] {
-			return -1
-		}
-		if s[a] > s[b] {
-			return 1
-		}
-		return 0
-	})
-	var pos, neg, sum float64
-	for r := 0; r < len(idx); {
-		q := r
-		for q < len(idx) && s[idx[q]] == s[idx[r]] {
-			q++
-		}
-		mid := float64(r+q+1) / 2
-		for k := r; k < q; k++ {
-			if y[idx[k]] == 1 {
-				sum += mid
-				pos++
-			} else {
-				neg++
-			}
-		}
-		r = q
-	}
-	return (sum - pos*(pos+1)/2) / (pos * neg)
 }
