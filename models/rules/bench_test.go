@@ -1,73 +1,60 @@
-package rules
+package rules_test
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/benchkit"
+	"github.com/leadscore/leadscore/models/rules"
 )
 
-// benchLead is a b2b lead with 50 events over the 60 days before the cutoff
-// and a few more after it.
-func benchLead() *features.Lead {
-	types := []string{"email_sent", "email_open", "page_view", "email_click", "page_view", "content_download",
-		"page_view", "social_interaction", "webinar_attended", "form_submit"}
-	pages := []string{"home", "pricing", "product", "blog", "careers", "contact"}
-	channels := []string{"email", "web", "linkedin", "twitter"}
-	l := &features.Lead{
-		ID:      "bench",
-		Created: cutoff.Add(-60 * day),
-		Cutoff:  cutoff,
-		Fields: map[string]features.Value{
-			"industry":       cat("Software"),
-			"employees":      num(450),
-			"annual_revenue": num(3.2e7),
-			"job_title":      text("VP Marketing"),
-			"seniority":      cat("vp"),
-			"country":        cat("DE"),
-			"lead_source":    cat("webinar"),
-		},
-	}
-	for i := range 54 {
-		e := features.Event{
-			Type:  types[i%len(types)],
-			Time:  cutoff.Add(-60*day + time.Duration(i)*27*time.Hour),
-			Attrs: map[string]string{"channel": channels[i%len(channels)]},
-		}
-		if e.Type == "page_view" {
-			e.Attrs["page"] = pages[i%len(pages)]
-		}
-		l.Events = append(l.Events, e)
-	}
-	return l
-}
-
-// BenchmarkEvaluate scores the 54-event b2b lead of benchLead. Besides
-// ns/op (wall time) it reports cpu-ns/op, the process CPU time per op, which
-// a busy shared machine distorts far less.
+// BenchmarkEvaluate scores benchkit.RulesLead (a b2b lead with 54 events)
+// with the b2b default sheet, as `leadscore bench rules` does. Besides ns/op
+// (wall time) it reports cpu-ns/op, the process CPU time per op, which a
+// busy shared machine distorts far less.
 func BenchmarkEvaluate(b *testing.B) {
-	s, err := Parse(Default("b2b"), "b2b.yaml")
+	s, err := rules.Parse(rules.Default("b2b"), "b2b.yaml")
 	require.NoError(b, err)
-	l := benchLead()
+	l := benchkit.RulesLead()
 	b.ReportAllocs()
-	var res Result
-	cpu0 := processCPU()
+	var res rules.Result
+	cpu0 := benchkit.CPUTime()
 	for b.Loop() {
 		res = s.Evaluate(l)
 	}
-	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(benchkit.CPUTime()-cpu0)/float64(b.N), "cpu-ns/op")
 	if len(res.Fired) == 0 {
 		b.Fatal("no rule fired")
 	}
 }
 
 func TestEvaluateAllocatesOnlyFired(t *testing.T) {
-	s, err := Parse(Default("b2b"), "b2b.yaml")
+	s, err := rules.Parse(rules.Default("b2b"), "b2b.yaml")
 	require.NoError(t, err)
-	l := benchLead()
+	l := benchkit.RulesLead()
 	allocs := testing.AllocsPerRun(100, func() { s.Evaluate(l) })
 	assert.LessOrEqual(t, allocs, 1.0, "Evaluate should allocate the Fired slice only")
+	var res rules.Result
+	allocs = testing.AllocsPerRun(100, func() { s.EvaluateInto(l, &res) })
+	assert.Zero(t, allocs, "EvaluateInto reuses the Fired slice")
+	assert.Equal(t, s.Evaluate(l), res)
+}
+
+// TestSheetJSONRoundTrip checks that a sheet stored in a JSON document (as in
+// a model bundle) comes back scoring leads identically.
+func TestSheetJSONRoundTrip(t *testing.T) {
+	s, err := rules.Parse(rules.Default("b2b"), "b2b.yaml")
+	require.NoError(t, err)
+	doc, err := json.Marshal(struct{ Rules *rules.Sheet }{s})
+	require.NoError(t, err)
+	assert.True(t, strings.Contains(string(doc), "name: b2b"))
+	var back struct{ Rules *rules.Sheet }
+	require.NoError(t, json.Unmarshal(doc, &back))
+	l := benchkit.RulesLead()
+	assert.Equal(t, s.Evaluate(l), back.Rules.Evaluate(l))
+	assert.Equal(t, s.Source(), back.Rules.Source())
 }

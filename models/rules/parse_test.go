@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -173,21 +172,6 @@ func TestLoad(t *testing.T) {
 	s, err := Load(filepath.Join("testdata", "example.yaml"))
 	require.NoError(t, err)
 	assert.Equal(t, 30.0, s.MQL())
-}
-
-// TestSheetJSONRoundTrip checks that a sheet stored in a JSON document (as in
-// a model bundle) comes back scoring leads identically.
-func TestSheetJSONRoundTrip(t *testing.T) {
-	s, err := Parse(Default("b2b"), "b2b.yaml")
-	require.NoError(t, err)
-	doc, err := json.Marshal(struct{ Rules *Sheet }{s})
-	require.NoError(t, err)
-	assert.True(t, strings.Contains(string(doc), "name: b2b"))
-	var back struct{ Rules *Sheet }
-	require.NoError(t, json.Unmarshal(doc, &back))
-	l := benchLead()
-	assert.Equal(t, s.Evaluate(l), back.Rules.Evaluate(l))
-	assert.Equal(t, s.Source(), back.Rules.Source())
 }
 
 func TestResultJSON(t *testing.T) {
