@@ -59,6 +59,7 @@ type shapTables struct {
 	trees    []shapTree
 	nodes    []shapNode // internal nodes, tree by tree, parents first
 	leaves   []shapLeaf
+	twigs    []shapTwig
 	feat     []int32   // column of every leaf's path positions
 	z        []float64 // their zero fractions
 	u        []float64 // (1-z)/z for table leaves
@@ -77,8 +78,10 @@ type shapTree struct {
 	size               int32 // local node count
 	nodeStart, nodeEnd int32
 	leafStart, leafEnd int32
-	rowEnd, wEnd       int32 // leaves [leafStart,rowEnd) are leafRows, [rowEnd,wEnd) leafW
-	wide               bool  // a path has more than 64 distinct features
+	rowStart           int32 // leaves [leafStart,rowStart) are in twigs[twigStart:twigEnd],
+	rowEnd, wEnd       int32 // [rowStart,rowEnd) are leafRows, [rowEnd,wEnd) leafW
+	twigStart, twigEnd int32
+	wide               bool // a path has more than 64 distinct features
 }
 
 // shapNode is an internal node: the row goes to local node left when
@@ -121,10 +124,28 @@ type shapLeaf struct {
 
 // Leaf kinds, in the order a tree's leaves are visited.
 const (
-	leafRows  = iota // rows[tab+rowStride*H+k] = the term of position k for hot set H
+	leafTwig  = iota // in a shapTwig with its sibling
+	leafRows         // rows[tab+rowStride*H+k] = the term of position k for hot set H
 	leafW            // tab[tab+K] = W(K) for every subset K
-	leafRecur        // neither: recurLeaf
+	leafRecur        // none of these: recurLeaf
 )
+
+// shapTwig is an internal node at local node left-1's parent whose two
+// children, left and left+1, are leaves with at most rowD distinct path
+// features: the same d features at feat[off:off+d], the split's at
+// position pos. The twig stores the sum of both leaves' terms in one row
+// per pair of hot sets that can occur together, at rows[tab+rowStride*i]:
+// i = H_left when the split's feature is new on the path (the children
+// differ in bit pos), otherwise H_left + 2^d H_right's bit pos (they agree
+// elsewhere). Explaining a row then reads one line for both leaves.
+type shapTwig struct {
+	left int32
+	d    int32
+	off  int32
+	tab  int32
+	pos  uint8
+	rep  uint8 // 1: the split's feature occurs above it
+}
 
 // shapStep is one edge of a wide tree's leaf path: internal node node
 // (index in the tree's nodes) taken to the left or right, on the feature
@@ -286,11 +307,37 @@ func (t *shapTables) build(m *Model, budget int) {
 			continue
 		}
 		leaves := t.leaves[st.leafStart:st.leafEnd]
+		// Twigs first: a node whose children are leaves small enough for
+		// rows.
+		byLocal := make(map[int32]*shapLeaf, len(leaves))
+		for li := range leaves {
+			byLocal[leaves[li].local] = &leaves[li]
+		}
+		st.twigStart = int32(len(t.twigs))
+		for _, nd := range t.nodes[st.nodeStart:st.nodeEnd] {
+			a, b := byLocal[nd.left], byLocal[nd.left+1]
+			if a == nil || b == nil || a.d == 0 || a.d > rowD {
+				continue
+			}
+			tw := shapTwig{left: nd.left, d: a.d, off: a.off, tab: int32(nRows), pos: nd.pos}
+			size := rowStride << a.d
+			if nd.flags&snNew == 0 {
+				tw.rep = 1
+				size *= 2
+			}
+			if nRows+nW+size > budget {
+				continue
+			}
+			a.kind, b.kind = leafTwig, leafTwig
+			nRows += size
+			t.twigs = append(t.twigs, tw)
+		}
+		st.twigEnd = int32(len(t.twigs))
 		for li := range leaves {
 			l := &leaves[li]
 			d := int(l.d)
 			switch {
-			case d == 0:
+			case d == 0 || l.kind == leafTwig:
 			case d <= rowD && nRows+nW+rowStride<<d <= budget:
 				l.kind, l.tab = leafRows, int32(nRows)
 				nRows += rowStride << d
@@ -304,8 +351,11 @@ func (t *shapTables) build(m *Model, budget int) {
 		slices.SortStableFunc(leaves, func(a, b shapLeaf) int {
 			return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.d, b.d))
 		})
-		st.rowEnd, st.wEnd = st.leafStart, st.leafStart
+		st.rowStart, st.rowEnd, st.wEnd = st.leafStart, st.leafStart, st.leafStart
 		for _, l := range leaves {
+			if l.kind <= leafTwig {
+				st.rowStart++
+			}
 			if l.kind <= leafRows {
 				st.rowEnd++
 			}
@@ -313,11 +363,21 @@ func (t *shapTables) build(m *Model, budget int) {
 				st.wEnd++
 			}
 		}
+		slices.SortStableFunc(t.twigs[st.twigStart:st.twigEnd], func(a, b shapTwig) int { return cmp.Compare(a.d, b.d) })
 	}
 	t.rows, t.tab = make([]float64, nRows), make([]float64, nW)
 	for li := range t.leaves {
-		if l := &t.leaves[li]; l.kind != leafRecur {
+		if l := &t.leaves[li]; l.kind == leafRows || l.kind == leafW {
 			t.buildTable(l)
+		}
+	}
+	for _, st := range t.trees {
+		leaf := make(map[int32]*shapLeaf)
+		for li := st.leafStart; li < st.rowStart; li++ {
+			leaf[t.leaves[li].local] = &t.leaves[li]
+		}
+		for _, tw := range t.twigs[st.twigStart:st.twigEnd] {
+			t.buildTwig(&tw, leaf[tw.left], leaf[tw.left+1])
 		}
 	}
 	t.scratch.New = func() any { return newShapScratch(t.maxNodes, t.maxInt) }
@@ -339,12 +399,32 @@ func (t *shapTables) zAbove(l *shapLeaf, min float64) bool {
 func (t *shapTables) buildTable(l *shapLeaf) {
 	d := int(l.d)
 	z := t.z[l.off : int(l.off)+d]
+	n := 1 << d
+	p, S := t.subsetSums(l)
+	if l.kind == leafW {
+		for k, zk := range z {
+			t.u[int(l.off)+k] = (1 - zk) / zk
+		}
+		tab := t.tab[l.tab : int(l.tab)+n]
+		for K := range n {
+			tab[K] = l.value * p[(n-1)&^K] * S[K]
+		}
+		return
+	}
+	termRows(t.rows[l.tab:int(l.tab)+n*rowStride], l.value, z, p, S)
+}
+
+// subsetSums returns, for every subset K of leaf l's positions,
+// p[K] = Π_{k∈K} z_k and S(K).
+func (t *shapTables) subsetSums(l *shapLeaf) (p, S []float64) {
+	d := int(l.d)
+	z := t.z[l.off : int(l.off)+d]
 	wd := t.w[d*t.stride : d*t.stride+d]
 	n := 1 << d
 	// e[K] = elementary symmetric polynomials of z_K, by adding K's highest
-	// position to e(z_{K without it}); p[K] = Π_{k∈K} z_k.
+	// position to e(z_{K without it}).
 	e := make([]float64, n*(d+1))
-	p := make([]float64, n)
+	p = make([]float64, n)
 	e[0], p[0] = 1, 1
 	for K := 1; K < n; K++ {
 		top := 63 - bits.LeadingZeros64(uint64(K))
@@ -356,7 +436,7 @@ func (t *shapTables) buildTable(l *shapLeaf) {
 			eK[q] += z[top] * eP[q-1]
 		}
 	}
-	S := make([]float64, n)
+	S = make([]float64, n)
 	for K := range n {
 		size := bits.OnesCount(uint(K))
 		eK := e[K*(d+1) : (K+1)*(d+1)]
@@ -364,25 +444,52 @@ func (t *shapTables) buildTable(l *shapLeaf) {
 			S[K] += wd[s] * eK[size-s]
 		}
 	}
-	if l.kind == leafW {
-		for k, zk := range z {
-			t.u[int(l.off)+k] = (1 - zk) / zk
-		}
-		tab := t.tab[l.tab : int(l.tab)+n]
-		for K := range n {
-			tab[K] = l.value * p[(n-1)&^K] * S[K]
-		}
-		return
-	}
-	rows := t.rows[l.tab : int(l.tab)+n*rowStride]
+	return p, S
+}
+
+// termRows writes for every subset K of the d positions of a leaf of value
+// v the row of its terms: -W(K) for k not in K, v Z(K) (1 - z_k) S(K\{k})
+// for k in K, given p[K] = Π_{k∈K} z_k and S.
+func termRows(rows []float64, v float64, z, p, S []float64) {
+	n := len(S)
 	for K := range n {
 		r := rows[K*rowStride : (K+1)*rowStride]
-		zc := l.value * p[(n-1)&^K]
+		zc := v * p[(n-1)&^K]
 		for k, zk := range z {
 			r[k] = -zc * S[K]
 			if K>>k&1 != 0 {
 				r[k] = zc * (1 - zk) * S[K&^(1<<k)]
 			}
+		}
+	}
+}
+
+// buildTwig fills the rows of twig tw from its leaves a (left) and b.
+func (t *shapTables) buildTwig(tw *shapTwig, a, b *shapLeaf) {
+	d := int(tw.d)
+	ra, rb := make([]float64, rowStride<<d), make([]float64, rowStride<<d)
+	for _, c := range []struct {
+		l    *shapLeaf
+		rows []float64
+	}{{a, ra}, {b, rb}} {
+		p, S := t.subsetSums(c.l)
+		termRows(c.rows, c.l.value, t.z[c.l.off:int(c.l.off)+d], p, S)
+	}
+	n := 1 << d
+	if tw.rep == 1 {
+		n *= 2
+	}
+	rows := t.rows[tw.tab : int(tw.tab)+n*rowStride]
+	bit := 1 << tw.pos
+	for i := range n {
+		hl := i & (1<<d - 1)
+		hr := hl ^ bit // new feature: the children differ in bit pos
+		if tw.rep == 1 {
+			hr = hl&^bit | (i>>d)<<tw.pos
+		}
+		r := rows[i*rowStride : i*rowStride+d]
+		for k := range r {
+			r[k] = ra[hl*rowStride+k] + rb[hr*rowStride+k]
 		}
 	}
 }
@@ -449,15 +556,28 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, out []floa
 		dl := uint64(nd.flags >> 1 & 1)
 		p := nd.pos & 63
 		nw := uint64(nd.flags & snNew)
-		cat := nd.flags&(snCat|snCatWide) != 0
 		hs := hot[int(nd.self)*shapLanes : int(nd.self)*shapLanes+n]
 		hl := hot[int(nd.left)*shapLanes : int(nd.left)*shapLanes+n]
 		hr := hot[int(nd.left+1)*shapLanes : int(nd.left+1)*shapLanes+n]
+		hl, hr = hl[:len(hs)], hr[:len(hs)]
+		if nd.flags&(snCat|snCatWide) == 0 {
+			for j, h := range hs {
+				v := data[j*cols+col]
+				b := uint64(b2i(v <= thr)) | uint64(b2i(v != v))&dl
+				hl[j] = (h | (b&nw)<<p) &^ ((1 - b) << p)
+				hr[j] = (h | ((1-b)&nw)<<p) &^ (b << p)
+			}
+			continue
+		}
+		set := math.Float64bits(thr)
 		for j, h := range hs {
 			v := data[j*cols+col]
-			b := uint64(b2i(v <= thr)) | uint64(b2i(v != v))&dl
-			if cat {
+			var b uint64
+			if nd.flags&snCatWide != 0 {
 				b = uint64(b2i(m.goLeft(st.root+nd.self, v)))
+			} else {
+				c := int(v) & 63
+				b = uint64(b2i(v >= 0)&b2i(v < 64)&b2i(float64(c) == v))&(set>>uint(c)&1) | uint64(b2i(v != v))&dl
 			}
 			hl[j] = (h | (b&nw)<<p) &^ ((1 - b) << p)
 			hr[j] = (h | ((1-b)&nw)<<p) &^ (b << p)
@@ -469,7 +589,10 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, out []floa
 	rows := t.rows
 	if n == 1 {
 		var touch float64
-		for _, l := range t.leaves[st.leafStart:st.rowEnd] {
+		for _, tw := range t.twigs[st.twigStart:st.twigEnd] {
+			touch += rows[int(tw.tab)+int(twigRow(&tw, hot, 0))*rowStride]
+		}
+		for _, l := range t.leaves[st.rowStart:st.rowEnd] {
 			for _, h := range hot[int(l.local)*shapLanes : int(l.local)*shapLanes+n] {
 				touch += rows[int(l.tab)+int(h)*rowStride]
 			}
@@ -486,8 +609,20 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, out []floa
 		}
 		sc.touch = touch
 	}
+	// Twigs: one row of terms for both leaves.
+	for _, tw := range t.twigs[st.twigStart:st.twigEnd] {
+		feat := t.feat[tw.off : tw.off+tw.d]
+		for j := range n {
+			o := int(tw.tab) + int(twigRow(&tw, hot, j))*rowStride
+			r := rows[o : o+len(feat)]
+			oj := out[j*cols : (j+1)*cols]
+			for k, f := range feat {
+				oj[f] += r[k]
+			}
+		}
+	}
 	// Leaves with a row table: one row of terms.
-	for _, l := range t.leaves[st.leafStart:st.rowEnd] {
+	for _, l := range t.leaves[st.rowStart:st.rowEnd] {
 		feat := t.feat[l.off : l.off+l.d]
 		for j, h := range hot[int(l.local)*shapLanes : int(l.local)*shapLanes+n] {
 			o := int(l.tab) + int(h)*rowStride
@@ -523,6 +658,12 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, out []floa
 			t.recurLeaf(l, h, out[j*cols:(j+1)*cols], sc)
 		}
 	}
+}
+
+// twigRow returns the row of twig tw for lane j given the hot sets.
+func twigRow(tw *shapTwig, hot []uint64, j int) uint64 {
+	hl, hr := hot[int(tw.left)*shapLanes+j], hot[int(tw.left+1)*shapLanes+j]
+	return hl | (hr>>tw.pos&1)<<tw.d&-uint64(tw.rep)
 }
 
 // recurLeaf adds the terms of leaf l for hot set h (d <= 64) to out.
