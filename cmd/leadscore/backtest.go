@@ -100,49 +100,29 @@ func (t *backtestFlags) toConfig(cmd *cobra.Command) (backtest.Config, error) {
 		}
 	}
 	changed := cmd.Flags().Changed
-	str := func(name string, dst *string, v string) {
-		if changed(name) {
-			*dst = v
-		}
+	for _, f := range []struct {
+		name string
+		dst  *string
+		v    string
+	}{
+		{"data", &cfg.Data, t.data}, {"events", &cfg.Events, t.events}, {"outcomes", &cfg.Outcomes, t.outcomes},
+		{"feature-config", &cfg.FeatureConfig, t.featureConfig}, {"id", &cfg.ID, t.id}, {"created", &cfg.Created, t.created},
+		{"outcome-id", &cfg.OutcomeID, t.outcomeID}, {"converted-at", &cfg.ConvertedAt, t.convertedAt},
+		{"target", &cfg.Target, t.target}, {"time", &cfg.Time, t.timeCol}, {"rules", &cfg.Rules, t.rules},
+		{"period", &cfg.Period, t.period}, {"format", &cfg.Format, t.rf.format}, {"delimiter", &cfg.Delimiter, t.rf.delimiter},
+	} {
+		override(changed, f.name, f.dst, f.v)
 	}
-	str("data", &cfg.Data, t.data)
-	str("events", &cfg.Events, t.events)
-	str("outcomes", &cfg.Outcomes, t.outcomes)
-	str("feature-config", &cfg.FeatureConfig, t.featureConfig)
-	str("id", &cfg.ID, t.id)
-	str("created", &cfg.Created, t.created)
-	str("outcome-id", &cfg.OutcomeID, t.outcomeID)
-	str("converted-at", &cfg.ConvertedAt, t.convertedAt)
-	str("target", &cfg.Target, t.target)
-	str("time", &cfg.Time, t.timeCol)
-	str("rules", &cfg.Rules, t.rules)
-	str("period", &cfg.Period, t.period)
-	str("format", &cfg.Format, t.rf.format)
-	str("delimiter", &cfg.Delimiter, t.rf.delimiter)
-	if changed("min-train") {
-		cfg.MinTrain = t.minTrain
-	}
-	if changed("horizon") {
-		cfg.HorizonDays = t.horizon
-	}
-	if changed("snapshots") {
-		cfg.SnapshotDays = t.snapshots
-	}
+	override(changed, "min-train", &cfg.MinTrain, t.minTrain)
+	override(changed, "horizon", &cfg.HorizonDays, t.horizon)
+	override(changed, "snapshots", &cfg.SnapshotDays, t.snapshots)
 	if changed("seed") || cfg.Seed == 0 {
 		cfg.Seed = t.seed
 	}
-	if changed("resamples") {
-		cfg.Resamples = t.resamples
-	}
-	if changed("models") {
-		cfg.Models = t.modelList
-	}
-	if changed("gbm-trees") {
-		cfg.GBMTrees = t.gbmTrees
-	}
-	if changed("threads") {
-		cfg.Threads = t.threads
-	}
+	override(changed, "resamples", &cfg.Resamples, t.resamples)
+	override(changed, "models", &cfg.Models, t.modelList)
+	override(changed, "gbm-trees", &cfg.GBMTrees, t.gbmTrees)
+	override(changed, "threads", &cfg.Threads, t.threads)
 	cfg.Exclude = append(cfg.Exclude, t.exclude...)
 	cfg.MissingValues = append(cfg.MissingValues, t.rf.missing...)
 	if _, err := t.rf.options(); err != nil {

@@ -105,30 +105,14 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 		}
 	}
 	changed := cmd.Flags().Changed
-	if changed("target") {
-		cfg.Target = t.target
-	}
-	if changed("id") {
-		cfg.ID = t.id
-	}
-	if changed("time") {
-		cfg.Time = t.timeCol
-	}
-	if changed("created") {
-		cfg.Created = t.created
-	}
-	if changed("outcome-id") {
-		cfg.Outcomes.LeadID = t.outID
-	}
-	if changed("converted-at") {
-		cfg.Outcomes.ConvertedAt = t.convAt
-	}
-	if changed("horizon") {
-		cfg.HorizonDays = t.horizon
-	}
-	if changed("snapshots") {
-		cfg.SnapshotDays = t.snapshots
-	}
+	override(changed, "target", &cfg.Target, t.target)
+	override(changed, "id", &cfg.ID, t.id)
+	override(changed, "time", &cfg.Time, t.timeCol)
+	override(changed, "created", &cfg.Created, t.created)
+	override(changed, "outcome-id", &cfg.Outcomes.LeadID, t.outID)
+	override(changed, "converted-at", &cfg.Outcomes.ConvertedAt, t.convAt)
+	override(changed, "horizon", &cfg.HorizonDays, t.horizon)
+	override(changed, "snapshots", &cfg.SnapshotDays, t.snapshots)
 	cfg.Exclude = append(cfg.Exclude, t.exclude...)
 	cfg.AllowLeaky = append(cfg.AllowLeaky, t.allowLeaky...)
 	cfg.MissingValues = append(cfg.MissingValues, read.MissingValues...)
@@ -192,23 +176,19 @@ func runTrain(g *globals, opt training.Options, out, shown string) error {
 // gbmParams starts from the gbm defaults and applies the --gbm-* flags given.
 func gbmParams(t *trainFlags, changed func(string) bool) gbm.Params {
 	p := gbm.DefaultParams()
-	if changed("gbm-trees") {
-		p.Trees = t.gbmTrees
-	}
-	if changed("gbm-leaves") {
-		p.Leaves = t.gbmLeaves
-	}
-	if changed("gbm-max-depth") {
-		p.MaxDepth = t.gbmDepth
-	}
-	if changed("gbm-learning-rate") {
-		p.LearningRate = t.gbmLR
-	}
-	if changed("gbm-bins") {
-		p.Bins = t.gbmBins
-	}
-	if changed("gbm-early-stopping") {
-		p.EarlyStopping = t.gbmES
-	}
+	override(changed, "gbm-trees", &p.Trees, t.gbmTrees)
+	override(changed, "gbm-leaves", &p.Leaves, t.gbmLeaves)
+	override(changed, "gbm-max-depth", &p.MaxDepth, t.gbmDepth)
+	override(changed, "gbm-learning-rate", &p.LearningRate, t.gbmLR)
+	override(changed, "gbm-bins", &p.Bins, t.gbmBins)
+	override(changed, "gbm-early-stopping", &p.EarlyStopping, t.gbmES)
 	return p
+}
+
+// override sets *dst to v when the flag name was given on the command line,
+// so flags override a config file and defaults only when used.
+func override[T any](changed func(string) bool, name string, dst *T, v T) {
+	if changed(name) {
+		*dst = v
+	}
 }
