@@ -28,29 +28,15 @@ import (
 var ndjsonTypes = map[string]bool{"application/x-ndjson": true, "application/jsonl": true, "application/x-jsonlines": true}
 
 func (s *Server) handleBatch(c *gin.Context) {
-	mt := mediaType(c.ContentType())
-	ndjson := ndjsonTypes[mt]
-	if !ndjson && mt != "application/json" {
-		s.writeError(c, unsupported(mt, "application/json (an array of leads) or application/x-ndjson (one lead per line)"))
-		return
-	}
-	opt, aerr := scoreOptions(c)
-	if aerr != nil {
-		s.writeError(c, aerr)
-		return
-	}
-	body := s.getBuf()
-	defer s.putBuf(body)
-	if aerr := readBody(c, s.cfg.MaxBatchBodyBytes, body); aerr != nil {
-		s.writeError(c, aerr)
-		return
-	}
-	a := s.reg.current()
+	ndjson := ndjsonTypes[mediaType(c.ContentType())]
+	opt, body, a := s.scoreRequest(c, func(mt string) bool { return mt == "application/json" || ndjsonTypes[mt] },
+		"application/json (an array of leads) or application/x-ndjson (one lead per line)", s.cfg.MaxBatchBodyBytes)
 	if a == nil {
-		s.writeError(c, noModel(s.cfg.ModelsDir))
 		return
 	}
+	defer s.putBuf(body)
 	var items [][]byte
+	var aerr *APIError
 	if ndjson {
 		items, aerr = splitLines(body.Bytes(), s.cfg.MaxBatchLeads)
 	} else {

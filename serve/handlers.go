@@ -111,28 +111,43 @@ func noModel(dir string) *APIError {
 	return &APIError{Status: http.StatusServiceUnavailable, Code: CodeNoModel, Message: "no model is loaded yet; put a bundle in " + dir + " (see /readyz)"}
 }
 
-// handleScore answers POST /v1/score.
-func (s *Server) handleScore(c *gin.Context) {
-	if mt := mediaType(c.ContentType()); mt != "application/json" {
-		s.writeError(c, unsupported(mt, "application/json"))
-		return
+// scoreRequest is what both scoring endpoints do first: check the media
+// type (accept, else 415 naming want), read the query options and the body
+// (at most limit bytes) and take the current model. On any failure it
+// answers the error and returns nil; otherwise the caller returns body to
+// the pool with putBuf.
+func (s *Server) scoreRequest(c *gin.Context, accept func(mediaType string) bool, want string, limit int64) (ScoreOptions, *bytes.Buffer, *active) {
+	if mt := mediaType(c.ContentType()); !accept(mt) {
+		s.writeError(c, unsupported(mt, want))
+		return ScoreOptions{}, nil, nil
 	}
 	opt, aerr := scoreOptions(c)
 	if aerr != nil {
 		s.writeError(c, aerr)
-		return
+		return opt, nil, nil
 	}
 	body := s.getBuf()
-	defer s.putBuf(body)
-	if aerr := readBody(c, s.cfg.MaxBodyBytes, body); aerr != nil {
+	if aerr := readBody(c, limit, body); aerr != nil {
+		s.putBuf(body)
 		s.writeError(c, aerr)
-		return
+		return opt, nil, nil
 	}
 	a := s.reg.current()
 	if a == nil {
+		s.putBuf(body)
 		s.writeError(c, noModel(s.cfg.ModelsDir))
+		return opt, nil, nil
+	}
+	return opt, body, a
+}
+
+// handleScore answers POST /v1/score.
+func (s *Server) handleScore(c *gin.Context) {
+	opt, body, a := s.scoreRequest(c, func(mt string) bool { return mt == "application/json" }, "application/json", s.cfg.MaxBodyBytes)
+	if a == nil {
 		return
 	}
+	defer s.putBuf(body)
 	out := s.getBytes()
 	defer s.putBytes(out)
 	c.Set(keyLeads, 1)
