@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -117,23 +118,33 @@ func quickstart(g *globals, q quickstartFlags) error {
 	btDir := filepath.Join(reports, "quickstart-backtest")
 
 	g.infof("[3/5] training rules, logistic and gbm\n")
-	g.infof("[4/5] monthly backtest: predictive model against the rule sheet, out of time (alongside step 3)\n")
 	g3, out3 := g.stepOutput("[3/5]")
+	t3 := time.Now()
+	// The training and the backtest share the read, feature-built sample.
+	popt := opt
+	if !g.quiet {
+		popt.Progress = func(stage string) { g3.infof("  %s\n", strings.ReplaceAll(stage, "_", " ")) }
+	}
+	prep, err := training.Prepare(context.Background(), popt)
+	if err != nil {
+		return err
+	}
+	bt.Prepared = prep
+	g.infof("[4/5] monthly backtest: predictive model against the rule sheet, out of time (alongside step 3)\n")
 	g4, out4 := g.stepOutput("[4/5]")
 	var wg sync.WaitGroup
 	var err3, err4 error
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		t := time.Now()
 		err3 = replaceDir(bundleDir, func(tmp string) error {
 			os.Remove(tmp) // Save creates the directory itself.
-			return runTrain(g3, opt, tmp, bundleDir)
+			return trainPrepared(g3, opt, prep, tmp, bundleDir)
 		})
 		if err3 == nil {
 			err3 = htmlreport.WriteFileAtomic(filepath.Join(q.dir, "models", "champion"), []byte("quickstart\n"))
 		}
-		g3.infof("done in %.1fs\n", time.Since(t).Seconds())
+		g3.infof("done in %.1fs\n", time.Since(t3).Seconds())
 	}()
 	go func() {
 		defer wg.Done()
@@ -179,6 +190,38 @@ func quickstart(g *globals, q quickstartFlags) error {
 	modelsDir := filepath.Join(q.dir, "models")
 	fmt.Fprintf(g.stdout, "Reports: http://%s/reports\n", q.addr)
 	return serve.Run(context.Background(), serve.Config{ModelsDir: modelsDir, Addr: q.addr, Reports: &scheduledReports{dir: modelsDir}}, logger)
+}
+
+// trainPrepared is runTrain on data already read and built: it fits the
+// bundle on the default split of prep, saves it to out and prints its
+// figures.
+func trainPrepared(g *globals, opt training.Options, prep *training.Prepared, out, shown string) error {
+	if !g.quiet {
+		opt.Logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		opt.Progress = func(stage string) { g.infof("  %s\n", strings.ReplaceAll(stage, "_", " ")) }
+	}
+	split, err := training.DefaultSplit(opt, prep.Dataset)
+	if err != nil {
+		return err
+	}
+	res, err := training.Fit(context.Background(), opt, prep, split)
+	if err != nil {
+		return err
+	}
+	if err := res.Bundle.Save(out); err != nil {
+		return err
+	}
+	r := res.Report
+	fmt.Fprintf(g.stdout, "model bundle %s written to %s\n", r.Version, shown)
+	for _, n := range r.Models {
+		m := r.Metrics[n]
+		fmt.Fprintf(g.stdout, "  %-9s ROC AUC %.4f  PR AUC %.4f  log loss %.4f  ECE %.4f\n", n, m.ROCAUC, m.PRAUC, m.LogLoss, m.ECE)
+	}
+	fmt.Fprintf(g.stdout, "champion: %s (%s)\n", r.Champion, r.ChampionReason)
+	for _, s := range r.LeakageSuspects {
+		fmt.Fprintf(g.stdout, "leakage suspect: %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
+	}
+	return nil
 }
 
 // stepOutput returns a copy of g for one step run alongside another: its

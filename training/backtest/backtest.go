@@ -270,9 +270,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	// The per-period fits report warnings only: their stage messages would
 	// repeat once per period.
 	opt.Logger = slog.New(minLevel{log.Handler(), slog.LevelWarn})
-	prep, err := training.Prepare(ctx, opt)
-	if err != nil {
-		return nil, fmt.Errorf("backtest: %w", err)
+	prep := cfg.Prepared
+	if prep == nil {
+		if prep, err = training.Prepare(ctx, opt); err != nil {
+			return nil, fmt.Errorf("backtest: %w", err)
+		}
 	}
 	ds := prep.Dataset
 	fc := opt.Config

@@ -232,6 +232,19 @@ func TestBacktestReproducible(t *testing.T) {
 	jb, err := json.Marshal(b)
 	require.NoError(t, err)
 	assert.JSONEq(t, string(ja), string(jb), "same data and seed give the same backtest")
+
+	// Data prepared once by the caller (as the quickstart shares it with
+	// its training run) gives the same backtest.
+	opt, err := cfg.withDefaults().trainingOptions()
+	require.NoError(t, err)
+	cfg.Prepared, err = training.Prepare(context.Background(), opt)
+	require.NoError(t, err)
+	c, err := Run(context.Background(), cfg)
+	require.NoError(t, err)
+	c.CreatedAt = time.Time{}
+	jc, err := json.Marshal(c)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(ja), string(jc), "a shared Prepared gives the same backtest")
 }
 
 func TestConfigValidation(t *testing.T) {

@@ -77,6 +77,12 @@ type Config struct {
 
 	// Logger receives progress (nil: silent).
 	Logger *slog.Logger `yaml:"-"`
+	// Prepared, when set, is the read and feature-built data to use instead
+	// of reading Data, Events and Outcomes again: training.Prepare's result
+	// for the same files, read options and feature configuration (a
+	// training run on the same data can share it). The backtest only reads
+	// it.
+	Prepared *training.Prepared `yaml:"-"`
 }
 
 // Defaults of Config.
