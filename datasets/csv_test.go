@@ -1,14 +1,9 @@
 package datasets
 
 import (
-	"bufio"
-	"fmt"
-	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -136,65 +131,6 @@ func TestSniffDelimiter(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, string(tt.want), string(sniffDelimiter([]byte(tt.head), true, false)))
 		})
-	}
-}
-
-// writeBenchCSV writes rows rows of ten lead-like columns: an id, numbers,
-// booleans, categories and timestamps.
-func writeBenchCSV(tb testing.TB, w io.Writer, rows int) {
-	tb.Helper()
-	bw := bufio.NewWriterSize(w, 1<<20)
-	rng := rand.New(rand.NewPCG(1, 2))
-	sources := []string{"Google", "Direct Traffic", "Olark Chat", "Organic Search", "Reference", "Welingak Website"}
-	cities := []string{"Mumbai", "Thane & Outskirts", "Other Cities", "Select", ""}
-	base := time.Date(2017, 6, 1, 0, 0, 0, 0, time.UTC)
-	fmt.Fprintln(bw, "lead_id,source,city,visits,time_on_site,page_views,do_not_email,converted,created_at,score")
-	for i := 0; i < rows; i++ {
-		ts := base.Add(time.Duration(rng.IntN(365*24*3600)) * time.Second)
-		fmt.Fprintf(bw, "L%08d,%s,%s,%d,%d,%.2f,%s,%d,%s,%.4f\n",
-			i, sources[rng.IntN(len(sources))], cities[rng.IntN(len(cities))],
-			rng.IntN(30), rng.IntN(2500), rng.Float64()*10,
-			[]string{"No", "Yes"}[rng.IntN(2)], rng.IntN(2),
-			ts.Format("2006-01-02 15:04:05"), rng.Float64())
-	}
-	require.NoError(tb, bw.Flush())
-}
-
-// BenchmarkReadCSV streams a generated 1,000,000-row, 10-column CSV file
-// (about 90 MB) and reports rows per second.
-func BenchmarkReadCSV(b *testing.B) {
-	const rows = 1_000_000
-	path := filepath.Join(b.TempDir(), "leads.csv")
-	f, err := os.Create(path)
-	require.NoError(b, err)
-	writeBenchCSV(b, f, rows)
-	require.NoError(b, f.Close())
-	st, err := os.Stat(path)
-	require.NoError(b, err)
-	b.SetBytes(st.Size())
-	b.ReportAllocs()
-	iters := 0
-	for b.Loop() {
-		n := drain(b, path, ReadOptions{MissingValues: []string{"Select"}})
-		require.Equal(b, rows, n)
-		iters++
-	}
-	b.ReportMetric(float64(rows*iters)/b.Elapsed().Seconds(), "rows/s")
-}
-
-// drain reads a file batch by batch and returns the row count.
-func drain(tb testing.TB, path string, opt ReadOptions) int {
-	r, err := Open(path, opt)
-	require.NoError(tb, err)
-	defer r.Close()
-	n := 0
-	for {
-		t, err := r.Next()
-		if err == io.EOF {
-			return n
-		}
-		require.NoError(tb, err)
-		n += t.Rows()
 	}
 }
 

@@ -2,15 +2,10 @@ package datasets
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 	"github.com/stretchr/testify/assert"
@@ -93,70 +88,6 @@ func TestParquetErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `missing required column(s) ["Converted"]`)
 	assert.Contains(t, err.Error(), `"converted"`)
-}
-
-// benchRecords builds rows rows of the benchmark's ten lead-like columns in
-// record batches of 65536 rows.
-func benchRecords(rows int) (*arrow.Schema, []arrow.Record) {
-	sc := arrow.NewSchema([]arrow.Field{
-		{Name: "lead_id", Type: arrow.BinaryTypes.String},
-		{Name: "source", Type: arrow.BinaryTypes.String},
-		{Name: "city", Type: arrow.BinaryTypes.String, Nullable: true},
-		{Name: "visits", Type: arrow.PrimitiveTypes.Int64},
-		{Name: "time_on_site", Type: arrow.PrimitiveTypes.Int64},
-		{Name: "page_views", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "do_not_email", Type: arrow.FixedWidthTypes.Boolean},
-		{Name: "converted", Type: arrow.FixedWidthTypes.Boolean},
-		{Name: "created_at", Type: &arrow.TimestampType{Unit: arrow.Second}},
-		{Name: "score", Type: arrow.PrimitiveTypes.Float64},
-	}, nil)
-	rng := rand.New(rand.NewPCG(1, 2))
-	sources := []string{"Google", "Direct Traffic", "Olark Chat", "Organic Search", "Reference", "Welingak Website"}
-	cities := []string{"Mumbai", "Thane & Outskirts", "Other Cities", "Select", ""}
-	base := time.Date(2017, 6, 1, 0, 0, 0, 0, time.UTC).Unix()
-	var recs []arrow.Record
-	for start := 0; start < rows; start += DefaultBatchSize {
-		b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
-		for i := start; i < min(rows, start+DefaultBatchSize); i++ {
-			b.Field(0).(*array.StringBuilder).Append(fmt.Sprintf("L%08d", i))
-			b.Field(1).(*array.StringBuilder).Append(sources[rng.IntN(len(sources))])
-			if c := cities[rng.IntN(len(cities))]; c == "" {
-				b.Field(2).AppendNull()
-			} else {
-				b.Field(2).(*array.StringBuilder).Append(c)
-			}
-			b.Field(3).(*array.Int64Builder).Append(int64(rng.IntN(30)))
-			b.Field(4).(*array.Int64Builder).Append(int64(rng.IntN(2500)))
-			b.Field(5).(*array.Float64Builder).Append(rng.Float64() * 10)
-			b.Field(6).(*array.BooleanBuilder).Append(rng.IntN(2) == 1)
-			b.Field(7).(*array.BooleanBuilder).Append(rng.IntN(2) == 1)
-			b.Field(8).(*array.TimestampBuilder).Append(arrow.Timestamp(base + int64(rng.IntN(365*24*3600))))
-			b.Field(9).(*array.Float64Builder).Append(rng.Float64())
-		}
-		recs = append(recs, b.NewRecord())
-		b.Release()
-	}
-	return sc, recs
-}
-
-// BenchmarkReadParquet streams a generated 1,000,000-row, 10-column Parquet
-// file (row groups of 131072 rows) and reports rows per second.
-func BenchmarkReadParquet(b *testing.B) {
-	const rows = 1_000_000
-	path := filepath.Join(b.TempDir(), "leads.parquet")
-	sc, recs := benchRecords(rows)
-	writeParquetFile(b, path, sc, recs, 131072)
-	for _, r := range recs {
-		r.Release()
-	}
-	b.ReportAllocs()
-	iters := 0
-	for b.Loop() {
-		n := drain(b, path, ReadOptions{MissingValues: []string{"Select"}})
-		require.Equal(b, rows, n)
-		iters++
-	}
-	b.ReportMetric(float64(rows*iters)/b.Elapsed().Seconds(), "rows/s")
 }
 
 func TestParquetEmptyAndInspect(t *testing.T) {

@@ -1,8 +1,6 @@
 package features
 
 import (
-	"fmt"
-	"math/rand/v2"
 	"os"
 	"runtime"
 	"strconv"
@@ -10,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/internal/leadgen"
 
 	"github.com/stretchr/testify/require"
 )
@@ -79,63 +77,19 @@ func BenchmarkTransformLead(b *testing.B) {
 // all in memory. LEADSCORE_BENCH_LEADS and LEADSCORE_BENCH_EVENTS scale it
 // (1000000 and 50000000 is the production shape). It reports events per
 // second and the live heap after the build, which grows with leads and
-// event keys, not with events.
+// event keys, not with events. The stream is leadgen.NewEventStream, as
+// internal/benchkit's.
 func BenchmarkAggregateStream(b *testing.B) {
 	nLeads := envInt("LEADSCORE_BENCH_LEADS", 100_000)
 	nEvents := envInt("LEADSCORE_BENCH_EVENTS", 5_000_000)
-	rng := rand.New(rand.NewPCG(13, 13))
-	ids := make([]string, nLeads)
-	created := make([]time.Time, nLeads)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("L%07d", i)
-		created[i] = t0.Add(time.Duration(rng.Int64N(int64(300 * 24 * time.Hour))))
-	}
-	leads := table("leads.csv", catCol("lead_id", ids...), timeCol("created_at", created...))
-	outcomes := table("outcomes.csv", catCol("lead_id"), timeCol("converted_at"))
-	// One dictionary per column, shared by all batches as a reader does.
-	idDict, typeDict, pageDict := datasets.NewDict(), datasets.NewDict(), datasets.NewDict()
-	for _, id := range ids {
-		idDict.Code(id)
-	}
-	const batch = 1 << 16
-	var pool []*datasets.Table
-	for range 8 {
-		idc := &datasets.Column{Name: "lead_id", Kind: datasets.KindCategory, Dict: idDict, Codes: make([]int32, batch)}
-		tc := &datasets.Column{Name: "timestamp", Kind: datasets.KindTime, Time: make([]int64, batch)}
-		yc := &datasets.Column{Name: "type", Kind: datasets.KindCategory, Dict: typeDict, Codes: make([]int32, batch)}
-		pc := &datasets.Column{Name: "page", Kind: datasets.KindCategory, Dict: pageDict, Codes: make([]int32, batch)}
-		for j := range batch {
-			l := rng.IntN(nLeads)
-			idc.Codes[j] = int32(l)
-			tc.Time[j] = created[l].Add(time.Duration(rng.Int64N(int64(60 * 24 * time.Hour)))).UnixNano()
-			typ := synthTypes[rng.IntN(len(synthTypes))]
-			yc.Codes[j] = typeDict.Code(typ)
-			pc.Codes[j] = datasets.MissingCode
-			if typ == "page_view" {
-				pc.Codes[j] = pageDict.Code(synthPages[rng.IntN(len(synthPages))])
-			}
-		}
-		pool = append(pool, &datasets.Table{Source: "events", Columns: []*datasets.Column{idc, tc, yc, pc}, Line: make([]int64, batch)})
-	}
-	in := Inputs{Leads: leads, Outcomes: outcomes}
+	s := leadgen.NewEventStream(nLeads, nEvents)
+	in := Inputs{Leads: s.Leads, Outcomes: s.Outcomes}
 	var heap uint64
 	var cpu time.Duration
 	b.ResetTimer()
 	for b.Loop() {
 		c0 := cpuTime()
-		sent := 0
-		next := func() (*datasets.Table, error) {
-			if sent >= nEvents {
-				return nil, errEOF
-			}
-			t := pool[(sent/batch)%len(pool)]
-			if n := nEvents - sent; n < batch {
-				t = slice(t, 0, n)
-			}
-			sent += t.Rows()
-			return t, nil
-		}
-		d, err := BuildStreaming(Config{}, in, next, false)
+		d, err := BuildStreaming(Config{}, in, s.Next(), false)
 		require.NoError(b, err)
 		require.Equal(b, nEvents, d.Report.Events)
 		cpu += cpuTime() - c0

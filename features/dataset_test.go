@@ -2,7 +2,6 @@ package features
 
 import (
 	"encoding/json"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,8 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-var errEOF = io.EOF
 
 func TestEventAtCutoffBoundary(t *testing.T) {
 	cutoff := day(1) // snapshot at created + 1 day

@@ -6,54 +6,24 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/internal/leadgen"
 	"github.com/stretchr/testify/require"
 )
 
-// t0 is the origin of the hand-made timelines.
-var t0 = time.Date(2025, 3, 3, 9, 30, 0, 0, time.UTC)
+// t0 is the origin of the hand-made timelines and of genSynth's histories.
+var t0 = leadgen.Start
 
 func day(n float64) time.Time { return t0.Add(time.Duration(n * float64(24*time.Hour))) }
 
-// catCol builds a category column; "" is missing.
-func catCol(name string, vals ...string) *datasets.Column {
-	c := datasets.NewColumn(name, datasets.KindCategory, len(vals))
-	for _, v := range vals {
-		if v == "" {
-			c.AppendMissing()
-			continue
-		}
-		c.Codes = append(c.Codes, c.Dict.Code(v))
-	}
-	return c
-}
-
-// numCol builds a number column; NaN is missing.
-func numCol(name string, vals ...float64) *datasets.Column {
-	c := datasets.NewColumn(name, datasets.KindNumber, len(vals))
-	c.Num = append(c.Num, vals...)
-	return c
-}
-
-// timeCol builds a timestamp column; the zero time is missing.
-func timeCol(name string, vals ...time.Time) *datasets.Column {
-	c := datasets.NewColumn(name, datasets.KindTime, len(vals))
-	for _, v := range vals {
-		if v.IsZero() {
-			c.AppendMissing()
-			continue
-		}
-		c.Time = append(c.Time, v.UnixNano())
-	}
-	return c
-}
-
-func table(src string, cols ...*datasets.Column) *datasets.Table {
-	t := &datasets.Table{Source: src, Columns: cols}
-	for i := 0; i < t.Rows(); i++ {
-		t.Line = append(t.Line, int64(i+2))
-	}
-	return t
-}
+// The column and table builders are leadgen's, shared with
+// internal/benchkit: catCol ("" is missing), numCol (NaN is missing),
+// timeCol (the zero time is missing) and table (row i on line i+2).
+var (
+	catCol  = leadgen.CatCol
+	numCol  = leadgen.NumCol
+	timeCol = leadgen.TimeCol
+	table   = leadgen.Table
+)
 
 // ev is one hand-made event.
 type ev struct {
