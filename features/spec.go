@@ -68,14 +68,14 @@ type specIndex struct {
 	pageKey   map[string]int32
 	// careerPage says which pages of pageKey count as careers signals.
 	careerPage map[string]bool
-	attrKey   []map[string]int32 // per event attribute (page attribute unused)
-	pageAttr  int
-	featKey   []int32 // per feature: event key, -1
-	featWin   []int   // per feature: window index
-	linear    []ColumnInfo
-	tree      []ColumnInfo
-	linOff    []int
-	treeOff   []int
+	attrKey    []map[string]int32 // per event attribute (page attribute unused)
+	pageAttr   int
+	featKey    []int32 // per feature: event key, -1
+	featWin    []int   // per feature: window index
+	linear     []ColumnInfo
+	tree       []ColumnInfo
+	linOff     []int
+	treeOff    []int
 }
 
 // index returns the prepared lookups, or builds them afresh for a Spec
