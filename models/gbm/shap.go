@@ -12,7 +12,7 @@ import (
 
 // Exact path-dependent TreeSHAP (Lundberg et al. 2018), reorganised so that
 // explaining a row costs one pass over every tree's nodes plus, for most
-// leaves, one cache line of precomputed terms.
+// leaves, reading one row of precomputed terms.
 //
 // For a leaf l with value v and distinct path features D (d = |D|), let
 // z_j be the product of the cover ratios cover(child)/cover(parent) of the
@@ -38,8 +38,8 @@ import (
 // found from H by one of (the row-independent parts precomputed on first
 // use, as in Fast TreeSHAP v2, Yang 2021):
 //
-//   - a row table (d <= rowD): for every H, the d terms themselves in one
-//     cache line;
+//   - a row table (d <= rowD): for every H, the d terms themselves,
+//     adjacent;
 //   - a W table (d <= maxTableD): W(K) for every subset K, and u;
 //   - the recurrence on the elementary symmetric polynomials of the hot
 //     zero fractions, O(d |H|), for larger leaves or ones past the memory
@@ -125,7 +125,7 @@ type shapLeaf struct {
 // Leaf kinds, in the order a tree's leaves are visited.
 const (
 	leafTwig  = iota // in a shapTwig with its sibling
-	leafRows         // rows[tab+rowStride*H+k] = the term of position k for hot set H
+	leafRows         // rows[tab+d*H+k] = the term of position k for hot set H
 	leafW            // tab[tab+K] = W(K) for every subset K
 	leafRecur        // none of these: recurLeaf
 )
@@ -134,7 +134,7 @@ const (
 // children, left and left+1, are leaves with at most rowD distinct path
 // features: the same d features at feat[off:off+d], the split's at
 // position pos. The twig stores the sum of both leaves' terms in one row
-// per pair of hot sets that can occur together, at rows[tab+rowStride*i]:
+// per pair of hot sets that can occur together, at rows[tab+d*i]:
 // i = H_left when the split's feature is new on the path (the children
 // differ in bit pos), otherwise H_left + 2^d H_right's bit pos (they agree
 // elsewhere). Explaining a row then reads one line for both leaves.
@@ -157,14 +157,13 @@ type shapStep struct {
 }
 
 // A leaf with d <= rowD distinct path features stores, for every hot set
-// H, its d terms in a row of rowStride floats, so that it costs one cache
-// line per row explained. One with d <= maxTableD stores W for
+// H, its d terms in a row of d floats (56 bytes at most: one or two cache
+// lines per row explained). One with d <= maxTableD stores W for
 // all 2^d subsets (at most 128 KiB). tableBudget caps the floats stored for
 // all leaves of a model (128 MiB); minTableZ is the smallest zero fraction
 // for which u = (1-z)/z is used.
 const (
 	rowD        = 7
-	rowStride   = 8
 	maxTableD   = 14
 	tableBudget = 1 << 24
 	minTableZ   = 1e-100
@@ -296,9 +295,7 @@ func (t *shapTables) build(m *Model, budget int) {
 			}
 		}
 	}
-	// Choose every leaf's kind within the budget, then fill the tables;
-	// rows is allocated once (large allocations are page aligned, so every
-	// row starts a cache line).
+	// Choose every leaf's kind within the budget, then fill the tables.
 	t.u = make([]float64, len(t.z))
 	var nRows, nW int
 	for ti := range t.trees {
@@ -320,7 +317,7 @@ func (t *shapTables) build(m *Model, budget int) {
 				continue
 			}
 			tw := shapTwig{left: nd.left, d: a.d, off: a.off, tab: int32(nRows), pos: nd.pos}
-			size := rowStride << a.d
+			size := int(a.d) << a.d
 			if nd.flags&snNew == 0 {
 				tw.rep = 1
 				size *= 2
@@ -338,9 +335,9 @@ func (t *shapTables) build(m *Model, budget int) {
 			d := int(l.d)
 			switch {
 			case d == 0 || l.kind == leafTwig:
-			case d <= rowD && nRows+nW+rowStride<<d <= budget:
+			case d <= rowD && nRows+nW+d<<d <= budget:
 				l.kind, l.tab = leafRows, int32(nRows)
-				nRows += rowStride << d
+				nRows += d << d
 			case d <= maxTableD && nRows+nW+1<<d <= budget && t.zAbove(l, minTableZ):
 				l.kind, l.tab = leafW, int32(nW)
 				nW += 1 << d
@@ -411,7 +408,7 @@ func (t *shapTables) buildTable(l *shapLeaf) {
 		}
 		return
 	}
-	termRows(t.rows[l.tab:int(l.tab)+n*rowStride], l.value, z, p, S)
+	termRows(t.rows[l.tab:int(l.tab)+n*d], l.value, z, p, S)
 }
 
 // subsetSums returns, for every subset K of leaf l's positions,
@@ -453,7 +450,7 @@ func (t *shapTables) subsetSums(l *shapLeaf) (p, S []float64) {
 func termRows(rows []float64, v float64, z, p, S []float64) {
 	n := len(S)
 	for K := range n {
-		r := rows[K*rowStride : (K+1)*rowStride]
+		r := rows[K*len(z) : (K+1)*len(z)]
 		zc := v * p[(n-1)&^K]
 		for k, zk := range z {
 			r[k] = -zc * S[K]
@@ -467,7 +464,7 @@ func termRows(rows []float64, v float64, z, p, S []float64) {
 // buildTwig fills the rows of twig tw from its leaves a (left) and b.
 func (t *shapTables) buildTwig(tw *shapTwig, a, b *shapLeaf) {
 	d := int(tw.d)
-	ra, rb := make([]float64, rowStride<<d), make([]float64, rowStride<<d)
+	ra, rb := make([]float64, d<<d), make([]float64, d<<d)
 	for _, c := range []struct {
 		l    *shapLeaf
 		rows []float64
@@ -479,7 +476,7 @@ func (t *shapTables) buildTwig(tw *shapTwig, a, b *shapLeaf) {
 	if tw.rep == 1 {
 		n *= 2
 	}
-	rows := t.rows[tw.tab : int(tw.tab)+n*rowStride]
+	rows := t.rows[tw.tab : int(tw.tab)+n*d]
 	bit := 1 << tw.pos
 	for i := range n {
 		hl := i & (1<<d - 1)
@@ -487,23 +484,24 @@ func (t *shapTables) buildTwig(tw *shapTwig, a, b *shapLeaf) {
 		if tw.rep == 1 {
 			hr = hl&^bit | (i>>d)<<tw.pos
 		}
-		r := rows[i*rowStride : i*rowStride+d]
+		r := rows[i*d : i*d+d]
 		for k := range r {
-			r[k] = ra[hl*rowStride+k] + rb[hr*rowStride+k]
+			r[k] = ra[hl*d+k] + rb[hr*d+k]
 		}
 	}
 }
 
 // shapScratch is the per-goroutine scratch space of treeSHAP.
 type shapScratch struct {
-	hot []uint64  // hot set of every local node
-	goL []bool    // per internal node: the row goes left (wide trees)
-	o   []bool    // per path position: the row satisfies it (recurTerms)
-	zh  []float64 // recurTerms: hot zero fractions,
-	e   []float64 // their elementary symmetric polynomials,
-	e2  []float64 // those without one of them,
-	pre []float64 // and of prefixes and suffixes
-	suf []float64
+	hot  []uint64  // hot set of every local node and lane
+	next []uint64  // SHAP: those of the next tree
+	goL  []bool    // per internal node: the row goes left (wide trees)
+	o    []bool    // per path position: the row satisfies it (recurTerms)
+	zh   []float64 // recurTerms: hot zero fractions,
+	e    []float64 // their elementary symmetric polynomials,
+	e2   []float64 // those without one of them,
+	pre  []float64 // and of prefixes and suffixes
+	suf  []float64
 
 	touch float64 // sink of treeSHAP's cache touches
 }
@@ -521,8 +519,18 @@ func (m *Model) SHAP(row []float64, out []float64) (expected float64) {
 	t := m.tables()
 	clear(out)
 	sc := t.scratch.Get().(*shapScratch)
+	touch := len(t.rows)+len(t.tab) >= touchMin
 	for ti := range t.trees {
-		t.treeSHAP(m, &t.trees[ti], row, out, len(row), 1, sc)
+		st := &t.trees[ti]
+		if st.wide {
+			t.wideTree(m, st, row, out, sc)
+			continue
+		}
+		t.decide1(m, st, row, sc.hot)
+		if touch {
+			t.touch(st, sc.hot, sc)
+		}
+		t.addTerms(st, sc.hot, 1, out, len(row), 1, sc)
 	}
 	t.scratch.Put(sc)
 	return t.expected
@@ -544,9 +552,42 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, out []floa
 		}
 		return
 	}
-	nodes := t.nodes[st.nodeStart:st.nodeEnd]
 	hot := sc.hot[:int(st.size)*shapLanes] // hot[node*shapLanes+j]
-	// Top down: decide every split and derive the children's hot sets.
+	t.decide(m, st, data, cols, n, hot)
+	t.addTerms(st, hot, shapLanes, out, cols, n, sc)
+}
+
+// touchMin is the size of the tables, in floats, from which SHAP touches a
+// tree's table lines before reading them: below it, they mostly stay in
+// cache between rows.
+const touchMin = 1 << 20
+
+// decide1 is decide for one row, with hot[node] its hot sets.
+func (t *shapTables) decide1(m *Model, st *shapTree, row []float64, hot []uint64) {
+	nodes := t.nodes[st.nodeStart:st.nodeEnd]
+	hot = hot[:st.size]
+	hot[0] = 0
+	for i := range nodes {
+		nd := &nodes[i]
+		v := row[nd.col]
+		b := uint64(b2i(v <= nd.thr)) | uint64(b2i(v != v))&uint64(nd.flags>>1&1)
+		if nd.flags&(snCat|snCatWide) != 0 {
+			b = uint64(b2i(m.goLeft(st.root+nd.self, v)))
+		}
+		h := hot[nd.self]
+		p := nd.pos & 63
+		nw := uint64(nd.flags & snNew)
+		hot[nd.left] = (h | (b&nw)<<p) &^ ((1 - b) << p)
+		hot[nd.left+1] = (h | ((1-b)&nw)<<p) &^ (b << p)
+	}
+}
+
+// decide sets hot[node*shapLanes+j] to the hot set of every node of tree
+// st for row j < n of data: top down, it decides every split and derives
+// the children's hot sets.
+func (t *shapTables) decide(m *Model, st *shapTree, data []float64, cols, n int, hot []uint64) {
+	nodes := t.nodes[st.nodeStart:st.nodeEnd]
+	hot = hot[:int(st.size)*shapLanes]
 	for j := range n {
 		hot[j] = 0
 	}
@@ -583,37 +624,41 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, out []floa
 			hr[j] = (h | ((1-b)&nw)<<p) &^ (b << p)
 		}
 	}
-	// A single row: touch every table line the leaves below will read,
-	// with nothing depending on the loads, so that their cache misses
-	// overlap. (Several rows overlap them anyway.)
+}
+
+// touch reads every table line the leaves of tree st read for the single
+// row whose hot sets are hot[node], with nothing depending on the loads, so that
+// their cache misses overlap (several rows overlap them anyway).
+func (t *shapTables) touch(st *shapTree, hot []uint64, sc *shapScratch) {
 	rows := t.rows
-	if n == 1 {
-		var touch float64
-		for _, tw := range t.twigs[st.twigStart:st.twigEnd] {
-			touch += rows[int(tw.tab)+int(twigRow(&tw, hot, 0))*rowStride]
-		}
-		for _, l := range t.leaves[st.rowStart:st.rowEnd] {
-			for _, h := range hot[int(l.local)*shapLanes : int(l.local)*shapLanes+n] {
-				touch += rows[int(l.tab)+int(h)*rowStride]
-			}
-		}
-		for _, l := range t.leaves[st.rowEnd:st.wEnd] {
-			tab := t.tab[l.tab : l.tab+1<<l.d]
-			mask := uint64(len(tab) - 1)
-			for _, h := range hot[int(l.local)*shapLanes : int(l.local)*shapLanes+n] {
-				touch += tab[h&mask]
-				for hh := h; hh != 0; hh &= hh - 1 {
-					touch += tab[(h^hh&-hh)&mask]
-				}
-			}
-		}
-		sc.touch = touch
+	var sum float64
+	for _, tw := range t.twigs[st.twigStart:st.twigEnd] {
+		sum += rows[int(tw.tab)+int(twigRow(&tw, hot, 1, 0))*int(tw.d)]
 	}
+	for _, l := range t.leaves[st.rowStart:st.rowEnd] {
+		sum += rows[int(l.tab)+int(hot[l.local])*int(l.d)]
+	}
+	for _, l := range t.leaves[st.rowEnd:st.wEnd] {
+		tab := t.tab[l.tab : l.tab+1<<l.d]
+		mask := uint64(len(tab) - 1)
+		h := hot[l.local]
+		sum += tab[h&mask]
+		for hh := h; hh != 0; hh &= hh - 1 {
+			sum += tab[(h^hh&-hh)&mask]
+		}
+	}
+	sc.touch = sum
+}
+
+// addTerms adds the terms of every leaf of tree st for the n rows whose
+// hot sets are hot[node*stride+j] to out[j*cols:(j+1)*cols].
+func (t *shapTables) addTerms(st *shapTree, hot []uint64, stride int, out []float64, cols, n int, sc *shapScratch) {
+	rows := t.rows
 	// Twigs: one row of terms for both leaves.
 	for _, tw := range t.twigs[st.twigStart:st.twigEnd] {
 		feat := t.feat[tw.off : tw.off+tw.d]
 		for j := range n {
-			o := int(tw.tab) + int(twigRow(&tw, hot, j))*rowStride
+			o := int(tw.tab) + int(twigRow(&tw, hot, stride, j))*int(tw.d)
 			r := rows[o : o+len(feat)]
 			oj := out[j*cols : (j+1)*cols]
 			for k, f := range feat {
@@ -624,8 +669,8 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, out []floa
 	// Leaves with a row table: one row of terms.
 	for _, l := range t.leaves[st.rowStart:st.rowEnd] {
 		feat := t.feat[l.off : l.off+l.d]
-		for j, h := range hot[int(l.local)*shapLanes : int(l.local)*shapLanes+n] {
-			o := int(l.tab) + int(h)*rowStride
+		for j, h := range hot[int(l.local)*stride : int(l.local)*stride+n] {
+			o := int(l.tab) + int(h)*int(l.d)
 			r := rows[o : o+len(feat)]
 			oj := out[j*cols : (j+1)*cols]
 			for k, f := range feat {
@@ -641,7 +686,7 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, out []floa
 		feat := t.feat[l.off : l.off+l.d]
 		u := t.u[l.off : l.off+l.d]
 		u = u[:len(feat)]
-		for j, h := range hot[int(l.local)*shapLanes : int(l.local)*shapLanes+n] {
+		for j, h := range hot[int(l.local)*stride : int(l.local)*stride+n] {
 			oj := out[j*cols : (j+1)*cols]
 			wH := -tab[h&mask]
 			for k, f := range feat {
@@ -654,15 +699,16 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, out []floa
 	}
 	for li := st.wEnd; li < st.leafEnd; li++ {
 		l := &t.leaves[li]
-		for j, h := range hot[int(l.local)*shapLanes : int(l.local)*shapLanes+n] {
+		for j, h := range hot[int(l.local)*stride : int(l.local)*stride+n] {
 			t.recurLeaf(l, h, out[j*cols:(j+1)*cols], sc)
 		}
 	}
 }
 
-// twigRow returns the row of twig tw for lane j given the hot sets.
-func twigRow(tw *shapTwig, hot []uint64, j int) uint64 {
-	hl, hr := hot[int(tw.left)*shapLanes+j], hot[int(tw.left+1)*shapLanes+j]
+// twigRow returns the row of twig tw for row j given the hot sets
+// hot[node*stride+j].
+func twigRow(tw *shapTwig, hot []uint64, stride, j int) uint64 {
+	hl, hr := hot[int(tw.left)*stride+j], hot[int(tw.left+1)*stride+j]
 	return hl | (hr>>tw.pos&1)<<tw.d&-uint64(tw.rep)
 }
 

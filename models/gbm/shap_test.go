@@ -189,3 +189,31 @@ func TestPredictMarginsMatchesMargin(t *testing.T) {
 	}
 	assert.Zero(t, testing.AllocsPerRun(100, func() { m.Margin(X.Row(3)) }))
 }
+
+// BenchmarkSHAPRow explains one row at a time, as serving does, with the
+// tables already built (BenchmarkSHAP counts building them in its first
+// call).
+func BenchmarkSHAPRow(b *testing.B) {
+	m, _ := benchModel(b)
+	X, _, _ := logisticData(1000, 33)
+	phi := make([]float64, X.Cols)
+	m.SHAP(X.Row(0), phi)
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		m.SHAP(X.Row(i%X.Rows), phi)
+		i++
+	}
+}
+
+func BenchmarkSHAPMatrix(b *testing.B) {
+	m, _ := benchModel(b)
+	X, _, _ := logisticData(2000, 33)
+	out := make([]float64, X.Rows*X.Cols)
+	m.SHAP(X.Row(0), out[:X.Cols])
+	b.ResetTimer()
+	for b.Loop() {
+		m.SHAPMatrix(X, out, 1)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*X.Rows), "ns/row")
+}
