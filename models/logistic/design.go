@@ -1,5 +1,10 @@
 package logistic
 
+import (
+	"slices"
+	"sort"
+)
+
 // design is the solvers' view of the rows of X: dense and row-major, or,
 // when most entries of most columns equal one common value (one-hot
 // indicators, missing-value flags, standardised event counts that are
@@ -28,11 +33,17 @@ type design struct {
 	dense []float64
 	// Sparse form (compressed rows): row i's entries are ptr[i]..ptr[i+1]
 	// of aug (the column index plus one, the position in theta) and val
-	// (x_ij - shift[j]), in increasing column order.
+	// (x_ij - shift[j]). The Hessian is accumulated with its columns in
+	// order of decreasing frequency, so that most updates fall in a small,
+	// cache-resident corner: pos holds each entry's position in that order
+	// (plus one; 0 is the intercept), each row's entries are sorted by it,
+	// and orig maps a position back to its theta index.
 	shift []float64
 	ptr   []int
 	aug   []int32
+	pos   []int32
 	val   []float64
+	orig  []int32
 }
 
 // designSampleRows is the number of rows newDesign chooses shifts on.
@@ -102,16 +113,45 @@ func newDesign(x []float64, rows, cols int) *design {
 	}
 	d.dense = nil
 	d.shift = shift
+	// Hessian positions: columns by decreasing sampled frequency.
+	freq := make([]int, cols)
+	for j := range cols {
+		if 2*same[j] > sampled {
+			freq[j] = sampled - same[j]
+		} else {
+			freq[j] = sampled
+		}
+	}
+	byFreq := make([]int, cols)
+	for j := range byFreq {
+		byFreq[j] = j
+	}
+	sort.SliceStable(byFreq, func(a, b int) bool { return freq[byFreq[a]] > freq[byFreq[b]] })
+	d.orig = make([]int32, cols+1)
+	posOf := make([]int32, cols)
+	for k, j := range byFreq {
+		d.orig[k+1] = int32(j + 1)
+		posOf[j] = int32(k + 1)
+	}
 	d.ptr = make([]int, rows+1)
 	capacity := nnz * (rows / sampled) * 9 / 8
 	d.aug = make([]int32, 0, capacity)
+	d.pos = make([]int32, 0, capacity)
 	d.val = make([]float64, 0, capacity)
+	var idx []int
 	for i := range rows {
-		for j, v := range x[i*cols : (i+1)*cols] {
+		row := x[i*cols : (i+1)*cols]
+		idx = idx[:0]
+		for j, v := range row {
 			if v != shift[j] {
-				d.aug = append(d.aug, int32(j+1))
-				d.val = append(d.val, v-shift[j])
+				idx = append(idx, j)
 			}
+		}
+		slices.SortFunc(idx, func(a, b int) int { return int(posOf[a]) - int(posOf[b]) })
+		for _, j := range idx {
+			d.aug = append(d.aug, int32(j+1))
+			d.pos = append(d.pos, posOf[j])
+			d.val = append(d.val, row[j]-shift[j])
 		}
 		d.ptr[i+1] = len(d.val)
 	}
@@ -156,21 +196,54 @@ func (d *design) axpy(i int, r float64, g []float64) {
 }
 
 // outer adds s [1, x'_i][1, x'_i]^T to the upper triangle of the P x P
-// row-major matrix h.
+// row-major matrix h, whose rows and columns are in Hessian positions (see
+// pos; unpermute maps them back to theta's order).
 func (d *design) outer(i int, s float64, h []float64) {
 	P := d.cols + 1
 	lo, hi := d.ptr[i], d.ptr[i+1]
-	aug, val := d.aug[lo:hi], d.val[lo:hi]
+	pos := d.pos[lo:hi]
+	val := d.val[lo:hi]
+	val = val[:len(pos)]
 	h[0] += s
-	for k, a := range aug {
+	for k, a := range pos {
 		h[a] += s * val[k]
 	}
-	for k, a := range aug {
+	for k, a := range pos {
 		sa := s * val[k]
 		row := h[int(a)*P : int(a+1)*P]
-		v := val[k:]
-		for kk, b := range aug[k:] {
-			row[b] += sa * v[kk]
+		bs := pos[k:]
+		vs := val[k:]
+		vs = vs[:len(bs)]
+		// Four independent accumulations per step.
+		kk := 0
+		for ; kk+3 < len(bs); kk += 4 {
+			b0, b1, b2, b3 := bs[kk], bs[kk+1], bs[kk+2], bs[kk+3]
+			v0, v1, v2, v3 := vs[kk], vs[kk+1], vs[kk+2], vs[kk+3]
+			row[b0] += sa * v0
+			row[b1] += sa * v1
+			row[b2] += sa * v2
+			row[b3] += sa * v3
+		}
+		for ; kk < len(bs); kk++ {
+			row[bs[kk]] += sa * vs[kk]
+		}
+	}
+}
+
+// unpermuteAdd adds the upper triangle of hp, in Hessian positions, to the
+// upper triangle of h, in theta's order.
+func (d *design) unpermuteAdd(hp, h []float64) {
+	P := d.cols + 1
+	for a := range P {
+		i := int(d.orig[a])
+		row := hp[a*P : (a+1)*P]
+		for b := a; b < P; b++ {
+			j := int(d.orig[b])
+			if i <= j {
+				h[i*P+j] += row[b]
+			} else {
+				h[j*P+i] += row[b]
+			}
 		}
 	}
 }

@@ -417,6 +417,10 @@ func (pr *problem) hess(m []float64, ws *workspace, h []float64) {
 	clear(h)
 	for c := range pr.nHessParts {
 		hp := ws.hessPart[c*P*P : (c+1)*P*P]
+		if pr.sp {
+			pr.d.unpermuteAdd(hp, h)
+			continue
+		}
 		for i := range P {
 			for j := i; j < P; j++ {
 				h[i*P+j] += hp[i*P+j]
