@@ -45,8 +45,12 @@ import (
 //     zero fractions, O(d |H|), for larger leaves or ones past the memory
 //     budget.
 //
-// Trees with more than 64 distinct features on a path evaluate every
-// leaf's path instead (see wideTree).
+// Two sibling leaves small enough for rows share one row holding the sum
+// of their terms (see shapTwig). SHAPMatrix walks each tree with 8 rows in
+// lockstep; SHAP, for one row, first touches the table lines it will read
+// when the tables are too large to stay in cache. Trees with more than 64
+// distinct features on a path evaluate every leaf's path instead (see
+// wideTree).
 
 // shapTables holds the row-independent TreeSHAP quantities of a model. It
 // is built on first use (once, safe for concurrent callers) and never

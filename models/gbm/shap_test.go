@@ -3,6 +3,7 @@ package gbm
 import (
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/leadscore/leadscore/features"
@@ -216,4 +217,30 @@ func BenchmarkSHAPMatrix(b *testing.B) {
 		m.SHAPMatrix(X, out, 1)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*X.Rows), "ns/row")
+}
+
+func TestSHAPConcurrentFirstUse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(28, 29))
+	m := randomModel(rng, 6, 8, 20)
+	rows := make([][]float64, 8)
+	want := make([][]float64, len(rows))
+	for i := range rows {
+		rows[i] = randomRow(rng, 6)
+		want[i] = make([]float64, 6)
+		shapReference(m, rows[i], want[i])
+	}
+	// The tables are built on first use, by whichever goroutine comes first.
+	m.prepare()
+	var wg sync.WaitGroup
+	got := make([][]float64, len(rows))
+	for i := range rows {
+		got[i] = make([]float64, 6)
+		wg.Go(func() { m.SHAP(rows[i], got[i]) })
+	}
+	wg.Wait()
+	for i := range rows {
+		for j := range got[i] {
+			assert.InDelta(t, want[i][j], got[i][j], 1e-9)
+		}
+	}
 }
