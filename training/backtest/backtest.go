@@ -55,8 +55,10 @@ import (
 	"log/slog"
 	"math"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/leadscore/leadscore/features"
@@ -254,7 +256,8 @@ type scored struct {
 	rules  int    // index of rules, -1 none
 }
 
-// Run runs the rolling-origin backtest of cfg. Periods that cannot be
+// Run runs the rolling-origin backtest of cfg, fitting up to two periods
+// at a time (the result does not depend on it). Periods that cannot be
 // fitted (too little history, a failed fit) are reported with their reason;
 // Run fails only when the data cannot be read or no period can be laid out.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
@@ -307,6 +310,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	res.Models = append(slices.Clone(opt.Models), Champion)
 
 	var pooled []*scored
+	var jobs []*periodJob
 	for pi, sp := range periodsBetween(tl.first, tl.last, cfg.Period) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -347,21 +351,50 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			res.Periods = append(res.Periods, p)
 			continue
 		}
-		log.Info("backtest period", "period", p.Label, "train_leads", p.TrainLeads, "leads", p.Leads)
-		sc, err := runPeriod(ctx, cfg, opt, prep, tl, &p, split, evalRows, uint64(cfg.Seed)+uint64(pi)*7919)
-		if err != nil {
+		res.Periods = append(res.Periods, p)
+		jobs = append(jobs, &periodJob{at: len(res.Periods) - 1, split: split, evalRows: evalRows, seed: uint64(cfg.Seed) + uint64(pi)*7919})
+	}
+	// The periods' fits are independent (each has its own seed), so up to
+	// two run at a time; the result does not depend on the order.
+	threads := cfg.Threads
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	next := make(chan *periodJob)
+	for range max(1, min(2, threads, len(jobs))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				if ctx.Err() != nil {
+					j.err = ctx.Err()
+					continue
+				}
+				p := &res.Periods[j.at]
+				log.Info("backtest period", "period", p.Label, "train_leads", p.TrainLeads, "leads", p.Leads)
+				j.sc, j.err = runPeriod(ctx, cfg, opt, prep, tl, p, j.split, j.evalRows, j.seed)
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	for _, j := range jobs {
+		p := &res.Periods[j.at]
+		if j.err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			p.Status = StatusFailed
-			p.Reason = err.Error()
-			log.Warn("backtest period failed", "period", p.Label, "err", err)
-			res.Periods = append(res.Periods, p)
+			p.Reason = j.err.Error()
+			log.Warn("backtest period failed", "period", p.Label, "err", j.err)
 			continue
 		}
 		p.Status = StatusEvaluated
-		res.Periods = append(res.Periods, p)
-		pooled = append(pooled, sc)
+		pooled = append(pooled, j.sc)
 	}
 	if len(pooled) > 0 {
 		all := pool(pooled)
@@ -370,6 +403,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.Summary = summarize(res)
 	return res, nil
+}
+
+// periodJob is one period to fit and evaluate: res.Periods[at] and its
+// inputs, then its outcome.
+type periodJob struct {
+	at       int
+	split    training.Split
+	evalRows []int
+	seed     uint64
+	sc       *scored
+	err      error
 }
 
 // minLevel is a slog.Handler that drops records below a level.
