@@ -866,7 +866,7 @@ func (t *shapTables) wideTree(m *Model, st *shapTree, row []float64, out []float
 
 // shapBlock is the number of rows SHAPMatrix explains together tree by
 // tree.
-const shapBlock = 1024
+const shapBlock = 4096
 
 // SHAPMatrix writes the TreeSHAP values of every row of X to out
 // (row-major, X.Rows x X.Cols) using up to threads goroutines (0 =
