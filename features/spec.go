@@ -662,8 +662,10 @@ func (s *Spec) foldLead(ix *specIndex, l *Lead, cutNs int64, states []aggState, 
 		}
 		email, sig := emailNone, sigNone
 		pageView := false
+		var tc typeInfo
+		tcOK := false
 		if e.Type != "" {
-			if tc, ok := ix.typeClass[e.Type]; ok {
+			if tc, tcOK = ix.typeClass[e.Type]; tcOK {
 				email, pageView = int(tc.email), tc.pageView
 				f.add(&states[tc.key], t, age, wt)
 			} else {
@@ -692,9 +694,9 @@ func (s *Spec) foldLead(ix *specIndex, l *Lead, cutNs int64, states []aggState, 
 			}
 		}
 		if e.Type != "" {
-			if tc, ok := ix.typeClass[e.Type]; ok && (tc.sig != sigNone || !pageView || page == "") {
+			if tcOK && (tc.sig != sigNone || !pageView || page == "") {
 				sig = int(tc.sig)
-			} else if ok && pageKnown {
+			} else if tcOK && pageKnown {
 				// A known type without a signal of its own: a page view
 				// of a page seen in training, classified then.
 				if ix.careerPage[page] {

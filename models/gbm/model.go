@@ -142,11 +142,22 @@ func (m *Model) Margin(row []float64) float64 {
 	i := 0
 	for ; i+4 <= len(roots); i += 4 {
 		n0, n1, n2, n3 := roots[i], roots[i+1], roots[i+2], roots[i+3]
-		for nodes[n0].kind|nodes[n1].kind|nodes[n2].kind|nodes[n3].kind != kindLeaf {
-			n0 = m.step(&nodes[n0], n0, row)
-			n1 = m.step(&nodes[n1], n1, row)
-			n2 = m.step(&nodes[n2], n2, row)
-			n3 = m.step(&nodes[n3], n3, row)
+		for {
+			a0, a1, a2, a3 := &nodes[n0], &nodes[n1], &nodes[n2], &nodes[n3]
+			if a0.kind|a1.kind|a2.kind|a3.kind == kindLeaf {
+				break
+			}
+			if a0.kind >= kindCat || a1.kind >= kindCat || a2.kind >= kindCat || a3.kind >= kindCat {
+				n0, n1, n2, n3 = m.step(a0, n0, row), m.step(a1, n1, row), m.step(a2, n2, row), m.step(a3, n3, row)
+				continue
+			}
+			// All numeric or leaves: step's arithmetic, written out so the
+			// compiler keeps it in the loop.
+			v0, v1, v2, v3 := row[a0.col], row[a1.col], row[a2.col], row[a3.col]
+			n0 = a0.left + 1 - (b2i(v0 <= a0.thr) | b2i(v0 != v0)&b2i(a0.kind == kindNotGT) | b2i(a0.kind == kindLeaf))
+			n1 = a1.left + 1 - (b2i(v1 <= a1.thr) | b2i(v1 != v1)&b2i(a1.kind == kindNotGT) | b2i(a1.kind == kindLeaf))
+			n2 = a2.left + 1 - (b2i(v2 <= a2.thr) | b2i(v2 != v2)&b2i(a2.kind == kindNotGT) | b2i(a2.kind == kindLeaf))
+			n3 = a3.left + 1 - (b2i(v3 <= a3.thr) | b2i(v3 != v3)&b2i(a3.kind == kindNotGT) | b2i(a3.kind == kindLeaf))
 		}
 		s += nodes[n0].thr
 		s += nodes[n1].thr
@@ -166,14 +177,18 @@ func (m *Model) Margin(row []float64) float64 {
 // step returns the child of compiled node nd (model node n) that row goes
 // to, or n itself at a leaf.
 func (m *Model) step(nd *cnode, n int32, row []float64) int32 {
-	switch nd.kind {
-	case kindLeaf:
-		return n
-	case kindLE:
-		return nd.left + 1 - b2i(row[nd.col] <= nd.thr)
-	case kindNotGT:
-		return nd.left + b2i(row[nd.col] > nd.thr)
+	if nd.kind >= kindCat {
+		return m.stepCat(nd, n, row)
 	}
+	// Numeric: left when v <= thr, or when v is missing and missing goes
+	// left. A leaf (its left is itself) always "goes left", so stays.
+	v := row[nd.col]
+	g := b2i(v <= nd.thr) | b2i(v != v)&b2i(nd.kind == kindNotGT) | b2i(nd.kind == kindLeaf)
+	return nd.left + 1 - g
+}
+
+// stepCat is step at a categorical node.
+func (m *Model) stepCat(nd *cnode, n int32, row []float64) int32 {
 	return nd.left + 1 - int32(nd.goesLeft(m, n, row[nd.col]))
 }
 
