@@ -46,7 +46,7 @@ import (
 //     budget.
 //
 // Two sibling leaves small enough for rows share one row holding the sum
-// of their terms (see shapTwig). SHAPMatrix walks each tree with 8 rows in
+// of their terms (see shapTwig). SHAPMatrix walks each tree with 16 rows in
 // lockstep; SHAP, for one row, first touches the table lines it will read
 // when the tables are too large to stay in cache. Trees with more than 64
 // distinct features on a path evaluate every leaf's path instead (see
@@ -543,7 +543,7 @@ func (m *Model) SHAP(row []float64, out []float64) (expected float64) {
 // shapLanes is the most rows treeSHAP explains together: they share the loads
 // and loop overhead of every node and leaf, and their independent work
 // overlaps.
-const shapLanes = 8
+const shapLanes = 16
 
 // treeSHAP adds the TreeSHAP values of tree st for the n <= shapLanes rows
 // data[j*cols:(j+1)*cols] to out[j*cols:(j+1)*cols]. Every row's values are
