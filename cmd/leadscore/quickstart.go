@@ -139,7 +139,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 		defer wg.Done()
 		err3 = replaceDir(bundleDir, func(tmp string) error {
 			os.Remove(tmp) // Save creates the directory itself.
-			return trainPrepared(g3, opt, prep, tmp, bundleDir)
+			return runTrain(g3, opt, prep, tmp, bundleDir)
 		})
 		if err3 == nil {
 			err3 = htmlreport.WriteFileAtomic(filepath.Join(q.dir, "models", "champion"), []byte("quickstart\n"))
@@ -190,38 +190,6 @@ func quickstart(g *globals, q quickstartFlags) error {
 	modelsDir := filepath.Join(q.dir, "models")
 	fmt.Fprintf(g.stdout, "Reports: http://%s/reports\n", q.addr)
 	return serve.Run(context.Background(), serve.Config{ModelsDir: modelsDir, Addr: q.addr, Reports: &scheduledReports{dir: modelsDir}}, logger)
-}
-
-// trainPrepared is runTrain on data already read and built: it fits the
-// bundle on the default split of prep, saves it to out and prints its
-// figures.
-func trainPrepared(g *globals, opt training.Options, prep *training.Prepared, out, shown string) error {
-	if !g.quiet {
-		opt.Logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		opt.Progress = func(stage string) { g.infof("  %s\n", strings.ReplaceAll(stage, "_", " ")) }
-	}
-	split, err := training.DefaultSplit(opt, prep.Dataset)
-	if err != nil {
-		return err
-	}
-	res, err := training.Fit(context.Background(), opt, prep, split)
-	if err != nil {
-		return err
-	}
-	if err := res.Bundle.Save(out); err != nil {
-		return err
-	}
-	r := res.Report
-	fmt.Fprintf(g.stdout, "model bundle %s written to %s\n", r.Version, shown)
-	for _, n := range r.Models {
-		m := r.Metrics[n]
-		fmt.Fprintf(g.stdout, "  %-9s ROC AUC %.4f  PR AUC %.4f  log loss %.4f  ECE %.4f\n", n, m.ROCAUC, m.PRAUC, m.LogLoss, m.ECE)
-	}
-	fmt.Fprintf(g.stdout, "champion: %s (%s)\n", r.Champion, r.ChampionReason)
-	for _, s := range r.LeakageSuspects {
-		fmt.Fprintf(g.stdout, "leakage suspect: %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
-	}
-	return nil
 }
 
 // stepOutput returns a copy of g for one step run alongside another: its

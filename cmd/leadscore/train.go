@@ -56,7 +56,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 			if err != nil {
 				return err
 			}
-			return runTrain(g, opt, t.out, t.out)
+			return runTrain(g, opt, nil, t.out, t.out)
 		},
 	}
 	t.rf.register(cmd)
@@ -147,13 +147,23 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 }
 
 // runTrain trains and saves the bundle to out; shown is the directory named
-// in messages.
-func runTrain(g *globals, opt training.Options, out, shown string) error {
+// in messages. prep, when not nil, is the data already read and built
+// (training.Prepare), else runTrain reads it.
+func runTrain(g *globals, opt training.Options, prep *training.Prepared, out, shown string) error {
 	if !g.quiet {
 		opt.Logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		opt.Progress = func(stage string) { g.infof("  %s\n", strings.ReplaceAll(stage, "_", " ")) }
 	}
-	res, err := training.Train(context.Background(), opt)
+	var res *training.Result
+	var err error
+	if prep == nil {
+		res, err = training.Train(context.Background(), opt)
+	} else {
+		var split training.Split
+		if split, err = training.DefaultSplit(opt, prep.Dataset); err == nil {
+			res, err = training.Fit(context.Background(), opt, prep, split)
+		}
+	}
 	if err != nil {
 		return err
 	}
