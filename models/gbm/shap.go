@@ -161,13 +161,13 @@ type shapStep struct {
 }
 
 // A leaf with d <= rowD distinct path features stores, for every hot set
-// H, its d terms in a row of d floats (56 bytes at most: one or two cache
+// H, its d terms in a row of d floats (64 bytes at most: one or two cache
 // lines per row explained). One with d <= maxTableD stores W for
 // all 2^d subsets (at most 128 KiB). tableBudget caps the floats stored for
 // all leaves of a model (128 MiB); minTableZ is the smallest zero fraction
 // for which u = (1-z)/z is used.
 const (
-	rowD        = 7
+	rowD        = 8
 	maxTableD   = 14
 	tableBudget = 1 << 24
 	minTableZ   = 1e-100
