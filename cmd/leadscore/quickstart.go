@@ -188,7 +188,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 	gin.SetMode(gin.ReleaseMode)
 	logger := slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	modelsDir := filepath.Join(q.dir, "models")
-	fmt.Fprintf(g.stdout, "Reports: http://%s/reports\n", q.addr)
+	fmt.Fprintf(g.stdout, "Dashboard (scores, rules versus model, reports): http://%s/\nReports: http://%s/reports\n", q.addr, q.addr)
 	return serve.Run(context.Background(), serve.Config{ModelsDir: modelsDir, Addr: q.addr, Reports: &scheduledReports{dir: modelsDir}}, logger)
 }
 
