@@ -374,24 +374,34 @@ func selectContributions(dst, cands []Contribution, k int) []Contribution {
 	start := len(dst)
 	for _, c := range cands {
 		if c.Contribution > 0 {
-			dst = insertTop(dst, start, k, c, byContribution)
+			dst = insertTop(dst, start, k, c, false)
 		}
 	}
 	mid := len(dst)
 	for _, c := range cands {
 		if c.Contribution < 0 {
-			dst = insertTop(dst, mid, k, c, func(a, b Contribution) int { return byContribution(b, a) })
+			dst = insertTop(dst, mid, k, c, true)
 		}
 	}
 	return dst
 }
 
-// insertTop keeps dst[start:] the k first elements under cmp seen so far,
-// in order, inserting c if it belongs there.
-func insertTop(dst []Contribution, start, k int, c Contribution, cmp func(a, b Contribution) int) []Contribution {
+// before reports whether a comes before b among the largest contributions
+// (or, with neg, among the most negative): by size, then by name (reversed
+// for neg, as the most negative are the end of the largest-first order).
+func before(a, b Contribution, neg bool) bool {
+	if a.Contribution != b.Contribution {
+		return a.Contribution > b.Contribution != neg
+	}
+	return a.Feature < b.Feature != neg
+}
+
+// insertTop keeps dst[start:] the k first elements (see before) seen so
+// far, in order, inserting c if it belongs there.
+func insertTop(dst []Contribution, start, k int, c Contribution, neg bool) []Contribution {
 	top := dst[start:]
 	i := len(top)
-	for i > 0 && cmp(c, top[i-1]) < 0 {
+	for i > 0 && before(c, top[i-1], neg) {
 		i--
 	}
 	if i >= k {
