@@ -614,16 +614,21 @@ func (t *shapTables) decide(m *Model, st *shapTree, data []float64, cols, n int,
 			}
 			continue
 		}
+		if nd.flags&snCatWide != 0 {
+			for j, h := range hs {
+				b := uint64(b2i(m.goLeft(st.root+nd.self, data[j*cols+col])))
+				hl[j] = (h | (b&nw)<<p) &^ ((1 - b) << p)
+				hr[j] = (h | ((1-b)&nw)<<p) &^ (b << p)
+			}
+			continue
+		}
 		set := math.Float64bits(thr)
 		for j, h := range hs {
 			v := data[j*cols+col]
-			var b uint64
-			if nd.flags&snCatWide != 0 {
-				b = uint64(b2i(m.goLeft(st.root+nd.self, v)))
-			} else {
-				c := int(v) & 63
-				b = uint64(b2i(v >= 0)&b2i(v < 64)&b2i(float64(c) == v))&(set>>uint(c)&1) | uint64(b2i(v != v))&dl
-			}
+			// A category code in [0, 64) whose bit is set goes left, as
+			// does a missing value when missing values go left.
+			k := int64(v) // catBit, written out so it stays in the loop
+			b := uint64(b2i(uint64(k) < 64)&b2i(float64(k) == v))&(set>>(uint64(k)&63)&1) | uint64(b2i(v != v))&dl
 			hl[j] = (h | (b&nw)<<p) &^ ((1 - b) << p)
 			hr[j] = (h | ((1-b)&nw)<<p) &^ (b << p)
 		}
