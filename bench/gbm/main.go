@@ -16,6 +16,7 @@ import (
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/internal/benchkit"
 	"github.com/leadscore/leadscore/models/gbm"
+	"github.com/leadscore/leadscore/training/metrics"
 )
 
 // The data file and its generator live in internal/benchkit
@@ -127,7 +128,7 @@ func run(args []string) error {
 	m.PredictMargins(X, pred, *threads)
 	predSec := time.Since(t0).Seconds()
 	predCPU := cpuTime() - c1
-	aucTest := benchkit.AUC(pred[*ntrain:], y[*ntrain:])
+	aucTest := metrics.ROCAUC(y[*ntrain:], pred[*ntrain:], nil)
 	// Batch prediction must equal the plain per-row walk bit for bit.
 	mismatches, checked := 0, 0
 	for i := 0; i < X.Rows; i += 97 {

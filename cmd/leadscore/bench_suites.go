@@ -16,6 +16,7 @@ import (
 	"github.com/leadscore/leadscore/models/logistic"
 	"github.com/leadscore/leadscore/models/rules"
 	"github.com/leadscore/leadscore/training"
+	"github.com/leadscore/leadscore/training/metrics"
 )
 
 // ensureFile runs write on a temporary name and renames the result to
@@ -374,7 +375,7 @@ func benchGBM(r *benchRun) error {
 		Value: m.wall.Seconds() * scale, Unit: "s per 1M rows", CPUValue: m.cpu.Seconds() * scale, CPUUnit: "CPU-s per 1M rows",
 		Metrics: map[string]float64{"us_per_row": micros(m.wall, X.Rows)},
 	})
-	auc := benchkit.AUC(pred[ntrain:], y[ntrain:])
+	auc := metrics.ROCAUC(y[ntrain:], pred[ntrain:], nil)
 	r.add(benchResult{Suite: "gbm", Name: "held-out-auc",
 		Workload: fmt.Sprintf("%s held-out rows", thousands(int64(X.Rows-ntrain))),
 		Value:    auc, Unit: "ROC AUC",

@@ -158,12 +158,6 @@ func TestLeadTablesRead(t *testing.T) {
 	assert.Equal(t, 70000, n)
 }
 
-func TestAUC(t *testing.T) {
-	assert.Equal(t, 1.0, AUC([]float64{0.1, 0.2, 0.8, 0.9}, []float64{0, 0, 1, 1}))
-	assert.Equal(t, 0.5, AUC([]float64{1, 1, 1, 1}, []float64{0, 1, 0, 1}))
-	assert.Equal(t, 0.75, AUC([]float64{0.1, 0.6, 0.5, 0.9}, []float64{0, 0, 1, 1}))
-}
-
 func TestEventStreamCounts(t *testing.T) {
 	s := NewEventStream(100, 70000)
 	next := s.Next()

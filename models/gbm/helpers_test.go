@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 
 	"github.com/leadscore/leadscore/features"
 )
@@ -48,41 +47,6 @@ func logisticData(rows int, seed uint64) (*features.Matrix, []float64, []float64
 		}
 	}
 	return X, y, truth
-}
-
-// auc returns the area under the ROC curve of scores s for labels y.
-func auc(s, y []float64) float64 {
-	idx := make([]int, len(s))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int {
-		switch {
-		case s[a] < s[b]:
-			return -1
-		case s[a] > s[b]:
-			return 1
-		}
-		return 0
-	})
-	var pos, neg, sumRank float64
-	for r := 0; r < len(idx); {
-		q := r
-		for q < len(idx) && s[idx[q]] == s[idx[r]] {
-			q++
-		}
-		mid := float64(r+q+1) / 2
-		for k := r; k < q; k++ {
-			if y[idx[k]] == 1 {
-				sumRank += mid
-				pos++
-			} else {
-				neg++
-			}
-		}
-		r = q
-	}
-	return (sumRank - pos*(pos+1)/2) / (pos * neg)
 }
 
 // margins predicts every row of X.

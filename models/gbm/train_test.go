@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/training/metrics"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -233,7 +234,7 @@ func TestAUCOnLogisticProblem(t *testing.T) {
 	p.Trees = 200
 	m, err := Train(X, y, nil, V, vy, nil, p)
 	require.NoError(t, err)
-	got, oracle := auc(margins(m, V), vy), auc(vtruth, vy)
+	got, oracle := metrics.ROCAUC(vy, margins(m, V), nil), metrics.ROCAUC(vy, vtruth, nil)
 	t.Logf("AUC %.4f oracle %.4f trees %d", got, oracle, m.NumTrees())
 	assert.Greater(t, got, oracle-0.01)
 }
