@@ -46,8 +46,9 @@ import (
 //     budget.
 //
 // Two sibling leaves small enough for rows share one row holding the sum
-// of their terms (see shapTwig). SHAPMatrix walks each tree with 16 rows in
-// lockstep; SHAP, for one row, first touches the table lines it will read
+// of their terms (see shapTwig); two with W tables share one table (see
+// buildWTwig). SHAPMatrix walks each tree with 16 rows in lockstep, their
+// categorical values coded once for all trees (see catCodes); SHAP, for one row, first touches the table lines it will read
 // when the tables are too large to stay in cache. Trees with more than 64
 // distinct features on a path evaluate every leaf's path instead (see
 // wideTree).
@@ -64,13 +65,15 @@ type shapTables struct {
 	nodes    []shapNode // internal nodes, tree by tree, parents first
 	leaves   []shapLeaf
 	twigs    []shapTwig
+	wtwigs   []shapTwig // twigs of W-table leaves: tab[tw.tab+2i] = C(i), [+1] = P(i)
 	feat     []int32   // column of every leaf's path positions
 	z        []float64 // their zero fractions
 	u        []float64 // (1-z)/z for table leaves
 	tab      []float64 // W(K) of W-table leaves
 	rows     []float64 // rows of row-table leaves
 	steps    []shapStep
-	maxNodes int // most nodes in one tree
+	catCols  []int32 // the columns of snCat nodes; node.cat indexes them
+	maxNodes int     // most nodes in one tree
 	maxInt   int // most internal nodes in one tree
 	scratch  sync.Pool
 }
@@ -85,6 +88,8 @@ type shapTree struct {
 	rowStart           int32 // leaves [leafStart,rowStart) are in twigs[twigStart:twigEnd],
 	rowEnd, wEnd       int32 // [rowStart,rowEnd) are leafRows, [rowEnd,wEnd) leafW
 	twigStart, twigEnd int32
+	wtwigStart         int32 // and in wtwigs[wtwigStart:wtwigEnd]
+	wtwigEnd           int32
 	wide               bool // a path has more than 64 distinct features
 }
 
@@ -98,6 +103,7 @@ type shapNode struct {
 	col   int32
 	self  int32
 	left  int32 // right child = left+1
+	cat   uint16 // snCat: index of col in catCols
 	pos   uint8
 	flags uint8
 }
@@ -213,9 +219,17 @@ func (t *shapTables) build(m *Model, budget int) {
 				nd.flags |= snDefaultLeft
 			}
 			switch {
-			case m.CatLen[n] == 1:
+			case m.CatLen[n] == 1 && len(t.catCols) < 1<<16:
 				nd.flags |= snCat
 				nd.thr = math.Float64frombits(m.CatBits[m.CatStart[n]])
+				c := slices.Index(t.catCols, nd.col)
+				if c < 0 {
+					c = len(t.catCols)
+					t.catCols = append(t.catCols, nd.col)
+				}
+				nd.cat = uint16(c)
+			case m.CatLen[n] == 1:
+				nd.flags |= snCatWide
 			case m.CatLen[n] > 1:
 				nd.flags |= snCatWide
 			}
@@ -315,25 +329,39 @@ func (t *shapTables) build(m *Model, budget int) {
 			byLocal[leaves[li].local] = &leaves[li]
 		}
 		st.twigStart = int32(len(t.twigs))
+		st.wtwigStart = int32(len(t.wtwigs))
 		for _, nd := range t.nodes[st.nodeStart:st.nodeEnd] {
 			a, b := byLocal[nd.left], byLocal[nd.left+1]
-			if a == nil || b == nil || a.d == 0 || a.d > rowD {
+			if a == nil || b == nil || a.d == 0 || a.d > maxTableD {
 				continue
 			}
-			tw := shapTwig{left: nd.left, d: a.d, off: a.off, tab: int32(nRows), pos: nd.pos}
-			size := int(a.d) << a.d
+			tw := shapTwig{left: nd.left, d: a.d, off: a.off, pos: nd.pos}
 			if nd.flags&snNew == 0 {
 				tw.rep = 1
-				size *= 2
 			}
-			if nRows+nW+size > budget {
-				continue
+			if a.d <= rowD {
+				size := int(a.d) << (a.d + int32(tw.rep))
+				if nRows+nW+size > budget {
+					continue
+				}
+				tw.tab = int32(nRows)
+				nRows += size
+				t.twigs = append(t.twigs, tw)
+			} else {
+				// Both leaves share the zero fractions of every position but
+				// the split's, so the twig needs u only there.
+				size := 2 << (a.d + int32(tw.rep))
+				if nRows+nW+size > budget || !t.zAbove(a, minTableZ) {
+					continue
+				}
+				tw.tab = int32(nW)
+				nW += size
+				t.wtwigs = append(t.wtwigs, tw)
 			}
 			a.kind, b.kind = leafTwig, leafTwig
-			nRows += size
-			t.twigs = append(t.twigs, tw)
 		}
 		st.twigEnd = int32(len(t.twigs))
+		st.wtwigEnd = int32(len(t.wtwigs))
 		for li := range leaves {
 			l := &leaves[li]
 			d := int(l.d)
@@ -364,7 +392,9 @@ func (t *shapTables) build(m *Model, budget int) {
 				st.wEnd++
 			}
 		}
-		slices.SortStableFunc(t.twigs[st.twigStart:st.twigEnd], func(a, b shapTwig) int { return cmp.Compare(a.d, b.d) })
+		byD := func(a, b shapTwig) int { return cmp.Compare(a.d, b.d) }
+		slices.SortStableFunc(t.twigs[st.twigStart:st.twigEnd], byD)
+		slices.SortStableFunc(t.wtwigs[st.wtwigStart:st.wtwigEnd], byD)
 	}
 	t.rows, t.tab = make([]float64, nRows), make([]float64, nW)
 	for li := range t.leaves {
@@ -379,6 +409,9 @@ func (t *shapTables) build(m *Model, budget int) {
 		}
 		for _, tw := range t.twigs[st.twigStart:st.twigEnd] {
 			t.buildTwig(&tw, leaf[tw.left], leaf[tw.left+1])
+		}
+		for _, tw := range t.wtwigs[st.wtwigStart:st.wtwigEnd] {
+			t.buildWTwig(&tw, leaf[tw.left], leaf[tw.left+1])
 		}
 	}
 	t.scratch.New = func() any { return newShapScratch(t.maxNodes, t.maxInt) }
@@ -495,6 +528,55 @@ func (t *shapTables) buildTwig(tw *shapTwig, a, b *shapLeaf) {
 	}
 }
 
+// buildWTwig fills the table of twig tw of W-table leaves a (left) and b.
+// For the twig's row i (see shapTwig) the leaves' hot sets H_a and H_b
+// agree on every position k but the split's, p, and so do their zero
+// fractions, so the sum of the two leaves' terms at k is, with
+// C(i) = W_a(H_a) + W_b(H_b), -C(i) when k is cold and u_k C(i\{k}) when
+// hot: one table for both leaves. Position p gets P(i), the sum of both
+// leaves' terms there, stored as P(i) + C(i) when p is cold in H_a (and u_p
+// = 0), so that the loop over positions treats p like the others.
+func (t *shapTables) buildWTwig(tw *shapTwig, a, b *shapLeaf) {
+	d := int(tw.d)
+	n := 1 << d
+	full := n - 1
+	pa, Sa := t.subsetSums(a)
+	pb, Sb := t.subsetSums(b)
+	p := int(tw.pos)
+	bit := 1 << p
+	// w returns W(H) of leaf l and its term at position p.
+	w := func(l *shapLeaf, pz, S []float64, H int) (W, term float64) {
+		zc := l.value * pz[full&^H]
+		W = zc * S[H]
+		term = -W
+		if H&bit != 0 {
+			term = zc * (1 - t.z[int(l.off)+p]) * S[H&^bit]
+		}
+		return W, term
+	}
+	ni := n << tw.rep
+	tab := t.tab[tw.tab : int(tw.tab)+2*ni]
+	for i := range ni {
+		hl := i & full
+		hr := hl ^ bit
+		if tw.rep == 1 {
+			hr = hl&^bit | (i>>d)<<p
+		}
+		wa, ta := w(a, pa, Sa, hl)
+		wb, tb := w(b, pb, Sb, hr)
+		c, pp := wa+wb, ta+tb
+		if hl&bit == 0 {
+			pp += c
+		}
+		tab[2*i], tab[2*i+1] = c, pp
+	}
+	u := t.u[a.off : int(a.off)+d]
+	for k, zk := range t.z[a.off : int(a.off)+d] {
+		u[k] = (1 - zk) / zk
+	}
+	u[p] = 0
+}
+
 // shapScratch is the per-goroutine scratch space of treeSHAP.
 type shapScratch struct {
 	hot  []uint64  // hot set of every local node and lane
@@ -546,9 +628,10 @@ func (m *Model) SHAP(row []float64, out []float64) (expected float64) {
 const shapLanes = 16
 
 // treeSHAP adds the TreeSHAP values of tree st for the n <= shapLanes rows
-// data[j*cols:(j+1)*cols] to out[j*cols:(j+1)*cols]. Every row's values are
-// the same whatever n.
-func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, out []float64, cols, n int, sc *shapScratch) {
+// data[j*cols:(j+1)*cols] to out[j*cols:(j+1)*cols], given their
+// categorical codes (see catCodes). Every row's values are the same
+// whatever n.
+func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, codes []uint8, out []float64, cols, n int, sc *shapScratch) {
 	data, out = data[:n*cols], out[:n*cols]
 	if st.wide {
 		for j := range n {
@@ -557,7 +640,7 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, out []floa
 		return
 	}
 	hot := sc.hot[:int(st.size)*shapLanes] // hot[node*shapLanes+j]
-	t.decide(m, st, data, cols, n, hot)
+	t.decide(m, st, data, codes, cols, n, hot)
 	t.addTerms(st, hot, shapLanes, out, cols, n, sc)
 }
 
@@ -586,10 +669,34 @@ func (t *shapTables) decide1(m *Model, st *shapTree, row []float64, hot []uint64
 	}
 }
 
+// catCodes writes to codes[c*shapLanes+j] the code of row j < n of data in
+// column catCols[c]: its category when an integer in [0, 64), 64 when not,
+// 65 when missing. Then for a node of snCat with category set s, the row
+// goes left exactly when bit code of the 128 bits (s, defaultLeft<<1) is
+// set.
+func (t *shapTables) catCodes(data []float64, cols, n int, codes []uint8) {
+	for c, col := range t.catCols {
+		cc := codes[c*shapLanes : c*shapLanes+n]
+		for j := range cc {
+			v := data[j*cols+int(col)]
+			k := int64(v)
+			switch {
+			case uint64(k) < 64 && float64(k) == v:
+				cc[j] = uint8(k)
+			case v != v:
+				cc[j] = 65
+			default:
+				cc[j] = 64
+			}
+		}
+	}
+}
+
 // decide sets hot[node*shapLanes+j] to the hot set of every node of tree
-// st for row j < n of data: top down, it decides every split and derives
-// the children's hot sets.
-func (t *shapTables) decide(m *Model, st *shapTree, data []float64, cols, n int, hot []uint64) {
+// st for row j < n of data, whose categorical codes are codes (see
+// catCodes): top down, it decides every split and derives the children's
+// hot sets.
+func (t *shapTables) decide(m *Model, st *shapTree, data []float64, codes []uint8, cols, n int, hot []uint64) {
 	nodes := t.nodes[st.nodeStart:st.nodeEnd]
 	hot = hot[:int(st.size)*shapLanes]
 	for j := range n {
@@ -622,13 +729,12 @@ func (t *shapTables) decide(m *Model, st *shapTree, data []float64, cols, n int,
 			}
 			continue
 		}
-		set := math.Float64bits(thr)
+		sets := [2]uint64{math.Float64bits(thr), dl << 1}
+		cc := codes[int(nd.cat)*shapLanes : int(nd.cat)*shapLanes+shapLanes]
+		cc = cc[:len(hs)]
 		for j, h := range hs {
-			v := data[j*cols+col]
-			// A category code in [0, 64) whose bit is set goes left, as
-			// does a missing value when missing values go left.
-			k := int64(v) // catBit, written out so it stays in the loop
-			b := uint64(b2i(uint64(k) < 64)&b2i(float64(k) == v))&(set>>(uint64(k)&63)&1) | uint64(b2i(v != v))&dl
+			c := cc[j]
+			b := sets[c>>6&1] >> (c & 63) & 1
 			hl[j] = (h | (b&nw)<<p) &^ ((1 - b) << p)
 			hr[j] = (h | ((1-b)&nw)<<p) &^ (b << p)
 		}
@@ -646,6 +752,15 @@ func (t *shapTables) touch(st *shapTree, hot []uint64, sc *shapScratch) {
 	}
 	for _, l := range t.leaves[st.rowStart:st.rowEnd] {
 		sum += rows[int(l.tab)+int(hot[l.local])*int(l.d)]
+	}
+	for _, tw := range t.wtwigs[st.wtwigStart:st.wtwigEnd] {
+		tab := t.tab[tw.tab : int(tw.tab)+2<<(tw.d+int32(tw.rep))]
+		mask := uint64(len(tab)/2 - 1)
+		i := twigRow(&tw, hot, 1, 0)
+		sum += tab[2*(i&mask)]
+		for ii := i & (1<<tw.d - 1); ii != 0; ii &= ii - 1 {
+			sum += tab[2*((i^ii&-ii)&mask)]
+		}
 	}
 	for _, l := range t.leaves[st.rowEnd:st.wEnd] {
 		tab := t.tab[l.tab : l.tab+1<<l.d]
@@ -672,6 +787,29 @@ func (t *shapTables) addTerms(st *shapTree, hot []uint64, stride int, out []floa
 			oj := out[j*cols : (j+1)*cols]
 			for k, f := range feat {
 				oj[f] += r[k]
+			}
+		}
+	}
+	// Twigs of W-table leaves: C(i) for the cold terms, u_k C(i\{k}) for
+	// the hot ones, P(i) at the split's position.
+	for _, tw := range t.wtwigs[st.wtwigStart:st.wtwigEnd] {
+		tab := t.tab[tw.tab : int(tw.tab)+2<<(tw.d+int32(tw.rep))]
+		mask := uint64(len(tab)/2 - 1)
+		feat := t.feat[tw.off : tw.off+tw.d]
+		u := t.u[tw.off : tw.off+tw.d]
+		u = u[:len(feat)]
+		fp := feat[tw.pos]
+		for j := range n {
+			i := twigRow(&tw, hot, stride, j)
+			oj := out[j*cols : (j+1)*cols]
+			e := tab[2*(i&mask):]
+			cH := -e[0]
+			oj[fp] += e[1]
+			for k, f := range feat {
+				bit := i >> k & 1
+				x := u[k] * tab[2*((i^bit<<k)&mask)]
+				sel := [2]float64{cH, x}
+				oj[f] += sel[bit]
 			}
 		}
 	}
@@ -888,14 +1026,21 @@ func (m *Model) SHAPMatrix(X *features.Matrix, out []float64, threads int) (expe
 		// stay in cache across the block; every row still adds the trees
 		// in order, as SHAP does.
 		sc := t.scratch.Get().(*shapScratch)
+		group := len(t.catCols) * shapLanes
+		codes := make([]uint8, (shapBlock/shapLanes)*group)
 		for b := lo; b < hi; b += shapBlock {
 			be := min(b+shapBlock, hi)
 			clear(out[b*cols : be*cols])
+			for i := b; i < be; i += shapLanes {
+				g := (i - b) / shapLanes * group
+				t.catCodes(X.Data[i*cols:min(i+shapLanes, be)*cols], cols, min(shapLanes, be-i), codes[g:g+group])
+			}
 			for ti := range t.trees {
 				st := &t.trees[ti]
 				for i := b; i < be; i += shapLanes {
 					n := min(shapLanes, be-i)
-					t.treeSHAP(m, st, X.Data[i*cols:(i+n)*cols], out[i*cols:(i+n)*cols], cols, n, sc)
+					g := (i - b) / shapLanes * group
+					t.treeSHAP(m, st, X.Data[i*cols:(i+n)*cols], codes[g:g+group], out[i*cols:(i+n)*cols], cols, n, sc)
 				}
 			}
 		}

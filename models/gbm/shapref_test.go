@@ -139,21 +139,34 @@ func shapWith(m *Model, budget int) func(row, out []float64) {
 	t := &shapTables{}
 	t.build(m, budget)
 	sc := newShapScratch(t.maxNodes, t.maxInt)
+	codes := make([]uint8, len(t.catCols)*shapLanes)
 	return func(row, out []float64) {
 		clear(out)
+		t.catCodes(row, len(row), 1, codes)
 		for ti := range t.trees {
-			t.treeSHAP(m, &t.trees[ti], row, out, len(row), 1, sc)
+			t.treeSHAP(m, &t.trees[ti], row, codes, out, len(row), 1, sc)
 		}
 	}
 }
 
 func TestSHAPLeafKindsMatchReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(33, 34))
+	// Leaves of every kind occur: [twigs, W twigs, leafRows, leafW, leafRecur].
+	var kinds [5]int
 	for _, c := range []struct{ cols, trees, leaves int }{{12, 6, 40}, {20, 4, 150}} {
 		m := randomModel(rng, c.cols, c.trees, c.leaves)
 		// All recurrence, a budget that runs out part way, everything.
 		for _, budget := range []int{0, 3000, tableBudget} {
 			shap := shapWith(m, budget)
+			tb := &shapTables{}
+			tb.build(m, budget)
+			kinds[0] += len(tb.twigs)
+			kinds[1] += len(tb.wtwigs)
+			for _, l := range tb.leaves {
+				if l.kind > leafTwig && l.d > 0 {
+					kinds[1+l.kind]++
+				}
+			}
 			want := make([]float64, c.cols)
 			got := make([]float64, c.cols)
 			for range 100 {
@@ -164,6 +177,44 @@ func TestSHAPLeafKindsMatchReference(t *testing.T) {
 					require.InDelta(t, want[j], got[j], 1e-9, "budget %d column %d", budget, j)
 				}
 			}
+		}
+	}
+	for k, n := range kinds {
+		assert.Positive(t, n, "leaves of kind %d", k)
+	}
+}
+
+// TestSHAPCategoricalCodes explains rows whose categorical values are
+// outside the categories (negative, fractional, 64 and beyond, infinite,
+// missing) through SHAPMatrix's precomputed codes, SHAP's per-row walk and
+// the reference, on category sets that use the highest code 63.
+func TestSHAPCategoricalCodes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(37, 38))
+	m := randomModel(rng, 6, 8, 30)
+	for i := range m.CatBits {
+		m.CatBits[i] |= 1<<63 | uint64(rng.Uint32())<<20
+	}
+	m.prepare()
+	odd := []float64{-1, -0.0, 0, 2.5, 4, 62, 63, 63.5, 64, 70, 1e300, -1e300, math.Inf(1), math.Inf(-1), math.NaN(), 1 << 62, -(1 << 63)}
+	cols := len(m.Columns)
+	var data []float64
+	for i := range 40 * len(odd) {
+		row := randomRow(rng, cols)
+		row[0] = odd[i%len(odd)]
+		data = append(data, row...)
+	}
+	X := featuresMatrix(m, data)
+	out := make([]float64, len(data))
+	m.SHAPMatrix(X, out, 2)
+	want := make([]float64, cols)
+	got := make([]float64, cols)
+	for i := range X.Rows {
+		row := X.Row(i)
+		shapReference(m, row, want)
+		m.SHAP(row, got)
+		require.Equal(t, got, out[i*cols:(i+1)*cols], "row %d (category %v)", i, row[0])
+		for j := range got {
+			require.InDelta(t, want[j], got[j], 1e-9, "row %d column %d (category %v)", i, j, row[0])
 		}
 	}
 }
