@@ -66,15 +66,15 @@ type shapTables struct {
 	leaves   []shapLeaf
 	twigs    []shapTwig
 	wtwigs   []shapTwig // twigs of W-table leaves: tab[tw.tab+2i] = C(i), [+1] = P(i)
-	feat     []int32   // column of every leaf's path positions
-	z        []float64 // their zero fractions
-	u        []float64 // (1-z)/z for table leaves
-	tab      []float64 // W(K) of W-table leaves
-	rows     []float64 // rows of row-table leaves
+	feat     []int32    // column of every leaf's path positions
+	z        []float64  // their zero fractions
+	u        []float64  // (1-z)/z for table leaves
+	tab      []float64  // W(K) of W-table leaves
+	rows     []float64  // rows of row-table leaves
 	steps    []shapStep
 	catCols  []int32 // the columns of snCat nodes; node.cat indexes them
 	maxNodes int     // most nodes in one tree
-	maxInt   int // most internal nodes in one tree
+	maxInt   int     // most internal nodes in one tree
 	scratch  sync.Pool
 }
 
@@ -102,7 +102,7 @@ type shapNode struct {
 	thr   float64
 	col   int32
 	self  int32
-	left  int32 // right child = left+1
+	left  int32  // right child = left+1
 	cat   uint16 // snCat: index of col in catCols
 	pos   uint8
 	flags uint8
