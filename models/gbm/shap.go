@@ -628,10 +628,9 @@ func (m *Model) SHAP(row []float64, out []float64) (expected float64) {
 const shapLanes = 16
 
 // treeSHAP adds the TreeSHAP values of tree st for the n <= shapLanes rows
-// data[j*cols:(j+1)*cols] to out[j*cols:(j+1)*cols], given their
-// categorical codes (see catCodes). Every row's values are the same
-// whatever n.
-func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, codes []uint8, out []float64, cols, n int, sc *shapScratch) {
+// data[j*cols:(j+1)*cols], transposed in lr, to out[j*cols:(j+1)*cols].
+// Every row's values are the same whatever n.
+func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, lr *laneRows, out []float64, cols, n int, sc *shapScratch) {
 	data, out = data[:n*cols], out[:n*cols]
 	if st.wide {
 		for j := range n {
@@ -640,7 +639,7 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, codes []ui
 		return
 	}
 	hot := sc.hot[:int(st.size)*shapLanes] // hot[node*shapLanes+j]
-	t.decide(m, st, data, codes, cols, n, hot)
+	t.decide(m, st, lr, hot)
 	t.addTerms(st, hot, shapLanes, out, cols, n, sc)
 }
 
@@ -669,74 +668,93 @@ func (t *shapTables) decide1(m *Model, st *shapTree, row []float64, hot []uint64
 	}
 }
 
-// catCodes writes to codes[c*shapLanes+j] the code of row j < n of data in
-// column catCols[c]: its category when an integer in [0, 64), 64 when not,
-// 65 when missing. Then for a node of snCat with category set s, the row
-// goes left exactly when bit code of the 128 bits (s, defaultLeft<<1) is
-// set.
-func (t *shapTables) catCodes(data []float64, cols, n int, codes []uint8) {
-	for c, col := range t.catCols {
-		cc := codes[c*shapLanes : c*shapLanes+n]
+// laneRows is up to shapLanes rows transposed for decide: vals[c][j] is
+// row j's value in column c and codes[k][j] its code in column catCols[k]:
+// its category when an integer in [0, 64), 64 when not, 65 when missing.
+// Then for a node of snCat with category set s, the row goes left exactly
+// when bit code of the 128 bits (s, defaultLeft<<1) is set.
+type laneRows struct {
+	vals  [][shapLanes]float64
+	codes [][shapLanes]uint8
+}
+
+// fill sets lr to the n <= shapLanes rows data[j*cols:(j+1)*cols]; lanes
+// from n on hold zeros.
+func (lr *laneRows) fill(t *shapTables, data []float64, cols, n int) {
+	data = data[:n*cols]
+	for c := range lr.vals[:cols] {
+		v := &lr.vals[c]
+		*v = [shapLanes]float64{}
+		for j := range n {
+			v[j] = data[j*cols+c]
+		}
+	}
+	for k, col := range t.catCols {
+		cc := &lr.codes[k]
 		for j := range cc {
+			cc[j] = 64
+			if j >= n {
+				continue
+			}
 			v := data[j*cols+int(col)]
-			k := int64(v)
-			switch {
-			case uint64(k) < 64 && float64(k) == v:
-				cc[j] = uint8(k)
-			case v != v:
+			if c := int64(v); uint64(c) < 64 && float64(c) == v {
+				cc[j] = uint8(c)
+			} else if v != v {
 				cc[j] = 65
-			default:
-				cc[j] = 64
 			}
 		}
 	}
 }
 
+// split returns the hot sets of the children of a node with hot set h
+// whose split sends the row left when b = 1 (else b = 0), on the feature
+// at path position bit m (nw = m when the feature is new on the path, else
+// 0): the child the row follows keeps bit m, or sets it when the feature
+// is new; the other child clears it.
+func split(h, b, m, nw uint64) (l, r uint64) {
+	keep := (h | nw) & m
+	base := h &^ m
+	return base | -b&keep, base | (b-1)&keep
+}
+
 // decide sets hot[node*shapLanes+j] to the hot set of every node of tree
-// st for row j < n of data, whose categorical codes are codes (see
-// catCodes): top down, it decides every split and derives the children's
-// hot sets.
-func (t *shapTables) decide(m *Model, st *shapTree, data []float64, codes []uint8, cols, n int, hot []uint64) {
+// st for row j of lr: top down, it decides every split and derives the
+// children's hot sets.
+func (t *shapTables) decide(m *Model, st *shapTree, lr *laneRows, hot []uint64) {
 	nodes := t.nodes[st.nodeStart:st.nodeEnd]
 	hot = hot[:int(st.size)*shapLanes]
-	for j := range n {
-		hot[j] = 0
-	}
+	*(*[shapLanes]uint64)(hot) = [shapLanes]uint64{}
 	for i := range nodes {
 		nd := &nodes[i]
-		col, thr := int(nd.col), nd.thr
-		dl := uint64(nd.flags >> 1 & 1)
-		p := nd.pos & 63
-		nw := uint64(nd.flags & snNew)
-		hs := hot[int(nd.self)*shapLanes : int(nd.self)*shapLanes+n]
-		hl := hot[int(nd.left)*shapLanes : int(nd.left)*shapLanes+n]
-		hr := hot[int(nd.left+1)*shapLanes : int(nd.left+1)*shapLanes+n]
-		hl, hr = hl[:len(hs)], hr[:len(hs)]
-		if nd.flags&(snCat|snCatWide) == 0 {
-			for j, h := range hs {
-				v := data[j*cols+col]
-				b := uint64(b2i(v <= thr)) | uint64(b2i(v != v))&dl
-				hl[j] = (h | (b&nw)<<p) &^ ((1 - b) << p)
-				hr[j] = (h | ((1-b)&nw)<<p) &^ (b << p)
+		bit := uint64(1) << (nd.pos & 63)
+		nw := bit & -uint64(nd.flags&snNew)
+		hs := (*[shapLanes]uint64)(hot[int(nd.self)*shapLanes:])
+		hl := (*[shapLanes]uint64)(hot[int(nd.left)*shapLanes:])
+		hr := (*[shapLanes]uint64)(hot[int(nd.left+1)*shapLanes:])
+		thr := nd.thr
+		switch nd.flags & (snDefaultLeft | snCat | snCatWide) {
+		case 0: // missing values go right: v <= thr is false for them
+			x := &lr.vals[nd.col]
+			for j := range hs {
+				hl[j], hr[j] = split(hs[j], uint64(b2i(x[j] <= thr)), bit, nw)
 			}
-			continue
-		}
-		if nd.flags&snCatWide != 0 {
-			for j, h := range hs {
-				b := uint64(b2i(m.goLeft(st.root+nd.self, data[j*cols+col])))
-				hl[j] = (h | (b&nw)<<p) &^ ((1 - b) << p)
-				hr[j] = (h | ((1-b)&nw)<<p) &^ (b << p)
+		case snDefaultLeft: // missing values go left: so does v > thr false
+			x := &lr.vals[nd.col]
+			for j := range hs {
+				hl[j], hr[j] = split(hs[j], uint64(b2i(!(x[j] > thr))), bit, nw)
 			}
-			continue
-		}
-		sets := [2]uint64{math.Float64bits(thr), dl << 1}
-		cc := codes[int(nd.cat)*shapLanes : int(nd.cat)*shapLanes+shapLanes]
-		cc = cc[:len(hs)]
-		for j, h := range hs {
-			c := cc[j]
-			b := sets[c>>6&1] >> (c & 63) & 1
-			hl[j] = (h | (b&nw)<<p) &^ ((1 - b) << p)
-			hr[j] = (h | ((1-b)&nw)<<p) &^ (b << p)
+		case snCat, snCat | snDefaultLeft:
+			sets := [2]uint64{math.Float64bits(thr), uint64(nd.flags>>1&1) << 1}
+			cc := &lr.codes[nd.cat]
+			for j := range hs {
+				c := cc[j]
+				hl[j], hr[j] = split(hs[j], sets[c>>6&1]>>(c&63)&1, bit, nw)
+			}
+		default:
+			x := &lr.vals[nd.col]
+			for j := range hs {
+				hl[j], hr[j] = split(hs[j], uint64(b2i(m.goLeft(st.root+nd.self, x[j]))), bit, nw)
+			}
 		}
 	}
 }
@@ -1007,6 +1025,11 @@ func (t *shapTables) wideTree(m *Model, st *shapTree, row []float64, out []float
 	}
 }
 
+// newLaneRows returns room for shapLanes rows of cols columns.
+func (t *shapTables) newLaneRows(cols int) laneRows {
+	return laneRows{vals: make([][shapLanes]float64, cols), codes: make([][shapLanes]uint8, len(t.catCols))}
+}
+
 // shapBlock is the number of rows SHAPMatrix explains together tree by
 // tree.
 const shapBlock = 4096
@@ -1026,21 +1049,21 @@ func (m *Model) SHAPMatrix(X *features.Matrix, out []float64, threads int) (expe
 		// stay in cache across the block; every row still adds the trees
 		// in order, as SHAP does.
 		sc := t.scratch.Get().(*shapScratch)
-		group := len(t.catCols) * shapLanes
-		codes := make([]uint8, (shapBlock/shapLanes)*group)
+		groups := make([]laneRows, shapBlock/shapLanes)
+		for g := range groups {
+			groups[g] = t.newLaneRows(cols)
+		}
 		for b := lo; b < hi; b += shapBlock {
 			be := min(b+shapBlock, hi)
 			clear(out[b*cols : be*cols])
 			for i := b; i < be; i += shapLanes {
-				g := (i - b) / shapLanes * group
-				t.catCodes(X.Data[i*cols:min(i+shapLanes, be)*cols], cols, min(shapLanes, be-i), codes[g:g+group])
+				groups[(i-b)/shapLanes].fill(t, X.Data[i*cols:], cols, min(shapLanes, be-i))
 			}
 			for ti := range t.trees {
 				st := &t.trees[ti]
 				for i := b; i < be; i += shapLanes {
 					n := min(shapLanes, be-i)
-					g := (i - b) / shapLanes * group
-					t.treeSHAP(m, st, X.Data[i*cols:(i+n)*cols], codes[g:g+group], out[i*cols:(i+n)*cols], cols, n, sc)
+					t.treeSHAP(m, st, X.Data[i*cols:(i+n)*cols], &groups[(i-b)/shapLanes], out[i*cols:(i+n)*cols], cols, n, sc)
 				}
 			}
 		}

@@ -139,12 +139,12 @@ func shapWith(m *Model, budget int) func(row, out []float64) {
 	t := &shapTables{}
 	t.build(m, budget)
 	sc := newShapScratch(t.maxNodes, t.maxInt)
-	codes := make([]uint8, len(t.catCols)*shapLanes)
+	lr := t.newLaneRows(len(m.Columns))
 	return func(row, out []float64) {
 		clear(out)
-		t.catCodes(row, len(row), 1, codes)
+		lr.fill(t, row, len(row), 1)
 		for ti := range t.trees {
-			t.treeSHAP(m, &t.trees[ti], row, codes, out, len(row), 1, sc)
+			t.treeSHAP(m, &t.trees[ti], row, &lr, out, len(row), 1, sc)
 		}
 	}
 }
