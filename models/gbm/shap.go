@@ -731,31 +731,46 @@ func (t *shapTables) decide(m *Model, st *shapTree, lr *laneRows, hot []uint64) 
 		hs := (*[shapLanes]uint64)(hot[int(nd.self)*shapLanes:])
 		hl := (*[shapLanes]uint64)(hot[int(nd.left)*shapLanes:])
 		hr := (*[shapLanes]uint64)(hot[int(nd.left+1)*shapLanes:])
-		thr := nd.thr
 		switch nd.flags & (snDefaultLeft | snCat | snCatWide) {
 		case 0: // missing values go right: v <= thr is false for them
-			x := &lr.vals[nd.col]
-			for j := range hs {
-				hl[j], hr[j] = split(hs[j], uint64(b2i(x[j] <= thr)), bit, nw)
-			}
+			hotLE(hs, hl, hr, &lr.vals[nd.col], nd.thr, bit, nw)
 		case snDefaultLeft: // missing values go left: so does v > thr false
-			x := &lr.vals[nd.col]
-			for j := range hs {
-				hl[j], hr[j] = split(hs[j], uint64(b2i(!(x[j] > thr))), bit, nw)
-			}
+			hotNotGT(hs, hl, hr, &lr.vals[nd.col], nd.thr, bit, nw)
 		case snCat, snCat | snDefaultLeft:
-			sets := [2]uint64{math.Float64bits(thr), uint64(nd.flags>>1&1) << 1}
-			cc := &lr.codes[nd.cat]
-			for j := range hs {
-				c := cc[j]
-				hl[j], hr[j] = split(hs[j], sets[c>>6&1]>>(c&63)&1, bit, nw)
-			}
+			hotCat(hs, hl, hr, &lr.codes[nd.cat], [2]uint64{math.Float64bits(nd.thr), uint64(nd.flags>>1&1) << 1}, bit, nw)
 		default:
 			x := &lr.vals[nd.col]
 			for j := range hs {
 				hl[j], hr[j] = split(hs[j], uint64(b2i(m.goLeft(st.root+nd.self, x[j]))), bit, nw)
 			}
 		}
+	}
+}
+
+// hotLE, hotNotGT and hotCat are decide's loops over the lanes of a
+// node, apart so that their few values stay in registers. A row goes left
+// when x <= thr; when not x > thr; when bit c of (sets[0], sets[1]) is set
+// for its categorical code c.
+//
+//go:noinline
+func hotLE(hs, hl, hr *[shapLanes]uint64, x *[shapLanes]float64, thr float64, bit, nw uint64) {
+	for j := range hs {
+		hl[j], hr[j] = split(hs[j], uint64(b2i(x[j] <= thr)), bit, nw)
+	}
+}
+
+//go:noinline
+func hotNotGT(hs, hl, hr *[shapLanes]uint64, x *[shapLanes]float64, thr float64, bit, nw uint64) {
+	for j := range hs {
+		hl[j], hr[j] = split(hs[j], uint64(b2i(!(x[j] > thr))), bit, nw)
+	}
+}
+
+//go:noinline
+func hotCat(hs, hl, hr *[shapLanes]uint64, cc *[shapLanes]uint8, sets [2]uint64, bit, nw uint64) {
+	for j := range hs {
+		c := cc[j]
+		hl[j], hr[j] = split(hs[j], sets[c>>6&1]>>(c&63)&1, bit, nw)
 	}
 }
 
@@ -793,79 +808,115 @@ func (t *shapTables) touch(st *shapTree, hot []uint64, sc *shapScratch) {
 }
 
 // addTerms adds the terms of every leaf of tree st for the n rows whose
-// hot sets are hot[node*stride+j] to out[j*cols:(j+1)*cols].
+// hot sets are hot[node*stride+j] to out[j*cols:(j+1)*cols]. Each kind of
+// leaf has its own loop, in a function of its own so that its state stays
+// in registers.
 func (t *shapTables) addTerms(st *shapTree, hot []uint64, stride int, out []float64, cols, n int, sc *shapScratch) {
-	rows := t.rows
-	// Twigs: one row of terms for both leaves.
-	for _, tw := range t.twigs[st.twigStart:st.twigEnd] {
-		feat := t.feat[tw.off : tw.off+tw.d]
-		for j := range n {
-			o := int(tw.tab) + int(twigRow(&tw, hot, stride, j))*int(tw.d)
-			r := rows[o : o+len(feat)]
-			oj := out[j*cols : (j+1)*cols]
+	t.addTwigs(t.twigs[st.twigStart:st.twigEnd], hot, stride, out, cols, n)
+	t.addWTwigs(t.wtwigs[st.wtwigStart:st.wtwigEnd], hot, stride, out, cols, n)
+	t.addRows(t.leaves[st.rowStart:st.rowEnd], hot, stride, out, cols, n)
+	t.addW(t.leaves[st.rowEnd:st.wEnd], hot, stride, out, cols, n)
+	for li := st.wEnd; li < st.leafEnd; li++ {
+		l := &t.leaves[li]
+		for j, h := range hot[int(l.local)*stride : int(l.local)*stride+n] {
+			t.recurLeaf(l, h, out[j*cols:(j+1)*cols], sc)
+		}
+	}
+}
+
+// The loops below take every leaf's or twig's constants out of the loop
+// over rows, and mask shift counts so that they compile to plain shifts.
+
+// addTwigs adds the terms of twigs: one row of terms for both leaves.
+func (t *shapTables) addTwigs(twigs []shapTwig, hot []uint64, stride int, out []float64, cols, n int) {
+	for ti := range twigs {
+		tw := &twigs[ti]
+		d := int(tw.d)
+		feat := t.feat[tw.off : int(tw.off)+d]
+		rows := t.rows[tw.tab:]
+		hl := hot[int(tw.left)*stride:][:n]
+		hr := hot[int(tw.left+1)*stride:][:n]
+		pos, sh, rep := uint(tw.pos)&63, uint(d)&63, -uint64(tw.rep)
+		for j, h := range hl {
+			i := h | (hr[j]>>pos&1)<<sh&rep
+			r := rows[int(i)*d:][:len(feat)]
+			oj := out[j*cols:][:cols]
 			for k, f := range feat {
 				oj[f] += r[k]
 			}
 		}
 	}
-	// Twigs of W-table leaves: C(i) for the cold terms, u_k C(i\{k}) for
-	// the hot ones, P(i) at the split's position.
-	for _, tw := range t.wtwigs[st.wtwigStart:st.wtwigEnd] {
-		tab := t.tab[tw.tab : int(tw.tab)+2<<(tw.d+int32(tw.rep))]
+}
+
+// addWTwigs adds the terms of twigs of W-table leaves: C(i) for the cold
+// terms, u_k C(i\{k}) for the hot ones, P(i) at the split's position.
+func (t *shapTables) addWTwigs(twigs []shapTwig, hot []uint64, stride int, out []float64, cols, n int) {
+	for ti := range twigs {
+		tw := &twigs[ti]
+		d := int(tw.d)
+		tab := t.tab[tw.tab : int(tw.tab)+2<<(d+int(tw.rep))]
 		mask := uint64(len(tab)/2 - 1)
-		feat := t.feat[tw.off : tw.off+tw.d]
-		u := t.u[tw.off : tw.off+tw.d]
+		feat := t.feat[tw.off : int(tw.off)+d]
+		u := t.u[tw.off : int(tw.off)+d]
 		u = u[:len(feat)]
 		fp := feat[tw.pos]
-		for j := range n {
-			i := twigRow(&tw, hot, stride, j)
-			oj := out[j*cols : (j+1)*cols]
-			e := tab[2*(i&mask):]
+		hl := hot[int(tw.left)*stride:][:n]
+		hr := hot[int(tw.left+1)*stride:][:n]
+		pos, sh, rep := uint(tw.pos)&63, uint(d)&63, -uint64(tw.rep)
+		for j, h := range hl {
+			i := (h | (hr[j]>>pos&1)<<sh&rep) & mask
+			oj := out[j*cols:][:cols]
+			e := tab[2*i:][:2]
 			cH := -e[0]
 			oj[fp] += e[1]
 			for k, f := range feat {
-				bit := i >> k & 1
-				x := u[k] * tab[2*((i^bit<<k)&mask)]
+				bit := i >> (uint(k) & 63) & 1
+				x := u[k] * tab[2*((i^bit<<(uint(k)&63))&mask)]
 				sel := [2]float64{cH, x}
 				oj[f] += sel[bit]
 			}
 		}
 	}
-	// Leaves with a row table: one row of terms.
-	for _, l := range t.leaves[st.rowStart:st.rowEnd] {
-		feat := t.feat[l.off : l.off+l.d]
-		for j, h := range hot[int(l.local)*stride : int(l.local)*stride+n] {
-			o := int(l.tab) + int(h)*int(l.d)
-			r := rows[o : o+len(feat)]
-			oj := out[j*cols : (j+1)*cols]
+}
+
+// addRows adds the terms of leaves with a row table: one row of terms.
+func (t *shapTables) addRows(leaves []shapLeaf, hot []uint64, stride int, out []float64, cols, n int) {
+	for li := range leaves {
+		l := &leaves[li]
+		d := int(l.d)
+		feat := t.feat[l.off : int(l.off)+d]
+		rows := t.rows[l.tab:]
+		for j, h := range hot[int(l.local)*stride:][:n] {
+			r := rows[int(h)*d:][:len(feat)]
+			oj := out[j*cols:][:cols]
 			for k, f := range feat {
 				oj[f] += r[k]
 			}
 		}
 	}
-	// Leaves with a W table: W(H) for the cold terms, u_k W(H\{k}) for
-	// the hot ones.
-	for _, l := range t.leaves[st.rowEnd:st.wEnd] {
-		tab := t.tab[l.tab : l.tab+1<<l.d]
+}
+
+// addW adds the terms of leaves with a W table: W(H) for the cold terms,
+// u_k W(H\{k}) for the hot ones.
+func (t *shapTables) addW(leaves []shapLeaf, hot []uint64, stride int, out []float64, cols, n int) {
+	for li := range leaves {
+		l := &leaves[li]
+		d := int(l.d)
+		tab := t.tab[l.tab : int(l.tab)+1<<d]
 		mask := uint64(len(tab) - 1)
-		feat := t.feat[l.off : l.off+l.d]
-		u := t.u[l.off : l.off+l.d]
+		feat := t.feat[l.off : int(l.off)+d]
+		u := t.u[l.off : int(l.off)+d]
 		u = u[:len(feat)]
-		for j, h := range hot[int(l.local)*stride : int(l.local)*stride+n] {
-			oj := out[j*cols : (j+1)*cols]
-			wH := -tab[h&mask]
+		for j, h := range hot[int(l.local)*stride:][:n] {
+			h &= mask
+			oj := out[j*cols:][:cols]
+			wH := -tab[h]
 			for k, f := range feat {
-				bit := h >> k & 1
-				x := u[k] * tab[(h^bit<<k)&mask]
+				bit := h >> (uint(k) & 63) & 1
+				x := u[k] * tab[(h^bit<<(uint(k)&63))&mask]
 				sel := [2]float64{wH, x}
 				oj[f] += sel[bit]
 			}
-		}
-	}
-	for li := st.wEnd; li < st.leafEnd; li++ {
-		l := &t.leaves[li]
-		for j, h := range hot[int(l.local)*stride : int(l.local)*stride+n] {
-			t.recurLeaf(l, h, out[j*cols:(j+1)*cols], sc)
 		}
 	}
 }
