@@ -46,8 +46,8 @@ import (
 //     budget.
 //
 // Two sibling leaves small enough for rows share one row holding the sum
-// of their terms (see shapTwig); two with W tables share one table (see
-// buildWTwig). SHAPMatrix walks each tree with 16 rows in lockstep, their
+// of their terms, and so does a leaf beside such a pair (see shapTwig);
+// two sibling leaves with W tables share one table (see buildWTwig). SHAPMatrix walks each tree with 16 rows in lockstep, their
 // categorical values coded once for all trees (see catCodes); SHAP, for one row, first touches the table lines it will read
 // when the tables are too large to stay in cache. Trees with more than 64
 // distinct features on a path evaluate every leaf's path instead (see
@@ -148,13 +148,32 @@ const (
 // i = H_left when the split's feature is new on the path (the children
 // differ in bit pos), otherwise H_left + 2^d H_right's bit pos (they agree
 // elsewhere). Explaining a row then reads one line for both leaves.
+//
+// A row twig whose sibling is a leaf small enough for rows (a sprig) also
+// holds that leaf's terms: its path features are the twig's first d' = d -
+// (1 - rep) and its hot set follows from the twig's but for bit lpos, the
+// parent's split: the complement of the twig's when that feature is new
+// there (lrep = 0), else the leaf's own bit, stored as bit d+rep of i.
 type shapTwig struct {
 	left int32
 	d    int32
 	off  int32
 	tab  int32
+	leaf int32 // the sprig's leaf (local node); left when none
 	pos  uint8
 	rep  uint8 // 1: the split's feature occurs above it
+	lpos uint8 // the sprig's parent split position
+	lrep uint8 // 1: its feature occurs above the parent
+}
+
+// rows returns the number of rows of twig tw: one per index i.
+func (tw *shapTwig) rows() int { return 1 << (tw.d + int32(tw.rep) + int32(tw.lrep)) }
+
+// twigIndex returns the row of a twig for the hot sets hl and hr of its
+// leaves and hs of its sprig's leaf, given sh = d, lsh = d+rep and the
+// masks rep = -tw.rep, lrep = -tw.lrep.
+func twigIndex(hl, hr, hs uint64, pos, sh, lpos, lsh uint, rep, lrep uint64) uint64 {
+	return hl | (hr>>pos&1)<<sh&rep | (hs>>lpos&1)<<lsh&lrep
 }
 
 // shapStep is one edge of a wide tree's leaf path: internal node node
@@ -330,22 +349,24 @@ func (t *shapTables) build(m *Model, budget int) {
 		}
 		st.twigStart = int32(len(t.twigs))
 		st.wtwigStart = int32(len(t.wtwigs))
+		rowBase := nRows
+		twigAt := make(map[int32]int) // twig node -> index in t.twigs
 		for _, nd := range t.nodes[st.nodeStart:st.nodeEnd] {
 			a, b := byLocal[nd.left], byLocal[nd.left+1]
 			if a == nil || b == nil || a.d == 0 || a.d > maxTableD {
 				continue
 			}
-			tw := shapTwig{left: nd.left, d: a.d, off: a.off, pos: nd.pos}
+			tw := shapTwig{left: nd.left, leaf: nd.left, d: a.d, off: a.off, pos: nd.pos}
 			if nd.flags&snNew == 0 {
 				tw.rep = 1
 			}
 			if a.d <= rowD {
-				size := int(a.d) << (a.d + int32(tw.rep))
+				size := int(a.d) * tw.rows()
 				if nRows+nW+size > budget {
 					continue
 				}
-				tw.tab = int32(nRows)
-				nRows += size
+				nRows += size // offsets below, once the sprigs are known
+				twigAt[nd.self] = len(t.twigs)
 				t.twigs = append(t.twigs, tw)
 			} else {
 				// Both leaves share the zero fractions of every position but
@@ -362,6 +383,36 @@ func (t *shapTables) build(m *Model, budget int) {
 		}
 		st.twigEnd = int32(len(t.twigs))
 		st.wtwigEnd = int32(len(t.wtwigs))
+		// Sprigs: a row twig and a sibling leaf of the same path.
+		for _, nd := range t.nodes[st.nodeStart:st.nodeEnd] {
+			for side := range int32(2) {
+				ti, ok := twigAt[nd.left+side]
+				l := byLocal[nd.left+1-side]
+				if !ok || l == nil || l.kind == leafTwig || l.d == 0 {
+					continue
+				}
+				tw := &t.twigs[ti]
+				if l.d != tw.d-1+int32(tw.rep) || !slices.Equal(t.feat[l.off:l.off+l.d], t.feat[tw.off:tw.off+l.d]) {
+					continue
+				}
+				lrep := uint8(0)
+				if nd.flags&snNew == 0 {
+					lrep = 1
+				}
+				extra := int(tw.d) * tw.rows() * int(lrep)
+				if nRows+nW+extra > budget {
+					continue
+				}
+				nRows += extra
+				tw.leaf, tw.lpos, tw.lrep = l.local, nd.pos, lrep
+				l.kind = leafTwig
+			}
+		}
+		for ti := st.twigStart; ti < st.twigEnd; ti++ {
+			tw := &t.twigs[ti]
+			tw.tab = int32(rowBase)
+			rowBase += int(tw.d) * tw.rows()
+		}
 		for li := range leaves {
 			l := &leaves[li]
 			d := int(l.d)
@@ -408,7 +459,7 @@ func (t *shapTables) build(m *Model, budget int) {
 			leaf[t.leaves[li].local] = &t.leaves[li]
 		}
 		for _, tw := range t.twigs[st.twigStart:st.twigEnd] {
-			t.buildTwig(&tw, leaf[tw.left], leaf[tw.left+1])
+			t.buildTwig(&tw, leaf[tw.left], leaf[tw.left+1], leaf[tw.leaf])
 		}
 		for _, tw := range t.wtwigs[st.wtwigStart:st.wtwigEnd] {
 			t.buildWTwig(&tw, leaf[tw.left], leaf[tw.left+1])
@@ -499,31 +550,49 @@ func termRows(rows []float64, v float64, z, p, S []float64) {
 }
 
 // buildTwig fills the rows of twig tw from its leaves a (left) and b.
-func (t *shapTables) buildTwig(tw *shapTwig, a, b *shapLeaf) {
+// and sprig leaf s (s = a when none).
+func (t *shapTables) buildTwig(tw *shapTwig, a, b, s *shapLeaf) {
 	d := int(tw.d)
-	ra, rb := make([]float64, d<<d), make([]float64, d<<d)
-	for _, c := range []struct {
-		l    *shapLeaf
-		rows []float64
-	}{{a, ra}, {b, rb}} {
-		p, S := t.subsetSums(c.l)
-		termRows(c.rows, c.l.value, t.z[c.l.off:int(c.l.off)+d], p, S)
+	leafRows := func(l *shapLeaf) []float64 {
+		dl := int(l.d)
+		r := make([]float64, dl<<dl)
+		p, S := t.subsetSums(l)
+		termRows(r, l.value, t.z[l.off:int(l.off)+dl], p, S)
+		return r
 	}
-	n := 1 << d
-	if tw.rep == 1 {
-		n *= 2
+	ra, rb := leafRows(a), leafRows(b)
+	var rs []float64
+	ds := int(s.d)
+	if s != a {
+		rs = leafRows(s)
 	}
+	n := tw.rows()
+	nt := 1 << (d + int(tw.rep)) // rows of the twig alone
 	rows := t.rows[tw.tab : int(tw.tab)+n*d]
 	bit := 1 << tw.pos
 	for i := range n {
 		hl := i & (1<<d - 1)
 		hr := hl ^ bit // new feature: the children differ in bit pos
 		if tw.rep == 1 {
-			hr = hl&^bit | (i>>d)<<tw.pos
+			hr = hl&^bit | (i&(nt-1))>>d<<tw.pos
 		}
 		r := rows[i*d : i*d+d]
 		for k := range r {
 			r[k] = ra[hl*d+k] + rb[hr*d+k]
+		}
+		if rs == nil {
+			continue
+		}
+		// The sprig leaf's hot set: the twig node's on its ds positions,
+		// but for the parent's split.
+		hs := (hl | hr) & (1<<ds - 1)
+		if tw.lrep == 0 {
+			hs ^= 1 << tw.lpos
+		} else {
+			hs = hs&^(1<<tw.lpos) | (i/nt)<<tw.lpos
+		}
+		for k, v := range rs[hs*ds : hs*ds+ds] {
+			r[k] += v
 		}
 	}
 }
@@ -836,9 +905,11 @@ func (t *shapTables) addTwigs(twigs []shapTwig, hot []uint64, stride int, out []
 		rows := t.rows[tw.tab:]
 		hl := hot[int(tw.left)*stride:][:n]
 		hr := hot[int(tw.left+1)*stride:][:n]
+		hs := hot[int(tw.leaf)*stride:][:n]
 		pos, sh, rep := uint(tw.pos)&63, uint(d)&63, -uint64(tw.rep)
+		lpos, lsh, lrep := uint(tw.lpos)&63, uint(d+int(tw.rep))&63, -uint64(tw.lrep)
 		for j, h := range hl {
-			i := h | (hr[j]>>pos&1)<<sh&rep
+			i := twigIndex(h, hr[j], hs[j], pos, sh, lpos, lsh, rep, lrep)
 			r := rows[int(i)*d:][:len(feat)]
 			oj := out[j*cols:][:cols]
 			for k, f := range feat {
@@ -924,8 +995,8 @@ func (t *shapTables) addW(leaves []shapLeaf, hot []uint64, stride int, out []flo
 // twigRow returns the row of twig tw for row j given the hot sets
 // hot[node*stride+j].
 func twigRow(tw *shapTwig, hot []uint64, stride, j int) uint64 {
-	hl, hr := hot[int(tw.left)*stride+j], hot[int(tw.left+1)*stride+j]
-	return hl | (hr>>tw.pos&1)<<tw.d&-uint64(tw.rep)
+	hl, hr, hs := hot[int(tw.left)*stride+j], hot[int(tw.left+1)*stride+j], hot[int(tw.leaf)*stride+j]
+	return twigIndex(hl, hr, hs, uint(tw.pos)&63, uint(tw.d)&63, uint(tw.lpos)&63, uint(tw.d+int32(tw.rep))&63, -uint64(tw.rep), -uint64(tw.lrep))
 }
 
 // recurLeaf adds the terms of leaf l for hot set h (d <= 64) to out.

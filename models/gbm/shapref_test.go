@@ -151,8 +151,9 @@ func shapWith(m *Model, budget int) func(row, out []float64) {
 
 func TestSHAPLeafKindsMatchReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(33, 34))
-	// Leaves of every kind occur: [twigs, W twigs, leafRows, leafW, leafRecur].
-	var kinds [5]int
+	// Leaves of every kind occur: [twigs, W twigs, leafRows, leafW,
+	// leafRecur, sprigs whose parent's feature is new, sprigs whose is not].
+	var kinds [7]int
 	for _, c := range []struct{ cols, trees, leaves int }{{12, 6, 40}, {20, 4, 150}} {
 		m := randomModel(rng, c.cols, c.trees, c.leaves)
 		// All recurrence, a budget that runs out part way, everything.
@@ -162,6 +163,11 @@ func TestSHAPLeafKindsMatchReference(t *testing.T) {
 			tb.build(m, budget)
 			kinds[0] += len(tb.twigs)
 			kinds[1] += len(tb.wtwigs)
+			for _, tw := range tb.twigs {
+				if tw.leaf != tw.left {
+					kinds[5+tw.lrep]++
+				}
+			}
 			for _, l := range tb.leaves {
 				if l.kind > leafTwig && l.d > 0 {
 					kinds[1+l.kind]++
