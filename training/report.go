@@ -2,6 +2,8 @@ package training
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -57,6 +59,9 @@ type GBMInfo struct {
 	BestIteration   int        `json:"best_iteration"`
 	FitRows         int        `json:"fit_rows"`
 	CalibrationRows int        `json:"calibration_rows"`
+	// Monotone names the constrained features (--gbm-monotone): +1 the
+	// score never falls as the feature grows, -1 never rises.
+	Monotone map[string]int8 `json:"monotone,omitempty"`
 }
 
 // Markdown renders the report for humans.
@@ -84,6 +89,16 @@ func (r *Report) Markdown() string {
 		for _, n := range names {
 			c := r.Calibration[n]
 			fmt.Fprintf(&b, "- %s: %s (out-of-fold log loss over %d folds: Platt %.4f, isotonic %.4f)\n", n, c.Method, c.Folds, c.PlattLogLoss, c.IsotonicLogLoss)
+		}
+	}
+	if r.GBM != nil && len(r.GBM.Monotone) > 0 {
+		b.WriteString("\n## Monotone constraints (gbm)\n\n")
+		for _, n := range slices.Sorted(maps.Keys(r.GBM.Monotone)) {
+			dir := "never lowers"
+			if r.GBM.Monotone[n] < 0 {
+				dir = "never raises"
+			}
+			fmt.Fprintf(&b, "- %s: a larger value %s the score\n", n, dir)
 		}
 	}
 	b.WriteString("\n## Leakage audit\n\n")

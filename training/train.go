@@ -50,6 +50,8 @@ type Options struct {
 	// TestFrac is the share of leads held out for evaluation (default 0.2).
 	TestFrac float64
 	GBM      gbm.Params
+	// GBMMonotone constrains the gbm in the features the rules match.
+	GBMMonotone []MonotoneRule
 	// LogisticLambda, when > 0, fixes the logistic model's L2 strength
 	// instead of choosing it by 5-fold cross-validation.
 	LogisticLambda float64
@@ -294,6 +296,13 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		yFit, yCal := pick(y, fitRows), pick(y, calRows)
 		p := opt.GBM
 		p.Seed, p.Threads = opt.Seed, opt.Threads
+		mono, monoNames, err := resolveMonotone(opt.GBMMonotone, tree.Columns)
+		if err != nil {
+			return nil, err
+		}
+		if mono != nil {
+			p.Monotone = mono
+		}
 		if opt.Tune {
 			tuned, results, err := gbm.Tune(Xfit, yFit, nil, Xcal, yCal, nil, p, opt.Seed)
 			if err != nil {
@@ -310,7 +319,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		margins := make([]float64, ds.Rows)
 		m.PredictMargins(tree, margins, opt.Threads)
 		raws[models.GBM] = margins
-		rep.GBM = &GBMInfo{Params: p, BestIteration: m.BestIteration(), FitRows: len(fitRows), CalibrationRows: len(calRows)}
+		rep.GBM = &GBMInfo{Params: p, BestIteration: m.BestIteration(), FitRows: len(fitRows), CalibrationRows: len(calRows), Monotone: monoNames}
 		done()
 		done = stage("calibrate_gbm")
 		c, sel, err := calibrate.Fit(pick(margins, calRows), yCal, nil, 5, opt.Seed)

@@ -39,6 +39,9 @@ func TestExitStatus(t *testing.T) {
 		{"missing file", []string{"inspect", filepath.Join(dir, "nope.csv")}, 1, "nope.csv"},
 		{"ragged file", []string{"inspect", bad}, 1, "line 3"},
 		{"train without target", []string{"train", "--data", bad, "--out", filepath.Join(dir, "m")}, 2, "--target"},
+		{"bad monotone constraint", []string{"train", "--data", bad, "--target", "b", "--out", filepath.Join(dir, "m"), "--gbm-monotone", "a+1"}, 2, "--gbm-monotone"},
+		{"bad monotone sign", []string{"train", "--data", bad, "--target", "b", "--out", filepath.Join(dir, "m"), "--gbm-monotone", "a=up"}, 2, `sign "up"`},
+		{"bad scale_pos_weight", []string{"train", "--data", bad, "--target", "b", "--out", filepath.Join(dir, "m"), "--gbm-scale-pos-weight", "-1"}, 2, "--gbm-scale-pos-weight"},
 		{"score bad explain", []string{"score", "--model", dir, "--in", bad, "--out", filepath.Join(dir, "o.csv"), "--explain", "x"}, 2, "--explain"},
 	}
 	for _, tc := range tests {

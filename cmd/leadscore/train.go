@@ -34,6 +34,8 @@ type trainFlags struct {
 	gbmTrees, gbmLeaves      int
 	gbmDepth, gbmBins, gbmES int
 	gbmLR                    float64
+	gbmScalePos              float64
+	gbmMonotone              []string
 }
 
 func newTrain(g *globals) *cobra.Command {
@@ -90,6 +92,8 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.Float64Var(&t.gbmLR, "gbm-learning-rate", 0, "gbm: learning rate")
 	f.IntVar(&t.gbmBins, "gbm-bins", 0, "gbm: max histogram bins per feature")
 	f.IntVar(&t.gbmES, "gbm-early-stopping", 0, "gbm: early-stopping patience in trees, 0 turns it off (default: the gbm default)")
+	f.Float64Var(&t.gbmScalePos, "gbm-scale-pos-weight", 0, "gbm: weight of every converted example relative to the others (default 1; the calibration undoes the shift in probabilities)")
+	f.StringSliceVar(&t.gbmMonotone, "gbm-monotone", nil, "gbm: FEATURE=+1 (a larger value never lowers the score) or FEATURE=-1 (never raises it); FEATURE may use * and ?, e.g. 'event:page_view:pricing:count_*=+1' (names as in the bundle's spec.json; comma-separated or repeated)")
 	return cmd
 }
 
@@ -143,6 +147,17 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 		TestFrac: t.testFrac, Tune: t.tune, LogisticL1Ratio: t.l1Ratio, Command: append([]string{"leadscore"}, os.Args[1:]...),
 	}
 	opt.GBM = gbmParams(t, changed)
+	if changed("gbm-scale-pos-weight") && !(t.gbmScalePos > 0) {
+		return training.Options{}, usagef("--gbm-scale-pos-weight %v: expected a positive number", t.gbmScalePos)
+	}
+	override(changed, "gbm-scale-pos-weight", &opt.GBM.ScalePosWeight, t.gbmScalePos)
+	for _, s := range t.gbmMonotone {
+		r, err := training.ParseMonotone(s)
+		if err != nil {
+			return training.Options{}, usagef("--gbm-monotone: %v", err)
+		}
+		opt.GBMMonotone = append(opt.GBMMonotone, r)
+	}
 	return opt, nil
 }
 
