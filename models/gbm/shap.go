@@ -714,8 +714,8 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, lr *laneRo
 
 // touchMin is the size of the tables, in floats, from which SHAP touches a
 // tree's table lines before reading them: below it, they mostly stay in
-// cache between rows.
-const touchMin = 1 << 20
+// cache between rows. (A variable so that tests can touch small tables.)
+var touchMin = 1 << 20
 
 // decide1 is decide for one row, with hot[node] its hot sets.
 func (t *shapTables) decide1(m *Model, st *shapTree, row []float64, hot []uint64) {

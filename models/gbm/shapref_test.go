@@ -125,6 +125,27 @@ func TestSHAPMatchesReference(t *testing.T) {
 	}
 }
 
+// TestSHAPTouchesTables runs SHAP's cache touches (normally only for
+// tables of 1M floats and more) over every kind of leaf: they must stay in
+// bounds and leave the values as they were.
+func TestSHAPTouchesTables(t *testing.T) {
+	rng := rand.New(rand.NewPCG(39, 40))
+	defer func(v int) { touchMin = v }(touchMin)
+	for _, c := range []struct{ cols, trees, leaves int }{{12, 6, 40}, {20, 4, 150}} {
+		m := randomModel(rng, c.cols, c.trees, c.leaves)
+		want := make([]float64, c.cols)
+		got := make([]float64, c.cols)
+		for range 50 {
+			row := randomRow(rng, c.cols)
+			touchMin = 1 << 62
+			m.SHAP(row, want)
+			touchMin = 0
+			m.SHAP(row, got)
+			require.Equal(t, want, got)
+		}
+	}
+}
+
 // featuresMatrix wraps row-major data in a matrix of m's columns.
 func featuresMatrix(m *Model, data []float64) *features.Matrix {
 	cols := len(m.Columns)
