@@ -259,6 +259,7 @@ func TestConfigValidation(t *testing.T) {
 		{"few resamples", func(c *Config) { c.Resamples = 50 }, "resamples"},
 		{"events alone", func(c *Config) { c.Events = "e.csv" }, "outcomes"},
 		{"rules only", func(c *Config) { c.Models = []string{"rules"} }, "logistic or gbm"},
+		{"bad monotone", func(c *Config) { c.GBMMonotone = []string{"x=+2"} }, "gbm_monotone"},
 	}
 	for _, tc := range tests {
 		c := base
@@ -268,8 +269,14 @@ func TestConfigValidation(t *testing.T) {
 		assert.Contains(t, err.Error(), tc.want, tc.name)
 	}
 	require.NoError(t, base.withDefaults().validate())
+	// Every period's fit gets the monotone constraints.
+	mono := base
+	mono.GBMMonotone = []string{"visits=+1", "days_*=-1"}
+	opt, err := mono.withDefaults().trainingOptions()
+	require.NoError(t, err)
+	assert.Equal(t, []training.MonotoneRule{{Pattern: "visits", Sign: 1}, {Pattern: "days_*", Sign: -1}}, opt.GBMMonotone)
 
-	_, err := Config{Data: "x.csv", Target: "y"}.withDefaults().featureConfig()
+	_, err = Config{Data: "x.csv", Target: "y"}.withDefaults().featureConfig()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "--time")
 }

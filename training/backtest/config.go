@@ -72,6 +72,9 @@ type Config struct {
 	Models []string `yaml:"models"`
 	// GBMTrees caps the number of boosted trees (default: the gbm default).
 	GBMTrees int `yaml:"gbm_trees"`
+	// GBMMonotone constrains the gbm as train's --gbm-monotone does:
+	// FEATURE=+1 or FEATURE=-1, with * and ? in FEATURE.
+	GBMMonotone []string `yaml:"gbm_monotone"`
 	// Threads is the number of worker goroutines (default: all cores).
 	Threads int `yaml:"threads"`
 
@@ -163,6 +166,11 @@ func (c Config) validate() error {
 	}
 	if !slices.Contains(c.Models, models.Logistic) && !slices.Contains(c.Models, models.GBM) {
 		return errors.New("models: a backtest needs logistic or gbm")
+	}
+	for _, s := range c.GBMMonotone {
+		if _, err := training.ParseMonotone(s); err != nil {
+			return fmt.Errorf("gbm_monotone: %w", err)
+		}
 	}
 	return nil
 }
@@ -258,6 +266,13 @@ func (c Config) trainingOptions() (training.Options, error) {
 	if c.GBMTrees > 0 {
 		opt.GBM = gbm.DefaultParams()
 		opt.GBM.Trees = c.GBMTrees
+	}
+	for _, s := range c.GBMMonotone {
+		r, err := training.ParseMonotone(s)
+		if err != nil {
+			return training.Options{}, fmt.Errorf("gbm_monotone: %w", err)
+		}
+		opt.GBMMonotone = append(opt.GBMMonotone, r)
 	}
 	return opt, nil
 }
