@@ -32,6 +32,7 @@ type Report struct {
 	Logistic        *LogisticInfo                  `json:"logistic,omitempty"`
 	GBM             *GBMInfo                       `json:"gbm,omitempty"`
 	GBMTuning       []gbm.TuneResult               `json:"gbm_tuning,omitempty"`
+	Weight          *WeightInfo                    `json:"weight,omitempty"`
 	Warnings        []string                       `json:"warnings"`
 	// Timings are wall seconds per stage.
 	Timings map[string]float64 `json:"timings"`
@@ -90,6 +91,9 @@ func (r *Report) Markdown() string {
 			c := r.Calibration[n]
 			fmt.Fprintf(&b, "- %s: %s (out-of-fold log loss over %d folds: Platt %.4f, isotonic %.4f)\n", n, c.Method, c.Folds, c.PlattLogLoss, c.IsotonicLogLoss)
 		}
+	}
+	if wi := r.Weight; wi != nil {
+		fmt.Fprintf(&b, "\nExamples weighted by the leads column %q (min %.4g, mean %.4g, max %.4g; %d leads at 0) in every fit and calibration; the metrics above are unweighted.\n", wi.Column, wi.Min, wi.Mean, wi.Max, wi.Zero)
 	}
 	if r.GBM != nil && len(r.GBM.Monotone) > 0 {
 		b.WriteString("\n## Monotone constraints (gbm)\n\n")

@@ -52,6 +52,10 @@ type Options struct {
 	GBM      gbm.Params
 	// GBMMonotone constrains the gbm in the features the rules match.
 	GBMMonotone []MonotoneRule
+	// Weight names a numeric column of the leads file whose value weights
+	// every example of the lead in the fits and calibrations (never a
+	// feature; the held-out metrics stay unweighted).
+	Weight string
 	// LogisticLambda, when > 0, fixes the logistic model's L2 strength
 	// instead of choosing it by 5-fold cross-validation.
 	LogisticLambda float64
@@ -220,6 +224,12 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	b := &models.Bundle{Spec: spec, Calibrators: map[string]*calibrate.Calibrator{}}
 	y := ds.Labels
 	yTrain, yTest := pick(y, split.Train), pick(y, split.Test)
+	w, winfo, err := exampleWeights(ds, opt.Weight)
+	if err != nil {
+		return nil, err
+	}
+	rep.Weight = winfo
+	wTrain := pickW(w, split.Train)
 	raws := map[string][]float64{} // per model: raw score for every row
 	rep.Calibration = map[string]calibrate.Selection{}
 
@@ -257,7 +267,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		if opt.LogisticLambda > 0 {
 			lo.CV, lo.Lambda, lo.FoldOf = false, opt.LogisticLambda, nil
 		}
-		m, err := logistic.Fit(Xtr, yTrain, nil, lo)
+		m, err := logistic.Fit(Xtr, yTrain, wTrain, lo)
 		if err != nil {
 			return nil, fmt.Errorf("fit logistic: %w", err)
 		}
@@ -272,14 +282,14 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		// of refits on the same folds.
 		oof := m.OOF
 		if oof == nil {
-			if oof, err = logisticOOF(lin, y, split.Train, foldOf, m.Lambda, m.L1Ratio, opt); err != nil {
+			if oof, err = logisticOOF(lin, y, w, split.Train, foldOf, m.Lambda, m.L1Ratio, opt); err != nil {
 				return nil, err
 			}
 		}
 		rep.Logistic = &LogisticInfo{Lambda: m.Lambda, L1Ratio: m.L1Ratio, Iterations: m.Iterations, Converged: m.Converged}
 		done()
 		done = stage("calibrate_logistic")
-		c, sel, err := calibrate.Fit(oof, yTrain, nil, 5, opt.Seed)
+		c, sel, err := calibrate.Fit(oof, yTrain, wTrain, 5, opt.Seed)
 		if err != nil {
 			return nil, fmt.Errorf("calibrate logistic: %w", err)
 		}
@@ -294,6 +304,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		fitRows, calRows := innerSplit(ds.LeadIDs, y, split.Train, opt.Seed)
 		Xfit, Xcal := rowsOf(tree, fitRows), rowsOf(tree, calRows)
 		yFit, yCal := pick(y, fitRows), pick(y, calRows)
+		wFit, wCal := pickW(w, fitRows), pickW(w, calRows)
 		p := opt.GBM
 		p.Seed, p.Threads = opt.Seed, opt.Threads
 		mono, monoNames, err := resolveMonotone(opt.GBMMonotone, tree.Columns)
@@ -304,14 +315,14 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			p.Monotone = mono
 		}
 		if opt.Tune {
-			tuned, results, err := gbm.Tune(Xfit, yFit, nil, Xcal, yCal, nil, p, opt.Seed)
+			tuned, results, err := gbm.Tune(Xfit, yFit, wFit, Xcal, yCal, wCal, p, opt.Seed)
 			if err != nil {
 				return nil, fmt.Errorf("tune gbm: %w", err)
 			}
 			p = tuned
 			rep.GBMTuning = results
 		}
-		m, err := gbm.Train(Xfit, yFit, nil, Xcal, yCal, nil, p)
+		m, err := gbm.Train(Xfit, yFit, wFit, Xcal, yCal, wCal, p)
 		if err != nil {
 			return nil, fmt.Errorf("fit gbm: %w", err)
 		}
@@ -322,7 +333,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		rep.GBM = &GBMInfo{Params: p, BestIteration: m.BestIteration(), FitRows: len(fitRows), CalibrationRows: len(calRows), Monotone: monoNames}
 		done()
 		done = stage("calibrate_gbm")
-		c, sel, err := calibrate.Fit(pick(margins, calRows), yCal, nil, 5, opt.Seed)
+		c, sel, err := calibrate.Fit(pick(margins, calRows), yCal, wCal, 5, opt.Seed)
 		if err != nil {
 			return nil, fmt.Errorf("calibrate gbm: %w", err)
 		}
@@ -331,7 +342,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	}
 	if b.Rules != nil {
 		done = stage("calibrate_rules")
-		c, sel, err := calibrate.Fit(pick(raws[models.Rules], split.Train), yTrain, nil, 5, opt.Seed)
+		c, sel, err := calibrate.Fit(pick(raws[models.Rules], split.Train), yTrain, wTrain, 5, opt.Seed)
 		if err != nil {
 			return nil, fmt.Errorf("calibrate rules: %w", err)
 		}
@@ -404,6 +415,9 @@ func withDefaults(opt Options) Options {
 	if opt.GBM.Trees == 0 {
 		opt.GBM = gbm.DefaultParams()
 	}
+	if opt.Weight != "" && !slices.Contains(opt.Config.Exclude, opt.Weight) {
+		opt.Config.Exclude = append(slices.Clone(opt.Config.Exclude), opt.Weight)
+	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -472,7 +486,7 @@ func loadRules(opt Options) (*rules.Sheet, []byte, error) {
 // margins come from a model fitted (with the given lambda) on the other
 // folds, so the calibrator never sees a margin of a row its model was fitted
 // on. foldOf[p] is the fold of train[p].
-func logisticOOF(lin *features.Matrix, y []float64, train, foldOf []int, lambda, l1 float64, opt Options) ([]float64, error) {
+func logisticOOF(lin *features.Matrix, y, w []float64, train, foldOf []int, lambda, l1 float64, opt Options) ([]float64, error) {
 	oof := make([]float64, len(train))
 	k := slices.Max(foldOf) + 1
 	for f := range k {
@@ -482,7 +496,7 @@ func logisticOOF(lin *features.Matrix, y []float64, train, foldOf []int, lambda,
 				fitRows = append(fitRows, r)
 			}
 		}
-		m, err := logistic.Fit(rowsOf(lin, fitRows), pick(y, fitRows), nil, logistic.Options{Lambda: lambda, L1Ratio: l1, Seed: opt.Seed, Threads: opt.Threads})
+		m, err := logistic.Fit(rowsOf(lin, fitRows), pick(y, fitRows), pickW(w, fitRows), logistic.Options{Lambda: lambda, L1Ratio: l1, Seed: opt.Seed, Threads: opt.Threads})
 		if err != nil {
 			return nil, fmt.Errorf("fit logistic fold %d: %w", f+1, err)
 		}

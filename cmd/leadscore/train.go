@@ -35,6 +35,7 @@ type trainFlags struct {
 	gbmDepth, gbmBins, gbmES int
 	gbmLR                    float64
 	gbmScalePos              float64
+	weight                   string
 	gbmMonotone              []string
 }
 
@@ -92,6 +93,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.Float64Var(&t.gbmLR, "gbm-learning-rate", 0, "gbm: learning rate")
 	f.IntVar(&t.gbmBins, "gbm-bins", 0, "gbm: max histogram bins per feature")
 	f.IntVar(&t.gbmES, "gbm-early-stopping", 0, "gbm: early-stopping patience in trees, 0 turns it off (default: the gbm default)")
+	f.StringVar(&t.weight, "weight", "", "numeric column of the leads file that weights each lead's examples in the fits and calibrations (for example deal value); never a feature")
 	f.Float64Var(&t.gbmScalePos, "gbm-scale-pos-weight", 0, "gbm: weight of every converted example relative to the others (default 1; the calibration undoes the shift in probabilities)")
 	f.StringSliceVar(&t.gbmMonotone, "gbm-monotone", nil, "gbm: FEATURE=+1 (a larger value never lowers the score) or FEATURE=-1 (never raises it); FEATURE may use * and ?, e.g. 'event:page_view:pricing:count_*=+1' (names as in the bundle's spec.json; comma-separated or repeated)")
 	return cmd
@@ -144,7 +146,7 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 	opt := training.Options{
 		Data: t.data, Events: t.events, Outcomes: t.outcomes, Read: read, Config: cfg,
 		RulesFile: t.rules, Models: ms, Champion: t.champion, Seed: t.seed, Threads: t.threads,
-		TestFrac: t.testFrac, Tune: t.tune, LogisticL1Ratio: t.l1Ratio, Command: append([]string{"leadscore"}, os.Args[1:]...),
+		TestFrac: t.testFrac, Tune: t.tune, Weight: t.weight, LogisticL1Ratio: t.l1Ratio, Command: append([]string{"leadscore"}, os.Args[1:]...),
 	}
 	opt.GBM = gbmParams(t, changed)
 	if changed("gbm-scale-pos-weight") && !(t.gbmScalePos > 0) {
