@@ -25,6 +25,7 @@ type backtestFlags struct {
 	minTrain, horizon, resamples  int
 	gbmTrees, threads             int
 	gbmMonotone                   []string
+	weight                        string
 	seed                          int64
 }
 
@@ -46,7 +47,7 @@ and report.md.
 Flags override --config (a YAML file with the same settings as snake_case keys:
 data, events, outcomes, id, created, outcome_id, converted_at, target, time,
 rules, period, min_train, horizon_days, snapshot_days, seed, resamples, models,
-gbm_trees, gbm_monotone, threads, feature_config, exclude, missing_values, types).`,
+gbm_trees, gbm_monotone, weight, threads, feature_config, exclude, missing_values, types).`,
 		Example: `  leadscore backtest --data leads.csv --events events.csv --outcomes outcomes.csv --rules rules.yaml --report reports/backtest
   leadscore backtest --data olist_marketing_qualified_leads_dataset.csv --outcomes olist_closed_deals_dataset.csv \
       --id mql_id --created first_contact_date --outcome-id mql_id --converted-at won_date --period month --min-train 300 --horizon 60 --report reports/olist
@@ -86,6 +87,7 @@ gbm_trees, gbm_monotone, threads, feature_config, exclude, missing_values, types
 	f.StringSliceVar(&t.modelList, "models", nil, "predictive models: logistic,gbm (default both)")
 	f.StringSliceVar(&t.exclude, "exclude", nil, "columns never to use as features (comma-separated)")
 	f.IntVar(&t.gbmTrees, "gbm-trees", 0, "gbm: number of trees (fewer is faster)")
+	f.StringVar(&t.weight, "weight", "", "numeric leads column that weights each lead's examples in the fits, as in train")
 	f.StringSliceVar(&t.gbmMonotone, "gbm-monotone", nil, "gbm: monotone constraints as in train, FEATURE=+1 or FEATURE=-1 (comma-separated or repeated)")
 	f.IntVar(&t.threads, "threads", 0, "worker threads (default: all cores)")
 	f.StringVar(&t.report, "report", "", "report directory to write (replaced atomically if it exists)")
@@ -125,6 +127,7 @@ func (t *backtestFlags) toConfig(cmd *cobra.Command) (backtest.Config, error) {
 	override(changed, "models", &cfg.Models, t.modelList)
 	override(changed, "gbm-trees", &cfg.GBMTrees, t.gbmTrees)
 	override(changed, "gbm-monotone", &cfg.GBMMonotone, t.gbmMonotone)
+	override(changed, "weight", &cfg.Weight, t.weight)
 	override(changed, "threads", &cfg.Threads, t.threads)
 	cfg.Exclude = append(cfg.Exclude, t.exclude...)
 	cfg.MissingValues = append(cfg.MissingValues, t.rf.missing...)

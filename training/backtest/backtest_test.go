@@ -272,9 +272,11 @@ func TestConfigValidation(t *testing.T) {
 	// Every period's fit gets the monotone constraints.
 	mono := base
 	mono.GBMMonotone = []string{"visits=+1", "days_*=-1"}
+	mono.Weight = "deal_value"
 	opt, err := mono.withDefaults().trainingOptions()
 	require.NoError(t, err)
 	assert.Equal(t, []training.MonotoneRule{{Pattern: "visits", Sign: 1}, {Pattern: "days_*", Sign: -1}}, opt.GBMMonotone)
+	assert.Equal(t, "deal_value", opt.Weight)
 
 	_, err = Config{Data: "x.csv", Target: "y"}.withDefaults().featureConfig()
 	require.Error(t, err)

@@ -75,6 +75,9 @@ type Config struct {
 	// GBMMonotone constrains the gbm as train's --gbm-monotone does:
 	// FEATURE=+1 or FEATURE=-1, with * and ? in FEATURE.
 	GBMMonotone []string `yaml:"gbm_monotone"`
+	// Weight names a numeric leads column that weights each lead's
+	// examples in the fits, as train's --weight does.
+	Weight string `yaml:"weight"`
 	// Threads is the number of worker goroutines (default: all cores).
 	Threads int `yaml:"threads"`
 
@@ -261,7 +264,7 @@ func (c Config) trainingOptions() (training.Options, error) {
 	}
 	opt := training.Options{
 		Data: c.Data, Events: c.Events, Outcomes: c.Outcomes, Read: read, Config: fc,
-		RulesFile: c.Rules, Models: ms, Seed: c.Seed, Threads: c.Threads, Name: "backtest",
+		RulesFile: c.Rules, Models: ms, Seed: c.Seed, Threads: c.Threads, Name: "backtest", Weight: c.Weight,
 	}
 	if c.GBMTrees > 0 {
 		opt.GBM = gbm.DefaultParams()
