@@ -725,15 +725,19 @@ func (t *shapTables) decide1(m *Model, st *shapTree, row []float64, hot []uint64
 	for i := range nodes {
 		nd := &nodes[i]
 		v := row[nd.col]
-		b := uint64(b2i(v <= nd.thr)) | uint64(b2i(v != v))&uint64(nd.flags>>1&1)
-		if nd.flags&(snCat|snCatWide) != 0 {
+		var b uint64
+		switch nd.flags & (snDefaultLeft | snCat | snCatWide) {
+		case 0:
+			b = uint64(b2i(v <= nd.thr))
+		case snDefaultLeft:
+			b = uint64(b2i(!(v > nd.thr)))
+		case snCat, snCat | snDefaultLeft:
+			b = uint64(catBit(math.Float64bits(nd.thr), v)) | uint64(b2i(v != v))&uint64(nd.flags>>1&1)
+		default:
 			b = uint64(b2i(m.goLeft(st.root+nd.self, v)))
 		}
-		h := hot[nd.self]
-		p := nd.pos & 63
-		nw := uint64(nd.flags & snNew)
-		hot[nd.left] = (h | (b&nw)<<p) &^ ((1 - b) << p)
-		hot[nd.left+1] = (h | ((1-b)&nw)<<p) &^ (b << p)
+		bit := uint64(1) << (nd.pos & 63)
+		hot[nd.left], hot[nd.left+1] = split(hot[nd.self], b, bit, bit&-uint64(nd.flags&snNew))
 	}
 }
 
