@@ -657,6 +657,7 @@ type shapScratch struct {
 	e2   []float64 // those without one of them,
 	pre  []float64 // and of prefixes and suffixes
 	suf  []float64
+	code []uint8 // SHAP: the row's code in every catCols column (see laneRows)
 
 	touch float64 // sink of treeSHAP's cache touches
 }
@@ -675,13 +676,17 @@ func (m *Model) SHAP(row []float64, out []float64) (expected float64) {
 	clear(out)
 	sc := t.scratch.Get().(*shapScratch)
 	touch := len(t.rows)+len(t.tab) >= touchMin
+	sc.code = slices.Grow(sc.code[:0], len(t.catCols))[:len(t.catCols)]
+	for k, col := range t.catCols {
+		sc.code[k] = catCode(row[col])
+	}
 	for ti := range t.trees {
 		st := &t.trees[ti]
 		if st.wide {
 			t.wideTree(m, st, row, out, sc)
 			continue
 		}
-		t.decide1(m, st, row, sc.hot)
+		t.decide1(m, st, row, sc.code, sc.hot)
 		if touch {
 			t.touch(st, sc.hot, sc)
 		}
@@ -717,8 +722,9 @@ func (t *shapTables) treeSHAP(m *Model, st *shapTree, data []float64, lr *laneRo
 // cache between rows. (A variable so that tests can touch small tables.)
 var touchMin = 1 << 20
 
-// decide1 is decide for one row, with hot[node] its hot sets.
-func (t *shapTables) decide1(m *Model, st *shapTree, row []float64, hot []uint64) {
+// decide1 is decide for one row whose categorical codes are code, with
+// hot[node] its hot sets.
+func (t *shapTables) decide1(m *Model, st *shapTree, row []float64, code []uint8, hot []uint64) {
 	nodes := t.nodes[st.nodeStart:st.nodeEnd]
 	hot = hot[:st.size]
 	hot[0] = 0
@@ -732,7 +738,9 @@ func (t *shapTables) decide1(m *Model, st *shapTree, row []float64, hot []uint64
 		case snDefaultLeft:
 			b = uint64(b2i(!(v > nd.thr)))
 		case snCat, snCat | snDefaultLeft:
-			b = uint64(catBit(math.Float64bits(nd.thr), v)) | uint64(b2i(v != v))&uint64(nd.flags>>1&1)
+			c := code[nd.cat]
+			sets := [2]uint64{math.Float64bits(nd.thr), uint64(nd.flags>>1&1) << 1}
+			b = sets[c>>6&1] >> (c & 63) & 1
 		default:
 			b = uint64(b2i(m.goLeft(st.root+nd.self, v)))
 		}
@@ -766,17 +774,22 @@ func (lr *laneRows) fill(t *shapTables, data []float64, cols, n int) {
 		cc := &lr.codes[k]
 		for j := range cc {
 			cc[j] = 64
-			if j >= n {
-				continue
-			}
-			v := data[j*cols+int(col)]
-			if c := int64(v); uint64(c) < 64 && float64(c) == v {
-				cc[j] = uint8(c)
-			} else if v != v {
-				cc[j] = 65
+			if j < n {
+				cc[j] = catCode(data[j*cols+int(col)])
 			}
 		}
 	}
+}
+
+// catCode returns the code of categorical value v (see laneRows).
+func catCode(v float64) uint8 {
+	if c := int64(v); uint64(c) < 64 && float64(c) == v {
+		return uint8(c)
+	}
+	if v != v {
+		return 65
+	}
+	return 64
 }
 
 // split returns the hot sets of the children of a node with hot set h
@@ -1175,7 +1188,7 @@ func (m *Model) SHAPMatrix(X *features.Matrix, out []float64, threads int) (expe
 		// stay in cache across the block; every row still adds the trees
 		// in order, as SHAP does.
 		sc := t.scratch.Get().(*shapScratch)
-		groups := make([]laneRows, shapBlock/shapLanes)
+		groups := make([]laneRows, (min(shapBlock, hi-lo)+shapLanes-1)/shapLanes)
 		for g := range groups {
 			groups[g] = t.newLaneRows(cols)
 		}
