@@ -47,11 +47,13 @@ import (
 //
 // Two sibling leaves small enough for rows share one row holding the sum
 // of their terms, and so does a leaf beside such a pair (see shapTwig);
-// two sibling leaves with W tables share one table (see buildWTwig). SHAPMatrix walks each tree with 16 rows in lockstep, their
-// categorical values coded once for all trees (see catCodes); SHAP, for one row, first touches the table lines it will read
-// when the tables are too large to stay in cache. Trees with more than 64
-// distinct features on a path evaluate every leaf's path instead (see
-// wideTree).
+// two sibling leaves with W tables share one table (see buildWTwig).
+// SHAPMatrix walks each tree with 16 rows in lockstep, their values
+// transposed and their categorical values coded once for all trees (see
+// laneRows); SHAP, for one row, codes its categorical values once too and
+// first touches the table lines it will read when the tables are too large
+// to stay in cache. Trees with more than 64 distinct features on a path
+// evaluate every leaf's path instead (see wideTree).
 
 // shapTables holds the row-independent TreeSHAP quantities of a model. It
 // is built on first use (once, safe for concurrent callers) and never
