@@ -88,6 +88,11 @@ type Scorer struct {
 	messages        map[[2]string]string // cached warning messages by kind and field
 	rules           rules.Result         // reused by ScoreInto
 	fields          []string             // scratch for sorting warning fields
+	// shap, when set, holds the GBM's TreeSHAP values of the next lead
+	// explained (and shapBase its expected margin), computed in a batch by
+	// ScoreAll: bit for bit what explain would compute.
+	shap     []float64
+	shapBase float64
 }
 
 // NewScorer returns a Scorer for b.
@@ -323,7 +328,12 @@ func (s *Scorer) explain(l *features.Lead, champ string, raw float64, rr *rules.
 			ex.BaseValue = b.Logistic.Contributions(s.lin, out)
 		} else {
 			out, srcOf = s.contrib[:len(s.tree)], s.treeSrc
-			ex.BaseValue = b.GBM.SHAP(s.tree, out)
+			if s.shap != nil {
+				copy(out, s.shap)
+				ex.BaseValue = s.shapBase
+			} else {
+				ex.BaseValue = b.GBM.SHAP(s.tree, out)
+			}
 		}
 		clear(s.srcSum)
 		used := s.treeUsed // the sources of this model's columns

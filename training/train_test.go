@@ -233,3 +233,42 @@ func TestTrainFlatXEducationFlagsSalesColumns(t *testing.T) {
 	assert.Less(t, auc, 0.97)
 	assert.Equal(t, 9237, res.Report.Split.TrainRows+res.Report.Split.TestRows)
 }
+
+// TestScoreAllExplainsGBMInBatches checks that ScoreAll, which explains a
+// GBM champion a chunk of leads at a time, returns exactly what scoring
+// the leads one by one returns.
+func TestScoreAllExplainsGBMInBatches(t *testing.T) {
+	opt := sampleOptions(t)
+	res := trainedSample(t)
+	b := *res.Bundle
+	b.Scoring.Champion = models.GBM
+	// The sample's tables are small: force the chunked path.
+	models.BatchSHAPAlways = true
+	defer func() { models.BatchSHAPAlways = false }()
+	in := features.Inputs{}
+	var err error
+	in.Leads, _, err = datasets.ReadFile(opt.Data, datasets.ReadOptions{})
+	require.NoError(t, err)
+	in.Events, _, err = datasets.ReadFile(opt.Events, datasets.ReadOptions{})
+	require.NoError(t, err)
+	ds, err := features.ScoringDataset(b.Spec.Config, in, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	for _, opts := range []models.ScoreOptions{{Explain: 5}, {Explain: models.ExplainAll, AllModels: true}} {
+		got, errs := b.ScoreAll(ds, opts, 2)
+		s := b.NewScorer()
+		explained := 0
+		for i := range ds.Rows {
+			want, err := s.Score(ds.Lead(i), opts)
+			if err != nil {
+				require.Error(t, errs[i])
+				continue
+			}
+			require.NoError(t, errs[i])
+			require.Equal(t, want, got[i], "lead %s", want.LeadID)
+			if len(want.Explanation.Contributions) > 0 {
+				explained++
+			}
+		}
+		assert.Greater(t, explained, ds.Rows/2)
+	}
+}

@@ -650,16 +650,18 @@ func (t *shapTables) buildWTwig(tw *shapTwig, a, b *shapLeaf) {
 
 // shapScratch is the per-goroutine scratch space of treeSHAP.
 type shapScratch struct {
-	hot  []uint64  // hot set of every local node and lane
-	next []uint64  // SHAP: those of the next tree
-	goL  []bool    // per internal node: the row goes left (wide trees)
-	o    []bool    // per path position: the row satisfies it (recurTerms)
-	zh   []float64 // recurTerms: hot zero fractions,
-	e    []float64 // their elementary symmetric polynomials,
-	e2   []float64 // those without one of them,
-	pre  []float64 // and of prefixes and suffixes
-	suf  []float64
-	code []uint8 // SHAP: the row's code in every catCols column (see laneRows)
+	hot       []uint64  // hot set of every local node and lane
+	next      []uint64  // SHAP: those of the next tree
+	goL       []bool    // per internal node: the row goes left (wide trees)
+	o         []bool    // per path position: the row satisfies it (recurTerms)
+	zh        []float64 // recurTerms: hot zero fractions,
+	e         []float64 // their elementary symmetric polynomials,
+	e2        []float64 // those without one of them,
+	pre       []float64 // and of prefixes and suffixes
+	suf       []float64
+	code      []uint8    // SHAP: the row's code in every catCols column (see laneRows)
+	lanes     []laneRows // SHAPMatrix: groups of rows transposed, for lanesCols columns
+	lanesCols int
 
 	touch float64 // sink of treeSHAP's cache touches
 }
@@ -696,6 +698,15 @@ func (m *Model) SHAP(row []float64, out []float64) (expected float64) {
 	}
 	t.scratch.Put(sc)
 	return t.expected
+}
+
+// SHAPTablesLarge reports whether m's TreeSHAP tables (built now if not
+// yet) are too large to stay in cache from one row to the next: then
+// SHAPMatrix over many rows costs much less per row than SHAP row by row,
+// as it reads every tree's tables once for a block of rows.
+func (m *Model) SHAPTablesLarge() bool {
+	t := m.tables()
+	return len(t.rows)+len(t.tab) >= touchMin
 }
 
 // shapLanes is the most rows treeSHAP explains together: they share the loads
@@ -1190,10 +1201,14 @@ func (m *Model) SHAPMatrix(X *features.Matrix, out []float64, threads int) (expe
 		// stay in cache across the block; every row still adds the trees
 		// in order, as SHAP does.
 		sc := t.scratch.Get().(*shapScratch)
-		groups := make([]laneRows, (min(shapBlock, hi-lo)+shapLanes-1)/shapLanes)
-		for g := range groups {
-			groups[g] = t.newLaneRows(cols)
+		ng := (min(shapBlock, hi-lo) + shapLanes - 1) / shapLanes
+		if sc.lanesCols != cols {
+			sc.lanes, sc.lanesCols = sc.lanes[:0], cols
 		}
+		for len(sc.lanes) < ng {
+			sc.lanes = append(sc.lanes, t.newLaneRows(cols))
+		}
+		groups := sc.lanes[:ng]
 		for b := lo; b < hi; b += shapBlock {
 			be := min(b+shapBlock, hi)
 			clear(out[b*cols : be*cols])
