@@ -97,7 +97,7 @@ func (c *chunkSHAP) explain(leads []*features.Lead) {
 	for i, l := range leads {
 		c.b.Spec.TransformLeadInto(l, nil, X.Row(i), &c.warn)
 	}
-	c.base = c.b.GBM.SHAPMatrix(X, c.phi[:len(c.X.Data[:len(leads)*c.X.Cols])], 1)
+	c.base = c.b.GBM.SHAPMatrix(X, c.phi[:len(X.Data)], 1)
 }
 
 // row returns the TreeSHAP values of lead k of the last chunk.

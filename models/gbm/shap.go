@@ -965,7 +965,7 @@ func (t *shapTables) addWTwigs(twigs []shapTwig, hot []uint64, stride int, out [
 		hr := hot[int(tw.left+1)*stride:][:n]
 		pos, sh, rep := uint(tw.pos)&63, uint(d)&63, -uint64(tw.rep)
 		for j, h := range hl {
-			i := (h | (hr[j]>>pos&1)<<sh&rep) & mask
+			i := twigIndex(h, hr[j], 0, pos, sh, 0, 0, rep, 0) & mask // no sprigs
 			oj := out[j*cols:][:cols]
 			e := tab[2*i:][:2]
 			cH := -e[0]
