@@ -123,7 +123,7 @@ func (a *arrowFiller) inferStrings(j int) Kind {
 			if col.IsNull(i) {
 				continue
 			}
-			if s := arrowString(col, i); !a.r.missing.is(s) {
+			if s := arrowString(col, i); !a.r.missing.Is(s) {
 				vals = append(vals, s)
 			}
 		}
@@ -212,7 +212,7 @@ func (a *arrowFiller) appendColumn(c *Column, j int, arr arrow.Array, from, to i
 				continue
 			}
 			s := arrowString(arr, i)
-			if r.missing.is(s) {
+			if r.missing.Is(s) {
 				missing()
 				continue
 			}
@@ -258,7 +258,7 @@ func (a *arrowFiller) appendColumn(c *Column, j int, arr arrow.Array, from, to i
 				continue
 			}
 			s := arrowString(arr, i)
-			if r.missing.is(s) {
+			if r.missing.Is(s) {
 				missing()
 				continue
 			}

@@ -65,7 +65,7 @@ func setupText(r *Reader, header []string, headerLine int64, src recordSource, c
 	for j, name := range header {
 		vals = vals[:0]
 		for _, rec := range tf.sample {
-			if v := rec[j]; !r.missing.is(v) {
+			if v := rec[j]; !r.missing.Is(v) {
 				vals = append(vals, v)
 			}
 		}
@@ -130,7 +130,7 @@ func (tf *textFiller) fill(t *Table, n int) (int, error) {
 		}
 		for j, v := range rec {
 			c := t.Columns[j]
-			if r.missing.is(v) {
+			if r.missing.Is(v) {
 				c.AppendMissing()
 				r.nMissing[j]++
 				continue

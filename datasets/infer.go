@@ -13,16 +13,23 @@ func defaultMissingValues() []string {
 	return []string{"", "NA", "N/A", "null", "NULL", "nan", "NaN"}
 }
 
-// missingSet recognises missing-value markers. A value matches when it equals
-// a marker exactly or after trimming surrounding white space. first marks the
-// first bytes of markers, so most values are ruled out without hashing.
-type missingSet struct {
+// MissingSet recognises missing-value markers: the default markers ("",
+// "NA", "N/A", "null", "NULL", "nan", "NaN") and any extra ones (such as a
+// web form's "Select"). A value matches when it equals a marker exactly or
+// after trimming surrounding white space, so a value of only white space is
+// missing too. Every reader applies one, and the scoring path applies the
+// same one to leads that arrive by other ways (the API, forms), so a value
+// means the same wherever it comes from. first marks the first bytes of
+// markers, so most values are ruled out without hashing. A MissingSet is
+// read-only after NewMissingSet and safe for concurrent use.
+type MissingSet struct {
 	markers map[string]struct{}
 	first   [256]bool
 }
 
-func newMissingSet(extra []string) *missingSet {
-	m := &missingSet{markers: make(map[string]struct{})}
+// NewMissingSet returns the set of the default markers plus extra.
+func NewMissingSet(extra []string) *MissingSet {
+	m := &MissingSet{markers: make(map[string]struct{})}
 	for _, s := range append(defaultMissingValues(), extra...) {
 		s = strings.TrimSpace(s)
 		m.markers[s] = struct{}{}
@@ -37,7 +44,8 @@ func isSpaceByte(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f' || c >= 0x80
 }
 
-func (m *missingSet) is(v string) bool {
+// Is reports whether v means "no value".
+func (m *MissingSet) Is(v string) bool {
 	if v == "" {
 		return true
 	}

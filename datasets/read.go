@@ -154,7 +154,7 @@ type Reader struct {
 	path    string
 	format  string
 	opt     ReadOptions
-	missing *missingSet
+	missing *MissingSet
 	fields  []Field
 	dicts   []*Dict // shared dictionaries of category columns (nil otherwise)
 	src     filler
@@ -193,7 +193,7 @@ func Open(path string, opt ReadOptions) (*Reader, error) {
 			return nil, fmt.Errorf("read %s: column %q: declared type %v is not one of number, boolean, category, timestamp, text", path, name, k)
 		}
 	}
-	r := &Reader{path: path, format: format, opt: opt, missing: newMissingSet(opt.MissingValues)}
+	r := &Reader{path: path, format: format, opt: opt, missing: NewMissingSet(opt.MissingValues)}
 	r.verrs.File = path
 	switch format {
 	case FormatCSV:

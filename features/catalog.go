@@ -172,6 +172,11 @@ func valueString(v Value) (string, bool) {
 	}
 	switch v.Kind {
 	case datasets.KindCategory, datasets.KindText, datasets.KindUnknown:
+		// An absent field is the zero Value; an empty or blank text is
+		// what every reader reads as missing.
+		if strings.TrimSpace(v.Str) == "" {
+			return "", false
+		}
 		return v.Str, true
 	case datasets.KindNumber:
 		if math.IsNaN(v.Num) {

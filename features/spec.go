@@ -56,6 +56,9 @@ type Spec struct {
 
 // specIndex holds lookups derived from the Spec's public fields.
 type specIndex struct {
+	// missing recognises the missing-value markers the Spec was fitted
+	// with (Config.MissingValues and the readers' defaults).
+	missing *datasets.MissingSet
 	fold    folder
 	levels  []map[string]int32 // per feature
 	rare    []map[string]bool  // per feature
@@ -90,7 +93,8 @@ func (s *Spec) index() *specIndex {
 func (s *Spec) buildIndex() *specIndex {
 	cfg := s.Config
 	ix := &specIndex{
-		fold: newFolder(cfg.WindowDays, cfg.HalfLifeDays), keyIdx: map[string]int32{},
+		missing: datasets.NewMissingSet(cfg.MissingValues),
+		fold:    newFolder(cfg.WindowDays, cfg.HalfLifeDays), keyIdx: map[string]int32{},
 		typeKey: map[string]int32{}, pageKey: map[string]int32{}, pageAttr: -1,
 		typeClass: map[string]typeInfo{}, careerPage: map[string]bool{},
 	}
@@ -171,9 +175,29 @@ func (s *Spec) routeKey(ix *specIndex, key string, k int32, pagePrefix string) {
 // holding free text would otherwise copy it into every bundle.
 const maxEventTypes = 10_000
 
-// EventTypes returns the event types seen in training, sorted, or nil when
-// the Spec did not record them (see SeenEventTypes).
-func (s *Spec) EventTypes() []string { return slices.Clone(s.SeenEventTypes) }
+// EventTypes returns the event types a lead may carry, sorted: those seen
+// in training (SeenEventTypes). A Spec that did not record them (written
+// before they were, streamed, or with too many types) gives the types its
+// event features count by type, plus the page-view type.
+func (s *Spec) EventTypes() []string {
+	if len(s.SeenEventTypes) > 0 {
+		return slices.Clone(s.SeenEventTypes)
+	}
+	ix := s.index()
+	set := map[string]bool{}
+	if pv := s.Config.Events.PageViewType; pv != "" {
+		set[pv] = true
+	}
+	for t := range ix.typeKey {
+		set[t] = true
+	}
+	out := make([]string, 0, len(set))
+	for t := range set {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // LinearColumns describes the columns of the linear encoding.
 func (s *Spec) LinearColumns() []ColumnInfo { return slices.Clone(s.index().linear) }
@@ -559,9 +583,34 @@ func b2i(b bool) int {
 // allocating.
 const maxStackKeys = 64
 
+// MarkMissing marks as missing every field of l whose text is a
+// missing-value marker of the Spec (Config.MissingValues, such as "Select",
+// and the readers' defaults: "", "NA", "null", ...), in place, and returns
+// how many it marked. Files read by datasets with the same markers are
+// already marked; leads from the API or a form are not, and without this a
+// raw "Select" would be scored as a category value of its own.
+func (s *Spec) MarkMissing(l *Lead) int {
+	ix := s.index()
+	n := 0
+	for name, v := range l.Fields {
+		if v.Missing || v.Kind == datasets.KindNumber || v.Kind == datasets.KindBool || v.Kind == datasets.KindTime {
+			continue
+		}
+		if ix.missing.Is(v.Str) {
+			v.Missing = true
+			l.Fields[name] = v
+			n++
+		}
+	}
+	return n
+}
+
 // TransformLead encodes one lead at l.Cutoff (the current time when zero)
 // into lin (len(LinearColumns())) and tree (len(TreeColumns())); either may
-// be nil to skip it. Only events strictly before the cutoff count. It gives
+// be nil to skip it. Only events strictly before the cutoff count. A field
+// absent from l.Fields, marked Missing, or holding only white space is
+// missing: it is imputed exactly as training imputed it and counted in the
+// warnings (call MarkMissing first to treat marker values as missing too). It gives
 // exactly the numbers Linear and Tree give for a Dataset row holding the same
 // lead at the same cutoff, and allocates only for warnings.
 func (s *Spec) TransformLead(l *Lead, lin, tree []float64) Warnings {

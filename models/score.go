@@ -23,6 +23,52 @@ type ScoreOptions struct {
 	Explain int
 	// AllModels adds every model's calibrated probability.
 	AllModels bool
+	// Sheet, when set, is the rule sheet whose result Result.Rules carries
+	// instead of the bundle's own (to compare another sheet with the
+	// model). The bundle's rules model, calibrated on its own sheet, still
+	// scores with that sheet.
+	Sheet *rules.Sheet
+}
+
+// Warning codes: what the scoring path had to repair or could not use.
+const (
+	// WarnMissingImputed: a field was absent, null, empty or a
+	// missing-value marker, and was imputed as in training.
+	WarnMissingImputed = "missing_imputed"
+	// WarnUnseenCategory: a category value never seen in training, scored
+	// as "other".
+	WarnUnseenCategory = "unseen_category"
+	// WarnUnknownField: a field none of the models reads (the rule sheet
+	// may still read it).
+	WarnUnknownField = "unknown_field"
+)
+
+// Warning is one structured warning of a score: a code from the Warn
+// constants, the lead field it concerns and a message for people. It
+// names fields, never a lead's values.
+type Warning struct {
+	Code    string `json:"code"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// MissingFieldsError is returned for a lead that lacks fields the model
+// requires (fields never missing in training): all of them at once.
+type MissingFieldsError struct {
+	LeadID string
+	Fields []string
+}
+
+func (e *MissingFieldsError) Error() string {
+	return fmt.Sprintf("lead %s: missing required fields %s: the model was trained with them and never saw them missing; send them", e.LeadID, quoteList(e.Fields))
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // ModelRef names the model version a score came from.
@@ -61,7 +107,7 @@ type Result struct {
 	Rules         *rules.Result      `json:"rules,omitempty"`
 	Explanation   *Explanation       `json:"explanation,omitempty"`
 	Probabilities map[string]float64 `json:"probabilities,omitempty"`
-	Warnings      []string           `json:"warnings,omitempty"`
+	Warnings      []Warning          `json:"warnings,omitempty"`
 }
 
 // Scorer scores leads with one bundle. It holds scratch buffers, so a Scorer
@@ -85,9 +131,11 @@ type Scorer struct {
 	treeUsed        []bool         // sources of some tree column
 	expl            Explanation    // reused by ScoreInto
 	warn            features.Warnings
-	messages        map[[2]string]string // cached warning messages by kind and field
+	messages        map[[2]string]string // cached warning messages by code and field
 	rules           rules.Result         // reused by ScoreInto
+	ownRules        rules.Result         // the bundle's sheet, when opt.Sheet replaces it
 	fields          []string             // scratch for sorting warning fields
+	required        []string             // the Spec's required fields
 	// shap, when set, holds the GBM's TreeSHAP values of the next lead
 	// explained (and shapBase its expected margin), computed in a batch by
 	// ScoreAll: bit for bit what explain would compute.
@@ -102,6 +150,7 @@ func (b *Bundle) NewScorer() *Scorer {
 		linCols:  b.Spec.LinearColumns(),
 		treeCols: b.Spec.TreeColumns(),
 		bySource: make(map[string]float64),
+		required: b.Spec.Required(),
 	}
 	s.lin = make([]float64, len(s.linCols))
 	s.tree = make([]float64, len(s.treeCols))
@@ -155,7 +204,17 @@ func (s *Scorer) raw(name string, rr *rules.Result) float64 {
 
 // Score scores one lead at its Cutoff: the champion's calibrated probability,
 // the 1-99 score, percentile, tier and grade, the rule sheet's result and, as
-// asked, the explanation and every model's probability.
+// asked, the explanation and every model's probability. This is the one
+// scoring path: files, the API, the dashboard, comparisons and backtests
+// all score through it (ScoreRows and ScoreDataset run it over tables).
+//
+// l holds the lead's raw fields and events as any source gives them. Field
+// values that are the bundle's missing-value markers (such as "Select")
+// are marked missing in l.Fields, in place. A field that is absent, null,
+// empty or a marker is missing: it is imputed as training imputed it, with
+// a missing_imputed warning, unless the model requires it (it was never
+// missing in training): then Score returns a *MissingFieldsError naming
+// every required field the lead lacks.
 func (s *Scorer) Score(l *features.Lead, opt ScoreOptions) (*Result, error) {
 	res := new(Result)
 	if err := s.score(l, opt, res, false); err != nil {
@@ -175,6 +234,16 @@ func (s *Scorer) ScoreInto(l *features.Lead, opt ScoreOptions, res *Result) erro
 func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bool) error {
 	b := s.b
 	champ := b.Scoring.Champion
+	b.Spec.MarkMissing(l)
+	var missing []string
+	for _, name := range s.required {
+		if v, ok := l.Fields[name]; !ok || v.Missing {
+			missing = append(missing, name)
+		}
+	}
+	if missing != nil {
+		return &MissingFieldsError{LeadID: l.ID, Fields: missing}
+	}
 	// Encode only what the models asked for read: the linear encoding
 	// (log transforms, standardisation, one-hot) is skipped when the
 	// champion is the GBM and no other probability is wanted.
@@ -198,15 +267,28 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 		Model:    ModelRef{Name: champ, Version: b.Manifest.Version},
 		Warnings: s.appendWarnings(warnings, &s.warn),
 	}
+	// rr is the bundle's sheet's result (the rules model's raw score);
+	// Result.Rules is opt.Sheet's when given.
 	var rr *rules.Result
-	if b.Rules != nil {
+	if b.Rules != nil || opt.Sheet != nil {
+		shown := new(rules.Result)
 		if reuse {
-			rr = &s.rules
-		} else {
-			rr = new(rules.Result)
+			shown = &s.rules
 		}
-		b.Rules.EvaluateInto(l, rr)
-		res.Rules = rr
+		sheet := b.Rules
+		if opt.Sheet != nil {
+			sheet = opt.Sheet
+		}
+		sheet.EvaluateInto(l, shown)
+		res.Rules = shown
+		rr = shown
+		if opt.Sheet != nil && b.Rules != nil {
+			rr = &s.ownRules
+			if !reuse {
+				rr = new(rules.Result)
+			}
+			b.Rules.EvaluateInto(l, rr)
+		}
 	}
 	raw := s.raw(champ, rr)
 	if math.IsNaN(raw) || math.IsInf(raw, 0) {
@@ -230,42 +312,50 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 	return nil
 }
 
-// appendWarnings appends WarningMessages(*w) to dst, reusing the messages
-// already built for the same field.
-func (s *Scorer) appendWarnings(dst []string, w *features.Warnings) []string {
+// appendWarnings appends Warnings(*w) to dst, reusing the messages already
+// built for the same field.
+func (s *Scorer) appendWarnings(dst []Warning, w *features.Warnings) []Warning {
 	if w.Empty() {
 		return dst
 	}
 	if s.messages == nil {
 		s.messages = make(map[[2]string]string)
 	}
-	add := func(kind string, m map[string]int) {
+	add := func(code string, m map[string]int) {
 		s.fields = s.fields[:0]
 		for f := range m {
 			s.fields = append(s.fields, f)
 		}
 		sort.Strings(s.fields)
 		for _, f := range s.fields {
-			msg, ok := s.messages[[2]string{kind, f}]
+			msg, ok := s.messages[[2]string{code, f}]
 			if !ok {
-				msg = warningMessage(kind, f)
+				msg = warningMessage(code, f)
 				if len(s.messages) < 1024 {
-					s.messages[[2]string{kind, f}] = msg
+					s.messages[[2]string{code, f}] = msg
 				}
 			}
-			dst = append(dst, msg)
+			dst = append(dst, Warning{Code: code, Field: f, Message: msg})
 		}
 	}
-	add("unseen", w.UnseenCategories)
-	add("imputed", w.ImputedMissing)
+	add(WarnUnseenCategory, w.UnseenCategories)
+	add(WarnMissingImputed, w.ImputedMissing)
 	return dst
 }
 
-func warningMessage(kind, field string) string {
-	if kind == "unseen" {
+func warningMessage(code, field string) string {
+	switch code {
+	case WarnUnseenCategory:
 		return fmt.Sprintf("field %q: value not seen in training, scored as \"other\"", field)
+	case WarnUnknownField:
+		return fmt.Sprintf("unknown field %q: not one of the model's features", field)
 	}
 	return fmt.Sprintf("field %q: missing, imputed as in training", field)
+}
+
+// UnknownField is the warning for a lead field none of the models reads.
+func UnknownField(field string) Warning {
+	return Warning{Code: WarnUnknownField, Field: field, Message: warningMessage(WarnUnknownField, field)}
 }
 
 // ScoreOf maps a calibrated probability to the 1-99 score: p x 100, rounded,
@@ -459,18 +549,19 @@ func formatValue(v features.Value) string {
 	return strconv.FormatFloat(v.Num, 'g', -1, 64)
 }
 
-// WarningMessages turns the feature encoder's repair counts into messages for
-// the API and reports. They name fields, never a lead's values.
-func WarningMessages(w features.Warnings) []string {
+// Warnings turns the feature encoder's repair counts into structured
+// warnings, fields sorted by name within each code. They name fields,
+// never a lead's values.
+func Warnings(w features.Warnings) []Warning {
 	if w.Empty() {
 		return nil
 	}
-	var out []string
+	var out []Warning
 	for _, f := range sortedKeys(w.UnseenCategories) {
-		out = append(out, warningMessage("unseen", f))
+		out = append(out, Warning{Code: WarnUnseenCategory, Field: f, Message: warningMessage(WarnUnseenCategory, f)})
 	}
 	for _, f := range sortedKeys(w.ImputedMissing) {
-		out = append(out, warningMessage("imputed", f))
+		out = append(out, Warning{Code: WarnMissingImputed, Field: f, Message: warningMessage(WarnMissingImputed, f)})
 	}
 	return out
 }

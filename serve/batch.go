@@ -2,16 +2,18 @@ package serve
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"runtime"
-	"runtime/debug"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models"
 )
 
 // Batch scoring.
@@ -47,26 +49,18 @@ func (s *Server) handleBatch(c *gin.Context) {
 		return
 	}
 	c.Set(keyLeads, len(items))
-	sep := byte(',')
-	if ndjson {
-		sep = '\n'
-	}
-	chunks, t := s.scoreBatch(a, items, opt, s.cfg.Now(), sep, c.GetString(keyRequestID))
-	defer func() {
-		for _, ch := range chunks {
-			s.putBytes(ch)
-		}
-	}()
+	out, chunks, t := s.scoreBatch(a, items, opt, s.cfg.Now(), c.GetString(keyRequestID))
+	defer s.release(out)
 	s.metrics.scored(a.version, &t)
 	s.metrics.batchSize.Observe(float64(len(items)))
 	writeChunks(c, chunks, ndjson)
 }
 
 // writeChunks writes the chunks as a JSON array or as NDJSON lines.
-func writeChunks(c *gin.Context, chunks []*[]byte, ndjson bool) {
+func writeChunks(c *gin.Context, chunks [][]byte, ndjson bool) {
 	size := 0
 	for _, ch := range chunks {
-		size += len(*ch) + 1
+		size += len(ch) + 1
 	}
 	h := c.Writer.Header()
 	if ndjson {
@@ -82,7 +76,8 @@ func writeChunks(c *gin.Context, chunks []*[]byte, ndjson bool) {
 	c.Writer.WriteHeader(http.StatusOK)
 	if ndjson {
 		for _, ch := range chunks {
-			c.Writer.Write(append(*ch, '\n'))
+			c.Writer.Write(ch)
+			c.Writer.Write([]byte{'\n'})
 		}
 		return
 	}
@@ -91,96 +86,111 @@ func writeChunks(c *gin.Context, chunks []*[]byte, ndjson bool) {
 		if i > 0 {
 			c.Writer.Write([]byte{','})
 		}
-		c.Writer.Write(*ch)
+		c.Writer.Write(ch)
 	}
 	c.Writer.Write([]byte("]\n"))
 }
 
-// scoreBatch scores items in parallel chunks, each chunk's results joined by
-// sep, and returns the chunks in order with the tally of tiers.
-func (s *Server) scoreBatch(a *active, items [][]byte, opt ScoreOptions, now time.Time, sep byte, reqID string) ([]*[]byte, tally) {
+// batchRows are a batch's request items as models.Rows: each worker
+// decodes its items with a decoder of its own.
+type batchRows struct {
+	a        *active
+	items    [][]byte
+	now      time.Time
+	decoders []*decoder
+	warnings [][]models.Warning // per worker: the decoded lead's
+	errs     []*APIError        // per item: the decoder's error
+}
+
+func (r *batchRows) Len() int { return len(r.items) }
+
+func (r *batchRows) Lead(w, i int) (*features.Lead, error) {
+	l, warnings, aerr := r.decoders[w].decode(r.items[i], r.now)
+	if aerr != nil {
+		r.errs[i] = aerr
+		return nil, aerr
+	}
+	r.warnings[w] = warnings
+	return l, nil
+}
+
+// batchOut collects each worker's encoded results: item i's JSON is
+// bufs[w][at[i].lo:at[i].hi] for the worker w = at[i].w that scored it.
+type batchOut struct {
+	bufs [][]byte
+	at   []struct{ w, lo, hi int32 }
+}
+
+// scoreBatch scores items through the model's scoring path on every core
+// and returns each item's JSON (its result or its error object) in order,
+// with the tally of tiers.
+func (s *Server) scoreBatch(a *active, items [][]byte, opt models.ScoreOptions, now time.Time, reqID string) (*batchOut, [][]byte, tally) {
 	n := len(items)
 	if n == 0 {
-		return nil, tally{}
+		return nil, nil, tally{}
 	}
-	workers := runtime.GOMAXPROCS(0)
-	size := min(max(n/(workers*4), 16), 512)
-	nch := (n + size - 1) / size
-	chunks := make([]*[]byte, nch)
-	workers = min(workers, nch)
+	workers := min(runtime.GOMAXPROCS(0), n)
+	rows := &batchRows{a: a, items: items, now: now, decoders: make([]*decoder, workers),
+		warnings: make([][]models.Warning, workers), errs: make([]*APIError, n)}
+	out := &batchOut{bufs: make([][]byte, workers), at: make([]struct{ w, lo, hi int32 }, n)}
 	tallies := make([]tally, workers)
-	var next atomic.Int64
-	work := func(w int) {
-		sc, d := a.getScorer(), a.getDecoder()
-		for {
-			ci := int(next.Add(1) - 1)
-			if ci >= nch {
-				break
+	for w := range workers {
+		rows.decoders[w] = a.getDecoder()
+		out.bufs[w] = (*s.getBytes())[:0]
+	}
+	a.model.ScoreRows(rows, opt, workers, func(w, i int, res *models.Result, err error) {
+		buf := out.bufs[w]
+		lo := len(buf)
+		if err == nil {
+			var o outcome
+			if buf, o, err = appendScored(buf, res, rows.warnings[w]); err == nil {
+				tallies[w].add(o)
 			}
-			out := s.getBytes()
-			buf := (*out)[:0]
-			for i := ci * size; i < min(n, (ci+1)*size); i++ {
-				if i > ci*size {
-					buf = append(buf, sep)
-				}
-				var ok bool
-				if buf, ok = s.scoreItemSafe(d, sc, buf, items[i], i, opt, now, &tallies[w], reqID); !ok {
-					sc, d = a.getScorer(), a.getDecoder() // drop the ones that panicked
-				}
-			}
-			*out = buf
-			chunks[ci] = out
 		}
-		a.putScorer(sc)
+		if err != nil {
+			buf = buf[:lo]
+			aerr := rows.errs[i]
+			var pe *models.PanicError
+			switch {
+			case aerr != nil:
+			case errors.As(err, &pe):
+				s.log.Error("panic while scoring a batch lead", "request_id", reqID, "index", i, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+				aerr = &APIError{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "internal error; quote request id " + reqID}
+				rows.decoders[w] = newDecoder(a.schema) // the old one may be half-way through a lead
+			default:
+				aerr = scoreError(err)
+			}
+			id := ""
+			if rows.errs[i] == nil && pe == nil { // the lead was decoded
+				id = rows.decoders[w].lead.ID
+			}
+			buf = appendItemError(buf, i, id, aerr)
+		}
+		out.bufs[w] = buf
+		out.at[i] = struct{ w, lo, hi int32 }{int32(w), int32(lo), int32(len(buf))}
+	})
+	for _, d := range rows.decoders {
 		a.putDecoder(d)
 	}
-	if workers == 1 {
-		work(0)
-	} else {
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Go(func() { work(w) })
-		}
-		wg.Wait()
+	chunks := make([][]byte, n)
+	for i, at := range out.at {
+		chunks[i] = out.bufs[at.w][at.lo:at.hi]
 	}
 	var t tally
 	for i := range tallies {
 		t.merge(&tallies[i])
 	}
-	return chunks, t
+	return out, chunks, t
 }
 
-// scoreItemSafe is scoreItem that turns a panic into the lead's error
-// object (the worker goroutines are beyond the recovery middleware); ok is
-// false after a panic.
-func (s *Server) scoreItemSafe(d *decoder, sc LeadScorer, dst, data []byte, i int, opt ScoreOptions, now time.Time, t *tally, reqID string) (out []byte, ok bool) {
-	n := len(dst)
-	defer func() {
-		if p := recover(); p != nil {
-			s.log.Error("panic while scoring a batch lead", "request_id", reqID, "index", i, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			out = appendItemError(dst[:n], i, "", &APIError{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "internal error; quote request id " + reqID})
-			ok = false
-		}
-	}()
-	return s.scoreItem(d, sc, dst, data, i, opt, now, t), true
-}
-
-// scoreItem appends the result of items[i], or its error object.
-func (s *Server) scoreItem(d *decoder, sc LeadScorer, dst, data []byte, i int, opt ScoreOptions, now time.Time, t *tally) []byte {
-	l, warnings, aerr := d.decode(data, now)
-	if aerr == nil {
-		out, o, err := sc.AppendScore(dst, l, opt, warnings)
-		if err == nil {
-			t.add(o)
-			return out
-		}
-		aerr = &APIError{Status: http.StatusUnprocessableEntity, Code: CodeScoreFailed, Message: err.Error()}
+// release returns the output buffers to the server's pool.
+func (s *Server) release(out *batchOut) {
+	if out == nil {
+		return
 	}
-	id := ""
-	if l != nil {
-		id = l.ID
+	for _, b := range out.bufs {
+		s.putBytes(&b)
 	}
-	return appendItemError(dst, i, id, aerr)
 }
 
 // appendItemError appends {"index": i, "lead_id": id, "error": {...}}.
@@ -189,7 +199,8 @@ func appendItemError(dst []byte, i int, id string, aerr *APIError) []byte {
 	dst = strconv.AppendInt(dst, int64(i), 10)
 	if id != "" {
 		dst = append(dst, `,"lead_id":`...)
-		dst = appendJSONString(dst, id)
+		js, _ := json.Marshal(id)
+		dst = append(dst, js...)
 	}
 	dst = append(dst, `,"error":`...)
 	dst = appendErrorObject(dst, aerr)

@@ -3,10 +3,9 @@ package serve
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
+	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models"
 )
@@ -47,51 +46,39 @@ func (m *bundleModel) Version() string { return m.b.Manifest.Version }
 func (m *bundleModel) Info() ModelInfo { return m.info }
 func (m *bundleModel) Schema() Schema  { return m.schema }
 
-func (m *bundleModel) NewScorer() LeadScorer {
-	return &bundleScorer{sc: m.b.NewScorer()}
+func (m *bundleModel) NewScorer() Scorer { return m.b.NewScorer() }
+
+func (m *bundleModel) ScoreRows(rows models.Rows, opt models.ScoreOptions, threads int, emit func(w, i int, res *models.Result, err error)) {
+	m.b.ScoreRows(rows, opt, threads, emit)
 }
 
-// smokeTest scores an empty lead with every option, turning a panic into an
-// error, so a bundle the scoring code cannot handle is refused at load.
+func (m *bundleModel) Bundle() *models.Bundle { return m.b }
+
+// smokeTest scores a lead with every required field set and every option,
+// turning a panic into an error, so a bundle the scoring code cannot
+// handle is refused at load.
 func (m *bundleModel) smokeTest() (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("scoring an empty lead panicked: %v", p)
+			err = fmt.Errorf("scoring a lead panicked: %v", p)
 		}
 	}()
 	l := &features.Lead{ID: "smoke-test", Cutoff: time.Now().UTC(), Fields: map[string]features.Value{}}
-	_, _, err = m.NewScorer().AppendScore(nil, l, ScoreOptions{Explain: ExplainAll, AllModels: true}, nil)
-	return err
+	for _, f := range m.b.Spec.Fields() {
+		if !f.Required {
+			continue
+		}
+		v := features.Value{Kind: f.Kind, Time: l.Cutoff}
+		if len(f.Categories) > 0 {
+			v.Str = f.Categories[0]
+		} else if f.Kind == datasets.KindCategory || f.Kind == datasets.KindText {
+			v.Str = "smoke-test"
+		}
+		l.Fields[f.Name] = v
+	}
+	var res models.Result
+	return m.NewScorer().ScoreInto(l, models.ScoreOptions{Explain: models.ExplainAll, AllModels: true}, &res)
 }
-
-// bundleScorer adapts *models.Scorer to LeadScorer.
-type bundleScorer struct {
-	sc  *models.Scorer
-	res models.Result // reused: appended to the response before the next lead
-}
-
-func (s *bundleScorer) AppendScore(dst []byte, l *features.Lead, opt ScoreOptions, warnings []string) ([]byte, Outcome, error) {
-	mo := models.ScoreOptions{Explain: opt.Explain, AllModels: opt.AllModels}
-	if opt.Explain == ExplainAll {
-		mo.Explain = models.ExplainAll
-	}
-	res := &s.res
-	if err := s.sc.ScoreInto(l, mo, res); err != nil {
-		return dst, Outcome{}, err
-	}
-	if len(warnings) > 0 {
-		res.Warnings = append(res.Warnings, warnings...)
-	}
-	out, err := appendResult(dst, res)
-	if err != nil {
-		return dst, Outcome{}, err
-	}
-	return out, Outcome{Tier: res.Tier, Score: res.Score}, nil
-}
-
-// eventTyper is implemented by a features.Spec that lists the event types
-// seen in training.
-type eventTyper interface{ EventTypes() []string }
 
 // bundleSchema derives the request schema from the bundle's feature spec.
 func bundleSchema(b *models.Bundle) Schema {
@@ -101,48 +88,9 @@ func bundleSchema(b *models.Bundle) Schema {
 		sc.Fields = append(sc.Fields, FieldSpec{Name: f.Name, Kind: f.Kind.String(), Values: f.Categories, Required: f.Required})
 	}
 	sc.CreatedField = sp.Config.Created
-	if et, ok := any(sp).(eventTyper); ok {
-		sc.EventTypes = et.EventTypes()
-	}
-	if len(sc.EventTypes) == 0 {
-		// A Spec from before event types were recorded (or from data with
-		// too many): the types its event features name.
-		sc.EventTypes = specEventTypes(sp)
-	}
+	sc.MissingValues = sp.Config.MissingValues
+	sc.EventTypes = sp.EventTypes()
 	return sc
-}
-
-// specEventTypes lists the event types a Spec aggregates by type: the keys
-// of its event features that are neither pages of page views nor
-// attribute values, plus the page-view type itself.
-func specEventTypes(sp *features.Spec) []string {
-	cfg := sp.Config
-	set := map[string]bool{}
-	if cfg.Events.PageViewType != "" {
-		set[cfg.Events.PageViewType] = true
-	}
-	pagePrefix := cfg.Events.PageViewType + ":"
-	for _, f := range sp.Features {
-		if f.Origin != "event" || f.Key == "" || strings.HasPrefix(f.Key, pagePrefix) {
-			continue
-		}
-		attr := false
-		for _, a := range sp.EventAttrs {
-			if strings.HasPrefix(f.Key, a+"=") {
-				attr = true
-				break
-			}
-		}
-		if !attr {
-			set[f.Key] = true
-		}
-	}
-	out := make([]string, 0, len(set))
-	for t := range set {
-		out = append(out, t)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // bundleInfo collects the metadata GET /v1/models/{version} shows.

@@ -337,7 +337,7 @@ func (d *dashboard) message(c *gin.Context, csrf string, status int, heading, te
 // scoreLead scores one lead request body exactly as POST /v1/score does,
 // with every contribution and every model's probability.
 func (d *dashboard) scoreLead(a *active, body []byte) (*models.Result, *APIError) {
-	out, o, aerr := d.s.scoreOne(a, nil, body, ScoreOptions{Explain: ExplainAll, AllModels: true}, d.s.cfg.Now())
+	out, o, aerr := d.s.scoreOne(a, nil, body, models.ScoreOptions{Explain: models.ExplainAll, AllModels: true}, d.s.cfg.Now())
 	if aerr != nil {
 		return nil, aerr
 	}

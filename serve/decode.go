@@ -15,6 +15,7 @@ import (
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models"
 )
 
 // maxFuture is how far after as_of a timestamp may lie before it is refused
@@ -23,9 +24,10 @@ const maxFuture = 24 * time.Hour
 
 // leadSchema is a Schema compiled for the decoder.
 type leadSchema struct {
+	// missing recognises the model's missing-value markers.
+	missing    *datasets.MissingSet
 	kinds      map[string]datasets.Kind
 	names      map[string]string // field name -> the same string, to reuse
-	required   []string
 	eventTypes map[string]string // event type -> the same string, to reuse
 	created    string
 }
@@ -38,6 +40,7 @@ func compileSchema(s Schema) (*leadSchema, error) {
 		names:      make(map[string]string, len(s.Fields)+1),
 		eventTypes: make(map[string]string, len(s.EventTypes)),
 		created:    s.CreatedField,
+		missing:    datasets.NewMissingSet(s.MissingValues),
 	}
 	for _, f := range s.Fields {
 		var k datasets.Kind
@@ -60,9 +63,6 @@ func compileSchema(s Schema) (*leadSchema, error) {
 		}
 		ls.kinds[f.Name] = k
 		ls.names[f.Name] = f.Name
-		if f.Required {
-			ls.required = append(ls.required, f.Name)
-		}
 	}
 	for _, t := range s.EventTypes {
 		ls.eventTypes[t] = t
@@ -89,6 +89,8 @@ type decoder struct {
 	events []features.Event
 	attrs  []map[string]string
 	tape   tape
+	// res is the result of the decoded lead, reused like the lead.
+	res models.Result
 }
 
 // maxInterned bounds a decoder's string cache.
@@ -112,8 +114,11 @@ func (d *decoder) str(b []byte) string {
 
 // decodeLead parses and validates one lead: data is its JSON object, now the
 // default cutoff. It returns the lead, the warnings for the response (unknown
-// fields) and an *APIError (status 400) naming the offending field.
-func decodeLead(data []byte, sc *leadSchema, now time.Time) (*features.Lead, []string, *APIError) {
+// fields) and an *APIError (status 400) naming the offending field. A field
+// that is null, empty or one of the model's missing-value markers is
+// missing; whether the model may do without it is the scoring path's
+// decision (models.MissingFieldsError).
+func decodeLead(data []byte, sc *leadSchema, now time.Time) (*features.Lead, []models.Warning, *APIError) {
 	return newDecoder(sc).decode(data, now)
 }
 
@@ -128,7 +133,7 @@ func prefixed(aerr *APIError, prefix string) *APIError {
 }
 
 // decode is decodeLead with the decoder's string cache.
-func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []string, *APIError) {
+func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []models.Warning, *APIError) {
 	sc := d.sc
 	d.tape.reset(data)
 	s := scanner{b: data, t: &d.tape}
@@ -178,7 +183,7 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []string, 
 		l.Cutoff = t
 	}
 	limit := l.Cutoff.Add(maxFuture)
-	var warnings []string
+	var warnings []models.Warning
 	if len(fieldsRaw) > 0 && !isNull(fieldsRaw) {
 		if fieldsRaw[0] != '{' {
 			return nil, nil, badRequest(CodeInvalidField, "fields", "expected an object, got %s", describe(fieldsRaw))
@@ -200,7 +205,7 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []string, 
 					return nil // the creation time, not a feature
 				}
 				name = string(key)
-				warnings = append(warnings, fmt.Sprintf("unknown field %q: not one of the model's features", name))
+				warnings = append(warnings, models.UnknownField(name))
 				if v, ok := looseValue(raw); ok {
 					l.Fields[name] = v // the rule sheet may still read it
 				}
@@ -215,11 +220,6 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []string, 
 		})
 		if aerr != nil {
 			return nil, nil, aerr
-		}
-	}
-	for _, name := range sc.required {
-		if v, ok := l.Fields[name]; !ok || v.Missing {
-			return nil, nil, badRequest(CodeMissingField, "fields."+name, "the model requires this field")
 		}
 	}
 	if len(eventsRaw) > 0 && !isNull(eventsRaw) {
@@ -241,7 +241,7 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []string, 
 	if !slices.IsSortedFunc(l.Events, cmpEventTime) {
 		slices.SortStableFunc(l.Events, cmpEventTime)
 	}
-	slices.Sort(warnings)
+	slices.SortFunc(warnings, func(a, b models.Warning) int { return strings.Compare(a.Field, b.Field) })
 	d.events = l.Events[:0]
 	return l, warnings, nil
 }
@@ -413,11 +413,17 @@ func describe(raw []byte) string {
 // category and text values (most leads share a few countries, industries
 // and sources) instead of allocating a string per lead.
 func (d *decoder) value(raw json.RawMessage, kind datasets.Kind, limit time.Time) (features.Value, *APIError) {
-	if (kind == datasets.KindCategory || kind == datasets.KindText) && len(raw) >= 2 && raw[0] == '"' {
+	if len(raw) >= 2 && raw[0] == '"' {
 		inner := raw[1 : len(raw)-1]
 		if bytes.IndexByte(inner, '\\') < 0 {
-			s := d.str(inner)
-			return features.Value{Kind: kind, Str: s, Missing: len(bytes.TrimSpace(inner)) == 0}, nil
+			if d.sc.missing.Is(unsafe.String(unsafe.SliceData(inner), len(inner))) {
+				return features.Value{Kind: kind, Missing: true}, nil
+			}
+			if kind == datasets.KindCategory || kind == datasets.KindText {
+				return features.Value{Kind: kind, Str: d.str(inner)}, nil
+			}
+		} else if s, aerr := rawString(raw, ""); aerr == nil && d.sc.missing.Is(s) {
+			return features.Value{Kind: kind, Missing: true}, nil
 		}
 	}
 	return decodeValue(raw, kind, "", limit)

@@ -1,10 +1,13 @@
 package serve
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
-	"unicode/utf8"
+	"strings"
+
+	"github.com/leadscore/leadscore/models"
 )
 
 // Error codes of the JSON error object {"error": {"code", "field", "message"}}.
@@ -33,10 +36,13 @@ const (
 // APIError is an error answered to the client as
 // {"error": {"code": ..., "field": ..., "message": ...}} with Status.
 type APIError struct {
-	Status  int    `json:"-"`
-	Code    string `json:"code"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
+	Status int    `json:"-"`
+	Code   string `json:"code"`
+	Field  string `json:"field,omitempty"`
+	// Fields lists every offending field when there are several (all
+	// the missing required fields of a lead).
+	Fields  []string `json:"fields,omitempty"`
+	Message string   `json:"message"`
 }
 
 // Error returns the message with its field and code.
@@ -51,47 +57,33 @@ func badRequest(code, field, format string, args ...any) *APIError {
 	return &APIError{Status: http.StatusBadRequest, Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-// appendErrorObject appends {"code":...,"field":...,"message":...}.
+// APIError's JSON object, encoded with encoding/json: errors are not the
+// hot path.
 func appendErrorObject(dst []byte, e *APIError) []byte {
-	dst = append(dst, `{"code":`...)
-	dst = strconv.AppendQuote(dst, e.Code)
-	if e.Field != "" {
-		dst = append(dst, `,"field":`...)
-		dst = appendJSONString(dst, e.Field)
+	b, err := json.Marshal(e)
+	if err != nil { // a struct of strings always encodes
+		panic("serve: encode an error object: " + err.Error())
 	}
-	dst = append(dst, `,"message":`...)
-	dst = appendJSONString(dst, e.Message)
-	return append(dst, '}')
+	return append(dst, b...)
 }
 
-// appendJSONString appends s as a JSON string, escaping what JSON requires
-// and replacing invalid UTF-8.
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < 0x80 {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c < 0x20 || c == '<' || c == '>' || c == '&':
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == 0xFFFD && size == 1 {
-			dst = append(dst, `\ufffd`...)
-		} else if r == 0x2028 || r == 0x2029 {
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		} else {
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
+// missingFields is the 400 answer for a lead without fields the model
+// requires: every one of them in one answer. Fields lists them, and
+// Field names the first (as "fields.NAME").
+func missingFields(e *models.MissingFieldsError) *APIError {
+	fields := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		fields[i] = "fields." + f
 	}
-	return append(dst, '"')
+	return &APIError{Status: http.StatusBadRequest, Code: CodeMissingField, Field: fields[0], Fields: fields,
+		Message: fmt.Sprintf("the model requires %d field(s) this lead lacks (absent, null, empty or a missing-value marker): %s", len(fields), strings.Join(e.Fields, ", "))}
+}
+
+// scoreError is the answer for an error of the scoring path.
+func scoreError(err error) *APIError {
+	var mf *models.MissingFieldsError
+	if errors.As(err, &mf) {
+		return missingFields(mf)
+	}
+	return &APIError{Status: http.StatusUnprocessableEntity, Code: CodeScoreFailed, Message: err.Error()}
 }

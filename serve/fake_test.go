@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/rules"
 )
 
 func init() { gin.SetMode(gin.TestMode) }
@@ -30,8 +33,9 @@ var fakeSchema = Schema{
 		{Name: "Notes", Kind: KindText},
 		{Name: "last_contact", Kind: KindTimestamp},
 	},
-	EventTypes:   []string{"email_open", "form_submit", "page_view"},
-	CreatedField: "created_at",
+	EventTypes:    []string{"email_open", "form_submit", "page_view"},
+	CreatedField:  "created_at",
+	MissingValues: []string{"Select"},
 }
 
 // fakeParams is the fake.json file of a fake bundle.
@@ -101,9 +105,47 @@ func (m *fakeModel) Info() ModelInfo {
 		Features:        fakeSchema.Fields, EventTypes: fakeSchema.EventTypes,
 	}
 }
-func (m *fakeModel) NewScorer() LeadScorer {
+func (m *fakeModel) NewScorer() Scorer {
 	m.scorers.Add(1)
 	return &fakeScorer{m: m}
+}
+
+func (m *fakeModel) Bundle() *models.Bundle { return nil }
+
+// ScoreRows is models.Bundle.ScoreRows's contract over the fake scorer:
+// threads goroutines with a scorer each, rows in ascending order per
+// worker, a panic turned into the row's *models.PanicError.
+func (m *fakeModel) ScoreRows(rows models.Rows, opt models.ScoreOptions, threads int, emit func(w, i int, res *models.Result, err error)) {
+	var wg sync.WaitGroup
+	for w := range threads {
+		wg.Go(func() {
+			sc := m.NewScorer()
+			var res models.Result
+			for i := w; i < rows.Len(); i += threads {
+				err := func() (err error) {
+					defer func() {
+						if p := recover(); p != nil {
+							err = &models.PanicError{Value: p, Stack: []byte("fake stack")}
+						}
+					}()
+					l, err := rows.Lead(w, i)
+					if err != nil {
+						return err
+					}
+					return sc.ScoreInto(l, opt, &res)
+				}()
+				if err != nil {
+					if _, ok := err.(*models.PanicError); ok {
+						sc = m.NewScorer()
+					}
+					emit(w, i, nil, err)
+					continue
+				}
+				emit(w, i, &res, nil)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 type fakeScorer struct {
@@ -111,36 +153,11 @@ type fakeScorer struct {
 	busy atomic.Bool
 }
 
-type fakeResult struct {
-	LeadID      string             `json:"lead_id"`
-	Model       ModelRef           `json:"model"`
-	Probability float64            `json:"probability"`
-	Score       int                `json:"score"`
-	Percentile  float64            `json:"percentile"`
-	Grade       string             `json:"grade"`
-	Tier        string             `json:"tier"`
-	Rules       map[string]any     `json:"rules,omitempty"`
-	Explanation *fakeExplanation   `json:"explanation,omitempty"`
-	Probs       map[string]float64 `json:"probabilities,omitempty"`
-	Warnings    []string           `json:"warnings,omitempty"`
-}
-
-type fakeExplanation struct {
-	BaseValue     float64        `json:"base_value"`
-	Raw           float64        `json:"raw"`
-	Contributions []fakeContribs `json:"contributions"`
-}
-
-type fakeContribs struct {
-	Feature      string  `json:"feature"`
-	Value        string  `json:"value"`
-	Contribution float64 `json:"contribution"`
-}
-
-// AppendScore scores raw = bias + 0.1 x visits + 0.2 x events before the
-// cutoff; a lead with id "panic" panics. Using a scorer from two goroutines
-// at once panics too, so the tests catch unpooled sharing.
-func (s *fakeScorer) AppendScore(dst []byte, l *features.Lead, opt ScoreOptions, warnings []string) ([]byte, Outcome, error) {
+// ScoreInto scores raw = bias + 0.1 x visits + 0.2 x events before the
+// cutoff; a lead with id "panic" panics, and one without TotalVisits lacks
+// a required field. Using a scorer from two goroutines at once panics too,
+// so the tests catch unpooled sharing.
+func (s *fakeScorer) ScoreInto(l *features.Lead, opt models.ScoreOptions, r *models.Result) error {
 	if !s.busy.CompareAndSwap(false, true) {
 		panic("fake scorer used concurrently")
 	}
@@ -152,7 +169,11 @@ func (s *fakeScorer) AppendScore(dst []byte, l *features.Lead, opt ScoreOptions,
 		time.Sleep(time.Duration(s.m.p.DelayMS) * time.Millisecond)
 	}
 	contrib := map[string]float64{}
-	if v := l.Fields["TotalVisits"]; !v.Missing && v.Kind == datasets.KindNumber {
+	v, ok := l.Fields["TotalVisits"]
+	if !ok || v.Missing {
+		return &models.MissingFieldsError{LeadID: l.ID, Fields: []string{"TotalVisits"}}
+	}
+	if v.Kind == datasets.KindNumber {
 		contrib["TotalVisits"] = 0.1 * v.Num
 	}
 	n := 0
@@ -167,28 +188,24 @@ func (s *fakeScorer) AppendScore(dst []byte, l *features.Lead, opt ScoreOptions,
 		raw += c
 	}
 	p := 1 / (1 + math.Exp(-raw))
-	r := fakeResult{LeadID: l.ID, Model: ModelRef{Name: "gbm", Version: s.m.version}, Probability: p,
+	*r = models.Result{LeadID: l.ID, Model: models.ModelRef{Name: "gbm", Version: s.m.version}, Probability: p,
 		Score: min(99, max(1, int(math.Round(p*100)))), Percentile: math.Round(p * 100), Grade: "B", Tier: "warm",
-		Rules: map[string]any{"points": 10, "fit_points": 5, "engagement_points": 5, "tier": "cold", "grade": "B2", "fired": []any{}}, Warnings: warnings}
+		Rules: &rules.Result{Points: 10, FitPoints: 5, EngagementPoints: 5, Tier: "cold", Grade: "B2", Fired: []rules.Fired{}}}
 	if p >= 0.7 {
 		r.Tier = "hot"
 	} else if p < 0.4 {
 		r.Tier = "cold"
 	}
 	if opt.Explain != 0 {
-		ex := &fakeExplanation{BaseValue: s.m.p.Bias, Raw: raw}
+		ex := &models.Explanation{BaseValue: s.m.p.Bias, Raw: raw}
 		for k, v := range contrib {
-			ex.Contributions = append(ex.Contributions, fakeContribs{Feature: k, Value: fmt.Sprint(v), Contribution: v})
+			ex.Contributions = append(ex.Contributions, models.Contribution{Feature: k, Value: fmt.Sprint(v), Contribution: v})
 		}
 		sort.Slice(ex.Contributions, func(i, j int) bool { return ex.Contributions[i].Feature < ex.Contributions[j].Feature })
 		r.Explanation = ex
 	}
 	if opt.AllModels {
-		r.Probs = map[string]float64{"gbm": p, "rules": 0.5}
+		r.Probabilities = map[string]float64{"gbm": p, "rules": 0.5}
 	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		return dst, Outcome{}, err
-	}
-	return append(dst, b...), Outcome{Tier: r.Tier, Score: r.Score}, nil
+	return nil
 }

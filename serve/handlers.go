@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/leadscore/leadscore/models"
 )
 
 const jsonType = "application/json; charset=utf-8"
@@ -19,23 +21,17 @@ func (s *Server) handleHealth(c *gin.Context) {
 
 // Readiness is the answer of GET /readyz.
 type Readiness struct {
-	Status  string    `json:"status"`
-	Model   *ModelRef `json:"model"`
-	Message string    `json:"message,omitempty"`
-	Refused []Refusal `json:"refused"`
-}
-
-// ModelRef names the served model.
-type ModelRef struct {
-	Name    string `json:"name"`
-	Version string `json:"version"`
+	Status  string           `json:"status"`
+	Model   *models.ModelRef `json:"model"`
+	Message string           `json:"message,omitempty"`
+	Refused []Refusal        `json:"refused"`
 }
 
 func (s *Server) handleReady(c *gin.Context) {
 	r := Readiness{Status: "ready", Refused: s.reg.Refusals()}
 	status := http.StatusOK
 	if a := s.reg.current(); a != nil {
-		r.Model = &ModelRef{Name: a.name, Version: a.version}
+		r.Model = &models.ModelRef{Name: a.name, Version: a.version}
 	} else {
 		r.Status, status = "not_ready", http.StatusServiceUnavailable
 		r.Message = "no loadable model bundle in " + s.cfg.ModelsDir
@@ -56,12 +52,12 @@ func mediaType(h string) string {
 }
 
 // scoreOptions reads ?explain=K|all (default 5) and ?all_models=1.
-func scoreOptions(c *gin.Context) (ScoreOptions, *APIError) {
-	opt := ScoreOptions{Explain: 5}
+func scoreOptions(c *gin.Context) (models.ScoreOptions, *APIError) {
+	opt := models.ScoreOptions{Explain: 5}
 	q := c.Request.URL.Query()
 	if v := q.Get("explain"); v != "" {
 		if v == "all" {
-			opt.Explain = ExplainAll
+			opt.Explain = models.ExplainAll
 		} else {
 			k, err := strconv.Atoi(v)
 			if err != nil || k < 0 || k > 1000 {
@@ -116,10 +112,10 @@ func noModel(dir string) *APIError {
 // (at most limit bytes) and take the current model. On any failure it
 // answers the error and returns nil; otherwise the caller returns body to
 // the pool with putBuf.
-func (s *Server) scoreRequest(c *gin.Context, accept func(mediaType string) bool, want string, limit int64) (ScoreOptions, *bytes.Buffer, *active) {
+func (s *Server) scoreRequest(c *gin.Context, accept func(mediaType string) bool, want string, limit int64) (models.ScoreOptions, *bytes.Buffer, *active) {
 	if mt := mediaType(c.ContentType()); !accept(mt) {
 		s.writeError(c, unsupported(mt, want))
-		return ScoreOptions{}, nil, nil
+		return models.ScoreOptions{}, nil, nil
 	}
 	opt, aerr := scoreOptions(c)
 	if aerr != nil {
@@ -163,24 +159,43 @@ func (s *Server) handleScore(c *gin.Context) {
 	writeBytes(c, http.StatusOK, jsonType, buf)
 }
 
-// scoreOne decodes one lead and appends its scored result to dst.
-func (s *Server) scoreOne(a *active, dst, data []byte, opt ScoreOptions, now time.Time) ([]byte, Outcome, *APIError) {
+// scoreOne decodes one lead, scores it through the model's scoring path
+// and appends its result to dst.
+func (s *Server) scoreOne(a *active, dst, data []byte, opt models.ScoreOptions, now time.Time) ([]byte, outcome, *APIError) {
 	// The decoder and scorer go back to their pools only when nothing
 	// panicked: a scorer that panicked half-way is not reused.
 	d := a.getDecoder()
 	l, warnings, aerr := d.decode(data, now)
 	if aerr != nil {
 		a.putDecoder(d)
-		return dst, Outcome{}, aerr
+		return dst, outcome{}, aerr
 	}
 	sc := a.getScorer()
-	out, o, err := sc.AppendScore(dst, l, opt, warnings)
+	res := &d.res
+	err := sc.ScoreInto(l, opt, res)
 	a.putScorer(sc)
-	a.putDecoder(d) // after scoring: the lead lives in the decoder
 	if err != nil {
-		return dst, Outcome{}, &APIError{Status: http.StatusUnprocessableEntity, Code: CodeScoreFailed, Message: err.Error()}
+		a.putDecoder(d)
+		return dst, outcome{}, scoreError(err)
+	}
+	out, o, err := appendScored(dst, res, warnings)
+	a.putDecoder(d) // after encoding: the lead and result live in the decoder
+	if err != nil {
+		return dst, outcome{}, scoreError(err)
 	}
 	return out, o, nil
+}
+
+// appendScored adds the decoder's warnings to res and appends it as JSON.
+func appendScored(dst []byte, res *models.Result, warnings []models.Warning) ([]byte, outcome, error) {
+	if len(warnings) > 0 {
+		res.Warnings = append(res.Warnings, warnings...)
+	}
+	out, err := res.AppendJSON(dst)
+	if err != nil {
+		return dst, outcome{}, err
+	}
+	return out, outcome{Tier: res.Tier, Score: res.Score}, nil
 }
 
 func (s *Server) handleModels(c *gin.Context) {

@@ -15,13 +15,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/models"
 )
 
 func servingVersion(t testing.TB, env *testEnv) string {
 	t.Helper()
 	rec := env.do(t, "POST", "/v1/score?explain=0", goodLead)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-	var res fakeResult
+	var res models.Result
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &res))
 	return res.Model.Version
 }

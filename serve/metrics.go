@@ -94,7 +94,13 @@ type tally struct {
 	tiers map[string]int
 }
 
-func (t *tally) add(o Outcome) {
+// outcome summarises one score for the metrics.
+type outcome struct {
+	Tier  string
+	Score int
+}
+
+func (t *tally) add(o outcome) {
 	if t.tiers == nil {
 		t.tiers = make(map[string]int, 4)
 	}

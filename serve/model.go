@@ -5,12 +5,14 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models"
 )
 
-// Model is one loaded model version as the API needs it. The adapter over
-// *models.Bundle (LoadBundle) is the production implementation; tests use
-// fakes. A Model is shared by every request and must be safe for concurrent
-// use; the LeadScorers it makes need not be.
+// Model is one loaded model version as the API needs it. The production
+// implementation wraps a *models.Bundle (LoadBundle), whose scoring path it
+// exposes unchanged; tests use doubles for the model lifecycle. A Model is
+// shared by every request and must be safe for concurrent use; the
+// Scorers it makes need not be.
 type Model interface {
 	// Version is the bundle's version (manifest version).
 	Version() string
@@ -18,38 +20,25 @@ type Model interface {
 	Info() ModelInfo
 	// Schema is what the request decoder validates leads against.
 	Schema() Schema
-	// NewScorer returns a scorer for one goroutine at a time.
-	NewScorer() LeadScorer
+	// NewScorer returns a scorer for one goroutine at a time: the
+	// bundle's *models.Scorer.
+	NewScorer() Scorer
+	// ScoreRows is models.Bundle.ScoreRows: the one scoring path over a
+	// table of leads.
+	ScoreRows(rows models.Rows, opt models.ScoreOptions, threads int, emit func(w, i int, res *models.Result, err error))
+	// Bundle is the bundle itself (nil for test doubles).
+	Bundle() *models.Bundle
+}
+
+// Scorer scores one lead at a time (models.Scorer.ScoreInto). It is not
+// safe for concurrent use.
+type Scorer interface {
+	ScoreInto(l *features.Lead, opt models.ScoreOptions, res *models.Result) error
 }
 
 // Loader loads the bundle in a directory. It returns an error for a damaged
 // or incompatible bundle, which the registry then refuses.
 type Loader func(dir string) (Model, error)
-
-// ExplainAll asks for the contribution of every field (?explain=all).
-const ExplainAll = -1
-
-// ScoreOptions says what a score carries besides the champion's probability.
-type ScoreOptions struct {
-	// Explain is how many positive and negative contributions to return: 0
-	// none, ExplainAll every field.
-	Explain int
-	// AllModels adds every model's calibrated probability.
-	AllModels bool
-}
-
-// Outcome summarises one score for the metrics.
-type Outcome struct {
-	Tier  string
-	Score int
-}
-
-// LeadScorer scores leads with one model. It is not safe for concurrent use.
-type LeadScorer interface {
-	// AppendScore scores l and appends the JSON object of its result (the
-	// models.Result shape) to dst, adding warnings to the result's own.
-	AppendScore(dst []byte, l *features.Lead, opt ScoreOptions, warnings []string) ([]byte, Outcome, error)
-}
 
 // Field kinds as the API names them.
 const (
@@ -82,6 +71,9 @@ type Schema struct {
 	// CreatedField names the field holding the lead's creation time ("" if
 	// none); its value also sets the lead's creation time.
 	CreatedField string `json:"created_field,omitempty"`
+	// MissingValues are the model's missing-value markers (such as
+	// "Select") besides the defaults; a field holding one is missing.
+	MissingValues []string `json:"missing_values,omitempty"`
 }
 
 // ModelInfo describes one model version for GET /v1/models/{version}.

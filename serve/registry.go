@@ -42,10 +42,10 @@ type active struct {
 	decoders sync.Pool
 }
 
-func (a *active) getScorer() LeadScorer  { return a.scorers.Get().(LeadScorer) }
-func (a *active) putScorer(s LeadScorer) { a.scorers.Put(s) }
-func (a *active) getDecoder() *decoder   { return a.decoders.Get().(*decoder) }
-func (a *active) putDecoder(d *decoder)  { a.decoders.Put(d) }
+func (a *active) getScorer() Scorer     { return a.scorers.Get().(Scorer) }
+func (a *active) putScorer(s Scorer)    { a.scorers.Put(s) }
+func (a *active) getDecoder() *decoder  { return a.decoders.Get().(*decoder) }
+func (a *active) putDecoder(d *decoder) { a.decoders.Put(d) }
 
 // bundleEntry is one bundle directory as its manifest describes it.
 type bundleEntry struct {

@@ -18,6 +18,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/models"
 )
 
 // testNow is the clock of test servers.
@@ -148,21 +150,21 @@ func TestScore(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	env.check(t, "POST", "/v1/score", rec)
 	assert.Equal(t, "req-123", rec.Header().Get("X-Request-ID"))
-	var res fakeResult
+	var res models.Result
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &res))
 	assert.Equal(t, "L-1", res.LeadID)
 	assert.Equal(t, "v1", res.Model.Version)
 	require.NotNil(t, res.Explanation, "explain defaults to 5")
 	assert.InDelta(t, 0.1*7+0.2*2, res.Explanation.Raw, 1e-12, "both events before as_of (now) count")
-	assert.Nil(t, res.Probs)
+	assert.Nil(t, res.Probabilities)
 
 	rec = env.do(t, "POST", "/v1/score?explain=0&all_models=1", goodLead)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	env.check(t, "POST", "/v1/score", rec)
-	res = fakeResult{}
+	res = models.Result{}
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &res))
 	assert.Nil(t, res.Explanation)
-	assert.Contains(t, res.Probs, "gbm")
+	assert.Contains(t, res.Probabilities, "gbm")
 
 	// as_of moves the cutoff: only the earlier event counts, and the
 	// later one is not "far future" because it is within a day... it is
@@ -175,7 +177,7 @@ func TestScore(t *testing.T) {
 
 	rec = env.do(t, "POST", "/v1/score?explain=all", strings.Replace(goodLead, `"lead_id": "L-1"`, `"lead_id": "L-1", "as_of": "2024-05-30T00:00:00Z"`, 1))
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-	res = fakeResult{}
+	res = models.Result{}
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &res))
 	sum := res.Explanation.BaseValue
 	for _, c := range res.Explanation.Contributions {
@@ -205,7 +207,9 @@ func TestScoreValidation(t *testing.T) {
 		{name: "trailing data", body: `{"fields":{"TotalVisits":1}} {}`, status: 400, code: CodeMalformedJSON},
 		{name: "empty body", body: ``, status: 400, code: CodeMalformedJSON},
 		{name: "number as text", body: lead(`"TotalVisits": "abc"`, ""), status: 400, code: CodeInvalidField, field: "fields.TotalVisits", message: `expected a number, got "abc"`},
-		{name: "NaN string", body: lead(`"TotalVisits": "NaN"`, ""), status: 400, code: CodeInvalidField, field: "fields.TotalVisits", message: "finite"},
+		{name: "NaN string is a missing marker", body: lead(`"TotalVisits": "NaN"`, ""), status: 400, code: CodeMissingField, field: "fields.TotalVisits", message: "TotalVisits"},
+		{name: "model's marker is missing", body: lead(`"TotalVisits": "Select"`, ""), status: 400, code: CodeMissingField, field: "fields.TotalVisits", message: "missing-value marker"},
+		{name: "marker in an optional field", body: lead(ok+`, "Lead Source": " Select "`, ""), status: 200},
 		{name: "Inf string", body: lead(`"TotalVisits": "-Inf"`, ""), status: 400, code: CodeInvalidField, field: "fields.TotalVisits"},
 		{name: "overflow", body: lead(`"TotalVisits": 1e999`, ""), status: 400, code: CodeInvalidField, field: "fields.TotalVisits", message: "finite"},
 		{name: "bare NaN", body: lead(`"TotalVisits": NaN`, ""), status: 400, code: CodeMalformedJSON},
@@ -251,11 +255,11 @@ func TestScoreValidation(t *testing.T) {
 				assert.Contains(t, e.Error.Message, tc.message)
 				return
 			}
-			var res fakeResult
+			var res models.Result
 			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &res))
 			if tc.warning != "" {
 				require.Len(t, res.Warnings, 1)
-				assert.Contains(t, res.Warnings[0], tc.warning)
+				assert.Contains(t, res.Warnings[0].Message, tc.warning)
 			}
 			if tc.wantVisitsRaw != 0 {
 				assert.InDelta(t, tc.wantVisitsRaw, res.Explanation.Raw, 1e-12)

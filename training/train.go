@@ -214,7 +214,9 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		tree, w2 = spec.Tree(ds)
 		warn.Merge(w2)
 	}
-	rep.Warnings = append(rep.Warnings, models.WarningMessages(warn)...)
+	for _, w := range models.Warnings(warn) {
+		rep.Warnings = append(rep.Warnings, w.Message)
+	}
 	rep.Warnings = dedupe(rep.Warnings)
 	done()
 	if err := ctx.Err(); err != nil {

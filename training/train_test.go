@@ -113,17 +113,17 @@ func TestTrainSaveLoadScoresIdentically(t *testing.T) {
 	ds, err := features.ScoringDataset(b.Spec.Config, in, asOf)
 	require.NoError(t, err)
 	opts := models.ScoreOptions{Explain: models.ExplainAll, AllModels: true}
-	r1, e1 := b.ScoreAll(ds, opts, 2)
-	r2, e2 := loaded.ScoreAll(ds, opts, 1)
+	r1 := b.ScoreDataset(ds, nil, opts, 2)
+	r2 := loaded.ScoreDataset(ds, nil, opts, 1)
 	require.Equal(t, len(r1), len(r2))
 	scored := 0
 	for i := range r1 {
-		require.Equal(t, e1[i] == nil, e2[i] == nil)
-		if e1[i] != nil {
+		require.Equal(t, r1[i].Err == nil, r2[i].Err == nil)
+		if r1[i].Err != nil {
 			continue
 		}
 		scored++
-		a, c := r1[i], r2[i]
+		a, c := r1[i].Result, r2[i].Result
 		require.Equal(t, a.Probability, c.Probability, "lead %s", a.LeadID)
 		require.Equal(t, a.Probabilities, c.Probabilities)
 		require.Equal(t, a.Explanation.Raw, c.Explanation.Raw)
@@ -232,43 +232,4 @@ func TestTrainFlatXEducationFlagsSalesColumns(t *testing.T) {
 	assert.Greater(t, auc, 0.80)
 	assert.Less(t, auc, 0.97)
 	assert.Equal(t, 9237, res.Report.Split.TrainRows+res.Report.Split.TestRows)
-}
-
-// TestScoreAllExplainsGBMInBatches checks that ScoreAll, which explains a
-// GBM champion a chunk of leads at a time, returns exactly what scoring
-// the leads one by one returns.
-func TestScoreAllExplainsGBMInBatches(t *testing.T) {
-	opt := sampleOptions(t)
-	res := trainedSample(t)
-	b := *res.Bundle
-	b.Scoring.Champion = models.GBM
-	// The sample's tables are small: force the chunked path.
-	models.BatchSHAPAlways = true
-	defer func() { models.BatchSHAPAlways = false }()
-	in := features.Inputs{}
-	var err error
-	in.Leads, _, err = datasets.ReadFile(opt.Data, datasets.ReadOptions{})
-	require.NoError(t, err)
-	in.Events, _, err = datasets.ReadFile(opt.Events, datasets.ReadOptions{})
-	require.NoError(t, err)
-	ds, err := features.ScoringDataset(b.Spec.Config, in, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
-	require.NoError(t, err)
-	for _, opts := range []models.ScoreOptions{{Explain: 5}, {Explain: models.ExplainAll, AllModels: true}} {
-		got, errs := b.ScoreAll(ds, opts, 2)
-		s := b.NewScorer()
-		explained := 0
-		for i := range ds.Rows {
-			want, err := s.Score(ds.Lead(i), opts)
-			if err != nil {
-				require.Error(t, errs[i])
-				continue
-			}
-			require.NoError(t, errs[i])
-			require.Equal(t, want, got[i], "lead %s", want.LeadID)
-			if len(want.Explanation.Contributions) > 0 {
-				explained++
-			}
-		}
-		assert.Greater(t, explained, ds.Rows/2)
-	}
 }
