@@ -51,6 +51,7 @@ package backtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -141,6 +142,9 @@ type Period struct {
 	// Leads is the number of leads created in the period with a labelled
 	// first snapshot (the evaluated leads when Status is evaluated).
 	Leads int `json:"leads"`
+	// Unscored are the period's leads the service would refuse (a field
+	// the model requires is missing), left out of the evaluation.
+	Unscored int `json:"unscored,omitempty"`
 	// OutcomesKnownAt is when the last lead of the period has had its
 	// horizon.
 	OutcomesKnownAt time.Time `json:"outcomes_known_at"`
@@ -605,16 +609,47 @@ func runPeriod(ctx context.Context, cfg Config, opt training.Options, prep *trai
 	}
 	b := fit.Bundle
 	p.Champion = b.Scoring.Champion
+	// The period's leads are scored as the service would score them:
+	// through the bundle's scoring path. A lead the service would refuse
+	// (a field the model requires is missing) is left out and counted.
+	res := b.ScoreDataset(ds, evalRows, models.ScoreOptions{AllModels: true}, cfg.Threads)
+	kept := res[:0]
+	scoredRows := make([]int, 0, len(evalRows))
+	for _, r := range res {
+		var mf *models.MissingFieldsError
+		if errors.As(r.Err, &mf) {
+			p.Unscored++
+			continue
+		}
+		kept = append(kept, r)
+		scoredRows = append(scoredRows, r.Row)
+	}
+	res, evalRows = kept, scoredRows
+	if len(evalRows) == 0 {
+		return nil, fmt.Errorf("none of the period's %d leads could be scored: each lacks a field the model requires", p.Unscored)
+	}
 	sc := &scored{y: pick(ds.Labels, evalRows), pred: -1, rules: -1, source: b.Scoring.Champion}
 	var sheetRes []rules.Result
 	if b.Rules != nil {
 		sheetRes = make([]rules.Result, len(evalRows))
-		for k, r := range evalRows {
-			sheetRes[k] = b.Rules.Evaluate(ds.Lead(r))
+	}
+	probs := map[string][]float64{}
+	for _, name := range b.Models() {
+		probs[name] = make([]float64, len(evalRows))
+	}
+	for k, r := range res {
+		if r.Err != nil {
+			return nil, fmt.Errorf("score lead %s of the period: %w", r.LeadID, r.Err)
+		}
+		for name, p := range r.Result.Probabilities {
+			probs[name][k] = p
+		}
+		if sheetRes != nil {
+			sheetRes[k] = *r.Result.Rules
 		}
 	}
 	for _, name := range b.Models() {
-		prob := pick(fit.Probabilities[name], evalRows)
+		prob := probs[name]
 		ms := &modelScores{prob: prob}
 		mql, hot := make([]bool, len(evalRows)), make([]bool, len(evalRows))
 		if name == models.Rules {
@@ -657,7 +692,11 @@ func runPeriod(ctx context.Context, cfg Config, opt training.Options, prep *trai
 			trainFirst = append(trainFirst, r)
 		}
 	}
-	p.Drift, p.ScorePSI = drift(b, ds, fit.Tree, trainFirst, evalRows, fit.Probabilities[b.Scoring.Champion])
+	champProb := slices.Clone(fit.Probabilities[b.Scoring.Champion])
+	for k, r := range evalRows {
+		champProb[r] = probs[b.Scoring.Champion][k]
+	}
+	p.Drift, p.ScorePSI = drift(b, ds, fit.Tree, trainFirst, evalRows, champProb)
 	p.ScoreDrift = float64(p.ScorePSI) > DriftThreshold
 	return sc, nil
 }

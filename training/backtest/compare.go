@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/leadscore/leadscore/datasets"
@@ -183,7 +182,7 @@ func Compare(ctx context.Context, opt CompareOptions) (*Comparison, error) {
 		return nil, fmt.Errorf("compare: %w", err)
 	}
 	rows := firstRows(ds)
-	leads, nerr := scoreLeads(ctx, b, sheet, ds, rows, opt.Threads)
+	leads, nerr := scoreLeads(b, sheet, ds, rows, opt.Threads)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -291,37 +290,16 @@ func firstRows(ds *features.Dataset) []int {
 	return out
 }
 
-// scoreLeads scores rows with the bundle (explanations of 3 fields each
-// way) and the sheet, on threads goroutines; rows that fail are counted.
-func scoreLeads(ctx context.Context, b *models.Bundle, sheet *rules.Sheet, ds *features.Dataset, rows []int, threads int) ([]scoredLead, int) {
-	out := make([]scoredLead, len(rows))
-	ok := make([]bool, len(rows))
-	var wg sync.WaitGroup
-	for t := 0; t < threads; t++ {
-		wg.Add(1)
-		go func(t int) {
-			defer wg.Done()
-			s := b.NewScorer()
-			for k := t; k < len(rows); k += threads {
-				if ctx.Err() != nil {
-					return
-				}
-				l := ds.Lead(rows[k])
-				res, err := s.Score(l, models.ScoreOptions{Explain: 3, AllModels: true})
-				if err != nil {
-					continue
-				}
-				out[k] = scoredLead{row: rows[k], res: res, rr: sheet.Evaluate(l), label: ds.Labels[rows[k]]}
-				ok[k] = true
-			}
-		}(t)
-	}
-	wg.Wait()
+// scoreLeads scores rows through the bundle's scoring path, with sheet's
+// result in place of the bundle's own (explanations of 3 fields each way,
+// every model's probability); rows that fail are counted.
+func scoreLeads(b *models.Bundle, sheet *rules.Sheet, ds *features.Dataset, rows []int, threads int) ([]scoredLead, int) {
 	var kept []scoredLead
-	for k := range out {
-		if ok[k] {
-			kept = append(kept, out[k])
+	for _, s := range b.ScoreDataset(ds, rows, models.ScoreOptions{Explain: 3, AllModels: true, Sheet: sheet}, threads) {
+		if s.Err != nil {
+			continue
 		}
+		kept = append(kept, scoredLead{row: s.Row, res: s.Result, rr: *s.Result.Rules, label: ds.Labels[s.Row]})
 	}
 	return kept, len(rows) - len(kept)
 }

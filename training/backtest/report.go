@@ -312,7 +312,11 @@ func periodSections(r *Result) []htmlreport.Section {
 				psi += " (drift)"
 			}
 		}
-		status.Rows = append(status.Rows, []string{p.Label, p.Status, fmt.Sprint(p.TrainLeads), fmt.Sprint(p.TrainPositives), fmt.Sprint(p.Leads), conv, champ, psi, p.Reason})
+		leads := fmt.Sprint(p.Leads)
+		if p.Unscored > 0 {
+			leads += fmt.Sprintf(" (%d refused: a required field missing)", p.Unscored)
+		}
+		status.Rows = append(status.Rows, []string{p.Label, p.Status, fmt.Sprint(p.TrainLeads), fmt.Sprint(p.TrainPositives), leads, conv, champ, psi, p.Reason})
 		if p.Eval == nil {
 			continue
 		}
