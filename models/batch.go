@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
 )
 
@@ -280,9 +281,19 @@ func (b *Bundle) ScoreInputs(in features.Inputs, asOf time.Time, opt ScoreOption
 		case seen[id]:
 			out[r].Err = fmt.Errorf("duplicate lead id %s: only its first row is scored", id)
 		default:
-			out[r].Err = fmt.Errorf("lead %s was created after the scoring time (as of %s)", id, ds.Report.AsOf.Format(time.RFC3339))
+			out[r].Err = &CreatedAfterError{LeadID: id, Created: createdOf(in.Leads, b.Spec.Config.WithDefaults().Created, r), Cutoff: ds.Report.AsOf}
 		}
 		seen[id] = true
 	}
 	return out, nil
+}
+
+// createdOf returns row r's creation time from the leads table (zero when
+// unknown).
+func createdOf(t *datasets.Table, col string, r int) time.Time {
+	c := t.Col(col)
+	if c == nil || c.Kind != datasets.KindTime || c.IsMissing(r) {
+		return time.Time{}
+	}
+	return time.Unix(0, c.Time[r]).UTC()
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models/rules"
@@ -50,6 +51,18 @@ type Warning struct {
 	Code    string `json:"code"`
 	Field   string `json:"field,omitempty"`
 	Message string `json:"message"`
+}
+
+// CreatedAfterError is returned for a lead scored at a moment before it
+// was created: nothing can be known of it yet. Files give such rows this
+// error too (ScoreInputs), so every entry point refuses the same leads.
+type CreatedAfterError struct {
+	LeadID          string
+	Created, Cutoff time.Time
+}
+
+func (e *CreatedAfterError) Error() string {
+	return fmt.Sprintf("lead %s was created after the scoring time (created %s, scored as of %s)", e.LeadID, e.Created.UTC().Format(time.RFC3339), e.Cutoff.UTC().Format(time.RFC3339))
 }
 
 // MissingFieldsError is returned for a lead that lacks fields the model
@@ -234,6 +247,9 @@ func (s *Scorer) ScoreInto(l *features.Lead, opt ScoreOptions, res *Result) erro
 func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bool) error {
 	b := s.b
 	champ := b.Scoring.Champion
+	if cut := l.Cutoff; !l.Created.IsZero() && !cut.IsZero() && l.Created.After(cut) {
+		return &CreatedAfterError{LeadID: l.ID, Created: l.Created, Cutoff: cut}
+	}
 	b.Spec.MarkMissing(l)
 	var missing []string
 	for _, name := range s.required {

@@ -85,5 +85,9 @@ func scoreError(err error) *APIError {
 	if errors.As(err, &mf) {
 		return missingFields(mf)
 	}
+	var ca *models.CreatedAfterError
+	if errors.As(err, &ca) {
+		return &APIError{Status: http.StatusBadRequest, Code: CodeInvalidField, Field: "as_of", Message: err.Error() + "; score it as of its creation or later"}
+	}
 	return &APIError{Status: http.StatusUnprocessableEntity, Code: CodeScoreFailed, Message: err.Error()}
 }

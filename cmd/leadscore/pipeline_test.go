@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -57,7 +59,7 @@ func TestGenerateTrainScore(t *testing.T) {
 	require.Equal(t, len(in), len(got), "one output row per input row")
 	head := got[0]
 	assert.Equal(t, []string{"lead_id", "probability", "score", "percentile", "grade", "tier", "model", "rules_points", "rules_tier",
-		"probability_rules", "probability_logistic", "probability_gbm", "reasons", "error"}, head)
+		"probability_rules", "probability_logistic", "probability_gbm", "reasons", "warnings", "error"}, head)
 	errCol := len(head) - 1
 	unscored := 0
 	for i := 1; i < len(got); i++ {
@@ -70,9 +72,44 @@ func TestGenerateTrainScore(t *testing.T) {
 		var reasons []models.Contribution
 		require.NoError(t, json.Unmarshal([]byte(got[i][12]), &reasons), "row %d reasons", i)
 		assert.LessOrEqual(t, len(reasons), 4)
+		if w := got[i][13]; w != "" {
+			var warnings []models.Warning
+			require.NoError(t, json.Unmarshal([]byte(w), &warnings), "row %d warnings", i)
+			for _, w := range warnings {
+				assert.NotEmpty(t, w.Code)
+				assert.NotEmpty(t, w.Message)
+			}
+		}
 	}
 	assert.Greater(t, unscored, 0, "leads created after --as-of are reported, not dropped")
 	assert.Less(t, unscored, len(got)-1)
+
+	checkFixture(t, bundle)
+}
+
+var updateFixture = flag.Bool("update-fixture", false, "replace the fixture bundle models/testdata/b2b with the one TestGenerateTrainScore trains")
+
+// checkFixture compares the bundle trained above with the fixture bundle
+// that models and serve tests score with (models/testdata/README.md): its
+// model files must be byte for byte the same, so the fixture stays what
+// `leadscore train` writes today. -update-fixture replaces it.
+func checkFixture(t *testing.T, bundle string) {
+	t.Helper()
+	fixture := filepath.Join("..", "..", "models", "testdata", "b2b")
+	if *updateFixture {
+		require.NoError(t, os.RemoveAll(fixture))
+		require.NoError(t, os.CopyFS(fixture, os.DirFS(bundle)))
+		return
+	}
+	for _, f := range []string{"spec.json", "rules.yaml", "logistic.json", "gbm.json", "calibration.json", "scoring.json"} {
+		want, err := os.ReadFile(filepath.Join(bundle, f))
+		require.NoError(t, err)
+		got, err := os.ReadFile(filepath.Join(fixture, f))
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(want, got), "models/testdata/b2b/%s differs from what train writes now; if the change is deliberate, run go test ./cmd/leadscore -run TestGenerateTrainScore -update-fixture", f)
+	}
+	_, err := models.Load(fixture)
+	require.NoError(t, err, "the fixture bundle loads")
 }
 
 func readCSV(t *testing.T, path string) [][]string {
