@@ -44,14 +44,23 @@
 // Field values follow the model's field kinds: numbers as JSON numbers or
 // numeric strings (finite only), booleans as true/false, yes/no or 1/0,
 // categories and text as strings (numbers taken as written), timestamps as
-// RFC 3339 or 2006-01-02; null or "" is missing. A field the model does not
-// know is kept for the rule sheet and reported in the result's warnings.
-// Event keys other than type and timestamp are attributes (page, channel).
-// Malformed JSON, wrong types, non-finite numbers, unparsable timestamps,
-// timestamps more than a day after as_of, event types the model never saw
-// and missing required fields are refused with 400 and the offending field.
+// RFC 3339 or 2006-01-02. A field left out, null, "" or holding one of the
+// model's missing-value markers (Schema.MissingValues, such as "Select",
+// and the readers' defaults "NA", "null", "NaN", ...) is missing: the
+// scoring path imputes it as training did and warns (missing_imputed), as
+// it does for the same lead read from a file. A field the model does not
+// know is kept for the rule sheet and reported in the result's warnings
+// (unknown_field). Event keys other than type and timestamp are attributes
+// (page, channel). Malformed JSON, wrong types, non-finite numbers,
+// unparsable timestamps, timestamps more than a day after as_of and event
+// types the model never saw are refused with 400 and the offending field;
+// a lead lacking fields the model requires gets one 400 missing_field
+// whose "fields" lists all of them, and a lead created after as_of a 400
+// naming as_of.
 //
-// The answer is the models.Result JSON. ?explain=K (default 5) returns the K
+// Scoring is package models' one scoring path (Scorer.ScoreInto for one
+// lead, Bundle.ScoreRows for a batch); the answer is the models.Result
+// JSON (Result.AppendJSON), with warnings as {"code", "field", "message"}. ?explain=K (default 5) returns the K
 // largest positive and K largest negative field contributions, 0 none, all
 // every field (then base_value + the contributions = raw); ?all_models=1
 // adds every model's probability.
