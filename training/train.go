@@ -21,12 +21,12 @@ import (
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/calibrate"
 	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/models/logistic"
 	"github.com/leadscore/leadscore/models/rules"
-	"github.com/leadscore/leadscore/training/metrics"
 )
 
 // Options configure one training run.

@@ -11,12 +11,12 @@ import (
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/internal/benchkit"
+	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/models/logistic"
 	"github.com/leadscore/leadscore/models/rules"
 	"github.com/leadscore/leadscore/training"
-	"github.com/leadscore/leadscore/training/metrics"
 )
 
 // ensureFile runs write on a temporary name and renames the result to
