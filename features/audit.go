@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/metrics"
 )
 
 // Suspect is a column the leakage audit does not trust: it may carry the
@@ -426,47 +427,24 @@ func mix64(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// aucAbs returns max(AUC, 1-AUC) of scores x against 0/1 labels y, with
-// tied scores sharing their average rank and NaN ranked lowest
-// (Mann-Whitney U / (positives x negatives)).
+// aucAbs returns max(AUC, 1-AUC) of scores x against 0/1 labels y: how
+// well the column alone separates the classes, whichever way round. AUC is
+// metrics.ROCAUC (Mann-Whitney U / (positives x negatives), ties counting
+// one half) with missing values (NaN) ranked below every number, as one tied
+// group; it is 0.5 when y holds a single class.
 func aucAbs(x, y []float64) float64 {
-	a := auc(x, y)
-	return math.Max(a, 1-a)
-}
-
-func auc(x, y []float64) float64 {
-	n := len(x)
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	key := func(i int) float64 {
-		if math.IsNaN(x[i]) {
-			return math.Inf(-1)
+	s := make([]float64, len(x))
+	for i, v := range x {
+		if math.IsNaN(v) {
+			v = math.Inf(-1)
 		}
-		return x[i]
+		s[i] = v
 	}
-	sort.Slice(idx, func(a, b int) bool { return key(idx[a]) < key(idx[b]) })
-	var rankPos, npos float64
-	for i := 0; i < n; {
-		j := i
-		for j < n && key(idx[j]) == key(idx[i]) {
-			j++
-		}
-		r := float64(i+j+1) / 2 // average 1-based rank of the tie group
-		for k := i; k < j; k++ {
-			if y[idx[k]] == 1 {
-				rankPos += r
-				npos++
-			}
-		}
-		i = j
-	}
-	nneg := float64(n) - npos
-	if npos == 0 || nneg == 0 {
+	a := metrics.ROCAUC(y, s, nil)
+	if math.IsNaN(a) {
 		return 0.5
 	}
-	return (rankPos - npos*(npos+1)/2) / (npos * nneg)
+	return math.Max(a, 1-a)
 }
 
 // median returns the median of vals (which it sorts).
