@@ -42,6 +42,9 @@ const (
 	auditSmoothing = 10
 	// auditFolds is the number of out-of-fold groups of target-mean encoding.
 	auditFolds = 5
+	// auditSeed seeds those folds: the audit of the same rows is always the
+	// same.
+	auditSeed = 0xa0d17
 )
 
 // columnStat is the audit's view of one raw feature.
@@ -366,8 +369,9 @@ func afterConversion(d *Dataset, f *Feature, train []int) (float64, int) {
 }
 
 // targetMeanOOF encodes category codes by the smoothed mean label of the
-// same category in the other folds (rows grouped into folds by lead, so a
-// lead's own snapshots never encode each other). Missing is its own category.
+// same category in the other folds (Folds, stratified and grouped by lead,
+// so a lead's own snapshots never encode each other). Missing is its own
+// category.
 func targetMeanOOF(codes []int32, y []float64, d *Dataset, train []int) []float64 {
 	maxc := int32(0)
 	for _, c := range codes {
@@ -384,14 +388,18 @@ func targetMeanOOF(codes []int32, y []float64, d *Dataset, train []int) []float6
 	cnt := make([][]float64, auditFolds)
 	var tsum [auditFolds]float64
 	var tcnt [auditFolds]float64
-	fold := make([]int, len(codes))
+	leadOf := make([]int, len(codes))
+	for j := range codes {
+		leadOf[j] = d.LeadRows[train[j]]
+	}
+	// Folds fails only for k < 1 or a group per row missing; neither can be.
+	fold, _ := Folds(y, leadOf, auditFolds, auditSeed)
 	for k := range sum {
 		sum[k] = make([]float64, ncat)
 		cnt[k] = make([]float64, ncat)
 	}
 	for j, c := range codes {
-		k := int(mix64(uint64(d.LeadRows[train[j]])) % auditFolds)
-		fold[j] = k
+		k := fold[j]
 		sum[k][slot(c)] += y[j]
 		cnt[k][slot(c)]++
 		tsum[k] += y[j]
@@ -416,15 +424,6 @@ func targetMeanOOF(codes []int32, y []float64, d *Dataset, train []int) []float6
 		out[j] = (os + auditSmoothing*prior) / (oc + auditSmoothing)
 	}
 	return out
-}
-
-// mix64 scrambles a lead row into a fold-assignment hash (splitmix64
-// finaliser), so folds do not follow any order or period of the input.
-func mix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
 }
 
 // aucAbs returns max(AUC, 1-AUC) of scores x against 0/1 labels y: how
