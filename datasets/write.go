@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leadscore/leadscore/internal/atomicfile"
 )
 
 // rowBatchSize is the number of rows WriteRow buffers before it hands them
@@ -50,7 +51,7 @@ type Writer struct {
 	path   string
 	format string
 	schema []Field
-	tmp    *os.File
+	tmp    *atomicfile.File
 	enc    encoder
 	err    error // first error; once set every call fails and Close removes the temp file
 	done   bool  // Close or Abort has run
@@ -96,13 +97,9 @@ func CreateWriter(path, format string, schema []Field) (*Writer, error) {
 	default:
 		return nil, fmt.Errorf("write %s: unknown format %q: use csv, parquet, arrow or jsonl", path, format)
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	tmp, err := atomicfile.Create(path, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", path, err)
+		return nil, err
 	}
 	w := &Writer{path: path, format: format, schema: append([]Field(nil), schema...), tmp: tmp}
 	// The encoders see only Write, never Close: closing is the Writer's job.
@@ -334,7 +331,8 @@ func (w *Writer) flushPending() error {
 }
 
 // Close writes buffered rows and the format's footer, fsyncs the temporary
-// file and renames it to the destination path. If any earlier call failed,
+// file, renames it to the destination path (mode 0644) and fsyncs the
+// directory (atomicfile.File.Commit). If any earlier call failed,
 // or Close itself fails, the temporary file is removed, nothing appears at
 // the destination and the error is returned.
 func (w *Writer) Close() error {
@@ -351,29 +349,15 @@ func (w *Writer) Close() error {
 			}
 		}
 	}
-	if w.err == nil {
-		if err := w.tmp.Sync(); err != nil {
-			w.fail(fmt.Errorf("write %s: sync: %w", w.path, err))
-		}
-	}
 	if w.err != nil {
 		w.Abort()
 		return w.err
 	}
 	w.done = true
-	name := w.tmp.Name()
-	if err := w.tmp.Close(); err != nil {
-		os.Remove(name)
-		return w.fail(fmt.Errorf("write %s: %w", w.path, err))
-	}
-	// CreateTemp makes the file 0600; a published table is an ordinary file.
-	if err := os.Chmod(name, 0o644); err != nil {
-		os.Remove(name)
-		return w.fail(fmt.Errorf("write %s: %w", w.path, err))
-	}
-	if err := os.Rename(name, w.path); err != nil {
-		os.Remove(name)
-		return w.fail(fmt.Errorf("write %s: %w", w.path, err))
+	// atomicfile fsyncs the file, makes it 0644 (an ordinary file), renames
+	// it into place and fsyncs the directory; on error it removes the file.
+	if err := w.tmp.Commit(); err != nil {
+		return w.fail(err)
 	}
 	return nil
 }
@@ -389,9 +373,7 @@ func (w *Writer) Abort() {
 	if w.err == nil {
 		w.err = errors.New("write " + w.path + ": aborted")
 	}
-	name := w.tmp.Name()
-	w.tmp.Close()
-	os.Remove(name)
+	w.tmp.Abort()
 }
 
 // bufSize is the size of the buffered writer in front of the file.
