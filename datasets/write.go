@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -17,22 +16,6 @@ import (
 // rowBatchSize is the number of rows WriteRow buffers before it hands them
 // to the format encoder as one batch.
 const rowBatchSize = 65536
-
-// FormatFromPath returns the output format implied by the file name's
-// extension: .csv, .parquet/.pq, .arrow/.ipc/.feather, .jsonl/.ndjson.
-func FormatFromPath(path string) (string, error) {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return FormatCSV, nil
-	case ".parquet", ".pq":
-		return FormatParquet, nil
-	case ".arrow", ".ipc", ".feather":
-		return FormatArrow, nil
-	case ".jsonl", ".ndjson":
-		return FormatJSONL, nil
-	}
-	return "", fmt.Errorf("write %s: cannot tell the format from the extension %q: use .csv, .parquet, .arrow or .jsonl, or name the format", path, filepath.Ext(path))
-}
 
 // encoder turns batches of rows into one file format. Columns passed to
 // encode are already in schema order.
@@ -61,19 +44,28 @@ type Writer struct {
 }
 
 // CreateWriter starts writing a file at path with the given schema. format
-// is one of "csv", "parquet", "arrow" (Arrow IPC file) or "jsonl"; "" picks
-// it from the extension. Call Close to publish the file or Abort to discard
+// is "csv", "parquet", "arrow" (Arrow IPC file), "jsonl" or another name
+// ParseFormat accepts; "" picks it from the extension (FormatFromPath), so
+// every extension Open reads can be written. CSV is comma-separated, or
+// tab-separated when format is "tsv" or, with no format, the file ends in
+// .tsv. Call Close to publish the file or Abort to discard
 // it; `defer w.Abort()` after a successful CreateWriter is safe because Abort
 // after Close does nothing.
 func CreateWriter(path, format string, schema []Field) (*Writer, error) {
+	delim := writeDelimiter(path, format)
 	if format == "" {
 		f, err := FormatFromPath(path)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("write %w", err)
+		}
+		format = f
+	} else {
+		f, err := ParseFormat(format)
+		if err != nil {
+			return nil, fmt.Errorf("write %s: %w", path, err)
 		}
 		format = f
 	}
-	format = strings.ToLower(format)
 	if len(schema) == 0 {
 		return nil, fmt.Errorf("write %s: the schema has no columns", path)
 	}
@@ -92,11 +84,6 @@ func CreateWriter(path, format string, schema []Field) (*Writer, error) {
 			return nil, fmt.Errorf("write %s: column %q has kind %s: declare number, boolean, category, timestamp or text", path, f.Name, f.Kind)
 		}
 	}
-	switch format {
-	case FormatCSV, FormatParquet, FormatArrow, FormatJSONL:
-	default:
-		return nil, fmt.Errorf("write %s: unknown format %q: use csv, parquet, arrow or jsonl", path, format)
-	}
 	tmp, err := atomicfile.Create(path, 0o644)
 	if err != nil {
 		return nil, err
@@ -106,7 +93,7 @@ func CreateWriter(path, format string, schema []Field) (*Writer, error) {
 	sink := writeSeeker{tmp}
 	switch format {
 	case FormatCSV:
-		w.enc, err = newCSVEncoder(sink, w.schema)
+		w.enc, err = newCSVEncoder(sink, w.schema, delim)
 	case FormatJSONL:
 		w.enc = newJSONLEncoder(sink, w.schema)
 	case FormatParquet:
