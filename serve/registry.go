@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/leadscore/leadscore/internal/atomicfile"
 )
 
 // ChampionFile is the file in the models directory naming the version to
@@ -444,7 +446,8 @@ func versionList(entries []bundleEntry) string {
 var errRefused = errors.New("model bundle refused")
 
 // promote makes version the champion: it loads it, writes the champion file
-// atomically (temporary file + rename) and swaps the model in.
+// atomically (atomicfile: synced temporary file + rename) and swaps the model
+// in.
 func (r *registry) promote(version string) (ReloadResult, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -465,7 +468,7 @@ func (r *registry) promote(version string) (ReloadResult, error) {
 			return res, fmt.Errorf("%w: %v", errRefused, err)
 		}
 	}
-	if err := writeAtomic(filepath.Join(r.dir, ChampionFile), []byte(e.Version+"\n")); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(r.dir, ChampionFile), []byte(e.Version+"\n"), 0o644); err != nil {
 		return res, fmt.Errorf("promote %s: %w", e.Version, err)
 	}
 	if a != prev {
@@ -477,30 +480,4 @@ func (r *registry) promote(version string) (ReloadResult, error) {
 	r.log.Info("model promoted", "version", e.Version, "previous", res.Previous)
 	res.Serving, res.Changed, res.Refused = a.version, a != prev, r.refusals()
 	return res, nil
-}
-
-// writeAtomic replaces path with data via a synced temporary file and a
-// rename, so readers see the old or the new content, never a mix.
-func writeAtomic(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

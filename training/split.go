@@ -136,23 +136,3 @@ func timeSplit(ids []string, created []time.Time, frac float64) (Split, error) {
 	}
 	return s, nil
 }
-
-// kFolds assigns the rows (by lead group) of idx to k folds at random and
-// returns, for each fold, the positions in idx held out.
-func kFolds(ids []string, idx []int, k int, seed uint64) [][]int {
-	sub := make([]string, len(idx))
-	for i, r := range idx {
-		sub[i] = ids[r]
-	}
-	groups := leadGroups(sub)
-	rng := rand.New(rand.NewPCG(seed, 0xf01d))
-	rng.Shuffle(len(groups), func(i, j int) { groups[i], groups[j] = groups[j], groups[i] })
-	folds := make([][]int, k)
-	for g, rows := range groups {
-		folds[g%k] = append(folds[g%k], rows...)
-	}
-	for _, f := range folds {
-		sort.Ints(f)
-	}
-	return folds
-}

@@ -21,12 +21,12 @@ import (
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/calibrate"
 	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/models/logistic"
 	"github.com/leadscore/leadscore/models/rules"
-	"github.com/leadscore/leadscore/training/metrics"
 )
 
 // Options configure one training run.
@@ -259,11 +259,13 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		Xtr := rowsOf(lin, split.Train)
 		// Folds group the snapshots of a lead, so a lead never informs
 		// the choice of lambda for its own rows.
-		foldOf := make([]int, len(split.Train))
-		for f, pos := range kFolds(ds.LeadIDs, split.Train, 5, uint64(opt.Seed)+1) {
-			for _, p := range pos {
-				foldOf[p] = f
-			}
+		leadOf := make([]int, len(split.Train))
+		for p, r := range split.Train {
+			leadOf[p] = ds.LeadRows[r]
+		}
+		foldOf, err := features.Folds(yTrain, leadOf, 5, uint64(opt.Seed)+1)
+		if err != nil {
+			return nil, fmt.Errorf("fit logistic: %w", err)
 		}
 		lo := logistic.Options{CV: true, Folds: 5, FoldOf: foldOf, L1Ratio: opt.LogisticL1Ratio, Seed: opt.Seed, Threads: opt.Threads}
 		if opt.LogisticLambda > 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/realdata"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/models/rules"
@@ -198,11 +199,7 @@ func fastGBM() gbm.Params {
 
 // xeducation is the real flat CRM export described in ../shared/datasets.
 func xeducation(t *testing.T) string {
-	path := filepath.Join("..", "..", "shared", "datasets", "xeducation", "Leads.csv")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("real data not available (%v): ../shared/datasets is absent in a clone without shared/", err)
-	}
-	return path
+	return realdata.Path(t, "xeducation/Leads.csv")
 }
 
 func TestTrainFlatXEducationFlagsSalesColumns(t *testing.T) {

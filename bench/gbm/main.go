@@ -15,8 +15,8 @@ import (
 
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/internal/benchkit"
+	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models/gbm"
-	"github.com/leadscore/leadscore/training/metrics"
 )
 
 // The data file and its generator live in internal/benchkit

@@ -10,29 +10,26 @@ import (
 
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/atomicfile"
 	"github.com/leadscore/leadscore/internal/benchkit"
+	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/models/logistic"
 	"github.com/leadscore/leadscore/models/rules"
 	"github.com/leadscore/leadscore/training"
-	"github.com/leadscore/leadscore/training/metrics"
 )
 
 // ensureFile runs write on a temporary name and renames the result to
-// path, unless path exists already (an input kept by an earlier run).
+// path (atomicfile.ReplaceFile), unless path exists already (an input kept
+// by an earlier run).
 func (r *benchRun) ensureFile(path, what string, write func(tmp string) error) error {
 	if _, err := os.Stat(path); err == nil {
 		r.logf("reusing %s", path)
 		return nil
 	}
 	r.logf("writing %s", what)
-	tmp := path + ".tmp"
-	if err := write(tmp); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.ReplaceFile(path, 0o644, write)
 }
 
 // minWall is how long a per-item loop runs.

@@ -18,6 +18,7 @@ import (
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/atomicfile"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/rules"
 	"github.com/leadscore/leadscore/serve"
@@ -81,7 +82,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 	}
 	data := filepath.Join(q.dir, "data")
 	g.infof("[1/5] generating %d B2B leads with their events and closed-won outcomes\n", q.leads)
-	err := replaceDir(data, func(tmp string) error {
+	err := atomicfile.ReplaceDir(data, false, func(tmp string) error {
 		cfg := synth.Config{Profile: "b2b", Leads: q.leads, Seed: q.seed, Format: "csv"}
 		return generate(g, cfg, tmp, data)
 	})
@@ -137,7 +138,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		err3 = replaceDir(bundleDir, func(tmp string) error {
+		err3 = atomicfile.ReplaceDir(bundleDir, false, func(tmp string) error {
 			os.Remove(tmp) // Save creates the directory itself.
 			return runTrain(g3, opt, prep, tmp, bundleDir)
 		})
@@ -242,29 +243,4 @@ func curlExample(addr string) string {
     "events": [{"type": "page_view", "page": "pricing", "timestamp": "2025-11-02T10:00:00Z"},
                {"type": "demo_request", "timestamp": "2025-11-03T09:30:00Z"}],
     "as_of": "2025-11-05T00:00:00Z"}'`
-}
-
-// replaceDir builds a new version of dir in a temporary sibling with build,
-// then swaps it in place of dir. If build fails, dir is left untouched.
-func replaceDir(dir string, build func(tmp string) error) error {
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	if err := build(tmp); err != nil {
-		return err
-	}
-	old := tmp + ".old"
-	if _, err := os.Stat(dir); err == nil {
-		if err := os.Rename(dir, old); err != nil {
-			return err
-		}
-		defer os.RemoveAll(old)
-	}
-	return os.Rename(tmp, dir)
 }

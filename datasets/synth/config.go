@@ -66,8 +66,9 @@ type Config struct {
 	// HorizonDays of creation, in (0, 1); 0 means 0.10. The model's
 	// intercept is calibrated to it, so the realised rate is close to it.
 	ConversionRate float64
-	// Format is the table file format, "csv" or "parquet" (also "arrow" and
-	// "jsonl"); "" means csv.
+	// Format is the table file format, "csv" or "parquet" (also "arrow",
+	// "jsonl", or another name datasets.ParseFormat accepts, which becomes
+	// its canonical name and extension); "" means csv.
 	Format string
 	// Flat also writes leads_flat.<ext>, one row per lead with behaviour
 	// aggregated as of day 14 and a 0/1 converted label.
@@ -106,11 +107,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Format == "" {
 		c.Format = DefaultFormat
 	}
-	switch c.Format {
-	case datasets.FormatCSV, datasets.FormatParquet, datasets.FormatArrow, datasets.FormatJSONL:
-	default:
-		return c, fmt.Errorf("synth: unknown format %q: use csv or parquet (or arrow, jsonl)", c.Format)
+	f, err := datasets.ParseFormat(c.Format)
+	if err != nil {
+		return c, fmt.Errorf("synth: %w", err)
 	}
+	c.Format = f // the canonical name, which is also the files' extension
 	if c.Workers < 0 {
 		return c, fmt.Errorf("synth: Workers is %d", c.Workers)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/realdata"
 	"github.com/leadscore/leadscore/training"
 	"github.com/leadscore/leadscore/training/htmlreport"
 )
@@ -325,11 +326,8 @@ func TestRunToDir(t *testing.T) {
 }
 
 func TestOlist(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "datasets", "olist")
-	leads := filepath.Join(dir, "olist_marketing_qualified_leads_dataset.csv")
-	if _, err := os.Stat(leads); err != nil {
-		t.Skipf("olist data set not found at %s (it lives in ../shared/datasets beside the project): %v", dir, err)
-	}
+	leads := realdata.Path(t, "olist/olist_marketing_qualified_leads_dataset.csv")
+	dir := filepath.Dir(leads)
 	if testing.Short() {
 		t.Skip("olist backtest skipped with -short")
 	}
