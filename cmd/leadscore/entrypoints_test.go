@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadscore/leadscore/internal/realdata"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/serve"
 )
@@ -60,13 +61,7 @@ func TestEntryPointsScoreAlike(t *testing.T) {
 		t.Skip("trains two bundles; skipped with -short")
 	}
 	t.Run("xeducation", func(t *testing.T) {
-		path := filepath.Join("..", "..", "..", "shared", "datasets", "xeducation", "Leads.csv")
-		if _, err := os.Stat(path); err != nil {
-			if os.Getenv("LEADSCORE_REQUIRE_DATA") != "" {
-				t.Fatalf("LEADSCORE_REQUIRE_DATA is set but %s is missing: %v", path, err)
-			}
-			t.Skipf("the X Education export %s is not here (%v): the real-data check needs ../shared/datasets next to the project", path, err)
-		}
+		path := realdata.Path(t, "xeducation/Leads.csv")
 		dir := t.TempDir()
 		sheet := filepath.Join(dir, "rules.yaml")
 		code, out, stderr := runCLI(t, "rules", "default", "--profile", "xeducation")
