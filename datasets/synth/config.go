@@ -9,6 +9,11 @@
 // Each lead draws from its own PCG stream seeded with (Seed, lead index), so
 // leads are generated in parallel blocks and written in lead order, with
 // memory bounded by a few blocks whatever the number of leads.
+//
+// The package is also the one home of the smaller seeded generators that
+// tests and benchmarks use, each in its own file: History and
+// NewEventStream (history.go) build in-memory lead histories as datasets
+// tables with the column and table builders of columns.go.
 package synth
 
 import (
