@@ -13,14 +13,15 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/internal/benchkit"
 	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/training/metrics"
 )
 
-// The data file and its generator live in internal/benchkit
-// (benchkit.WriteGBM, ReadGBM), shared with `leadscore bench gbm`.
+// The data file and its generator live in datasets/synth (synth.WriteGBM,
+// ReadGBM), shared with `leadscore bench gbm`.
 
 func main() {
 	if len(os.Args) < 2 {
@@ -42,7 +43,7 @@ func main() {
 	}
 }
 
-// gen writes the seeded data file (benchkit.WriteGBM): a logistic problem
+// gen writes the seeded data file (synth.WriteGBM): a logistic problem
 // with informative, interacting, noisy, partly missing and categorical
 // columns.
 func gen(args []string) error {
@@ -56,7 +57,7 @@ func gen(args []string) error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	if err := benchkit.WriteGBM(w, *rows, *seed); err != nil {
+	if err := synth.WriteGBM(w, *rows, *seed); err != nil {
 		f.Close()
 		return err
 	}

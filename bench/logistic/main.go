@@ -21,6 +21,7 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/internal/benchkit"
 	"github.com/leadscore/leadscore/models/logistic"
 )
@@ -45,7 +46,7 @@ func main() {
 	}
 }
 
-// gen writes benchkit.LogisticMatrix's rows: correlated Gaussian features
+// gen writes synth.LogisticMatrix's rows: correlated Gaussian features
 // (each column mixes its own draw with a shared factor), standardised, and
 // labels from a logistic model with coefficients beta_j = (-1)^j *
 // 1.5/(1+j/4) and intercept -1.5.
@@ -61,12 +62,12 @@ func gen(args []string) error {
 	if *out == "" || *rows < 2 || *cols < 1 {
 		return errors.New("gen needs -out, -rows >= 2 and -cols >= 1")
 	}
-	X, y := benchkit.LogisticMatrix(*rows, *cols, *seed)
+	X, y := synth.LogisticMatrix(*rows, *cols, *seed)
 	f, err := os.Create(*out)
 	if err != nil {
 		return err
 	}
-	if err := benchkit.WriteLogistic(f, X, y); err != nil {
+	if err := synth.WriteLogistic(f, X, y); err != nil {
 		f.Close()
 		return err
 	}

@@ -58,12 +58,12 @@ func benchRead(r *benchRun) error {
 	csvPath := r.path(fmt.Sprintf("read-%d.csv", rows))
 	pqPath := r.path(fmt.Sprintf("read-%d.parquet", rows))
 	if err := r.ensureFile(csvPath, fmt.Sprintf("%s-row CSV", thousands(int64(rows))), func(tmp string) error {
-		return benchkit.WriteLeadsCSVFile(tmp, rows)
+		return synth.WriteLeadTableCSVFile(tmp, rows)
 	}); err != nil {
 		return err
 	}
 	if err := r.ensureFile(pqPath, fmt.Sprintf("%s-row Parquet", thousands(int64(rows))), func(tmp string) error {
-		return benchkit.WriteLeadsParquet(tmp, rows)
+		return synth.WriteLeadTableParquet(tmp, rows)
 	}); err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func benchRead(r *benchRun) error {
 		}
 		m, err := measure(func() error {
 			for range reps {
-				n, err := benchkit.DrainTable(f.path, benchkit.LeadTableMissing)
+				n, err := benchkit.DrainTable(f.path, synth.LeadTableMissing())
 				if err != nil {
 					return err
 				}
@@ -102,7 +102,7 @@ func benchRead(r *benchRun) error {
 	const big = 10_000_000
 	bigPath := r.path(fmt.Sprintf("read-%d.csv", big))
 	if err := r.ensureFile(bigPath, "10,000,000-row CSV (about 760 MB)", func(tmp string) error {
-		return benchkit.WriteLeadsCSVFile(tmp, big)
+		return synth.WriteLeadTableCSVFile(tmp, big)
 	}); err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func benchRead(r *benchRun) error {
 		return err
 	}
 	m, err := measure(func() error {
-		n, err := benchkit.DrainTable(bigPath, benchkit.LeadTableMissing)
+		n, err := benchkit.DrainTable(bigPath, synth.LeadTableMissing())
 		if err == nil && n != big {
 			err = fmt.Errorf("read %d rows of %s, want %d", n, bigPath, big)
 		}
@@ -343,7 +343,7 @@ func benchGBM(r *benchRun) error {
 	leaves := pick(r, 15, 63, 63)
 	shapRows := pick(r, 200, 1_000, 10_000)
 	ntrain := rows * 4 / 5
-	r.logf("generating the %s x %d matrix", thousands(int64(rows)), benchkit.GBMCols)
+	r.logf("generating the %s x %d matrix", thousands(int64(rows)), synth.GBMCols)
 	X, y := benchkit.GBMMatrix(rows, 1)
 	p := benchkit.GBMParams(trees, leaves, r.threads)
 	var model *gbm.Model

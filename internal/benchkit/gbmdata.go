@@ -1,167 +1,53 @@
 package benchkit
 
 import (
-	"bufio"
-	"encoding/binary"
-	"fmt"
-	"io"
-	"math"
-	"math/rand/v2"
-	"os"
-	"strconv"
-
+	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models/gbm"
 )
 
-// GBMCols is the number of feature columns of the gbm comparison data.
-// Columns 35, 36 and 37 are categorical codes (GBMCategories).
-const GBMCols = 40
-
-// GBMCategories maps each categorical column of the gbm data to its number
-// of categories.
-var GBMCategories = map[int]int{35: 20, 36: 50, 37: 5}
-
-// gbmCatOrder lists GBMCategories' keys in order, so generation is
-// deterministic.
-var gbmCatOrder = []int{35, 36, 37}
-
-// GenerateGBM produces rows rows of a seeded logistic problem (informative,
-// nonlinear, interacting, noisy, 20% missing and categorical columns) and
-// calls emit with each: GBMCols features followed by the 0/1 label. emit
-// must not keep the slice. This is the data of bench/gbm and its XGBoost
-// reference (bench/gbm/xgb_ref.py).
-func GenerateGBM(rows int, seed uint64, emit func(row []float64) error) error {
-	rng := rand.New(rand.NewPCG(seed, 42))
-	catEff := map[int][]float64{}
-	for _, c := range gbmCatOrder {
-		e := make([]float64, GBMCategories[c])
-		for i := range e {
-			e[i] = rng.NormFloat64() * 0.6
-		}
-		catEff[c] = e
-	}
-	row := make([]float64, GBMCols+1)
-	for range rows {
-		for j := range GBMCols {
-			row[j] = rng.NormFloat64()
-		}
-		m := -1.0
-		for j := range 10 { // informative, some nonlinear
-			c := 0.6 / float64(1+j%4)
-			switch j % 3 {
-			case 0:
-				m += c * row[j]
-			case 1:
-				m += c * math.Tanh(2*row[j])
-			default:
-				m += c * (math.Abs(row[j]) - 0.8)
-			}
-		}
-		m += 0.5*row[10]*row[11] + 0.4*float64(btoi(row[12] > 0 && row[13] > 0.5)) - 0.3*row[14]*row[0]
-		for j := 30; j < 35; j++ { // partly missing; missingness carries signal
-			if rng.IntN(5) == 0 {
-				row[j] = math.NaN()
-				m += 0.15
-			} else {
-				m += 0.2 * row[j]
-			}
-		}
-		for _, c := range gbmCatOrder {
-			code := rng.IntN(GBMCategories[c])
-			row[c] = float64(code)
-			m += catEff[c][code]
-		}
-		row[38] = row[0] + 0.5*rng.NormFloat64()
-		row[39] = math.Round(row[1]*4) / 4 // few distinct values
-		row[GBMCols] = 0
-		if rng.Float64() < 1/(1+math.Exp(-m)) {
-			row[GBMCols] = 1
-		}
-		if err := emit(row); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// WriteGBM writes GenerateGBM's rows to w: per row GBMCols float64 features
-// then the label, little-endian, no header (the file bench/gbm and
-// xgb_ref.py read).
-func WriteGBM(w io.Writer, rows int, seed uint64) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	buf := make([]byte, 8*(GBMCols+1))
-	err := GenerateGBM(rows, seed, func(row []float64) error {
-		for j, v := range row {
-			binary.LittleEndian.PutUint64(buf[8*j:], math.Float64bits(v))
-		}
-		_, err := bw.Write(buf)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return bw.Flush()
-}
-
-// GBMMatrix returns GenerateGBM's rows as a matrix (categorical columns
-// marked) and labels, without a file in between: the same numbers
-// ReadGBM returns for a file WriteGBM wrote with the same arguments.
+// GBMMatrix returns synth.GBMMatrix's rows as a features matrix.
 func GBMMatrix(rows int, seed uint64) (*features.Matrix, []float64) {
-	X := features.NewMatrix(rows, gbmColumns())
-	y := make([]float64, rows)
-	i := 0
-	_ = GenerateGBM(rows, seed, func(row []float64) error {
-		copy(X.Data[i*GBMCols:(i+1)*GBMCols], row[:GBMCols])
-		y[i] = row[GBMCols]
-		i++
-		return nil
-	})
-	return X, y
+	X, y := synth.GBMMatrix(rows, seed)
+	return Matrix(X), y
 }
 
-// ReadGBM reads a file written by WriteGBM.
+// ReadGBM reads a file written by synth.WriteGBM as a features matrix.
 func ReadGBM(path string) (*features.Matrix, []float64, error) {
-	b, err := os.ReadFile(path)
+	X, y, err := synth.ReadGBM(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	const rowBytes = 8 * (GBMCols + 1)
-	if len(b)%rowBytes != 0 {
-		return nil, nil, fmt.Errorf("%s: %d bytes is not a whole number of %d-byte rows; write it with bench/gbm gen", path, len(b), rowBytes)
-	}
-	rows := len(b) / rowBytes
-	X := features.NewMatrix(rows, gbmColumns())
-	y := make([]float64, rows)
-	for i := range rows {
-		for j := range GBMCols + 1 {
-			v := math.Float64frombits(binary.LittleEndian.Uint64(b[8*(i*(GBMCols+1)+j):]))
-			if j == GBMCols {
-				y[i] = v
-			} else {
-				X.Data[i*GBMCols+j] = v
-			}
-		}
-	}
-	return X, y, nil
+	return Matrix(X), y, nil
 }
 
-func gbmColumns() []features.ColumnInfo {
-	cols := make([]features.ColumnInfo, GBMCols)
+// LogisticMatrix returns synth.LogisticMatrix's rows as a features matrix.
+func LogisticMatrix(rows, cols int, seed uint64) (*features.Matrix, []float64) {
+	X, y := synth.LogisticMatrix(rows, cols, seed)
+	return Matrix(X), y
+}
+
+// ReadLogistic reads a file written by synth.WriteLogistic as a features
+// matrix.
+func ReadLogistic(path string) (*features.Matrix, []float64, error) {
+	X, y, err := synth.ReadLogistic(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Matrix(X), y, nil
+}
+
+// Matrix wraps a generated matrix as a features matrix sharing its data:
+// each column is its own source, categorical where m says so.
+func Matrix(m *synth.Matrix) *features.Matrix {
+	cols := make([]features.ColumnInfo, m.Cols)
 	for j := range cols {
-		cols[j] = features.ColumnInfo{Name: "f" + strconv.Itoa(j), Source: "f" + strconv.Itoa(j)}
-		if k, ok := GBMCategories[j]; ok {
-			cols[j].Categorical, cols[j].Categories = true, k
+		cols[j] = features.ColumnInfo{Name: m.Names[j], Source: m.Names[j]}
+		if m.Categories != nil && m.Categories[j] > 0 {
+			cols[j].Categorical, cols[j].Categories = true, m.Categories[j]
 		}
 	}
-	return cols
+	return &features.Matrix{Rows: m.Rows, Cols: m.Cols, Data: m.Data, Columns: cols}
 }
 
 // GBMParams returns the settings of the gbm comparison with XGBoost
@@ -179,4 +65,17 @@ func GBMParams(trees, leaves, threads int) gbm.Params {
 // Rows returns rows [lo, hi) of X as a matrix sharing X's storage.
 func Rows(X *features.Matrix, lo, hi int) *features.Matrix {
 	return &features.Matrix{Rows: hi - lo, Cols: X.Cols, Data: X.Data[lo*X.Cols : hi*X.Cols], Columns: X.Columns}
+}
+
+// RulesLead returns synth.RulesLead as a features lead.
+func RulesLead() *features.Lead {
+	r := synth.RulesLead()
+	l := &features.Lead{ID: r.ID, Created: r.Created, Cutoff: r.Cutoff, Fields: make(map[string]features.Value, len(r.Fields))}
+	for k, v := range r.Fields {
+		l.Fields[k] = features.Value{Kind: v.Kind, Num: v.Num, Str: v.Str}
+	}
+	for _, e := range r.Events {
+		l.Events = append(l.Events, features.Event{Type: e.Type, Time: e.Time, Attrs: e.Attrs})
+	}
+	return l
 }

@@ -2,7 +2,7 @@
 // file: it writes a lead-like file of -rows rows and ten columns (about
 // 90 bytes a row) unless -path already exists, then reads it batch by batch
 // and prints rows, seconds and rows per second. The file is
-// benchkit.WriteLeadsCSV's, as in datasets' BenchmarkReadCSV and the read
+// synth.WriteLeadTableCSV's, as in datasets' BenchmarkReadCSV and the read
 // suite of `leadscore bench`. Run it under
 // `/usr/bin/time -v` to see the peak resident set size:
 //
@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/internal/benchkit"
 )
 
@@ -36,7 +37,7 @@ func main() {
 func run(path string, rows int) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		start := time.Now()
-		if err := benchkit.WriteLeadsCSVFile(path, rows); err != nil {
+		if err := synth.WriteLeadTableCSVFile(path, rows); err != nil {
 			return err
 		}
 		fmt.Printf("generated %s (%d rows) in %.1fs\n", path, rows, time.Since(start).Seconds())
@@ -47,7 +48,7 @@ func run(path string, rows int) error {
 	}
 	cpu0 := benchkit.CPUTime()
 	start := time.Now()
-	r, err := datasets.Open(path, datasets.ReadOptions{MissingValues: benchkit.LeadTableMissing})
+	r, err := datasets.Open(path, datasets.ReadOptions{MissingValues: synth.LeadTableMissing()})
 	if err != nil {
 		return err
 	}
