@@ -21,8 +21,8 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/leadscore/leadscore/bench/suite"
 	"github.com/leadscore/leadscore/datasets/synth"
-	"github.com/leadscore/leadscore/internal/benchkit"
 	"github.com/leadscore/leadscore/models/logistic"
 )
 
@@ -101,7 +101,7 @@ func fit(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	X, y, err := benchkit.ReadLogistic(*data)
+	X, y, err := suite.ReadLogistic(*data)
 	if err != nil {
 		return err
 	}
@@ -119,13 +119,13 @@ func fit(args []string) error {
 	best, bestCPU := math.Inf(1), math.Inf(1)
 	var m *logistic.Model
 	for range max(1, *repeat) {
-		start, cpu := time.Now(), benchkit.CPUTime()
+		start, cpu := time.Now(), suite.CPUTime()
 		m, err = logistic.Fit(X, y, nil, logistic.Options{Lambda: *lambda, Tol: *tol, Threads: *threads})
 		if err != nil {
 			return err
 		}
 		best = math.Min(best, time.Since(start).Seconds())
-		bestCPU = math.Min(bestCPU, (benchkit.CPUTime() - cpu).Seconds())
+		bestCPU = math.Min(bestCPU, (suite.CPUTime() - cpu).Seconds())
 	}
 	res := fitResult{Seconds: best, CPUSeconds: bestCPU, Rows: X.Rows, Cols: X.Cols, Lambda: *lambda, Tol: *tol, Threads: *threads,
 		Intercept: m.Intercept, Weights: m.Weights, Iterations: m.Iterations, Converged: m.Converged}

@@ -1,6 +1,11 @@
-package benchkit
+package suite
 
 import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models/gbm"
@@ -78,4 +83,65 @@ func RulesLead() *features.Lead {
 		l.Events = append(l.Events, features.Event{Type: e.Type, Time: e.Time, Attrs: e.Attrs})
 	}
 	return l
+}
+
+// history returns synth.History's tables as the inputs of features.Build:
+// the history of features' BenchmarkAggregateEvents and
+// BenchmarkTransformLead.
+func history(seed uint64, nLeads, eventsPerLead int) features.Inputs {
+	leads, events, outcomes := synth.History(seed, nLeads, eventsPerLead)
+	return features.Inputs{Leads: leads, Events: events, Outcomes: outcomes}
+}
+
+// transformLeadSetup returns what features' BenchmarkTransformLead encodes:
+// a spec fitted on a 2,000-lead history (seed 12, about 10 events per lead)
+// and the lead of that history with the most events up to 20, with every
+// field filled as an API lead has.
+func transformLeadSetup() (*features.Spec, *features.Lead, error) {
+	d, err := features.Build(features.Config{}, history(12, 2000, 10))
+	if err != nil {
+		return nil, nil, fmt.Errorf("features suite: %w", err)
+	}
+	rows := make([]int, d.Rows)
+	for i := range rows {
+		rows[i] = i
+	}
+	spec, err := features.Fit(features.Config{}, d, rows)
+	if err != nil {
+		return nil, nil, fmt.Errorf("features suite: %w", err)
+	}
+	best := 0
+	for i := range d.Rows {
+		if n := len(d.Lead(i).Events); n > len(d.Lead(best).Events) && n <= 20 {
+			best = i
+		}
+	}
+	l := d.Lead(best)
+	if len(l.Events) == 0 {
+		return nil, nil, errors.New("features suite: generated history has no lead with events")
+	}
+	l.Fields["budget"] = features.Value{Kind: l.Fields["employees"].Kind, Num: 5000}
+	l.Fields["lead_source"] = features.Value{Kind: l.Fields["lead_source"].Kind, Str: "referral"}
+	return spec, l, nil
+}
+
+// DrainTable reads path batch by batch, as every command reads, with
+// missing read as missing values, and returns the number of rows.
+func DrainTable(path string, missing []string) (int, error) {
+	r, err := datasets.Open(path, datasets.ReadOptions{MissingValues: missing})
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	n := 0
+	for {
+		t, err := r.Next()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		n += t.Rows()
+	}
 }

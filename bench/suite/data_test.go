@@ -1,4 +1,4 @@
-package benchkit
+package suite
 
 import (
 	"path/filepath"
@@ -43,4 +43,16 @@ func TestDescribe(t *testing.T) {
 	assert.Positive(t, m.Cores)
 	assert.NotEmpty(t, m.GoVersion)
 	assert.Positive(t, CPUTime())
+}
+
+func TestFormatNumber(t *testing.T) {
+	for _, tc := range []struct {
+		in   float64
+		want string
+	}{
+		{906728.4, "906,728"}, {1238429, "1,238,429"}, {5535, "5,535"}, {368.04, "368.0"},
+		{34.31, "34.3"}, {4.123, "4.12"}, {0.81121, "0.8112"}, {0, "0"}, {-12345, "-12,345"},
+	} {
+		assert.Equal(t, tc.want, formatNumber(tc.in), "%v", tc.in)
+	}
 }
