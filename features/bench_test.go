@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadscore/leadscore/internal/leadgen"
+	"github.com/leadscore/leadscore/datasets/synth"
 
 	"github.com/stretchr/testify/require"
 )
@@ -77,12 +77,12 @@ func BenchmarkTransformLead(b *testing.B) {
 // all in memory. LEADSCORE_BENCH_LEADS and LEADSCORE_BENCH_EVENTS scale it
 // (1000000 and 50000000 is the production shape). It reports events per
 // second and the live heap after the build, which grows with leads and
-// event keys, not with events. The stream is leadgen.NewEventStream, as
-// internal/benchkit's.
+// event keys, not with events. The stream is synth.NewEventStream, as in
+// `leadscore bench features`.
 func BenchmarkAggregateStream(b *testing.B) {
 	nLeads := envInt("LEADSCORE_BENCH_LEADS", 100_000)
 	nEvents := envInt("LEADSCORE_BENCH_EVENTS", 5_000_000)
-	s := leadgen.NewEventStream(nLeads, nEvents)
+	s := synth.NewEventStream(nLeads, nEvents)
 	in := Inputs{Leads: s.Leads, Outcomes: s.Outcomes}
 	var heap uint64
 	var cpu time.Duration

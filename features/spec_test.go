@@ -25,7 +25,7 @@ func splitByLead(d *Dataset) (train, test []int) {
 	return train, test
 }
 
-func synthDataset(t testing.TB, seed uint64, leads, eventsPerLead int) (*Dataset, synth) {
+func synthDataset(t testing.TB, seed uint64, leads, eventsPerLead int) (*Dataset, genHistory) {
 	s := genSynth(seed, leads, eventsPerLead)
 	d, err := Build(Config{}, Inputs{Leads: s.leads, Events: s.events, Outcomes: s.outcomes})
 	require.NoError(t, err)

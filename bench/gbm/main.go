@@ -13,14 +13,15 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/leadscore/leadscore/bench/suite"
+	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
-	"github.com/leadscore/leadscore/internal/benchkit"
 	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models/gbm"
 )
 
-// The data file and its generator live in internal/benchkit
-// (benchkit.WriteGBM, ReadGBM), shared with `leadscore bench gbm`.
+// The data file and its generator live in datasets/synth (synth.WriteGBM,
+// ReadGBM), shared with `leadscore bench gbm`.
 
 func main() {
 	if len(os.Args) < 2 {
@@ -42,7 +43,7 @@ func main() {
 	}
 }
 
-// gen writes the seeded data file (benchkit.WriteGBM): a logistic problem
+// gen writes the seeded data file (synth.WriteGBM): a logistic problem
 // with informative, interacting, noisy, partly missing and categorical
 // columns.
 func gen(args []string) error {
@@ -56,7 +57,7 @@ func gen(args []string) error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	if err := benchkit.WriteGBM(w, *rows, *seed); err != nil {
+	if err := synth.WriteGBM(w, *rows, *seed); err != nil {
 		f.Close()
 		return err
 	}
@@ -67,7 +68,7 @@ func gen(args []string) error {
 	return f.Close()
 }
 
-func cpuTime() float64 { return benchkit.CPUTime().Seconds() }
+func cpuTime() float64 { return suite.CPUTime().Seconds() }
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
@@ -81,16 +82,16 @@ func run(args []string) error {
 	modelPath := fs.String("model", "", "load the model from this JSON file instead of training when it exists, else save the trained model there (the train figures then read 0)")
 	predProf := fs.String("predictprofile", "", "write a CPU profile of prediction and TreeSHAP here")
 	fs.Parse(args)
-	X, y, err := benchkit.ReadGBM(*data)
+	X, y, err := suite.ReadGBM(*data)
 	if err != nil {
 		return err
 	}
 	if *ntrain >= X.Rows {
 		return fmt.Errorf("train rows %d >= data rows %d", *ntrain, X.Rows)
 	}
-	tr := benchkit.Rows(X, 0, *ntrain)
+	tr := suite.Rows(X, 0, *ntrain)
 	// XGBoost's settings in xgb_ref.py, no row or column sampling.
-	p := benchkit.GBMParams(*trees, *leaves, *threads)
+	p := suite.GBMParams(*trees, *leaves, *threads)
 	runtime.GC()
 	var stopProf func()
 	if *cpuprof != "" {
@@ -113,7 +114,7 @@ func run(args []string) error {
 	if stopProf != nil {
 		stopProf()
 	}
-	rssTrain := benchkit.PeakRSS()
+	rssTrain := suite.PeakRSS()
 	if *predProf != "" {
 		stop, err := startProfile(*predProf)
 		if err != nil {
@@ -147,7 +148,7 @@ func run(args []string) error {
 	shapTablesCPU := cpuTime() - c2
 	c2 = cpuTime()
 	t0 = time.Now()
-	m.SHAPMatrix(benchkit.Rows(X, 0, ns), phi, *threads)
+	m.SHAPMatrix(suite.Rows(X, 0, ns), phi, *threads)
 	shapSec := time.Since(t0).Seconds()
 	shapCPU := cpuTime() - c2
 

@@ -97,18 +97,24 @@ func runCompare(g *globals, t compareFlags) error {
 	if err := backtest.WriteCompareReport(t.report, c); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "comparison of %d leads written to %s\n", c.Leads, filepath.Join(t.report, htmlreport.HTMLFile))
-	for _, s := range c.Summary {
-		fmt.Fprintf(g.stdout, "  %s\n", s)
-	}
+	printComparison(g, c, t.report)
 	if t.suggest != "" {
 		if err := c.WriteSuggestedSheet(t.suggest); err != nil {
 			return err
 		}
 		fmt.Fprintf(g.stdout, "suggested rule sheet written to %s\n", t.suggest)
 	}
+	return nil
+}
+
+// printComparison prints where the report went and its summary, and on
+// stderr how many leads could not be scored.
+func printComparison(g *globals, c *backtest.Comparison, report string) {
+	fmt.Fprintf(g.stdout, "comparison of %d leads written to %s\n", c.Leads, filepath.Join(report, htmlreport.HTMLFile))
+	for _, s := range c.Summary {
+		fmt.Fprintf(g.stdout, "  %s\n", s)
+	}
 	if c.Errors > 0 {
 		g.infof("%d leads could not be scored\n", c.Errors)
 	}
-	return nil
 }

@@ -47,8 +47,8 @@ GET /reports.`,
 			logger.Info("leadscore serve", "addr", cfg.Addr, "models", cfg.ModelsDir, "version", version)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			sched := &scheduledReports{dir: cfg.ModelsDir}
-			cfg.Reports = sched
+			sched := &backtest.Scheduler{Dir: cfg.ModelsDir, Logger: logger}
+			cfg.Reports = reportSource{sched: sched}
 			if backtestEvery > 0 {
 				bc, err := backtest.LoadConfig(backtestConfig)
 				if err != nil {
@@ -58,7 +58,10 @@ GET /reports.`,
 					bc.Threads = 1 // leave the other cores to scoring
 				}
 				bc.Logger = logger
-				go sched.loop(ctx, bc, backtestEvery, logger)
+				sched.Config = bc
+				tick := time.NewTicker(backtestEvery)
+				defer tick.Stop()
+				go sched.Run(ctx, tick.C)
 			}
 			return serve.Run(ctx, cfg, logger)
 		},

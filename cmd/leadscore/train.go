@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -59,7 +60,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 			if err != nil {
 				return err
 			}
-			return runTrain(g, opt, nil, t.out, t.out)
+			return runTrain(g, opt, t.out, t.out)
 		},
 	}
 	t.rf.register(cmd)
@@ -164,40 +165,36 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 }
 
 // runTrain trains and saves the bundle to out; shown is the directory named
-// in messages. prep, when not nil, is the data already read and built
-// (training.Prepare), else runTrain reads it.
-func runTrain(g *globals, opt training.Options, prep *training.Prepared, out, shown string) error {
+// in messages.
+func runTrain(g *globals, opt training.Options, out, shown string) error {
 	if !g.quiet {
 		opt.Logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		opt.Progress = func(stage string) { g.infof("  %s\n", strings.ReplaceAll(stage, "_", " ")) }
 	}
-	var res *training.Result
-	var err error
-	if prep == nil {
-		res, err = training.Train(context.Background(), opt)
-	} else {
-		var split training.Split
-		if split, err = training.DefaultSplit(opt, prep.Dataset); err == nil {
-			res, err = training.Fit(context.Background(), opt, prep, split)
-		}
-	}
+	res, err := training.Train(context.Background(), opt)
 	if err != nil {
 		return err
 	}
 	if err := res.Bundle.Save(out); err != nil {
 		return err
 	}
+	printTrained(g.stdout, res, shown)
+	return nil
+}
+
+// printTrained prints where the bundle went (shown), each model's held-out
+// metrics, the champion and the leakage suspects.
+func printTrained(w io.Writer, res *training.Result, shown string) {
 	r := res.Report
-	fmt.Fprintf(g.stdout, "model bundle %s written to %s\n", r.Version, shown)
+	fmt.Fprintf(w, "model bundle %s written to %s\n", r.Version, shown)
 	for _, n := range r.Models {
 		m := r.Metrics[n]
-		fmt.Fprintf(g.stdout, "  %-9s ROC AUC %.4f  PR AUC %.4f  log loss %.4f  ECE %.4f\n", n, m.ROCAUC, m.PRAUC, m.LogLoss, m.ECE)
+		fmt.Fprintf(w, "  %-9s ROC AUC %.4f  PR AUC %.4f  log loss %.4f  ECE %.4f\n", n, m.ROCAUC, m.PRAUC, m.LogLoss, m.ECE)
 	}
-	fmt.Fprintf(g.stdout, "champion: %s (%s)\n", r.Champion, r.ChampionReason)
+	fmt.Fprintf(w, "champion: %s (%s)\n", r.Champion, r.ChampionReason)
 	for _, s := range r.LeakageSuspects {
-		fmt.Fprintf(g.stdout, "leakage suspect: %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
+		fmt.Fprintf(w, "leakage suspect: %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
 	}
-	return nil
 }
 
 // gbmParams starts from the gbm defaults and applies the --gbm-* flags given.

@@ -9,6 +9,23 @@
 // Each lead draws from its own PCG stream seeded with (Seed, lead index), so
 // leads are generated in parallel blocks and written in lead order, with
 // memory bounded by a few blocks whatever the number of leads.
+//
+// The package is also the one home of the smaller seeded generators that
+// tests and benchmarks use, each in its own file and each giving the same
+// values for the same arguments:
+//
+//   - history.go: History and NewEventStream, in-memory lead histories as
+//     datasets tables (the features package's tests and benchmarks), built
+//     with the column and table builders of columns.go;
+//   - matrix.go: the numeric matrices of the gbm and logistic comparisons
+//     with XGBoost and scikit-learn, and their file formats;
+//   - table.go: the lead-like CSV and Parquet tables of the reader
+//     benchmarks;
+//   - lead.go: the 54-event lead of the rule sheet benchmark.
+//
+// They return plain values (Matrix, LeadRecord, datasets tables); callers
+// wrap them in the features types they need, since synth imports only
+// datasets.
 package synth
 
 import (

@@ -44,9 +44,9 @@
 //
 // WriteReport and WriteCompareReport write report.html (self-contained),
 // report.json (schema_version, every figure) and report.md atomically.
-// Config loads from YAML (LoadConfig) so a server can run RunToDir on a
-// schedule: each run writes PARENT/reports/<UTC time>, and ListReports lists
-// them newest first.
+// Config loads from YAML (LoadConfig) and a Scheduler reruns it with
+// RunToDir on a schedule, inside a server: each run writes
+// PARENT/reports/<UTC time>, and ListReports lists them newest first.
 package backtest
 
 import (

@@ -2,11 +2,11 @@
 // file: it writes a lead-like file of -rows rows and ten columns (about
 // 90 bytes a row) unless -path already exists, then reads it batch by batch
 // and prints rows, seconds and rows per second. The file is
-// benchkit.WriteLeadsCSV's, as in datasets' BenchmarkReadCSV and the read
+// synth.WriteLeadTableCSV's, as in datasets' BenchmarkReadCSV and the read
 // suite of `leadscore bench`. Run it under
 // `/usr/bin/time -v` to see the peak resident set size:
 //
-//	go build -o /tmp/readbench ./datasets/internal/readbench
+//	go build -o /tmp/readbench ./bench/readbench
 //	/usr/bin/time -v /tmp/readbench -rows 10000000 -path /tmp/readbench.csv
 package main
 
@@ -19,8 +19,9 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/leadscore/leadscore/bench/suite"
 	"github.com/leadscore/leadscore/datasets"
-	"github.com/leadscore/leadscore/internal/benchkit"
+	"github.com/leadscore/leadscore/datasets/synth"
 )
 
 func main() {
@@ -36,7 +37,7 @@ func main() {
 func run(path string, rows int) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		start := time.Now()
-		if err := benchkit.WriteLeadsCSVFile(path, rows); err != nil {
+		if err := synth.WriteLeadTableCSVFile(path, rows); err != nil {
 			return err
 		}
 		fmt.Printf("generated %s (%d rows) in %.1fs\n", path, rows, time.Since(start).Seconds())
@@ -45,9 +46,9 @@ func run(path string, rows int) error {
 	if err != nil {
 		return err
 	}
-	cpu0 := benchkit.CPUTime()
+	cpu0 := suite.CPUTime()
 	start := time.Now()
-	r, err := datasets.Open(path, datasets.ReadOptions{MissingValues: benchkit.LeadTableMissing})
+	r, err := datasets.Open(path, datasets.ReadOptions{MissingValues: synth.LeadTableMissing()})
 	if err != nil {
 		return err
 	}
@@ -64,7 +65,7 @@ func run(path string, rows int) error {
 		n += t.Rows()
 	}
 	secs := time.Since(start).Seconds()
-	cpu := (benchkit.CPUTime() - cpu0).Seconds()
+	cpu := (suite.CPUTime() - cpu0).Seconds()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("read %d rows (%.0f MB) in %.2fs wall, %.2fs CPU: %.0f rows/s wall, %.0f rows per CPU-second; heap in use at end %.0f MB, heap obtained from OS %.0f MB\n",

@@ -1,4 +1,4 @@
-package leadgen
+package synth
 
 import (
 	"fmt"
@@ -10,24 +10,32 @@ import (
 	"github.com/leadscore/leadscore/datasets"
 )
 
-// The values of the generated leads and events. Types repeats page_view so
-// that about a third of the events are page views.
+// HistoryStart is the origin of the histories History and NewEventStream
+// generate: leads are created in the 300 days after it.
+var HistoryStart = time.Date(2025, 3, 3, 9, 30, 0, 0, time.UTC)
+
+// The values of the leads and events History and NewEventStream generate.
+// historyTypes repeats page_view so that about a third of the events are
+// page views.
 var (
-	Sources  = []string{"organic", "paid_search", "referral", "social", "email", "partner"}
-	Pages    = []string{"pricing", "blog", "docs", "careers", "features", "case-studies"}
-	Types    = []string{"page_view", "page_view", "page_view", "email_sent", "email_open", "email_click", "form_submit", "webinar", "unsubscribe"}
-	Channels = []string{"web", "email", "ads"}
+	historySources  = []string{"organic", "paid_search", "referral", "social", "email", "partner"}
+	historyPages    = []string{"pricing", "blog", "docs", "careers", "features", "case-studies"}
+	historyTypes    = []string{"page_view", "page_view", "page_view", "email_sent", "email_open", "email_click", "form_submit", "webinar", "unsubscribe"}
+	historyChannels = []string{"web", "email", "ads"}
 )
 
-// History generates nLeads leads created over 300 days with about
-// eventsPerLead events each (0 to 2*eventsPerLead, in the 60 days after
-// creation) and outcomes for the leads that convert: engaged leads (pricing
-// views, form submits) and referrals convert more often. Three events of an
+// History generates the small in-memory lead history of the features
+// package's tests and benchmarks and of `leadscore bench features`: nLeads
+// leads created over 300 days from HistoryStart with about eventsPerLead
+// events each (0 to 2*eventsPerLead, in the 60 days after creation) and
+// outcomes for the leads that convert. Unlike Generate it documents no
+// ground truth: a lead converts with probability 0.05 + 0.1 per pricing
+// page view or form submit, plus 0.2 for a referral. Three events of an
 // unknown lead ("ghost") are added and the events are shuffled, since
 // aggregation must not depend on their order. The tables are leads.csv
 // (lead_id, created_at, lead_source, budget, employees), events.csv
 // (lead_id, timestamp, type, page, channel) and outcomes.csv (lead_id,
-// converted_at, amount).
+// converted_at, amount). The same seed gives the same tables.
 func History(seed uint64, nLeads, eventsPerLead int) (leads, events, outcomes *datasets.Table) {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	ids := make([]string, nLeads)
@@ -42,8 +50,8 @@ func History(seed uint64, nLeads, eventsPerLead int) (leads, events, outcomes *d
 	var oAmt []float64
 	for i := range nLeads {
 		ids[i] = fmt.Sprintf("L%06d", i)
-		created[i] = Start.Add(time.Duration(rng.Int64N(int64(300 * 24 * time.Hour))))
-		src[i] = Sources[rng.IntN(len(Sources))]
+		created[i] = HistoryStart.Add(time.Duration(rng.Int64N(int64(300 * 24 * time.Hour))))
+		src[i] = historySources[rng.IntN(len(historySources))]
 		if rng.Float64() < 0.2 {
 			src[i] = ""
 		}
@@ -55,10 +63,10 @@ func History(seed uint64, nLeads, eventsPerLead int) (leads, events, outcomes *d
 		n := rng.IntN(2*eventsPerLead + 1)
 		engaged := 0.0
 		for range n {
-			typ := Types[rng.IntN(len(Types))]
-			page, ch := "", Channels[rng.IntN(len(Channels))]
+			typ := historyTypes[rng.IntN(len(historyTypes))]
+			page, ch := "", historyChannels[rng.IntN(len(historyChannels))]
 			if typ == "page_view" {
-				page = Pages[rng.IntN(len(Pages))]
+				page = historyPages[rng.IntN(len(historyPages))]
 				if page == "pricing" {
 					engaged++
 				}
@@ -81,7 +89,7 @@ func History(seed uint64, nLeads, eventsPerLead int) (leads, events, outcomes *d
 	}
 	// A few events of unknown leads.
 	for range 3 {
-		eIDs, eTypes, ePages, eChan, eTimes = append(eIDs, "ghost"), append(eTypes, "page_view"), append(ePages, "blog"), append(eChan, "web"), append(eTimes, Start)
+		eIDs, eTypes, ePages, eChan, eTimes = append(eIDs, "ghost"), append(eTypes, "page_view"), append(ePages, "blog"), append(eChan, "web"), append(eTimes, HistoryStart)
 	}
 	// Shuffle events: aggregation must not depend on their order.
 	rng.Shuffle(len(eIDs), func(a, b int) {
@@ -104,7 +112,8 @@ const StreamBatch = 1 << 16
 
 // EventStream is a long stream of event batches over many leads, the shape
 // of a warehouse extract, replayed from a few generated batches so that the
-// events are never all in memory (features' BenchmarkAggregateStream).
+// events are never all in memory (features' BenchmarkAggregateStream and
+// `leadscore bench features`).
 type EventStream struct {
 	// Leads are the leads (lead_id, created_at); Outcomes is empty.
 	Leads, Outcomes *datasets.Table
@@ -123,7 +132,7 @@ func NewEventStream(nLeads, nEvents int) *EventStream {
 	created := make([]time.Time, nLeads)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("L%07d", i)
-		created[i] = Start.Add(time.Duration(rng.Int64N(int64(300 * 24 * time.Hour))))
+		created[i] = HistoryStart.Add(time.Duration(rng.Int64N(int64(300 * 24 * time.Hour))))
 	}
 	s := &EventStream{
 		Leads:    Table("leads.csv", CatCol("lead_id", ids...), TimeCol("created_at", created...)),
@@ -145,11 +154,11 @@ func NewEventStream(nLeads, nEvents int) *EventStream {
 			l := rng.IntN(nLeads)
 			idc.Codes[j] = int32(l)
 			tc.Time[j] = created[l].Add(time.Duration(rng.Int64N(int64(60 * 24 * time.Hour)))).UnixNano()
-			typ := Types[rng.IntN(len(Types))]
+			typ := historyTypes[rng.IntN(len(historyTypes))]
 			yc.Codes[j] = typeDict.Code(typ)
 			pc.Codes[j] = datasets.MissingCode
 			if typ == "page_view" {
-				pc.Codes[j] = pageDict.Code(Pages[rng.IntN(len(Pages))])
+				pc.Codes[j] = pageDict.Code(historyPages[rng.IntN(len(historyPages))])
 			}
 		}
 		s.pool = append(s.pool, &datasets.Table{Source: "events", Columns: []*datasets.Column{idc, tc, yc, pc}, Line: make([]int64, batch)})

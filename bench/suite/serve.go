@@ -1,4 +1,4 @@
-package main
+package suite
 
 import (
 	"bytes"
@@ -16,7 +16,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/leadscore/leadscore/internal/benchkit"
 	"github.com/leadscore/leadscore/serve"
 )
 
@@ -41,7 +40,7 @@ func loadTest(ctx context.Context, url string, body []byte, conns int, d time.Du
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	c0, start := benchkit.CPUTime(), time.Now()
+	c0, start := CPUTime(), time.Now()
 	deadline := start.Add(d)
 	for w := range conns {
 		wg.Add(1)
@@ -79,7 +78,7 @@ func loadTest(ctx context.Context, url string, body []byte, conns int, d time.Du
 		}()
 	}
 	wg.Wait()
-	res := loadResult{elapsed: time.Since(start), cpu: benchkit.CPUTime() - c0}
+	res := loadResult{elapsed: time.Since(start), cpu: CPUTime() - c0}
 	if err := errors.Join(errs...); err != nil {
 		return res, err
 	}
@@ -111,7 +110,7 @@ func listen(h http.Handler) (string, func(), error) {
 // that decodes and echoes the same JSON, both on loopback, with a Go load
 // generator in place of wrk (32 connections for single leads, 4 for
 // batches).
-func benchServe(r *benchRun) error {
+func benchServe(r *run) error {
 	data, modelsDir, _, err := r.serveBundle()
 	if err != nil {
 		return err
@@ -121,7 +120,7 @@ func benchServe(r *benchRun) error {
 	if err := os.MkdirAll(bodiesDir, 0o755); err != nil {
 		return err
 	}
-	info, err := benchkit.WriteServeBodies(data, bodiesDir, batch)
+	info, err := WriteServeBodies(data, bodiesDir, batch)
 	if err != nil {
 		return err
 	}
@@ -143,7 +142,7 @@ func benchServe(r *benchRun) error {
 		return err
 	}
 	defer closeAPI()
-	bareURL, closeBare, err := listen(benchkit.EchoHandler())
+	bareURL, closeBare, err := listen(EchoHandler())
 	if err != nil {
 		return err
 	}
@@ -174,7 +173,7 @@ func benchServe(r *benchRun) error {
 		}
 		rate := perSecond(float64(res.requests), res.elapsed)
 		rates[run.name] = rate
-		out := benchResult{Suite: "serve", Name: run.name,
+		out := Result{Suite: "serve", Name: run.name,
 			Workload:    fmt.Sprintf("%s, %d connections", run.what, run.conns),
 			WallSeconds: res.elapsed.Seconds(), CPUSeconds: res.cpu.Seconds(),
 			Value: rate, Unit: "req/s",
@@ -191,7 +190,7 @@ func benchServe(r *benchRun) error {
 		r.add(out)
 	}
 	if bare := rates["bare-echo"]; bare > 0 {
-		r.add(benchResult{Suite: "serve", Name: "score-vs-bare",
+		r.add(Result{Suite: "serve", Name: "score-vs-bare",
 			Workload: "score-explain-5 req/s as a share of bare-echo's",
 			Value:    100 * rates["score-explain-5"] / bare, Unit: "%",
 			Note: "target >= 60%"})

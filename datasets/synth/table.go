@@ -1,4 +1,4 @@
-package benchkit
+package synth
 
 import (
 	"bufio"
@@ -18,51 +18,57 @@ import (
 	"github.com/leadscore/leadscore/datasets"
 )
 
-// The reader benchmarks' lead-like table: an id, two categories (one with
+// The lead table of the reader benchmarks: an id, two categories (one with
 // the xeducation export's "Select" placeholder and blanks), numbers,
 // booleans, a timestamp and a score; about 76 bytes a row as CSV.
 var (
-	leadSources = []string{"Google", "Direct Traffic", "Olark Chat", "Organic Search", "Reference", "Welingak Website"}
-	leadCities  = []string{"Mumbai", "Thane & Outskirts", "Other Cities", "Select", ""}
-	leadBase    = time.Date(2017, 6, 1, 0, 0, 0, 0, time.UTC)
+	tableSources = []string{"Google", "Direct Traffic", "Olark Chat", "Organic Search", "Reference", "Welingak Website"}
+	tableCities  = []string{"Mumbai", "Thane & Outskirts", "Other Cities", "Select", ""}
+	tableStart   = time.Date(2017, 6, 1, 0, 0, 0, 0, time.UTC)
 )
 
-// LeadTableMissing are the placeholders the reader benchmarks read as
-// missing.
-var LeadTableMissing = []string{"Select"}
+// LeadTableMissing returns the placeholders the reader benchmarks read as
+// missing in the lead table ("Select").
+func LeadTableMissing() []string { return []string{"Select"} }
 
-// WriteLeadsCSV writes a header and rows lead-like rows to w, the file of
-// datasets' BenchmarkReadCSV and datasets/internal/readbench.
-func WriteLeadsCSV(w io.Writer, rows int) error {
+// WriteLeadTableCSV writes the reader benchmarks' lead table as CSV to w: a
+// header and rows seeded rows of lead_id, source, city, visits,
+// time_on_site, page_views, do_not_email, converted, created_at (within a
+// year of 2017-06-01) and score. It is the file of datasets'
+// BenchmarkReadCSV, bench/readbench and `leadscore bench read`.
+func WriteLeadTableCSV(w io.Writer, rows int) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	rng := rand.New(rand.NewPCG(1, 2))
 	fmt.Fprintln(bw, "lead_id,source,city,visits,time_on_site,page_views,do_not_email,converted,created_at,score")
 	for i := 0; i < rows; i++ {
-		ts := leadBase.Add(time.Duration(rng.IntN(365*24*3600)) * time.Second)
+		ts := tableStart.Add(time.Duration(rng.IntN(365*24*3600)) * time.Second)
 		fmt.Fprintf(bw, "L%08d,%s,%s,%d,%d,%.2f,%s,%d,%s,%.4f\n",
-			i, leadSources[rng.IntN(len(leadSources))], leadCities[rng.IntN(len(leadCities))],
+			i, tableSources[rng.IntN(len(tableSources))], tableCities[rng.IntN(len(tableCities))],
 			rng.IntN(30), rng.IntN(2500), rng.Float64()*10,
 			[]string{"No", "Yes"}[rng.IntN(2)], rng.IntN(2),
 			ts.Format("2006-01-02 15:04:05"), rng.Float64())
 	}
-	return bw.Flush()
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write lead table: %w", err)
+	}
+	return nil
 }
 
-// WriteLeadsCSVFile writes WriteLeadsCSV's rows to path.
-func WriteLeadsCSVFile(path string, rows int) error {
+// WriteLeadTableCSVFile writes WriteLeadTableCSV's rows to path.
+func WriteLeadTableCSVFile(path string, rows int) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := WriteLeadsCSV(f, rows); err != nil {
+	if err := WriteLeadTableCSV(f, rows); err != nil {
 		f.Close()
-		return err
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	return f.Close()
 }
 
-// leadSchema is the Parquet file's typed schema.
-var leadSchema = arrow.NewSchema([]arrow.Field{
+// leadTableSchema is the Parquet lead table's typed schema.
+var leadTableSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "lead_id", Type: arrow.BinaryTypes.String},
 	{Name: "source", Type: arrow.BinaryTypes.String},
 	{Name: "city", Type: arrow.BinaryTypes.String, Nullable: true},
@@ -75,29 +81,30 @@ var leadSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "score", Type: arrow.PrimitiveTypes.Float64},
 }, nil)
 
-// WriteLeadsParquet writes rows typed lead-like rows to path as Parquet in
+// WriteLeadTableParquet writes rows typed rows of the lead table (the
+// columns of WriteLeadTableCSV; a blank city is null) to path as Parquet in
 // row groups of at most 131,072 rows, written from record batches of
 // datasets.DefaultBatchSize rows: the file of datasets'
-// BenchmarkReadParquet.
-func WriteLeadsParquet(path string, rows int) error {
+// BenchmarkReadParquet and `leadscore bench read`.
+func WriteLeadTableParquet(path string, rows int) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(131072))
-	w, err := pqarrow.NewFileWriter(leadSchema, f, props, pqarrow.DefaultWriterProps())
+	w, err := pqarrow.NewFileWriter(leadTableSchema, f, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		f.Close()
-		return err
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	base := leadBase.Unix()
+	base := tableStart.Unix()
 	for start := 0; start < rows; start += datasets.DefaultBatchSize {
-		b := array.NewRecordBuilder(memory.DefaultAllocator, leadSchema)
+		b := array.NewRecordBuilder(memory.DefaultAllocator, leadTableSchema)
 		for i := start; i < min(rows, start+datasets.DefaultBatchSize); i++ {
 			b.Field(0).(*array.StringBuilder).Append(fmt.Sprintf("L%08d", i))
-			b.Field(1).(*array.StringBuilder).Append(leadSources[rng.IntN(len(leadSources))])
-			if c := leadCities[rng.IntN(len(leadCities))]; c == "" {
+			b.Field(1).(*array.StringBuilder).Append(tableSources[rng.IntN(len(tableSources))])
+			if c := tableCities[rng.IntN(len(tableCities))]; c == "" {
 				b.Field(2).AppendNull()
 			} else {
 				b.Field(2).(*array.StringBuilder).Append(c)
@@ -117,37 +124,16 @@ func WriteLeadsParquet(path string, rows int) error {
 		if err != nil {
 			w.Close()
 			f.Close()
-			return err
+			return fmt.Errorf("write %s: %w", path, err)
 		}
 	}
 	if err := w.Close(); err != nil {
 		f.Close()
-		return err
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	// The Parquet writer closes its sink; closing f again is harmless.
 	if err := f.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
 		return err
 	}
 	return nil
-}
-
-// DrainTable reads path batch by batch, as every command reads, and
-// returns the number of rows.
-func DrainTable(path string, missing []string) (int, error) {
-	r, err := datasets.Open(path, datasets.ReadOptions{MissingValues: missing})
-	if err != nil {
-		return 0, err
-	}
-	defer r.Close()
-	n := 0
-	for {
-		t, err := r.Next()
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
-		}
-		n += t.Rows()
-	}
 }

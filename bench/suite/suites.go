@@ -1,4 +1,4 @@
-package main
+package suite
 
 import (
 	"errors"
@@ -11,7 +11,6 @@ import (
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/internal/atomicfile"
-	"github.com/leadscore/leadscore/internal/benchkit"
 	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/gbm"
@@ -23,7 +22,7 @@ import (
 // ensureFile runs write on a temporary name and renames the result to
 // path (atomicfile.ReplaceFile), unless path exists already (an input kept
 // by an earlier run).
-func (r *benchRun) ensureFile(path, what string, write func(tmp string) error) error {
+func (r *run) ensureFile(path, what string, write func(tmp string) error) error {
 	if _, err := os.Stat(path); err == nil {
 		r.logf("reusing %s", path)
 		return nil
@@ -33,7 +32,7 @@ func (r *benchRun) ensureFile(path, what string, write func(tmp string) error) e
 }
 
 // minWall is how long a per-item loop runs.
-func (r *benchRun) minWall() time.Duration {
+func (r *run) minWall() time.Duration {
 	return pick(r, 200*time.Millisecond, time.Second, 3*time.Second)
 }
 
@@ -49,18 +48,18 @@ func micros(d time.Duration, n int) float64 { return float64(d.Nanoseconds()) / 
 // benchRead measures datasets' readers on the lead-like table of
 // BenchmarkReadCSV and BenchmarkReadParquet (and, at full size, the
 // streaming memory of a 10,000,000-row CSV file as readbench does).
-func benchRead(r *benchRun) error {
+func benchRead(r *run) error {
 	rows := pick(r, 20_000, 200_000, 1_000_000)
 	reps := pick(r, 1, 2, 3)
 	csvPath := r.path(fmt.Sprintf("read-%d.csv", rows))
 	pqPath := r.path(fmt.Sprintf("read-%d.parquet", rows))
 	if err := r.ensureFile(csvPath, fmt.Sprintf("%s-row CSV", thousands(int64(rows))), func(tmp string) error {
-		return benchkit.WriteLeadsCSVFile(tmp, rows)
+		return synth.WriteLeadTableCSVFile(tmp, rows)
 	}); err != nil {
 		return err
 	}
 	if err := r.ensureFile(pqPath, fmt.Sprintf("%s-row Parquet", thousands(int64(rows))), func(tmp string) error {
-		return benchkit.WriteLeadsParquet(tmp, rows)
+		return synth.WriteLeadTableParquet(tmp, rows)
 	}); err != nil {
 		return err
 	}
@@ -71,7 +70,7 @@ func benchRead(r *benchRun) error {
 		}
 		m, err := measure(func() error {
 			for range reps {
-				n, err := benchkit.DrainTable(f.path, benchkit.LeadTableMissing)
+				n, err := DrainTable(f.path, synth.LeadTableMissing())
 				if err != nil {
 					return err
 				}
@@ -85,7 +84,7 @@ func benchRead(r *benchRun) error {
 			return err
 		}
 		total := float64(rows * reps)
-		r.add(benchResult{Suite: "read", Name: f.name,
+		r.add(Result{Suite: "read", Name: f.name,
 			Workload:    fmt.Sprintf("%s rows x 10 columns (%s), read %dx", thousands(int64(rows)), formatBytes(st.Size()), reps),
 			WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 			Value: perSecond(total, m.wall), Unit: "rows/s", CPUValue: perSecond(total, m.cpu), CPUUnit: "rows/CPU-s",
@@ -99,7 +98,7 @@ func benchRead(r *benchRun) error {
 	const big = 10_000_000
 	bigPath := r.path(fmt.Sprintf("read-%d.csv", big))
 	if err := r.ensureFile(bigPath, "10,000,000-row CSV (about 760 MB)", func(tmp string) error {
-		return benchkit.WriteLeadsCSVFile(tmp, big)
+		return synth.WriteLeadTableCSVFile(tmp, big)
 	}); err != nil {
 		return err
 	}
@@ -111,7 +110,7 @@ func benchRead(r *benchRun) error {
 		return err
 	}
 	m, err := measure(func() error {
-		n, err := benchkit.DrainTable(bigPath, benchkit.LeadTableMissing)
+		n, err := DrainTable(bigPath, synth.LeadTableMissing())
 		if err == nil && n != big {
 			err = fmt.Errorf("read %d rows of %s, want %d", n, bigPath, big)
 		}
@@ -120,7 +119,7 @@ func benchRead(r *benchRun) error {
 	if err != nil {
 		return err
 	}
-	r.add(benchResult{Suite: "read", Name: "csv-stream", Workload: fmt.Sprintf("10,000,000 rows x 10 columns (%s), read once", formatBytes(st.Size())),
+	r.add(Result{Suite: "read", Name: "csv-stream", Workload: fmt.Sprintf("10,000,000 rows x 10 columns (%s), read once", formatBytes(st.Size())),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: perSecond(big, m.wall), Unit: "rows/s", CPUValue: perSecond(big, m.cpu), CPUUnit: "rows/CPU-s", PeakRSSBytes: m.rss})
 	return nil
@@ -128,7 +127,7 @@ func benchRead(r *benchRun) error {
 
 // benchGenerate times datasets/synth writing a b2b history with its flat
 // file, as BenchmarkGenerate does.
-func benchGenerate(r *benchRun) error {
+func benchGenerate(r *run) error {
 	leads := pick(r, 500, 20_000, 1_000_000)
 	out := r.path("generate")
 	if err := os.RemoveAll(out); err != nil {
@@ -148,7 +147,7 @@ func benchGenerate(r *benchRun) error {
 	if st, err := os.Stat(filepath.Join(out, "events.csv")); err == nil {
 		evBytes = st.Size()
 	}
-	r.add(benchResult{Suite: "generate", Name: "b2b-csv-flat",
+	r.add(Result{Suite: "generate", Name: "b2b-csv-flat",
 		Workload:    fmt.Sprintf("%s leads, %s events (events.csv %s)", thousands(int64(leads)), thousands(sum.Events), formatBytes(evBytes)),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: perSecond(float64(sum.Events), m.wall), Unit: "events/s", CPUValue: perSecond(float64(sum.Events), m.cpu), CPUUnit: "events/CPU-s",
@@ -160,17 +159,17 @@ func benchGenerate(r *benchRun) error {
 
 // benchFeatures measures event aggregation (in memory and streamed) and
 // Spec.TransformLead as features' benchmarks do.
-func benchFeatures(r *benchRun) error {
+func benchFeatures(r *run) error {
 	// Aggregation of a generated history, events in batches of 65,536.
 	nLeads := pick(r, 2_000, 20_000, 20_000)
-	in := benchkit.LeadHistory(11, nLeads, 25)
+	in := history(11, nLeads, 25)
 	events := in.Events.Rows()
 	evTable := in.Events
 	in.Events = nil
 	var d *features.Dataset
 	var buildErr error
 	n, m := repeat(r.minWall(), func() {
-		d, buildErr = features.BuildStreaming(features.Config{}, in, benchkit.Batches(evTable, 1<<16), false)
+		d, buildErr = features.BuildStreaming(features.Config{}, in, synth.Batches(evTable, 1<<16), false)
 	})
 	if buildErr != nil {
 		return buildErr
@@ -178,7 +177,7 @@ func benchFeatures(r *benchRun) error {
 	if d.Report.Events != events {
 		return fmt.Errorf("aggregated %d events, want %d", d.Report.Events, events)
 	}
-	r.add(benchResult{Suite: "features", Name: "aggregate",
+	r.add(Result{Suite: "features", Name: "aggregate",
 		Workload:    fmt.Sprintf("%s leads (%s snapshots), %s events in batches of 65,536, %d runs", thousands(int64(nLeads)), thousands(int64(d.Rows)), thousands(int64(events)), n),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: perSecond(float64(events*n), m.wall), Unit: "events/s", CPUValue: perSecond(float64(events*n), m.cpu), CPUUnit: "events/CPU-s",
@@ -201,7 +200,7 @@ func benchFeatures(r *benchRun) error {
 	}
 
 	// One lead encoded into the linear and the tree row.
-	spec, l, err := benchkit.TransformLeadSetup()
+	spec, l, err := transformLeadSetup()
 	if err != nil {
 		return err
 	}
@@ -211,7 +210,7 @@ func benchFeatures(r *benchRun) error {
 		n, m = repeat(r.minWall(), func() { spec.TransformLead(l, lin, tree) })
 		return n
 	})
-	r.add(benchResult{Suite: "features", Name: "transform-lead",
+	r.add(Result{Suite: "features", Name: "transform-lead",
 		Workload:    fmt.Sprintf("1 lead, %d events, %d linear + %d tree columns", len(l.Events), len(lin), len(tree)),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: micros(m.wall, n), Unit: "us/lead", CPUValue: micros(m.cpu, n), CPUUnit: "CPU-us/lead",
@@ -222,15 +221,16 @@ func benchFeatures(r *benchRun) error {
 
 // benchStream aggregates nEvents streamed events into the snapshots of
 // nLeads leads and reports events/s and the live heap after the build.
-func benchStream(r *benchRun, name string, nLeads, nEvents int) error {
+func benchStream(r *run, name string, nLeads, nEvents int) error {
 	if nLeads >= 1_000_000 {
 		r.logf("streaming %s events into %s leads (a few GB of memory)", thousands(int64(nEvents)), thousands(int64(nLeads)))
 	}
-	stream := benchkit.NewEventStream(nLeads, nEvents)
+	stream := synth.NewEventStream(nLeads, nEvents)
+	in := features.Inputs{Leads: stream.Leads, Outcomes: stream.Outcomes}
 	var d *features.Dataset
 	m, err := measure(func() error {
 		var err error
-		d, err = features.BuildStreaming(features.Config{}, stream.Inputs, stream.Next(), false)
+		d, err = features.BuildStreaming(features.Config{}, in, stream.Next(), false)
 		if err == nil && d.Report.Events != nEvents {
 			err = fmt.Errorf("aggregated %d events, want %d", d.Report.Events, nEvents)
 		}
@@ -243,7 +243,7 @@ func benchStream(r *benchRun, name string, nLeads, nEvents int) error {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	runtime.KeepAlive(d)
-	r.add(benchResult{Suite: "features", Name: name,
+	r.add(Result{Suite: "features", Name: name,
 		Workload:    fmt.Sprintf("%s leads (%s snapshots), %s events in batches of 65,536", thousands(int64(nLeads)), thousands(int64(d.Rows)), thousands(int64(nEvents))),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: perSecond(float64(nEvents), m.wall), Unit: "events/s", CPUValue: perSecond(float64(nEvents), m.cpu), CPUUnit: "events/CPU-s",
@@ -268,12 +268,12 @@ func allocsOf(fn func() int) (allocs, bytes float64) {
 
 // benchRules evaluates the b2b default sheet on models/rules' 54-event
 // lead.
-func benchRules(r *benchRun) error {
+func benchRules(r *run) error {
 	sheet, err := rules.Parse(rules.Default("b2b"), "b2b.yaml")
 	if err != nil {
 		return err
 	}
-	l := benchkit.RulesLead()
+	l := RulesLead()
 	var res rules.Result
 	var m measured
 	var n int
@@ -284,7 +284,7 @@ func benchRules(r *benchRun) error {
 	if len(res.Fired) == 0 {
 		return errors.New("no rule fired on the benchmark lead")
 	}
-	r.add(benchResult{Suite: "rules", Name: "evaluate",
+	r.add(Result{Suite: "rules", Name: "evaluate",
 		Workload:    fmt.Sprintf("b2b sheet (%d rules), 1 lead with %d events", len(sheet.RuleNames()), len(l.Events)),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: micros(m.wall, n), Unit: "us/lead", CPUValue: micros(m.cpu, n), CPUUnit: "CPU-us/lead",
@@ -296,12 +296,12 @@ func benchRules(r *benchRun) error {
 
 // benchLogistic fits the L2 logistic regression of bench/logistic/run.sh:
 // lambda 1e-4, gradient-norm tolerance 1e-8, best of 3 at full size.
-func benchLogistic(r *benchRun) error {
+func benchLogistic(r *run) error {
 	rows := pick(r, 20_000, 200_000, 1_000_000)
 	reps := pick(r, 1, 1, 3)
 	const cols, lambda, tol = 40, 1e-4, 1e-8
 	r.logf("generating the %s x %d matrix", thousands(int64(rows)), cols)
-	X, y := benchkit.LogisticMatrix(rows, cols, 1)
+	X, y := LogisticMatrix(rows, cols, 1)
 	var best measured
 	var model *logistic.Model
 	for i := range reps {
@@ -321,7 +321,7 @@ func benchLogistic(r *benchRun) error {
 	if !model.Converged {
 		conv = "NOT converged"
 	}
-	r.add(benchResult{Suite: "logistic", Name: "fit-l2",
+	r.add(Result{Suite: "logistic", Name: "fit-l2",
 		Workload:    fmt.Sprintf("%s x %d, lambda %g, tol %g, best of %d", thousands(int64(rows)), cols, lambda, tol, reps),
 		WallSeconds: best.wall.Seconds(), CPUSeconds: best.cpu.Seconds(),
 		Value: best.wall.Seconds(), Unit: "s", CPUValue: best.cpu.Seconds(), CPUUnit: "CPU-s",
@@ -334,25 +334,25 @@ func benchLogistic(r *benchRun) error {
 // benchGBM trains, predicts and explains on bench/gbm's seeded matrix with
 // its settings (300 trees, 63 leaves, 800,000 training rows at full size),
 // so the figures compare with the XGBoost side of bench/gbm/run.sh.
-func benchGBM(r *benchRun) error {
+func benchGBM(r *run) error {
 	rows := pick(r, 10_000, 100_000, 1_000_000)
 	trees := pick(r, 20, 100, 300)
 	leaves := pick(r, 15, 63, 63)
 	shapRows := pick(r, 200, 1_000, 10_000)
 	ntrain := rows * 4 / 5
-	r.logf("generating the %s x %d matrix", thousands(int64(rows)), benchkit.GBMCols)
-	X, y := benchkit.GBMMatrix(rows, 1)
-	p := benchkit.GBMParams(trees, leaves, r.threads)
+	r.logf("generating the %s x %d matrix", thousands(int64(rows)), synth.GBMCols)
+	X, y := GBMMatrix(rows, 1)
+	p := GBMParams(trees, leaves, r.threads)
 	var model *gbm.Model
 	m, err := measure(func() error {
 		var err error
-		model, err = gbm.Train(benchkit.Rows(X, 0, ntrain), y[:ntrain], nil, nil, nil, nil, p)
+		model, err = gbm.Train(Rows(X, 0, ntrain), y[:ntrain], nil, nil, nil, nil, p)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	r.add(benchResult{Suite: "gbm", Name: "train",
+	r.add(Result{Suite: "gbm", Name: "train",
 		Workload:    fmt.Sprintf("%s x %d, %d trees, %d leaves, 255 bins", thousands(int64(ntrain)), X.Cols, trees, leaves),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: m.wall.Seconds(), Unit: "s", CPUValue: m.cpu.Seconds(), CPUUnit: "CPU-s",
@@ -366,14 +366,14 @@ func benchGBM(r *benchRun) error {
 		return err
 	}
 	scale := 1e6 / float64(X.Rows)
-	r.add(benchResult{Suite: "gbm", Name: "predict",
+	r.add(Result{Suite: "gbm", Name: "predict",
 		Workload:    fmt.Sprintf("%s rows, %d trees", thousands(int64(X.Rows)), model.NumTrees()),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: m.wall.Seconds() * scale, Unit: "s per 1M rows", CPUValue: m.cpu.Seconds() * scale, CPUUnit: "CPU-s per 1M rows",
 		Metrics: map[string]float64{"us_per_row": micros(m.wall, X.Rows)},
 	})
 	auc := metrics.ROCAUC(y[ntrain:], pred[ntrain:], nil)
-	r.add(benchResult{Suite: "gbm", Name: "held-out-auc",
+	r.add(Result{Suite: "gbm", Name: "held-out-auc",
 		Workload: fmt.Sprintf("%s held-out rows", thousands(int64(X.Rows-ntrain))),
 		Value:    auc, Unit: "ROC AUC",
 	})
@@ -387,16 +387,16 @@ func benchGBM(r *benchRun) error {
 	if err != nil {
 		return err
 	}
-	r.add(benchResult{Suite: "gbm", Name: "treeshap-tables",
+	r.add(Result{Suite: "gbm", Name: "treeshap-tables",
 		Workload:    fmt.Sprintf("%d trees, once per model", model.NumTrees()),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: m.wall.Seconds(), Unit: "s", CPUValue: m.cpu.Seconds(), CPUUnit: "CPU-s",
 	})
-	m, err = measure(func() error { model.SHAPMatrix(benchkit.Rows(X, 0, ns), phi, r.threads); return nil })
+	m, err = measure(func() error { model.SHAPMatrix(Rows(X, 0, ns), phi, r.threads); return nil })
 	if err != nil {
 		return err
 	}
-	r.add(benchResult{Suite: "gbm", Name: "treeshap",
+	r.add(Result{Suite: "gbm", Name: "treeshap",
 		Workload:    fmt.Sprintf("%s rows, %d trees", thousands(int64(ns)), model.NumTrees()),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: m.wall.Seconds() * 1e3 / float64(ns), Unit: "ms/row", CPUValue: m.cpu.Seconds() * 1e3 / float64(ns), CPUUnit: "CPU-ms/row",
@@ -407,8 +407,8 @@ func benchGBM(r *benchRun) error {
 // serveBundle generates the scoring benchmarks' history and trains their
 // bundle once per run (reused from --dir when kept there), returning the
 // history's and the models' directories.
-func (r *benchRun) serveBundle() (data, modelsDir string, opt benchkit.ServeOptions, err error) {
-	opt = benchkit.ServeOptions{
+func (r *run) serveBundle() (data, modelsDir string, opt ServeOptions, err error) {
+	opt = ServeOptions{
 		Leads: pick(r, 400, 2_000, 5_000),
 		// bench/serve chooses the logistic lambda by cross-validation; the
 		// smaller sizes fix it, which changes the bundle's training time
@@ -418,11 +418,11 @@ func (r *benchRun) serveBundle() (data, modelsDir string, opt benchkit.ServeOpti
 	}
 	base := r.path("serve-" + r.size)
 	data, modelsDir = filepath.Join(base, "data"), filepath.Join(base, "models")
-	if _, statErr := os.Stat(filepath.Join(modelsDir, benchkit.ServeBundle, models.ManifestFile)); statErr != nil {
+	if _, statErr := os.Stat(filepath.Join(modelsDir, ServeBundle, models.ManifestFile)); statErr != nil {
 		r.logf("generating %s leads and training a bundle (gbm champion)", thousands(int64(opt.Leads)))
 	}
 	start := time.Now()
-	err = benchkit.PrepareServe(r.ctx, data, modelsDir, opt)
+	err = PrepareServe(r.ctx, data, modelsDir, opt)
 	if d := time.Since(start); d > time.Second {
 		r.logf("bundle ready in %.1fs", d.Seconds())
 	}
@@ -431,16 +431,16 @@ func (r *benchRun) serveBundle() (data, modelsDir string, opt benchkit.ServeOpti
 
 // benchScore times models.Scorer on leads of the serve bundle's history,
 // with and without five contributions.
-func benchScore(r *benchRun) error {
+func benchScore(r *run) error {
 	data, modelsDir, opt, err := r.serveBundle()
 	if err != nil {
 		return err
 	}
-	b, err := models.Load(filepath.Join(modelsDir, benchkit.ServeBundle))
+	b, err := models.Load(filepath.Join(modelsDir, ServeBundle))
 	if err != nil {
 		return err
 	}
-	prep, err := training.Prepare(r.ctx, benchkit.ServeTrainOptions(data, opt))
+	prep, err := training.Prepare(r.ctx, ServeTrainOptions(data, opt))
 	if err != nil {
 		return err
 	}
@@ -466,7 +466,7 @@ func benchScore(r *benchRun) error {
 			return scoreErr
 		}
 		total := n * len(leads)
-		r.add(benchResult{Suite: "score", Name: fmt.Sprintf("scorer-explain-%d", k),
+		r.add(Result{Suite: "score", Name: fmt.Sprintf("scorer-explain-%d", k),
 			Workload:    fmt.Sprintf("%s snapshots, %.1f events each, champion %s", thousands(int64(len(leads))), float64(events)/float64(len(leads)), b.Scoring.Champion),
 			WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 			Value: micros(m.wall, total), Unit: "us/lead", CPUValue: micros(m.cpu, total), CPUUnit: "CPU-us/lead",

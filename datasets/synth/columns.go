@@ -1,14 +1,4 @@
-// Package leadgen generates the lead histories of the features package's
-// tests and benchmarks and of internal/benchkit: leads, their events and
-// outcomes as datasets tables, and the column and table helpers that build
-// them. It depends only on datasets, so that in-package tests of features
-// can use it (internal/benchkit cannot be imported there: it imports
-// features).
-//
-// The generators are pinned: internal/benchkit's TestGeneratorsUnchanged
-// checks the digests of their tables, and features' tests assert figures
-// derived from History.
-package leadgen
+package synth
 
 import (
 	"io"
@@ -17,11 +7,7 @@ import (
 	"github.com/leadscore/leadscore/datasets"
 )
 
-// Start is the origin of the generated histories (and of the features
-// tests' hand-made timelines).
-var Start = time.Date(2025, 3, 3, 9, 30, 0, 0, time.UTC)
-
-// CatCol builds a category column; "" is missing.
+// CatCol builds a category column named name from vals; "" is missing.
 func CatCol(name string, vals ...string) *datasets.Column {
 	c := datasets.NewColumn(name, datasets.KindCategory, len(vals))
 	for _, v := range vals {
@@ -34,14 +20,15 @@ func CatCol(name string, vals ...string) *datasets.Column {
 	return c
 }
 
-// NumCol builds a number column; NaN is missing.
+// NumCol builds a number column named name from vals; NaN is missing.
 func NumCol(name string, vals ...float64) *datasets.Column {
 	c := datasets.NewColumn(name, datasets.KindNumber, len(vals))
 	c.Num = append(c.Num, vals...)
 	return c
 }
 
-// TimeCol builds a timestamp column; the zero time is missing.
+// TimeCol builds a timestamp column named name from vals (stored as Unix
+// nanoseconds); the zero time is missing.
 func TimeCol(name string, vals ...time.Time) *datasets.Column {
 	c := datasets.NewColumn(name, datasets.KindTime, len(vals))
 	for _, v := range vals {
@@ -84,7 +71,8 @@ func Slice(t *datasets.Table, lo, hi int) *datasets.Table {
 }
 
 // Batches returns a batch source over t in batches of n rows, as a reader
-// returns them (features.BuildStreaming's events); a nil t has no rows.
+// returns them (the events of features.BuildStreaming); it returns io.EOF
+// after the last batch, and a nil t has no rows.
 func Batches(t *datasets.Table, n int) func() (*datasets.Table, error) {
 	pos := 0
 	return func() (*datasets.Table, error) {

@@ -1,6 +1,6 @@
 //go:build unix
 
-package benchkit
+package suite
 
 import (
 	"syscall"
