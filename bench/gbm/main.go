@@ -16,6 +16,7 @@ import (
 	"github.com/leadscore/leadscore/bench/suite"
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/cputime"
 	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models/gbm"
 )
@@ -68,7 +69,7 @@ func gen(args []string) error {
 	return f.Close()
 }
 
-func cpuTime() float64 { return suite.CPUTime().Seconds() }
+func cpuTime() float64 { return cputime.Used().Seconds() }
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/leadscore/leadscore/bench/suite"
 	"github.com/leadscore/leadscore/datasets/synth"
+	"github.com/leadscore/leadscore/internal/cputime"
 	"github.com/leadscore/leadscore/models/logistic"
 )
 
@@ -119,13 +120,13 @@ func fit(args []string) error {
 	best, bestCPU := math.Inf(1), math.Inf(1)
 	var m *logistic.Model
 	for range max(1, *repeat) {
-		start, cpu := time.Now(), suite.CPUTime()
+		start, cpu := time.Now(), cputime.Used()
 		m, err = logistic.Fit(X, y, nil, logistic.Options{Lambda: *lambda, Tol: *tol, Threads: *threads})
 		if err != nil {
 			return err
 		}
 		best = math.Min(best, time.Since(start).Seconds())
-		bestCPU = math.Min(bestCPU, (suite.CPUTime() - cpu).Seconds())
+		bestCPU = math.Min(bestCPU, (cputime.Used() - cpu).Seconds())
 	}
 	res := fitResult{Seconds: best, CPUSeconds: bestCPU, Rows: X.Rows, Cols: X.Cols, Lambda: *lambda, Tol: *tol, Threads: *threads,
 		Intercept: m.Intercept, Weights: m.Weights, Iterations: m.Iterations, Converged: m.Converged}

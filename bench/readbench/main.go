@@ -19,9 +19,9 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/leadscore/leadscore/bench/suite"
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/datasets/synth"
+	"github.com/leadscore/leadscore/internal/cputime"
 )
 
 func main() {
@@ -46,7 +46,7 @@ func run(path string, rows int) error {
 	if err != nil {
 		return err
 	}
-	cpu0 := suite.CPUTime()
+	cpu0 := cputime.Used()
 	start := time.Now()
 	r, err := datasets.Open(path, datasets.ReadOptions{MissingValues: synth.LeadTableMissing()})
 	if err != nil {
@@ -65,7 +65,7 @@ func run(path string, rows int) error {
 		n += t.Rows()
 	}
 	secs := time.Since(start).Seconds()
-	cpu := (suite.CPUTime() - cpu0).Seconds()
+	cpu := (cputime.Used() - cpu0).Seconds()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("read %d rows (%.0f MB) in %.2fs wall, %.2fs CPU: %.0f rows/s wall, %.0f rows per CPU-second; heap in use at end %.0f MB, heap obtained from OS %.0f MB\n",

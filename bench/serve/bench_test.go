@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/bench/suite"
+	"github.com/leadscore/leadscore/internal/cputime"
 	"github.com/leadscore/leadscore/serve"
 )
 
@@ -84,7 +85,7 @@ func benchPost(b *testing.B, h http.Handler, path string, body []byte, leads int
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
 	start := time.Now()
-	cpu0 := suite.CPUTime()
+	cpu0 := cputime.Used()
 	b.ResetTimer()
 	w := &discardWriter{h: make(http.Header)}
 	for b.Loop() {
@@ -100,7 +101,7 @@ func benchPost(b *testing.B, h http.Handler, path string, body []byte, leads int
 	b.ReportMetric(float64(b.N*leads)/time.Since(start).Seconds(), "leads/s")
 	// On a shared machine wall time depends on the neighbours; CPU time
 	// per lead (user + system, all goroutines, GC included) does not.
-	b.ReportMetric(float64((suite.CPUTime()-cpu0).Nanoseconds())/1e3/float64(b.N*leads), "cpu-us/lead")
+	b.ReportMetric(float64((cputime.Used()-cpu0).Nanoseconds())/1e3/float64(b.N*leads), "cpu-us/lead")
 }
 
 // discardWriter is a ResponseWriter that counts the body and keeps

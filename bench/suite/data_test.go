@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/datasets/synth"
+	"github.com/leadscore/leadscore/internal/cputime"
 )
 
 // The features matrices share the generated data and mark the categorical
@@ -42,7 +43,7 @@ func TestDescribe(t *testing.T) {
 	m := Describe()
 	assert.Positive(t, m.Cores)
 	assert.NotEmpty(t, m.GoVersion)
-	assert.Positive(t, CPUTime())
+	assert.Positive(t, cputime.Used())
 }
 
 func TestFormatNumber(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/leadscore/leadscore/internal/cputime"
 	"github.com/leadscore/leadscore/serve"
 )
 
@@ -40,7 +41,7 @@ func loadTest(ctx context.Context, url string, body []byte, conns int, d time.Du
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	c0, start := CPUTime(), time.Now()
+	c0, start := cputime.Used(), time.Now()
 	deadline := start.Add(d)
 	for w := range conns {
 		wg.Add(1)
@@ -78,7 +79,7 @@ func loadTest(ctx context.Context, url string, body []byte, conns int, d time.Du
 		}()
 	}
 	wg.Wait()
-	res := loadResult{elapsed: time.Since(start), cpu: CPUTime() - c0}
+	res := loadResult{elapsed: time.Since(start), cpu: cputime.Used() - c0}
 	if err := errors.Join(errs...); err != nil {
 		return res, err
 	}

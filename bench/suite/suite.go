@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/internal/atomicfile"
+	"github.com/leadscore/leadscore/internal/cputime"
 )
 
 // Info names one suite and says what it measures.
@@ -208,9 +209,9 @@ func measure(fn func() error) (measured, error) {
 	runtime.GC()
 	debug.FreeOSMemory()
 	resetOK := ResetPeakRSS()
-	c0, t0 := CPUTime(), time.Now()
+	c0, t0 := cputime.Used(), time.Now()
 	err := fn()
-	m := measured{wall: time.Since(t0), cpu: CPUTime() - c0}
+	m := measured{wall: time.Since(t0), cpu: cputime.Used() - c0}
 	if resetOK {
 		m.rss = max(PeakRSS(), 0)
 	}
@@ -223,7 +224,7 @@ func measure(fn func() error) (measured, error) {
 func repeat(minWall time.Duration, fn func()) (int, measured) {
 	runtime.GC()
 	n, batch := 0, 1
-	c0, t0 := CPUTime(), time.Now()
+	c0, t0 := cputime.Used(), time.Now()
 	for {
 		for range batch {
 			fn()
@@ -231,7 +232,7 @@ func repeat(minWall time.Duration, fn func()) (int, measured) {
 		n += batch
 		el := time.Since(t0)
 		if el >= minWall {
-			return n, measured{wall: el, cpu: CPUTime() - c0}
+			return n, measured{wall: el, cpu: cputime.Used() - c0}
 		}
 		// Aim at minWall with 20% to spare, at most 100x more at a time.
 		per := float64(el) / float64(n)

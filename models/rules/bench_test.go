@@ -3,15 +3,14 @@ package rules_test
 import (
 	"encoding/json"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/cputime"
 	"github.com/leadscore/leadscore/models/rules"
 )
 
@@ -29,16 +28,6 @@ func benchLead() *features.Lead {
 	return l
 }
 
-// cpuTime is the CPU time (user + system) the process has used: on a
-// shared machine it measures the work better than the wall clock.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // BenchmarkEvaluate scores synth.RulesLead (a b2b lead with 54 events)
 // with the b2b default sheet, as `leadscore bench rules` does. Besides ns/op
 // (wall time) it reports cpu-ns/op, the process CPU time per op, which a
@@ -49,11 +38,11 @@ func BenchmarkEvaluate(b *testing.B) {
 	l := benchLead()
 	b.ReportAllocs()
 	var res rules.Result
-	cpu0 := cpuTime()
+	cpu0 := cputime.Used()
 	for b.Loop() {
 		res = s.Evaluate(l)
 	}
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(cputime.Used()-cpu0)/float64(b.N), "cpu-ns/op")
 	if len(res.Fired) == 0 {
 		b.Fatal("no rule fired")
 	}

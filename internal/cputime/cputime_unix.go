@@ -1,16 +1,16 @@
 //go:build unix
 
-package suite
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// CPUTime is the user plus system CPU time the process has used so far,
+// Used is the user plus system CPU time the process has used so far,
 // over all threads (getrusage). On a shared machine it measures work far
 // better than the wall clock.
-func CPUTime() time.Duration {
+func Used() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
