@@ -213,7 +213,6 @@ const (
 	keyRequestID = "leadscore.request_id"
 	keyLeads     = "leadscore.leads"
 	keyErrorCode = "leadscore.error_code"
-	keyRoute     = "leadscore.route" // the metrics route of a dashboard page
 )
 
 func (s *Server) routes() *gin.Engine {
@@ -222,12 +221,7 @@ func (s *Server) routes() *gin.Engine {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.Use(s.observe, s.recoverPanic)
-	dash := newDashboard(s) // HTML pages at / and /ui/, outside the API's route list
 	e.NoRoute(func(c *gin.Context) {
-		if dash.owns(c.Request.URL.Path) {
-			dash.serve(c)
-			return
-		}
 		if h := s.unmatchedHandler(c.Request.URL.Path); h != nil {
 			h(c)
 			return
@@ -273,9 +267,6 @@ func (s *Server) observe(c *gin.Context) {
 	c.Next()
 	d := time.Since(start)
 	route := c.FullPath()
-	if route == "" {
-		route = c.GetString(keyRoute) // a dashboard page, or
-	}
 	if route == "" {
 		route = "unmatched"
 	}

@@ -189,7 +189,7 @@ func quickstart(g *globals, q quickstartFlags) error {
 	logger := slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	modelsDir := filepath.Join(q.dir, "models")
 	fmt.Fprintf(g.stdout, "Dashboard (scores, rules versus model, reports): http://%s/\nReports: http://%s/reports\n", q.addr, q.addr)
-	return serve.Run(context.Background(), serve.Config{ModelsDir: modelsDir, Addr: q.addr, Reports: &scheduledReports{dir: modelsDir}}, logger)
+	return serveWithDashboard(context.Background(), serve.Config{ModelsDir: modelsDir, Addr: q.addr, Reports: &scheduledReports{dir: modelsDir}}, logger)
 }
 
 // stepOutput returns a copy of g for one step run alongside another: its
