@@ -191,7 +191,7 @@ func TestDashboardBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("upload_as_of"), datetimeLocal(realAsOf)),
 		chromedp.Click(chromedp.ID("upload-submit")),
 		chromedp.WaitVisible(chromedp.ID("batch")))
-	scored := scoreFiles(t, e.b, leads, events, realAsOf)
+	scored := wantScored(t, e.b, leads, events, realAsOf)
 	trs, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("#batch tbody tr")))
 	require.NoError(t, err)
 	assert.Len(t, trs, len(rows), "every row is listed")

@@ -311,10 +311,10 @@ func col(t testing.TB, header []string, name string) int {
 	return -1
 }
 
-// scoreFiles scores files as the dashboard's upload must: read with the
+// wantScored scores files as the dashboard's upload must: read with the
 // bundle's markers, ScoreInputs as of asOf with every contribution and
 // model.
-func scoreFiles(t testing.TB, b *models.Bundle, leads, events string, asOf time.Time) []models.Scored {
+func wantScored(t testing.TB, b *models.Bundle, leads, events string, asOf time.Time) []models.Scored {
 	t.Helper()
 	read := datasets.ReadOptions{MissingValues: b.Spec.Config.MissingValues}
 	var in features.Inputs

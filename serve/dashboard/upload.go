@@ -99,17 +99,18 @@ func (d *dashboard) upload(c *gin.Context) {
 		}
 		asOf = t
 	}
-	leads, err := formFile(c.Request, "file")
-	if err != nil {
+	leads := formFile(c.Request, "file")
+	if leads == nil {
 		d.message(c, http.StatusBadRequest, "No file", "Choose a file of leads to upload (CSV, Parquet, Arrow or JSON Lines).")
 		return
 	}
-	events, err := formFile(c.Request, "events")
-	if err != nil && !errors.Is(err, http.ErrMissingFile) {
-		d.message(c, http.StatusBadRequest, "The events cannot be read", err.Error())
+	events := formFile(c.Request, "events") // optional
+	bt, status, err := d.scoreFiles(b, leads, events, asOf)
+	if status >= http.StatusInternalServerError {
+		d.log.Error("dashboard upload failed", "request_id", serve.RequestID(c), "err", err) // the server's own files
+		d.message(c, status, "The file cannot be scored", "The upload could not be saved; see the server log.")
 		return
 	}
-	bt, status, err := d.scoreFiles(b, leads, events, asOf)
 	if err != nil {
 		// The message may quote the file's values: the user sees it, the
 		// log does not.
@@ -128,24 +129,21 @@ func (d *dashboard) upload(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/ui/batch")
 }
 
-// formFile returns the uploaded file of a form field, nil and
-// http.ErrMissingFile when the field holds none.
-func formFile(r *http.Request, field string) (*multipart.FileHeader, error) {
-	if r.MultipartForm == nil {
-		return nil, http.ErrMissingFile
+// formFile returns the uploaded file of a form field, nil when the field
+// holds none (a browser sends an optional file input left empty as a
+// plain value).
+func formFile(r *http.Request, field string) *multipart.FileHeader {
+	if r.MultipartForm == nil || len(r.MultipartForm.File[field]) == 0 {
+		return nil
 	}
-	fhs := r.MultipartForm.File[field]
-	if len(fhs) == 0 {
-		return nil, http.ErrMissingFile
-	}
-	return fhs[0], nil
+	return r.MultipartForm.File[field][0]
 }
 
 // scoreFiles saves the uploaded files, reads them with the bundle's
 // missing-value markers and scores them as of asOf. Errors name the files
-// as uploaded, never the server's paths; status is the HTTP status of an
-// error.
-func (d *dashboard) scoreFiles(b *models.Bundle, leads, events *multipart.FileHeader, asOf time.Time) (_ *batch, status int, err error) {
+// as uploaded, never the server's paths; the int is the HTTP status of an
+// error. events may be nil.
+func (d *dashboard) scoreFiles(b *models.Bundle, leads, events *multipart.FileHeader, asOf time.Time) (*batch, int, error) {
 	dir, err := os.MkdirTemp(d.opt.TempDir, "leadscore-upload-*")
 	if err != nil {
 		return nil, http.StatusInternalServerError, fmt.Errorf("save the upload: %w", err)

@@ -132,8 +132,8 @@ func TestUpload(t *testing.T) {
 	events := filepath.Join(f.data, "events.csv")
 	asOf := realAsOf.Add(-24 * time.Hour)
 
-	withoutEvents := scoreFiles(t, e.b, leads, "", realAsOf)
-	withEvents := scoreFiles(t, e.b, leads, events, asOf)
+	withoutEvents := wantScored(t, e.b, leads, "", realAsOf)
+	withEvents := wantScored(t, e.b, leads, events, asOf)
 	require.Len(t, withoutEvents, len(rows))
 	assert.ErrorContains(t, withoutEvents[3].Err, `missing required fields "job_title"`)
 	assert.ErrorContains(t, withoutEvents[5].Err, `missing required fields "industry", "seniority"`)
@@ -304,7 +304,7 @@ func TestBatchPages(t *testing.T) {
 	rows[14] = slices.Clone(rows[3]) // a duplicate id: only its first row is scored
 	path := filepath.Join(t.TempDir(), "leads.csv")
 	writeCSV(t, path, ',', header, rows)
-	want := scoreFiles(t, e.b, path, "", realAsOf)
+	want := wantScored(t, e.b, path, "", realAsOf)
 	code, _, body := upload(t, c, e, csrf, map[string]string{"file": path}, "")
 	require.Equal(t, http.StatusSeeOther, code, body)
 
