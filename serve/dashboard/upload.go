@@ -259,7 +259,10 @@ func (b *batch) row(i int) batchRow {
 	if s.Err != nil {
 		r.Error = s.Err.Error()
 	}
-	if j, ok := b.byID[s.LeadID]; ok && j == i {
+	// A lead id with a slash cannot be one path segment of /ui/leads/:id
+	// (the router matches the decoded path): such a lead is listed without
+	// a page.
+	if j, ok := b.byID[s.LeadID]; ok && j == i && !strings.Contains(s.LeadID, "/") {
 		r.Link = "/ui/leads/" + url.PathEscape(s.LeadID)
 	}
 	return r

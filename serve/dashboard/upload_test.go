@@ -302,6 +302,7 @@ func TestBatchPages(t *testing.T) {
 	csrf := session(t, c, e)
 	header, rows := leadRows(t, f, 25)
 	rows[14] = slices.Clone(rows[3]) // a duplicate id: only its first row is scored
+	rows[15][0] = "acme/L 16"        // an id that cannot be a path segment
 	path := filepath.Join(t.TempDir(), "leads.csv")
 	writeCSV(t, path, ',', header, rows)
 	want := wantScored(t, e.b, path, "", realAsOf)
@@ -350,6 +351,7 @@ func TestBatchPages(t *testing.T) {
 	assert.Contains(t, page, `<a href="/ui/leads/`+rows[10][0]+`">`+rows[10][0]+`</a>`, "scored leads link to their page")
 	assert.Contains(t, page, "<td>"+rows[14][0]+"</td>", "the duplicate row has no link of its own")
 	assert.Contains(t, page, "duplicate lead id "+rows[3][0]+": only its first row is scored")
+	assert.Contains(t, page, "<td>acme/L 16</td>", "listed without a link")
 	assert.Contains(t, page, `<ul class="errors" id="batch-errors"><li>line 16 (`+rows[3][0]+"): duplicate lead id", "unscored rows are listed with their line")
 
 	// A lead's page, by lead id.
@@ -364,4 +366,7 @@ func TestBatchPages(t *testing.T) {
 	assert.Contains(t, page, `href="/ui/batch?page=1" id="back"`, "a duplicate id is its first, scored row")
 	code, _ = get(t, c, e.srv.URL+"/ui/leads/nope")
 	assert.Equal(t, http.StatusNotFound, code)
+	code, page = get(t, c, e.srv.URL+"/ui/leads/"+url.PathEscape(rows[11][0]+" x"))
+	assert.Equal(t, http.StatusNotFound, code)
+	assert.Contains(t, page, "The last batch has no scored lead "+rows[11][0]+" x", "an escaped id is read decoded")
 }
