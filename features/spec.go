@@ -199,6 +199,20 @@ func (s *Spec) EventTypes() []string {
 	return out
 }
 
+// UsesEvents reports whether some feature is computed from the lead's
+// events (event counts, activity, email rates, negative signals). A Spec
+// fitted on a leads table alone does not: events sent with a lead change
+// none of its features.
+func (s *Spec) UsesEvents() bool {
+	for _, f := range s.Features {
+		switch f.Origin {
+		case originEvent, originAll, originActive, originOpenRate, originClickRate, originSignal:
+			return true
+		}
+	}
+	return false
+}
+
 // LinearColumns describes the columns of the linear encoding.
 func (s *Spec) LinearColumns() []ColumnInfo { return slices.Clone(s.index().linear) }
 

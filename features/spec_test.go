@@ -447,3 +447,25 @@ func TestLinearEncodingClipsToTrainingRange(t *testing.T) {
 	}
 	assert.True(t, found, "the tree encoding keeps the raw value")
 }
+
+func TestUsesEvents(t *testing.T) {
+	d, _ := synthDataset(t, 3, 200, 5)
+	withEvents, err := Fit(Config{}, d, allRows(d.Rows))
+	require.NoError(t, err)
+	cfg := Config{ID: "id", Target: "converted"}
+	flat, err := Build(cfg, Inputs{Leads: flatLeads([]string{"web", "ads", "web", "ads"}, []float64{1, 2, 3, 4}, []string{"a", "b", "", "a"}, []float64{0, 1, 0, 1})})
+	require.NoError(t, err)
+	leadsOnly, err := Fit(cfg, flat, allRows(flat.Rows))
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		spec *Spec
+		want bool
+	}{
+		{"leads, events and outcomes", withEvents, true},
+		{"a leads table alone", leadsOnly, false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.spec.UsesEvents(), tt.name)
+	}
+}

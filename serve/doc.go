@@ -88,6 +88,16 @@
 // /openapi.json need no key. Without a keys file, Run refuses any address
 // but loopback.
 //
+// # Pages beside the API
+//
+// serve imports no user interface. A package that serves pages beside the
+// API (the dashboard, package serve/dashboard) is wired by the command:
+// New, then routes on Server.Router (they share the request ids, access log,
+// panic recovery and metrics, labelled by route template), HandleUnmatched
+// for its own 404 and 405 under a prefix, then ListenAndServe. It reads what
+// it needs through Current, Refusals, Config, Authorized, ReportHTML and
+// the like, and scores with the served bundle itself (Model.Bundle).
+//
 // # Operations
 //
 // Run sets read-header, read, write and idle timeouts, drains in-flight

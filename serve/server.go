@@ -39,6 +39,9 @@ type Server struct {
 	outs    sync.Pool
 	idBase  string
 	idSeq   atomic.Uint64
+
+	// unmatched are the handlers of HandleUnmatched.
+	unmatched []unmatched
 }
 
 // New checks cfg, reads the API keys and loads the champion bundle of
@@ -86,27 +89,50 @@ func (s *Server) Handler() http.Handler { return s.engine }
 func (s *Server) Reload() (ReloadResult, error) { return s.reg.reload(true) }
 
 // Run serves the API on cfg.Addr until ctx is cancelled or the process gets
-// SIGTERM or SIGINT, then drains in-flight requests (at most
-// cfg.ShutdownTimeout). SIGHUP reloads the models directory. Without
-// cfg.APIKeysFile only loopback addresses are allowed.
+// SIGTERM or SIGINT: New, then ListenAndServe. Without cfg.APIKeysFile only
+// loopback addresses are allowed. To serve more than the API (the
+// dashboard), call New, add the pages, then ListenAndServe.
 func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if logger != nil {
 		cfg.Logger = logger
 	}
-	if cfg.Addr == "" {
-		cfg.Addr = DefaultAddr
-	}
-	if cfg.APIKeysFile == "" && !isLoopback(cfg.Addr) {
-		return fmt.Errorf("serve: refusing to listen on %s without --api-keys: anyone who reaches it could score leads and promote models; pass --api-keys FILE or listen on 127.0.0.1", cfg.Addr)
+	if _, err := listenAddr(cfg); err != nil {
+		return err // refused before loading any model
 	}
 	s, err := New(cfg)
 	if err != nil {
 		return err
 	}
-	if cfg.APIKeysFile == "" {
-		s.log.Warn("authentication is off (no --api-keys); listening on loopback only", "addr", cfg.Addr)
+	return s.ListenAndServe(ctx)
+}
+
+// listenAddr returns the address to listen on (DefaultAddr when unset),
+// refusing any but loopback without API keys.
+func listenAddr(cfg Config) (string, error) {
+	addr := cfg.Addr
+	if addr == "" {
+		addr = DefaultAddr
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	if cfg.APIKeysFile == "" && !isLoopback(addr) {
+		return "", fmt.Errorf("serve: refusing to listen on %s without --api-keys: anyone who reaches it could score leads and promote models; pass --api-keys FILE or listen on 127.0.0.1", addr)
+	}
+	return addr, nil
+}
+
+// ListenAndServe listens on Config.Addr (DefaultAddr when unset) and
+// serves until ctx is cancelled or the process gets SIGTERM or SIGINT, then
+// drains in-flight requests (at most Config.ShutdownTimeout). SIGHUP
+// reloads the models directory. Without Config.APIKeysFile only loopback
+// addresses are allowed.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	addr, err := listenAddr(s.cfg)
+	if err != nil {
+		return err
+	}
+	if s.keys == nil {
+		s.log.Warn("authentication is off (no --api-keys); listening on loopback only", "addr", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -187,7 +213,6 @@ const (
 	keyRequestID = "leadscore.request_id"
 	keyLeads     = "leadscore.leads"
 	keyErrorCode = "leadscore.error_code"
-	keyRoute     = "leadscore.route" // the metrics route of a dashboard page
 )
 
 func (s *Server) routes() *gin.Engine {
@@ -196,15 +221,18 @@ func (s *Server) routes() *gin.Engine {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.Use(s.observe, s.recoverPanic)
-	dash := newDashboard(s) // HTML pages at / and /ui/, outside the API's route list
 	e.NoRoute(func(c *gin.Context) {
-		if dash.owns(c.Request.URL.Path) {
-			dash.serve(c)
+		if h := s.unmatchedHandler(c.Request.URL.Path); h != nil {
+			h(c)
 			return
 		}
 		s.writeError(c, &APIError{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such endpoint: " + c.Request.URL.Path + "; see /openapi.json"})
 	})
 	e.NoMethod(func(c *gin.Context) {
+		if h := s.unmatchedHandler(c.Request.URL.Path); h != nil {
+			h(c)
+			return
+		}
 		s.writeError(c, &APIError{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed, Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path})
 	})
 	e.GET("/healthz", s.handleHealth)
@@ -239,9 +267,6 @@ func (s *Server) observe(c *gin.Context) {
 	c.Next()
 	d := time.Since(start)
 	route := c.FullPath()
-	if route == "" {
-		route = c.GetString(keyRoute) // a dashboard page, or
-	}
 	if route == "" {
 		route = "unmatched"
 	}

@@ -85,7 +85,7 @@ func runQuickstart(g *globals, q quickstartFlags) error {
 	gin.SetMode(gin.ReleaseMode)
 	logger := slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	fmt.Fprintf(g.stdout, "Dashboard (scores, rules versus model, reports): http://%s/\nReports: http://%s/reports\n", q.addr, q.addr)
-	return serve.Run(context.Background(), serve.Config{ModelsDir: res.Models, Addr: q.addr,
+	return serveWithDashboard(context.Background(), serve.Config{ModelsDir: res.Models, Addr: q.addr,
 		Reports: reportSource{sched: &backtest.Scheduler{Dir: res.Models}}}, logger)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leadscore/leadscore/serve"
+	"github.com/leadscore/leadscore/serve/dashboard"
 	"github.com/leadscore/leadscore/training/backtest"
 )
 
@@ -21,7 +22,8 @@ func newServe(g *globals) *cobra.Command {
 		Short: "Serve the scoring API over a directory of model bundles",
 		Long: `serve answers POST /v1/score and /v1/score/batch with the champion bundle of
 --models (the version named in DIR/champion, else the newest bundle), and
-GET /v1/models, /healthz, /readyz, /metrics (Prometheus) and /openapi.json.
+GET /v1/models, /healthz, /readyz, /metrics (Prometheus) and /openapi.json,
+and the dashboard for marketers at / (package serve/dashboard).
 A new bundle, a changed champion file, SIGHUP or POST /v1/admin/reload swap
 the model in without dropping a request; SIGTERM drains in-flight requests.
 Without --api-keys it listens on loopback only. With --backtest-every and
@@ -63,7 +65,7 @@ GET /reports.`,
 				defer tick.Stop()
 				go sched.Run(ctx, tick.C)
 			}
-			return serve.Run(ctx, cfg, logger)
+			return serveWithDashboard(ctx, cfg, logger)
 		},
 	}
 	serve.BindFlags(cmd.Flags(), &cfg)
@@ -71,4 +73,18 @@ GET /reports.`,
 	cmd.Flags().DurationVar(&backtestEvery, "backtest-every", 0, "run the backtest of --backtest-config on this schedule (e.g. 24h) in the background; reports go to --models/reports and GET /reports")
 	cmd.Flags().StringVar(&backtestConfig, "backtest-config", "", "backtest settings YAML (as 'leadscore backtest --config')")
 	return cmd
+}
+
+// serveWithDashboard serves the API and the dashboard on cfg until ctx is
+// cancelled or the process gets SIGTERM or SIGINT.
+func serveWithDashboard(ctx context.Context, cfg serve.Config, logger *slog.Logger) error {
+	cfg.Logger = logger
+	srv, err := serve.New(cfg)
+	if err != nil {
+		return err
+	}
+	if err := dashboard.Mount(srv, dashboard.Options{}); err != nil {
+		return err
+	}
+	return srv.ListenAndServe(ctx)
 }

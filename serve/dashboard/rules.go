@@ -1,4 +1,4 @@
-package serve
+package dashboard
 
 import (
 	"encoding/json"
@@ -7,20 +7,20 @@ import (
 	"time"
 )
 
-// dashRuleTable is the per-rule table of the newest `leadscore compare`
+// ruleTable is the per-rule table of the newest `leadscore compare`
 // report: how often each rule fires, conversion when it does and does not,
 // and the points the data suggests on the sheet's scale. The dashboard reads
 // the report's JSON rather than computing it, so serve needs no trainer.
-type dashRuleTable struct {
+type ruleTable struct {
 	ReportID  string
 	CreatedAt time.Time
 	Leads     int
 	Labelled  bool
-	Rules     []dashRuleRow
+	Rules     []ruleRow
 }
 
-// dashRuleRow is one rule of a compare report (report.json "rules").
-type dashRuleRow struct {
+// ruleRow is one rule of a compare report (report.json "rules").
+type ruleRow struct {
 	Rule            string   `json:"rule"`
 	Group           string   `json:"group"`
 	Points          *float64 `json:"points"`
@@ -35,8 +35,8 @@ type dashRuleRow struct {
 
 // latestRuleTable returns the per-rule table of the newest compare report,
 // or nil when there is none (or it cannot be read).
-func (d *dashboard) latestRuleTable() *dashRuleTable {
-	src := d.s.cfg.Reports
+func (d *dashboard) latestRuleTable() *ruleTable {
+	src := d.cfg.Reports
 	if src == nil {
 		return nil
 	}
@@ -53,14 +53,14 @@ func (d *dashboard) latestRuleTable() *dashRuleTable {
 			continue
 		}
 		var doc struct {
-			Leads    int           `json:"leads"`
-			Labelled bool          `json:"labelled"`
-			Rules    []dashRuleRow `json:"rules"`
+			Leads    int       `json:"leads"`
+			Labelled bool      `json:"labelled"`
+			Rules    []ruleRow `json:"rules"`
 		}
 		if json.Unmarshal(data, &doc) != nil || len(doc.Rules) == 0 {
 			continue
 		}
-		return &dashRuleTable{ReportID: r.ID, CreatedAt: r.CreatedAt, Leads: doc.Leads, Labelled: doc.Labelled, Rules: doc.Rules}
+		return &ruleTable{ReportID: r.ID, CreatedAt: r.CreatedAt, Leads: doc.Leads, Labelled: doc.Labelled, Rules: doc.Rules}
 	}
 	return nil
 }

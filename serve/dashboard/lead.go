@@ -1,4 +1,4 @@
-package serve
+package dashboard
 
 import (
 	"fmt"
@@ -11,27 +11,27 @@ import (
 	"github.com/leadscore/leadscore/models"
 )
 
-// dashLeadView is one scored lead as the score and lead pages show it.
-type dashLeadView struct {
+// leadView is one scored lead as the score and lead pages show it.
+type leadView struct {
 	R         *models.Result
-	Waterfall *dashWaterfall
-	Up, Down  []dashReason
-	Others    []dashKV
+	Waterfall *waterfallView
+	Up, Down  []reason
+	Others    []kv
 }
 
-// dashReason is one contribution in words.
-type dashReason struct {
+// reason is one contribution in words.
+type reason struct {
 	Feature string
 	Value   string
 	Amount  float64
 }
 
-// dashWaterfallTop is how many contributions the waterfall draws; the rest
+// waterfallTop is how many contributions the waterfall draws; the rest
 // are summed into one step so the steps still add up to the raw score.
-const dashWaterfallTop = 10
+const waterfallTop = 10
 
-// dashStep is one row of the waterfall (viewBox units).
-type dashStep struct {
+// waterfallStep is one row of the waterfall (viewBox units).
+type waterfallStep struct {
 	Label      string
 	Amount     string
 	Class      string
@@ -41,12 +41,12 @@ type dashStep struct {
 	ValueRight bool
 }
 
-// dashWaterfall is the contribution waterfall: from the average training
+// waterfallView is the contribution waterfall: from the average training
 // lead (base value) through each field's contribution to this lead's raw
 // score.
-type dashWaterfall struct {
+type waterfallView struct {
 	Width, Height  float64
-	Steps          []dashStep
+	Steps          []waterfallStep
 	BaseX, RawX    float64
 	AxisY          float64
 	Unit           string
@@ -54,25 +54,25 @@ type dashWaterfall struct {
 	LoX, HiX       float64
 }
 
-func newLeadView(r *models.Result) *dashLeadView {
-	v := &dashLeadView{R: r}
+func newLeadView(r *models.Result) *leadView {
+	v := &leadView{R: r}
 	if r.Explanation != nil {
 		v.Waterfall = waterfall(r.Explanation, r.Model.Name)
 		for _, c := range r.Explanation.Contributions {
-			reason := dashReason{Feature: c.Feature, Value: c.Value, Amount: c.Contribution}
+			rc := reason{Feature: c.Feature, Value: c.Value, Amount: c.Contribution}
 			switch {
 			case c.Contribution > 0 && len(v.Up) < 5:
-				v.Up = append(v.Up, reason)
+				v.Up = append(v.Up, rc)
 			case c.Contribution < 0:
-				v.Down = append(v.Down, reason)
+				v.Down = append(v.Down, rc)
 			}
 		}
-		slices.SortFunc(v.Down, func(a, b dashReason) int { return cmpFloat(a.Amount, b.Amount) })
+		slices.SortFunc(v.Down, func(a, b reason) int { return cmpFloat(a.Amount, b.Amount) })
 		v.Down = v.Down[:min(len(v.Down), 5)]
 	}
 	for _, m := range []string{models.Rules, models.Logistic, models.GBM} {
 		if p, ok := r.Probabilities[m]; ok {
-			v.Others = append(v.Others, dashKV{m, pctText(p)})
+			v.Others = append(v.Others, kv{m, pctText(p)})
 		}
 	}
 	return v
@@ -89,19 +89,19 @@ func cmpFloat(a, b float64) int {
 }
 
 // waterfall lays out the explanation's steps, largest contribution first.
-func waterfall(ex *models.Explanation, champion string) *dashWaterfall {
+func waterfall(ex *models.Explanation, champion string) *waterfallView {
 	cs := slices.Clone(ex.Contributions)
 	slices.SortStableFunc(cs, func(a, b models.Contribution) int {
 		return cmpFloat(math.Abs(b.Contribution), math.Abs(a.Contribution))
 	})
 	var rest float64
 	nRest := 0
-	if len(cs) > dashWaterfallTop {
-		for _, c := range cs[dashWaterfallTop:] {
+	if len(cs) > waterfallTop {
+		for _, c := range cs[waterfallTop:] {
 			rest += c.Contribution
 			nRest++
 		}
-		cs = cs[:dashWaterfallTop]
+		cs = cs[:waterfallTop]
 	}
 	type step struct {
 		label    string
@@ -131,14 +131,14 @@ func waterfall(ex *models.Explanation, champion string) *dashWaterfall {
 	lo, hi = lo-pad, hi+pad
 	const chartX, chartW, rowH = 260.0, 380.0, 24.0
 	x := func(v float64) float64 { return chartX + (v-lo)/(hi-lo)*chartW }
-	w := &dashWaterfall{Width: chartX + chartW + 20, Unit: "log-odds"}
+	w := &waterfallView{Width: chartX + chartW + 20, Unit: "log-odds"}
 	if champion == models.Rules {
 		w.Unit = "points"
 	}
 	y := 34.0
 	for _, s := range steps {
 		a, b := x(s.from), x(s.to)
-		st := dashStep{Label: truncate(s.label, 38), Amount: signed(s.to - s.from), Class: "up", Y: y, TextY: y + 12,
+		st := waterfallStep{Label: truncate(s.label, 38), Amount: signed(s.to - s.from), Class: "up", Y: y, TextY: y + 12,
 			X: min(a, b), W: max(math.Abs(b-a), 1)}
 		if s.to < s.from {
 			st.Class = "down"
@@ -181,8 +181,8 @@ func pointsText(x float64) string {
 
 func pctText(p float64) string { return strconv.FormatFloat(p*100, 'f', 1, 64) + "%" }
 
-// dashFuncs are the template helpers.
-var dashFuncs = template.FuncMap{
+// funcs are the template helpers.
+var funcs = template.FuncMap{
 	"pct":    pctText,
 	"signed": signed,
 	"f2":     func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) },

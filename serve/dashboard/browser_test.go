@@ -1,8 +1,7 @@
-package serve
+package dashboard
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,13 +88,13 @@ func browserText(t *testing.T, ctx context.Context, id string) string {
 }
 
 // TestDashboardBrowser drives the dashboard in headless Chromium: log in,
-// read the overview, fill in and submit the score form, upload a CSV, open
-// a lead's waterfall, read the cross-tab and open a report, saving a
-// screenshot of each page.
+// read the overview, fill in and submit the score form, upload leads and
+// their events, open a lead's waterfall, read the cross-tab and open a
+// report inside the dashboard, saving a screenshot of each page.
 func TestDashboardBrowser(t *testing.T) {
-	f := realBundle(t)
+	f := realFixture(t)
 	ctx := browserContext(t)
-	env := newDashServer(t, f, true)
+	e := newEnv(t, f, envOptions{keys: true})
 	// LEADSCORE_SCREENSHOTS keeps the screenshots in a directory of one's
 	// choosing (a CI artifact, a look by eye).
 	shots := os.Getenv("LEADSCORE_SCREENSHOTS")
@@ -104,7 +103,7 @@ func TestDashboardBrowser(t *testing.T) {
 	} else {
 		require.NoError(t, os.MkdirAll(shots, 0o755))
 	}
-	base := env.srv.URL
+	base := e.srv.URL
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		require.NoError(t, chromedp.Do(ctx, steps...), what)
@@ -132,42 +131,43 @@ func TestDashboardBrowser(t *testing.T) {
 	do("desktop width", chromedp.EmulateViewport(1280, 900))
 
 	// Score form: the first generated lead with a recent pricing page view.
-	_, leads := realLeads(t, f, 1)
-	ids := formIDs(env.s.reg.current().model.Schema())
-	fields := map[string]string{}
+	header, rows := leadRows(t, f, 40)
+	ids := map[string]string{}
+	for _, fld := range newScoreView(e.b, 0).Fields {
+		ids[fld.Name] = fld.ID
+	}
 	steps := []chromedp.Action[chromedp.Void]{
 		chromedp.Navigate(base + "/ui/score"), chromedp.WaitVisible(chromedp.ID("score-form")),
-		chromedp.SetValue(chromedp.ID("lead_id"), leads[0]["lead_id"].(string)),
+		chromedp.SetValue(chromedp.ID("lead_id"), rows[0][0]),
 		chromedp.SetValue(chromedp.ID("as_of"), datetimeLocal(realAsOf)),
 		chromedp.SetValue(chromedp.ID("e0type"), "page_view"),
 		chromedp.SetValue(chromedp.ID("e0days"), "2"),
 		chromedp.SetValue(chromedp.ID("e0attrs"), "page=pricing"),
 	}
-	for k, v := range leads[0]["fields"].(map[string]any) {
-		if id, ok := ids[k]; ok {
-			val := v.(string)
-			if k == "created_at" {
-				created, ok := parseTime(val)
-				require.True(t, ok)
-				val = datetimeLocal(created)
-				fields[k] = created.Format(time.RFC3339)
-			} else {
-				fields[k] = val
-			}
-			steps = append(steps, chromedp.SetValue(chromedp.ID(id), val))
+	for i, name := range header {
+		id, ok := ids[name]
+		if !ok {
+			continue
 		}
+		val := rows[0][i]
+		if name == "created_at" {
+			created, err := time.Parse(time.RFC3339, val)
+			require.NoError(t, err)
+			val = datetimeLocal(created)
+		}
+		steps = append(steps, chromedp.SetValue(chromedp.ID(id), val))
 	}
 	do("fill in the score form", steps...)
 	screenshot(t, ctx, shots, "score-form")
 	do("submit the score form", chromedp.Click(chromedp.ID("score-submit")), chromedp.WaitVisible(chromedp.ID("score")))
 
-	body, err := json.Marshal(apiLead{LeadID: leads[0]["lead_id"].(string), AsOf: realAsOf.Format(time.RFC3339), Fields: fields,
-		Events: []map[string]string{{"type": "page_view", "page": "pricing", "timestamp": realAsOf.Add(-48*time.Hour - time.Second).Format(time.RFC3339)}}})
+	want, err := e.b.NewScorer().Score(expectedLead(t, e.b, header, rows, []formEvent{{typ: "page_view", days: 2, attrs: map[string]string{"page": "pricing"}}}, realAsOf), scoreOptions)
 	require.NoError(t, err)
-	want := apiScore(t, env, body, scoreKey)
-	assert.Equal(t, strconv.Itoa(want.Score), browserText(t, ctx, "score"), "the page shows the API's score")
+	prob, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("probability"), "data-value"))
+	require.NoError(t, err)
+	assert.Equal(t, strconv.FormatFloat(want.Probability, 'g', -1, 64), prob.Value, "the page shows Scorer.Score's probability")
+	assert.Equal(t, strconv.Itoa(want.Score), browserText(t, ctx, "score"))
 	assert.Equal(t, want.Tier, browserText(t, ctx, "tier"))
-	assert.Equal(t, pctText(want.Probability), browserText(t, ctx, "probability"))
 	require.NotNil(t, want.Rules)
 	assert.Equal(t, want.Rules.Tier, browserText(t, ctx, "rule-tier"))
 	reasons, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll(".reasons li")))
@@ -178,52 +178,70 @@ func TestDashboardBrowser(t *testing.T) {
 	assert.NotEmpty(t, bars, "the waterfall has bars")
 	screenshot(t, ctx, shots, "score-result")
 
-	// CSV upload.
-	csvPath := filepath.Join(t.TempDir(), "leads.csv")
-	idsCSV, _ := writeLeadsCSV(t, f, 20, csvPath)
-	do("upload a CSV",
+	// Upload leads (one without its industry) and their events.
+	rows = rows[:20]
+	rows[4][col(t, header, "industry")] = ""
+	leads := filepath.Join(t.TempDir(), "leads.csv")
+	writeCSV(t, leads, ',', header, rows)
+	events := filepath.Join(f.data, "events.csv")
+	do("upload leads and events",
 		chromedp.Navigate(base+"/ui/score"), chromedp.WaitVisible(chromedp.ID("upload")),
-		chromedp.SetUploadFiles(chromedp.ID("file"), []string{csvPath}),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{leads}),
+		chromedp.SetUploadFiles(chromedp.ID("events"), []string{events}),
+		chromedp.SetValue(chromedp.ID("upload_as_of"), datetimeLocal(realAsOf)),
 		chromedp.Click(chromedp.ID("upload-submit")),
 		chromedp.WaitVisible(chromedp.ID("batch")))
-	rows, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("#batch tbody tr")))
+	scored := wantScored(t, e.b, leads, events, realAsOf)
+	trs, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("#batch tbody tr")))
 	require.NoError(t, err)
-	assert.Len(t, rows, len(idsCSV))
-	assert.Contains(t, browserText(t, ctx, "batch-errors"), "bad-row")
+	assert.Len(t, trs, len(rows), "every row is listed")
+	assert.Contains(t, browserText(t, ctx, "batch-errors"), rows[4][0]+`): lead `+rows[4][0]+`: missing required fields "industry"`)
+	assert.Contains(t, browserText(t, ctx, "batch-summary"), "with the events of events.csv")
+	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("download"), "href"))
+	require.NoError(t, err)
+	assert.Equal(t, "/ui/batch.csv", href.Value)
 	screenshot(t, ctx, shots, "batch")
 
 	// Lead detail from the batch.
 	do("open the first lead",
 		chromedp.Click(chromedp.CSS("#batch tbody tr a")),
 		chromedp.WaitVisible(chromedp.ID("waterfall")))
-	assert.Equal(t, idsCSV[0], browserText(t, ctx, "lead-id"))
-	assert.NotEmpty(t, browserText(t, ctx, "score"))
+	assert.Equal(t, rows[0][0], browserText(t, ctx, "lead-id"))
+	prob, err = chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("probability"), "data-value"))
+	require.NoError(t, err)
+	assert.Equal(t, strconv.FormatFloat(scored[0].Result.Probability, 'g', -1, 64), prob.Value)
 	screenshot(t, ctx, shots, "lead")
 
 	// Compare.
 	do("open compare", chromedp.Navigate(base+"/ui/compare"), chromedp.WaitVisible(chromedp.ID("crosstab")))
-	assert.Equal(t, strconv.Itoa(len(idsCSV)), browserText(t, ctx, "cell-total"))
+	assert.Equal(t, strconv.Itoa(len(rows)-1), browserText(t, ctx, "cell-total"))
 	sum := 0
-	for _, rt := range dashRuleTiers {
-		for _, mt := range dashModelTiers {
+	for _, rt := range ruleTiers {
+		for _, mt := range modelTiers {
 			n, err := strconv.Atoi(browserText(t, ctx, "cell-"+rt+"-"+mt))
 			require.NoError(t, err)
 			sum += n
 		}
 	}
-	assert.Equal(t, len(idsCSV), sum, "the cells add up to the batch")
+	assert.Equal(t, len(rows)-1, sum, "the cells add up to the scored leads")
 	screenshot(t, ctx, shots, "compare")
 
-	// Reports.
+	// Reports: a report opens inside the dashboard, navigation kept.
 	do("open reports", chromedp.Navigate(base+"/ui/reports"), chromedp.WaitVisible(chromedp.ID("reports")))
 	screenshot(t, ctx, shots, "reports")
 	do("open the newest report",
 		chromedp.Click(chromedp.CSS("#reports a")),
-		chromedp.WaitVisible(chromedp.CSS("h1")))
+		chromedp.WaitVisible(chromedp.ID("report")))
+	current, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`nav a[aria-current="page"]`)))
+	require.NoError(t, err)
+	assert.Equal(t, "Reports", strings.TrimSpace(current), "the dashboard's navigation is kept")
+	screenshot(t, ctx, shots, "report")
+	src, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("report"), "src"))
+	require.NoError(t, err)
+	do("open the report on its own", chromedp.Navigate(base+src.Value), chromedp.WaitVisible(chromedp.CSS("h1")))
 	title, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
 	require.NoError(t, err)
 	assert.Equal(t, "Backtest report", strings.TrimSpace(title))
-	screenshot(t, ctx, shots, "report")
 
 	for _, name := range []string{"login", "overview", "overview-phone", "score-form", "score-result", "batch", "lead", "compare", "reports", "report"} {
 		assert.FileExists(t, filepath.Join(shots, name+".png"))
