@@ -287,9 +287,11 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 	// Result.Rules is opt.Sheet's when given.
 	var rr *rules.Result
 	if b.Rules != nil || opt.Sheet != nil {
-		shown := new(rules.Result)
+		var shown *rules.Result
 		if reuse {
 			shown = &s.rules
+		} else {
+			shown = new(rules.Result)
 		}
 		sheet := b.Rules
 		if opt.Sheet != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"time"
 
@@ -77,19 +78,28 @@ func writeChunks(c *gin.Context, chunks [][]byte, ndjson bool) {
 	if ndjson {
 		for _, ch := range chunks {
 			c.Writer.Write(ch)
-			c.Writer.Write([]byte{'\n'})
+			c.Writer.Write(newline)
 		}
 		return
 	}
-	c.Writer.Write([]byte{'['})
+	c.Writer.Write(openArray)
 	for i, ch := range chunks {
 		if i > 0 {
-			c.Writer.Write([]byte{','})
+			c.Writer.Write(comma)
 		}
 		c.Writer.Write(ch)
 	}
-	c.Writer.Write([]byte("]\n"))
+	c.Writer.Write(closeArray)
 }
+
+// The separators writeChunks writes (package-level, so writing them does
+// not allocate).
+var (
+	newline    = []byte{'\n'}
+	comma      = []byte{','}
+	openArray  = []byte{'['}
+	closeArray = []byte("]\n")
+)
 
 // batchRows are a batch's request items as models.Rows: each worker
 // decodes its items with a decoder of its own.
@@ -134,9 +144,14 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt models.ScoreOptions, 
 		warnings: make([][]models.Warning, workers), errs: make([]*APIError, n)}
 	out := &batchOut{bufs: make([][]byte, workers), at: make([]struct{ w, lo, hi int32 }, n)}
 	tallies := make([]tally, workers)
+	explained := 0
+	if opt.Explain != 0 {
+		explained = 1
+	}
+	per := s.resultBytes[explained].Load() * int64(n/workers+1) * 9 / 8
 	for w := range workers {
 		rows.decoders[w] = a.getDecoder()
-		out.bufs[w] = (*s.getBytes())[:0]
+		out.bufs[w] = slices.Grow((*s.getBytes())[:0], int(min(per, 4<<20)))
 	}
 	a.model.ScoreRows(rows, opt, workers, func(w, i int, res *models.Result, err error) {
 		buf := out.bufs[w]
@@ -172,6 +187,11 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt models.ScoreOptions, 
 	for _, d := range rows.decoders {
 		a.putDecoder(d)
 	}
+	total := 0
+	for _, b := range out.bufs {
+		total += len(b)
+	}
+	s.resultBytes[explained].Store(int64(total / n))
 	chunks := make([][]byte, n)
 	for i, at := range out.at {
 		chunks[i] = out.bufs[at.w][at.lo:at.hi]

@@ -39,6 +39,10 @@ type Server struct {
 	outs    sync.Pool
 	idBase  string
 	idSeq   atomic.Uint64
+	// resultBytes is the size of the last batch's answers per lead,
+	// without and with explanations: the next batch sizes its output
+	// buffers by it instead of growing them lead by lead.
+	resultBytes [2]atomic.Int64
 
 	// unmatched are the handlers of HandleUnmatched.
 	unmatched []unmatched
