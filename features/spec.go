@@ -530,7 +530,7 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 		off := offs[fi]
 		if !f.Categorical {
 			get := d.numeric(f)
-			missing := 0
+			missing, outside := 0, 0
 			for i := 0; i < d.Rows; i++ {
 				x := math.NaN()
 				if get != nil {
@@ -538,6 +538,8 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 				}
 				if math.IsNaN(x) {
 					missing++
+				} else if f.outside(x) {
+					outside++
 				}
 				if linear {
 					f.encodeNum(x, span(i, off, 1+b2i(f.Missing)), nil)
@@ -547,6 +549,9 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 			}
 			if f.isField() && missing > 0 {
 				w.imputed(f.Field, missing)
+			}
+			if outside > 0 {
+				w.outOfRange(f.rangeField(), outside)
 			}
 			continue
 		}
@@ -638,6 +643,7 @@ func (s *Spec) TransformLead(l *Lead, lin, tree []float64) Warnings {
 func (s *Spec) TransformLeadInto(l *Lead, lin, tree []float64, w *Warnings) {
 	clear(w.UnseenCategories)
 	clear(w.ImputedMissing)
+	clear(w.OutOfRange)
 	ix := s.index()
 	cut := l.Cutoff
 	if cut.IsZero() {
@@ -694,8 +700,12 @@ func (s *Spec) TransformLeadInto(l *Lead, lin, tree []float64, w *Warnings) {
 			continue
 		}
 		x := s.leadNumber(ix, fi, l, cutNs, createdNs, states, &ex, active[:ix.fold.words])
-		if math.IsNaN(x) && f.isField() {
-			w.imputed(f.Field, 1)
+		if math.IsNaN(x) {
+			if f.isField() {
+				w.imputed(f.Field, 1)
+			}
+		} else if f.outside(x) {
+			w.outOfRange(f.rangeField(), 1)
 		}
 		if lin != nil {
 			lo = lin[ix.linOff[fi] : ix.linOff[fi]+1+b2i(f.Missing)]

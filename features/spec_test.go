@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -468,4 +469,55 @@ func TestUsesEvents(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.spec.UsesEvents(), tt.name)
 	}
+}
+
+// A number outside the training range is always reported: on the lead
+// field, on lead_age for a lead older than any snapshot, on event:KEY for
+// an event aggregate; a value inside the range is not.
+func TestOutOfRangeIsReported(t *testing.T) {
+	s := genSynth(4, 300, 6)
+	d, err := Build(Config{}, Inputs{Leads: s.leads, Events: s.events, Outcomes: s.outcomes})
+	require.NoError(t, err)
+	spec, err := Fit(Config{}, d, allRows(d.Rows))
+	require.NoError(t, err)
+	var budget, age *Feature
+	for i := range spec.Features {
+		switch f := &spec.Features[i]; {
+		case f.Name == "budget":
+			budget = f
+		case f.Origin == originAge:
+			age = f
+		}
+	}
+	require.NotNil(t, budget)
+	require.NotNil(t, age)
+	warn := func(mod func(l *Lead)) map[string]int {
+		l := d.Lead(0)
+		mod(l)
+		return spec.TransformLead(l, make([]float64, len(spec.LinearColumns())), make([]float64, len(spec.TreeColumns()))).OutOfRange
+	}
+	assert.Empty(t, warn(func(*Lead) {}), "a training snapshot is inside every range")
+	old := warn(func(l *Lead) { l.Cutoff = l.Created.Add(time.Duration(age.Max+365) * 24 * time.Hour) })
+	assert.Equal(t, 1, old["lead_age"], "a lead older than any snapshot: %v", old)
+	for _, tc := range []struct {
+		x    float64
+		want int
+	}{{budget.Max, 0}, {budget.Min, 0}, {budget.Max * 10, 1}, {budget.Min - 1, 1}} {
+		got := warn(func(l *Lead) { l.Fields["budget"] = Value{Kind: datasets.KindNumber, Num: tc.x} })
+		assert.Equal(t, tc.want, got["budget"], "budget %v in [%v, %v]", tc.x, budget.Min, budget.Max)
+	}
+	// Many more events of one type than any training lead had.
+	burst := warn(func(l *Lead) {
+		for k := range 500 {
+			l.Events = append(l.Events, Event{Type: "page_view", Time: l.Cutoff.Add(-time.Duration(k+1) * time.Minute), Attrs: map[string]string{"page": "pricing"}})
+		}
+		slices.SortFunc(l.Events, func(a, b Event) int { return a.Time.Compare(b.Time) })
+	})
+	events := 0
+	for f := range burst {
+		if strings.HasPrefix(f, "event:") || f == "all activity" {
+			events++
+		}
+	}
+	assert.Positive(t, events, "event aggregates beyond their range: %v", burst)
 }

@@ -42,6 +42,12 @@ const (
 	// WarnUnknownField: a field none of the models reads (the rule sheet
 	// may still read it).
 	WarnUnknownField = "unknown_field"
+	// WarnOutOfRange: a number outside the range training saw, on a lead
+	// field, on "lead_age" (a lead older or younger than any training
+	// snapshot), on "event:KEY" (an event aggregate) or on a derived
+	// feature: the score extrapolates. The linear model clips the value to
+	// the training range; the trees treat it as the range's edge.
+	WarnOutOfRange = "out_of_range"
 )
 
 // Warning is one structured warning of a score: a code from the Warn
@@ -358,6 +364,7 @@ func (s *Scorer) appendWarnings(dst []Warning, w *features.Warnings) []Warning {
 	}
 	add(WarnUnseenCategory, w.UnseenCategories)
 	add(WarnMissingImputed, w.ImputedMissing)
+	add(WarnOutOfRange, w.OutOfRange)
 	return dst
 }
 
@@ -367,6 +374,8 @@ func warningMessage(code, field string) string {
 		return fmt.Sprintf("field %q: value not seen in training, scored as \"other\"", field)
 	case WarnUnknownField:
 		return fmt.Sprintf("unknown field %q: not one of the model's features", field)
+	case WarnOutOfRange:
+		return fmt.Sprintf("%q: outside the range seen in training, so the score extrapolates (the linear model clips it to that range, the trees treat it as the range's edge)", field)
 	}
 	return fmt.Sprintf("field %q: missing, imputed as in training", field)
 }
@@ -580,6 +589,9 @@ func Warnings(w features.Warnings) []Warning {
 	}
 	for _, f := range sortedKeys(w.ImputedMissing) {
 		out = append(out, Warning{Code: WarnMissingImputed, Field: f, Message: warningMessage(WarnMissingImputed, f)})
+	}
+	for _, f := range sortedKeys(w.OutOfRange) {
+		out = append(out, Warning{Code: WarnOutOfRange, Field: f, Message: warningMessage(WarnOutOfRange, f)})
 	}
 	return out
 }
