@@ -23,9 +23,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/datasets"
-	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/modelstest"
 	"github.com/leadscore/leadscore/serve"
 )
 
@@ -41,7 +41,7 @@ const (
 )
 
 // fixture is the generated history the checked-in bundle
-// ../../models/testdata/b2b was trained on (see its README) and a copy of
+// of package modelstest was trained on, and a copy of
 // that bundle: a real bundle, without importing the trainer.
 type fixture struct {
 	data   string // leads.csv, events.csv, outcomes.csv
@@ -76,7 +76,7 @@ func prepareFixture() (*fixture, error) {
 	if f.data, err = os.MkdirTemp("", "leadscore-dashboard-data-*"); err != nil {
 		return nil, err
 	}
-	if _, err := synth.Generate(synth.Config{Profile: "b2b", Leads: 1200, Seed: 5, Format: "csv"}, f.data, nil); err != nil {
+	if err := modelstest.WriteHistory(f.data); err != nil {
 		return nil, err
 	}
 	root, err := os.MkdirTemp("", "leadscore-dashboard-bundle-*")
@@ -84,7 +84,7 @@ func prepareFixture() (*fixture, error) {
 		return nil, err
 	}
 	f.bundle = filepath.Join(root, "b2b")
-	if err := os.CopyFS(f.bundle, os.DirFS(filepath.Join("..", "..", "models", "testdata", "b2b"))); err != nil {
+	if err := modelstest.WriteBundle(f.bundle); err != nil {
 		return nil, err
 	}
 	return f, nil
