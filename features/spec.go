@@ -59,6 +59,9 @@ type specIndex struct {
 	// missing recognises the missing-value markers the Spec was fitted
 	// with (Config.MissingValues and the readers' defaults).
 	missing *datasets.MissingSet
+	// required are the lead fields never missing in training; numFields
+	// the lead fields read as numbers (see Validate).
+	required, numFields []string
 	fold    folder
 	levels  []map[string]int32 // per feature
 	rare    []map[string]bool  // per feature
@@ -93,7 +96,8 @@ func (s *Spec) index() *specIndex {
 func (s *Spec) buildIndex() *specIndex {
 	cfg := s.Config
 	ix := &specIndex{
-		missing: datasets.NewMissingSet(cfg.MissingValues),
+		missing:  datasets.NewMissingSet(cfg.MissingValues),
+		required: s.Required(),
 		fold:    newFolder(cfg.WindowDays, cfg.HalfLifeDays), keyIdx: map[string]int32{},
 		typeKey: map[string]int32{}, pageKey: map[string]int32{}, pageAttr: -1,
 		typeClass: map[string]typeInfo{}, careerPage: map[string]bool{},
@@ -147,6 +151,13 @@ func (s *Spec) buildIndex() *specIndex {
 			ix.linear = append(ix.linear, ColumnInfo{Name: f.Name + " (missing)", Source: f.Source})
 		}
 		ix.tree = append(ix.tree, ColumnInfo{Name: f.Name, Source: f.Source})
+	}
+	seen := map[string]bool{}
+	for fi := range s.Features {
+		if f := &s.Features[fi]; f.Origin == originField && !f.Categorical && !seen[f.Field] {
+			seen[f.Field] = true
+			ix.numFields = append(ix.numFields, f.Field)
+		}
 	}
 	return ix
 }
@@ -886,18 +897,3 @@ func (s *Spec) CheckTable(t *datasets.Table) error {
 // leads table of d.
 func (s *Spec) Check(d *Dataset) error { return s.CheckTable(d.Leads) }
 
-// Validate returns an error listing every required field missing from l
-// (absent or without a value).
-func (s *Spec) Validate(l *Lead) error {
-	var missing []string
-	for _, name := range s.Required() {
-		v, ok := l.Fields[name]
-		if !ok || v.Missing {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("lead %s: missing required fields %q", l.ID, missing)
-	}
-	return nil
-}

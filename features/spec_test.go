@@ -521,3 +521,52 @@ func TestOutOfRangeIsReported(t *testing.T) {
 	}
 	assert.Positive(t, events, "event aggregates beyond their range: %v", burst)
 }
+
+// Validate lists every required field a lead lacks, and every number field
+// holding text that is not a number; markers and blanks are missing, not
+// invalid.
+func TestValidate(t *testing.T) {
+	s := genSynth(4, 300, 6)
+	d, err := Build(Config{MissingValues: []string{"Select"}}, Inputs{Leads: s.leads, Events: s.events, Outcomes: s.outcomes})
+	require.NoError(t, err)
+	spec, err := Fit(Config{MissingValues: []string{"Select"}}, d, allRows(d.Rows))
+	require.NoError(t, err)
+	required := spec.Required()
+	require.NotEmpty(t, required)
+	text := func(v string) Value { return Value{Kind: datasets.KindCategory, Str: v} }
+	tests := []struct {
+		name    string
+		mod     func(l *Lead)
+		missing []string
+		invalid []string
+	}{
+		{"as read", func(*Lead) {}, nil, nil},
+		{"required field absent", func(l *Lead) { delete(l.Fields, required[0]) }, required[:1], nil},
+		{"required field a marker", func(l *Lead) { l.Fields[required[0]] = text("Select") }, required[:1], nil},
+		{"number as text", func(l *Lead) { l.Fields["budget"] = text(" 1200.5 ") }, nil, nil},
+		{"yes as a number", func(l *Lead) { l.Fields["budget"] = text("yes") }, nil, nil},
+		{"blank number", func(l *Lead) { l.Fields["budget"] = text("  ") }, nil, nil},
+		{"text in a number field", func(l *Lead) { l.Fields["budget"] = text("lots") }, nil, []string{"budget"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l := d.Lead(0)
+			tc.mod(l)
+			spec.MarkMissing(l)
+			err := spec.Validate(l)
+			var mf *MissingFieldsError
+			var inv *InvalidFieldsError
+			switch {
+			case tc.missing != nil:
+				require.ErrorAs(t, err, &mf)
+				assert.Equal(t, tc.missing, mf.Fields)
+			case tc.invalid != nil:
+				require.ErrorAs(t, err, &inv)
+				assert.Equal(t, tc.invalid, inv.Fields)
+				assert.Contains(t, err.Error(), `"lots"`)
+			default:
+				assert.NoError(t, err)
+			}
+		})
+	}
+}

@@ -73,22 +73,11 @@ func (e *CreatedAfterError) Error() string {
 
 // MissingFieldsError is returned for a lead that lacks fields the model
 // requires (fields never missing in training): all of them at once.
-type MissingFieldsError struct {
-	LeadID string
-	Fields []string
-}
+type MissingFieldsError = features.MissingFieldsError
 
-func (e *MissingFieldsError) Error() string {
-	return fmt.Sprintf("lead %s: missing required fields %s: the model was trained with them and never saw them missing; send them", e.LeadID, quoteList(e.Fields))
-}
-
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = strconv.Quote(n)
-	}
-	return strings.Join(q, ", ")
-}
+// InvalidFieldsError is returned for a lead with text that is not a number
+// in fields the model reads as numbers: all of them at once.
+type InvalidFieldsError = features.InvalidFieldsError
 
 // ModelRef names the model version a score came from.
 type ModelRef struct {
@@ -154,7 +143,6 @@ type Scorer struct {
 	rules           rules.Result         // reused by ScoreInto
 	ownRules        rules.Result         // the bundle's sheet, when opt.Sheet replaces it
 	fields          []string             // scratch for sorting warning fields
-	required        []string             // the Spec's required fields
 	// shap, when set, holds the GBM's TreeSHAP values of the next lead
 	// explained (and shapBase its expected margin), computed in a batch by
 	// ScoreAll: bit for bit what explain would compute.
@@ -169,7 +157,6 @@ func (b *Bundle) NewScorer() *Scorer {
 		linCols:  b.Spec.LinearColumns(),
 		treeCols: b.Spec.TreeColumns(),
 		bySource: make(map[string]float64),
-		required: b.Spec.Required(),
 	}
 	s.lin = make([]float64, len(s.linCols))
 	s.tree = make([]float64, len(s.treeCols))
@@ -233,7 +220,8 @@ func (s *Scorer) raw(name string, rr *rules.Result) float64 {
 // empty or a marker is missing: it is imputed as training imputed it, with
 // a missing_imputed warning, unless the model requires it (it was never
 // missing in training): then Score returns a *MissingFieldsError naming
-// every required field the lead lacks.
+// every required field the lead lacks. Text that is not a number in a
+// field the model reads as a number is an *InvalidFieldsError.
 func (s *Scorer) Score(l *features.Lead, opt ScoreOptions) (*Result, error) {
 	res := new(Result)
 	if err := s.score(l, opt, res, false); err != nil {
@@ -257,14 +245,8 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 		return &CreatedAfterError{LeadID: l.ID, Created: l.Created, Cutoff: cut}
 	}
 	b.Spec.MarkMissing(l)
-	var missing []string
-	for _, name := range s.required {
-		if v, ok := l.Fields[name]; !ok || v.Missing {
-			missing = append(missing, name)
-		}
-	}
-	if missing != nil {
-		return &MissingFieldsError{LeadID: l.ID, Fields: missing}
+	if err := b.Spec.Validate(l); err != nil {
+		return err
 	}
 	// Encode only what the models asked for read: the linear encoding
 	// (log transforms, standardisation, one-hot) is skipped when the

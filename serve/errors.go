@@ -85,6 +85,14 @@ func scoreError(err error) *APIError {
 	if errors.As(err, &mf) {
 		return missingFields(mf)
 	}
+	var inv *models.InvalidFieldsError
+	if errors.As(err, &inv) {
+		fields := make([]string, len(inv.Fields))
+		for i, f := range inv.Fields {
+			fields[i] = "fields." + f
+		}
+		return &APIError{Status: http.StatusBadRequest, Code: CodeInvalidField, Field: fields[0], Fields: fields, Message: err.Error()}
+	}
 	var ca *models.CreatedAfterError
 	if errors.As(err, &ca) {
 		return &APIError{Status: http.StatusBadRequest, Code: CodeInvalidField, Field: "as_of", Message: err.Error() + "; score it as of its creation or later"}

@@ -130,18 +130,19 @@ func TestEntryPointsScoreAlike(t *testing.T) {
 		require.Equal(t, 0, code, "train: %s", stderr)
 		asOf := time.Date(2025, 11, 15, 0, 0, 0, 0, time.UTC)
 		header, rows := readRawCSV(t, leadsCSV)
-		// Some leads lack a field the model requires: every entry point
-		// must refuse them alike.
+		// Some leads lack a field the model requires, or have text in a
+		// number field: every entry point must refuse them alike.
 		b, err := models.Load(bundle)
 		require.NoError(t, err)
 		required := b.Spec.Required()
 		require.NotEmpty(t, required)
 		for i := range rows {
-			if i%97 == 5 {
-				for j, name := range header {
-					if slices.Contains(required, name) {
-						rows[i][j] = ""
-					}
+			for j, name := range header {
+				switch {
+				case i%97 == 5 && slices.Contains(required, name):
+					rows[i][j] = ""
+				case i%89 == 7 && name == "employees":
+					rows[i][j] = "lots" // text in a number field
 				}
 			}
 		}
