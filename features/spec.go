@@ -62,12 +62,12 @@ type specIndex struct {
 	// required are the lead fields never missing in training; numFields
 	// the lead fields read as numbers (see Validate).
 	required, numFields []string
-	fold    folder
-	levels  []map[string]int32 // per feature
-	rare    []map[string]bool  // per feature
-	keyIdx  map[string]int32
-	nkeys   int
-	typeKey map[string]int32
+	fold                folder
+	levels              []map[string]int32 // per feature
+	rare                []map[string]bool  // per feature
+	keyIdx              map[string]int32
+	nkeys               int
+	typeKey             map[string]int32
 	// typeClass caches the email class and signal of the event types
 	// named by the Spec's keys; other types are classified per event.
 	typeClass map[string]typeInfo
@@ -98,7 +98,7 @@ func (s *Spec) buildIndex() *specIndex {
 	ix := &specIndex{
 		missing:  datasets.NewMissingSet(cfg.MissingValues),
 		required: s.Required(),
-		fold:    newFolder(cfg.WindowDays, cfg.HalfLifeDays), keyIdx: map[string]int32{},
+		fold:     newFolder(cfg.WindowDays, cfg.HalfLifeDays), keyIdx: map[string]int32{},
 		typeKey: map[string]int32{}, pageKey: map[string]int32{}, pageAttr: -1,
 		typeClass: map[string]typeInfo{}, careerPage: map[string]bool{},
 	}
@@ -896,4 +896,3 @@ func (s *Spec) CheckTable(t *datasets.Table) error {
 // Check returns an error listing every required field missing from the
 // leads table of d.
 func (s *Spec) Check(d *Dataset) error { return s.CheckTable(d.Leads) }
-
