@@ -59,23 +59,11 @@ func realBundle(t testing.TB) *realFixture {
 }
 
 func prepareReal() (*realFixture, error) {
-	f := &realFixture{}
-	var err error
-	if f.data, err = os.MkdirTemp("", "leadscore-serve-data-*"); err != nil {
-		return nil, err
-	}
-	if err := modelstest.WriteHistory(f.data); err != nil {
-		return nil, err
-	}
-	root, err := os.MkdirTemp("", "leadscore-serve-bundle-*")
+	f, err := modelstest.NewFixture("real-v1")
 	if err != nil {
 		return nil, err
 	}
-	f.bundle = filepath.Join(root, "real-v1")
-	if err := modelstest.WriteBundle(f.bundle); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return &realFixture{data: f.Data, bundle: f.Bundle}, nil
 }
 
 // copyBundle copies the fixture bundle to root/version, rewriting its

@@ -15,6 +15,7 @@ import (
 	"embed"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/leadscore/leadscore/datasets/synth"
 )
@@ -43,4 +44,47 @@ func WriteBundle(dir string) error {
 func WriteHistory(dir string) error {
 	_, err := synth.Generate(History, dir, nil)
 	return err
+}
+
+// Fixture is the fixture bundle and its history, written to temporary
+// directories for a test binary: Data holds leads.csv, events.csv and
+// outcomes.csv, Bundle is the bundle's directory. Remove deletes both.
+type Fixture struct {
+	Data, Bundle string
+}
+
+// NewFixture writes the history and the bundle (as a directory named
+// version, inside a temporary models directory) to new temporary
+// directories.
+func NewFixture(version string) (*Fixture, error) {
+	f := &Fixture{}
+	var err error
+	if f.Data, err = os.MkdirTemp("", "leadscore-fixture-data-*"); err != nil {
+		return nil, err
+	}
+	if err := WriteHistory(f.Data); err != nil {
+		f.Remove()
+		return nil, err
+	}
+	root, err := os.MkdirTemp("", "leadscore-fixture-models-*")
+	if err != nil {
+		f.Remove()
+		return nil, err
+	}
+	f.Bundle = filepath.Join(root, version)
+	if err := WriteBundle(f.Bundle); err != nil {
+		f.Remove()
+		return nil, err
+	}
+	return f, nil
+}
+
+// Remove deletes the fixture's directories.
+func (f *Fixture) Remove() {
+	if f.Data != "" {
+		os.RemoveAll(f.Data)
+	}
+	if f.Bundle != "" {
+		os.RemoveAll(filepath.Dir(f.Bundle))
+	}
 }

@@ -71,23 +71,11 @@ func realFixture(t testing.TB) *fixture {
 }
 
 func prepareFixture() (*fixture, error) {
-	f := &fixture{}
-	var err error
-	if f.data, err = os.MkdirTemp("", "leadscore-dashboard-data-*"); err != nil {
-		return nil, err
-	}
-	if err := modelstest.WriteHistory(f.data); err != nil {
-		return nil, err
-	}
-	root, err := os.MkdirTemp("", "leadscore-dashboard-bundle-*")
+	f, err := modelstest.NewFixture("b2b")
 	if err != nil {
 		return nil, err
 	}
-	f.bundle = filepath.Join(root, "b2b")
-	if err := modelstest.WriteBundle(f.bundle); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return &fixture{data: f.Data, bundle: f.Bundle}, nil
 }
 
 // copyBundle copies the fixture bundle to root/version with that version
