@@ -37,7 +37,7 @@ func (s *Server) handleBatch(c *gin.Context) {
 	if a == nil {
 		return
 	}
-	defer s.putBuf(body)
+	defer s.releaseBody(body)
 	var items [][]byte
 	var aerr *APIError
 	if ndjson {

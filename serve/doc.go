@@ -51,8 +51,11 @@
 // it does for the same lead read from a file. A field the model does not
 // know is kept for the rule sheet and reported in the result's warnings
 // (unknown_field). Event keys other than type and timestamp are attributes
-// (page, channel). Malformed JSON, wrong types, non-finite numbers,
-// unparsable timestamps, timestamps more than a day after as_of and event
+// (page, channel). Malformed JSON, a key given twice in one object
+// (duplicate_key: JSON leaves its meaning open), wrong types, non-finite
+// numbers, numbers in strings spelled other than in decimal ("1_000",
+// "0x1p10"), unparsable timestamps, timestamps before 1970, timestamps more
+// than a day after as_of (as_of itself: after the server's clock) and event
 // types the model never saw are refused with 400 and the offending field;
 // a lead lacking fields the model requires gets one 400 missing_field
 // whose "fields" lists all of them, and a lead created after as_of a 400
@@ -66,6 +69,13 @@
 // adds every model's probability.
 //
 // # Limits
+//
+// A body is read as it arrives, into a buffer that grows with the bytes
+// received (a declared Content-Length never sizes it ahead of them). A body
+// sent with Content-Encoding: gzip is decompressed as it is read, and the
+// limits below apply to the decompressed bytes; other encodings get 415. A
+// body that does not arrive within the read timeout gets 408
+// request_timeout.
 //
 // A /v1/score body may hold Config.MaxBodyBytes (--max-body, default 1 MiB).
 // A /v1/score/batch body may hold Config.MaxBatchBodyBytes

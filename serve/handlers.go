@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
@@ -76,26 +75,6 @@ func scoreOptions(c *gin.Context) (models.ScoreOptions, *APIError) {
 	return opt, nil
 }
 
-// readBody reads the request body into b, refusing more than limit bytes.
-func readBody(c *gin.Context, limit int64, b *bytes.Buffer) *APIError {
-	tooLarge := &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge, Message: "the body is larger than " + strconv.FormatInt(limit, 10) + " bytes; split it or raise the server's limit"}
-	if c.Request.ContentLength > limit {
-		return tooLarge
-	}
-	if c.Request.ContentLength > 0 {
-		b.Grow(int(c.Request.ContentLength) + 1)
-	}
-	_, err := b.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return tooLarge
-		}
-		return badRequest(CodeMalformedJSON, "", "could not read the body: %v", err)
-	}
-	return nil
-}
-
 func unsupported(got string, want string) *APIError {
 	if got == "" {
 		got = "none"
@@ -110,9 +89,9 @@ func noModel(dir string) *APIError {
 // scoreRequest is what both scoring endpoints do first: check the media
 // type (accept, else 415 naming want), read the query options and the body
 // (at most limit bytes) and take the current model. On any failure it
-// answers the error and returns nil; otherwise the caller returns body to
-// the pool with putBuf.
-func (s *Server) scoreRequest(c *gin.Context, accept func(mediaType string) bool, want string, limit int64) (models.ScoreOptions, *bytes.Buffer, *active) {
+// answers the error and returns nil; otherwise the caller releases body
+// with releaseBody.
+func (s *Server) scoreRequest(c *gin.Context, accept func(mediaType string) bool, want string, limit int64) (models.ScoreOptions, *body, *active) {
 	if mt := mediaType(c.ContentType()); !accept(mt) {
 		s.writeError(c, unsupported(mt, want))
 		return models.ScoreOptions{}, nil, nil
@@ -122,15 +101,14 @@ func (s *Server) scoreRequest(c *gin.Context, accept func(mediaType string) bool
 		s.writeError(c, aerr)
 		return opt, nil, nil
 	}
-	body := s.getBuf()
-	if aerr := readBody(c, limit, body); aerr != nil {
-		s.putBuf(body)
+	body, aerr := s.readBody(c, limit)
+	if aerr != nil {
 		s.writeError(c, aerr)
 		return opt, nil, nil
 	}
 	a := s.reg.current()
 	if a == nil {
-		s.putBuf(body)
+		s.releaseBody(body)
 		s.writeError(c, noModel(s.cfg.ModelsDir))
 		return opt, nil, nil
 	}
@@ -143,7 +121,7 @@ func (s *Server) handleScore(c *gin.Context) {
 	if a == nil {
 		return
 	}
-	defer s.putBuf(body)
+	defer s.releaseBody(body)
 	out := s.getBytes()
 	defer s.putBytes(out)
 	c.Set(keyLeads, 1)

@@ -37,8 +37,10 @@ type Server struct {
 	engine  *gin.Engine
 	bufs    sync.Pool
 	outs    sync.Pool
-	idBase  string
-	idSeq   atomic.Uint64
+	// inflight counts the request body bytes held at once.
+	inflight budget
+	idBase   string
+	idSeq    atomic.Uint64
 	// resultBytes is the size of the last batch's answers per lead,
 	// without and with explanations: the next batch sizes its output
 	// buffers by it instead of growing them lead by lead.
@@ -58,6 +60,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics()}
+	s.inflight.limit = cfg.MaxInflightBytes
 	s.bufs.New = func() any { return new(bytes.Buffer) }
 	s.outs.New = func() any { b := make([]byte, 0, 4096); return &b }
 	var b [6]byte
@@ -387,6 +390,9 @@ func (s *Server) putBytes(b *[]byte) {
 // writeError answers {"error": {...}}.
 func (s *Server) writeError(c *gin.Context, e *APIError) {
 	c.Set(keyErrorCode, e.Code)
+	if e.Code == CodeOverloaded {
+		c.Header("Retry-After", "1")
+	}
 	b := s.getBuf()
 	defer s.putBuf(b)
 	buf := append(b.AvailableBuffer(), `{"error":`...)
