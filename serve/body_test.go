@@ -121,3 +121,39 @@ func TestSlowBody408(t *testing.T) {
 }
 
 func bufioReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }
+
+func TestPerLeadLimits(t *testing.T) {
+	_, env := newTestServer(t, testOptions{maxEvents: 3, maxBody: 512})
+	events := func(n int) string {
+		ev := make([]string, n)
+		for i := range ev {
+			ev[i] = `{"type": "page_view", "timestamp": "2024-05-01"}`
+		}
+		return `{"fields": {"TotalVisits": 1}, "events": [` + strings.Join(ev, ",") + `]}`
+	}
+	long := `{"fields": {"TotalVisits": 1, "Notes": "` + strings.Repeat("x", 600) + `"}}`
+	tests := []struct {
+		name, path, body string
+		status           int
+		code, field, msg string
+	}{
+		{"at the cap", "/v1/score", events(3), 200, "", "", ""},
+		{"over the cap", "/v1/score", events(4), 413, CodeTooManyEvents, "events", "at most 3 events"},
+		{"batch at the cap", "/v1/score/batch", "[" + events(3) + "," + events(1) + "]", 200, "", "", ""},
+		{"batch lead over the cap", "/v1/score/batch", "[" + events(1) + "," + events(4) + "," + events(9) + "]", 413, CodeTooManyEvents, "[1].events", "index 1"},
+		{"batch lead over the body limit", "/v1/score/batch", "[" + events(1) + "," + long + "]", 413, CodeBodyTooLarge, "[1]", "index 1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := env.do(t, "POST", tc.path, tc.body)
+			require.Equal(t, tc.status, rec.Code, rec.Body.String())
+			env.check(t, "POST", tc.path, rec)
+			if tc.status != 200 {
+				e := decodeError(t, rec)
+				assert.Equal(t, tc.code, e.Error.Code)
+				assert.Equal(t, tc.field, e.Error.Field)
+				assert.Contains(t, e.Error.Message, tc.msg)
+			}
+		})
+	}
+}

@@ -36,6 +36,8 @@ type leadSchema struct {
 	names      map[string]string // field name -> the same string, to reuse
 	eventTypes map[string]string // event type -> the same string, to reuse
 	created    string
+	// maxEvents is the most events a lead may hold (Config.MaxEventsPerLead).
+	maxEvents int
 }
 
 // compileSchema checks a model's schema and indexes it; an unknown kind
@@ -47,6 +49,7 @@ func compileSchema(s Schema) (*leadSchema, error) {
 		eventTypes: make(map[string]string, len(s.EventTypes)),
 		created:    s.CreatedField,
 		missing:    datasets.NewMissingSet(s.MissingValues),
+		maxEvents:  DefaultMaxEventsPerLead,
 	}
 	for _, f := range s.Fields {
 		var k datasets.Kind
@@ -250,6 +253,9 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []models.W
 			return nil, nil, badRequest(CodeInvalidField, "events", "expected an array, got %s", describe(eventsRaw))
 		}
 		aerr = eachElement(eventsRaw, &d.tape, func(i int, raw []byte) *APIError {
+			if i == sc.maxEvents {
+				return tooManyEvents(sc.maxEvents)
+			}
 			e, aerr := d.event(raw, limit, len(l.Events))
 			if aerr != nil {
 				return prefixed(aerr, "events["+strconv.Itoa(i)+"].")
@@ -389,6 +395,14 @@ func (d *decoder) event(raw []byte, limit time.Time, n int) (features.Event, *AP
 		e.Attrs = nil
 	}
 	return e, nil
+}
+
+// tooManyEvents is the 413 for a lead over Config.MaxEventsPerLead: each
+// event costs memory while the lead is scored, so the cap bounds a
+// request's memory whatever its body holds.
+func tooManyEvents(max int) *APIError {
+	return &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeTooManyEvents, Field: "events",
+		Message: "a lead holds at most " + strconv.Itoa(max) + " events (--max-events-per-lead); aggregate older events or raise the limit"}
 }
 
 // nullAttr marks an event attribute sent as null while an event's

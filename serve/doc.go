@@ -81,7 +81,16 @@
 // A /v1/score/batch body may hold Config.MaxBatchBodyBytes
 // (--max-batch-body, default 64 MiB) and Config.MaxBatchLeads leads
 // (--max-batch-leads, default 10,000). Beyond them the request is refused
-// whole with 413 (body_too_large, batch_too_large). A batch is answered in
+// whole with 413 (body_too_large, batch_too_large). A lead may hold
+// Config.MaxEventsPerLead events (--max-events-per-lead, default 10,000)
+// and, inside a batch, Config.MaxBodyBytes bytes; beyond them the request
+// is refused with 413 (too_many_events, body_too_large) whose field names
+// the lead ("events", or "[i].events" for the i-th lead of a batch). All
+// requests together hold at most Config.MaxInflightBytes of bodies
+// (--max-inflight-bytes, default 256 MiB); a request that would pass it is
+// answered 503 overloaded with Retry-After: 1 instead of growing the heap.
+// Buffers and decoders above a few MiB are dropped after a request rather
+// than pooled. A batch is answered in
 // the form it came in (array or NDJSON), in order; a lead that is invalid
 // alone is answered {"index": i, "error": {...}} in its place. Batches are
 // scored in parallel chunks on every core.

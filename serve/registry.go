@@ -44,10 +44,23 @@ type active struct {
 	decoders sync.Pool
 }
 
-func (a *active) getScorer() Scorer     { return a.scorers.Get().(Scorer) }
-func (a *active) putScorer(s Scorer)    { a.scorers.Put(s) }
-func (a *active) getDecoder() *decoder  { return a.decoders.Get().(*decoder) }
-func (a *active) putDecoder(d *decoder) { a.decoders.Put(d) }
+func (a *active) getScorer() Scorer    { return a.scorers.Get().(Scorer) }
+func (a *active) putScorer(s Scorer)   { a.scorers.Put(s) }
+func (a *active) getDecoder() *decoder { return a.decoders.Get().(*decoder) }
+
+// putDecoder pools d unless a huge lead grew it: its tape holds four bytes
+// per byte of the largest lead it decoded.
+func (a *active) putDecoder(d *decoder) {
+	if cap(d.tape.ends) <= maxPooledTape && len(d.attrs) <= maxPooledAttrs {
+		a.decoders.Put(d)
+	}
+}
+
+// Above these sizes a decoder is dropped rather than pooled.
+const (
+	maxPooledTape  = 1 << 20 // tape entries: 4 MiB
+	maxPooledAttrs = 1024    // attribute maps, one per event with attributes
+)
 
 // bundleEntry is one bundle directory as its manifest describes it.
 type bundleEntry struct {
@@ -90,6 +103,8 @@ type registry struct {
 	now    func() time.Time
 	onSwap func(old, cur *active)
 	onLoad func(ok bool)
+	// maxEvents is Config.MaxEventsPerLead, given to every model's decoder.
+	maxEvents int
 
 	cur atomic.Pointer[active]
 
@@ -283,6 +298,9 @@ func (r *registry) openQuiet(e bundleEntry) (*active, error) {
 	sc, err := compileSchema(m.Schema())
 	if err != nil {
 		return nil, fmt.Errorf("load bundle %s: incompatible with this server: %w", e.dir, err)
+	}
+	if r.maxEvents > 0 {
+		sc.maxEvents = r.maxEvents
 	}
 	v := m.Version()
 	if v == "" {

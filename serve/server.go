@@ -77,6 +77,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	s.reg.onSwap, s.reg.onLoad = s.metrics.swapped, s.metrics.loaded
+	s.reg.maxEvents = cfg.MaxEventsPerLead
 	if _, err := s.reg.reload(true); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}

@@ -38,6 +38,7 @@ type testOptions struct {
 	maxBody       int64
 	maxBatchBody  int64
 	maxBatchLeads int
+	maxEvents     int
 	params        fakeParams
 	reports       ReportSource
 }
@@ -76,8 +77,9 @@ func newTestServer(t testing.TB, o testOptions) (*Server, *testEnv) {
 	cfg := Config{
 		ModelsDir: env.dir, Addr: "127.0.0.1:0", PollInterval: o.poll,
 		MaxBodyBytes: o.maxBody, MaxBatchBodyBytes: o.maxBatchBody, MaxBatchLeads: o.maxBatchLeads,
-		Logger: slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Load:   loadFake, Now: func() time.Time { return testNow },
+		MaxEventsPerLead: o.maxEvents,
+		Logger:           slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Load:             loadFake, Now: func() time.Time { return testNow },
 		Reports: o.reports,
 	}
 	if o.poll == 0 {
