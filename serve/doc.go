@@ -13,7 +13,19 @@
 // background and publishes it atomically: requests already running finish
 // on the model they started with. A damaged or incompatible bundle is
 // refused, logged and listed on /readyz and /v1/models while the current
-// model keeps serving.
+// model keeps serving. A bundle is complete when its manifest lists every
+// file of its directory and every listed file is there with its checksum;
+// an incomplete one (copied manifest first) is refused and checked again
+// when any of its files changes. Check results are cached by content (the
+// manifest's bytes and every file's name, size and modification time), so
+// GET /v1/models/{version} checks a damaged bundle once, and GET /v1/models
+// lists a bundle nobody has checked yet as unchecked, not available. Two
+// directories with one version: only the one named by the version may
+// serve. When nothing serves (at start, or in a new replica) and the
+// champion file names a bundle that fails its checks, the newest bundle
+// that passes serves instead: an ERROR log, /readyz "fallback", the gauge
+// leadscore_model_fallback and Server.Fallback (the dashboard's banner) say
+// so until the champion file names a good bundle.
 //
 // # Endpoints
 //

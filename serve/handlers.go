@@ -24,10 +24,13 @@ type Readiness struct {
 	Model   *models.ModelRef `json:"model"`
 	Message string           `json:"message,omitempty"`
 	Refused []Refusal        `json:"refused"`
+	// Fallback is set while the champion file's bundle fails its checks
+	// and the newest bundle that passes serves instead.
+	Fallback *Fallback `json:"fallback,omitempty"`
 }
 
 func (s *Server) handleReady(c *gin.Context) {
-	r := Readiness{Status: "ready", Refused: s.reg.Refusals()}
+	r := Readiness{Status: "ready", Refused: s.reg.Refusals(), Fallback: s.reg.Fallback()}
 	status := http.StatusOK
 	if a := s.reg.current(); a != nil {
 		r.Model = &models.ModelRef{Name: a.name, Version: a.version}

@@ -51,6 +51,11 @@ func (s *Server) Current() Model {
 	return nil
 }
 
+// Fallback returns, while the champion file's bundle fails its checks and
+// another bundle serves in its place, what happened (for a banner); else
+// nil.
+func (s *Server) Fallback() *Fallback { return s.reg.Fallback() }
+
 // Refusals returns the bundles of the models directory the server refused
 // to load, by version.
 func (s *Server) Refusals() []Refusal { return s.reg.Refusals() }

@@ -76,7 +76,7 @@ func New(cfg Config) (*Server, error) {
 	if s.reg, err = newRegistry(cfg.ModelsDir, cfg.Load, s.log, cfg.Now); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
-	s.reg.onSwap, s.reg.onLoad = s.metrics.swapped, s.metrics.loaded
+	s.reg.onSwap, s.reg.onLoad, s.reg.onFallback = s.metrics.swapped, s.metrics.loaded, s.metrics.fellBack
 	s.reg.maxEvents = cfg.MaxEventsPerLead
 	if _, err := s.reg.reload(true); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
