@@ -11,17 +11,27 @@ import (
 	"strings"
 )
 
-// Key scopes. An admin key may also score.
+// Key scopes. An admin key may also score and read the metrics; a metrics
+// key may only read /metrics and the detailed /readyz (with
+// --protect-metrics).
 const (
-	ScopeScore = "score"
-	ScopeAdmin = "admin"
+	ScopeScore   = "score"
+	ScopeAdmin   = "admin"
+	ScopeMetrics = "metrics"
 )
 
 const (
-	scopeNone  = 0
-	scopeScore = 1
-	scopeAdmin = 2
+	scopeNone    = 0
+	scopeScore   = 1
+	scopeAdmin   = 2
+	scopeMetrics = 3
 )
+
+// allows reports whether a key of scope got may use an endpoint that
+// needs scope want.
+func allows(got, want int) bool {
+	return got == want || got == scopeAdmin && want != scopeNone
+}
 
 type apiKey struct {
 	hash  [sha256.Size]byte
@@ -60,8 +70,10 @@ func parseKeys(data []byte, path string) (*keyring, error) {
 			k.scope = scopeScore
 		case ScopeAdmin:
 			k.scope = scopeAdmin
+		case ScopeMetrics:
+			k.scope = scopeMetrics
 		default:
-			return nil, fmt.Errorf("api keys file %s line %d: scope %q is neither score nor admin", path, n, f[1])
+			return nil, fmt.Errorf("api keys file %s line %d: scope %q is not score, admin or metrics", path, n, f[1])
 		}
 		if len(f[0]) < 16 {
 			return nil, fmt.Errorf("api keys file %s line %d: key is %d characters; use at least 16 (e.g. openssl rand -hex 24)", path, n, len(f[0]))
@@ -115,4 +127,16 @@ func isLoopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+func scopeName(scope int) string {
+	switch scope {
+	case scopeScore:
+		return ScopeScore
+	case scopeAdmin:
+		return ScopeAdmin
+	case scopeMetrics:
+		return ScopeMetrics
+	}
+	return "none"
 }

@@ -45,6 +45,9 @@ type Config struct {
 	// MaxBatchLeads limits the leads of one batch (--max-batch-leads); more
 	// get 413 batch_too_large.
 	MaxBatchLeads int
+	// ProtectMetrics makes /metrics and the details of /readyz need a key
+	// of scope metrics or admin (--protect-metrics); it needs APIKeysFile.
+	ProtectMetrics bool
 	// MaxEventsPerLead limits the events of one lead
 	// (--max-events-per-lead); more get 413 too_many_events naming the
 	// lead (its index in a batch).
@@ -81,6 +84,7 @@ func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", DefaultMaxBodyBytes, "largest /v1/score body in bytes (413 above)")
 	fs.Int64Var(&cfg.MaxBatchBodyBytes, "max-batch-body", DefaultMaxBatchBodyBytes, "largest /v1/score/batch body in bytes (413 above)")
 	fs.IntVar(&cfg.MaxBatchLeads, "max-batch-leads", DefaultMaxBatchLeads, "most leads in one /v1/score/batch request (413 above)")
+	fs.BoolVar(&cfg.ProtectMetrics, "protect-metrics", false, "require a key of scope metrics or admin for /metrics and the details of /readyz (without one /readyz answers its status alone); needs --api-keys")
 	fs.IntVar(&cfg.MaxEventsPerLead, "max-events-per-lead", DefaultMaxEventsPerLead, "most events in one lead (413 above, naming the lead's index in a batch)")
 	fs.Int64Var(&cfg.MaxInflightBytes, "max-inflight-bytes", DefaultMaxInflightBytes, "request body bytes held by all requests at once (503 with Retry-After above)")
 	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", DefaultReadHeaderTimeout, "time a client has to send the request headers")
@@ -112,6 +116,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxBatchLeads == 0 {
 		c.MaxBatchLeads = DefaultMaxBatchLeads
+	}
+	if c.ProtectMetrics && c.APIKeysFile == "" {
+		return c, fmt.Errorf("serve: --protect-metrics needs --api-keys FILE with a key of scope metrics or admin")
 	}
 	if c.MaxEventsPerLead == 0 {
 		c.MaxEventsPerLead = DefaultMaxEventsPerLead

@@ -111,13 +111,19 @@
 //
 // With Config.APIKeysFile (--api-keys), every /v1 endpoint needs
 // "Authorization: Bearer KEY". The file has one "KEY SCOPE" per line, scope
-// score or admin (admin may also score; promote and reload need admin);
+// score, admin or metrics (admin may also score; promote and reload need
+// admin; a metrics key reads /metrics and the detailed /readyz only);
 // blank lines and # comments are ignored, keys have at least 16 characters
 // and a bad line stops the start with its line number. Keys are compared in
 // constant time against every key. Missing or unknown keys get 401, a score
 // key on an admin endpoint 403. /healthz, /readyz, /metrics and
-// /openapi.json need no key. Without a keys file, Run refuses any address
-// but loopback.
+// /openapi.json need no key, unless Config.ProtectMetrics
+// (--protect-metrics): then /metrics needs a metrics or admin key, and
+// /readyz without one answers {"status": "ready"} (or "not_ready",
+// "draining") alone, without model versions, refusals or paths. Metric
+// labels cannot be grown by clients: a method outside the standard ones is
+// labelled "other" and a route by its template ("/v1/models/:version",
+// "unmatched"). Without a keys file, Run refuses any address but loopback.
 //
 // # Pages beside the API
 //

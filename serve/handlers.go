@@ -29,14 +29,35 @@ type Readiness struct {
 	Fallback *Fallback `json:"fallback,omitempty"`
 }
 
+// handleReady answers GET /readyz: 503 while no model serves or during the
+// drain before shutdown. With --protect-metrics, the details (model,
+// refusals with their paths, fallback) need a metrics or admin key; without
+// one the answer is the status alone.
 func (s *Server) handleReady(c *gin.Context) {
-	r := Readiness{Status: "ready", Refused: s.reg.Refusals(), Fallback: s.reg.Fallback()}
-	status := http.StatusOK
-	if a := s.reg.current(); a != nil {
+	a := s.reg.current()
+	status, word := http.StatusOK, "ready"
+	switch {
+	case s.draining.Load():
+		status, word = http.StatusServiceUnavailable, "draining"
+	case a == nil:
+		status, word = http.StatusServiceUnavailable, "not_ready"
+	}
+	if s.cfg.ProtectMetrics && s.keys != nil {
+		tok, _ := bearer(c.GetHeader("Authorization"))
+		if !allows(s.keys.scopeOf(tok), scopeMetrics) {
+			writeBytes(c, status, jsonType, []byte(`{"status":"`+word+`"}`+"\n"))
+			return
+		}
+	}
+	r := Readiness{Status: word, Refused: s.reg.Refusals(), Fallback: s.reg.Fallback()}
+	if a != nil {
 		r.Model = &models.ModelRef{Name: a.name, Version: a.version}
-	} else {
-		r.Status, status = "not_ready", http.StatusServiceUnavailable
+	}
+	switch word {
+	case "not_ready":
 		r.Message = "no loadable model bundle in " + s.cfg.ModelsDir
+	case "draining":
+		r.Message = "shutting down: draining before the listener closes"
 	}
 	s.writeJSON(c, status, r)
 }

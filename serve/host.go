@@ -73,7 +73,7 @@ func (s *Server) AuthRequired() bool { return s.keys != nil }
 // compared in constant time. Without API keys every key may, the empty one
 // too.
 func (s *Server) Authorized(key string) bool {
-	return s.keys == nil || s.keys.scopeOf(key) >= scopeScore
+	return s.keys == nil || allows(s.keys.scopeOf(key), scopeScore)
 }
 
 // CountScores adds scores of the given version, one per tier given, to the

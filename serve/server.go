@@ -37,6 +37,9 @@ type Server struct {
 	engine  *gin.Engine
 	bufs    sync.Pool
 	outs    sync.Pool
+	// draining is set from SIGTERM until the listener closes: /readyz
+	// answers 503 so load balancers stop sending requests.
+	draining atomic.Bool
 	// inflight counts the request body bytes held at once.
 	inflight budget
 	idBase   string
@@ -245,7 +248,11 @@ func (s *Server) routes() *gin.Engine {
 	})
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
-	e.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	if s.cfg.ProtectMetrics {
+		e.GET("/metrics", s.require(scopeMetrics), gin.WrapH(s.metrics.handler()))
+	} else {
+		e.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	}
 	e.GET("/openapi.json", s.handleOpenAPI)
 	score := e.Group("/v1", s.require(scopeScore))
 	score.POST("/score", s.handleScore)
@@ -280,8 +287,9 @@ func (s *Server) observe(c *gin.Context) {
 	}
 	code := c.Writer.Status()
 	codeStr := strconv.Itoa(code)
-	s.metrics.requests.WithLabelValues(route, c.Request.Method, codeStr).Inc()
-	s.metrics.latency.WithLabelValues(route, c.Request.Method).Observe(d.Seconds())
+	method := methodLabel(c.Request.Method)
+	s.metrics.requests.WithLabelValues(route, method, codeStr).Inc()
+	s.metrics.latency.WithLabelValues(route, method).Observe(d.Seconds())
 	level := slog.LevelInfo
 	if code >= 400 {
 		s.metrics.errors.WithLabelValues(route, codeStr).Inc()
@@ -295,7 +303,7 @@ func (s *Server) observe(c *gin.Context) {
 	}
 	attrs := []slog.Attr{
 		slog.String("request_id", id),
-		slog.String("method", c.Request.Method),
+		slog.String("method", method),
 		slog.String("route", route),
 		slog.Int("code", code),
 		slog.Duration("latency", d),
@@ -307,6 +315,17 @@ func (s *Server) observe(c *gin.Context) {
 		attrs = append(attrs, slog.String("error_code", ec.(string)))
 	}
 	s.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
+}
+
+// methodLabel is the method as a metric label: the standard methods as
+// they are, anything else "other", so clients cannot grow the label set.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return m
+	}
+	return "other"
 }
 
 // validRequestID accepts client request ids of 1-128 characters from
@@ -364,8 +383,8 @@ func (s *Server) require(scope int) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		if got < scope {
-			s.writeError(c, &APIError{Status: http.StatusForbidden, Code: CodeForbidden, Message: "this endpoint needs an admin key; the key given has scope score"})
+		if !allows(got, scope) {
+			s.writeError(c, &APIError{Status: http.StatusForbidden, Code: CodeForbidden, Message: "this endpoint needs a key of scope " + scopeName(scope) + "; the key given has scope " + scopeName(got)})
 			c.Abort()
 		}
 	}
