@@ -22,6 +22,7 @@ const (
 	DefaultWriteTimeout      = 120 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultShutdownTimeout   = 30 * time.Second
+	DefaultDrain             = 5 * time.Second
 )
 
 // Config configures a Server. Zero limits and timeouts take the defaults
@@ -66,6 +67,9 @@ type Config struct {
 	IdleTimeout       time.Duration
 	// ShutdownTimeout bounds how long shutdown waits for in-flight requests.
 	ShutdownTimeout time.Duration
+	// Drain is how long /readyz answers 503 after SIGTERM before the
+	// listener closes (--drain); negative: none.
+	Drain time.Duration
 	// Logger receives the access and lifecycle logs (nil: discarded).
 	Logger *slog.Logger
 	// Load loads one bundle directory (nil: LoadBundle).
@@ -92,7 +96,8 @@ func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", DefaultWriteTimeout, "time from the end of the request headers to the end of the response")
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", DefaultIdleTimeout, "how long a keep-alive connection may wait for its next request")
 	fs.DurationVar(&cfg.PollInterval, "poll", DefaultPollInterval, "how often to check --models for new bundles or a changed champion file (negative: never)")
-	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "how long shutdown waits for in-flight requests")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "how long shutdown waits for in-flight requests (then they are cut off, and the exit is still 0)")
+	fs.DurationVar(&cfg.Drain, "drain", DefaultDrain, "on SIGTERM, how long /readyz answers 503 before the listener closes, so load balancers stop sending requests (0: none)")
 }
 
 // withDefaults fills zero fields and checks the rest.
@@ -135,6 +140,7 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.WriteTimeout, DefaultWriteTimeout)
 	def(&c.IdleTimeout, DefaultIdleTimeout)
 	def(&c.ShutdownTimeout, DefaultShutdownTimeout)
+	def(&c.Drain, DefaultDrain)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -137,9 +137,19 @@
 //
 // # Operations
 //
-// Run sets read-header, read, write and idle timeouts, drains in-flight
-// requests on SIGTERM, SIGINT or context cancellation, and reloads on
-// SIGHUP. Access logs (log/slog) hold the route, status, latency, lead count
+// Run sets read-header, read, write and idle timeouts
+// (--read-header-timeout 5s, --read-timeout 60s, --write-timeout 120s,
+// --idle-timeout 120s). On SIGTERM, SIGINT or context cancellation /readyz
+// answers 503 "draining" for Config.Drain (--drain, default 5 s) while
+// requests are still served, so load balancers stop sending them; then the
+// listener closes and in-flight requests get Config.ShutdownTimeout
+// (--shutdown-timeout) to finish. A shutdown that times out cuts them off,
+// logs it at ERROR and still returns nil (exit 0). SIGHUP reloads. On start,
+// temporary files and directories that crashed writes left in the models
+// directory (".NAME.tmp-*", ".NAME.old-*", older than an hour) are removed,
+// as 'leadscore gc' does on demand. An API keys file that group or others
+// may write is refused, and a key with less than 64 bits of estimated
+// entropy draws a warning naming its line (never the key). Access logs (log/slog) hold the route, status, latency, lead count
 // and request id, never a lead's field values; a panic is logged with the
 // request id and answered 500 without details.
 package serve

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/leadscore/leadscore/internal/atomicfile"
 )
 
 //go:embed openapi.json
@@ -72,12 +74,23 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.idBase = hex.EncodeToString(b[:]) + "-"
 	if cfg.APIKeysFile != "" {
-		if s.keys, err = loadKeys(cfg.APIKeysFile); err != nil {
+		var weak []keyWarning
+		if s.keys, weak, err = loadKeys(cfg.APIKeysFile); err != nil {
 			return nil, fmt.Errorf("serve: %w", err)
+		}
+		for _, w := range weak {
+			s.log.Warn("an API key has little entropy; use a random one (openssl rand -hex 24)", "file", cfg.APIKeysFile, "line", w.line, "bits", w.bits, "want_bits", minKeyBits)
 		}
 	}
 	if s.reg, err = newRegistry(cfg.ModelsDir, cfg.Load, s.log, cfg.Now); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
+	}
+	removed, err := atomicfile.RemoveStale(atomicfile.DefaultStaleAge, cfg.ModelsDir)
+	for _, p := range removed {
+		s.log.Info("removed a temporary file left by a crashed write", "path", p)
+	}
+	if err != nil {
+		s.log.Warn("could not remove every stale temporary file; 'leadscore gc' retries", "error", err)
 	}
 	s.reg.onSwap, s.reg.onLoad, s.reg.onFallback = s.metrics.swapped, s.metrics.loaded, s.metrics.fellBack
 	s.reg.maxEvents = cfg.MaxEventsPerLead
@@ -192,11 +205,21 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down: draining in-flight requests", "timeout", s.cfg.ShutdownTimeout)
+	if s.cfg.Drain > 0 {
+		// Load balancers see /readyz 503 and stop sending requests
+		// before the listener closes.
+		s.draining.Store(true)
+		s.log.Info("draining: /readyz answers 503 before the listener closes", "drain", s.cfg.Drain)
+		time.Sleep(s.cfg.Drain)
+	}
+	s.log.Info("shutting down: waiting for in-flight requests", "timeout", s.cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("serve: shutdown: %w", err)
+		// The requests still running are cut off; stopping was asked
+		// for, so this is not a failure of the process.
+		s.log.Error("shutdown timed out with requests in flight; closing their connections", "timeout", s.cfg.ShutdownTimeout, "error", err)
+		srv.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)

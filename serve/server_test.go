@@ -39,6 +39,8 @@ type testOptions struct {
 	maxBatchBody  int64
 	maxBatchLeads int
 	maxEvents     int
+	drain         time.Duration
+	shutdown      time.Duration
 	params        fakeParams
 	reports       ReportSource
 }
@@ -80,7 +82,10 @@ func newTestServer(t testing.TB, o testOptions) (*Server, *testEnv) {
 		MaxEventsPerLead: o.maxEvents,
 		Logger:           slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Load:             loadFake, Now: func() time.Time { return testNow },
-		Reports: o.reports,
+		Reports: o.reports, Drain: o.drain, ShutdownTimeout: o.shutdown,
+	}
+	if o.drain == 0 {
+		cfg.Drain = -1
 	}
 	if o.poll == 0 {
 		cfg.PollInterval = -1
@@ -505,7 +510,7 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, Config{ModelsDir: dir, Addr: "127.0.0.1:0", Load: loadFake, PollInterval: 10 * time.Millisecond},
+		done <- Run(ctx, Config{ModelsDir: dir, Addr: "127.0.0.1:0", Load: loadFake, PollInterval: 10 * time.Millisecond, Drain: -1},
 			slog.New(slog.NewJSONHandler(logs, nil)))
 	}()
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "serving the leadscore API") }, 5*time.Second, 5*time.Millisecond)
