@@ -37,13 +37,16 @@ func (s *Server) handleBatch(c *gin.Context) {
 	if a == nil {
 		return
 	}
-	defer s.putBuf(body)
+	defer s.releaseBody(body)
 	var items [][]byte
 	var aerr *APIError
 	if ndjson {
 		items, aerr = splitLines(body.Bytes(), s.cfg.MaxBatchLeads)
 	} else {
 		items, aerr = splitArray(body.Bytes(), s.cfg.MaxBatchLeads)
+	}
+	if aerr == nil {
+		aerr = oversizedLead(items, s.cfg.MaxBodyBytes)
 	}
 	if aerr != nil {
 		s.writeError(c, aerr)
@@ -52,6 +55,10 @@ func (s *Server) handleBatch(c *gin.Context) {
 	c.Set(keyLeads, len(items))
 	out, chunks, t := s.scoreBatch(a, items, opt, s.cfg.Now(), c.GetString(keyRequestID))
 	defer s.release(out)
+	if out != nil && out.tooLarge != nil {
+		s.writeError(c, out.tooLarge)
+		return
+	}
 	s.metrics.scored(a.version, &t)
 	s.metrics.batchSize.Observe(float64(len(items)))
 	writeChunks(c, chunks, ndjson)
@@ -129,6 +136,23 @@ func (r *batchRows) Lead(w, i int) (*features.Lead, error) {
 type batchOut struct {
 	bufs [][]byte
 	at   []struct{ w, lo, hi int32 }
+	// tooLarge is the first lead over a limit on one lead (too many
+	// events), which refuses the whole batch with 413 naming its index.
+	tooLarge *APIError
+}
+
+// oversizedLead refuses a batch holding a lead larger than a /v1/score
+// body may be (Config.MaxBodyBytes): decoding a lead takes memory in
+// proportion to its size, so the cap bounds a batch's memory by the
+// number of workers, not by the body.
+func oversizedLead(items [][]byte, max int64) *APIError {
+	for i, it := range items {
+		if int64(len(it)) > max {
+			return &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge, Field: "[" + strconv.Itoa(i) + "]",
+				Message: "the lead at index " + strconv.Itoa(i) + " is " + strconv.Itoa(len(it)) + " bytes; a lead may hold at most " + strconv.FormatInt(max, 10) + " (--max-body)"}
+		}
+	}
+	return nil
 }
 
 // scoreBatch scores items through the model's scoring path on every core
@@ -192,6 +216,13 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt models.ScoreOptions, 
 		total += len(b)
 	}
 	s.resultBytes[explained].Store(int64(total / n))
+	for i, aerr := range rows.errs {
+		if aerr != nil && aerr.Status == http.StatusRequestEntityTooLarge {
+			out.tooLarge = &APIError{Status: aerr.Status, Code: aerr.Code, Field: "[" + strconv.Itoa(i) + "]." + aerr.Field,
+				Message: "the lead at index " + strconv.Itoa(i) + ": " + aerr.Message}
+			break
+		}
+	}
 	chunks := make([][]byte, n)
 	for i, at := range out.at {
 		chunks[i] = out.bufs[at.w][at.lo:at.hi]

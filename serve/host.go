@@ -51,6 +51,11 @@ func (s *Server) Current() Model {
 	return nil
 }
 
+// Fallback returns, while the champion file's bundle fails its checks and
+// another bundle serves in its place, what happened (for a banner); else
+// nil.
+func (s *Server) Fallback() *Fallback { return s.reg.Fallback() }
+
 // Refusals returns the bundles of the models directory the server refused
 // to load, by version.
 func (s *Server) Refusals() []Refusal { return s.reg.Refusals() }
@@ -68,7 +73,7 @@ func (s *Server) AuthRequired() bool { return s.keys != nil }
 // compared in constant time. Without API keys every key may, the empty one
 // too.
 func (s *Server) Authorized(key string) bool {
-	return s.keys == nil || s.keys.scopeOf(key) >= scopeScore
+	return s.keys == nil || allows(s.keys.scopeOf(key), scopeScore)
 }
 
 // CountScores adds scores of the given version, one per tier given, to the

@@ -97,7 +97,7 @@ func TestListenAndServe(t *testing.T) {
 	dir := t.TempDir()
 	writeFakeBundle(t, dir, "v1", testNow, fakeParams{})
 	logs := &syncBuffer{}
-	s, err := New(Config{ModelsDir: dir, Addr: "127.0.0.1:0", Load: loadFake, PollInterval: -1,
+	s, err := New(Config{ModelsDir: dir, Addr: "127.0.0.1:0", Load: loadFake, PollInterval: -1, Drain: -1,
 		Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	require.NoError(t, err)
 	s.Router().GET("/hello", func(c *gin.Context) { c.String(http.StatusOK, "hello") })

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/leadscore/leadscore/internal/atomicfile"
 )
 
 //go:embed openapi.json
@@ -37,8 +39,13 @@ type Server struct {
 	engine  *gin.Engine
 	bufs    sync.Pool
 	outs    sync.Pool
-	idBase  string
-	idSeq   atomic.Uint64
+	// draining is set from SIGTERM until the listener closes: /readyz
+	// answers 503 so load balancers stop sending requests.
+	draining atomic.Bool
+	// inflight counts the request body bytes held at once.
+	inflight budget
+	idBase   string
+	idSeq    atomic.Uint64
 	// resultBytes is the size of the last batch's answers per lead,
 	// without and with explanations: the next batch sizes its output
 	// buffers by it instead of growing them lead by lead.
@@ -58,6 +65,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics()}
+	s.inflight.limit = cfg.MaxInflightBytes
 	s.bufs.New = func() any { return new(bytes.Buffer) }
 	s.outs.New = func() any { b := make([]byte, 0, 4096); return &b }
 	var b [6]byte
@@ -66,14 +74,26 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.idBase = hex.EncodeToString(b[:]) + "-"
 	if cfg.APIKeysFile != "" {
-		if s.keys, err = loadKeys(cfg.APIKeysFile); err != nil {
+		var weak []keyWarning
+		if s.keys, weak, err = loadKeys(cfg.APIKeysFile); err != nil {
 			return nil, fmt.Errorf("serve: %w", err)
+		}
+		for _, w := range weak {
+			s.log.Warn("an API key has little entropy; use a random one (openssl rand -hex 24)", "file", cfg.APIKeysFile, "line", w.line, "bits", w.bits, "want_bits", minKeyBits)
 		}
 	}
 	if s.reg, err = newRegistry(cfg.ModelsDir, cfg.Load, s.log, cfg.Now); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
-	s.reg.onSwap, s.reg.onLoad = s.metrics.swapped, s.metrics.loaded
+	removed, err := atomicfile.RemoveStale(atomicfile.DefaultStaleAge, cfg.ModelsDir)
+	for _, p := range removed {
+		s.log.Info("removed a temporary file left by a crashed write", "path", p)
+	}
+	if err != nil {
+		s.log.Warn("could not remove every stale temporary file; 'leadscore gc' retries", "error", err)
+	}
+	s.reg.onSwap, s.reg.onLoad, s.reg.onFallback = s.metrics.swapped, s.metrics.loaded, s.metrics.fellBack
+	s.reg.maxEvents = cfg.MaxEventsPerLead
 	if _, err := s.reg.reload(true); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
@@ -185,11 +205,21 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down: draining in-flight requests", "timeout", s.cfg.ShutdownTimeout)
+	if s.cfg.Drain > 0 {
+		// Load balancers see /readyz 503 and stop sending requests
+		// before the listener closes.
+		s.draining.Store(true)
+		s.log.Info("draining: /readyz answers 503 before the listener closes", "drain", s.cfg.Drain)
+		time.Sleep(s.cfg.Drain)
+	}
+	s.log.Info("shutting down: waiting for in-flight requests", "timeout", s.cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("serve: shutdown: %w", err)
+		// The requests still running are cut off; stopping was asked
+		// for, so this is not a failure of the process.
+		s.log.Error("shutdown timed out with requests in flight; closing their connections", "timeout", s.cfg.ShutdownTimeout, "error", err)
+		srv.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
@@ -241,7 +271,11 @@ func (s *Server) routes() *gin.Engine {
 	})
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
-	e.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	if s.cfg.ProtectMetrics {
+		e.GET("/metrics", s.require(scopeMetrics), gin.WrapH(s.metrics.handler()))
+	} else {
+		e.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	}
 	e.GET("/openapi.json", s.handleOpenAPI)
 	score := e.Group("/v1", s.require(scopeScore))
 	score.POST("/score", s.handleScore)
@@ -276,8 +310,9 @@ func (s *Server) observe(c *gin.Context) {
 	}
 	code := c.Writer.Status()
 	codeStr := strconv.Itoa(code)
-	s.metrics.requests.WithLabelValues(route, c.Request.Method, codeStr).Inc()
-	s.metrics.latency.WithLabelValues(route, c.Request.Method).Observe(d.Seconds())
+	method := methodLabel(c.Request.Method)
+	s.metrics.requests.WithLabelValues(route, method, codeStr).Inc()
+	s.metrics.latency.WithLabelValues(route, method).Observe(d.Seconds())
 	level := slog.LevelInfo
 	if code >= 400 {
 		s.metrics.errors.WithLabelValues(route, codeStr).Inc()
@@ -291,7 +326,7 @@ func (s *Server) observe(c *gin.Context) {
 	}
 	attrs := []slog.Attr{
 		slog.String("request_id", id),
-		slog.String("method", c.Request.Method),
+		slog.String("method", method),
 		slog.String("route", route),
 		slog.Int("code", code),
 		slog.Duration("latency", d),
@@ -303,6 +338,17 @@ func (s *Server) observe(c *gin.Context) {
 		attrs = append(attrs, slog.String("error_code", ec.(string)))
 	}
 	s.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
+}
+
+// methodLabel is the method as a metric label: the standard methods as
+// they are, anything else "other", so clients cannot grow the label set.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return m
+	}
+	return "other"
 }
 
 // validRequestID accepts client request ids of 1-128 characters from
@@ -360,8 +406,8 @@ func (s *Server) require(scope int) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		if got < scope {
-			s.writeError(c, &APIError{Status: http.StatusForbidden, Code: CodeForbidden, Message: "this endpoint needs an admin key; the key given has scope score"})
+		if !allows(got, scope) {
+			s.writeError(c, &APIError{Status: http.StatusForbidden, Code: CodeForbidden, Message: "this endpoint needs a key of scope " + scopeName(scope) + "; the key given has scope " + scopeName(got)})
 			c.Abort()
 		}
 	}
@@ -387,6 +433,9 @@ func (s *Server) putBytes(b *[]byte) {
 // writeError answers {"error": {...}}.
 func (s *Server) writeError(c *gin.Context, e *APIError) {
 	c.Set(keyErrorCode, e.Code)
+	if e.Code == CodeOverloaded {
+		c.Header("Retry-After", "1")
+	}
 	b := s.getBuf()
 	defer s.putBuf(b)
 	buf := append(b.AvailableBuffer(), `{"error":`...)

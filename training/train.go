@@ -6,6 +6,7 @@ package training
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -379,7 +380,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	now := time.Now().UTC()
 	version := opt.Name
 	if version == "" {
-		version = now.Format("20060102-150405")
+		version = newVersion(now)
 	}
 	cfgJSON, _ := json.Marshal(opt.Config)
 	b.Manifest = models.Manifest{
@@ -607,4 +608,14 @@ func dedupe(xs []string) []string {
 		}
 	}
 	return out
+}
+
+// newVersion names a bundle trained at now: the time to the nanosecond and
+// a random suffix, so two trainings in the same instant (or a copy of a
+// bundle next to a retrained one) never share a version, and versions sort
+// by time as strings.
+func newVersion(now time.Time) string {
+	var b [3]byte
+	rand.Read(b[:]) // never returns an error: it crashes the program instead (Go 1.24)
+	return now.UTC().Format("20060102-150405.000000000") + "-" + hex.EncodeToString(b[:])
 }

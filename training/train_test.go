@@ -230,3 +230,13 @@ func TestTrainFlatXEducationFlagsSalesColumns(t *testing.T) {
 	assert.Less(t, auc, 0.97)
 	assert.Equal(t, 9237, res.Report.Split.TrainRows+res.Report.Split.TestRows)
 }
+
+func TestVersionsAreUniqueAndSortByTime(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	a, b := newVersion(t0), newVersion(t0)
+	assert.NotEqual(t, a, b, "two trainings in the same instant get different versions")
+	assert.Regexp(t, `^20260102-030405\.000000000-[0-9a-f]{6}$`, a)
+	later := newVersion(t0.Add(time.Nanosecond))
+	assert.Less(t, a, later, "versions sort by time as strings")
+	assert.Less(t, b, later)
+}
