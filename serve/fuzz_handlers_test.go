@@ -11,7 +11,7 @@ import (
 
 // The handler fuzz targets send arbitrary bodies through the whole HTTP
 // stack (media type, gzip, body limits, decoder, the real trained bundle
-// of models/testdata/b2b, the answer's encoding): no input may get a 5xx
+// of package modelstest, the answer's encoding): no input may get a 5xx
 // or an answer the OpenAPI document does not describe. mode picks the
 // query and the framing: bit 0 explain=all, bit 1 gzip, bit 2 (batch)
 // NDJSON, bit 3 all_models=1.
