@@ -21,6 +21,7 @@ import (
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/version"
 	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/calibrate"
@@ -397,8 +398,9 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	return &Result{Bundle: b, Report: rep, Probabilities: probs, Linear: lin, Tree: tree}, nil
 }
 
-// LibraryVersion is written into every bundle's manifest.
-const LibraryVersion = "0.1.0"
+// LibraryVersion is written into every bundle's manifest: the release
+// version that `leadscore --version` prints too.
+const LibraryVersion = version.Release
 
 func withDefaults(opt Options) Options {
 	if opt.TestFrac == 0 {
