@@ -133,6 +133,9 @@ func Prepare(ctx context.Context, opt Options) (*Prepared, error) {
 	opt = withDefaults(opt)
 	prep := &Prepared{Counts: map[string]int{}, Timings: map[string]float64{}}
 	rep := &Report{Timings: prep.Timings, Counts: prep.Counts}
+	if err := CheckInputs(opt); err != nil {
+		return nil, err
+	}
 	t0 := time.Now()
 	stageStart(opt, "read")
 	in, fp, err := readInputs(opt, rep)

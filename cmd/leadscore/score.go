@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -88,6 +89,16 @@ func runScore(g *globals, s scoreFlags) error {
 	if err != nil {
 		return err
 	}
+	for _, f := range []struct{ flag, path string }{{"--in", s.in}, {"--events", s.events}} {
+		if f.path != "" {
+			if err := checkInFile(f.flag, f.path); err != nil {
+				return err
+			}
+		}
+	}
+	if err := checkOutFile("--out", s.out); err != nil {
+		return err
+	}
 	b, err := models.Load(s.model)
 	if err != nil {
 		return err
@@ -101,6 +112,15 @@ func runScore(g *globals, s scoreFlags) error {
 		if in.Events, _, err = datasets.ReadFile(s.events, read); err != nil {
 			return err
 		}
+	}
+	if err := b.Spec.CheckTable(in.Leads); err != nil {
+		return err // before the warning about optional columns
+	}
+	if absent := b.Spec.AbsentColumns(in.Leads); len(absent) > 0 {
+		// Not an error (the API imputes these fields too), but every row's
+		// score moves, so say so once, with the count.
+		fmt.Fprintf(g.stderr, "leadscore: warning: %s lacks %d column(s) the model was trained with, %q: imputed as missing for all %d rows (each row's warnings say so); add them to score as trained\n",
+			s.in, len(absent), absent, in.Leads.Rows())
 	}
 	opt := models.ScoreOptions{Explain: k, AllModels: s.allModels}
 	start := time.Now()

@@ -78,6 +78,9 @@ GET /reports.`,
 // serveWithDashboard serves the API and the dashboard on cfg until ctx is
 // cancelled or the process gets SIGTERM or SIGINT.
 func serveWithDashboard(ctx context.Context, cfg serve.Config, logger *slog.Logger) error {
+	if err := checkModelsDir(cfg.ModelsDir); err != nil {
+		return err
+	}
 	cfg.Logger = logger
 	srv, err := serve.New(cfg)
 	if err != nil {
