@@ -14,6 +14,7 @@ func commands(g *globals) []*cobra.Command {
 		newCompare(g),
 		newServe(g),
 		newRules(g),
+		newConfig(g),
 		newBench(g),
 	}
 }
