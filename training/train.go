@@ -204,7 +204,9 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	for _, s := range spec.Excluded {
 		if !slices.Contains(spec.Config.Exclude, s.Column) {
 			spec.Config.Exclude = append(spec.Config.Exclude, s.Column)
-			log.Warn("excluding leakage suspect", "column", s.Column, "reason", s.Reason)
+			// Debug, not Warn: the report and the command's output list
+			// every suspect once already.
+			log.Debug("excluding leakage suspect", "column", s.Column, "reason", s.Reason)
 		}
 	}
 	// Each encoding only for the models that use it.

@@ -202,6 +202,11 @@ func printTrained(w io.Writer, res *training.Result, shown string) {
 	}
 	fmt.Fprintf(w, "champion: %s (%s)\n", r.Champion, r.ChampionReason)
 	for _, s := range r.LeakageSuspects {
+		if uninformative(s.Reason) {
+			// A constant or id-like column cannot leak; it is just of no use.
+			fmt.Fprintf(w, "left out %q: %s\n", s.Column, s.Reason)
+			continue
+		}
 		fmt.Fprintf(w, "leakage suspect: %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
 	}
 }
@@ -245,4 +250,15 @@ func shapeFlags(changed func(string) bool, threeTables bool) error {
 		}
 	}
 	return nil
+}
+
+// uninformative says whether an audit reason only says the column carries
+// no information (constant, or a distinct id-like value per lead).
+func uninformative(reason string) bool {
+	for _, part := range strings.Split(reason, "; ") {
+		if !strings.HasPrefix(part, "constant") && !strings.HasPrefix(part, "id-like") {
+			return false
+		}
+	}
+	return true
 }
