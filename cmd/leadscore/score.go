@@ -31,7 +31,7 @@ rules_tier when the bundle has a rule sheet; probability_<model> per model with
 --all-models; the top contributions as JSON in a reasons column with
 --explain K. A row that cannot be scored keeps its place with an error.
 The output format follows the --out extension: .csv, .parquet or .jsonl.`,
-		Example: "  leadscore score --model models/v1 --in new_leads.csv --events events.csv --out scores.csv --explain 3",
+		Example: "  leadscore score --model ./leadscore-models/v1 --in new_leads.csv --events events.csv --out scores.csv --explain 3",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireFlags(cmd, "model", "in", "out"); err != nil {
