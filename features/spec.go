@@ -879,7 +879,9 @@ func (s *Spec) Required() []string {
 	return out
 }
 
-// CheckTable returns an error listing every required field missing from t.
+// CheckTable returns an error listing every required field missing from t,
+// each with the column of t it may have been meant to be (a case, spacing
+// or spelling slip).
 func (s *Spec) CheckTable(t *datasets.Table) error {
 	var missing []string
 	for _, name := range s.Required() {
@@ -888,9 +890,38 @@ func (s *Spec) CheckTable(t *datasets.Table) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%s: missing required columns %q: the model was trained with them; add them to the scoring data (columns are %q)", t.Source, missing, t.Names())
+		return fmt.Errorf("%s: missing required columns %q%s: the model was trained with them and cannot impute them; add them to the scoring data (columns are %q)", t.Source, missing, suggestions(missing, t.Names()), t.Names())
 	}
 	return nil
+}
+
+// AbsentColumns lists the optional lead fields the Spec reads that t has no
+// column for: scoring imputes them for every row (as a missing value), which
+// can change the scores, so callers warn about them.
+func (s *Spec) AbsentColumns(t *datasets.Table) []string {
+	var out []string
+	for _, f := range s.Fields() {
+		if !f.Required && t.Col(f.Name) == nil {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// suggestions returns " (did you mean ...?)" naming, for each of names, the
+// column that is a likely case, spacing or spelling slip for it, or "" when
+// none is.
+func suggestions(names, columns []string) string {
+	var parts []string
+	for _, n := range names {
+		if sg := datasets.Suggest(n, columns); sg != "" {
+			parts = append(parts, fmt.Sprintf("%q for %q", sg, n))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (did you mean " + strings.Join(parts, ", ") + "?)"
 }
 
 // Check returns an error listing every required field missing from the

@@ -310,6 +310,13 @@ func TestUnseenCategoriesAndMissingColumns(t *testing.T) {
 		assert.Contains(t, err.Error(), "new.csv")
 		_, w := spec.Linear(sd)
 		assert.Equal(t, map[string]int{"source": 1, "score": 1, "note": 1}, w.ImputedMissing)
+		assert.Equal(t, []string{"note"}, spec.AbsentColumns(score), "the optional column the table lacks")
+
+		slip := table("slip.csv", catCol("id", "q"), catCol("Source", "web"), numCol("score", 1), catCol("note", "a"))
+		err = spec.CheckTable(slip)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `missing required columns ["source"] (did you mean "Source" for "source"?)`)
+		assert.Empty(t, spec.AbsentColumns(slip))
 
 		l := &Lead{ID: "q", Fields: map[string]Value{"note": {Kind: datasets.KindCategory, Str: "a"}}}
 		err = spec.Validate(l)

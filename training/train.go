@@ -22,6 +22,7 @@ import (
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/version"
 	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/calibrate"
@@ -133,6 +134,9 @@ func Prepare(ctx context.Context, opt Options) (*Prepared, error) {
 	opt = withDefaults(opt)
 	prep := &Prepared{Counts: map[string]int{}, Timings: map[string]float64{}}
 	rep := &Report{Timings: prep.Timings, Counts: prep.Counts}
+	if err := CheckInputs(opt); err != nil {
+		return nil, err
+	}
 	t0 := time.Now()
 	stageStart(opt, "read")
 	in, fp, err := readInputs(opt, rep)
@@ -201,7 +205,9 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	for _, s := range spec.Excluded {
 		if !slices.Contains(spec.Config.Exclude, s.Column) {
 			spec.Config.Exclude = append(spec.Config.Exclude, s.Column)
-			log.Warn("excluding leakage suspect", "column", s.Column, "reason", s.Reason)
+			// Debug, not Warn: the report and the command's output list
+			// every suspect once already.
+			log.Debug("excluding leakage suspect", "column", s.Column, "reason", s.Reason)
 		}
 	}
 	// Each encoding only for the models that use it.
@@ -398,8 +404,9 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	return &Result{Bundle: b, Report: rep, Probabilities: probs, Linear: lin, Tree: tree}, nil
 }
 
-// LibraryVersion is written into every bundle's manifest.
-const LibraryVersion = "0.1.0"
+// LibraryVersion is written into every bundle's manifest: the release
+// version that `leadscore --version` prints too.
+const LibraryVersion = version.Release
 
 func withDefaults(opt Options) Options {
 	if opt.TestFrac == 0 {

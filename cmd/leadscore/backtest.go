@@ -105,6 +105,9 @@ func (t *backtestFlags) toConfig(cmd *cobra.Command) (backtest.Config, error) {
 		}
 	}
 	changed := cmd.Flags().Changed
+	if err := shapeFlags(changed, t.outcomes != "" || cfg.Outcomes != ""); err != nil {
+		return cfg, err
+	}
 	for _, f := range []struct {
 		name string
 		dst  *string

@@ -15,6 +15,7 @@ func commands(g *globals) []*cobra.Command {
 		newServe(g),
 		newGC(g),
 		newRules(g),
+		newConfig(g),
 		newBench(g),
 	}
 }

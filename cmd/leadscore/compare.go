@@ -36,8 +36,8 @@ week) or a target conversion rate (--precision). With --outcomes leads are
 taken at their first snapshot and labelled by the bundle's horizon; with
 --target the flat file's column is the outcome; with neither, leads are scored
 as of --as-of and only counted.`,
-		Example: `  leadscore compare --model models/v1 --in leads.csv --events events.csv --outcomes outcomes.csv --report reports/compare --capacity 50
-  leadscore compare --model models/v1 --in Leads.csv --target Converted --report reports/compare --suggest-rules rules.suggested.yaml --precision 0.3`,
+		Example: `  leadscore compare --model ./leadscore-models/v1 --in leads.csv --events events.csv --outcomes outcomes.csv --report reports/compare --capacity 50
+  leadscore compare --model ./leadscore-models/v1 --in Leads.csv --target Converted --report reports/compare --suggest-rules rules.suggested.yaml --precision 0.3`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireFlags(cmd, "model", "in", "report"); err != nil {

@@ -76,23 +76,29 @@ func runQuickstart(g *globals, q quickstartFlags) error {
 	fmt.Fprintf(g.stdout, "\nSample in %s, model bundle in %s (report.md inside), set up in %.0fs.\n",
 		res.Data, res.Bundle, res.Elapsed.Seconds())
 	fmt.Fprintf(g.stdout, "Reports: %s and %s\n", filepath.Join(res.BacktestReport, htmlreport.HTMLFile), filepath.Join(res.CompareReport, htmlreport.HTMLFile))
-	fmt.Fprintf(g.stdout, "Score a file of leads:\n  leadscore score --model %s --in %s --events %s --out scores.csv --explain 3\n",
-		res.Bundle, filepath.Join(res.Data, "leads.csv"), filepath.Join(res.Data, "events.csv"))
+	self, install := selfCommand()
+	if install != "" {
+		fmt.Fprintf(g.stdout, "leadscore is not on PATH; install it with:\n  %s\n", install)
+	}
+	fmt.Fprintf(g.stdout, "Score a file of leads:\n  %s\n", shellLine(append(self, "score", "--model", res.Bundle,
+		"--in", filepath.Join(res.Data, "leads.csv"), "--events", filepath.Join(res.Data, "events.csv"),
+		"--out", "scores.csv", "--explain", "3")...))
+	fmt.Fprintf(g.stdout, "Serve the API and the dashboard again later:\n  %s\n", shellLine(append(self, "serve", "--models", res.Models)...))
 	if q.noServe {
 		return nil
 	}
 	fmt.Fprintf(g.stdout, "\nServing the API on http://%s (Ctrl-C to stop). Score a lead:\n%s\n", q.addr, curlExample(q.addr))
 	gin.SetMode(gin.ReleaseMode)
 	logger := slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	fmt.Fprintf(g.stdout, "Dashboard (scores, rules versus model, reports): http://%s/\nReports: http://%s/reports\n", q.addr, q.addr)
+	fmt.Fprintf(g.stdout, "Dashboard (scores, rules versus model, reports): http://%s/\nReports: http://%s/ui/reports\n", q.addr, q.addr)
 	return serveWithDashboard(context.Background(), serve.Config{ModelsDir: res.Models, Addr: q.addr,
 		Reports: reportSource{sched: &backtest.Scheduler{Dir: res.Models}}}, logger)
 }
 
 // curlExample is a ready command that scores one lead of the quickstart's
-// B2B profile.
+// B2B profile, quoted for bash and zsh alike (zsh rejects an unquoted '?').
 func curlExample(addr string) string {
-	return `  curl -s -X POST http://` + addr + `/v1/score?explain=3 -H 'Content-Type: application/json' -d '{
+	return `  curl -s -X POST ` + shellQuote("http://"+addr+"/v1/score?explain=3") + ` -H 'Content-Type: application/json' -d '{
     "lead_id": "new-1",
     "fields": {"industry": "software", "employees": 250, "seniority": "vp", "job_title": "VP Marketing",
                "country": "Germany", "lead_source": "webinar", "created_at": "2025-11-01T10:00:00Z"},

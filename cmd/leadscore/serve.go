@@ -30,8 +30,8 @@ Without --api-keys it listens on loopback only. With --backtest-every and
 --backtest-config it also runs the backtest on a schedule in the background
 (one run at a time, on one thread) and serves the dated reports under
 GET /reports.`,
-		Example: `  leadscore serve --models ./models
-  leadscore serve --models ./models --addr 0.0.0.0:8080 --api-keys keys.txt`,
+		Example: `  leadscore serve --models ./leadscore-models
+  leadscore serve --models ./leadscore-models --addr 0.0.0.0:8080 --api-keys keys.txt`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var level slog.Level
@@ -78,6 +78,9 @@ GET /reports.`,
 // serveWithDashboard serves the API and the dashboard on cfg until ctx is
 // cancelled or the process gets SIGTERM or SIGINT.
 func serveWithDashboard(ctx context.Context, cfg serve.Config, logger *slog.Logger) error {
+	if err := checkModelsDir(cfg.ModelsDir); err != nil {
+		return err
+	}
 	cfg.Logger = logger
 	srv, err := serve.New(cfg)
 	if err != nil {

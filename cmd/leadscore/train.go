@@ -49,8 +49,8 @@ func newTrain(g *globals) *cobra.Command {
 leads + events + closed-won outcomes), builds point-in-time features, audits
 them for leakage, fits and calibrates each model, measures it on held-out
 leads and writes a model bundle directory with report.json and report.md.`,
-		Example: `  leadscore train --data Leads.csv --target Converted --id "Prospect ID" --missing-values Select --out models/v1
-  leadscore train --data leads.csv --events events.csv --outcomes outcomes.csv --rules rules.yaml --out models/v2`,
+		Example: `  leadscore train --data Leads.csv --target Converted --id "Prospect ID" --missing-values Select --out ./leadscore-models/v1
+  leadscore train --data leads.csv --events events.csv --outcomes outcomes.csv --rules rules.yaml --out ./leadscore-models/v2`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireFlags(cmd, "data", "out"); err != nil {
@@ -58,6 +58,12 @@ leads and writes a model bundle directory with report.json and report.md.`,
 			}
 			opt, err := t.options(cmd)
 			if err != nil {
+				return err
+			}
+			if err := checkNewBundleDir("--out", t.out); err != nil {
+				return err
+			}
+			if err := training.CheckInputs(opt); err != nil {
 				return err
 			}
 			return runTrain(g, opt, t.out, t.out)
@@ -123,6 +129,9 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 	cfg.Exclude = append(cfg.Exclude, t.exclude...)
 	cfg.AllowLeaky = append(cfg.AllowLeaky, t.allowLeaky...)
 	cfg.MissingValues = append(cfg.MissingValues, read.MissingValues...)
+	if err := shapeFlags(changed, t.outcomes != ""); err != nil {
+		return training.Options{}, err
+	}
 	if t.outcomes == "" && cfg.Target == "" {
 		return training.Options{}, usagef("flat data needs --target COL (or give --outcomes, with --events when you have them)")
 	}
@@ -193,6 +202,11 @@ func printTrained(w io.Writer, res *training.Result, shown string) {
 	}
 	fmt.Fprintf(w, "champion: %s (%s)\n", r.Champion, r.ChampionReason)
 	for _, s := range r.LeakageSuspects {
+		if uninformative(s.Reason) {
+			// A constant or id-like column cannot leak; it is just of no use.
+			fmt.Fprintf(w, "left out %q: %s\n", s.Column, s.Reason)
+			continue
+		}
 		fmt.Fprintf(w, "leakage suspect: %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
 	}
 }
@@ -215,4 +229,36 @@ func override[T any](changed func(string) bool, name string, dst *T, v T) {
 	if changed(name) {
 		*dst = v
 	}
+}
+
+// shapeFlags refuses flags that do not apply to the input's shape (three
+// tables when --outcomes is given, else one flat table), naming the flag
+// that does apply, so none is silently ignored.
+func shapeFlags(changed func(string) bool, threeTables bool) error {
+	if threeTables {
+		if changed("target") {
+			return usagef("--target applies to flat data only; with --outcomes a lead converted when it has a row in the outcomes file: drop --target (or drop --outcomes for a flat file)")
+		}
+		if changed("time") {
+			return usagef("--time applies to flat data only; with --outcomes the leads' creation time orders them: use --created COL instead")
+		}
+		return nil
+	}
+	for _, f := range []string{"outcome-id", "converted-at"} {
+		if changed(f) {
+			return usagef("--%s names a column of the outcomes file: it needs --outcomes FILE (flat data takes its outcome from --target COL)", f)
+		}
+	}
+	return nil
+}
+
+// uninformative says whether an audit reason only says the column carries
+// no information (constant, or a distinct id-like value per lead).
+func uninformative(reason string) bool {
+	for _, part := range strings.Split(reason, "; ") {
+		if !strings.HasPrefix(part, "constant") && !strings.HasPrefix(part, "id-like") {
+			return false
+		}
+	}
+	return true
 }

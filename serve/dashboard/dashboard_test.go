@@ -44,6 +44,8 @@ func TestDashboardPages(t *testing.T) {
 		assert.Contains(t, page, `<th class="num">`+m+`</th>`, "held-out metrics of %s", m)
 	}
 	assert.Contains(t, page, `aria-label="score distribution"`)
+	assert.Contains(t, page, `<g class="y-axis"><title>% of leads</title>`, "the histogram has a y-axis")
+	assert.Contains(t, page, "Shares of the training population", "quantile shares, not counts that do not add up to the training leads")
 	assert.Contains(t, page, "gbm captured 41% of conversions", "the latest report's headline")
 	assert.Contains(t, page, "No batch scored yet")
 

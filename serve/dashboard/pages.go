@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -22,7 +23,9 @@ var (
 
 // share is one tier's share of a population.
 type share struct {
-	Tier  string
+	Tier string
+	// Count is the number of leads in the tier; -1 when the population is
+	// a model's recorded quantiles, whose count is no number of leads.
 	Count int
 	Share float64
 	X, W  float64 // the stacked bar's segment, in percent of its width
@@ -58,17 +61,31 @@ type bar struct {
 	LabelTick bool
 }
 
-// histogramView is a score histogram drawn as inline SVG (viewBox units).
+// histogramView is a score histogram drawn as inline SVG (viewBox units),
+// with a y-axis left of the bars (Left units wide).
 type histogramView struct {
 	Bars   []bar
 	Width  float64
 	Height float64
+	Left   float64
 	MaxY   int
 	Lo, Hi int
+	// YTicks label the y-axis; YLabel says what it counts.
+	YTicks []yTick
+	YLabel string
 }
 
-// histogram bins scores 1-99 by value over the range they span.
-func histogram(scores []int, tiers []string) *histogramView {
+// yTick is one labelled line of a histogram's y-axis.
+type yTick struct {
+	Y     float64
+	Label string
+}
+
+// histogram bins scores 1-99 by value over the range they span. With
+// asShare the y-axis shows each bar's share of the population in percent
+// (for a model's recorded quantiles, which are not leads), else a count of
+// leads.
+func histogram(scores []int, tiers []string, asShare bool) *histogramView {
 	if len(scores) == 0 {
 		return nil
 	}
@@ -83,16 +100,28 @@ func histogram(scores []int, tiers []string) *histogramView {
 		lo, hi = min(lo, s), max(hi, s)
 	}
 	maxC := slices.Max(counts)
-	h := &histogramView{Width: 600, Height: 160, MaxY: maxC, Lo: lo, Hi: hi}
+	h := &histogramView{Width: 600, Height: 160, Left: 44, MaxY: maxC, Lo: lo, Hi: hi, YLabel: "leads"}
+	if asShare {
+		h.YLabel = "% of leads"
+	}
+	plot := h.Height - 20
+	for _, f := range []float64{0, 0.5, 1} {
+		c := f * float64(maxC)
+		label := strconv.Itoa(int(math.Round(c)))
+		if asShare {
+			label = strconv.FormatFloat(c/float64(len(scores))*100, 'f', 1, 64) + "%"
+		}
+		h.YTicks = append(h.YTicks, yTick{Y: plot - f*plot, Label: label})
+	}
 	n := hi - lo + 1
-	w := h.Width / float64(n)
+	w := (h.Width - h.Left) / float64(n)
 	step := max(1, n/10)
 	for s := lo; s <= hi; s++ {
 		bh := 0.0
 		if maxC > 0 {
 			bh = float64(counts[s]) / float64(maxC) * (h.Height - 20)
 		}
-		h.Bars = append(h.Bars, bar{Score: s, Count: counts[s], X: float64(s-lo) * w, W: max(w-1, 0.5),
+		h.Bars = append(h.Bars, bar{Score: s, Count: counts[s], X: h.Left + float64(s-lo)*w, W: max(w-1, 0.5),
 			H: bh, Y: h.Height - 20 - bh, Tier: tierOf[s], LabelTick: (s-lo)%step == 0})
 	}
 	return h
@@ -141,6 +170,7 @@ type overviewView struct {
 	Thresholds   string
 	Hist         *histogramView
 	TrainTiers   []share
+	TrainLeads   int // leads in the training data, 0 when not recorded
 	Batch        *batch
 	BatchModel   []share
 	BatchRules   []share
@@ -209,9 +239,15 @@ func (d *dashboard) overview(c *gin.Context) {
 		}
 		if b := m.Bundle(); b != nil {
 			scores, tiers := populationScores(b)
-			v.Hist = histogram(scores, tiers)
+			// The recorded population is 1001 quantiles, not leads: shares
+			// only, no counts that would not add up to the training leads.
+			v.Hist = histogram(scores, tiers, true)
 			if len(tiers) > 0 {
 				v.TrainTiers = shares(tiers, modelTiers)
+				for i := range v.TrainTiers {
+					v.TrainTiers[i].Count = -1
+				}
+				v.TrainLeads = b.Manifest.Rows["leads"]
 			}
 		}
 	}
@@ -222,7 +258,7 @@ func (d *dashboard) overview(c *gin.Context) {
 		if len(rt) > 0 {
 			v.BatchRules = shares(rt, ruleTiers)
 		}
-		v.BatchHist = histogram(b.scores(), mt)
+		v.BatchHist = histogram(b.scores(), mt, false)
 	}
 	if src := d.cfg.Reports; src != nil {
 		list, err := src.Reports()

@@ -69,7 +69,7 @@ func newScoreView(b *models.Bundle, maxLeads int) *scoreView {
 	v := &scoreView{Version: b.Manifest.Version, LeadID: defaultLeadID, IDColumn: b.Spec.Config.WithDefaults().ID, MaxLeads: maxLeads}
 	var fields []formField
 	for _, f := range b.Spec.Fields() {
-		fields = append(fields, formField{Name: f.Name, Kind: f.Kind.String(), Values: f.Categories, Required: f.Required, kind: f.Kind, feature: true})
+		fields = append(fields, formField{Name: f.Name, Kind: f.Kind.String(), Values: distinctChoices(f.Categories), Required: f.Required, kind: f.Kind, feature: true})
 	}
 	if created := b.Spec.Config.WithDefaults().Created; !slices.ContainsFunc(fields, func(f formField) bool { return f.Name == created }) {
 		fields = append([]formField{{Name: created, Kind: datasets.KindTime.String(), kind: datasets.KindTime}}, fields...)
@@ -262,4 +262,22 @@ func parseTime(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// distinctChoices returns the category levels a drop-down offers: one per
+// group of levels that differ only by Unicode case folding or whitespace
+// ("VP Marketing", "vp  marketing"), the first of each group (levels come
+// most frequent first). The model's levels themselves stay as they are.
+func distinctChoices(levels []string) []string {
+	out := make([]string, 0, len(levels))
+	var keys []string
+	for _, l := range levels {
+		key := strings.Join(strings.Fields(l), " ")
+		if slices.ContainsFunc(keys, func(k string) bool { return strings.EqualFold(k, key) }) {
+			continue
+		}
+		keys = append(keys, key)
+		out = append(out, l)
+	}
+	return out
 }

@@ -207,3 +207,21 @@ func TestFormShowsEventsOnlyToModelsThatReadThem(t *testing.T) {
 		})
 	}
 }
+
+func TestDistinctChoices(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		levels []string
+		want   []string
+	}{
+		{"none", nil, []string{}},
+		{"distinct", []string{"vp", "director"}, []string{"vp", "director"}},
+		{"case", []string{"VP Marketing", "vp marketing", "Director"}, []string{"VP Marketing", "Director"}},
+		{"whitespace", []string{"vp marketing", " VP  Marketing ", "cto"}, []string{"vp marketing", "cto"}},
+		{"unicode folding", []string{"Straße", "STRASSE", "straße", "ÉTÉ", "été"}, []string{"Straße", "STRASSE", "ÉTÉ"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, distinctChoices(tc.levels))
+		})
+	}
+}

@@ -167,6 +167,11 @@ func checkReportFiles(t *testing.T, res *Result) {
 		}
 		for _, m := range p.Eval.Models {
 			row := findRow(rows, p.Label, m.Model)
+			if row == nil && (m.Model == Champion || m.Model == "predictive") {
+				// Left out as equal to a row above, and said so.
+				assert.Contains(t, strings.ToLower(html), "not repeated", "period %s model %s", p.Label, m.Model)
+				continue
+			}
 			require.NotNil(t, row, "period %s model %s in the table", p.Label, m.Model)
 			auc, err := strconv.ParseFloat(row[4], 64)
 			require.NoError(t, err)

@@ -179,7 +179,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		defer wg.Done()
 		t := time.Now()
 		if p4.w != nil {
-			bt.Logger = slog.New(slog.NewTextHandler(p4.w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+			// Warnings only: per-period INFO records would interleave, in
+			// another format, with the steps' progress lines.
+			bt.Logger = slog.New(slog.NewTextHandler(p4.w, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		}
 		res.Backtest, err4 = backtest.Run(ctx, bt)
 		if err4 == nil {
