@@ -206,6 +206,8 @@ func TestFirstHour(t *testing.T) {
 				[]string{"warning", `lacks 1 column(s) the model was trained with, ["annual_revenue"]`, "2000 rows"}},
 			{"score into a directory that does not exist", []string{"score", "--model", bundle, "--in", optional, "--out", filepath.Join(root, "nope", "s.csv")}, 1,
 				[]string{"does not exist", "mkdir -p"}},
+			{"compare: outputs are checked before the scoring", []string{"compare", "--model", bundle, "--in", filepath.Join(data, "leads.csv"), "--events", filepath.Join(data, "events.csv"),
+				"--report", filepath.Join(root, "cmp"), "--suggest-rules", filepath.Join(root, "nope", "rules.yaml")}, 1, []string{"--suggest-rules", "mkdir -p"}},
 			{"item 15: --version", []string{"--version"}, 0, nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
