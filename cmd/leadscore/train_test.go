@@ -20,15 +20,3 @@ func TestUninformative(t *testing.T) {
 		assert.Equal(t, tc.want, uninformative(tc.reason), tc.reason)
 	}
 }
-
-func TestShellQuote(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"/tmp/leadscore-quickstart/data/leads.csv", "/tmp/leadscore-quickstart/data/leads.csv"},
-		{"http://127.0.0.1:8080/v1/score?explain=3", "'http://127.0.0.1:8080/v1/score?explain=3'"},
-		{"my data/leads.csv", "'my data/leads.csv'"},
-		{"it's", `'it'\''s'`},
-		{"", "''"},
-	} {
-		assert.Equal(t, tc.want, shellQuote(tc.in), tc.in)
-	}
-}
