@@ -79,6 +79,19 @@ func runCompare(g *globals, t compareFlags) error {
 	if err != nil {
 		return err
 	}
+	// Every input, and the output file's directory, before the scoring.
+	for _, f := range []struct{ flag, path string }{{"--in", t.in}, {"--events", t.events}, {"--outcomes", t.outcomes}, {"--rules", t.rules}} {
+		if f.path != "" {
+			if err := checkInFile(f.flag, f.path); err != nil {
+				return err
+			}
+		}
+	}
+	if t.suggest != "" {
+		if err := checkOutFile("--suggest-rules", t.suggest); err != nil {
+			return err
+		}
+	}
 	var asOf time.Time
 	if t.asOf != "" {
 		if asOf, err = parseAsOf(t.asOf); err != nil {

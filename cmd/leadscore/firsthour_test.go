@@ -76,6 +76,11 @@ func TestFirstHour(t *testing.T) {
 		assert.Positive(t, ran)
 		assert.FileExists(t, filepath.Join(root, "scores.csv"))
 		assert.Contains(t, curlExample("127.0.0.1:8080"), `'http://127.0.0.1:8080/v1/score?explain=3'`, "zsh needs the ? quoted")
+		// zsh (not installed here) refuses an unmatched glob where bash
+		// passes it on: no printed command may have one unquoted.
+		for _, c := range append(cmds, curlExample("127.0.0.1:8080")) {
+			assert.False(t, unquotedGlob(c), "an unquoted glob character zsh would reject: %s", c)
+		}
 	})
 
 	readme := readmeBlocks(t)
@@ -206,6 +211,8 @@ func TestFirstHour(t *testing.T) {
 				[]string{"warning", `lacks 1 column(s) the model was trained with, ["annual_revenue"]`, "2000 rows"}},
 			{"score into a directory that does not exist", []string{"score", "--model", bundle, "--in", optional, "--out", filepath.Join(root, "nope", "s.csv")}, 1,
 				[]string{"does not exist", "mkdir -p"}},
+			{"compare: outputs are checked before the scoring", []string{"compare", "--model", bundle, "--in", filepath.Join(data, "leads.csv"), "--events", filepath.Join(data, "events.csv"),
+				"--report", filepath.Join(root, "cmp"), "--suggest-rules", filepath.Join(root, "nope", "rules.yaml")}, 1, []string{"--suggest-rules", "mkdir -p"}},
 			{"item 15: --version", []string{"--version"}, 0, nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -228,6 +235,25 @@ func TestFirstHour(t *testing.T) {
 			})
 		}
 	})
+}
+
+// unquotedGlob reports whether a shell command line has a ?, * or [ outside
+// single or double quotes.
+func unquotedGlob(line string) bool {
+	var quote rune
+	for _, r := range line {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '\'' || r == '"':
+			quote = r
+		case r == '?' || r == '*' || r == '[':
+			return true
+		}
+	}
+	return false
 }
 
 type result struct {
