@@ -57,6 +57,12 @@ type Config struct {
 	// once (--max-inflight-bytes); a request that would pass it gets 503
 	// overloaded with Retry-After.
 	MaxInflightBytes int64
+	// MemoryLimit is the Go runtime's soft memory limit while Serve runs
+	// (--memory-limit): the garbage collector works harder near it instead
+	// of letting the heap grow to twice what is live. Zero takes
+	// MaxInflightBytes + 192 MiB; negative, or GOMEMLIMIT in the
+	// environment, leaves the runtime's setting alone.
+	MemoryLimit int64
 	// PollInterval is how often ModelsDir is checked for new bundles and a
 	// changed champion file (--poll); negative turns polling off.
 	PollInterval time.Duration
@@ -91,6 +97,7 @@ func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.BoolVar(&cfg.ProtectMetrics, "protect-metrics", false, "require a key of scope metrics or admin for /metrics and the details of /readyz (without one /readyz answers its status alone); needs --api-keys")
 	fs.IntVar(&cfg.MaxEventsPerLead, "max-events-per-lead", DefaultMaxEventsPerLead, "most events in one lead (413 above, naming the lead's index in a batch)")
 	fs.Int64Var(&cfg.MaxInflightBytes, "max-inflight-bytes", DefaultMaxInflightBytes, "request body bytes held by all requests at once (503 with Retry-After above)")
+	fs.Int64Var(&cfg.MemoryLimit, "memory-limit", 0, "soft memory limit of the Go runtime in bytes while serving (0: --max-inflight-bytes + 192 MiB; negative: none; GOMEMLIMIT overrides)")
 	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", DefaultReadHeaderTimeout, "time a client has to send the request headers")
 	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", DefaultReadTimeout, "time a client has to send the whole request (a body cut off by it gets 408)")
 	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", DefaultWriteTimeout, "time from the end of the request headers to the end of the response")
@@ -130,6 +137,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxInflightBytes == 0 {
 		c.MaxInflightBytes = DefaultMaxInflightBytes
+	}
+	if c.MemoryLimit == 0 {
+		c.MemoryLimit = c.MaxInflightBytes + 192<<20
 	}
 	if c.MaxInflightBytes < c.MaxBatchBodyBytes+minBodyStep {
 		return c, fmt.Errorf("serve: --max-inflight-bytes %d is below --max-batch-body %d: a full batch could never be read; raise it", c.MaxInflightBytes, c.MaxBatchBodyBytes)
