@@ -34,8 +34,9 @@ type Config struct {
 	// Addr is the HOST:PORT to listen on (--addr, default DefaultAddr).
 	// Without APIKeysFile only loopback addresses are accepted.
 	Addr string
-	// APIKeysFile lists "KEY SCOPE" lines, scope score or admin
-	// (--api-keys). Empty turns authentication off (loopback only).
+	// APIKeysFile lists "KEY SCOPE" lines, scope score, admin or metrics
+	// (--api-keys); a file group or others may write is refused. Empty
+	// turns authentication off (loopback only).
 	APIKeysFile string
 	// MaxBodyBytes limits a /v1/score body (--max-body); larger bodies get
 	// 413.
@@ -90,7 +91,7 @@ type Config struct {
 func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.StringVar(&cfg.ModelsDir, "models", "models", "directory of model bundles (one subdirectory per version) and an optional champion file")
 	fs.StringVar(&cfg.Addr, "addr", DefaultAddr, "HOST:PORT to listen on; without --api-keys only loopback addresses are allowed")
-	fs.StringVar(&cfg.APIKeysFile, "api-keys", "", `file of "KEY SCOPE" lines (scope score or admin); required for non-loopback addresses`)
+	fs.StringVar(&cfg.APIKeysFile, "api-keys", "", `file of "KEY SCOPE" lines (scope score, admin or metrics; not writable by group or others); required for non-loopback addresses`)
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", DefaultMaxBodyBytes, "largest /v1/score body in bytes (413 above)")
 	fs.Int64Var(&cfg.MaxBatchBodyBytes, "max-batch-body", DefaultMaxBatchBodyBytes, "largest /v1/score/batch body in bytes (413 above)")
 	fs.IntVar(&cfg.MaxBatchLeads, "max-batch-leads", DefaultMaxBatchLeads, "most leads in one /v1/score/batch request (413 above)")
