@@ -19,8 +19,9 @@ import (
 // Reading request bodies.
 //
 // A body is read in steps into a buffer that grows as bytes arrive, never
-// ahead of them: the declared Content-Length only caps the growth, so a
-// client that declares 64 MB and sends 100 bytes costs 100 bytes. Every
+// far ahead of them: the declared Content-Length caps the growth, and sizes
+// the buffer only once the first MiB has arrived, so a client that declares
+// 64 MB and sends 100 bytes costs 32 KiB. Every
 // step of growth is taken from the server's in-flight byte budget
 // (Config.MaxInflightBytes); when the budget is spent the request is
 // answered 503 with Retry-After instead of growing the heap. A gzip body
@@ -29,6 +30,10 @@ import (
 
 // minBodyStep is the first buffer size and the smallest growth step.
 const minBodyStep = 32 << 10
+
+// trustLengthAfter is how much of a body must have arrived before its
+// declared Content-Length sizes the rest of the buffer.
+const trustLengthAfter = 1 << 20
 
 // budget is a count of bytes that requests may hold at once.
 type budget struct {
@@ -80,7 +85,7 @@ func (s *Server) readBody(c *gin.Context, limit int64) (*body, *APIError) {
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
 		if r.ContentLength >= 0 && r.ContentLength < capHint {
-			capHint = r.ContentLength + 1 // a cap on growth, never an allocation ahead of the bytes
+			capHint = r.ContentLength + 1 // a cap on growth
 		}
 	case "gzip", "x-gzip":
 		zr, _ := gzipReaders.Get().(*gzip.Reader)
@@ -108,6 +113,13 @@ func (s *Server) readBody(c *gin.Context, limit int64) (*body, *APIError) {
 	for {
 		if len(b.data) == cap(b.data) {
 			grow := min(int64(max(cap(b.data), minBodyStep)), capHint-int64(len(b.data)))
+			if len(b.data) >= trustLengthAfter && capHint <= limit {
+				// The client has sent a MiB: take its declared length
+				// at its word for the rest, so a large body is not
+				// copied through every doubling (the copies are garbage
+				// the size of the body).
+				grow = capHint - int64(len(b.data))
+			}
 			if grow <= 0 {
 				grow = minBodyStep // more bytes than declared: the server cuts the body off
 			}

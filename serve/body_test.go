@@ -157,3 +157,14 @@ func TestPerLeadLimits(t *testing.T) {
 		})
 	}
 }
+
+func TestMemoryLimitDefault(t *testing.T) {
+	cfg, err := Config{ModelsDir: "m"}.withDefaults()
+	require.NoError(t, err)
+	assert.Equal(t, int64(DefaultMaxInflightBytes+192<<20), cfg.MemoryLimit)
+	cfg, err = Config{ModelsDir: "m", MemoryLimit: -1}.withDefaults()
+	require.NoError(t, err)
+	assert.Equal(t, int64(-1), cfg.MemoryLimit, "negative leaves the runtime alone")
+	_, err = Config{ModelsDir: "m", MaxInflightBytes: 1 << 20}.withDefaults()
+	assert.ErrorContains(t, err, "--max-inflight-bytes")
+}

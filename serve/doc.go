@@ -102,7 +102,13 @@
 // (--max-inflight-bytes, default 256 MiB); a request that would pass it is
 // answered 503 overloaded with Retry-After: 1 instead of growing the heap.
 // Buffers and decoders above a few MiB are dropped after a request rather
-// than pooled. A batch is answered in
+// than pooled. While Serve runs, the Go runtime's soft memory limit is
+// Config.MemoryLimit (--memory-limit, default --max-inflight-bytes + 192
+// MiB; GOMEMLIMIT overrides), so the collector works harder near it rather
+// than let the heap reach twice what is live. With the defaults the
+// attacks of issue 19 (40 connections declaring 64 MB, a 63 MB lead of
+// 800,000 events, 4 concurrent 50 MB batches) peak under 512 MB of RSS
+// (go run ./bench/servemem; BENCHMARKS.md). A batch is answered in
 // the form it came in (array or NDJSON), in order; a lead that is invalid
 // alone is answered {"index": i, "error": {...}} in its place. Batches are
 // scored in parallel chunks on every core.

@@ -4,9 +4,16 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/models/modelstest"
 )
 
 // The handler fuzz targets send arbitrary bodies through the whole HTTP
@@ -17,9 +24,7 @@ import (
 // NDJSON, bit 3 all_models=1.
 
 func FuzzScoreHandler(f *testing.F) {
-	fx := realBundle(f)
-	_, env := newRealServer(f, fx)
-	_, leads := realLeads(f, fx, 6)
+	env, leads := fuzzServer(f)
 	for i, l := range leads {
 		b, err := json.Marshal(l)
 		if err != nil {
@@ -36,9 +41,7 @@ func FuzzScoreHandler(f *testing.F) {
 }
 
 func FuzzBatchHandler(f *testing.F) {
-	fx := realBundle(f)
-	_, env := newRealServer(f, fx)
-	_, leads := realLeads(f, fx, 6)
+	env, leads := fuzzServer(f)
 	arr, err := json.Marshal(leads)
 	if err != nil {
 		f.Fatal(err)
@@ -60,6 +63,54 @@ func FuzzBatchHandler(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte, mode uint8) {
 		fuzzRequest(t, env, "/v1/score/batch", body, mode)
 	})
+}
+
+// fuzzServer serves the fixture bundle of models/modelstest as it is
+// stored (no generated history: every fuzz worker starts one) and returns
+// seed leads built from its spec: every field set, events of every type.
+func fuzzServer(f *testing.F) (*testEnv, []map[string]any) {
+	dir, src := f.TempDir(), f.TempDir()
+	if err := modelstest.WriteBundle(filepath.Join(src, "b2b")); err != nil {
+		f.Fatal(err)
+	}
+	copyBundle(f, filepath.Join(src, "b2b"), dir, "b2b", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	s, err := New(Config{ModelsDir: dir, PollInterval: -1, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return realAsOf }})
+	if err != nil {
+		f.Fatal(err)
+	}
+	env := &testEnv{dir: dir, oa: loadOpenAPI(f), h: s.Handler()}
+	b := s.Current().Bundle()
+	fields := map[string]any{}
+	for _, fi := range b.Spec.Fields() {
+		switch {
+		case len(fi.Categories) > 0:
+			fields[fi.Name] = fi.Categories[len(fi.Categories)/2]
+		case fi.Kind == datasets.KindNumber || fi.Kind == datasets.KindBool:
+			fields[fi.Name] = 1
+		case fi.Kind == datasets.KindTime:
+			fields[fi.Name] = "2025-03-01"
+		default:
+			fields[fi.Name] = "x"
+		}
+	}
+	if c := b.Spec.Config.Created; c != "" {
+		fields[c] = "2025-02-01T09:30:00Z"
+	}
+	var leads []map[string]any
+	for i, typ := range b.Spec.EventTypes() {
+		leads = append(leads, map[string]any{"lead_id": fmt.Sprintf("L-%d", i), "as_of": realAsOf.Format(time.RFC3339), "fields": fields,
+			"events": []map[string]any{{"type": typ, "timestamp": "2025-05-01T10:00:00Z", "page": "/pricing"}}})
+	}
+	// The seeds must reach the scoring path, not stop at validation.
+	for _, l := range leads {
+		body, _ := json.Marshal(l)
+		rec := env.do(f, "POST", "/v1/score", string(body))
+		if rec.Code != http.StatusOK {
+			f.Fatalf("seed lead answered %d: %s", rec.Code, rec.Body)
+		}
+	}
+	leads = append(leads, map[string]any{"fields": map[string]any{}})
+	return env, leads
 }
 
 func fuzzRequest(t *testing.T, env *testEnv, path string, body []byte, mode uint8) {

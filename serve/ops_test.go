@@ -31,7 +31,7 @@ func serveOn(t *testing.T, s *Server) (string, context.CancelFunc, chan error) {
 // After SIGTERM (here: cancellation) /readyz answers 503 draining for
 // --drain while requests are still served, then the listener closes.
 func TestDrain(t *testing.T) {
-	s, env := newTestServer(t, testOptions{drain: 400 * time.Millisecond})
+	s, env := newTestServer(t, testOptions{drain: time.Second})
 	url, cancel, done := serveOn(t, s)
 	resp, err := http.Get(url + "/readyz")
 	require.NoError(t, err)

@@ -191,6 +191,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       s.cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	if s.cfg.MemoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		prev := debug.SetMemoryLimit(s.cfg.MemoryLimit)
+		defer debug.SetMemoryLimit(prev)
+	}
 	pollCtx, stopPoll := context.WithCancel(ctx)
 	defer stopPoll()
 	if s.cfg.PollInterval > 0 {

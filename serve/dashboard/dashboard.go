@@ -76,6 +76,9 @@ type page struct {
 	CSRF  string
 	Auth  bool
 	Data  any
+	// Fallback is set while the champion file's bundle fails its checks
+	// and another serves: every page shows a banner.
+	Fallback *serve.Fallback
 }
 
 var pageNames = []string{"overview", "score", "batch", "lead", "reports", "report", "compare", "login", "message"}
@@ -293,7 +296,7 @@ func (d *dashboard) unmatched(c *gin.Context) {
 // render executes a page template into a buffer and writes it.
 func (d *dashboard) render(c *gin.Context, status int, name, title, nav string, data any) {
 	var b bytes.Buffer
-	p := page{Title: title, Nav: nav, CSRF: c.GetString(ctxCSRF), Auth: d.s.AuthRequired(), Data: data}
+	p := page{Title: title, Nav: nav, CSRF: c.GetString(ctxCSRF), Auth: d.s.AuthRequired(), Data: data, Fallback: d.s.Fallback()}
 	if err := d.pages[name].ExecuteTemplate(&b, "layout", p); err != nil {
 		d.log.Error("render dashboard page", "request_id", serve.RequestID(c), "page", name, "error", err)
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("internal error; quote request id "+serve.RequestID(c)+"\n"))

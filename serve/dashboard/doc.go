@@ -12,6 +12,9 @@
 // bundle's one scoring path in package models: a lead through
 // Scorer.Score, a file through Bundle.ScoreInputs, both with every
 // contribution and every model's probability (ExplainAll, AllModels).
+// While the champion file names a bundle that fails its checks and another
+// serves in its place (serve.Server.Fallback), every page but the login
+// form shows a banner saying so.
 //
 // # Routes
 //
