@@ -31,6 +31,10 @@ type Config struct {
 	// ModelsDir holds one bundle directory per version and an optional
 	// champion file naming the version to serve (--models).
 	ModelsDir string
+	// Pin, when set, is the version served whatever the champion file
+	// says (--models pointed at one bundle serves that bundle): the
+	// champion file is ignored and promotion is refused.
+	Pin string
 	// Addr is the HOST:PORT to listen on (--addr, default DefaultAddr).
 	// Without APIKeysFile only loopback addresses are accepted.
 	Addr string
@@ -89,7 +93,7 @@ type Config struct {
 
 // BindFlags defines the serve command's flags on fs, writing into cfg.
 func BindFlags(fs *pflag.FlagSet, cfg *Config) {
-	fs.StringVar(&cfg.ModelsDir, "models", "models", "directory of model bundles (one subdirectory per version) and an optional champion file")
+	fs.StringVar(&cfg.ModelsDir, "models", "models", "directory of model bundles (one subdirectory per version) and an optional champion file, or one bundle to serve alone")
 	fs.StringVar(&cfg.Addr, "addr", DefaultAddr, "HOST:PORT to listen on; without --api-keys only loopback addresses are allowed")
 	fs.StringVar(&cfg.APIKeysFile, "api-keys", "", `file of "KEY SCOPE" lines (scope score, admin or metrics; not writable by group or others); required for non-loopback addresses`)
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", DefaultMaxBodyBytes, "largest /v1/score body in bytes (413 above)")

@@ -115,7 +115,10 @@ type ReloadResult struct {
 
 // registry watches a models directory and holds the model being served.
 type registry struct {
-	dir    string
+	dir string
+	// pin is Config.Pin: the version served whatever the champion file
+	// says.
+	pin    string
 	load   Loader
 	log    *slog.Logger
 	now    func() time.Time
@@ -206,9 +209,10 @@ func (r *registry) scan() ([]bundleEntry, string, string, error) {
 		}
 		return strings.Compare(b.Version, a.Version)
 	})
-	champ := ""
+	champ := r.pin
 	data, err := os.ReadFile(filepath.Join(r.dir, ChampionFile))
 	switch {
+	case r.pin != "":
 	case err == nil:
 		champ = strings.TrimSpace(string(data))
 	case !errors.Is(err, os.ErrNotExist):
@@ -655,6 +659,9 @@ func (r *registry) promote(version string) (ReloadResult, error) {
 	defer r.mu.Unlock()
 	prev := r.current()
 	res := ReloadResult{Previous: versionOf(prev), Serving: versionOf(prev)}
+	if r.pin != "" {
+		return res, fmt.Errorf("%w: this server serves the one bundle %s it was started on (--models pointed at a bundle); start it on the directory of bundles (--models %s) to promote another", errRefused, r.pin, r.dir)
+	}
 	entries, _, _, err := r.scan()
 	if err != nil {
 		return res, err

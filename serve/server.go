@@ -85,6 +85,7 @@ func New(cfg Config) (*Server, error) {
 	if s.reg, err = newRegistry(cfg.ModelsDir, cfg.Load, s.log, cfg.Now); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
+	s.reg.pin = cfg.Pin
 	removed, err := atomicfile.RemoveStale(atomicfile.DefaultStaleAge, cfg.ModelsDir)
 	for _, p := range removed {
 		s.log.Info("removed a temporary file left by a crashed write", "path", p)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/serve"
 )
 
 // checkNewBundleDir checks, before training starts, that the bundle
@@ -67,15 +69,22 @@ func checkInFile(flag, path string) error {
 	return nil
 }
 
-// checkModelsDir checks what serve --models names: a directory of bundles.
-// A bundle directory itself (it has a manifest.json) is refused with the
-// directory to pass instead. An empty or absent directory is served as is:
-// the server waits for a bundle to appear there.
-func checkModelsDir(dir string) error {
-	if _, err := os.Stat(filepath.Join(dir, models.ManifestFile)); err == nil {
-		parent := filepath.Dir(filepath.Clean(dir))
-		return fmt.Errorf("--models %s: this is one model bundle; serve takes the directory of bundles above it: --models %s (it serves the bundle named in %s, else the newest)",
-			dir, parent, filepath.Join(parent, "champion"))
+// modelsDir interprets what serve --models names: a directory of bundles
+// is served as it is (an empty or absent one too: the server waits for a
+// bundle to appear there). A bundle directory itself (it has a
+// manifest.json) is served alone: the server reads its parent and pins the
+// bundle's version, ignoring the parent's champion file, so exactly the
+// bundle named is served.
+func modelsDir(cfg *serve.Config) error {
+	data, err := os.ReadFile(filepath.Join(cfg.ModelsDir, models.ManifestFile))
+	if err != nil {
+		return nil
 	}
+	var m models.Manifest
+	if err := json.Unmarshal(data, &m); err != nil || m.Version == "" {
+		return fmt.Errorf("--models %s: its %s cannot be read as a bundle manifest (%v); point --models at a bundle written by 'leadscore train --out', or at the directory of bundles", cfg.ModelsDir, models.ManifestFile, err)
+	}
+	cfg.Pin = m.Version
+	cfg.ModelsDir = filepath.Dir(filepath.Clean(cfg.ModelsDir))
 	return nil
 }

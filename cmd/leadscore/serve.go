@@ -78,8 +78,11 @@ GET /reports.`,
 // serveWithDashboard serves the API and the dashboard on cfg until ctx is
 // cancelled or the process gets SIGTERM or SIGINT.
 func serveWithDashboard(ctx context.Context, cfg serve.Config, logger *slog.Logger) error {
-	if err := checkModelsDir(cfg.ModelsDir); err != nil {
+	if err := modelsDir(&cfg); err != nil {
 		return err
+	}
+	if cfg.Pin != "" {
+		logger.Info("serving one bundle: --models names a bundle, so its version is served whatever the champion file says", "version", cfg.Pin, "models", cfg.ModelsDir)
 	}
 	cfg.Logger = logger
 	srv, err := serve.New(cfg)
