@@ -205,16 +205,23 @@ func binMatrix(X *features.Matrix, maxBins int, seed int64, threads int) *binned
 // handled by exactly one call, so results written per index do not depend on
 // the number of goroutines.
 func parallelFor(n, threads int, f func(i int)) {
+	parallelTasks(n, threads, func(_, i int) { f(i) })
+}
+
+// parallelTasks is parallelFor that also passes the number w of the
+// goroutine running task i (0 <= w < threads), so that tasks can use
+// per-goroutine scratch space.
+func parallelTasks(n, threads int, f func(w, i int)) {
 	if threads <= 1 || n <= 1 {
 		for i := range n {
-			f(i)
+			f(0, i)
 		}
 		return
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	next := 0
-	for range min(threads, n) {
+	for w := range min(threads, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -226,7 +233,7 @@ func parallelFor(n, threads int, f func(i int)) {
 				if i >= n {
 					return
 				}
-				f(i)
+				f(w, i)
 			}
 		}()
 	}

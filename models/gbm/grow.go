@@ -20,25 +20,80 @@ type growLeaf struct {
 type grower struct {
 	p       Params
 	bm      *binnedMatrix
-	sp      splitter
+	sps     []splitter // one per thread, sharing p, bm and the round's quantizer
 	threads int
 	gh      []gradPair // per row
 	q       []int64    // per row: packed quantised gradients
 	idx     []int32    // rows of the tree, partitioned by leaf
 	tmp     []int32
 	qs      []int64 // gathered q of the leaf being histogrammed
-	pool    [][]int64
-	leaves  []growLeaf
+	// chunkFeats[c] are the features of chunk c of a split search.
+	chunkFeats [][]int
+	pool       [][]int64
+	leaves     []growLeaf
 	// nodeLeft[n-root] is the set of bins of node n's feature that go left;
 	// used to route rows that were not sampled for the tree.
 	nodeLeft []binSet
 }
 
 func newGrower(p Params, bm *binnedMatrix, threads int) *grower {
-	return &grower{
-		p: p, bm: bm, sp: splitter{p: p, bm: bm}, threads: threads,
+	gr := &grower{
+		p: p, bm: bm, sps: make([]splitter, threads), threads: threads,
 		idx: make([]int32, bm.rows), tmp: make([]int32, bm.rows),
 		qs: make([]int64, bm.rows),
+	}
+	for w := range gr.sps {
+		gr.sps[w] = splitter{p: p, bm: bm}
+	}
+	return gr
+}
+
+// setQuantizer sets the quantizer of the round on every splitter.
+func (gr *grower) setQuantizer(qz quantizer) {
+	for w := range gr.sps {
+		gr.sps[w].qz = qz
+	}
+}
+
+// minChunkFeatures is the number of features below which a leaf's split
+// search is not divided among threads.
+const minChunkFeatures = 4
+
+// findSplits sets the best split of every leaf in ls (histograms built)
+// over the features feats. Each leaf's features are dealt to the threads
+// in turn (feature k to chunk k mod threads) and the chunks' best splits
+// merged, which gives the split a single scan would.
+func (gr *grower) findSplits(ls []*growLeaf, feats []int) {
+	chunks := 1
+	if gr.threads > 1 && len(feats) >= minChunkFeatures {
+		chunks = gr.threads
+	}
+	if cap(gr.chunkFeats) < chunks {
+		gr.chunkFeats = make([][]int, chunks)
+	}
+	cf := gr.chunkFeats[:chunks]
+	for c := range cf {
+		cf[c] = cf[c][:0]
+	}
+	for k, j := range feats {
+		cf[k%chunks] = append(cf[k%chunks], j)
+	}
+	var totals [2]stats
+	var found [2][]splitInfo
+	for k, l := range ls {
+		totals[k] = gr.sps[0].nodeTotals(l.hist, l.sum.N, feats)
+		found[k] = make([]splitInfo, chunks)
+	}
+	parallelTasks(len(ls)*chunks, gr.threads, func(w, t int) {
+		k, c := t/chunks, t%chunks
+		l := ls[k]
+		found[k][c] = gr.sps[w].best(l.hist, totals[k], cf[c], l.lo, l.hi)
+	})
+	for k, l := range ls {
+		l.split = found[k][0]
+		for _, s := range found[k][1:] {
+			l.split = merge(l.split, s)
+		}
 	}
 }
 
@@ -105,7 +160,7 @@ func (gr *grower) grow(m *Model, n int, feats []int) {
 	rl.split.feature = -1
 	if gr.canSplit(rl) {
 		rl.hist = gr.histogram(0, n, feats)
-		rl.split = gr.sp.best(rl.hist, sum.N, feats, rl.lo, rl.hi)
+		gr.findSplits([]*growLeaf{rl}, feats)
 	}
 	for len(gr.leaves) < p.Leaves {
 		bi := -1
@@ -228,12 +283,14 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 		subtractHist(parent.hist, parent.hist, small.hist, gr.bm, feats)
 		large.hist = parent.hist
 		parent.hist = nil
+		var ls []*growLeaf
 		if lok {
-			left.split = gr.sp.best(left.hist, left.sum.N, feats, left.lo, left.hi)
+			ls = append(ls, &left)
 		}
 		if rok {
-			right.split = gr.sp.best(right.hist, right.sum.N, feats, right.lo, right.hi)
+			ls = append(ls, &right)
 		}
+		gr.findSplits(ls, feats)
 		// Leaves that cannot be split give their buffers back.
 		for _, c := range []*growLeaf{&left, &right} {
 			if c.split.feature < 0 {

@@ -129,9 +129,10 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 		parallelRanges(n, threads, func(lo, hi int) {
 			logLossGradients(margin[lo:hi], y[lo:hi], rw[lo:hi], gr.gh[lo:hi])
 		})
-		gr.sp.qz = newQuantizer(gr.gh)
+		qz := newQuantizer(gr.gh)
+		gr.setQuantizer(qz)
 		key := splitmix64(uint64(p.Seed)<<20 ^ uint64(round))
-		parallelRanges(n, threads, func(lo, hi int) { gr.sp.qz.quantize(gr.gh, gr.q, lo, hi, key) })
+		parallelRanges(n, threads, func(lo, hi int) { qz.quantize(gr.gh, gr.q, lo, hi, key) })
 		// Row sample (Bernoulli) and column sample for this tree.
 		rows := n
 		if p.Subsample < 1 {
