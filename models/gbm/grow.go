@@ -2,9 +2,9 @@ package gbm
 
 import "math"
 
-// growLeaf is a leaf of the tree being grown: rows idx[start:end], their
-// statistics sum and histogram, the best split found for it and the
-// monotone bounds [lo, hi] of its value.
+// growLeaf is a leaf of the tree being grown: the positions idx[start:end]
+// of its rows in the tree's matrix, their statistics sum and histogram, the
+// best split found for it and the monotone bounds [lo, hi] of its value.
 type growLeaf struct {
 	node       int32
 	start, end int
@@ -20,13 +20,18 @@ type growLeaf struct {
 type grower struct {
 	p       Params
 	bm      *binnedMatrix
-	sps     []splitter // one per thread, sharing p, bm and the round's quantizer
+	tm      *treeMatrix // the rows and features of the current tree
+	sps     []splitter  // one per thread, sharing p, bm and the round's quantizer
 	threads int
 	gh      []gradPair // per row
-	q       []int64    // per row: packed quantised gradients
-	idx     []int32    // rows of the tree, partitioned by leaf
+	idx     []int32    // positions in tm, partitioned by leaf
 	tmp     []int32
-	qs      []int64 // gathered q of the leaf being histogrammed
+	// buf and qbuf hold the gathered rows of the leaf being histogrammed
+	// (at most half the tree's rows: only the smaller child is built);
+	// scratch one histogram per extra thread.
+	buf     []uint64
+	qbuf    []int64
+	scratch [][]int64
 	// chunkFeats[c] are the features of chunk c of a split search.
 	chunkFeats [][]int
 	pool       [][]int64
@@ -38,14 +43,30 @@ type grower struct {
 
 func newGrower(p Params, bm *binnedMatrix, threads int) *grower {
 	gr := &grower{
-		p: p, bm: bm, sps: make([]splitter, threads), threads: threads,
+		p: p, bm: bm, tm: newTreeMatrix(bm), sps: make([]splitter, threads), threads: threads,
 		idx: make([]int32, bm.rows), tmp: make([]int32, bm.rows),
-		qs: make([]int64, bm.rows),
+		buf: make([]uint64, (bm.rows/2+1)*((bm.cols+7)/8)), qbuf: make([]int64, bm.rows/2+1),
 	}
 	for w := range gr.sps {
 		gr.sps[w] = splitter{p: p, bm: bm}
 	}
+	for range threads - 1 {
+		gr.scratch = append(gr.scratch, make([]int64, bm.totalBins+256))
+	}
 	return gr
+}
+
+// beginTree prepares a tree on the rows (ascending) and features feats
+// (ascending): it fills the tree's matrix and quantises the rows'
+// gradients gr.gh with qz, the rounding seeded by key.
+func (gr *grower) beginTree(rows []int32, feats []int, qz quantizer, key uint64) {
+	tm := gr.tm
+	tm.set(rows, feats, gr.threads)
+	gr.setQuantizer(qz)
+	parallelRanges(tm.n, gr.threads, func(lo, hi int) { qz.quantize(gr.gh, rows, tm.q, lo, hi, key) })
+	for p := range tm.n {
+		gr.idx[p] = int32(p)
+	}
 }
 
 // setQuantizer sets the quantizer of the round on every splitter.
@@ -114,19 +135,12 @@ func (gr *grower) putHist(h []int64) {
 	}
 }
 
-// histogram builds the histogram of rows idx[start:end].
-func (gr *grower) histogram(start, end int, feats []int) []int64 {
+// histogram builds the histogram of the rows at positions idx[start:end].
+// Only the root holds every position of the tree (both children of a
+// split are non-empty), which buildHist reads in place.
+func (gr *grower) histogram(start, end int) []int64 {
 	h := gr.getHist()
-	rows := gr.idx[start:end]
-	qs := gr.qs[:len(rows)]
-	if len(rows) == gr.bm.rows {
-		qs = gr.q // all rows, in order: nothing to gather
-	} else {
-		for k, i := range rows {
-			qs[k] = gr.q[i]
-		}
-	}
-	buildHist(h, gr.bm, rows, qs, feats, gr.threads)
+	buildHist(h, gr.tm, gr.idx[start:end], gr.buf, gr.qbuf, gr.scratch, gr.threads)
 	return h
 }
 
@@ -138,16 +152,17 @@ func (gr *grower) canSplit(l *growLeaf) bool {
 	return l.sum.N >= 2*int64(max(gr.p.MinDataInLeaf, 1)) && l.sum.H >= 2*gr.p.MinChildWeight
 }
 
-// grow grows a tree on the n rows already in gr.idx[:n] (sorted) using the
-// features feats, appending its nodes to m with leaf values scaled by the
-// learning rate. It returns the leaves in gr.leaves (rows idx[start:end]
-// reach node).
-func (gr *grower) grow(m *Model, n int, feats []int) {
+// grow grows a tree on the rows and features of the tree's matrix
+// (beginTree), appending its nodes to m with leaf values scaled by the
+// learning rate. It returns the leaves in gr.leaves (the rows at positions
+// idx[start:end] reach node).
+func (gr *grower) grow(m *Model) {
 	p := gr.p
+	n, feats := gr.tm.n, gr.tm.feats
 	root := int32(len(m.Feature))
 	gr.nodeLeft = gr.nodeLeft[:0]
 	var sum stats
-	for _, i := range gr.idx[:n] {
+	for _, i := range gr.tm.rows {
 		sum.G += gr.gh[i].g
 		sum.H += gr.gh[i].h
 	}
@@ -159,7 +174,7 @@ func (gr *grower) grow(m *Model, n int, feats []int) {
 	rl.value = leafOutput(sum.G, sum.H, p.Lambda, rl.lo, rl.hi)
 	rl.split.feature = -1
 	if gr.canSplit(rl) {
-		rl.hist = gr.histogram(0, n, feats)
+		rl.hist = gr.histogram(0, n)
 		gr.findSplits([]*growLeaf{rl}, feats)
 	}
 	for len(gr.leaves) < p.Leaves {
@@ -193,7 +208,10 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 	fb := &gr.bm.feats[s.feature]
 
 	// Stable partition: left rows stay in place in order, right rows after.
-	col := gr.bm.col(s.feature)
+	// The split feature's bins are read from the column-major matrix: the
+	// positions are ascending within a leaf, so are their rows, and one
+	// cache line holds the bins of 64 rows.
+	col, rowOf := gr.bm.col(s.feature), gr.tm.rows
 	rows := gr.idx[parent.start:parent.end]
 	// Branch-free: every row is written to both sides and only the side it
 	// belongs to advances; the exact sums accumulate per side in row order.
@@ -206,7 +224,7 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 	nl, nr := 0, 0
 	tmp := gr.tmp
 	for _, i := range rows {
-		l := lut[col[i]]
+		l := lut[col[rowOf[i]]]
 		rows[nl] = i // nl <= current position: already read
 		tmp[nr] = i
 		nl += l
@@ -279,7 +297,7 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 		if right.sum.N < left.sum.N {
 			small, large = &right, &left
 		}
-		small.hist = gr.histogram(small.start, small.end, feats)
+		small.hist = gr.histogram(small.start, small.end)
 		subtractHist(parent.hist, parent.hist, small.hist, gr.bm, feats)
 		large.hist = parent.hist
 		parent.hist = nil

@@ -93,23 +93,21 @@ func TestBestSplitMatchesExhaustiveSearch(t *testing.T) {
 			bm := binMatrix(X, p.Bins, p.Seed, 1)
 			gr := newGrower(p, bm, 2)
 			gr.gh = make([]gradPair, X.Rows)
-			gr.q = make([]int64, X.Rows)
 			margin := make([]float64, X.Rows)
 			for i := range margin {
 				margin[i] = 0.3 * float64(i%5-2)
 			}
 			logLossGradients(margin, y, rowWeights(y, nil, 1), gr.gh)
-			qz := newQuantizer(gr.gh)
-			gr.setQuantizer(qz)
-			qz.quantize(gr.gh, gr.q, 0, X.Rows, 7)
+			qz := newQuantizer(gr.gh, 1)
 			feats := []int{0, 1, 2, 3, 5, 8, 13, 21, 30, 31, 35, 36, 37, 39}
 			for _, every := range []int{1, 3, 17, 101, 997} {
-				n := 0
+				var rows []int32
 				for i := 0; i < X.Rows; i += every {
-					gr.idx[n] = int32(i)
-					n++
+					rows = append(rows, int32(i))
 				}
-				h := gr.histogram(0, n, feats)
+				n := len(rows)
+				gr.beginTree(rows, feats, qz, 7)
+				h := gr.histogram(0, n)
 				total := gr.sps[0].nodeTotals(h, int64(n), feats)
 				for _, bounds := range [][2]float64{{math.Inf(-1), math.Inf(1)}, {-0.05, 0.02}} {
 					want := exhaustiveBest(&gr.sps[0], h, total, feats, bounds[0], bounds[1])
@@ -152,19 +150,17 @@ func TestMayBeatNeverRejectsAWinner(t *testing.T) {
 		bm := binMatrix(X, p.Bins, p.Seed, 1)
 		gr := newGrower(p, bm, 1)
 		gr.gh = make([]gradPair, X.Rows)
-		gr.q = make([]int64, X.Rows)
 		logLossGradients(make([]float64, X.Rows), y, rowWeights(y, nil, 1), gr.gh)
-		qz := newQuantizer(gr.gh)
-		gr.setQuantizer(qz)
-		qz.quantize(gr.gh, gr.q, 0, X.Rows, 3)
+		qz := newQuantizer(gr.gh, 1)
 		for _, every := range []int{1, 7, 61} {
-			n := 0
+			var rows []int32
 			for i := 0; i < X.Rows; i += every {
-				gr.idx[n] = int32(i)
-				n++
+				rows = append(rows, int32(i))
 			}
+			n := len(rows)
 			feats := []int{0, 4, 10, 30, 39}
-			h := gr.histogram(0, n, feats)
+			gr.beginTree(rows, feats, qz, 3)
+			h := gr.histogram(0, n)
 			s := gr.sps[0]
 			s.p.MinSplitGain = math.Inf(-1) // let consider report every gain
 			total := s.nodeTotals(h, int64(n), feats)
