@@ -49,6 +49,19 @@ func BenchmarkTrainWide(b *testing.B) {
 	}
 }
 
+// BenchmarkBinMatrix places bins and bins every value of lead-sized
+// 40-column matrices: a fixed cost of every fit.
+func BenchmarkBinMatrix(b *testing.B) {
+	for _, rows := range []int{10000, 100000} {
+		X, _ := wideData(rows, 41)
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			for b.Loop() {
+				binMatrix(X, 255, 1, 2)
+			}
+		})
+	}
+}
+
 func BenchmarkPredict(b *testing.B) {
 	m, _ := benchModel(b)
 	X, _, _ := logisticData(20000, 32)
