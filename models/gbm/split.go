@@ -173,6 +173,9 @@ func (s *splitter) best(hist []int64, total stats, feats []int, lo, hi float64) 
 			}
 			lim := max(best.gain, s.p.MinSplitGain) + c0
 			for b, v := range hq {
+				if v == 0 && b > 0 {
+					continue // no rows: the partition of the previous bin
+				}
 				hb := qz.decode(v)
 				acc = acc.add(hb)
 				// The bound first: it rejects nearly every bin, and an
