@@ -1,6 +1,9 @@
 package gbm
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // growLeaf is a leaf of the tree being grown: the positions idx[start:end]
 // of its rows in the tree's matrix, their statistics sum and histogram, the
@@ -54,6 +57,19 @@ func newGrower(p Params, bm *binnedMatrix, threads int) *grower {
 		gr.scratch = append(gr.scratch, make([]int64, bm.totalBins+256))
 	}
 	return gr
+}
+
+// gradients writes the log-loss gradient pairs of every row to gr.gh
+// (rows split among the threads) and returns the round's quantizer.
+func (gr *grower) gradients(margin, y, w []float64) quantizer {
+	n := len(margin)
+	parts := max(1, min(gr.threads, n/(1<<12)))
+	maxG, maxH := make([]float64, parts), make([]float64, parts)
+	parallelFor(parts, parts, func(t int) {
+		lo, hi := t*n/parts, (t+1)*n/parts
+		maxG[t], maxH[t] = logLossGradients(margin[lo:hi], y[lo:hi], w[lo:hi], gr.gh[lo:hi])
+	})
+	return quantizerFor(n, slices.Max(maxG), slices.Max(maxH))
 }
 
 // beginTree prepares a tree on the rows (ascending) and features feats
@@ -213,27 +229,17 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 	// cache line holds the bins of 64 rows.
 	col, rowOf := gr.bm.col(s.feature), gr.tm.rows
 	rows := gr.idx[parent.start:parent.end]
-	// Branch-free: every row is written to both sides and only the side it
-	// belongs to advances; the exact sums accumulate per side in row order.
 	var lut [256]int
 	for b := range lut {
 		if s.left.has(uint8(b)) {
 			lut[b] = 1
 		}
 	}
-	nl, nr := 0, 0
-	tmp := gr.tmp
-	for _, i := range rows {
-		l := lut[col[rowOf[i]]]
-		rows[nl] = i // nl <= current position: already read
-		tmp[nr] = i
-		nl += l
-		nr += 1 - l
-	}
+	nl := partition(rows, gr.tmp[:len(rows)], col, rowOf, &lut, gr.threads)
+	nr := len(rows) - nl
 	// Children's sums from the (quantised) histogram, exact counts.
 	ls := stats{s.l.G, s.l.H, int64(nl)}
 	rs := stats{s.r.G, s.r.H, int64(nr)}
-	copy(rows[nl:], gr.tmp[:nr])
 	mid := parent.start + nl
 
 	// Nodes: children adjacent, left first.
@@ -321,6 +327,61 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 	}
 	gr.leaves[bi] = left
 	gr.leaves = append(gr.leaves, right)
+}
+
+// parallelPartitionRows is the number of rows from which a leaf's rows are
+// partitioned by several goroutines.
+const parallelPartitionRows = 1 << 15
+
+// partition reorders positions stably so that those whose row's bin
+// col[rowOf[p]] has lut[bin] = 1 (the left child's) come first, and returns
+// their number. tmp is scratch as long as positions. With threads > 1 a
+// long list is cut into one piece per thread, each piece partitioned on
+// its own, and the pieces' left parts, then their right parts, joined in
+// order: the same order as one pass.
+func partition(positions, tmp []int32, col []uint8, rowOf []int32, lut *[256]int, threads int) int {
+	parts := 1
+	if threads > 1 && len(positions) >= parallelPartitionRows {
+		parts = threads
+	}
+	n := len(positions)
+	var lefts [8]int
+	if parts > len(lefts) {
+		parts = len(lefts)
+	}
+	parallelFor(parts, parts, func(t int) {
+		lo, hi := t*n/parts, (t+1)*n/parts
+		lefts[t] = partitionPiece(positions[lo:hi], tmp[lo:hi], col, rowOf, lut)
+	})
+	nl := lefts[0]
+	for t := 1; t < parts; t++ {
+		lo := t * n / parts
+		copy(positions[nl:], positions[lo:lo+lefts[t]]) // moves down: nl <= lo
+		nl += lefts[t]
+	}
+	at := nl
+	for t := range parts {
+		lo, hi := t*n/parts, (t+1)*n/parts
+		at += copy(positions[at:], tmp[lo:lo+(hi-lo-lefts[t])])
+	}
+	return nl
+}
+
+// partitionPiece partitions positions stably as partition does, leaving
+// the left ones at the front of positions and the right ones at the front
+// of tmp, and returns the number of left ones. Branch-free: every position
+// is written to both sides and only its own side advances.
+func partitionPiece(positions, tmp []int32, col []uint8, rowOf []int32, lut *[256]int) int {
+	nl, nr := 0, 0
+	tmp = tmp[:len(positions)]
+	for _, p := range positions {
+		l := lut[col[rowOf[p]]]
+		positions[nl] = p // nl <= current index: already read
+		tmp[nr] = p
+		nl += l
+		nr += 1 - l
+	}
+	return nl
 }
 
 // binLeaf returns the leaf node of the tree rooted at root reached by

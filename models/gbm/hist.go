@@ -39,27 +39,23 @@ type quantizer struct {
 	sg, sh float64 // scales: g ≈ sg·g_q, h ≈ sh·h_q
 }
 
-// newQuantizer returns the scales for rows gradient pairs gh: the largest
-// |g| and h map to L-1 quantisation steps (see above). The maxima are taken
-// over ranges of rows on up to threads goroutines; a maximum does not
-// depend on the order.
-func newQuantizer(gh []gradPair, threads int) quantizer {
-	levels := math.Min(32767, math.Floor(float64(math.MaxInt32)/float64(max(len(gh), 1))))
-	parts := max(1, min(threads, len(gh)/(1<<14)))
-	mgs, mhs := make([]float64, parts), make([]float64, parts)
-	parallelFor(parts, parts, func(t int) {
-		var mg, mh float64
-		for _, p := range gh[t*len(gh)/parts : (t+1)*len(gh)/parts] {
-			mg = math.Max(mg, math.Abs(p.g))
-			mh = math.Max(mh, p.h)
-		}
-		mgs[t], mhs[t] = mg, mh
-	})
+// newQuantizer returns the scales for gradient pairs gh (see
+// quantizerFor).
+func newQuantizer(gh []gradPair) quantizer {
 	var mg, mh float64
-	for t := range parts {
-		mg, mh = math.Max(mg, mgs[t]), math.Max(mh, mhs[t])
+	for _, p := range gh {
+		mg = math.Max(mg, math.Abs(p.g))
+		mh = math.Max(mh, p.h)
 	}
-	q := quantizer{sg: mg / (levels - 1), sh: mh / (levels - 1)}
+	return quantizerFor(len(gh), mg, mh)
+}
+
+// quantizerFor returns the scales for rows gradient pairs whose largest
+// |g| and h are maxG and maxH: they map to L-1 quantisation steps (see
+// above).
+func quantizerFor(rows int, maxG, maxH float64) quantizer {
+	levels := math.Min(32767, math.Floor(float64(math.MaxInt32)/float64(max(rows, 1))))
+	q := quantizer{sg: maxG / (levels - 1), sh: maxH / (levels - 1)}
 	if q.sg == 0 {
 		q.sg = 1
 	}

@@ -25,7 +25,7 @@ func testGrower(t *testing.T, p Params, rows int, threads int) (*grower, quantiz
 		margin[i] = 0.1 * float64(i%7-3)
 	}
 	logLossGradients(margin, y, rowWeights(y, nil, 1), gr.gh)
-	return gr, newQuantizer(gr.gh, threads)
+	return gr, newQuantizer(gr.gh)
 }
 
 // sampleRows returns the rows kept by a Bernoulli(frac) draw, ascending.
@@ -219,5 +219,47 @@ func TestColumnSampledSplitChoice(t *testing.T) {
 		assert.True(t, slices.Contains(sampled, got.feature))
 		gr.putHist(full)
 		gr.putHist(part)
+	}
+}
+
+// TestPartitionInPiecesIsStable checks that partitioning in pieces on
+// several goroutines gives the order of one stable pass.
+func TestPartitionInPiecesIsStable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	rows := 3*parallelPartitionRows + 17
+	col := make([]uint8, rows)
+	rowOf := make([]int32, rows)
+	for i := range col {
+		col[i] = uint8(rng.IntN(256))
+		rowOf[i] = int32(i)
+	}
+	var lut [256]int
+	for b := range lut {
+		lut[b] = rng.IntN(2)
+	}
+	for _, n := range []int{0, 1, 100, parallelPartitionRows, rows} {
+		var want []int32
+		for p := range n {
+			if lut[col[p]] == 1 {
+				want = append(want, int32(p))
+			}
+		}
+		nl := len(want)
+		for p := range n {
+			if lut[col[p]] == 0 {
+				want = append(want, int32(p))
+			}
+		}
+		for _, threads := range []int{1, 2, 3} {
+			pos := make([]int32, n)
+			for p := range pos {
+				pos[p] = int32(p)
+			}
+			got := partition(pos, make([]int32, n), col, rowOf, &lut, threads)
+			require.Equal(t, nl, got, "%d rows, %d threads", n, threads)
+			if n > 0 {
+				require.Equal(t, want, pos, "%d rows, %d threads", n, threads)
+			}
+		}
 	}
 }

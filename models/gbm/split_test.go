@@ -98,7 +98,7 @@ func TestBestSplitMatchesExhaustiveSearch(t *testing.T) {
 				margin[i] = 0.3 * float64(i%5-2)
 			}
 			logLossGradients(margin, y, rowWeights(y, nil, 1), gr.gh)
-			qz := newQuantizer(gr.gh, 1)
+			qz := newQuantizer(gr.gh)
 			feats := []int{0, 1, 2, 3, 5, 8, 13, 21, 30, 31, 35, 36, 37, 39}
 			for _, every := range []int{1, 3, 17, 101, 997} {
 				var rows []int32
@@ -151,7 +151,7 @@ func TestMayBeatNeverRejectsAWinner(t *testing.T) {
 		gr := newGrower(p, bm, 1)
 		gr.gh = make([]gradPair, X.Rows)
 		logLossGradients(make([]float64, X.Rows), y, rowWeights(y, nil, 1), gr.gh)
-		qz := newQuantizer(gr.gh, 1)
+		qz := newQuantizer(gr.gh)
 		for _, every := range []int{1, 7, 61} {
 			var rows []int32
 			for i := 0; i < X.Rows; i += every {

@@ -126,10 +126,7 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 	treeRows := make([]int32, n)
 	bestLoss, bestRound := math.Inf(1), 0
 	for round := 0; round < p.Trees; round++ {
-		parallelRanges(n, threads, func(lo, hi int) {
-			logLossGradients(margin[lo:hi], y[lo:hi], rw[lo:hi], gr.gh[lo:hi])
-		})
-		qz := newQuantizer(gr.gh, threads)
+		qz := gr.gradients(margin, y, rw)
 		key := splitmix64(uint64(p.Seed)<<20 ^ uint64(round))
 		// Row sample (Bernoulli) and column sample for this tree.
 		rows := n
@@ -159,12 +156,14 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 		gr.grow(m)
 
 		// Update training margins: sampled rows by leaf, the rest by bins.
-		for _, l := range gr.leaves {
+		// A row is in one leaf, so leaves can be added in any order.
+		parallelFor(len(gr.leaves), threads, func(k int) {
+			l := &gr.leaves[k]
 			v := m.Value[l.node]
 			for _, pos := range gr.idx[l.start:l.end] {
 				margin[treeRows[pos]] += v
 			}
-		}
+		})
 		if rows < n {
 			parallelRanges(n, threads, func(lo, hi int) {
 				for i := lo; i < hi; i++ {
