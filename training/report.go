@@ -95,6 +95,10 @@ func (r *Report) Markdown() string {
 	if wi := r.Weight; wi != nil {
 		fmt.Fprintf(&b, "\nExamples weighted by the leads column %q (min %.4g, mean %.4g, max %.4g; %d leads at 0) in every fit and calibration; the metrics above are unweighted.\n", wi.Column, wi.Min, wi.Mean, wi.Max, wi.Zero)
 	}
+	if g := r.GBM; g != nil {
+		fmt.Fprintf(&b, "\ngbm: %d trees kept of at most %d, up to %d leaves, learning rate %g; each tree drew %.0f%% of the %d fitting rows and %.0f%% of the feature columns (--gbm-subsample, --gbm-colsample).\n",
+			g.BestIteration, g.Params.Trees, g.Params.Leaves, g.Params.LearningRate, 100*g.Params.Subsample, g.FitRows, 100*g.Params.ColSample)
+	}
 	if r.GBM != nil && len(r.GBM.Monotone) > 0 {
 		b.WriteString("\n## Monotone constraints (gbm)\n\n")
 		for _, n := range slices.Sorted(maps.Keys(r.GBM.Monotone)) {

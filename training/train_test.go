@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -153,6 +154,25 @@ func TestTrainIsDeterministic(t *testing.T) {
 	assert.Equal(t, string(ja), string(jb), "same data and seed must give the same gbm")
 	assert.Equal(t, a.Bundle.Logistic.Weights, b.Bundle.Logistic.Weights)
 	assert.Equal(t, a.Bundle.Scoring, b.Bundle.Scoring)
+}
+
+// TestReportRecordsGBMSampling checks that report.json and report.md say
+// how many rows and columns each tree drew (--gbm-subsample,
+// --gbm-colsample).
+func TestReportRecordsGBMSampling(t *testing.T) {
+	res := trainedSample(t)
+	var rep struct {
+		GBM struct {
+			Params struct {
+				Subsample float64 `json:"subsample"`
+				ColSample float64 `json:"colsample"`
+			} `json:"params"`
+		} `json:"gbm"`
+	}
+	require.NoError(t, json.Unmarshal(res.Bundle.Report, &rep))
+	assert.Equal(t, 0.8, rep.GBM.Params.Subsample)
+	assert.Equal(t, 0.5, rep.GBM.Params.ColSample)
+	assert.Contains(t, res.Report.Markdown(), fmt.Sprintf("each tree drew 80%% of the %d fitting rows and 50%% of the feature columns", res.Report.GBM.FitRows))
 }
 
 func TestDamagedBundleIsRefused(t *testing.T) {

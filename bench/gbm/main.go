@@ -74,7 +74,10 @@ func cpuTime() float64 { return cputime.Used().Seconds() }
 func run(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	data := fs.String("data", "/tmp/gbm_bench.bin", "data file from gen")
-	ntrain := fs.Int("train", 800000, "training rows (the rest are held out)")
+	nrows := fs.Int("rows", 0, "use the first rows rows of the data file (0: all)")
+	trainFrac := fs.Float64("train-frac", 0.8, "share of the rows used to train (the rest are held out)")
+	subsample := fs.Float64("subsample", 1, "share of rows sampled per tree (XGBoost's subsample)")
+	colsample := fs.Float64("colsample", 1, "share of columns sampled per tree (XGBoost's colsample_bytree)")
 	trees := fs.Int("trees", 300, "trees")
 	leaves := fs.Int("leaves", 63, "max leaves")
 	shapRows := fs.Int("shap", 10000, "rows explained with TreeSHAP")
@@ -87,12 +90,21 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *ntrain >= X.Rows {
-		return fmt.Errorf("train rows %d >= data rows %d", *ntrain, X.Rows)
+	if *nrows > 0 {
+		if *nrows > X.Rows {
+			return fmt.Errorf("-rows %d: the data file has %d rows; write a larger one with gen -rows", *nrows, X.Rows)
+		}
+		X, y = suite.Rows(X, 0, *nrows), y[:*nrows]
 	}
-	tr := suite.Rows(X, 0, *ntrain)
-	// XGBoost's settings in xgb_ref.py, no row or column sampling.
+	ntrain := int(math.Round(*trainFrac * float64(X.Rows)))
+	if ntrain < 1 || ntrain >= X.Rows {
+		return fmt.Errorf("-train-frac %v leaves %d of %d rows to train: want at least one row on each side", *trainFrac, ntrain, X.Rows)
+	}
+	tr := suite.Rows(X, 0, ntrain)
+	// XGBoost's settings in xgb_ref.py, with the same row and column
+	// sampling.
 	p := suite.GBMParams(*trees, *leaves, *threads)
+	p.Subsample, p.ColSample = *subsample, *colsample
 	runtime.GC()
 	var stopProf func()
 	if *cpuprof != "" {
@@ -103,7 +115,7 @@ func run(args []string) error {
 	}
 	c0 := cpuTime()
 	t0 := time.Now()
-	m, loaded, err := trainOrLoad(*modelPath, tr, y[:*ntrain], p)
+	m, loaded, err := trainOrLoad(*modelPath, tr, y[:ntrain], p)
 	if err != nil {
 		return err
 	}
@@ -130,7 +142,7 @@ func run(args []string) error {
 	m.PredictMargins(X, pred, *threads)
 	predSec := time.Since(t0).Seconds()
 	predCPU := cpuTime() - c1
-	aucTest := metrics.ROCAUC(y[*ntrain:], pred[*ntrain:], nil)
+	aucTest := metrics.ROCAUC(y[ntrain:], pred[ntrain:], nil)
 	// Batch prediction must equal the plain per-row walk bit for bit.
 	mismatches, checked := 0, 0
 	for i := 0; i < X.Rows; i += 97 {

@@ -1,9 +1,11 @@
 """XGBoost reference for bench/gbm: same data file, same settings as the Go side.
 
-Reads the float64 file written by `go run ./bench/gbm gen`, trains 300 trees
-(63 leaves, lossguide, lr 0.1, 255 bins, 2 threads) on the first 800k rows,
-reports held-out AUC, time to train (DMatrix build + boosting), batch predict
-of all rows and pred_contribs (TreeSHAP) on 10k rows, as one JSON line.
+Reads the float64 file written by `go run ./bench/gbm gen` (or its first
+--rows rows), trains 300 trees (63 leaves, lossguide, lr 0.1, 255 bins,
+2 threads, --subsample and --colsample as the Go side's -subsample and
+-colsample) on the first 80% of the rows, reports held-out AUC on the rest,
+time to train (DMatrix build + boosting), batch predict of all rows and
+pred_contribs (TreeSHAP) on 10k rows, as one JSON line.
 """
 import argparse
 import json
@@ -19,7 +21,10 @@ CAT_COLS = {35: 20, 36: 50, 37: 5}
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--data", default="/tmp/gbm_bench.bin")
-ap.add_argument("--train", type=int, default=800000)
+ap.add_argument("--rows", type=int, default=0, help="use the first ROWS rows of the file (0: all)")
+ap.add_argument("--train-frac", type=float, default=0.8, help="share of the rows used to train; the rest are held out")
+ap.add_argument("--subsample", type=float, default=1.0)
+ap.add_argument("--colsample", type=float, default=1.0, help="colsample_bytree")
 ap.add_argument("--trees", type=int, default=300)
 ap.add_argument("--leaves", type=int, default=63)
 ap.add_argument("--shap", type=int, default=10000)
@@ -33,13 +38,19 @@ def cpu():
 
 
 raw = np.fromfile(a.data, dtype="<f8").reshape(-1, N_COLS + 1)
+if a.rows:
+    if a.rows > raw.shape[0]:
+        raise SystemExit(f"--rows {a.rows}: the data file has {raw.shape[0]} rows")
+    raw = raw[: a.rows]
 X, y = np.ascontiguousarray(raw[:, :N_COLS]), raw[:, N_COLS]
+a.train = int(round(a.train_frac * X.shape[0]))
 ft = ["c" if j in CAT_COLS else "q" for j in range(N_COLS)]
 params = {
     "objective": "binary:logistic", "tree_method": "hist", "max_bin": 255,
     "grow_policy": "lossguide", "max_leaves": a.leaves, "max_depth": 0,
     "eta": 0.1, "lambda": 1.0, "min_child_weight": 1.0, "nthread": a.threads,
     "max_cat_to_onehot": 1, "seed": 1,
+    "subsample": a.subsample, "colsample_bytree": a.colsample,
 }
 c0 = cpu()
 t0 = time.perf_counter()
@@ -56,6 +67,7 @@ predict_sec = time.perf_counter() - t0
 predict_cpu = cpu() - c0
 auc = roc_auc_score(y[a.train:], pred[a.train:])
 
+a.shap = min(a.shap, X.shape[0])
 dshap = xgb.DMatrix(X[: a.shap], feature_types=ft, enable_categorical=True, nthread=a.threads)
 c0 = cpu()
 t0 = time.perf_counter()

@@ -25,6 +25,7 @@ type backtestFlags struct {
 	snapshots                     []int
 	minTrain, horizon, resamples  int
 	gbmTrees, threads             int
+	gbmSubsample, gbmColSample    float64
 	gbmMonotone                   []string
 	weight                        string
 	seed                          int64
@@ -88,6 +89,8 @@ gbm_trees, gbm_monotone, weight, threads, feature_config, exclude, missing_value
 	f.StringSliceVar(&t.modelList, "models", nil, "predictive models: logistic,gbm (default both)")
 	f.StringSliceVar(&t.exclude, "exclude", nil, "columns never to use as features (comma-separated)")
 	f.IntVar(&t.gbmTrees, "gbm-trees", 0, "gbm: number of trees (fewer is faster)")
+	f.Float64Var(&t.gbmSubsample, "gbm-subsample", 0, "gbm: share of the training rows drawn for each tree, as in train (default 0.8)")
+	f.Float64Var(&t.gbmColSample, "gbm-colsample", 0, "gbm: share of the feature columns drawn for each tree, as in train (default 0.5)")
 	f.StringVar(&t.weight, "weight", "", "numeric leads column that weights each lead's examples in the fits, as in train")
 	f.StringSliceVar(&t.gbmMonotone, "gbm-monotone", nil, "gbm: monotone constraints as in train, FEATURE=+1 or FEATURE=-1 (comma-separated or repeated)")
 	f.IntVar(&t.threads, "threads", 0, "worker threads (default: all cores)")
@@ -130,6 +133,8 @@ func (t *backtestFlags) toConfig(cmd *cobra.Command) (backtest.Config, error) {
 	override(changed, "resamples", &cfg.Resamples, t.resamples)
 	override(changed, "models", &cfg.Models, t.modelList)
 	override(changed, "gbm-trees", &cfg.GBMTrees, t.gbmTrees)
+	override(changed, "gbm-subsample", &cfg.GBMSubsample, t.gbmSubsample)
+	override(changed, "gbm-colsample", &cfg.GBMColSample, t.gbmColSample)
 	override(changed, "gbm-monotone", &cfg.GBMMonotone, t.gbmMonotone)
 	override(changed, "weight", &cfg.Weight, t.weight)
 	override(changed, "threads", &cfg.Threads, t.threads)

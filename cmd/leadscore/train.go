@@ -36,6 +36,7 @@ type trainFlags struct {
 	gbmDepth, gbmBins, gbmES int
 	gbmLR                    float64
 	gbmScalePos              float64
+	gbmSubsample, gbmColSam  float64
 	weight                   string
 	gbmMonotone              []string
 }
@@ -100,6 +101,8 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.Float64Var(&t.gbmLR, "gbm-learning-rate", 0, "gbm: learning rate")
 	f.IntVar(&t.gbmBins, "gbm-bins", 0, "gbm: max histogram bins per feature")
 	f.IntVar(&t.gbmES, "gbm-early-stopping", 0, "gbm: early-stopping patience in trees, 0 turns it off (default: the gbm default)")
+	f.Float64Var(&t.gbmSubsample, "gbm-subsample", 0, "gbm: share of the training rows drawn for each tree, in (0, 1]; 1 turns row sampling off (default 0.8, which regularises and speeds up the fit)")
+	f.Float64Var(&t.gbmColSam, "gbm-colsample", 0, "gbm: share of the feature columns drawn for each tree, in (0, 1]; 1 turns column sampling off (default 0.5, which regularises and speeds up the fit)")
 	f.StringVar(&t.weight, "weight", "", "numeric column of the leads file that weights each lead's examples in the fits and calibrations (for example deal value); never a feature")
 	f.Float64Var(&t.gbmScalePos, "gbm-scale-pos-weight", 0, "gbm: weight of every converted example relative to the others (default 1; the calibration undoes the shift in probabilities)")
 	f.StringSliceVar(&t.gbmMonotone, "gbm-monotone", nil, "gbm: FEATURE=+1 (a larger value never lowers the score) or FEATURE=-1 (never raises it); FEATURE may use * and ?, e.g. 'event:page_view:pricing:count_*=+1' (names as in the bundle's spec.json; comma-separated or repeated)")
@@ -163,6 +166,14 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 		return training.Options{}, usagef("--gbm-scale-pos-weight %v: expected a positive number", t.gbmScalePos)
 	}
 	override(changed, "gbm-scale-pos-weight", &opt.GBM.ScalePosWeight, t.gbmScalePos)
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"gbm-subsample", t.gbmSubsample}, {"gbm-colsample", t.gbmColSam}} {
+		if changed(f.name) && !(f.v > 0 && f.v <= 1) {
+			return training.Options{}, usagef("--%s %v: expected a share greater than 0 and at most 1", f.name, f.v)
+		}
+	}
 	for _, s := range t.gbmMonotone {
 		r, err := training.ParseMonotone(s)
 		if err != nil {
@@ -220,6 +231,8 @@ func gbmParams(t *trainFlags, changed func(string) bool) gbm.Params {
 	override(changed, "gbm-learning-rate", &p.LearningRate, t.gbmLR)
 	override(changed, "gbm-bins", &p.Bins, t.gbmBins)
 	override(changed, "gbm-early-stopping", &p.EarlyStopping, t.gbmES)
+	override(changed, "gbm-subsample", &p.Subsample, t.gbmSubsample)
+	override(changed, "gbm-colsample", &p.ColSample, t.gbmColSam)
 	return p
 }
 

@@ -1,6 +1,7 @@
 package gbm
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -23,6 +24,41 @@ func BenchmarkTrain(b *testing.B) {
 		if _, err := Train(X, y, nil, nil, nil, nil, p); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkTrainWide fits 100 trees of 63 leaves on lead-sized 40-column
+// matrices with and without the default row and column sampling.
+func BenchmarkTrainWide(b *testing.B) {
+	for _, rows := range []int{10000, 100000} {
+		X, y := wideData(rows, 41)
+		for _, sampled := range []bool{false, true} {
+			p := DefaultParams()
+			p.Trees, p.Leaves, p.EarlyStopping, p.LearningRate = 100, 63, 0, 0.1
+			if !sampled {
+				p.Subsample, p.ColSample = 1, 1
+			}
+			b.Run(fmt.Sprintf("rows=%d/sampled=%v", rows, sampled), func(b *testing.B) {
+				for b.Loop() {
+					if _, err := Train(X, y, nil, nil, nil, nil, p); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkBinMatrix places bins and bins every value of lead-sized
+// 40-column matrices: a fixed cost of every fit.
+func BenchmarkBinMatrix(b *testing.B) {
+	for _, rows := range []int{10000, 100000} {
+		X, _ := wideData(rows, 41)
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			for b.Loop() {
+				binMatrix(X, 255, 1, 2)
+			}
+		})
 	}
 }
 

@@ -61,13 +61,39 @@ func (fb *featureBins) bin(v float64) uint8 {
 	return uint8(lo)
 }
 
+// upperTable is a numeric column's bin boundaries padded with +Inf to 256
+// entries, for a binary search of fixed length.
+type upperTable [256]float64
+
+// newUpperTable returns the padded boundaries of numeric fb.
+func newUpperTable(fb *featureBins) *upperTable {
+	t := new(upperTable)
+	n := copy(t[:], fb.upper)
+	for b := n; b < len(t); b++ {
+		t[b] = math.Inf(1)
+	}
+	return t
+}
+
+// bin returns the bin of non-missing v, the number of boundaries below v
+// (the first b with v <= t[b], as featureBins.bin): eight halvings, each a
+// comparison whose flag (b2i) masks the step, so no branch depends on the
+// data.
+func (t *upperTable) bin(v float64) uint8 {
+	base := 0
+	for half := 128; half > 0; half >>= 1 {
+		base += half & -int(b2i(t[(base+half-1)&255] < v))
+	}
+	return uint8(base)
+}
+
 // numericBins places at most maxBins-1 boundaries at quantiles of the sorted
 // non-missing sample vals, never splitting equal values: each distinct value
 // is its own bin when there are at most maxBins of them; otherwise bins are
 // closed greedily once they hold n/maxBins values. Boundaries are midpoints
 // between neighbouring distinct values.
 func numericBins(vals []float64, maxBins int) featureBins {
-	slices.Sort(vals)
+	sortFloats(vals, make([]float64, len(vals)))
 	type dv struct {
 		v float64
 		n int
@@ -158,9 +184,15 @@ type binnedMatrix struct {
 // col returns the bins of column j.
 func (b *binnedMatrix) col(j int) []uint8 { return b.bins[j*b.rows : (j+1)*b.rows] }
 
+// binGroup is the number of columns binned together: their values of a
+// row are read from one stretch of X's row-major data.
+const binGroup = 4
+
 // binMatrix places bin boundaries from (a seeded sample of at most
-// binSampleRows) rows of X and bins every row, one goroutine per block of
-// columns.
+// binSampleRows) rows of X and bins every row. Columns are handled in
+// groups of binGroup, one goroutine per group, so that every pass over X
+// reads a group's values of a row together instead of one value per row
+// and column.
 func binMatrix(X *features.Matrix, maxBins int, seed int64, threads int) *binnedMatrix {
 	rows, cols := X.Rows, X.Cols
 	sample := make([]int, 0, min(rows, binSampleRows))
@@ -175,23 +207,56 @@ func binMatrix(X *features.Matrix, maxBins int, seed int64, threads int) *binned
 		sample = perm
 	}
 	bm := &binnedMatrix{rows: rows, cols: cols, bins: make([]uint8, rows*cols), feats: make([]featureBins, cols), offset: make([]int, cols)}
-	parallelFor(cols, threads, func(j int) {
-		vals := make([]float64, 0, len(sample))
+	groups := (cols + binGroup - 1) / binGroup
+	parallelFor(groups, threads, func(g int) {
+		j0, j1 := g*binGroup, min((g+1)*binGroup, cols)
+		vals := make([][]float64, j1-j0)
+		for c := range vals {
+			vals[c] = make([]float64, 0, len(sample))
+		}
 		for _, i := range sample {
-			if v := X.Data[i*cols+j]; !math.IsNaN(v) {
-				vals = append(vals, v)
+			for c, v := range X.Data[i*cols+j0 : i*cols+j1] {
+				if !math.IsNaN(v) {
+					vals[c] = append(vals[c], v)
+				}
 			}
 		}
-		ci := X.Columns[j]
-		if ci.Categorical {
-			bm.feats[j] = categoricalBins(vals, ci.Categories, 256)
-		} else {
-			bm.feats[j] = numericBins(vals, maxBins)
+		for j := j0; j < j1; j++ {
+			if ci := X.Columns[j]; ci.Categorical {
+				bm.feats[j] = categoricalBins(vals[j-j0], ci.Categories, 256)
+			} else {
+				bm.feats[j] = numericBins(vals[j-j0], maxBins)
+			}
 		}
-		fb := &bm.feats[j]
-		col := bm.col(j)
-		for i := range rows {
-			col[i] = fb.bin(X.Data[i*cols+j])
+		tables := make([]*upperTable, j1-j0)
+		for j := j0; j < j1; j++ {
+			if !bm.feats[j].categorical {
+				tables[j-j0] = newUpperTable(&bm.feats[j])
+			}
+		}
+		// Blocks of rows small enough that the group's stretch of them
+		// stays in cache while each column of the group is binned.
+		const block = 4096
+		for lo := 0; lo < rows; lo += block {
+			hi := min(lo+block, rows)
+			for j := j0; j < j1; j++ {
+				fb, t, col := &bm.feats[j], tables[j-j0], bm.col(j)
+				if fb.categorical {
+					for i := lo; i < hi; i++ {
+						col[i] = fb.bin(X.Data[i*cols+j])
+					}
+					continue
+				}
+				miss := uint8(fb.missingBin())
+				for i := lo; i < hi; i++ {
+					v := X.Data[i*cols+j]
+					if v != v {
+						col[i] = miss
+					} else {
+						col[i] = t.bin(v)
+					}
+				}
+			}
 		}
 	})
 	for j := range cols {
@@ -201,20 +266,68 @@ func binMatrix(X *features.Matrix, maxBins int, seed int64, threads int) *binned
 	return bm
 }
 
+// sortFloats sorts vals (no NaN) ascending by a least-significant-digit
+// radix sort of their bit patterns mapped to order-preserving unsigned
+// keys (sign bit flipped for v >= 0, all bits for v < 0; -0 sorts before
+// +0, which compare equal), 11 bits per pass, skipping passes in which
+// every key has the same digit. tmp must be as long as vals.
+func sortFloats(vals, tmp []float64) {
+	if len(vals) < 2 {
+		return
+	}
+	const bits = 11
+	key := func(v float64) uint64 {
+		b := math.Float64bits(v)
+		return b ^ (uint64(int64(b)>>63) | 1<<63)
+	}
+	src, dst := vals, tmp[:len(vals)]
+	var count [1 << bits]int
+	for shift := 0; shift < 64; shift += bits {
+		clear(count[:])
+		for _, v := range src {
+			count[key(v)>>shift&(1<<bits-1)]++
+		}
+		if count[key(src[0])>>shift&(1<<bits-1)] == len(src) {
+			continue
+		}
+		sum := 0
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for _, v := range src {
+			d := key(v) >> shift & (1<<bits - 1)
+			dst[count[d]] = v
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &vals[0] {
+		copy(vals, src)
+	}
+}
+
 // parallelFor calls f(0..n-1) from at most threads goroutines; each index is
 // handled by exactly one call, so results written per index do not depend on
 // the number of goroutines.
 func parallelFor(n, threads int, f func(i int)) {
+	parallelTasks(n, threads, func(_, i int) { f(i) })
+}
+
+// parallelTasks is parallelFor that also passes the number w of the
+// goroutine running task i (0 <= w < threads), so that tasks can use
+// per-goroutine scratch space.
+func parallelTasks(n, threads int, f func(w, i int)) {
 	if threads <= 1 || n <= 1 {
 		for i := range n {
-			f(i)
+			f(0, i)
 		}
 		return
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	next := 0
-	for range min(threads, n) {
+	for w := range min(threads, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -226,7 +339,7 @@ func parallelFor(n, threads int, f func(i int)) {
 				if i >= n {
 					return
 				}
-				f(i)
+				f(w, i)
 			}
 		}()
 	}

@@ -1,10 +1,13 @@
 package gbm
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
-// growLeaf is a leaf of the tree being grown: rows idx[start:end], their
-// statistics sum and histogram, the best split found for it and the
-// monotone bounds [lo, hi] of its value.
+// growLeaf is a leaf of the tree being grown: the positions idx[start:end]
+// of its rows in the tree's matrix, their statistics sum and histogram, the
+// best split found for it and the monotone bounds [lo, hi] of its value.
 type growLeaf struct {
 	node       int32
 	start, end int
@@ -20,25 +23,114 @@ type growLeaf struct {
 type grower struct {
 	p       Params
 	bm      *binnedMatrix
-	sp      splitter
+	tm      *treeMatrix // the rows and features of the current tree
+	sps     []splitter  // one per thread, sharing p, bm and the round's quantizer
 	threads int
 	gh      []gradPair // per row
-	q       []int64    // per row: packed quantised gradients
-	idx     []int32    // rows of the tree, partitioned by leaf
+	idx     []int32    // positions in tm, partitioned by leaf
 	tmp     []int32
-	qs      []int64 // gathered q of the leaf being histogrammed
-	pool    [][]int64
-	leaves  []growLeaf
+	// buf and qbuf hold the gathered rows of the leaf being histogrammed
+	// (at most half the tree's rows: only the smaller child is built);
+	// scratch one histogram per extra thread.
+	buf     []uint64
+	qbuf    []int64
+	scratch [][]int64
+	// chunkFeats[c] are the features of chunk c of a split search.
+	chunkFeats [][]int
+	pool       [][]int64
+	leaves     []growLeaf
 	// nodeLeft[n-root] is the set of bins of node n's feature that go left;
 	// used to route rows that were not sampled for the tree.
 	nodeLeft []binSet
 }
 
 func newGrower(p Params, bm *binnedMatrix, threads int) *grower {
-	return &grower{
-		p: p, bm: bm, sp: splitter{p: p, bm: bm}, threads: threads,
+	gr := &grower{
+		p: p, bm: bm, tm: newTreeMatrix(bm), sps: make([]splitter, threads), threads: threads,
 		idx: make([]int32, bm.rows), tmp: make([]int32, bm.rows),
-		qs: make([]int64, bm.rows),
+		buf: make([]uint64, (bm.rows/2+1)*((bm.cols+7)/8)), qbuf: make([]int64, bm.rows/2+1),
+	}
+	for w := range gr.sps {
+		gr.sps[w] = splitter{p: p, bm: bm}
+	}
+	for range threads - 1 {
+		gr.scratch = append(gr.scratch, make([]int64, bm.totalBins+256))
+	}
+	return gr
+}
+
+// gradients writes the log-loss gradient pairs of every row to gr.gh
+// (rows split among the threads) and returns the round's quantizer.
+func (gr *grower) gradients(margin, y, w []float64) quantizer {
+	n := len(margin)
+	parts := max(1, min(gr.threads, n/(1<<12)))
+	maxG, maxH := make([]float64, parts), make([]float64, parts)
+	parallelFor(parts, parts, func(t int) {
+		lo, hi := t*n/parts, (t+1)*n/parts
+		maxG[t], maxH[t] = logLossGradients(margin[lo:hi], y[lo:hi], w[lo:hi], gr.gh[lo:hi])
+	})
+	return quantizerFor(n, slices.Max(maxG), slices.Max(maxH))
+}
+
+// beginTree prepares a tree on the rows (ascending) and features feats
+// (ascending): it fills the tree's matrix and quantises the rows'
+// gradients gr.gh with qz, the rounding seeded by key.
+func (gr *grower) beginTree(rows []int32, feats []int, qz quantizer, key uint64) {
+	tm := gr.tm
+	tm.set(rows, feats, gr.threads)
+	gr.setQuantizer(qz)
+	parallelRanges(tm.n, gr.threads, func(lo, hi int) { qz.quantize(gr.gh, rows, tm.q, lo, hi, key) })
+	for p := range tm.n {
+		gr.idx[p] = int32(p)
+	}
+}
+
+// setQuantizer sets the quantizer of the round on every splitter.
+func (gr *grower) setQuantizer(qz quantizer) {
+	for w := range gr.sps {
+		gr.sps[w].qz = qz
+	}
+}
+
+// minChunkFeatures is the number of features below which a leaf's split
+// search is not divided among threads.
+const minChunkFeatures = 4
+
+// findSplits sets the best split of every leaf in ls (histograms built)
+// over the features feats. Each leaf's features are dealt to the threads
+// in turn (feature k to chunk k mod threads) and the chunks' best splits
+// merged, which gives the split a single scan would.
+func (gr *grower) findSplits(ls []*growLeaf, feats []int) {
+	chunks := 1
+	if gr.threads > 1 && len(feats) >= minChunkFeatures {
+		chunks = gr.threads
+	}
+	if cap(gr.chunkFeats) < chunks {
+		gr.chunkFeats = make([][]int, chunks)
+	}
+	cf := gr.chunkFeats[:chunks]
+	for c := range cf {
+		cf[c] = cf[c][:0]
+	}
+	for k, j := range feats {
+		cf[k%chunks] = append(cf[k%chunks], j)
+	}
+	var totals [2]stats
+	var found [2][]splitInfo
+	for k, l := range ls {
+		totals[k] = gr.sps[0].nodeTotals(l.hist, l.sum.N, feats)
+		found[k] = make([]splitInfo, chunks)
+	}
+	parallelTasks(len(ls)*chunks, gr.threads, func(w, t int) {
+		k, c := t/chunks, t%chunks
+		l := ls[k]
+		found[k][c] = gr.sps[w].best(l.hist, totals[k], cf[c], l.lo, l.hi)
+	})
+	for k, l := range ls {
+		l.split = found[k][0]
+		for _, s := range found[k][1:] {
+			l.split = merge(l.split, s)
+		}
 	}
 }
 
@@ -59,19 +151,12 @@ func (gr *grower) putHist(h []int64) {
 	}
 }
 
-// histogram builds the histogram of rows idx[start:end].
-func (gr *grower) histogram(start, end int, feats []int) []int64 {
+// histogram builds the histogram of the rows at positions idx[start:end].
+// Only the root holds every position of the tree (both children of a
+// split are non-empty), which buildHist reads in place.
+func (gr *grower) histogram(start, end int) []int64 {
 	h := gr.getHist()
-	rows := gr.idx[start:end]
-	qs := gr.qs[:len(rows)]
-	if len(rows) == gr.bm.rows {
-		qs = gr.q // all rows, in order: nothing to gather
-	} else {
-		for k, i := range rows {
-			qs[k] = gr.q[i]
-		}
-	}
-	buildHist(h, gr.bm, rows, qs, feats, gr.threads)
+	buildHist(h, gr.tm, gr.idx[start:end], gr.buf, gr.qbuf, gr.scratch, gr.threads)
 	return h
 }
 
@@ -83,16 +168,17 @@ func (gr *grower) canSplit(l *growLeaf) bool {
 	return l.sum.N >= 2*int64(max(gr.p.MinDataInLeaf, 1)) && l.sum.H >= 2*gr.p.MinChildWeight
 }
 
-// grow grows a tree on the n rows already in gr.idx[:n] (sorted) using the
-// features feats, appending its nodes to m with leaf values scaled by the
-// learning rate. It returns the leaves in gr.leaves (rows idx[start:end]
-// reach node).
-func (gr *grower) grow(m *Model, n int, feats []int) {
+// grow grows a tree on the rows and features of the tree's matrix
+// (beginTree), appending its nodes to m with leaf values scaled by the
+// learning rate. It returns the leaves in gr.leaves (the rows at positions
+// idx[start:end] reach node).
+func (gr *grower) grow(m *Model) {
 	p := gr.p
+	n, feats := gr.tm.n, gr.tm.feats
 	root := int32(len(m.Feature))
 	gr.nodeLeft = gr.nodeLeft[:0]
 	var sum stats
-	for _, i := range gr.idx[:n] {
+	for _, i := range gr.tm.rows {
 		sum.G += gr.gh[i].g
 		sum.H += gr.gh[i].h
 	}
@@ -104,8 +190,8 @@ func (gr *grower) grow(m *Model, n int, feats []int) {
 	rl.value = leafOutput(sum.G, sum.H, p.Lambda, rl.lo, rl.hi)
 	rl.split.feature = -1
 	if gr.canSplit(rl) {
-		rl.hist = gr.histogram(0, n, feats)
-		rl.split = gr.sp.best(rl.hist, sum.N, feats, rl.lo, rl.hi)
+		rl.hist = gr.histogram(0, n)
+		gr.findSplits([]*growLeaf{rl}, feats)
 	}
 	for len(gr.leaves) < p.Leaves {
 		bi := -1
@@ -138,29 +224,22 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 	fb := &gr.bm.feats[s.feature]
 
 	// Stable partition: left rows stay in place in order, right rows after.
-	col := gr.bm.col(s.feature)
+	// The split feature's bins are read from the column-major matrix: the
+	// positions are ascending within a leaf, so are their rows, and one
+	// cache line holds the bins of 64 rows.
+	col, rowOf := gr.bm.col(s.feature), gr.tm.rows
 	rows := gr.idx[parent.start:parent.end]
-	// Branch-free: every row is written to both sides and only the side it
-	// belongs to advances; the exact sums accumulate per side in row order.
 	var lut [256]int
 	for b := range lut {
 		if s.left.has(uint8(b)) {
 			lut[b] = 1
 		}
 	}
-	nl, nr := 0, 0
-	tmp := gr.tmp
-	for _, i := range rows {
-		l := lut[col[i]]
-		rows[nl] = i // nl <= current position: already read
-		tmp[nr] = i
-		nl += l
-		nr += 1 - l
-	}
+	nl := partition(rows, gr.tmp[:len(rows)], col, rowOf, &lut, gr.threads)
+	nr := len(rows) - nl
 	// Children's sums from the (quantised) histogram, exact counts.
 	ls := stats{s.l.G, s.l.H, int64(nl)}
 	rs := stats{s.r.G, s.r.H, int64(nr)}
-	copy(rows[nl:], gr.tmp[:nr])
 	mid := parent.start + nl
 
 	// Nodes: children adjacent, left first.
@@ -224,16 +303,18 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 		if right.sum.N < left.sum.N {
 			small, large = &right, &left
 		}
-		small.hist = gr.histogram(small.start, small.end, feats)
+		small.hist = gr.histogram(small.start, small.end)
 		subtractHist(parent.hist, parent.hist, small.hist, gr.bm, feats)
 		large.hist = parent.hist
 		parent.hist = nil
+		var ls []*growLeaf
 		if lok {
-			left.split = gr.sp.best(left.hist, left.sum.N, feats, left.lo, left.hi)
+			ls = append(ls, &left)
 		}
 		if rok {
-			right.split = gr.sp.best(right.hist, right.sum.N, feats, right.lo, right.hi)
+			ls = append(ls, &right)
 		}
+		gr.findSplits(ls, feats)
 		// Leaves that cannot be split give their buffers back.
 		for _, c := range []*growLeaf{&left, &right} {
 			if c.split.feature < 0 {
@@ -246,6 +327,61 @@ func (gr *grower) splitLeaf(m *Model, bi int, feats []int, root int32) {
 	}
 	gr.leaves[bi] = left
 	gr.leaves = append(gr.leaves, right)
+}
+
+// parallelPartitionRows is the number of rows from which a leaf's rows are
+// partitioned by several goroutines.
+const parallelPartitionRows = 1 << 15
+
+// partition reorders positions stably so that those whose row's bin
+// col[rowOf[p]] has lut[bin] = 1 (the left child's) come first, and returns
+// their number. tmp is scratch as long as positions. With threads > 1 a
+// long list is cut into one piece per thread, each piece partitioned on
+// its own, and the pieces' left parts, then their right parts, joined in
+// order: the same order as one pass.
+func partition(positions, tmp []int32, col []uint8, rowOf []int32, lut *[256]int, threads int) int {
+	parts := 1
+	if threads > 1 && len(positions) >= parallelPartitionRows {
+		parts = threads
+	}
+	n := len(positions)
+	var lefts [8]int
+	if parts > len(lefts) {
+		parts = len(lefts)
+	}
+	parallelFor(parts, parts, func(t int) {
+		lo, hi := t*n/parts, (t+1)*n/parts
+		lefts[t] = partitionPiece(positions[lo:hi], tmp[lo:hi], col, rowOf, lut)
+	})
+	nl := lefts[0]
+	for t := 1; t < parts; t++ {
+		lo := t * n / parts
+		copy(positions[nl:], positions[lo:lo+lefts[t]]) // moves down: nl <= lo
+		nl += lefts[t]
+	}
+	at := nl
+	for t := range parts {
+		lo, hi := t*n/parts, (t+1)*n/parts
+		at += copy(positions[at:], tmp[lo:lo+(hi-lo-lefts[t])])
+	}
+	return nl
+}
+
+// partitionPiece partitions positions stably as partition does, leaving
+// the left ones at the front of positions and the right ones at the front
+// of tmp, and returns the number of left ones. Branch-free: every position
+// is written to both sides and only its own side advances.
+func partitionPiece(positions, tmp []int32, col []uint8, rowOf []int32, lut *[256]int) int {
+	nl, nr := 0, 0
+	tmp = tmp[:len(positions)]
+	for _, p := range positions {
+		l := lut[col[rowOf[p]]]
+		positions[nl] = p // nl <= current index: already read
+		tmp[nr] = p
+		nl += l
+		nr += 1 - l
+	}
+	return nl
 }
 
 // binLeaf returns the leaf node of the tree rooted at root reached by

@@ -55,3 +55,60 @@ func margins(m *Model, X *features.Matrix) []float64 {
 	m.PredictMargins(X, out, 2)
 	return out
 }
+
+// wideData draws rows of 40 columns shaped like bench/gbm's matrix: ten
+// informative columns (linear, tanh and |x| effects), two interactions,
+// five columns 20% missing (missingness carries signal), three categorical
+// columns (20, 50 and 5 codes) and noise; labels from the logistic model.
+func wideData(rows int, seed uint64) (*features.Matrix, []float64) {
+	rng := rand.New(rand.NewPCG(seed, 9))
+	cols := numericCols(40)
+	cats := map[int]int{35: 20, 36: 50, 37: 5}
+	catEff := map[int][]float64{}
+	for _, c := range []int{35, 36, 37} {
+		cols[c].Categorical, cols[c].Categories = true, cats[c]
+		catEff[c] = make([]float64, cats[c])
+		for k := range catEff[c] {
+			catEff[c][k] = 0.6 * rng.NormFloat64()
+		}
+	}
+	X := features.NewMatrix(rows, cols)
+	y := make([]float64, rows)
+	for i := range rows {
+		r := X.Row(i)
+		for j := range r {
+			r[j] = rng.NormFloat64()
+		}
+		m := -1.0
+		for j := range 10 {
+			c := 0.6 / float64(1+j%4)
+			switch j % 3 {
+			case 0:
+				m += c * r[j]
+			case 1:
+				m += c * math.Tanh(2*r[j])
+			default:
+				m += c * (math.Abs(r[j]) - 0.8)
+			}
+		}
+		m += 0.5*r[10]*r[11] - 0.3*r[14]*r[0]
+		for j := 30; j < 35; j++ {
+			if rng.IntN(5) == 0 {
+				r[j] = math.NaN()
+				m += 0.15
+			} else {
+				m += 0.2 * r[j]
+			}
+		}
+		for _, c := range []int{35, 36, 37} {
+			k := rng.IntN(cats[c])
+			r[c] = float64(k)
+			m += catEff[c][k]
+		}
+		r[39] = math.Round(r[1]*4) / 4
+		if rng.Float64() < sigmoid(m) {
+			y[i] = 1
+		}
+	}
+	return X, y
+}

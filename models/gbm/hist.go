@@ -39,15 +39,23 @@ type quantizer struct {
 	sg, sh float64 // scales: g ≈ sg·g_q, h ≈ sh·h_q
 }
 
-// newQuantizer returns the scales for rows gradient pairs gh.
+// newQuantizer returns the scales for gradient pairs gh (see
+// quantizerFor).
 func newQuantizer(gh []gradPair) quantizer {
-	levels := math.Min(32767, math.Floor(float64(math.MaxInt32)/float64(max(len(gh), 1))))
 	var mg, mh float64
 	for _, p := range gh {
 		mg = math.Max(mg, math.Abs(p.g))
 		mh = math.Max(mh, p.h)
 	}
-	q := quantizer{sg: mg / (levels - 1), sh: mh / (levels - 1)}
+	return quantizerFor(len(gh), mg, mh)
+}
+
+// quantizerFor returns the scales for rows gradient pairs whose largest
+// |g| and h are maxG and maxH: they map to L-1 quantisation steps (see
+// above).
+func quantizerFor(rows int, maxG, maxH float64) quantizer {
+	levels := math.Min(32767, math.Floor(float64(math.MaxInt32)/float64(max(rows, 1))))
+	q := quantizer{sg: maxG / (levels - 1), sh: maxH / (levels - 1)}
 	if q.sg == 0 {
 		q.sg = 1
 	}
@@ -65,18 +73,20 @@ func splitmix64(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// quantize writes the packed quantised pairs of gh[lo:hi] to q[lo:hi]; key
-// seeds the rounding noise (row i uses hash(key+i)), so the result does not
-// depend on how rows are split among goroutines.
-func (qz quantizer) quantize(gh []gradPair, q []int64, lo, hi int, key uint64) {
+// quantize writes the packed quantised pair of row rows[k] to q[k] for k
+// in [lo, hi); key seeds the rounding noise (row i uses hash(key+i)), so a
+// row's value depends neither on the other rows listed nor on how the list
+// is split among goroutines.
+func (qz quantizer) quantize(gh []gradPair, rows []int32, q []int64, lo, hi int, key uint64) {
 	const inv = 1.0 / (1 << 32)
-	for i := lo; i < hi; i++ {
+	for k := lo; k < hi; k++ {
+		i := rows[k]
 		r := splitmix64(key + uint64(i))
 		u1 := float64(r>>32) * inv
 		u2 := float64(r&0xffffffff) * inv
 		gq := int64(math.Floor(gh[i].g/qz.sg + u1))
 		hq := int64(math.Floor(gh[i].h/qz.sh + u2))
-		q[i] = gq<<32 + hq
+		q[k] = gq<<32 + hq
 	}
 }
 
@@ -91,74 +101,119 @@ func (qz quantizer) decode(v int64) histBin {
 // histogram is built on one goroutine.
 const parallelHistRows = 1 << 15
 
-// histBlock is the number of features histogrammed in one pass over the
-// rows: their bins stay in L1 and the independent update chains overlap.
-const histBlock = 8
-
 // buildHist fills hist (packed sums laid out by bm.offset, padded by 256
-// entries) for the features in feats with the rows idx, whose packed
-// quantised gradients are q[k] for row idx[k] (gathered in row order).
-// Integer sums are exact, so the result does not depend on the order or on
-// the number of threads.
-func buildHist(hist []int64, bm *binnedMatrix, idx []int32, q []int64, feats []int, threads int) {
-	q = q[:len(idx)]
-	bins := func(j int) []int64 {
-		h := hist[bm.offset[j] : bm.offset[j]+bm.feats[j].numBins]
-		clear(h)
-		return h[:256:256] // bins are uint8: no bounds checks below
+// entries) for the features of tm with the rows at positions pos of tm,
+// whose packed quantised gradients are tm.q[pos[k]]. scratch holds one
+// histogram buffer per extra goroutine. Integer sums are exact, so the
+// result depends neither on the order of the rows nor on threads.
+//
+// The rows of a leaf are scattered over the tree's matrix, so they are
+// first copied to a contiguous buffer (buf, qbuf): that loop only loads and
+// stores, and many of its cache misses overlap, where the loop of
+// histogram updates would wait for each row in turn. The root's rows are
+// the whole matrix and are read in place.
+func buildHist(hist []int64, tm *treeMatrix, pos []int32, buf []uint64, qbuf []int64, scratch [][]int64, threads int) {
+	bm := tm.bm
+	for _, j := range tm.feats {
+		clear(hist[bm.offset[j] : bm.offset[j]+bm.feats[j].numBins])
 	}
-	one := func(j int) {
-		h, col := bins(j), bm.col(j)
-		for k, i := range idx {
-			h[col[i]] += q[k]
-		}
-	}
-	four := func(j0, j1, j2, j3 int) {
-		h0, h1, h2, h3 := bins(j0), bins(j1), bins(j2), bins(j3)
-		c0, c1, c2, c3 := bm.col(j0), bm.col(j1), bm.col(j2), bm.col(j3)
-		for k, i := range idx {
-			v := q[k]
-			h0[c0[i]] += v
-			h1[c1[i]] += v
-			h2[c2[i]] += v
-			h3[c3[i]] += v
-		}
-	}
-	eight := func(fs []int) {
-		h0, h1, h2, h3 := bins(fs[0]), bins(fs[1]), bins(fs[2]), bins(fs[3])
-		h4, h5, h6, h7 := bins(fs[4]), bins(fs[5]), bins(fs[6]), bins(fs[7])
-		c0, c1, c2, c3 := bm.col(fs[0]), bm.col(fs[1]), bm.col(fs[2]), bm.col(fs[3])
-		c4, c5, c6, c7 := bm.col(fs[4]), bm.col(fs[5]), bm.col(fs[6]), bm.col(fs[7])
-		for k, i := range idx {
-			v := q[k]
-			h0[c0[i]] += v
-			h1[c1[i]] += v
-			h2[c2[i]] += v
-			h3[c3[i]] += v
-			h4[c4[i]] += v
-			h5[c5[i]] += v
-			h6[c6[i]] += v
-			h7[c7[i]] += v
-		}
-	}
-	if len(idx)*len(feats) < parallelHistRows {
+	n := len(pos)
+	if n*len(tm.feats) < parallelHistRows {
 		threads = 1
 	}
-	tasks := (len(feats) + histBlock - 1) / histBlock
-	parallelFor(tasks, threads, func(t int) {
-		fs := feats[t*histBlock : min((t+1)*histBlock, len(feats))]
-		for len(fs) >= 8 {
-			eight(fs[:8])
-			fs = fs[8:]
+	threads = min(threads, len(scratch)+1)
+	root := n == tm.n
+	W := tm.words
+	parts := max(threads, 1)
+	parallelFor(parts, parts, func(t int) {
+		lo, hi := t*n/parts, (t+1)*n/parts
+		h := hist
+		if t > 0 {
+			h = scratch[t-1]
+			for _, j := range tm.feats {
+				clear(h[bm.offset[j] : bm.offset[j]+bm.feats[j].numBins])
+			}
 		}
-		if len(fs) >= 4 {
-			four(fs[0], fs[1], fs[2], fs[3])
-			fs = fs[4:]
+		if root {
+			histRows(h, tm.data[lo*W:hi*W], W, tm.q[lo:hi], tm.offs)
+			return
 		}
-		for _, j := range fs {
-			one(j)
-		}
+
+		b, q := buf[lo*W:hi*W], qbuf[lo:hi]
+		gatherRows(b, q, tm.data, tm.q, pos[lo:hi], W)
+		histRows(h, b, W, q, tm.offs)
 	})
+	for t := 1; t < parts; t++ {
+		for _, j := range tm.feats {
+			lo, hi := bm.offset[j], bm.offset[j]+bm.feats[j].numBins
+			d, s := hist[lo:hi], scratch[t-1][lo:hi]
+			for b := range d {
+				d[b] += s[b]
+			}
+		}
+	}
+}
+
+// gatherRows copies row pos[k] of data (W words per row) and its value
+// q[pos[k]] to row k of dst and dq.
+func gatherRows(dst []uint64, dq []int64, data []uint64, q []int64, pos []int32, W int) {
+	dq = dq[:len(pos)]
+	switch W {
+	case 1:
+		for k, p := range pos {
+			dst[k] = data[p]
+			dq[k] = q[p]
+		}
+	case 2:
+		for k, p := range pos {
+			d, s := dst[2*k:2*k+2:2*k+2], data[2*int(p):2*int(p)+2:2*int(p)+2]
+			d[0], d[1] = s[0], s[1]
+			dq[k] = q[p]
+		}
+	case 3:
+		for k, p := range pos {
+			d, s := dst[3*k:3*k+3:3*k+3], data[3*int(p):3*int(p)+3:3*int(p)+3]
+			d[0], d[1], d[2] = s[0], s[1], s[2]
+			dq[k] = q[p]
+		}
+	case 4:
+		for k, p := range pos {
+			d, s := dst[4*k:4*k+4:4*k+4], data[4*int(p):4*int(p)+4:4*int(p)+4]
+			d[0], d[1], d[2], d[3] = s[0], s[1], s[2], s[3]
+			dq[k] = q[p]
+		}
+	case 5:
+		for k, p := range pos {
+			d, s := dst[5*k:5*k+5:5*k+5], data[5*int(p):5*int(p)+5:5*int(p)+5]
+			d[0], d[1], d[2], d[3], d[4] = s[0], s[1], s[2], s[3], s[4]
+			dq[k] = q[p]
+		}
+	default:
+		for k, p := range pos {
+			copy(dst[W*k:W*k+W], data[W*int(p):W*int(p)+W])
+			dq[k] = q[p]
+		}
+	}
+}
+
+// histRows adds q[r] to the bin of every slot of row r of data (W words of
+// eight one-byte slots per row): hist[offs[s] + slot s's byte]. Padding
+// slots point past the features' bins.
+func histRows(hist []int64, data []uint64, W int, q []int64, offs []int) {
+	for r, v := range q {
+		row := data[r*W : r*W+W : r*W+W]
+		for w, x := range row {
+			o := offs[w*8 : w*8+8 : w*8+8]
+			hist[o[0]+int(x&0xff)] += v
+			hist[o[1]+int(x>>8&0xff)] += v
+			hist[o[2]+int(x>>16&0xff)] += v
+			hist[o[3]+int(x>>24&0xff)] += v
+			hist[o[4]+int(x>>32&0xff)] += v
+			hist[o[5]+int(x>>40&0xff)] += v
+			hist[o[6]+int(x>>48&0xff)] += v
+			hist[o[7]+int(x>>56)] += v
+		}
+	}
 }
 
 // subtractHist sets dst = parent - small for the features in feats: the

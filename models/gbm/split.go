@@ -91,35 +91,66 @@ func (s *splitter) consider(best *splitInfo, total stats, hl histBin, mono int8,
 	return l, r, gain, lv, rv, true
 }
 
-// best returns the best split of a leaf with n rows and (packed) histogram
-// hist over the features feats, with leaf values bounded to [lo, hi]. Ties
-// are broken towards the lower feature, then the lower bin.
-func (s *splitter) best(hist []int64, n int64, feats []int, lo, hi float64) splitInfo {
-	best := splitInfo{feature: -1, gain: math.Inf(-1)}
-	if len(feats) == 0 {
-		best.gain = 0
-		return best
-	}
-	// Totals in the histogram's own (quantised) units: every row is in one
-	// bin of any feature.
+// nodeTotals returns the statistics of a leaf with n rows from its packed
+// histogram: every row is in one bin of any feature, so the bins of the
+// first feature of feats sum to the leaf's (quantised) G and H.
+func (s *splitter) nodeTotals(hist []int64, n int64, feats []int) stats {
 	var tq int64
 	j0 := feats[0]
 	for _, v := range hist[s.bm.offset[j0] : s.bm.offset[j0]+s.bm.feats[j0].numBins] {
 		tq += v
 	}
 	t := s.qz.decode(tq)
-	total := stats{t.G, t.H, n}
-	parentScore := total.G * total.G / (total.H + s.p.Lambda)
+	return stats{t.G, t.H, n}
+}
+
+// gainSlack bounds, relative to G_L²/(H_L+λ) + G_R²/(H_R+λ) + |G²/(H+λ)|,
+// the rounding error of a gain and of its upper bound (a few units in the
+// last place each; 1e-10 leaves a margin of five orders of magnitude).
+const gainSlack = 1e-10
+
+// best returns the best split over the features feats of a leaf with
+// totals total and (packed) histogram hist, with leaf values bounded to
+// [lo, hi]. Ties are broken towards the lower feature, then the lower bin.
+// The result does not depend on how the caller divides a leaf's features
+// among calls: merge combines them as one call over all of them would.
+//
+// A numeric bin is evaluated exactly only when it can win: for any leaf
+// value w, -(2Gw + (H+λ)w²) <= G²/(H+λ) when H+λ > 0, so the gain of a
+// split is at most
+//
+//	U = (G_L²(H_R+λ) + G_R²(H_L+λ)) / ((H_L+λ)(H_R+λ)) - G²/(H+λ)
+//
+// and bins with (U + G²/(H+λ))·(1+gainSlack) - G²/(H+λ) +
+// gainSlack·|G²/(H+λ)| no greater than the best gain so far (or
+// MinSplitGain) are skipped; the test is made without the division, by
+// multiplying out the positive denominator, and only when H_L+λ and
+// H_R+λ are positive (a side with H <= 0 is never allowed anyway: its
+// estimated row count is 0). The chosen split is the one the exact
+// evaluation of every bin chooses.
+func (s *splitter) best(hist []int64, total stats, feats []int, lo, hi float64) splitInfo {
+	best := splitInfo{feature: -1, gain: math.Inf(-1)}
+	if len(feats) == 0 {
+		best.gain = 0
+		return best
+	}
+	lam := s.p.Lambda
+	parentScore := total.G * total.G / (total.H + lam)
+	// Skip a bin when (sl+sr)·c1 <= thr + c0, i.e. when
+	// (sl+sr)(1+slack) - P + slack|P| <= thr.
+	c1, c0 := 1+gainSlack, parentScore-gainSlack*math.Abs(parentScore)
+	qz := s.qz
 	if cap(s.dec) < 256 {
 		s.dec = make([]histBin, 256)
 	}
 	for _, j := range feats {
 		fb := &s.bm.feats[j]
-		h := s.dec[:fb.numBins]
-		for b, v := range hist[s.bm.offset[j] : s.bm.offset[j]+fb.numBins] {
-			h[b] = s.qz.decode(v)
-		}
+		hq := hist[s.bm.offset[j] : s.bm.offset[j]+fb.numBins]
 		if fb.categorical {
+			h := s.dec[:fb.numBins]
+			for b, v := range hq {
+				h[b] = qz.decode(v)
+			}
 			s.bestCategorical(&best, j, fb, h, total, lo, hi, parentScore)
 			continue
 		}
@@ -127,9 +158,10 @@ func (s *splitter) best(hist []int64, n int64, feats []int, lo, hi float64) spli
 		if s.p.Monotone != nil {
 			mono = s.p.Monotone[j]
 		}
-		miss := h[fb.missingBin()]
+		miss := qz.decode(hq[fb.missingBin()])
 		noMissing := childStats(total, miss).N == 0 // subtraction may leave rounding residue
-		nb := fb.numBins - 1                        // regular bins
+		hq = hq[:fb.numBins-2]                      // bins that can end the left side: all regular bins but the last
+		found, fbin, fdl := false, 0, false
 		for pass := 0; pass < 2; pass++ {
 			missLeft := pass == 1
 			if missLeft && noMissing {
@@ -139,24 +171,36 @@ func (s *splitter) best(hist []int64, n int64, feats []int, lo, hi float64) spli
 			if missLeft {
 				acc = miss
 			}
-			for b := 0; b+1 < nb; b++ {
-				acc = acc.add(h[b])
-				if h[b].H == 0 && b > 0 {
-					continue // same partition as the previous bin
+			lim := max(best.gain, s.p.MinSplitGain) + c0
+			for b, v := range hq {
+				if v == 0 && b > 0 {
+					continue // no rows: the partition of the previous bin
+				}
+				hb := qz.decode(v)
+				acc = acc.add(hb)
+				// The bound first: it rejects nearly every bin, and an
+				// empty bin (rare enough to test second) gives the same
+				// partition as the previous one.
+				if !mayBeat(acc, total, lam, c1, lim) || (hb.H == 0 && b > 0) {
+					continue
 				}
 				l, r, gain, lv, rv, ok := s.consider(&best, total, acc, mono, lo, hi, parentScore)
 				if !ok {
 					continue
 				}
-				dl := missLeft
+				dLeft := missLeft
 				if noMissing {
-					dl = l.H >= r.H // no missing in training: send to the heavier side
+					dLeft = l.H >= r.H // no missing in training: send to the heavier side
 				}
-				best = splitInfo{gain: gain, feature: j, bin: b, defaultLeft: dl, l: l, r: r, lv: lv, rv: rv}
-				best.left.addRange(0, b)
-				if dl {
-					best.left.add(fb.missingBin())
-				}
+				best = splitInfo{gain: gain, feature: j, bin: b, defaultLeft: dLeft, l: l, r: r, lv: lv, rv: rv}
+				found, fbin, fdl = true, b, dLeft
+				lim = max(best.gain, s.p.MinSplitGain) + c0
+			}
+		}
+		if found {
+			best.left.addRange(0, fbin)
+			if fdl {
+				best.left.add(fb.missingBin())
 			}
 		}
 	}
@@ -164,6 +208,31 @@ func (s *splitter) best(hist []int64, n int64, feats []int, lo, hi float64) spli
 		best.gain = 0
 	}
 	return best
+}
+
+// mayBeat reports whether a split with left sums acc of a leaf with totals
+// total may have a gain above thr, given c1 = 1+gainSlack and lim = thr +
+// P - gainSlack·|P|, P = G²/(H+λ) (see best): false only when
+// (G_L²(H_R+λ) + G_R²(H_L+λ))·c1 <= lim·(H_L+λ)(H_R+λ) with both factors
+// positive.
+func mayBeat(acc histBin, total stats, lam, c1, lim float64) bool {
+	rg, dl, dr := total.G-acc.G, acc.H+lam, total.H-acc.H+lam
+	return !(dl > 0 && dr > 0 && (acc.G*acc.G*dr+rg*rg*dl)*c1 <= lim*(dl*dr))
+}
+
+// merge returns the better of two best splits of one leaf over disjoint
+// feature sets: the higher gain, and on equal gains the lower feature, as
+// a single scan over both sets in feature order would choose.
+func merge(a, b splitInfo) splitInfo {
+	switch {
+	case b.feature < 0:
+		return a
+	case a.feature < 0:
+		return b
+	case b.gain > a.gain || (b.gain == a.gain && b.feature < a.feature):
+		return b
+	}
+	return a
 }
 
 // bestCategorical searches the categorical feature j the way LightGBM does:

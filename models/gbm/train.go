@@ -110,7 +110,6 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 		margin[i] = m.BaseScore
 	}
 	gr.gh = make([]gradPair, n)
-	gr.q = make([]int64, n)
 	var vmargin []float64
 	if valid != nil {
 		vmargin = make([]float64, valid.Rows)
@@ -124,14 +123,11 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 		allFeats[j] = j
 	}
 	inTree := make([]bool, n)
+	treeRows := make([]int32, n)
 	bestLoss, bestRound := math.Inf(1), 0
 	for round := 0; round < p.Trees; round++ {
-		parallelRanges(n, threads, func(lo, hi int) {
-			logLossGradients(margin[lo:hi], y[lo:hi], rw[lo:hi], gr.gh[lo:hi])
-		})
-		gr.sp.qz = newQuantizer(gr.gh)
+		qz := gr.gradients(margin, y, rw)
 		key := splitmix64(uint64(p.Seed)<<20 ^ uint64(round))
-		parallelRanges(n, threads, func(lo, hi int) { gr.sp.qz.quantize(gr.gh, gr.q, lo, hi, key) })
 		// Row sample (Bernoulli) and column sample for this tree.
 		rows := n
 		if p.Subsample < 1 {
@@ -139,13 +135,13 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 			for i := range n {
 				inTree[i] = rng.Float64() < p.Subsample
 				if inTree[i] {
-					gr.idx[rows] = int32(i)
+					treeRows[rows] = int32(i)
 					rows++
 				}
 			}
 		} else {
 			for i := range n {
-				gr.idx[i] = int32(i)
+				treeRows[i] = int32(i)
 			}
 		}
 		feats := allFeats
@@ -156,15 +152,18 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 		}
 		root := int32(len(m.Feature))
 		m.Roots = append(m.Roots, root)
-		gr.grow(m, rows, feats)
+		gr.beginTree(treeRows[:rows], feats, qz, key)
+		gr.grow(m)
 
 		// Update training margins: sampled rows by leaf, the rest by bins.
-		for _, l := range gr.leaves {
+		// A row is in one leaf, so leaves can be added in any order.
+		parallelFor(len(gr.leaves), threads, func(k int) {
+			l := &gr.leaves[k]
 			v := m.Value[l.node]
-			for _, i := range gr.idx[l.start:l.end] {
-				margin[i] += v
+			for _, pos := range gr.idx[l.start:l.end] {
+				margin[treeRows[pos]] += v
 			}
-		}
+		})
 		if rows < n {
 			parallelRanges(n, threads, func(lo, hi int) {
 				for i := lo; i < hi; i++ {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/internal/realdata"
+	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/training"
 	"github.com/leadscore/leadscore/training/htmlreport"
 )
@@ -266,6 +267,8 @@ func TestConfigValidation(t *testing.T) {
 		{"events alone", func(c *Config) { c.Events = "e.csv" }, "outcomes"},
 		{"rules only", func(c *Config) { c.Models = []string{"rules"} }, "logistic or gbm"},
 		{"bad monotone", func(c *Config) { c.GBMMonotone = []string{"x=+2"} }, "gbm_monotone"},
+		{"bad subsample", func(c *Config) { c.GBMSubsample = 1.2 }, "gbm_subsample 1.2"},
+		{"bad colsample", func(c *Config) { c.GBMColSample = -0.5 }, "gbm_colsample -0.5"},
 	}
 	for _, tc := range tests {
 		c := base
@@ -283,6 +286,14 @@ func TestConfigValidation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []training.MonotoneRule{{Pattern: "visits", Sign: 1}, {Pattern: "days_*", Sign: -1}}, opt.GBMMonotone)
 	assert.Equal(t, "deal_value", opt.Weight)
+	// The sampling shares reach every period's gbm; unset, the defaults.
+	sampled := base
+	sampled.GBMSubsample, sampled.GBMColSample = 1, 0.7
+	opt, err = sampled.withDefaults().trainingOptions()
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, opt.GBM.Subsample)
+	assert.Equal(t, 0.7, opt.GBM.ColSample)
+	assert.Equal(t, gbm.DefaultParams().Trees, opt.GBM.Trees)
 
 	_, err = Config{Data: "x.csv", Target: "y"}.withDefaults().featureConfig()
 	require.Error(t, err)
@@ -296,6 +307,11 @@ func TestLoadConfig(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Week, c.Period)
 	assert.Equal(t, 50, c.MinTrain)
+	require.NoError(t, os.WriteFile(p, []byte("data: leads.csv\ngbm_subsample: 1\ngbm_colsample: 0.6\n"), 0o644))
+	c, err = LoadConfig(p)
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, c.GBMSubsample)
+	assert.Equal(t, 0.6, c.GBMColSample)
 	require.NoError(t, os.WriteFile(p, []byte("data: leads.csv\nmin_trian: 5\n"), 0o644))
 	_, err = LoadConfig(p)
 	require.Error(t, err)

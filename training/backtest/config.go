@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -72,6 +73,12 @@ type Config struct {
 	Models []string `yaml:"models"`
 	// GBMTrees caps the number of boosted trees (default: the gbm default).
 	GBMTrees int `yaml:"gbm_trees"`
+	// GBMSubsample and GBMColSample are the shares of the training rows
+	// and of the feature columns drawn for each tree, in (0, 1], as
+	// train's --gbm-subsample and --gbm-colsample (default: the gbm
+	// defaults, 0.8 and 0.5; 1 turns sampling off).
+	GBMSubsample float64 `yaml:"gbm_subsample"`
+	GBMColSample float64 `yaml:"gbm_colsample"`
 	// GBMMonotone constrains the gbm as train's --gbm-monotone does:
 	// FEATURE=+1 or FEATURE=-1, with * and ? in FEATURE.
 	GBMMonotone []string `yaml:"gbm_monotone"`
@@ -175,6 +182,14 @@ func (c Config) validate() error {
 			return fmt.Errorf("gbm_monotone: %w", err)
 		}
 	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"gbm_subsample", c.GBMSubsample}, {"gbm_colsample", c.GBMColSample}} {
+		if f.v != 0 && !(f.v > 0 && f.v <= 1) {
+			return fmt.Errorf("%s %v: expected a share greater than 0 and at most 1 (--%s)", f.name, f.v, strings.ReplaceAll(f.name, "_", "-"))
+		}
+	}
 	return nil
 }
 
@@ -266,9 +281,17 @@ func (c Config) trainingOptions() (training.Options, error) {
 		Data: c.Data, Events: c.Events, Outcomes: c.Outcomes, Read: read, Config: fc,
 		RulesFile: c.Rules, Models: ms, Seed: c.Seed, Threads: c.Threads, Name: "backtest", Weight: c.Weight,
 	}
-	if c.GBMTrees > 0 {
+	if c.GBMTrees > 0 || c.GBMSubsample > 0 || c.GBMColSample > 0 {
 		opt.GBM = gbm.DefaultParams()
+	}
+	if c.GBMTrees > 0 {
 		opt.GBM.Trees = c.GBMTrees
+	}
+	if c.GBMSubsample > 0 {
+		opt.GBM.Subsample = c.GBMSubsample
+	}
+	if c.GBMColSample > 0 {
+		opt.GBM.ColSample = c.GBMColSample
 	}
 	for _, s := range c.GBMMonotone {
 		r, err := training.ParseMonotone(s)
