@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -218,7 +219,11 @@ func printTrained(w io.Writer, res *training.Result, shown string) {
 			fmt.Fprintf(w, "left out %q: %s\n", s.Column, s.Reason)
 			continue
 		}
-		fmt.Fprintf(w, "leakage suspect: %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
+		if slices.ContainsFunc(res.Bundle.Spec.Allowed, func(a features.Suspect) bool { return a.Column == s.Column }) {
+			fmt.Fprintf(w, "leakage suspect kept (--allow-leaky): %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
+			continue
+		}
+		fmt.Fprintf(w, "leakage suspect left out: %q (AUC %.3f): %s; to keep it, train with --allow-leaky %s\n", s.Column, s.AUC, s.Reason, shellQuote(s.Column))
 	}
 }
 
