@@ -36,6 +36,15 @@ type Spec struct {
 	// Rare holds, per categorical feature name, the training values too rare
 	// to get a level (they encode as "other" without a warning).
 	Rare map[string][]string `json:"rare,omitempty"`
+	// FoldCategories is set when category values of lead fields compare
+	// after case folding and white-space trimming (FoldCategory): "VP
+	// Marketing" and "vp marketing" are one level. Specs written before it
+	// compare values exactly.
+	FoldCategories bool `json:"fold_categories,omitempty"`
+	// Variants holds, per categorical feature name and level, the
+	// spellings merged into the level (only levels with several, at most
+	// maxVariants each, most frequent first).
+	Variants map[string]map[string][]string `json:"variants,omitempty"`
 	// EventAttrs are the event attribute columns aggregated in training.
 	EventAttrs []string `json:"event_attrs,omitempty"`
 	// Excluded are the audit's suspects left out of the Spec.
@@ -65,6 +74,7 @@ type specIndex struct {
 	fold                folder
 	levels              []map[string]int32 // per feature
 	rare                []map[string]bool  // per feature
+	foldCat             []bool             // per feature: values compare by FoldCategory
 	keyIdx              map[string]int32
 	nkeys               int
 	typeKey             map[string]int32
@@ -112,14 +122,22 @@ func (s *Spec) buildIndex() *specIndex {
 	pagePrefix := cfg.Events.PageViewType + ":"
 	for fi := range s.Features {
 		f := &s.Features[fi]
+		fold := s.FoldCategories && f.Origin == originField && f.Categorical
+		key := func(v string) string {
+			if fold {
+				return FoldCategory(v)
+			}
+			return v
+		}
+		ix.foldCat = append(ix.foldCat, fold)
 		lv := map[string]int32{}
 		for i, v := range f.Levels {
-			lv[v] = int32(i)
+			lv[key(v)] = int32(i)
 		}
 		ix.levels = append(ix.levels, lv)
 		rare := map[string]bool{}
 		for _, v := range s.Rare[f.Name] {
-			rare[v] = true
+			rare[key(v)] = true
 		}
 		ix.rare = append(ix.rare, rare)
 		k := int32(-1)
@@ -264,7 +282,7 @@ func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 			return nil, fmt.Errorf("fit features: training row %d out of range [0, %d)", i, d.Rows)
 		}
 	}
-	s := &Spec{Version: SpecVersion, Config: d.cfg, TrainRows: len(train), EventAttrs: d.eventAttrs, SeenEventTypes: d.trainEventTypes(train)}
+	s := &Spec{Version: SpecVersion, Config: d.cfg, TrainRows: len(train), EventAttrs: d.eventAttrs, SeenEventTypes: d.trainEventTypes(train), FoldCategories: true}
 	// The fitted configuration keeps the dataset's column names and the
 	// caller's statistics settings.
 	s.Config.MinCategoryCount, s.Config.Log1p, s.Config.AllowLeaky, s.Config.Exclude = cfg.MinCategoryCount, cfg.Log1p, cfg.AllowLeaky, cfg.Exclude
@@ -424,6 +442,10 @@ func fitCategory(s *Spec, f *Feature, d *Dataset, train []int, min int) bool {
 	}
 	f.Missing = missing > 0
 	f.Required = f.isField() && missing == 0
+	names := g.names
+	if s.FoldCategories && f.Origin == originField {
+		names, counts = foldCounts(s, f, names, counts, max(min, 1))
+	}
 	var levels, rare []string
 	order := make([]int, 0, len(counts))
 	for c, n := range counts {
@@ -436,13 +458,13 @@ func fitCategory(s *Spec, f *Feature, d *Dataset, train []int, min int) bool {
 		if ca != cb {
 			return ca > cb
 		}
-		return g.names[order[a]] < g.names[order[b]]
+		return names[order[a]] < names[order[b]]
 	})
 	for _, c := range order {
 		if counts[c] >= max(min, 1) {
-			levels = append(levels, g.names[c])
+			levels = append(levels, names[c])
 		} else if len(rare) < maxRare {
-			rare = append(rare, g.names[c])
+			rare = append(rare, names[c])
 		}
 	}
 	f.Levels = levels
@@ -504,6 +526,9 @@ func (f *Feature) encodeCat(level int32, lin, tree []float64) {
 // level returns the level index of category text s for feature fi (-2 for
 // other) and whether s was never seen in training.
 func (ix *specIndex) level(fi int, s string) (int32, bool) {
+	if ix.foldCat[fi] {
+		s = FoldCategory(s)
+	}
 	if l, ok := ix.levels[fi][s]; ok {
 		return l, false
 	}

@@ -201,6 +201,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	suspects := append(slices.Clone(spec.Excluded), spec.Allowed...)
 	slices.SortStableFunc(suspects, func(a, b features.Suspect) int { return strings.Compare(a.Column, b.Column) })
 	rep.LeakageSuspects = suspects
+	rep.MergedCategories = spec.MergedCategories()
 	spec.Config.Exclude = slices.Clone(spec.Config.Exclude) // not opt's backing array
 	for _, s := range spec.Excluded {
 		if !slices.Contains(spec.Config.Exclude, s.Column) {
