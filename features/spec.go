@@ -154,21 +154,22 @@ func (s *Spec) buildIndex() *specIndex {
 		ix.featWin = append(ix.featWin, ix.fold.windowIndex(f.Window))
 		ix.linOff = append(ix.linOff, len(ix.linear))
 		ix.treeOff = append(ix.treeOff, len(ix.tree))
+		grp := GroupOf(f)
 		if f.Categorical {
 			for _, v := range f.Levels {
-				ix.linear = append(ix.linear, ColumnInfo{Name: f.Name + "=" + v, Source: f.Source})
+				ix.linear = append(ix.linear, ColumnInfo{Name: f.Name + "=" + v, Source: f.Source, Group: grp})
 			}
 			ix.linear = append(ix.linear,
-				ColumnInfo{Name: f.Name + "=(other)", Source: f.Source},
-				ColumnInfo{Name: f.Name + "=(missing)", Source: f.Source})
-			ix.tree = append(ix.tree, ColumnInfo{Name: f.Name, Source: f.Source, Categorical: true, Categories: len(f.Levels) + 1})
+				ColumnInfo{Name: f.Name + "=(other)", Source: f.Source, Group: grp},
+				ColumnInfo{Name: f.Name + "=(missing)", Source: f.Source, Group: grp})
+			ix.tree = append(ix.tree, ColumnInfo{Name: f.Name, Source: f.Source, Group: grp, Categorical: true, Categories: len(f.Levels) + 1})
 			continue
 		}
-		ix.linear = append(ix.linear, ColumnInfo{Name: f.Name, Source: f.Source})
+		ix.linear = append(ix.linear, ColumnInfo{Name: f.Name, Source: f.Source, Group: grp})
 		if f.Missing {
-			ix.linear = append(ix.linear, ColumnInfo{Name: f.Name + " (missing)", Source: f.Source})
+			ix.linear = append(ix.linear, ColumnInfo{Name: f.Name + " (missing)", Source: f.Source, Group: grp})
 		}
-		ix.tree = append(ix.tree, ColumnInfo{Name: f.Name, Source: f.Source})
+		ix.tree = append(ix.tree, ColumnInfo{Name: f.Name, Source: f.Source, Group: grp})
 	}
 	seen := map[string]bool{}
 	for fi := range s.Features {

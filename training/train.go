@@ -381,6 +381,9 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	}
 	rep.Champion, rep.ChampionReason = champ, why
 	b.Scoring = scoring(champ, probs, split.Train, opt)
+	if b.Scoring.Parts, err = partsPopulations(b, ds, lin, tree, split, opt); err != nil {
+		return nil, err
+	}
 	rep.Tiers = TierInfo{Hot: b.Scoring.HotThreshold, Warm: b.Scoring.WarmThreshold, GradeScores: b.Scoring.GradeScores}
 	done()
 
