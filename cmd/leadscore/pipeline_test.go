@@ -60,7 +60,8 @@ func TestGenerateTrainScore(t *testing.T) {
 	require.Equal(t, len(in), len(got), "one output row per input row")
 	head := got[0]
 	assert.Equal(t, []string{"lead_id", "probability", "score", "percentile", "grade", "tier", "model", "rules_points", "rules_tier",
-		"probability_rules", "probability_logistic", "probability_gbm", "reasons", "warnings", "error"}, head)
+		"probability_rules", "probability_logistic", "probability_gbm", "reasons",
+		"fit", "fit_percentile", "engagement", "engagement_percentile", "fit_engagement_grade", "warnings", "error"}, head)
 	errCol := len(head) - 1
 	unscored := 0
 	for i := 1; i < len(got); i++ {
