@@ -326,6 +326,13 @@ func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 			s.Features = append(s.Features, f)
 		}
 	}
+	var textFields []string
+	for _, def := range d.defs {
+		if def.Origin == originField && def.Categorical && !excluded[def.Name] && !excluded[def.Field] {
+			textFields = append(textFields, def.Field)
+		}
+	}
+	fitTokens(s, d, train, textFields, cfg.MinCategoryCount)
 	if len(s.Features) == 0 {
 		return nil, fmt.Errorf("fit features: no usable feature in %d training rows: the audit excluded %d columns and the rest hold no values; check the input columns or list trusted ones in allow_leaky", len(train), len(s.Excluded))
 	}
@@ -628,6 +635,13 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 	return w
 }
 
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func b2i(b bool) int {
 	if b {
 		return 1
@@ -701,6 +715,9 @@ func (s *Spec) TransformLeadInto(l *Lead, lin, tree []float64, w *Warnings) {
 	if !l.Created.IsZero() {
 		createdNs = l.Created.UnixNano()
 	}
+	var tokBuf [256]byte
+	var tokNorm []byte
+	tokField := ""
 	for fi := range s.Features {
 		f := &s.Features[fi]
 		var lo, to []float64
@@ -736,7 +753,20 @@ func (s *Spec) TransformLeadInto(l *Lead, lin, tree []float64, w *Warnings) {
 			f.encodeCat(level, lo, to)
 			continue
 		}
-		x := s.leadNumber(ix, fi, l, cutNs, createdNs, states, &ex, active[:ix.fold.words])
+		var x float64
+		if f.Origin == originToken {
+			// The token features of a field are consecutive: its text is
+			// normalised once.
+			if f.Field != tokField {
+				tokField, tokNorm = f.Field, tokBuf[:0]
+				if str, ok := valueString(l.Fields[f.Field]); ok {
+					tokNorm = appendTokenText(tokBuf[:0], str)
+				}
+			}
+			x = b2f(hasToken(tokNorm, f.Key))
+		} else {
+			x = s.leadNumber(ix, fi, l, cutNs, createdNs, states, &ex, active[:ix.fold.words])
+		}
 		if math.IsNaN(x) {
 			if f.isField() {
 				w.imputed(f.Field, 1)
