@@ -74,7 +74,7 @@ func TestGenerateTrainScore(t *testing.T) {
 		var reasons []models.Contribution
 		require.NoError(t, json.Unmarshal([]byte(got[i][12]), &reasons), "row %d reasons", i)
 		assert.LessOrEqual(t, len(reasons), 4)
-		if w := got[i][13]; w != "" {
+		if w := got[i][len(head)-2]; w != "" {
 			var warnings []models.Warning
 			require.NoError(t, json.Unmarshal([]byte(w), &warnings), "row %d warnings", i)
 			for _, w := range warnings {

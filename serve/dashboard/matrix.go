@@ -31,6 +31,7 @@ type matrixCell struct {
 	Rate       string
 	RateValue  float64
 	BatchLeads int
+	ShowBatch  bool
 	Heat       int
 }
 
@@ -64,7 +65,7 @@ func newMatrixView(b *models.Bundle, bt *batch) *matrixView {
 	for i, letter := range []string{"A", "B", "C", "D"} {
 		row := matrixRow{Letter: letter}
 		for j := range 3 {
-			c := matrixCell{Grade: fmt.Sprintf("%s%d", letter, j+1), Leads: m.Leads[i][j], Converted: m.Converted[i][j], Rate: "–", BatchLeads: batchCells.Leads[i][j]}
+			c := matrixCell{Grade: fmt.Sprintf("%s%d", letter, j+1), Leads: m.Leads[i][j], Converted: m.Converted[i][j], Rate: "–", BatchLeads: batchCells.Leads[i][j], ShowBatch: v.Batch}
 			v.HeldOut += c.Leads
 			if c.Leads > 0 {
 				c.RateValue = float64(c.Converted) / float64(c.Leads)
