@@ -85,7 +85,7 @@ func contactNameEvidence(name string) string {
 	}
 	for _, x := range w {
 		if slices.Contains(contactWords, x) {
-			return fmt.Sprintf("the name %q holds %q: a %s set by sales", name, x, x)
+			return fmt.Sprintf("the name %q holds %q, a word for what sales records about a lead", name, x)
 		}
 	}
 	var contact, count string
