@@ -130,14 +130,22 @@ func (s *Spec) buildIndex() *specIndex {
 			return v
 		}
 		ix.foldCat = append(ix.foldCat, fold)
+		// Folded features hold each value as spelled and folded: the
+		// spelling training kept is found without folding (allocating).
 		lv := map[string]int32{}
 		for i, v := range f.Levels {
 			lv[key(v)] = int32(i)
+		}
+		for i, v := range f.Levels {
+			if _, ok := lv[v]; !ok {
+				lv[v] = int32(i)
+			}
 		}
 		ix.levels = append(ix.levels, lv)
 		rare := map[string]bool{}
 		for _, v := range s.Rare[f.Name] {
 			rare[key(v)] = true
+			rare[v] = true
 		}
 		ix.rare = append(ix.rare, rare)
 		k := int32(-1)
@@ -534,11 +542,14 @@ func (f *Feature) encodeCat(level int32, lin, tree []float64) {
 // level returns the level index of category text s for feature fi (-2 for
 // other) and whether s was never seen in training.
 func (ix *specIndex) level(fi int, s string) (int32, bool) {
-	if ix.foldCat[fi] {
-		s = FoldCategory(s)
-	}
 	if l, ok := ix.levels[fi][s]; ok {
 		return l, false
+	}
+	if ix.foldCat[fi] && !ix.rare[fi][s] {
+		s = FoldCategory(s)
+		if l, ok := ix.levels[fi][s]; ok {
+			return l, false
+		}
 	}
 	return -2, !ix.rare[fi][s]
 }
