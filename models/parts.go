@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models/rules"
@@ -95,24 +96,24 @@ func FitEngagementGrade(fitPct, engPct float64) string {
 	return gradeTable[k : k+2]
 }
 
-// percentileIn returns the share (0-100) of a population, given by its
-// 1001 quantiles q, at or below x, interpolated between quantiles; NaN
-// without a population.
+// percentileIn returns where x ranks (0-100) in a population given by its
+// 1001 quantiles q: the share at or below x, interpolated between
+// quantiles; a value tied with quantiles (a part that is the same for many
+// leads, such as an engagement of 0 for leads without events) ranks at the
+// middle of the tie. NaN without a population.
 func percentileIn(q []float64, x float64) float64 {
 	if len(q) < 2 {
 		return math.NaN()
 	}
-	lo := 0
-	hi := len(q)
-	for lo < hi { // first quantile > x
-		m := (lo + hi) / 2
-		if q[m] > x {
-			hi = m
-		} else {
-			lo = m + 1
-		}
+	last := float64(len(q) - 1)
+	i := sort.SearchFloat64s(q, x) // first quantile >= x
+	j := i
+	for j < len(q) && q[j] == x {
+		j++
 	}
-	i := lo
+	if j > i { // tied with q[i:j]
+		return float64(i+j-1) / 2 / last * 100
+	}
 	if i == 0 {
 		return 0
 	}
@@ -120,7 +121,7 @@ func percentileIn(q []float64, x float64) float64 {
 		return 100
 	}
 	a, b := q[i-1], q[i]
-	return (float64(i-1) + (x-a)/(b-a)) / float64(len(q)-1) * 100
+	return (float64(i-1) + (x-a)/(b-a)) / last * 100
 }
 
 // splitParts sums contributions by score axis: group[j] is 0 for a fit
