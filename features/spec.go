@@ -295,6 +295,12 @@ func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 	// The fitted configuration keeps the dataset's column names and the
 	// caller's statistics settings.
 	s.Config.MinCategoryCount, s.Config.Log1p, s.Config.AllowLeaky, s.Config.Exclude = cfg.MinCategoryCount, cfg.Log1p, cfg.AllowLeaky, cfg.Exclude
+	s.Config.EngagementFields = cfg.EngagementFields
+	for _, name := range cfg.EngagementFields {
+		if d.Leads.Col(name) == nil {
+			return nil, fmt.Errorf("fit features: engagement_fields: %q is not a column of %s%s (columns are %q)", name, d.Leads.Source, suggestions([]string{name}, d.Leads.Names()), d.Leads.Names())
+		}
+	}
 	excluded := map[string]bool{}
 	for _, x := range cfg.Exclude {
 		excluded[x] = true
@@ -341,6 +347,11 @@ func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 		}
 	}
 	fitTokens(s, d, train, textFields, cfg.MinCategoryCount)
+	for i := range s.Features {
+		if f := &s.Features[i]; (f.isField() || f.Origin == originToken) && slices.Contains(cfg.EngagementFields, f.Field) {
+			f.Group = GroupEngagement
+		}
+	}
 	if len(s.Features) == 0 {
 		return nil, fmt.Errorf("fit features: no usable feature in %d training rows: the audit excluded %d columns and the rest hold no values; check the input columns or list trusted ones in allow_leaky", len(train), len(s.Excluded))
 	}
