@@ -17,6 +17,18 @@ import (
 // scored: the offline metrics overstate what a user gets.
 const AfterContactReason = "suspect: likely filled after contact"
 
+// Uninformative reports whether the suspect's reasons only say that the
+// column carries no information (constant, or a distinct id-like value per
+// lead): such a column is left out as what it is, not as leakage.
+func (s Suspect) Uninformative() bool {
+	for _, part := range strings.Split(s.Reason, "; ") {
+		if !strings.HasPrefix(part, "constant") && !strings.HasPrefix(part, "id-like") {
+			return false
+		}
+	}
+	return true
+}
+
 // Thresholds of the after-contact checks.
 const (
 	// contactMinLeads is the fewest leads with a creation time the checks

@@ -117,9 +117,25 @@ func (r *Report) Markdown() string {
 	if len(r.LeakageSuspects) == 0 {
 		b.WriteString("No column looked like it leaks the outcome.\n")
 	} else {
-		b.WriteString("These columns were excluded from training unless allowed with --allow-leaky:\n\n| column | single-column AUC | reason |\n|---|---|---|\n")
+		var leaks, none []features.Suspect
 		for _, s := range r.LeakageSuspects {
-			fmt.Fprintf(&b, "| %s | %.3f | %s |\n", s.Column, s.AUC, s.Reason)
+			if s.Uninformative() {
+				none = append(none, s)
+			} else {
+				leaks = append(leaks, s)
+			}
+		}
+		if len(leaks) > 0 {
+			b.WriteString("These columns were excluded from training unless allowed with --allow-leaky:\n\n| column | single-column AUC | reason |\n|---|---|---|\n")
+			for _, s := range leaks {
+				fmt.Fprintf(&b, "| %s | %.3f | %s |\n", s.Column, s.AUC, s.Reason)
+			}
+		}
+		if len(none) > 0 {
+			b.WriteString("\nThese columns carry no information and were left out:\n\n| column | reason |\n|---|---|\n")
+			for _, s := range none {
+				fmt.Fprintf(&b, "| %s | %s |\n", s.Column, s.Reason)
+			}
 		}
 	}
 	if len(r.MergedCategories) > 0 {

@@ -272,11 +272,4 @@ func shapeFlags(changed func(string) bool, threeTables bool) error {
 
 // uninformative says whether an audit reason only says the column carries
 // no information (constant, or a distinct id-like value per lead).
-func uninformative(reason string) bool {
-	for _, part := range strings.Split(reason, "; ") {
-		if !strings.HasPrefix(part, "constant") && !strings.HasPrefix(part, "id-like") {
-			return false
-		}
-	}
-	return true
-}
+func uninformative(reason string) bool { return features.Suspect{Reason: reason}.Uninformative() }
