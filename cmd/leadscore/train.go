@@ -92,7 +92,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.IntVar(&t.threads, "threads", 0, "worker threads (default: all cores)")
 	f.Float64Var(&t.testFrac, "test-frac", 0.2, "share of leads held out for evaluation")
 	f.IntVar(&t.horizon, "horizon", 0, "days after a snapshot within which a conversion counts (default 90)")
-	f.IntSliceVar(&t.snapshots, "snapshots", nil, "snapshot ages in days after creation (default 1,7,14,30)")
+	f.IntSliceVar(&t.snapshots, "snapshots", nil, "snapshot ages in days after creation (default: derived from the data, 1,3,7,14,30,60,90,180,365... as far as history allows)")
 	f.Float64Var(&t.l1Ratio, "logistic-l1-ratio", 0, "logistic: share of L1 in the penalty (0 ridge, 1 lasso, between: elastic net)")
 	f.BoolVar(&t.tune, "tune", false, "try a few gbm settings and keep the best on validation log loss")
 	f.IntVar(&t.gbmTrees, "gbm-trees", 0, "gbm: number of trees")

@@ -459,7 +459,7 @@ func newTimeline(ds *features.Dataset, fc features.Config) *timeline {
 	tl := &timeline{ds: ds, key: make([]time.Time, ds.Rows), asOf: ds.Report.AsOf,
 		horizon: time.Duration(fc.HorizonDays) * 24 * time.Hour, leads: map[string]bool{}, firstRow: map[string]int{}}
 	if ds.Report.Mode == "snapshots" {
-		tl.snapshotDays = slices.Clone(fc.SnapshotDays)
+		tl.snapshotDays = ds.SnapshotDays()
 		slices.Sort(tl.snapshotDays)
 		tl.firstSnap = time.Duration(tl.snapshotDays[0]) * 24 * time.Hour
 		tl.evalAt = fmt.Sprintf("first snapshot, %d day(s) after creation", tl.snapshotDays[0])
