@@ -117,13 +117,17 @@ func Train(ctx context.Context, opt Options) (*Result, error) {
 	return Fit(ctx, opt, prep, split)
 }
 
-// DefaultSplit is the train/test split Train uses: out-of-time when
-// opt.Config.Time is set (the latest opt.TestFrac of leads are held out),
-// otherwise random, stratified by outcome and grouped by lead, seeded by
-// opt.Seed.
+// DefaultSplit is the train/test split Train uses: out-of-time wherever the
+// data has time (the latest opt.TestFrac of leads are held out): flat data
+// with opt.Config.Time set, and snapshots of leads with a creation time
+// (three tables). Otherwise, and when some lead has no time, it is random,
+// stratified by outcome and grouped by lead, seeded by opt.Seed.
 func DefaultSplit(opt Options, ds *features.Dataset) (Split, error) {
 	opt = withDefaults(opt)
 	if opt.Config.Time != "" {
+		return timeSplit(ds.LeadIDs, ds.Created, opt.TestFrac)
+	}
+	if ds.Report.Mode == "snapshots" && !slices.ContainsFunc(ds.Created, time.Time.IsZero) {
 		return timeSplit(ds.LeadIDs, ds.Created, opt.TestFrac)
 	}
 	return stratifiedSplit(ds.LeadIDs, ds.Labels, opt.TestFrac, uint64(opt.Seed))
@@ -309,10 +313,18 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	}
 
 	// Gradient-boosted trees: fitted on 80% of the training leads with early
-	// stopping on the other 20%, which also calibrate it.
+	// stopping on the other 20%, which also calibrate it: the latest 20%
+	// when the split is out of time (innerSplit).
 	if slices.Contains(opt.Models, models.GBM) {
 		done = stage("fit_gbm")
-		fitRows, calRows := innerSplit(ds.LeadIDs, y, split.Train, opt.Seed)
+		created := ds.Created
+		for _, r := range split.Train {
+			if created[r].IsZero() {
+				created = nil
+				break
+			}
+		}
+		fitRows, calRows := innerSplit(ds.LeadIDs, created, y, split.Train, opt.Seed)
 		Xfit, Xcal := rowsOf(tree, fitRows), rowsOf(tree, calRows)
 		yFit, yCal := pick(y, fitRows), pick(y, calRows)
 		wFit, wCal := pickW(w, fitRows), pickW(w, calRows)
@@ -522,11 +534,36 @@ func logisticOOF(lin *features.Matrix, y, w []float64, train, foldOf []int, lamb
 }
 
 // innerSplit divides the training rows into a fitting part (80% of leads) and
-// a calibration/early-stopping part (20%), stratified and grouped by lead.
-func innerSplit(ids []string, y []float64, train []int, seed int64) (fit, cal []int) {
+// a calibration/early-stopping part (20%), grouped by lead: out of time
+// when every training row has a time (the latest 20% of the training leads,
+// so the trees stop growing where they stop predicting the future), as
+// long as that part holds at least 5 conversions and 5 other examples;
+// otherwise stratified at random.
+func innerSplit(ids []string, created []time.Time, y []float64, train []int, seed int64) (fit, cal []int) {
 	sub := make([]string, len(train))
 	for i, r := range train {
 		sub[i] = ids[r]
+	}
+	if created != nil {
+		subT := make([]time.Time, len(train))
+		for i, r := range train {
+			subT[i] = created[r]
+		}
+		if s, err := timeSplit(sub, subT, 0.2); err == nil {
+			pos := 0
+			for _, p := range s.Test {
+				pos += int(y[train[p]])
+			}
+			if pos >= 5 && len(s.Test)-pos >= 5 {
+				for _, p := range s.Train {
+					fit = append(fit, train[p])
+				}
+				for _, p := range s.Test {
+					cal = append(cal, train[p])
+				}
+				return fit, cal
+			}
+		}
 	}
 	s, err := stratifiedSplit(sub, pick(y, train), 0.2, uint64(seed)+2)
 	if err != nil {
