@@ -49,6 +49,10 @@ type Spec struct {
 	// streamed (events not kept), when there were more than maxEventTypes,
 	// and in Specs written before it was recorded.
 	SeenEventTypes []string `json:"event_types,omitempty"`
+	// OutOfRange says how the linear encoding treats a number outside its
+	// training range [Min, Max] (the zero value clips to the range, as
+	// Specs written before it was recorded did).
+	OutOfRange OutOfRange `json:"out_of_range,omitzero"`
 
 	// ix holds the lookups built by Fit and UnmarshalJSON (read-only).
 	ix *specIndex
@@ -80,6 +84,9 @@ type specIndex struct {
 	featWin    []int   // per feature: window index
 	linear     []ColumnInfo
 	tree       []ColumnInfo
+	// lo and hi bound each numeric feature's value in the linear
+	// encoding (OutOfRange).
+	lo, hi []float64
 	linOff     []int
 	treeOff    []int
 }
@@ -134,6 +141,8 @@ func (s *Spec) buildIndex() *specIndex {
 		}
 		ix.featKey = append(ix.featKey, k)
 		ix.featWin = append(ix.featWin, ix.fold.windowIndex(f.Window))
+		lo, hi := s.OutOfRange.bounds(f.Min, f.Max)
+		ix.lo, ix.hi = append(ix.lo, lo), append(ix.hi, hi)
 		ix.linOff = append(ix.linOff, len(ix.linear))
 		ix.treeOff = append(ix.treeOff, len(ix.tree))
 		if f.Categorical {
@@ -455,14 +464,15 @@ func fitCategory(s *Spec, f *Feature, d *Dataset, train []int, min int) bool {
 	return true
 }
 
-// encodeNum writes the linear and tree encodings of a raw number x.
-func (f *Feature) encodeNum(x float64, lin, tree []float64) {
+// encodeNum writes the linear and tree encodings of a raw number x; the
+// linear one bounds x to [lo, hi] (see OutOfRange).
+func (f *Feature) encodeNum(x, lo, hi float64, lin, tree []float64) {
 	m := 0.0
 	raw := x
 	if math.IsNaN(x) {
 		x, m = f.Median, 1
 	}
-	x = min(max(x, f.Min), f.Max)
+	x = min(max(x, lo), hi)
 	if lin != nil {
 		lin[0] = (f.transform(x) - f.Mean) / f.Std
 		if f.Missing {
@@ -553,9 +563,9 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 					outside++
 				}
 				if linear {
-					f.encodeNum(x, span(i, off, 1+b2i(f.Missing)), nil)
+					f.encodeNum(x, ix.lo[fi], ix.hi[fi], span(i, off, 1+b2i(f.Missing)), nil)
 				} else {
-					f.encodeNum(x, nil, span(i, off, 1))
+					f.encodeNum(x, ix.lo[fi], ix.hi[fi], nil, span(i, off, 1))
 				}
 			}
 			if f.isField() && missing > 0 {
@@ -724,7 +734,7 @@ func (s *Spec) TransformLeadInto(l *Lead, lin, tree []float64, w *Warnings) {
 		if tree != nil {
 			to = tree[ix.treeOff[fi] : ix.treeOff[fi]+1]
 		}
-		f.encodeNum(x, lo, to)
+		f.encodeNum(x, ix.lo[fi], ix.hi[fi], lo, to)
 	}
 }
 

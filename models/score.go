@@ -154,8 +154,8 @@ type Scorer struct {
 func (b *Bundle) NewScorer() *Scorer {
 	s := &Scorer{
 		b:        b,
-		linCols:  b.Spec.LinearColumns(),
-		treeCols: b.Spec.TreeColumns(),
+		linCols:  b.LinearColumns(),
+		treeCols: b.TreeColumns(),
 		bySource: make(map[string]float64),
 	}
 	s.lin = make([]float64, len(s.linCols))
@@ -295,6 +295,18 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 			}
 			b.Rules.EvaluateInto(l, rr)
 		}
+	}
+	if ri := b.RuleInputs; ri != nil {
+		// The models' rule inputs come from the bundle's own sheet at the
+		// lead's cutoff, like every feature.
+		var lo, to []float64
+		if lin != nil {
+			lo = lin[len(lin)-ri.Len():]
+		}
+		if tree != nil {
+			to = tree[len(tree)-ri.Len():]
+		}
+		ri.Encode(rr, lo, to)
 	}
 	raw := s.raw(champ, rr)
 	if math.IsNaN(raw) || math.IsInf(raw, 0) {

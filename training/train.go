@@ -52,6 +52,14 @@ type Options struct {
 	// TestFrac is the share of leads held out for evaluation (default 0.2).
 	TestFrac float64
 	GBM      gbm.Params
+	// OutOfRange is how the logistic model treats numbers beyond their
+	// training range: "" or "auto" (chosen on an out-of-time validation
+	// window), clip, widened or none (see features.OutOfRange).
+	OutOfRange string
+	// NoRuleFeatures keeps the rule sheet's points and fired rules out of
+	// the logistic and gbm models' inputs (by default, with a rule sheet,
+	// they are inputs: see models.RuleInputs).
+	NoRuleFeatures bool
 	// GBMMonotone constrains the gbm in the features the rules match.
 	GBMMonotone []MonotoneRule
 	// Weight names a numeric column of the leads file whose value weights
@@ -214,6 +222,18 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			log.Debug("excluding leakage suspect", "column", s.Column, "reason", s.Reason)
 		}
 	}
+	rangeMode, chooseRange, err := parseOutOfRange(opt.OutOfRange)
+	if err != nil {
+		return nil, err
+	}
+	if !chooseRange || !slices.Contains(opt.Models, models.Logistic) {
+		if spec, err = spec.WithOutOfRange(rangeMode); err != nil {
+			return nil, err
+		}
+		if !chooseRange {
+			rep.OutOfRange = &OutOfRangeChoice{Mode: rangeMode.Mode, Margin: rangeMode.Margin, Reason: "named by --out-of-range"}
+		}
+	}
 	// Each encoding only for the models that use it.
 	var lin, tree *features.Matrix
 	var warn features.Warnings
@@ -244,6 +264,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	rep.Weight = winfo
 	wTrain := pickW(w, split.Train)
 	raws := map[string][]float64{} // per model: raw score for every row
+	var sheetRes []rules.Result    // the sheet's result per row, for rule inputs
 	rep.Calibration = map[string]calibrate.Selection{}
 
 	// Rules: the sheet is not fitted, so its calibrator may use every
@@ -255,11 +276,31 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			return nil, err
 		}
 		pts := make([]float64, ds.Rows)
+		if !opt.NoRuleFeatures && (lin != nil || tree != nil) {
+			sheetRes = make([]rules.Result, ds.Rows)
+		}
 		for i := range pts {
-			pts[i] = sheet.Evaluate(ds.Lead(i)).Points
+			r := sheet.Evaluate(ds.Lead(i))
+			pts[i] = r.Points
+			if sheetRes != nil {
+				sheetRes[i] = r
+			}
 		}
 		b.Rules, b.RulesYAML = sheet, yml
 		raws[models.Rules] = pts
+		if sheetRes != nil {
+			// Rules as features: the sheet's points and fired rules, point
+			// in time like every feature, become inputs of the logistic
+			// and gbm models.
+			trainRes := make([]rules.Result, len(split.Train))
+			for p, r := range split.Train {
+				trainRes[p] = sheetRes[r]
+			}
+			b.RuleInputs = models.FitRuleInputs(sheet, trainRes)
+			lin = withRuleInputs(lin, b.RuleInputs, sheetRes, true)
+			tree = withRuleInputs(tree, b.RuleInputs, sheetRes, false)
+			rep.RuleInputs = b.RuleInputs.Columns
+		}
 		done()
 	}
 
@@ -287,6 +328,26 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			return nil, fmt.Errorf("fit logistic: %w", err)
 		}
 		b.Logistic = m
+		if chooseRange {
+			// Out-of-range handling by evidence: the training rows lie in
+			// their own range, so the model fitted above holds for every
+			// mode; only the other rows' encoding changes.
+			o, choice, err := chooseOutOfRange(opt, ds, spec, split, b.RuleInputs, sheetRes, w, m.Lambda, m.L1Ratio)
+			if err != nil {
+				return nil, err
+			}
+			rep.OutOfRange = choice
+			if spec, err = spec.WithOutOfRange(o); err != nil {
+				return nil, err
+			}
+			b.Spec = spec
+			if o.Mode != features.RangeClip {
+				lin, _ = spec.Linear(ds)
+				if b.RuleInputs != nil {
+					lin = withRuleInputs(lin, b.RuleInputs, sheetRes, true)
+				}
+			}
+		}
 		margins := make([]float64, ds.Rows)
 		for i := range margins {
 			margins[i] = m.Margin(lin.Row(i))
@@ -629,6 +690,27 @@ func pick(xs []float64, idx []int) []float64 {
 	out := make([]float64, len(idx))
 	for i, r := range idx {
 		out[i] = xs[r]
+	}
+	return out
+}
+
+// withRuleInputs returns m widened by the rule input columns, filled from
+// the sheet's result of every row (standardised for the linear encoding);
+// nil stays nil.
+func withRuleInputs(m *features.Matrix, ri *models.RuleInputs, res []rules.Result, linear bool) *features.Matrix {
+	if m == nil {
+		return nil
+	}
+	out := features.NewMatrix(m.Rows, append(slices.Clone(m.Columns), ri.ColumnInfos()...))
+	k := ri.Len()
+	for i := range m.Rows {
+		row := out.Row(i)
+		copy(row, m.Row(i))
+		if linear {
+			ri.Encode(&res[i], row[m.Cols:m.Cols+k], nil)
+		} else {
+			ri.Encode(&res[i], nil, row[m.Cols:m.Cols+k])
+		}
 	}
 	return out
 }

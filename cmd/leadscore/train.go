@@ -39,6 +39,8 @@ type trainFlags struct {
 	gbmSubsample, gbmColSam  float64
 	weight                   string
 	gbmMonotone              []string
+	outOfRange               string
+	ruleFeatures             bool
 }
 
 func newTrain(g *globals) *cobra.Command {
@@ -106,6 +108,8 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.StringVar(&t.weight, "weight", "", "numeric column of the leads file that weights each lead's examples in the fits and calibrations (for example deal value); never a feature")
 	f.Float64Var(&t.gbmScalePos, "gbm-scale-pos-weight", 0, "gbm: weight of every converted example relative to the others (default 1; the calibration undoes the shift in probabilities)")
 	f.StringSliceVar(&t.gbmMonotone, "gbm-monotone", nil, "gbm: FEATURE=+1 (a larger value never lowers the score) or FEATURE=-1 (never raises it); FEATURE may use * and ?, e.g. 'event:page_view:pricing:count_*=+1' (names as in the bundle's spec.json; comma-separated or repeated)")
+	f.StringVar(&t.outOfRange, "out-of-range", "auto", "logistic: numbers beyond their training range are clipped to it (clip), to the range widened by half its width (widened) or not at all (none); auto compares the three on the latest training leads and keeps the best (report.json out_of_range)")
+	f.BoolVar(&t.ruleFeatures, "rule-features", true, "with --rules: the sheet's fit and engagement points and fired rules are inputs of the logistic and gbm models (--rule-features=false leaves them out)")
 	return cmd
 }
 
@@ -161,6 +165,12 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 		RulesFile: t.rules, Models: ms, Champion: t.champion, Seed: t.seed, Threads: t.threads,
 		TestFrac: t.testFrac, Tune: t.tune, Weight: t.weight, LogisticL1Ratio: t.l1Ratio, Command: append([]string{"leadscore"}, os.Args[1:]...),
 	}
+	switch strings.ToLower(t.outOfRange) {
+	case "auto", "clip", "widened", "none":
+	default:
+		return training.Options{}, usagef("--out-of-range %q: expected auto, clip, widened or none", t.outOfRange)
+	}
+	opt.OutOfRange, opt.NoRuleFeatures = t.outOfRange, !t.ruleFeatures
 	opt.GBM = gbmParams(t, changed)
 	if changed("gbm-scale-pos-weight") && !(t.gbmScalePos > 0) {
 		return training.Options{}, usagef("--gbm-scale-pos-weight %v: expected a positive number", t.gbmScalePos)
