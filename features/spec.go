@@ -86,9 +86,9 @@ type specIndex struct {
 	tree       []ColumnInfo
 	// lo and hi bound each numeric feature's value in the linear
 	// encoding (OutOfRange).
-	lo, hi []float64
-	linOff     []int
-	treeOff    []int
+	lo, hi  []float64
+	linOff  []int
+	treeOff []int
 }
 
 // index returns the prepared lookups, or builds them afresh for a Spec

@@ -40,7 +40,7 @@ type Report struct {
 	// OutOfRange is how the logistic model treats numbers beyond their
 	// training range, chosen on an out-of-time validation window.
 	OutOfRange *OutOfRangeChoice `json:"out_of_range,omitempty"`
-	Warnings        []string                       `json:"warnings"`
+	Warnings   []string          `json:"warnings"`
 	// Timings are wall seconds per stage.
 	Timings map[string]float64 `json:"timings"`
 }
