@@ -45,8 +45,9 @@ const (
 	// WarnOutOfRange: a number outside the range training saw, on a lead
 	// field, on "lead_age" (a lead older or younger than any training
 	// snapshot), on "event:KEY" (an event aggregate) or on a derived
-	// feature: the score extrapolates. The linear model clips the value to
-	// the training range; the trees treat it as the range's edge.
+	// feature: the score extrapolates. The logistic model bounds the value
+	// as the Spec's OutOfRange says (clip, widened or none, chosen in
+	// training); the trees treat it as the range's edge.
 	WarnOutOfRange = "out_of_range"
 )
 
@@ -369,7 +370,7 @@ func warningMessage(code, field string) string {
 	case WarnUnknownField:
 		return fmt.Sprintf("unknown field %q: not one of the model's features", field)
 	case WarnOutOfRange:
-		return fmt.Sprintf("%q: outside the range seen in training, so the score extrapolates (the linear model clips it to that range, the trees treat it as the range's edge)", field)
+		return fmt.Sprintf("%q: outside the range seen in training, so the score extrapolates (the logistic model clips it to that range, or to a widened one, or not at all, as the bundle's out_of_range setting says; the trees treat it as the range's edge)", field)
 	}
 	return fmt.Sprintf("field %q: missing, imputed as in training", field)
 }
