@@ -87,7 +87,7 @@ func TestAgeAndTimeDefaults(t *testing.T) {
 	require.NotNil(t, rep.OutOfRange)
 	assert.Len(t, rep.OutOfRange.Candidates, 3)
 	assert.Equal(t, rep.OutOfRange.Mode, res.Bundle.Spec.OutOfRange.Mode)
-	assert.Contains(t, rep.OutOfRange.Reason, "lowest log loss")
+	assert.Contains(t, rep.OutOfRange.Reason, "log loss on the latest")
 	assert.Contains(t, string(res.Bundle.ReportMD), "Numbers beyond their training range")
 }
 

@@ -40,6 +40,11 @@ type OutOfRangeCandidate struct {
 	ROCAUC  float64 `json:"roc_auc"`
 }
 
+// minRangeGain is the relative log-loss improvement a mode needs over the
+// best one before it (clip first) to be chosen: differences smaller than
+// 0.1% are noise, and clipping is the safer default.
+const minRangeGain = 0.001
+
 // rangeCandidates are the modes compared, clip first: it stays on ties.
 var rangeCandidates = []features.OutOfRange{
 	{Mode: features.RangeClip},
@@ -67,8 +72,9 @@ func parseOutOfRange(s string) (features.OutOfRange, bool, error) {
 // validation window inside the training split: a feature spec and a
 // logistic model (with lambda and l1) are fitted on the earlier 80% of the
 // training leads, and each mode encodes the latest 20%, where drift puts
-// values beyond the earlier range. The mode with the lowest log loss wins;
-// clip stays on ties. Without lead times it keeps clip and says why.
+// values beyond the earlier range. A mode wins when it lowers the log loss
+// by at least 0.1% against the best before it, in the order clip, widened,
+// none: clip stays unless the evidence says otherwise. Without lead times it keeps clip and says why.
 func chooseOutOfRange(opt Options, ds *features.Dataset, spec *features.Spec, split Split, ri *models.RuleInputs, sheetRes []rules.Result, w []float64, lambda, l1 float64) (features.OutOfRange, *OutOfRangeChoice, error) {
 	clip := features.OutOfRange{Mode: features.RangeClip}
 	ch := &OutOfRangeChoice{Mode: features.RangeClip}
@@ -108,43 +114,55 @@ func chooseOutOfRange(opt Options, ds *features.Dataset, spec *features.Spec, sp
 	if err != nil {
 		return clip, nil, fmt.Errorf("choose out-of-range mode: %w", err)
 	}
-	encode := func(o features.OutOfRange) (*features.Matrix, error) {
+	// encode returns the rows of the linear encoding under o, with the
+	// rule inputs, dropping the full matrix at once (it holds every
+	// example of the dataset).
+	encode := func(o features.OutOfRange, rows []int) (*features.Matrix, error) {
 		s, err := subSpec.WithOutOfRange(o)
 		if err != nil {
 			return nil, err
 		}
 		X, _ := s.Linear(ds)
-		if ri != nil {
-			X = withRuleInputs(X, ri, sheetRes, true)
+		if ri == nil {
+			return rowsOf(X, rows), nil
 		}
-		return X, nil
+		sub := make([]rules.Result, len(rows))
+		for i, r := range rows {
+			sub[i] = sheetRes[r]
+		}
+		return withRuleInputs(rowsOf(X, rows), ri, sub, true), nil
 	}
-	var m *logistic.Model
+	Xfit, err := encode(clip, fitRows)
+	if err != nil {
+		return clip, nil, err
+	}
+	// Fitted once: the fitting rows lie inside their own range, so every
+	// mode encodes them alike.
+	m, err := logistic.Fit(Xfit, pick(ds.Labels, fitRows), pickW(w, fitRows), logistic.Options{Lambda: lambda, L1Ratio: l1, Seed: opt.Seed, Threads: opt.Threads})
+	if err != nil {
+		return clip, nil, fmt.Errorf("choose out-of-range mode: fit logistic: %w", err)
+	}
+	Xfit = nil
 	var clipVal *features.Matrix
 	best := -1
 	for k, o := range rangeCandidates {
-		X, err := encode(o)
+		X, err := encode(o, valRows)
 		if err != nil {
 			return clip, nil, err
 		}
-		if m == nil {
-			// Fitted once: the fitting rows lie inside their own range, so
-			// every mode encodes them alike.
-			if m, err = logistic.Fit(rowsOf(X, fitRows), pick(ds.Labels, fitRows), pickW(w, fitRows), logistic.Options{Lambda: lambda, L1Ratio: l1, Seed: opt.Seed, Threads: opt.Threads}); err != nil {
-				return clip, nil, fmt.Errorf("choose out-of-range mode: fit logistic: %w", err)
-			}
-			clipVal = rowsOf(X, valRows)
-		}
-		if o.Mode == features.RangeNone {
-			ch.OutOfRangeRows = differingRows(clipVal, rowsOf(X, valRows))
+		switch o.Mode {
+		case features.RangeClip:
+			clipVal = X
+		case features.RangeNone:
+			ch.OutOfRangeRows = differingRows(clipVal, X)
 		}
 		p := make([]float64, len(valRows))
-		for i, r := range valRows {
-			p[i] = 1 / (1 + math.Exp(-m.Margin(X.Row(r))))
+		for i := range valRows {
+			p[i] = 1 / (1 + math.Exp(-m.Margin(X.Row(i))))
 		}
 		rep := metrics.Evaluate(yVal, p)
 		ch.Candidates = append(ch.Candidates, OutOfRangeCandidate{Mode: o.Mode, Margin: o.Margin, LogLoss: rep.LogLoss, ROCAUC: rep.ROCAUC})
-		if best < 0 || rep.LogLoss < ch.Candidates[best].LogLoss {
+		if best < 0 || rep.LogLoss < ch.Candidates[best].LogLoss*(1-minRangeGain) {
 			best = k
 		}
 	}
@@ -154,7 +172,7 @@ func chooseOutOfRange(opt Options, ds *features.Dataset, spec *features.Spec, sp
 	for k, c := range ch.Candidates {
 		parts[k] = fmt.Sprintf("%s %.4f", rangeCandidates[k], c.LogLoss)
 	}
-	ch.Reason = fmt.Sprintf("lowest log loss on the latest %d training leads, with the model fitted on the %d before them (%s)", ch.ValidationLeads, ch.FitLeads, strings.Join(parts, ", "))
+	ch.Reason = fmt.Sprintf("log loss on the latest %d training leads, with the model fitted on the %d before them: %s (another mode must lower it by 0.1%% to replace clip)", ch.ValidationLeads, ch.FitLeads, strings.Join(parts, ", "))
 	return o, ch, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,7 @@ import (
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/training"
+	"github.com/leadscore/leadscore/training/backtest"
 )
 
 type trainFlags struct {
@@ -41,6 +43,8 @@ type trainFlags struct {
 	gbmMonotone              []string
 	outOfRange               string
 	ruleFeatures             bool
+	backtest                 bool
+	period                   string
 }
 
 func newTrain(g *globals) *cobra.Command {
@@ -68,6 +72,12 @@ leads and writes a model bundle directory with report.json and report.md.`,
 			}
 			if err := training.CheckInputs(opt); err != nil {
 				return err
+			}
+			if t.backtest {
+				return runTrainBacktest(g, opt, t.out, t.period)
+			}
+			if cmd.Flags().Changed("period") {
+				return usagef("--period applies with --backtest only")
 			}
 			return runTrain(g, opt, t.out, t.out)
 		},
@@ -109,6 +119,8 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.Float64Var(&t.gbmScalePos, "gbm-scale-pos-weight", 0, "gbm: weight of every converted example relative to the others (default 1; the calibration undoes the shift in probabilities)")
 	f.StringSliceVar(&t.gbmMonotone, "gbm-monotone", nil, "gbm: FEATURE=+1 (a larger value never lowers the score) or FEATURE=-1 (never raises it); FEATURE may use * and ?, e.g. 'event:page_view:pricing:count_*=+1' (names as in the bundle's spec.json; comma-separated or repeated)")
 	f.StringVar(&t.outOfRange, "out-of-range", "auto", "logistic: numbers beyond their training range are clipped to it (clip), to the range widened by half its width (widened) or not at all (none); auto compares the three on the latest training leads and keeps the best (report.json out_of_range)")
+	f.BoolVar(&t.backtest, "backtest", false, "also run a rolling-origin backtest of the same models on the same data (report in DIR's parent, reports/NAME-backtest); its pooled out-of-time log loss chooses the champion")
+	f.StringVar(&t.period, "period", "month", "with --backtest: week, month or quarter")
 	f.BoolVar(&t.ruleFeatures, "rule-features", true, "with --rules: the sheet's fit and engagement points and fired rules are inputs of the logistic and gbm models (--rule-features=false leaves them out)")
 	return cmd
 }
@@ -209,6 +221,32 @@ func runTrain(g *globals, opt training.Options, out, shown string) error {
 		return err
 	}
 	printTrained(g.stdout, res, shown)
+	return nil
+}
+
+// runTrainBacktest trains with a backtest deciding the champion, saves the
+// bundle to out and the backtest report beside it.
+func runTrainBacktest(g *globals, opt training.Options, out, period string) error {
+	if !g.quiet {
+		opt.Logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		opt.Progress = func(stage string) { g.infof("  %s\n", strings.ReplaceAll(stage, "_", " ")) }
+	}
+	res, bt, err := backtest.TrainWithBacktest(context.Background(), opt, period)
+	if err != nil {
+		return err
+	}
+	if err := res.Bundle.Save(out); err != nil {
+		return err
+	}
+	dir := filepath.Join(filepath.Dir(filepath.Clean(out)), "reports", filepath.Base(filepath.Clean(out))+"-backtest")
+	if err := backtest.WriteReport(dir, bt); err != nil {
+		return err
+	}
+	printTrained(g.stdout, res, out)
+	fmt.Fprintf(g.stdout, "backtest report written to %s\n", filepath.Join(dir, "report.html"))
+	for _, line := range bt.Summary {
+		fmt.Fprintf(g.stdout, "  %s\n", line)
+	}
 	return nil
 }
 

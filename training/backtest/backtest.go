@@ -59,6 +59,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -272,6 +273,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	opt, err := cfg.trainingOptions()
 	if err != nil {
 		return nil, fmt.Errorf("backtest: %w", err)
+	}
+	if cfg.Training != nil {
+		opt = *cfg.Training
+		opt.Name, opt.Champion, opt.Command = "backtest", "", nil
 	}
 	log := cfg.Logger
 	// The per-period fits report warnings only: their stage messages would
@@ -841,4 +846,34 @@ func pick(xs []float64, idx []int) []float64 {
 		out[k] = xs[r]
 	}
 	return out
+}
+
+// ChampionChoice picks, among the named models, the one with the lowest
+// pooled out-of-time log loss over the evaluated periods, and says why; ok
+// is false when no period was evaluated or none of the models was.
+func (r *Result) ChampionChoice(names []string) (name, reason string, ok bool) {
+	if r.Overall == nil {
+		return "", "", false
+	}
+	var parts []string
+	best := -1.0
+	for _, m := range r.Overall.Models {
+		if !slices.Contains(names, m.Model) || math.IsNaN(float64(m.LogLoss.Value)) {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %.4f (ROC AUC %.3f)", m.Model, float64(m.LogLoss.Value), float64(m.ROCAUC.Value)))
+		if name == "" || float64(m.LogLoss.Value) < best {
+			name, best = m.Model, float64(m.LogLoss.Value)
+		}
+	}
+	if name == "" {
+		return "", "", false
+	}
+	evaluated := 0
+	for _, p := range r.Periods {
+		if p.Status == StatusEvaluated {
+			evaluated++
+		}
+	}
+	return name, fmt.Sprintf("lowest pooled out-of-time log loss in the %s backtest over %d periods and %d leads (%s)", r.Settings.Period, evaluated, r.Overall.Leads, strings.Join(parts, ", ")), true
 }
