@@ -524,9 +524,14 @@ func (ix *specIndex) level(fi int, s string) (int32, bool) {
 // median (plus a missing indicator when training had missing values),
 // optionally log1p-transformed and standardised; categories one-hot with an
 // "other" and a "missing" column. Columns are LinearColumns().
-func (s *Spec) Linear(d *Dataset) (*Matrix, Warnings) {
+func (s *Spec) Linear(d *Dataset) (*Matrix, Warnings) { return s.LinearWith(d, nil) }
+
+// LinearWith is Linear with the columns extra appended to every row, left
+// at zero for the caller to fill (inputs computed outside the Spec, such as
+// a rule sheet's results), without copying the matrix.
+func (s *Spec) LinearWith(d *Dataset, extra []ColumnInfo) (*Matrix, Warnings) {
 	ix := s.index()
-	m := NewMatrix(d.Rows, slices.Clone(ix.linear))
+	m := NewMatrix(d.Rows, append(slices.Clone(ix.linear), extra...))
 	w := s.encode(d, m, ix.linOff, true)
 	return m, w
 }
@@ -534,9 +539,13 @@ func (s *Spec) Linear(d *Dataset) (*Matrix, Warnings) {
 // Tree encodes d for tree models: raw numbers with NaN for missing values,
 // categories as integer codes (Levels order, then "other"; NaN missing).
 // Columns are TreeColumns().
-func (s *Spec) Tree(d *Dataset) (*Matrix, Warnings) {
+func (s *Spec) Tree(d *Dataset) (*Matrix, Warnings) { return s.TreeWith(d, nil) }
+
+// TreeWith is Tree with the columns extra appended to every row, left at
+// zero for the caller to fill (see LinearWith).
+func (s *Spec) TreeWith(d *Dataset, extra []ColumnInfo) (*Matrix, Warnings) {
 	ix := s.index()
-	m := NewMatrix(d.Rows, slices.Clone(ix.tree))
+	m := NewMatrix(d.Rows, append(slices.Clone(ix.tree), extra...))
 	w := s.encode(d, m, ix.treeOff, false)
 	return m, w
 }

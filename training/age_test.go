@@ -89,6 +89,15 @@ func TestAgeAndTimeDefaults(t *testing.T) {
 	assert.Equal(t, rep.OutOfRange.Mode, res.Bundle.Spec.OutOfRange.Mode)
 	assert.Contains(t, rep.OutOfRange.Reason, "log loss on the latest")
 	assert.Contains(t, string(res.Bundle.ReportMD), "Numbers beyond their training range")
+	// The held-out metrics by lead age start at the first snapshot age.
+	require.NotEmpty(t, rep.MetricsByAge)
+	assert.Equal(t, 1, rep.MetricsByAge[0].AgeDays)
+	n := 0
+	for _, a := range rep.MetricsByAge {
+		n += a.Examples
+		assert.Contains(t, a.ROCAUC, models.Logistic)
+	}
+	assert.LessOrEqual(t, n, rep.Split.TestRows)
 }
 
 // No lead gets an extrapolated score without an out_of_range warning: a

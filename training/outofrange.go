@@ -122,15 +122,16 @@ func chooseOutOfRange(opt Options, ds *features.Dataset, spec *features.Spec, sp
 		if err != nil {
 			return nil, err
 		}
-		X, _ := s.Linear(ds)
-		if ri == nil {
-			return rowsOf(X, rows), nil
+		X, _ := s.LinearWith(ds, ri.ColumnInfos())
+		X = rowsOf(X, rows)
+		if ri != nil {
+			sub := make([]rules.Result, len(rows))
+			for i, r := range rows {
+				sub[i] = sheetRes[r]
+			}
+			fillRuleInputs(X, ri, sub, true)
 		}
-		sub := make([]rules.Result, len(rows))
-		for i, r := range rows {
-			sub[i] = sheetRes[r]
-		}
-		return withRuleInputs(rowsOf(X, rows), ri, sub, true), nil
+		return X, nil
 	}
 	Xfit, err := encode(clip, fitRows)
 	if err != nil {

@@ -34,6 +34,10 @@ type Report struct {
 	GBM             *GBMInfo                       `json:"gbm,omitempty"`
 	GBMTuning       []gbm.TuneResult               `json:"gbm_tuning,omitempty"`
 	Weight          *WeightInfo                    `json:"weight,omitempty"`
+	// MetricsByAge breaks the held-out metrics down by the lead's age at
+	// the snapshot (snapshot data only), so the table can be read next to
+	// a backtest, which scores leads at their first snapshot.
+	MetricsByAge []AgeMetrics `json:"metrics_by_age,omitempty"`
 	// RuleInputs are the rule sheet's results the logistic and gbm models
 	// read as inputs (rules as features), each with its group.
 	RuleInputs []models.RuleInput `json:"rule_inputs,omitempty"`
@@ -105,6 +109,20 @@ func (r *Report) Markdown() string {
 	if g := r.GBM; g != nil {
 		fmt.Fprintf(&b, "\ngbm: %d trees kept of at most %d, up to %d leaves, learning rate %g; each tree drew %.0f%% of the %d fitting rows and %.0f%% of the feature columns (--gbm-subsample, --gbm-colsample).\n",
 			g.BestIteration, g.Params.Trees, g.Params.Leaves, g.Params.LearningRate, 100*g.Params.Subsample, g.FitRows, 100*g.Params.ColSample)
+	}
+	if len(r.MetricsByAge) > 0 {
+		b.WriteString("\n## Held-out ROC AUC by lead age\n\nThe same held-out leads, by their age at the snapshot (a backtest scores leads at the first age).\n\n| age (days) | examples | converted |")
+		for _, n := range r.Models {
+			fmt.Fprintf(&b, " %s |", n)
+		}
+		b.WriteString("\n|---|---|---|" + strings.Repeat("---|", len(r.Models)) + "\n")
+		for _, a := range r.MetricsByAge {
+			fmt.Fprintf(&b, "| %d | %d | %d |", a.AgeDays, a.Examples, a.Positives)
+			for _, n := range r.Models {
+				fmt.Fprintf(&b, " %.4f |", a.ROCAUC[n])
+			}
+			b.WriteString("\n")
+		}
 	}
 	if sd := r.Build.SnapshotDays; len(sd) > 0 {
 		how := "as configured (--snapshots)"

@@ -234,25 +234,12 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			rep.OutOfRange = &OutOfRangeChoice{Mode: rangeMode.Mode, Margin: rangeMode.Margin, Reason: "named by --out-of-range"}
 		}
 	}
-	// Each encoding only for the models that use it.
-	var lin, tree *features.Matrix
-	var warn features.Warnings
-	if slices.Contains(opt.Models, models.Logistic) {
-		lin, warn = spec.Linear(ds)
-	}
-	if slices.Contains(opt.Models, models.GBM) {
-		var w2 features.Warnings
-		tree, w2 = spec.Tree(ds)
-		warn.Merge(w2)
-	}
-	for _, w := range models.Warnings(warn) {
-		rep.Warnings = append(rep.Warnings, w.Message)
-	}
-	rep.Warnings = dedupe(rep.Warnings)
 	done()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	useLin, useTree := slices.Contains(opt.Models, models.Logistic), slices.Contains(opt.Models, models.GBM)
+	var lin, tree *features.Matrix
 
 	b := &models.Bundle{Spec: spec, Calibrators: map[string]*calibrate.Calibrator{}}
 	y := ds.Labels
@@ -276,7 +263,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			return nil, err
 		}
 		pts := make([]float64, ds.Rows)
-		if !opt.NoRuleFeatures && (lin != nil || tree != nil) {
+		if !opt.NoRuleFeatures && (useLin || useTree) {
 			sheetRes = make([]rules.Result, ds.Rows)
 		}
 		for i := range pts {
@@ -297,11 +284,32 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 				trainRes[p] = sheetRes[r]
 			}
 			b.RuleInputs = models.FitRuleInputs(sheet, trainRes)
-			lin = withRuleInputs(lin, b.RuleInputs, sheetRes, true)
-			tree = withRuleInputs(tree, b.RuleInputs, sheetRes, false)
 			rep.RuleInputs = b.RuleInputs.Columns
 		}
 		done()
+	}
+
+	// Each encoding only for the models that use it, with the rule inputs
+	// in its last columns.
+	done = stage("encode")
+	var warn features.Warnings
+	if useLin {
+		lin, warn = spec.LinearWith(ds, b.RuleInputs.ColumnInfos())
+		fillRuleInputs(lin, b.RuleInputs, sheetRes, true)
+	}
+	if useTree {
+		var w2 features.Warnings
+		tree, w2 = spec.TreeWith(ds, b.RuleInputs.ColumnInfos())
+		fillRuleInputs(tree, b.RuleInputs, sheetRes, false)
+		warn.Merge(w2)
+	}
+	for _, w := range models.Warnings(warn) {
+		rep.Warnings = append(rep.Warnings, w.Message)
+	}
+	rep.Warnings = dedupe(rep.Warnings)
+	done()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 
 	// Logistic regression: lambda by cross-validation on the training rows;
@@ -342,10 +350,9 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			}
 			b.Spec = spec
 			if o.Mode != features.RangeClip {
-				lin, _ = spec.Linear(ds)
-				if b.RuleInputs != nil {
-					lin = withRuleInputs(lin, b.RuleInputs, sheetRes, true)
-				}
+				lin = nil // before the new encoding: both are large
+				lin, _ = spec.LinearWith(ds, b.RuleInputs.ColumnInfos())
+				fillRuleInputs(lin, b.RuleInputs, sheetRes, true)
 			}
 		}
 		margins := make([]float64, ds.Rows)
@@ -447,6 +454,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		probs[name] = p
 		rep.Metrics[name] = metrics.Evaluate(yTest, pick(p, split.Test))
 	}
+	rep.MetricsByAge = metricsByAge(ds, split.Test, probs, b.Models())
 	champ, why, err := chooseChampion(b.Models(), rep.Metrics, opt.Champion)
 	if err != nil {
 		return nil, err
@@ -694,25 +702,22 @@ func pick(xs []float64, idx []int) []float64 {
 	return out
 }
 
-// withRuleInputs returns m widened by the rule input columns, filled from
-// the sheet's result of every row (standardised for the linear encoding);
-// nil stays nil.
-func withRuleInputs(m *features.Matrix, ri *models.RuleInputs, res []rules.Result, linear bool) *features.Matrix {
-	if m == nil {
-		return nil
-	}
-	out := features.NewMatrix(m.Rows, append(slices.Clone(m.Columns), ri.ColumnInfos()...))
+// fillRuleInputs writes the rule inputs of every row of m into its last
+// ri.Len() columns, from res (one sheet result per row; standardised for
+// the linear encoding). A nil ri leaves m as it is.
+func fillRuleInputs(m *features.Matrix, ri *models.RuleInputs, res []rules.Result, linear bool) {
 	k := ri.Len()
+	if k == 0 {
+		return
+	}
 	for i := range m.Rows {
-		row := out.Row(i)
-		copy(row, m.Row(i))
+		tail := m.Row(i)[m.Cols-k:]
 		if linear {
-			ri.Encode(&res[i], row[m.Cols:m.Cols+k], nil)
+			ri.Encode(&res[i], tail, nil)
 		} else {
-			ri.Encode(&res[i], nil, row[m.Cols:m.Cols+k])
+			ri.Encode(&res[i], nil, tail)
 		}
 	}
-	return out
 }
 
 // rowsOf returns the rows idx of m as a new matrix.
