@@ -149,7 +149,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	bt := backtest.Config{
 		Data: topt.Data, Events: topt.Events, Outcomes: topt.Outcomes, Rules: res.Rules,
-		Period: backtest.Month, Models: []string{models.GBM}, GBMTrees: 150, Seed: opt.Seed,
+		Period: backtest.Month, Models: []string{models.Logistic, models.GBM}, GBMTrees: 150, Seed: opt.Seed,
 	}
 	p.printf("[3/5] training rules, logistic and gbm\n")
 	p3 := p.step("[3/5]")
@@ -162,7 +162,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	bt.Prepared = prep
-	p.printf("[4/5] monthly backtest: predictive model against the rule sheet, out of time (alongside step 3)\n")
+	p.printf("[4/5] monthly backtest: logistic and gbm against the rule sheet, out of time (alongside step 3); it chooses the champion\n")
 	p4 := p.step("[4/5]")
 	var wg sync.WaitGroup
 	var err3, err4 error
