@@ -71,6 +71,24 @@ func TestRuleFeaturesOff(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, res.Bundle.RuleInputs)
 	assert.Len(t, res.Bundle.Logistic.Weights, len(res.Bundle.Spec.LinearColumns()))
+
+	// Rechampion moves the champion, its tiers and the report's reason,
+	// and refuses a model the bundle does not hold.
+	other := models.Rules
+	if res.Report.Champion == models.Rules {
+		other = models.Logistic
+	}
+	require.NoError(t, res.Rechampion(opt, other, "chosen by a backtest"))
+	b := res.Bundle
+	assert.Equal(t, other, b.Scoring.Champion)
+	assert.Equal(t, other, res.Report.Champion)
+	assert.Equal(t, "chosen by a backtest", res.Report.ChampionReason)
+	assert.Equal(t, b.Scoring.HotThreshold, res.Report.Tiers.Hot)
+	assert.Contains(t, string(b.Report), `"champion": "`+other+`"`)
+	r, err := b.NewScorer().Score(trainedPrepared(t).Dataset.Lead(0), models.ScoreOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, other, r.Model.Name)
+	assert.Error(t, res.Rechampion(opt, "forest", "no such model"))
 }
 
 // Three-table data is split out of time by default, and the report says

@@ -850,10 +850,16 @@ func pick(xs []float64, idx []int) []float64 {
 
 // ChampionChoice picks, among the named models, the one with the lowest
 // pooled out-of-time log loss over the evaluated periods, and says why; ok
-// is false when no period was evaluated or none of the models was.
+// is false when no period was evaluated or some named model was not (a
+// backtest of part of the models cannot choose among all of them).
 func (r *Result) ChampionChoice(names []string) (name, reason string, ok bool) {
 	if r.Overall == nil {
 		return "", "", false
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(r.Overall.Models, func(m ModelMetrics) bool { return m.Model == n }) {
+			return "", "", false
+		}
 	}
 	var parts []string
 	best := -1.0
