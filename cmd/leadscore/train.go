@@ -76,9 +76,6 @@ leads and writes a model bundle directory with report.json and report.md.`,
 			if t.backtest {
 				return runTrainBacktest(g, opt, t.out, t.period)
 			}
-			if cmd.Flags().Changed("period") {
-				return usagef("--period applies with --backtest only")
-			}
 			return runTrain(g, opt, t.out, t.out)
 		},
 	}
@@ -176,6 +173,9 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 		Data: t.data, Events: t.events, Outcomes: t.outcomes, Read: read, Config: cfg,
 		RulesFile: t.rules, Models: ms, Champion: t.champion, Seed: t.seed, Threads: t.threads,
 		TestFrac: t.testFrac, Tune: t.tune, Weight: t.weight, LogisticL1Ratio: t.l1Ratio, Command: append([]string{"leadscore"}, os.Args[1:]...),
+	}
+	if changed("period") && !t.backtest {
+		return training.Options{}, usagef("--period applies with --backtest only")
 	}
 	switch strings.ToLower(t.outOfRange) {
 	case "auto", "clip", "widened", "none":
