@@ -65,7 +65,9 @@ type Config struct {
 	Outcomes OutcomesConfig `yaml:"outcomes" json:"outcomes"`
 
 	// SnapshotDays are the lead ages, in days after creation, at which a
-	// training snapshot is taken (default 1, 7, 14, 30).
+	// training snapshot is taken (default: empty, derived from the data by
+	// SnapshotSchedule: 1, 3, 7, 14, 30, 60, 90, 180, 365 days and beyond,
+	// as far as the history allows).
 	SnapshotDays []int `yaml:"snapshot_days" json:"snapshot_days"`
 	// HorizonDays is the label window: a snapshot is positive when the lead
 	// converted within this many days after the cutoff (default 90).
@@ -104,7 +106,7 @@ const maxWindows = 6
 
 // DefaultConfig returns the configuration used when leadscore.yaml sets
 // nothing: columns lead_id, created_at, timestamp, type, converted_at, amount;
-// snapshots at 1, 7, 14 and 30 days; a 90-day horizon; a 14-day half-life;
+// snapshot ages derived from the data (SnapshotSchedule); a 90-day horizon; a 14-day half-life;
 // windows of 1, 7, 30 and 90 days; categories need 10 rows.
 func DefaultConfig() Config {
 	return Config{
@@ -115,7 +117,6 @@ func DefaultConfig() Config {
 			PageAttr: "page", PageViewType: "page_view", MaxKeys: 100,
 		},
 		Outcomes:         OutcomesConfig{LeadID: "lead_id", ConvertedAt: "converted_at", Amount: "amount"},
-		SnapshotDays:     []int{1, 7, 14, 30},
 		HorizonDays:      90,
 		HalfLifeDays:     14,
 		WindowDays:       []int{1, 7, 30, 90},
@@ -143,9 +144,6 @@ func (c Config) WithDefaults() Config {
 	def(&c.Outcomes.Amount, d.Outcomes.Amount)
 	if c.Events.MaxKeys == 0 {
 		c.Events.MaxKeys = d.Events.MaxKeys
-	}
-	if len(c.SnapshotDays) == 0 {
-		c.SnapshotDays = d.SnapshotDays
 	}
 	if c.HorizonDays == 0 {
 		c.HorizonDays = d.HorizonDays
@@ -187,6 +185,16 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config min_category_count: %d is negative", c.MinCategoryCount)
 	}
 	return nil
+}
+
+// FirstSnapshotDay is the earliest configured snapshot age, or the first
+// age SnapshotSchedule derives (1 day) when none is configured: the age at
+// which backtests and comparisons score a lead.
+func (c Config) FirstSnapshotDay() int {
+	if len(c.SnapshotDays) == 0 {
+		return snapshotLadder[0]
+	}
+	return slices.Min(c.SnapshotDays)
 }
 
 // maxWindowDays is the longest look-back window in days.

@@ -30,7 +30,7 @@ outcomes:
   amount: amount         # optional deal value
 
 # Snapshots and labels.
-snapshot_days: [1, 7, 14, 30]  # lead ages, in days after creation, at which training looks at it (--snapshots)
+snapshot_days: []        # lead ages, in days after creation, at which training looks at it (--snapshots); empty: derived from the data (1, 3, 7, 14, 30, 60, 90, 180, 365... as far as history allows)
 horizon_days: 90         # a snapshot is positive when the lead converts within this many days (--horizon)
 half_life_days: 14       # half-life of time-decayed event counts
 window_days: [1, 7, 30, 90]  # look-back windows of event counts (at most 6)

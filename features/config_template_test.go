@@ -22,6 +22,9 @@ func TestConfigTemplate(t *testing.T) {
 			*s = nil // "[]" in the template: the same as unset
 		}
 	}
+	if len(c.SnapshotDays) == 0 {
+		c.SnapshotDays = nil
+	}
 	assert.Equal(t, DefaultConfig(), c)
 
 	var keys func(reflect.Type, string)

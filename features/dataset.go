@@ -75,6 +75,11 @@ type BuildReport struct {
 	OutcomesMissingTime int `json:"outcomes_missing_time"`
 	// AsOf is the end of the data used for censoring (or the scoring cutoff).
 	AsOf time.Time `json:"as_of"`
+	// SnapshotDays are the snapshot ages in days (snapshots mode), and
+	// SnapshotsDerived says whether SnapshotSchedule derived them from the
+	// data because none were configured.
+	SnapshotDays     []int `json:"snapshot_days,omitempty"`
+	SnapshotsDerived bool  `json:"snapshots_derived,omitempty"`
 }
 
 // Dataset is a set of examples: one row per (lead, cutoff), with its label
@@ -221,6 +226,9 @@ func build(cfg Config, in Inputs, next func() (*datasets.Table, error), mode str
 	case "flat":
 		err = b.flatRows(in.AsOf, withEvents)
 	case "snapshots":
+		if len(b.cfg.SnapshotDays) == 0 {
+			b.deriveSchedule(in.AsOf)
+		}
 		b.snapshotRows()
 	case "scoring":
 		err = b.scoringRows(cutoff)
@@ -374,9 +382,29 @@ func (b *builder) created(li int32) int64 {
 	return b.createdCol.Time[b.leadRow[li]]
 }
 
+// deriveSchedule sets the snapshot ages from the data (SnapshotSchedule),
+// with the end of the data as known before the events are read: asOf, else
+// the latest creation or conversion time.
+func (b *builder) deriveSchedule(asOf time.Time) {
+	end := asOf
+	if end.IsZero() && b.maxTs != math.MinInt64 {
+		end = time.Unix(0, b.maxTs)
+	}
+	created := make([]int64, len(b.leadRow))
+	for li := range b.leadRow {
+		created[li] = b.created(int32(li))
+	}
+	b.cfg.SnapshotDays = SnapshotSchedule(created, end, b.cfg.HorizonDays)
+	b.rep.SnapshotDays = slices.Clone(b.cfg.SnapshotDays)
+	b.rep.SnapshotsDerived = true
+}
+
 // snapshotRows adds a row per lead and snapshot day, dropping snapshots at or
 // after conversion. Labels and censoring wait for the end of the data.
 func (b *builder) snapshotRows() {
+	if b.rep.SnapshotDays == nil {
+		b.rep.SnapshotDays = slices.Clone(b.cfg.SnapshotDays)
+	}
 	for li := range b.leadRow {
 		c := b.created(int32(li))
 		if c == datasets.MissingTime {

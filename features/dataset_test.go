@@ -72,7 +72,7 @@ func TestSnapshotsLabelsAndCensoring(t *testing.T) {
 			} else {
 				outcomes = table("outcomes.csv", catCol("lead_id", "a"), timeCol("converted_at", tc.converted))
 			}
-			cfg := Config{HorizonDays: 20}
+			cfg := Config{SnapshotDays: []int{1, 7, 14, 30}, HorizonDays: 20}
 			d, err := Build(cfg, Inputs{Leads: leads, Outcomes: outcomes, AsOf: day(100)})
 			require.NoError(t, err)
 			assert.Equal(t, tc.wantRows, d.Rows)
@@ -94,7 +94,7 @@ func TestEndOfDataDefaultsToLatestTimestamp(t *testing.T) {
 	leads := table("leads.csv", catCol("lead_id", "a"), timeCol("created_at", day(0)))
 	events := eventsTable([]ev{{"a", "page_view", "blog", day(40)}})
 	outcomes := table("outcomes.csv", catCol("lead_id"), timeCol("converted_at"))
-	d, err := Build(Config{HorizonDays: 20}, Inputs{Leads: leads, Events: events, Outcomes: outcomes})
+	d, err := Build(Config{SnapshotDays: []int{1, 7, 14, 30}, HorizonDays: 20}, Inputs{Leads: leads, Events: events, Outcomes: outcomes})
 	require.NoError(t, err)
 	assert.Equal(t, day(40), d.Report.AsOf)
 	assert.Equal(t, 3, d.Rows)
@@ -260,7 +260,7 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{"defaults", "", func(t *testing.T, c Config) {
 			assert.Equal(t, DefaultConfig().WithDefaults(), c)
-			assert.Equal(t, []int{1, 7, 14, 30}, c.SnapshotDays)
+			assert.Empty(t, c.SnapshotDays, "derived from the data by default")
 		}, ""},
 		{"overrides", "id: Prospect ID\ntarget: Converted\nsnapshot_days: [3]\nevents:\n  type: kind\nmissing_values: [Select]\nallow_leaky: [Tags]\n", func(t *testing.T, c Config) {
 			assert.Equal(t, "Prospect ID", c.ID)

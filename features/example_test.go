@@ -40,7 +40,7 @@ func Example() {
 		column("converted_at", datasets.KindTime, "2025-01-20 12:00:00"),
 	}}
 	asOf := time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
-	cfg := features.Config{MinCategoryCount: 1}
+	cfg := features.Config{MinCategoryCount: 1, SnapshotDays: []int{1, 7, 14, 30}}
 	d, err := features.Build(cfg, features.Inputs{Leads: leads, Events: events, Outcomes: outcomes, AsOf: asOf})
 	if err != nil {
 		fmt.Println(err)

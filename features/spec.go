@@ -58,6 +58,10 @@ type Spec struct {
 	// streamed (events not kept), when there were more than maxEventTypes,
 	// and in Specs written before it was recorded.
 	SeenEventTypes []string `json:"event_types,omitempty"`
+	// OutOfRange says how the linear encoding treats a number outside its
+	// training range [Min, Max] (the zero value clips to the range, as
+	// Specs written before it was recorded did).
+	OutOfRange OutOfRange `json:"out_of_range,omitzero"`
 
 	// ix holds the lookups built by Fit and UnmarshalJSON (read-only).
 	ix *specIndex
@@ -90,8 +94,11 @@ type specIndex struct {
 	featWin    []int   // per feature: window index
 	linear     []ColumnInfo
 	tree       []ColumnInfo
-	linOff     []int
-	treeOff    []int
+	// lo and hi bound each numeric feature's value in the linear
+	// encoding (OutOfRange).
+	lo, hi  []float64
+	linOff  []int
+	treeOff []int
 }
 
 // index returns the prepared lookups, or builds them afresh for a Spec
@@ -160,6 +167,8 @@ func (s *Spec) buildIndex() *specIndex {
 		}
 		ix.featKey = append(ix.featKey, k)
 		ix.featWin = append(ix.featWin, ix.fold.windowIndex(f.Window))
+		lo, hi := s.OutOfRange.bounds(f.Min, f.Max)
+		ix.lo, ix.hi = append(ix.lo, lo), append(ix.hi, hi)
 		ix.linOff = append(ix.linOff, len(ix.linear))
 		ix.treeOff = append(ix.treeOff, len(ix.tree))
 		grp := GroupOf(f)
@@ -504,14 +513,15 @@ func fitCategory(s *Spec, f *Feature, d *Dataset, train []int, min int) bool {
 	return true
 }
 
-// encodeNum writes the linear and tree encodings of a raw number x.
-func (f *Feature) encodeNum(x float64, lin, tree []float64) {
+// encodeNum writes the linear and tree encodings of a raw number x; the
+// linear one bounds x to [lo, hi] (see OutOfRange).
+func (f *Feature) encodeNum(x, lo, hi float64, lin, tree []float64) {
 	m := 0.0
 	raw := x
 	if math.IsNaN(x) {
 		x, m = f.Median, 1
 	}
-	x = min(max(x, f.Min), f.Max)
+	x = min(max(x, lo), hi)
 	if lin != nil {
 		lin[0] = (f.transform(x) - f.Mean) / f.Std
 		if f.Missing {
@@ -569,9 +579,14 @@ func (ix *specIndex) level(fi int, s string) (int32, bool) {
 // median (plus a missing indicator when training had missing values),
 // optionally log1p-transformed and standardised; categories one-hot with an
 // "other" and a "missing" column. Columns are LinearColumns().
-func (s *Spec) Linear(d *Dataset) (*Matrix, Warnings) {
+func (s *Spec) Linear(d *Dataset) (*Matrix, Warnings) { return s.LinearWith(d, nil) }
+
+// LinearWith is Linear with the columns extra appended to every row, left
+// at zero for the caller to fill (inputs computed outside the Spec, such as
+// a rule sheet's results), without copying the matrix.
+func (s *Spec) LinearWith(d *Dataset, extra []ColumnInfo) (*Matrix, Warnings) {
 	ix := s.index()
-	m := NewMatrix(d.Rows, slices.Clone(ix.linear))
+	m := NewMatrix(d.Rows, append(slices.Clone(ix.linear), extra...))
 	w := s.encode(d, m, ix.linOff, true)
 	return m, w
 }
@@ -579,9 +594,13 @@ func (s *Spec) Linear(d *Dataset) (*Matrix, Warnings) {
 // Tree encodes d for tree models: raw numbers with NaN for missing values,
 // categories as integer codes (Levels order, then "other"; NaN missing).
 // Columns are TreeColumns().
-func (s *Spec) Tree(d *Dataset) (*Matrix, Warnings) {
+func (s *Spec) Tree(d *Dataset) (*Matrix, Warnings) { return s.TreeWith(d, nil) }
+
+// TreeWith is Tree with the columns extra appended to every row, left at
+// zero for the caller to fill (see LinearWith).
+func (s *Spec) TreeWith(d *Dataset, extra []ColumnInfo) (*Matrix, Warnings) {
 	ix := s.index()
-	m := NewMatrix(d.Rows, slices.Clone(ix.tree))
+	m := NewMatrix(d.Rows, append(slices.Clone(ix.tree), extra...))
 	w := s.encode(d, m, ix.treeOff, false)
 	return m, w
 }
@@ -608,9 +627,9 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 					outside++
 				}
 				if linear {
-					f.encodeNum(x, span(i, off, 1+b2i(f.Missing)), nil)
+					f.encodeNum(x, ix.lo[fi], ix.hi[fi], span(i, off, 1+b2i(f.Missing)), nil)
 				} else {
-					f.encodeNum(x, nil, span(i, off, 1))
+					f.encodeNum(x, ix.lo[fi], ix.hi[fi], nil, span(i, off, 1))
 				}
 			}
 			if f.isField() && missing > 0 {
@@ -802,7 +821,7 @@ func (s *Spec) TransformLeadInto(l *Lead, lin, tree []float64, w *Warnings) {
 		if tree != nil {
 			to = tree[ix.treeOff[fi] : ix.treeOff[fi]+1]
 		}
-		f.encodeNum(x, lo, to)
+		f.encodeNum(x, ix.lo[fi], ix.hi[fi], lo, to)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models/rules"
 )
 
 // Rows is a table of leads for ScoreRows: Len rows, each turned into a lead
@@ -176,10 +177,11 @@ type chunkSHAP struct {
 	phi  []float64
 	base float64
 	warn features.Warnings
+	rr   rules.Result
 }
 
 func newChunkSHAP(b *Bundle, rows int) *chunkSHAP {
-	cols := b.Spec.TreeColumns()
+	cols := b.TreeColumns()
 	return &chunkSHAP{b: b, X: features.NewMatrix(rows, cols), phi: make([]float64, rows*len(cols))}
 }
 
@@ -199,6 +201,10 @@ func (c *chunkSHAP) explain(rows Rows, w, lo, hi int) {
 		}
 		c.b.Spec.MarkMissing(l)
 		c.b.Spec.TransformLeadInto(l, nil, row, &c.warn)
+		if ri := c.b.RuleInputs; ri != nil {
+			c.b.Rules.EvaluateInto(l, &c.rr)
+			ri.Encode(&c.rr, nil, row[len(row)-ri.Len():])
+		}
 	}
 	c.base = c.b.GBM.SHAPMatrix(X, c.phi[:len(X.Data)], 1)
 }

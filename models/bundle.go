@@ -76,6 +76,9 @@ type Bundle struct {
 	GBM         *gbm.Model
 	Calibrators map[string]*calibrate.Calibrator
 	Scoring     Scoring
+	// RuleInputs, when set, are the rule sheet's results the logistic and
+	// gbm models read after the spec's columns (rule sheet as features).
+	RuleInputs *RuleInputs
 	// Report is the training report (report.json) as written by the trainer.
 	Report   json.RawMessage
 	ReportMD []byte
@@ -132,6 +135,11 @@ func (b *Bundle) Save(dir string) error {
 	}
 	if b.GBM != nil {
 		if err := put(gbmFile, b.GBM); err != nil {
+			return err
+		}
+	}
+	if b.RuleInputs != nil {
+		if err := put(ruleInputsFile, b.RuleInputs); err != nil {
 			return err
 		}
 	}
@@ -202,6 +210,12 @@ func Load(dir string) (*Bundle, error) {
 			return nil, err
 		}
 	}
+	if _, ok := files[ruleInputsFile]; ok {
+		b.RuleInputs = new(RuleInputs)
+		if err := get(ruleInputsFile, b.RuleInputs, true); err != nil {
+			return nil, err
+		}
+	}
 	if err := get(calibrationFile, &b.Calibrators, true); err != nil {
 		return nil, err
 	}
@@ -226,8 +240,11 @@ func (b *Bundle) check() error {
 			return fmt.Errorf("model %q has no calibrator", n)
 		}
 	}
-	if b.Logistic != nil && len(b.Logistic.Weights) != len(b.Spec.LinearColumns()) {
-		return fmt.Errorf("logistic model has %d weights, the feature spec encodes %d linear columns", len(b.Logistic.Weights), len(b.Spec.LinearColumns()))
+	if b.RuleInputs != nil && b.Rules == nil {
+		return fmt.Errorf("the models read the rule sheet's results, but the bundle has no rule sheet")
+	}
+	if b.Logistic != nil && len(b.Logistic.Weights) != len(b.LinearColumns()) {
+		return fmt.Errorf("logistic model has %d weights, the feature spec and rule inputs encode %d linear columns", len(b.Logistic.Weights), len(b.LinearColumns()))
 	}
 	return nil
 }

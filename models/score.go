@@ -45,8 +45,9 @@ const (
 	// WarnOutOfRange: a number outside the range training saw, on a lead
 	// field, on "lead_age" (a lead older or younger than any training
 	// snapshot), on "event:KEY" (an event aggregate) or on a derived
-	// feature: the score extrapolates. The linear model clips the value to
-	// the training range; the trees treat it as the range's edge.
+	// feature: the score extrapolates. The logistic model bounds the value
+	// as the Spec's OutOfRange says (clip, widened or none, chosen in
+	// training); the trees treat it as the range's edge.
 	WarnOutOfRange = "out_of_range"
 )
 
@@ -170,8 +171,8 @@ type Scorer struct {
 func (b *Bundle) NewScorer() *Scorer {
 	s := &Scorer{
 		b:        b,
-		linCols:  b.Spec.LinearColumns(),
-		treeCols: b.Spec.TreeColumns(),
+		linCols:  b.LinearColumns(),
+		treeCols: b.TreeColumns(),
 		bySource: make(map[string]float64),
 	}
 	s.lin = make([]float64, len(s.linCols))
@@ -313,6 +314,18 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 			b.Rules.EvaluateInto(l, rr)
 		}
 	}
+	if ri := b.RuleInputs; ri != nil {
+		// The models' rule inputs come from the bundle's own sheet at the
+		// lead's cutoff, like every feature.
+		var lo, to []float64
+		if lin != nil {
+			lo = lin[len(lin)-ri.Len():]
+		}
+		if tree != nil {
+			to = tree[len(tree)-ri.Len():]
+		}
+		ri.Encode(rr, lo, to)
+	}
 	raw := s.raw(champ, rr)
 	if math.IsNaN(raw) || math.IsInf(raw, 0) {
 		return fmt.Errorf("lead %s: model %s produced no score", l.ID, champ)
@@ -415,7 +428,7 @@ func warningMessage(code, field string) string {
 	case WarnUnknownField:
 		return fmt.Sprintf("unknown field %q: not one of the model's features", field)
 	case WarnOutOfRange:
-		return fmt.Sprintf("%q: outside the range seen in training, so the score extrapolates (the linear model clips it to that range, the trees treat it as the range's edge)", field)
+		return fmt.Sprintf("%q: outside the range seen in training, so the score extrapolates (the logistic model clips it to that range, or to a widened one, or not at all, as the bundle's out_of_range setting says; the trees treat it as the range's edge)", field)
 	}
 	return fmt.Sprintf("field %q: missing, imputed as in training", field)
 }

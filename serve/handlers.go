@@ -155,7 +155,7 @@ func (s *Server) handleScore(c *gin.Context) {
 		s.writeError(c, aerr)
 		return
 	}
-	s.metrics.scoredOne(a.version, o.Tier)
+	s.metrics.scoredOne(a.version, o)
 	buf = append(buf, '\n')
 	*out = buf
 	writeBytes(c, http.StatusOK, jsonType, buf)
@@ -197,7 +197,7 @@ func appendScored(dst []byte, res *models.Result, warnings []models.Warning) ([]
 	if err != nil {
 		return dst, outcome{}, err
 	}
-	return out, outcome{Tier: res.Tier, Score: res.Score}, nil
+	return out, outcome{Tier: res.Tier, Score: res.Score, Warnings: res.Warnings}, nil
 }
 
 func (s *Server) handleModels(c *gin.Context) {

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/leadscore/leadscore/models"
 )
 
 // What a package that adds pages to the Server (the dashboard, package
@@ -84,6 +86,15 @@ func (s *Server) CountScores(version string, tiers []string) {
 	for _, tier := range tiers {
 		t.add(outcome{Tier: tier})
 	}
+	s.metrics.scored(version, &t)
+}
+
+// CountWarnings adds the warnings of scores of the given version to the
+// metrics of warnings by code (leadscore_score_warnings_total), as the API
+// counts its own.
+func (s *Server) CountWarnings(version string, ws []models.Warning) {
+	var t tally
+	t.addWarnings(ws)
 	s.metrics.scored(version, &t)
 }
 

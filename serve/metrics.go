@@ -3,6 +3,7 @@ package serve
 import (
 	"net/http"
 
+	"github.com/leadscore/leadscore/models"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -16,6 +17,7 @@ type metrics struct {
 	latency   *prometheus.HistogramVec
 	leads     *prometheus.CounterVec
 	scores    *prometheus.CounterVec
+	warnings  *prometheus.CounterVec
 	model     *prometheus.GaugeVec
 	reloads   *prometheus.CounterVec
 	fallback  prometheus.Gauge
@@ -46,6 +48,10 @@ func newMetrics() *metrics {
 			Name: "leadscore_scores_total",
 			Help: "Scores served, by tier and model version.",
 		}, []string{"tier", "model_version"}),
+		warnings: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "leadscore_score_warnings_total",
+			Help: "Warnings attached to served scores, by code (missing_imputed, unseen_category, unknown_field, out_of_range) and model version.",
+		}, []string{"code", "model_version"}),
 		model: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "leadscore_model_info",
 			Help: "1 for the model version being served.",
@@ -64,7 +70,7 @@ func newMetrics() *metrics {
 			Buckets: prometheus.ExponentialBuckets(1, 4, 9),
 		}),
 	}
-	m.reg.MustRegister(m.requests, m.errors, m.latency, m.leads, m.scores, m.model, m.reloads, m.fallback, m.batchSize,
+	m.reg.MustRegister(m.requests, m.errors, m.latency, m.leads, m.scores, m.warnings, m.model, m.reloads, m.fallback, m.batchSize,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -100,17 +106,21 @@ func (m *metrics) loaded(ok bool) {
 	}
 }
 
-// tally counts scores by tier before they are added to the metrics, so a
-// batch touches the counters once per tier rather than once per lead.
+// tally counts scores by tier and warnings by code before they are added
+// to the metrics, so a batch touches the counters once per tier and code
+// rather than once per lead.
 type tally struct {
 	n     int
 	tiers map[string]int
+	warns map[string]int
 }
 
 // outcome summarises one score for the metrics.
 type outcome struct {
 	Tier  string
 	Score int
+	// Warnings are the score's warnings (their codes are counted).
+	Warnings []models.Warning
 }
 
 func (t *tally) add(o outcome) {
@@ -119,6 +129,20 @@ func (t *tally) add(o outcome) {
 	}
 	t.n++
 	t.tiers[o.Tier]++
+	t.addWarnings(o.Warnings)
+}
+
+// addWarnings counts warnings by code.
+func (t *tally) addWarnings(ws []models.Warning) {
+	if len(ws) == 0 {
+		return
+	}
+	if t.warns == nil {
+		t.warns = make(map[string]int, 4)
+	}
+	for _, w := range ws {
+		t.warns[w.Code]++
+	}
 }
 
 func (t *tally) merge(u *tally) {
@@ -127,6 +151,12 @@ func (t *tally) merge(u *tally) {
 			t.tiers = make(map[string]int, 4)
 		}
 		t.tiers[k] += v
+	}
+	for k, v := range u.warns {
+		if t.warns == nil {
+			t.warns = make(map[string]int, 4)
+		}
+		t.warns[k] += v
 	}
 	t.n += u.n
 }
@@ -139,10 +169,16 @@ func (m *metrics) scored(version string, t *tally) {
 	for tier, n := range t.tiers {
 		m.scores.WithLabelValues(tier, version).Add(float64(n))
 	}
+	for code, n := range t.warns {
+		m.warnings.WithLabelValues(code, version).Add(float64(n))
+	}
 }
 
-// scoredOne counts one score.
-func (m *metrics) scoredOne(version, tier string) {
+// scoredOne counts one score and its warnings by code.
+func (m *metrics) scoredOne(version string, o outcome) {
 	m.leads.WithLabelValues(version).Inc()
-	m.scores.WithLabelValues(tier, version).Inc()
+	m.scores.WithLabelValues(o.Tier, version).Inc()
+	for _, w := range o.Warnings {
+		m.warnings.WithLabelValues(w.Code, version).Inc()
+	}
 }

@@ -3,6 +3,7 @@ package serve
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,22 +19,39 @@ func TestMetrics(t *testing.T) {
 	}
 	require.Equal(t, http.StatusOK, env.do(t, "POST", "/v1/score/batch", "["+goodLead+","+goodLead+"]").Code)
 	require.Equal(t, http.StatusBadRequest, env.do(t, "POST", "/v1/score", `{`).Code)
+	// Warnings are counted by code, from one lead and from a batch of two.
+	warned := `{"lead_id": "W-1", "fields": {"TotalVisits": 7, "Do Not Email": "no", "Shoe Size": 44, "created_at": "2024-05-01"}}`
+	rec := env.do(t, "POST", "/v1/score", warned)
+	require.Equal(t, http.StatusOK, rec.Code)
+	var one struct {
+		Warnings []struct{ Code, Field string }
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &one))
+	perCode := map[string]int{}
+	for _, w := range one.Warnings {
+		perCode[w.Code]++
+	}
+	require.NotZero(t, perCode["unknown_field"], "the lead carries a field no model reads: %s", rec.Body.String())
+	require.Equal(t, http.StatusOK, env.do(t, "POST", "/v1/score/batch", "["+warned+","+warned+"]").Code)
 	require.Equal(t, http.StatusNotFound, env.do(t, "GET", "/nope", "").Code)
-	rec := env.do(t, "GET", "/metrics", "")
+	rec = env.do(t, "GET", "/metrics", "")
 	require.Equal(t, http.StatusOK, rec.Code)
 	env.check(t, "GET", "/metrics", rec)
 	body := rec.Body.String()
+	for code, n := range perCode {
+		assert.Contains(t, body, fmt.Sprintf(`leadscore_score_warnings_total{code=%q,model_version="v1"} %d`, code, 3*n))
+	}
 	for _, want := range []string{
-		`leadscore_http_requests_total{code="200",method="POST",route="/v1/score"} 3`,
+		`leadscore_http_requests_total{code="200",method="POST",route="/v1/score"} 4`,
 		`leadscore_http_requests_total{code="400",method="POST",route="/v1/score"} 1`,
 		`leadscore_http_errors_total{code="400",route="/v1/score"} 1`,
 		`leadscore_http_errors_total{code="404",route="unmatched"} 1`,
-		`leadscore_http_request_duration_seconds_count{method="POST",route="/v1/score"} 4`,
-		`leadscore_leads_scored_total{model_version="v1"} 5`,
+		`leadscore_http_request_duration_seconds_count{method="POST",route="/v1/score"} 5`,
+		`leadscore_leads_scored_total{model_version="v1"} 8`,
 		`leadscore_scores_total{model_version="v1",tier="hot"} 5`,
 		`leadscore_model_info{model_version="v1",name="fake-v1"} 1`,
 		`leadscore_model_loads_total{result="loaded"} 1`,
-		`leadscore_batch_leads_count 1`,
+		`leadscore_batch_leads_count 2`,
 		`go_goroutines`,
 	} {
 		assert.True(t, strings.Contains(body, want), "metrics lack %s", want)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/metrics"
+	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/calibrate"
 	"github.com/leadscore/leadscore/models/gbm"
 )
@@ -37,7 +38,17 @@ type Report struct {
 	GBM              *GBMInfo                  `json:"gbm,omitempty"`
 	GBMTuning        []gbm.TuneResult          `json:"gbm_tuning,omitempty"`
 	Weight           *WeightInfo               `json:"weight,omitempty"`
-	Warnings         []string                  `json:"warnings"`
+	// MetricsByAge breaks the held-out metrics down by the lead's age at
+	// the snapshot (snapshot data only), so the table can be read next to
+	// a backtest, which scores leads at their first snapshot.
+	MetricsByAge []AgeMetrics `json:"metrics_by_age,omitempty"`
+	// RuleInputs are the rule sheet's results the logistic and gbm models
+	// read as inputs (rules as features), each with its group.
+	RuleInputs []models.RuleInput `json:"rule_inputs,omitempty"`
+	// OutOfRange is how the logistic model treats numbers beyond their
+	// training range, chosen on an out-of-time validation window.
+	OutOfRange *OutOfRangeChoice `json:"out_of_range,omitempty"`
+	Warnings   []string          `json:"warnings"`
 	// Timings are wall seconds per stage.
 	Timings map[string]float64 `json:"timings"`
 }
@@ -102,6 +113,33 @@ func (r *Report) Markdown() string {
 	if g := r.GBM; g != nil {
 		fmt.Fprintf(&b, "\ngbm: %d trees kept of at most %d, up to %d leaves, learning rate %g; each tree drew %.0f%% of the %d fitting rows and %.0f%% of the feature columns (--gbm-subsample, --gbm-colsample).\n",
 			g.BestIteration, g.Params.Trees, g.Params.Leaves, g.Params.LearningRate, 100*g.Params.Subsample, g.FitRows, 100*g.Params.ColSample)
+	}
+	if len(r.MetricsByAge) > 0 {
+		b.WriteString("\n## Held-out ROC AUC by lead age\n\nThe same held-out leads, by their age at the snapshot (a backtest scores leads at the first age).\n\n| age (days) | examples | converted |")
+		for _, n := range r.Models {
+			fmt.Fprintf(&b, " %s |", n)
+		}
+		b.WriteString("\n|---|---|---|" + strings.Repeat("---|", len(r.Models)) + "\n")
+		for _, a := range r.MetricsByAge {
+			fmt.Fprintf(&b, "| %d | %d | %d |", a.AgeDays, a.Examples, a.Positives)
+			for _, n := range r.Models {
+				fmt.Fprintf(&b, " %.4f |", a.ROCAUC[n])
+			}
+			b.WriteString("\n")
+		}
+	}
+	if sd := r.Build.SnapshotDays; len(sd) > 0 {
+		how := "as configured (--snapshots)"
+		if r.Build.SnapshotsDerived {
+			how = "derived from the data: every age at which at least 5% of the leads have a full horizon (--snapshots sets them)"
+		}
+		fmt.Fprintf(&b, "\nSnapshots at lead ages %v days, %s. A lead scored older or younger, or with a number outside its training range, gets an out_of_range warning.\n", sd, how)
+	}
+	if o := r.OutOfRange; o != nil {
+		fmt.Fprintf(&b, "\nNumbers beyond their training range, logistic model: %s (%s).\n", o.Mode, o.Reason)
+	}
+	if len(r.RuleInputs) > 0 {
+		fmt.Fprintf(&b, "\nRules as features: the logistic and gbm models read %d results of the rule sheet (fit and engagement points, and whether each of %d rules fired), computed at each snapshot's cutoff.\n", len(r.RuleInputs), len(r.RuleInputs)-2)
 	}
 	if r.GBM != nil && len(r.GBM.Monotone) > 0 {
 		b.WriteString("\n## Monotone constraints (gbm)\n\n")

@@ -52,6 +52,14 @@ type Options struct {
 	// TestFrac is the share of leads held out for evaluation (default 0.2).
 	TestFrac float64
 	GBM      gbm.Params
+	// OutOfRange is how the logistic model treats numbers beyond their
+	// training range: "" or "auto" (chosen on an out-of-time validation
+	// window), clip, widened or none (see features.OutOfRange).
+	OutOfRange string
+	// NoRuleFeatures keeps the rule sheet's points and fired rules out of
+	// the logistic and gbm models' inputs (by default, with a rule sheet,
+	// they are inputs: see models.RuleInputs).
+	NoRuleFeatures bool
 	// GBMMonotone constrains the gbm in the features the rules match.
 	GBMMonotone []MonotoneRule
 	// Weight names a numeric column of the leads file whose value weights
@@ -117,13 +125,17 @@ func Train(ctx context.Context, opt Options) (*Result, error) {
 	return Fit(ctx, opt, prep, split)
 }
 
-// DefaultSplit is the train/test split Train uses: out-of-time when
-// opt.Config.Time is set (the latest opt.TestFrac of leads are held out),
-// otherwise random, stratified by outcome and grouped by lead, seeded by
-// opt.Seed.
+// DefaultSplit is the train/test split Train uses: out-of-time wherever the
+// data has time (the latest opt.TestFrac of leads are held out): flat data
+// with opt.Config.Time set, and snapshots of leads with a creation time
+// (three tables). Otherwise, and when some lead has no time, it is random,
+// stratified by outcome and grouped by lead, seeded by opt.Seed.
 func DefaultSplit(opt Options, ds *features.Dataset) (Split, error) {
 	opt = withDefaults(opt)
 	if opt.Config.Time != "" {
+		return timeSplit(ds.LeadIDs, ds.Created, opt.TestFrac)
+	}
+	if ds.Report.Mode == "snapshots" && !slices.ContainsFunc(ds.Created, time.Time.IsZero) {
 		return timeSplit(ds.LeadIDs, ds.Created, opt.TestFrac)
 	}
 	return stratifiedSplit(ds.LeadIDs, ds.Labels, opt.TestFrac, uint64(opt.Seed))
@@ -211,25 +223,24 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			log.Debug("excluding leakage suspect", "column", s.Column, "reason", s.Reason)
 		}
 	}
-	// Each encoding only for the models that use it.
-	var lin, tree *features.Matrix
-	var warn features.Warnings
-	if slices.Contains(opt.Models, models.Logistic) {
-		lin, warn = spec.Linear(ds)
+	rangeMode, chooseRange, err := parseOutOfRange(opt.OutOfRange)
+	if err != nil {
+		return nil, err
 	}
-	if slices.Contains(opt.Models, models.GBM) {
-		var w2 features.Warnings
-		tree, w2 = spec.Tree(ds)
-		warn.Merge(w2)
+	if !chooseRange || !slices.Contains(opt.Models, models.Logistic) {
+		if spec, err = spec.WithOutOfRange(rangeMode); err != nil {
+			return nil, err
+		}
+		if !chooseRange {
+			rep.OutOfRange = &OutOfRangeChoice{Mode: rangeMode.Mode, Margin: rangeMode.Margin, Reason: "named by --out-of-range"}
+		}
 	}
-	for _, w := range models.Warnings(warn) {
-		rep.Warnings = append(rep.Warnings, w.Message)
-	}
-	rep.Warnings = dedupe(rep.Warnings)
 	done()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	useLin, useTree := slices.Contains(opt.Models, models.Logistic), slices.Contains(opt.Models, models.GBM)
+	var lin, tree *features.Matrix
 
 	b := &models.Bundle{Spec: spec, Calibrators: map[string]*calibrate.Calibrator{}}
 	y := ds.Labels
@@ -241,6 +252,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	rep.Weight = winfo
 	wTrain := pickW(w, split.Train)
 	raws := map[string][]float64{} // per model: raw score for every row
+	var sheetRes []rules.Result    // the sheet's result per row, for rule inputs
 	rep.Calibration = map[string]calibrate.Selection{}
 
 	// Rules: the sheet is not fitted, so its calibrator may use every
@@ -252,12 +264,53 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			return nil, err
 		}
 		pts := make([]float64, ds.Rows)
+		if !opt.NoRuleFeatures && (useLin || useTree) {
+			sheetRes = make([]rules.Result, ds.Rows)
+		}
 		for i := range pts {
-			pts[i] = sheet.Evaluate(ds.Lead(i)).Points
+			r := sheet.Evaluate(ds.Lead(i))
+			pts[i] = r.Points
+			if sheetRes != nil {
+				sheetRes[i] = r
+			}
 		}
 		b.Rules, b.RulesYAML = sheet, yml
 		raws[models.Rules] = pts
+		if sheetRes != nil {
+			// Rules as features: the sheet's points and fired rules, point
+			// in time like every feature, become inputs of the logistic
+			// and gbm models.
+			trainRes := make([]rules.Result, len(split.Train))
+			for p, r := range split.Train {
+				trainRes[p] = sheetRes[r]
+			}
+			b.RuleInputs = models.FitRuleInputs(sheet, trainRes)
+			rep.RuleInputs = b.RuleInputs.Columns
+		}
 		done()
+	}
+
+	// Each encoding only for the models that use it, with the rule inputs
+	// in its last columns.
+	done = stage("encode")
+	var warn features.Warnings
+	if useLin {
+		lin, warn = spec.LinearWith(ds, b.RuleInputs.ColumnInfos())
+		fillRuleInputs(lin, b.RuleInputs, sheetRes, true)
+	}
+	if useTree {
+		var w2 features.Warnings
+		tree, w2 = spec.TreeWith(ds, b.RuleInputs.ColumnInfos())
+		fillRuleInputs(tree, b.RuleInputs, sheetRes, false)
+		warn.Merge(w2)
+	}
+	for _, w := range models.Warnings(warn) {
+		rep.Warnings = append(rep.Warnings, w.Message)
+	}
+	rep.Warnings = dedupe(rep.Warnings)
+	done()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 
 	// Logistic regression: lambda by cross-validation on the training rows;
@@ -284,6 +337,25 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			return nil, fmt.Errorf("fit logistic: %w", err)
 		}
 		b.Logistic = m
+		if chooseRange {
+			// Out-of-range handling by evidence: the training rows lie in
+			// their own range, so the model fitted above holds for every
+			// mode; only the other rows' encoding changes.
+			o, choice, err := chooseOutOfRange(opt, ds, spec, split, b.RuleInputs, sheetRes, w, m.Lambda, m.L1Ratio)
+			if err != nil {
+				return nil, err
+			}
+			rep.OutOfRange = choice
+			if spec, err = spec.WithOutOfRange(o); err != nil {
+				return nil, err
+			}
+			b.Spec = spec
+			if o.Mode != features.RangeClip {
+				lin = nil // before the new encoding: both are large
+				lin, _ = spec.LinearWith(ds, b.RuleInputs.ColumnInfos())
+				fillRuleInputs(lin, b.RuleInputs, sheetRes, true)
+			}
+		}
 		margins := make([]float64, ds.Rows)
 		for i := range margins {
 			margins[i] = m.Margin(lin.Row(i))
@@ -310,10 +382,18 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	}
 
 	// Gradient-boosted trees: fitted on 80% of the training leads with early
-	// stopping on the other 20%, which also calibrate it.
+	// stopping on the other 20%, which also calibrate it: the latest 20%
+	// when the split is out of time (innerSplit).
 	if slices.Contains(opt.Models, models.GBM) {
 		done = stage("fit_gbm")
-		fitRows, calRows := innerSplit(ds.LeadIDs, y, split.Train, opt.Seed)
+		created := ds.Created
+		for _, r := range split.Train {
+			if created[r].IsZero() {
+				created = nil
+				break
+			}
+		}
+		fitRows, calRows := innerSplit(ds.LeadIDs, created, y, split.Train, opt.Seed)
 		Xfit, Xcal := rowsOf(tree, fitRows), rowsOf(tree, calRows)
 		yFit, yCal := pick(y, fitRows), pick(y, calRows)
 		wFit, wCal := pickW(w, fitRows), pickW(w, calRows)
@@ -375,6 +455,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		probs[name] = p
 		rep.Metrics[name] = metrics.Evaluate(yTest, pick(p, split.Test))
 	}
+	rep.MetricsByAge = metricsByAge(ds, split.Test, probs, b.Models())
 	champ, why, err := chooseChampion(b.Models(), rep.Metrics, opt.Champion)
 	if err != nil {
 		return nil, err
@@ -526,11 +607,36 @@ func logisticOOF(lin *features.Matrix, y, w []float64, train, foldOf []int, lamb
 }
 
 // innerSplit divides the training rows into a fitting part (80% of leads) and
-// a calibration/early-stopping part (20%), stratified and grouped by lead.
-func innerSplit(ids []string, y []float64, train []int, seed int64) (fit, cal []int) {
+// a calibration/early-stopping part (20%), grouped by lead: out of time
+// when every training row has a time (the latest 20% of the training leads,
+// so the trees stop growing where they stop predicting the future), as
+// long as that part holds at least 5 conversions and 5 other examples;
+// otherwise stratified at random.
+func innerSplit(ids []string, created []time.Time, y []float64, train []int, seed int64) (fit, cal []int) {
 	sub := make([]string, len(train))
 	for i, r := range train {
 		sub[i] = ids[r]
+	}
+	if created != nil {
+		subT := make([]time.Time, len(train))
+		for i, r := range train {
+			subT[i] = created[r]
+		}
+		if s, err := timeSplit(sub, subT, 0.2); err == nil {
+			pos := 0
+			for _, p := range s.Test {
+				pos += int(y[train[p]])
+			}
+			if pos >= 5 && len(s.Test)-pos >= 5 {
+				for _, p := range s.Train {
+					fit = append(fit, train[p])
+				}
+				for _, p := range s.Test {
+					cal = append(cal, train[p])
+				}
+				return fit, cal
+			}
+		}
 	}
 	s, err := stratifiedSplit(sub, pick(y, train), 0.2, uint64(seed)+2)
 	if err != nil {
@@ -598,6 +704,24 @@ func pick(xs []float64, idx []int) []float64 {
 		out[i] = xs[r]
 	}
 	return out
+}
+
+// fillRuleInputs writes the rule inputs of every row of m into its last
+// ri.Len() columns, from res (one sheet result per row; standardised for
+// the linear encoding). A nil ri leaves m as it is.
+func fillRuleInputs(m *features.Matrix, ri *models.RuleInputs, res []rules.Result, linear bool) {
+	k := ri.Len()
+	if k == 0 {
+		return
+	}
+	for i := range m.Rows {
+		tail := m.Row(i)[m.Cols-k:]
+		if linear {
+			ri.Encode(&res[i], tail, nil)
+		} else {
+			ri.Encode(&res[i], nil, tail)
+		}
+	}
 }
 
 // rowsOf returns the rows idx of m as a new matrix.

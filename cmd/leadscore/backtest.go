@@ -83,7 +83,7 @@ gbm_trees, gbm_monotone, weight, threads, feature_config, exclude, missing_value
 	f.StringVar(&t.period, "period", "", "period length: week, month or quarter (default month)")
 	f.IntVar(&t.minTrain, "min-train", 0, fmt.Sprintf("leads with known outcomes needed before a period is backtested (default %d)", backtest.DefaultMinTrain))
 	f.IntVar(&t.horizon, "horizon", 0, "days after a snapshot within which a conversion counts (default 90)")
-	f.IntSliceVar(&t.snapshots, "snapshots", nil, "training snapshot ages in days after creation (default 1,7,14,30); periods are scored at the first")
+	f.IntSliceVar(&t.snapshots, "snapshots", nil, "training snapshot ages in days after creation (default: derived from the data, 1,3,7,14,30,60,90,180,365... as far as history allows); periods are scored at the first")
 	f.Int64Var(&t.seed, "seed", 1, "random seed of the fits and the bootstrap")
 	f.IntVar(&t.resamples, "resamples", 0, fmt.Sprintf("bootstrap resamples, at least 200 (default %d)", backtest.DefaultResamples))
 	f.StringSliceVar(&t.modelList, "models", nil, "predictive models: logistic,gbm (default both)")

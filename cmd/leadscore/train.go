@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/training"
+	"github.com/leadscore/leadscore/training/backtest"
 )
 
 type trainFlags struct {
@@ -40,6 +42,10 @@ type trainFlags struct {
 	gbmSubsample, gbmColSam  float64
 	weight                   string
 	gbmMonotone              []string
+	outOfRange               string
+	ruleFeatures             bool
+	backtest                 bool
+	period                   string
 }
 
 func newTrain(g *globals) *cobra.Command {
@@ -68,6 +74,9 @@ leads and writes a model bundle directory with report.json and report.md.`,
 			if err := training.CheckInputs(opt); err != nil {
 				return err
 			}
+			if t.backtest {
+				return runTrainBacktest(g, opt, t.out, t.period)
+			}
 			return runTrain(g, opt, t.out, t.out)
 		},
 	}
@@ -93,7 +102,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.IntVar(&t.threads, "threads", 0, "worker threads (default: all cores)")
 	f.Float64Var(&t.testFrac, "test-frac", 0.2, "share of leads held out for evaluation")
 	f.IntVar(&t.horizon, "horizon", 0, "days after a snapshot within which a conversion counts (default 90)")
-	f.IntSliceVar(&t.snapshots, "snapshots", nil, "snapshot ages in days after creation (default 1,7,14,30)")
+	f.IntSliceVar(&t.snapshots, "snapshots", nil, "snapshot ages in days after creation (default: derived from the data, 1,3,7,14,30,60,90,180,365... as far as history allows)")
 	f.Float64Var(&t.l1Ratio, "logistic-l1-ratio", 0, "logistic: share of L1 in the penalty (0 ridge, 1 lasso, between: elastic net)")
 	f.BoolVar(&t.tune, "tune", false, "try a few gbm settings and keep the best on validation log loss")
 	f.IntVar(&t.gbmTrees, "gbm-trees", 0, "gbm: number of trees")
@@ -107,6 +116,10 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.StringVar(&t.weight, "weight", "", "numeric column of the leads file that weights each lead's examples in the fits and calibrations (for example deal value); never a feature")
 	f.Float64Var(&t.gbmScalePos, "gbm-scale-pos-weight", 0, "gbm: weight of every converted example relative to the others (default 1; the calibration undoes the shift in probabilities)")
 	f.StringSliceVar(&t.gbmMonotone, "gbm-monotone", nil, "gbm: FEATURE=+1 (a larger value never lowers the score) or FEATURE=-1 (never raises it); FEATURE may use * and ?, e.g. 'event:page_view:pricing:count_*=+1' (names as in the bundle's spec.json; comma-separated or repeated)")
+	f.StringVar(&t.outOfRange, "out-of-range", "auto", "logistic: numbers beyond their training range are clipped to it (clip), to the range widened by half its width (widened) or not at all (none); auto compares the three on the latest training leads and keeps the best (report.json out_of_range)")
+	f.BoolVar(&t.backtest, "backtest", false, "also run a rolling-origin backtest of the same models on the same data (report in DIR's parent, reports/NAME-backtest); its pooled out-of-time log loss chooses the champion")
+	f.StringVar(&t.period, "period", "month", "with --backtest: week, month or quarter")
+	f.BoolVar(&t.ruleFeatures, "rule-features", true, "with --rules: the sheet's fit and engagement points and fired rules are inputs of the logistic and gbm models (--rule-features=false leaves them out)")
 	return cmd
 }
 
@@ -162,6 +175,15 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 		RulesFile: t.rules, Models: ms, Champion: t.champion, Seed: t.seed, Threads: t.threads,
 		TestFrac: t.testFrac, Tune: t.tune, Weight: t.weight, LogisticL1Ratio: t.l1Ratio, Command: append([]string{"leadscore"}, os.Args[1:]...),
 	}
+	if changed("period") && !t.backtest {
+		return training.Options{}, usagef("--period applies with --backtest only")
+	}
+	switch strings.ToLower(t.outOfRange) {
+	case "auto", "clip", "widened", "none":
+	default:
+		return training.Options{}, usagef("--out-of-range %q: expected auto, clip, widened or none", t.outOfRange)
+	}
+	opt.OutOfRange, opt.NoRuleFeatures = t.outOfRange, !t.ruleFeatures
 	opt.GBM = gbmParams(t, changed)
 	if changed("gbm-scale-pos-weight") && !(t.gbmScalePos > 0) {
 		return training.Options{}, usagef("--gbm-scale-pos-weight %v: expected a positive number", t.gbmScalePos)
@@ -200,6 +222,32 @@ func runTrain(g *globals, opt training.Options, out, shown string) error {
 		return err
 	}
 	printTrained(g.stdout, res, shown)
+	return nil
+}
+
+// runTrainBacktest trains with a backtest deciding the champion, saves the
+// bundle to out and the backtest report beside it.
+func runTrainBacktest(g *globals, opt training.Options, out, period string) error {
+	if !g.quiet {
+		opt.Logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		opt.Progress = func(stage string) { g.infof("  %s\n", strings.ReplaceAll(stage, "_", " ")) }
+	}
+	res, bt, err := backtest.TrainWithBacktest(context.Background(), opt, period)
+	if err != nil {
+		return err
+	}
+	if err := res.Bundle.Save(out); err != nil {
+		return err
+	}
+	dir := filepath.Join(filepath.Dir(filepath.Clean(out)), "reports", filepath.Base(filepath.Clean(out))+"-backtest")
+	if err := backtest.WriteReport(dir, bt); err != nil {
+		return err
+	}
+	printTrained(g.stdout, res, out)
+	fmt.Fprintf(g.stdout, "backtest report written to %s\n", filepath.Join(dir, "report.html"))
+	for _, line := range bt.Summary {
+		fmt.Fprintf(g.stdout, "  %s\n", line)
+	}
 	return nil
 }
 

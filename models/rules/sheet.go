@@ -274,3 +274,22 @@ func days(d float64) time.Duration {
 	}
 	return time.Duration(d * float64(24*time.Hour))
 }
+
+// RuleInfo describes one rule of a sheet: its name, its group ("fit",
+// "engagement" or "" for none) and whether it tests the lead's events
+// (else a field).
+type RuleInfo struct {
+	Name  string
+	Group string
+	Event bool
+}
+
+// Rules describes the sheet's rules in sheet order.
+func (s *Sheet) Rules() []RuleInfo {
+	out := make([]RuleInfo, len(s.rules))
+	for i := range s.rules {
+		r := &s.rules[i]
+		out[i] = RuleInfo{Name: r.name, Group: groupNames[r.group], Event: r.event != nil}
+	}
+	return out
+}

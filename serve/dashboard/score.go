@@ -123,6 +123,7 @@ func (d *dashboard) score(c *gin.Context) {
 		var res *models.Result
 		if res, err = b.NewScorer().Score(l, scoreOptions); err == nil {
 			d.s.CountScores(res.Model.Version, []string{res.Tier})
+			d.s.CountWarnings(res.Model.Version, res.Warnings)
 			v.Lead = newLeadView(res)
 		}
 	}

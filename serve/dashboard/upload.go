@@ -72,6 +72,17 @@ func (b *batch) tiers() (model, rules []string) {
 	return model, rules
 }
 
+// warnings returns the warnings of every scored lead.
+func (b *batch) warnings() []models.Warning {
+	var out []models.Warning
+	for _, s := range b.Rows {
+		if s.Result != nil {
+			out = append(out, s.Result.Warnings...)
+		}
+	}
+	return out
+}
+
 // scores returns the 1-99 scores of the scored leads.
 func (b *batch) scores() []int {
 	var out []int
@@ -121,6 +132,7 @@ func (d *dashboard) upload(c *gin.Context) {
 	bt.At = d.cfg.Now().UTC()
 	model, _ := bt.tiers()
 	d.s.CountScores(bt.Version, model)
+	d.s.CountWarnings(bt.Version, bt.warnings())
 	serve.SetLeadCount(c, len(bt.Rows))
 	d.log.Info("dashboard batch scored", "request_id", serve.RequestID(c), "version", bt.Version, "rows", len(bt.Rows), "scored", bt.Scored, "failed", bt.Failed)
 	d.mu.Lock()

@@ -59,6 +59,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -273,6 +274,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backtest: %w", err)
 	}
+	if cfg.Training != nil {
+		opt = *cfg.Training
+		opt.Name, opt.Champion, opt.Command = "backtest", "", nil
+	}
 	log := cfg.Logger
 	// The per-period fits report warnings only: their stage messages would
 	// repeat once per period.
@@ -459,7 +464,7 @@ func newTimeline(ds *features.Dataset, fc features.Config) *timeline {
 	tl := &timeline{ds: ds, key: make([]time.Time, ds.Rows), asOf: ds.Report.AsOf,
 		horizon: time.Duration(fc.HorizonDays) * 24 * time.Hour, leads: map[string]bool{}, firstRow: map[string]int{}}
 	if ds.Report.Mode == "snapshots" {
-		tl.snapshotDays = slices.Clone(fc.SnapshotDays)
+		tl.snapshotDays = ds.SnapshotDays()
 		slices.Sort(tl.snapshotDays)
 		tl.firstSnap = time.Duration(tl.snapshotDays[0]) * 24 * time.Hour
 		tl.evalAt = fmt.Sprintf("first snapshot, %d day(s) after creation", tl.snapshotDays[0])
@@ -841,4 +846,40 @@ func pick(xs []float64, idx []int) []float64 {
 		out[k] = xs[r]
 	}
 	return out
+}
+
+// ChampionChoice picks, among the named models, the one with the lowest
+// pooled out-of-time log loss over the evaluated periods, and says why; ok
+// is false when no period was evaluated or some named model was not (a
+// backtest of part of the models cannot choose among all of them).
+func (r *Result) ChampionChoice(names []string) (name, reason string, ok bool) {
+	if r.Overall == nil {
+		return "", "", false
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(r.Overall.Models, func(m ModelMetrics) bool { return m.Model == n }) {
+			return "", "", false
+		}
+	}
+	var parts []string
+	best := -1.0
+	for _, m := range r.Overall.Models {
+		if !slices.Contains(names, m.Model) || math.IsNaN(float64(m.LogLoss.Value)) {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %.4f (ROC AUC %.3f)", m.Model, float64(m.LogLoss.Value), float64(m.ROCAUC.Value)))
+		if name == "" || float64(m.LogLoss.Value) < best {
+			name, best = m.Model, float64(m.LogLoss.Value)
+		}
+	}
+	if name == "" {
+		return "", "", false
+	}
+	evaluated := 0
+	for _, p := range r.Periods {
+		if p.Status == StatusEvaluated {
+			evaluated++
+		}
+	}
+	return name, fmt.Sprintf("lowest pooled out-of-time log loss in the %s backtest over %d periods and %d leads (%s)", r.Settings.Period, evaluated, r.Overall.Leads, strings.Join(parts, ", ")), true
 }

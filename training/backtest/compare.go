@@ -254,7 +254,7 @@ func compareDataset(b *models.Bundle, opt CompareOptions) (*features.Dataset, bo
 		if err != nil {
 			return nil, false, "", err
 		}
-		days := slices.Min(cfg.WithDefaults().SnapshotDays)
+		days := cfg.FirstSnapshotDay()
 		return ds, true, fmt.Sprintf("first snapshot (%d day(s) after creation); converted = closed within %d days after it", days, cfg.WithDefaults().HorizonDays), nil
 	case opt.Target != "":
 		cfg.Target = opt.Target

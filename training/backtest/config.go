@@ -96,6 +96,11 @@ type Config struct {
 	// training run on the same data can share it). The backtest only reads
 	// it.
 	Prepared *training.Prepared `yaml:"-"`
+	// Training, when set, are the options of every period's fit in place
+	// of those built from the fields above (train --backtest fits the
+	// periods as it fits the bundle); the file and rule sheet fields still
+	// name the inputs in the report.
+	Training *training.Options `yaml:"-"`
 }
 
 // Defaults of Config.

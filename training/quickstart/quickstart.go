@@ -149,7 +149,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	bt := backtest.Config{
 		Data: topt.Data, Events: topt.Events, Outcomes: topt.Outcomes, Rules: res.Rules,
-		Period: backtest.Month, Models: []string{models.GBM}, GBMTrees: 150, Seed: opt.Seed,
+		Period: backtest.Month, Models: []string{models.Logistic, models.GBM}, GBMTrees: 150, Seed: opt.Seed,
 	}
 	p.printf("[3/5] training rules, logistic and gbm\n")
 	p3 := p.step("[3/5]")
@@ -162,17 +162,14 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	bt.Prepared = prep
-	p.printf("[4/5] monthly backtest: predictive model against the rule sheet, out of time (alongside step 3)\n")
+	p.printf("[4/5] monthly backtest: logistic and gbm against the rule sheet, out of time (alongside step 3); it chooses the champion\n")
 	p4 := p.step("[4/5]")
 	var wg sync.WaitGroup
 	var err3, err4 error
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		res.Train, err3 = train(ctx, topt, prep, res.Bundle, p3)
-		if err3 == nil {
-			err3 = atomicfile.WriteFile(filepath.Join(res.Models, "champion"), []byte(Name+"\n"), 0o644)
-		}
+		res.Train, err3 = train(ctx, topt, prep, p3)
 		p3.printf("done in %.1fs\n", time.Since(t3).Seconds())
 	}()
 	go func() {
@@ -199,6 +196,24 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err4 != nil {
 		return nil, err4
 	}
+	// The backtest's pooled out-of-time result decides the champion among
+	// the models it evaluated, when it evaluated any period.
+	if name, why, ok := res.Backtest.ChampionChoice(res.Train.Bundle.Models()); ok && name != res.Train.Report.Champion {
+		if err := res.Train.Rechampion(topt, name, why); err != nil {
+			return nil, err
+		}
+	} else if ok {
+		res.Train.Report.ChampionReason += "; confirmed by the backtest: " + why
+		if err := res.Train.Rechampion(topt, name, res.Train.Report.ChampionReason); err != nil {
+			return nil, err
+		}
+	}
+	if err := save(res.Train, res.Bundle); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.WriteFile(filepath.Join(res.Models, "champion"), []byte(Name+"\n"), 0o644); err != nil {
+		return nil, err
+	}
 
 	p.printf("[5/5] rules versus model, lead by lead\n")
 	res.Compare, err = backtest.Compare(ctx, backtest.CompareOptions{
@@ -216,10 +231,8 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// train fits the bundle on the prepared sample with the default split and
-// saves it to dir, replacing the bundle there once the new one is
-// complete.
-func train(ctx context.Context, opt training.Options, prep *training.Prepared, dir string, p *progress) (*training.Result, error) {
+// train fits the bundle on the prepared sample with the default split.
+func train(ctx context.Context, opt training.Options, prep *training.Prepared, p *progress) (*training.Result, error) {
 	if p.w != nil {
 		opt.Logger = slog.New(slog.NewTextHandler(p.w, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		opt.Progress = p.stage
@@ -228,18 +241,20 @@ func train(ctx context.Context, opt training.Options, prep *training.Prepared, d
 	if err != nil {
 		return nil, err
 	}
-	res, err := training.Fit(ctx, opt, prep, split)
-	if err != nil {
-		return nil, err
-	}
-	err = atomicfile.ReplaceDir(dir, false, func(tmp string) error {
+	return training.Fit(ctx, opt, prep, split)
+}
+
+// save writes the bundle to dir, replacing the bundle there once the new
+// one is complete.
+func save(res *training.Result, dir string) error {
+	err := atomicfile.ReplaceDir(dir, false, func(tmp string) error {
 		os.Remove(tmp) // Save creates the directory itself.
 		return res.Bundle.Save(tmp)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("quickstart: save the bundle %s: %w", dir, err)
+		return fmt.Errorf("quickstart: save the bundle %s: %w", dir, err)
 	}
-	return res, nil
+	return nil
 }
 
 // progress writes progress lines, or nothing when w is nil. A progress and
