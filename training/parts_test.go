@@ -51,9 +51,9 @@ func TestFitEngagementSplit(t *testing.T) {
 			assert.Equal(t, min(res.Report.Split.TestRows, partsSample), total, "every held-out row is in one cell")
 
 			fitSource := map[string]bool{}
-			cols := b.Spec.TreeColumns()
+			cols := b.TreeColumns()
 			if champ == models.Logistic {
-				cols = b.Spec.LinearColumns()
+				cols = b.LinearColumns()
 			}
 			for _, c := range cols {
 				fitSource[c.Source] = c.Group == features.GroupFit
