@@ -228,42 +228,60 @@ func binMatrix(X *features.Matrix, maxBins int, seed int64, threads int) *binned
 				bm.feats[j] = numericBins(vals[j-j0], maxBins)
 			}
 		}
-		tables := make([]*upperTable, j1-j0)
-		for j := j0; j < j1; j++ {
-			if !bm.feats[j].categorical {
-				tables[j-j0] = newUpperTable(&bm.feats[j])
-			}
-		}
-		// Blocks of rows small enough that the group's stretch of them
-		// stays in cache while each column of the group is binned.
-		const block = 4096
-		for lo := 0; lo < rows; lo += block {
-			hi := min(lo+block, rows)
-			for j := j0; j < j1; j++ {
-				fb, t, col := &bm.feats[j], tables[j-j0], bm.col(j)
-				if fb.categorical {
-					for i := lo; i < hi; i++ {
-						col[i] = fb.bin(X.Data[i*cols+j])
-					}
-					continue
-				}
-				miss := uint8(fb.missingBin())
-				for i := lo; i < hi; i++ {
-					v := X.Data[i*cols+j]
-					if v != v {
-						col[i] = miss
-					} else {
-						col[i] = t.bin(v)
-					}
-				}
-			}
-		}
+		bm.binGroup(X, j0, j1)
 	})
 	for j := range cols {
 		bm.offset[j] = bm.totalBins
 		bm.totalBins += bm.feats[j].numBins
 	}
 	return bm
+}
+
+// binWith returns the bins of every row of X (the columns of bm's matrix)
+// under bm's boundaries: a row goes through a split on bins exactly as its
+// values go through the model's thresholds and category sets.
+func (bm *binnedMatrix) binWith(X *features.Matrix, threads int) *binnedMatrix {
+	b := &binnedMatrix{rows: X.Rows, cols: bm.cols, bins: make([]uint8, X.Rows*bm.cols), feats: bm.feats, offset: bm.offset, totalBins: bm.totalBins}
+	groups := (bm.cols + binGroup - 1) / binGroup
+	parallelFor(groups, threads, func(g int) {
+		b.binGroup(X, g*binGroup, min((g+1)*binGroup, bm.cols))
+	})
+	return b
+}
+
+// binGroup writes the bins of columns j0..j1-1 of every row of X, in
+// blocks of rows small enough that the group's stretch of them stays in
+// cache while each of its columns is binned.
+func (bm *binnedMatrix) binGroup(X *features.Matrix, j0, j1 int) {
+	rows, cols := X.Rows, X.Cols
+	tables := make([]*upperTable, j1-j0)
+	for j := j0; j < j1; j++ {
+		if !bm.feats[j].categorical {
+			tables[j-j0] = newUpperTable(&bm.feats[j])
+		}
+	}
+	const block = 4096
+	for lo := 0; lo < rows; lo += block {
+		hi := min(lo+block, rows)
+		for j := j0; j < j1; j++ {
+			fb, t, col := &bm.feats[j], tables[j-j0], bm.col(j)
+			if fb.categorical {
+				for i := lo; i < hi; i++ {
+					col[i] = fb.bin(X.Data[i*cols+j])
+				}
+				continue
+			}
+			miss := uint8(fb.missingBin())
+			for i := lo; i < hi; i++ {
+				v := X.Data[i*cols+j]
+				if v != v {
+					col[i] = miss
+				} else {
+					col[i] = t.bin(v)
+				}
+			}
+		}
+	}
 }
 
 // sortFloats sorts vals (no NaN) ascending by a least-significant-digit

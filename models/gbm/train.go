@@ -111,7 +111,9 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 	}
 	gr.gh = make([]gradPair, n)
 	var vmargin []float64
+	var vbins *binnedMatrix // the validation rows under the training bins
 	if valid != nil {
+		vbins = bm.binWith(valid, threads)
 		vmargin = make([]float64, valid.Rows)
 		for i := range vmargin {
 			vmargin[i] = m.BaseScore
@@ -168,7 +170,7 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 			parallelRanges(n, threads, func(lo, hi int) {
 				for i := lo; i < hi; i++ {
 					if !inTree[i] {
-						margin[i] += m.Value[gr.binLeaf(m, root, i)]
+						margin[i] += m.Value[gr.binLeaf(m, root, bm, i)]
 					}
 				}
 			})
@@ -178,7 +180,7 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 		}
 		parallelRanges(valid.Rows, threads, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				vmargin[i] += m.Value[m.leaf(root, valid.Row(i))]
+				vmargin[i] += m.Value[gr.binLeaf(m, root, vbins, i)]
 			}
 		})
 		loss := logLoss(vmargin, validY, validW)
