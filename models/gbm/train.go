@@ -126,13 +126,21 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 	}
 	inTree := make([]bool, n)
 	treeRows := make([]int32, n)
+	var gossKeys []uint64
+	if p.GOSSTop > 0 {
+		gossKeys = make([]uint64, 2*n)
+	}
 	bestLoss, bestRound := math.Inf(1), 0
 	for round := 0; round < p.Trees; round++ {
 		qz := gr.gradients(margin, y, rw)
 		key := splitmix64(uint64(p.Seed)<<20 ^ uint64(round))
-		// Row sample (Bernoulli) and column sample for this tree.
+		// Row sample (Bernoulli or GOSS) and column sample for this tree.
 		rows := n
-		if p.Subsample < 1 {
+		if p.GOSSTop > 0 && round >= int(1/p.LearningRate) {
+			var maxG, maxH float64
+			rows, maxG, maxH = gossSample(gr.gh, p.GOSSTop, p.GOSSOther, rng, inTree, treeRows, gossKeys)
+			qz = quantizerFor(n, maxG, maxH) // amplified pairs may be the largest
+		} else if p.Subsample < 1 {
 			rows = 0
 			for i := range n {
 				inTree[i] = rng.Float64() < p.Subsample
