@@ -78,6 +78,7 @@ func run(args []string) error {
 	colsample := fs.Float64("colsample", 1, "share of columns sampled per tree (XGBoost's colsample_bytree)")
 	gossTop := fs.Float64("goss-top", 0, "GOSS: share of rows with the largest gradients kept per tree (leadscore only; needs -subsample 1)")
 	gossOther := fs.Float64("goss-other", 0, "GOSS: share of the other rows drawn per tree")
+	seed := fs.Int64("seed", 1, "seed of the row and column sampling (XGBoost's seed)")
 	trees := fs.Int("trees", 300, "trees")
 	leaves := fs.Int("leaves", 63, "max leaves")
 	shapRows := fs.Int("shap", 10000, "rows explained with TreeSHAP")
@@ -106,6 +107,7 @@ func run(args []string) error {
 	p := benchkit.GBMParams(*trees, *leaves, *threads)
 	p.Subsample, p.ColSample = *subsample, *colsample
 	p.GOSSTop, p.GOSSOther = *gossTop, *gossOther
+	p.Seed = *seed
 	runtime.GC()
 	var stopProf func()
 	if *cpuprof != "" {
