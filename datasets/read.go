@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -35,9 +34,9 @@ const maxQuoted = 64
 
 // ReadOptions controls how a table is read.
 type ReadOptions struct {
-	// Format is "csv", "parquet", "arrow" or "jsonl"; "" picks it by file
-	// extension: .csv .tsv .txt, .parquet .pq, .arrow .ipc .feather,
-	// .jsonl .ndjson.
+	// Format is "csv", "parquet", "arrow" or "jsonl" (or another name
+	// ParseFormat accepts); "" picks it by file extension (FormatFromPath):
+	// .csv .tsv .txt, .parquet .pq, .arrow .ipc .feather, .jsonl .ndjson.
 	Format string
 	// Delimiter separates CSV fields; 0 sniffs it among , ; tab and | from
 	// the first lines of the file.
@@ -223,34 +222,21 @@ func Open(path string, opt ReadOptions) (*Reader, error) {
 	return r, nil
 }
 
-// detectFormat returns the explicit format or the one the extension implies.
+// detectFormat returns the explicit format (ParseFormat) or the one the
+// extension implies (FormatFromPath).
 func detectFormat(path, format string) (string, error) {
-	const formats = "csv, parquet, arrow or jsonl"
 	if format != "" {
-		switch f := strings.ToLower(format); f {
-		case FormatCSV, FormatParquet, FormatArrow, FormatJSONL:
-			return f, nil
-		case "tsv":
-			return FormatCSV, nil
-		case "ipc", "feather":
-			return FormatArrow, nil
-		case "ndjson":
-			return FormatJSONL, nil
+		f, err := ParseFormat(format)
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", path, err)
 		}
-		return "", fmt.Errorf("read %s: unknown format %q: expected %s", path, format, formats)
+		return f, nil
 	}
-	ext := strings.ToLower(filepath.Ext(path))
-	switch ext {
-	case ".csv", ".tsv", ".txt":
-		return FormatCSV, nil
-	case ".parquet", ".pq":
-		return FormatParquet, nil
-	case ".arrow", ".ipc", ".feather":
-		return FormatArrow, nil
-	case ".jsonl", ".ndjson":
-		return FormatJSONL, nil
+	f, err := FormatFromPath(path)
+	if err != nil {
+		return "", fmt.Errorf("read %w", err)
 	}
-	return "", fmt.Errorf("read %s: cannot tell the format from the extension %q: name the file .csv, .tsv, .parquet, .arrow or .jsonl, or set the format to one of %s", path, ext, formats)
+	return f, nil
 }
 
 // checkColumns validates Required and the names in Types against the schema.

@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/internal/realdata"
 )
 
 // writeTemp writes content to a file called name in a fresh directory and
@@ -329,10 +331,7 @@ func TestTypeOverrides(t *testing.T) {
 }
 
 func TestRealDatasets(t *testing.T) {
-	root := filepath.Join("..", "..", "shared", "datasets")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("../shared/datasets not found: %v", err)
-	}
+	root := realdata.Path(t, ".")
 	tests := []struct {
 		file       string
 		rows, cols int

@@ -6,32 +6,16 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leadscore/leadscore/internal/atomicfile"
 )
 
 // rowBatchSize is the number of rows WriteRow buffers before it hands them
 // to the format encoder as one batch.
 const rowBatchSize = 65536
-
-// FormatFromPath returns the output format implied by the file name's
-// extension: .csv, .parquet/.pq, .arrow/.ipc/.feather, .jsonl/.ndjson.
-func FormatFromPath(path string) (string, error) {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return FormatCSV, nil
-	case ".parquet", ".pq":
-		return FormatParquet, nil
-	case ".arrow", ".ipc", ".feather":
-		return FormatArrow, nil
-	case ".jsonl", ".ndjson":
-		return FormatJSONL, nil
-	}
-	return "", fmt.Errorf("write %s: cannot tell the format from the extension %q: use .csv, .parquet, .arrow or .jsonl, or name the format", path, filepath.Ext(path))
-}
 
 // encoder turns batches of rows into one file format. Columns passed to
 // encode are already in schema order.
@@ -50,7 +34,7 @@ type Writer struct {
 	path   string
 	format string
 	schema []Field
-	tmp    *os.File
+	tmp    *atomicfile.File
 	enc    encoder
 	err    error // first error; once set every call fails and Close removes the temp file
 	done   bool  // Close or Abort has run
@@ -60,19 +44,28 @@ type Writer struct {
 }
 
 // CreateWriter starts writing a file at path with the given schema. format
-// is one of "csv", "parquet", "arrow" (Arrow IPC file) or "jsonl"; "" picks
-// it from the extension. Call Close to publish the file or Abort to discard
+// is "csv", "parquet", "arrow" (Arrow IPC file), "jsonl" or another name
+// ParseFormat accepts; "" picks it from the extension (FormatFromPath), so
+// every extension Open reads can be written. CSV is comma-separated, or
+// tab-separated when format is "tsv" or, with no format, the file ends in
+// .tsv. Call Close to publish the file or Abort to discard
 // it; `defer w.Abort()` after a successful CreateWriter is safe because Abort
 // after Close does nothing.
 func CreateWriter(path, format string, schema []Field) (*Writer, error) {
+	delim := writeDelimiter(path, format)
 	if format == "" {
 		f, err := FormatFromPath(path)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("write %w", err)
+		}
+		format = f
+	} else {
+		f, err := ParseFormat(format)
+		if err != nil {
+			return nil, fmt.Errorf("write %s: %w", path, err)
 		}
 		format = f
 	}
-	format = strings.ToLower(format)
 	if len(schema) == 0 {
 		return nil, fmt.Errorf("write %s: the schema has no columns", path)
 	}
@@ -91,25 +84,16 @@ func CreateWriter(path, format string, schema []Field) (*Writer, error) {
 			return nil, fmt.Errorf("write %s: column %q has kind %s: declare number, boolean, category, timestamp or text", path, f.Name, f.Kind)
 		}
 	}
-	switch format {
-	case FormatCSV, FormatParquet, FormatArrow, FormatJSONL:
-	default:
-		return nil, fmt.Errorf("write %s: unknown format %q: use csv, parquet, arrow or jsonl", path, format)
-	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	tmp, err := atomicfile.Create(path, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", path, err)
+		return nil, err
 	}
 	w := &Writer{path: path, format: format, schema: append([]Field(nil), schema...), tmp: tmp}
 	// The encoders see only Write, never Close: closing is the Writer's job.
 	sink := writeSeeker{tmp}
 	switch format {
 	case FormatCSV:
-		w.enc, err = newCSVEncoder(sink, w.schema)
+		w.enc, err = newCSVEncoder(sink, w.schema, delim)
 	case FormatJSONL:
 		w.enc = newJSONLEncoder(sink, w.schema)
 	case FormatParquet:
@@ -334,7 +318,8 @@ func (w *Writer) flushPending() error {
 }
 
 // Close writes buffered rows and the format's footer, fsyncs the temporary
-// file and renames it to the destination path. If any earlier call failed,
+// file, renames it to the destination path (mode 0644) and fsyncs the
+// directory (atomicfile.File.Commit). If any earlier call failed,
 // or Close itself fails, the temporary file is removed, nothing appears at
 // the destination and the error is returned.
 func (w *Writer) Close() error {
@@ -351,29 +336,15 @@ func (w *Writer) Close() error {
 			}
 		}
 	}
-	if w.err == nil {
-		if err := w.tmp.Sync(); err != nil {
-			w.fail(fmt.Errorf("write %s: sync: %w", w.path, err))
-		}
-	}
 	if w.err != nil {
 		w.Abort()
 		return w.err
 	}
 	w.done = true
-	name := w.tmp.Name()
-	if err := w.tmp.Close(); err != nil {
-		os.Remove(name)
-		return w.fail(fmt.Errorf("write %s: %w", w.path, err))
-	}
-	// CreateTemp makes the file 0600; a published table is an ordinary file.
-	if err := os.Chmod(name, 0o644); err != nil {
-		os.Remove(name)
-		return w.fail(fmt.Errorf("write %s: %w", w.path, err))
-	}
-	if err := os.Rename(name, w.path); err != nil {
-		os.Remove(name)
-		return w.fail(fmt.Errorf("write %s: %w", w.path, err))
+	// atomicfile fsyncs the file, makes it 0644 (an ordinary file), renames
+	// it into place and fsyncs the directory; on error it removes the file.
+	if err := w.tmp.Commit(); err != nil {
+		return w.fail(err)
 	}
 	return nil
 }
@@ -389,9 +360,7 @@ func (w *Writer) Abort() {
 	if w.err == nil {
 		w.err = errors.New("write " + w.path + ": aborted")
 	}
-	name := w.tmp.Name()
-	w.tmp.Close()
-	os.Remove(name)
+	w.tmp.Abort()
 }
 
 // bufSize is the size of the buffered writer in front of the file.

@@ -87,7 +87,11 @@ func readBack(t *testing.T, path, format string) (header []string, rows [][]stri
 		f, err := os.Open(path)
 		require.NoError(t, err)
 		defer f.Close()
-		recs, err := csv.NewReader(f).ReadAll()
+		cr := csv.NewReader(f)
+		if strings.EqualFold(filepath.Ext(path), ".tsv") {
+			cr.Comma = '\t'
+		}
+		recs, err := cr.ReadAll()
 		require.NoError(t, err)
 		return recs[0], recs[1:]
 	case FormatJSONL:
@@ -180,17 +184,38 @@ func readBack(t *testing.T, path, format string) (header []string, rows [][]stri
 	return nil, nil
 }
 
+// writeFormats lists every extension the readers know (formatExts), so
+// that each one is written and read back.
 var writeFormats = []struct{ format, ext string }{
 	{FormatCSV, ".csv"},
+	{FormatCSV, ".tsv"},
+	{FormatCSV, ".txt"},
 	{FormatParquet, ".parquet"},
+	{FormatParquet, ".pq"},
 	{FormatArrow, ".arrow"},
+	{FormatArrow, ".ipc"},
+	{FormatArrow, ".feather"},
 	{FormatJSONL, ".jsonl"},
+	{FormatJSONL, ".ndjson"},
+}
+
+func TestWriteFormatsCoverEveryExtension(t *testing.T) {
+	var exts []string
+	for _, tc := range writeFormats {
+		exts = append(exts, tc.ext)
+		assert.Equal(t, tc.format, formatExts[tc.ext], tc.ext)
+	}
+	var known []string
+	for ext := range formatExts {
+		known = append(known, ext)
+	}
+	assert.ElementsMatch(t, known, exts, "the round-trip tests cover every extension Open reads")
 }
 
 func TestWriteRoundTrip(t *testing.T) {
 	for _, tc := range writeFormats {
 		for _, byRow := range []bool{false, true} {
-			name := tc.format + map[bool]string{false: "/batches", true: "/rows"}[byRow]
+			name := tc.ext + map[bool]string{false: "/batches", true: "/rows"}[byRow]
 			t.Run(name, func(t *testing.T) {
 				dir := t.TempDir()
 				path := filepath.Join(dir, "out"+tc.ext)
@@ -229,7 +254,7 @@ func TestWriteReadFileRoundTrip(t *testing.T) {
 		types[f.Name] = f.Kind
 	}
 	for _, tc := range writeFormats {
-		t.Run(tc.format, func(t *testing.T) {
+		t.Run(tc.ext, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "out"+tc.ext)
 			w, err := CreateWriter(path, "", writeTestSchema)
 			require.NoError(t, err)
@@ -422,16 +447,6 @@ func TestWriteParquetRowGroups(t *testing.T) {
 	for i := 0; i < pf.NumRowGroups(); i++ {
 		assert.LessOrEqual(t, pf.RowGroup(i).NumRows(), int64(ParquetRowGroupRows))
 	}
-}
-
-func TestFormatFromPath(t *testing.T) {
-	for path, want := range map[string]string{"a.csv": FormatCSV, "a.CSV": FormatCSV, "b.parquet": FormatParquet, "b.pq": FormatParquet, "c.arrow": FormatArrow, "c.feather": FormatArrow, "d.jsonl": FormatJSONL, "d.ndjson": FormatJSONL} {
-		got, err := FormatFromPath(path)
-		require.NoError(t, err)
-		assert.Equal(t, want, got, path)
-	}
-	_, err := FormatFromPath("e.txt")
-	assert.Error(t, err)
 }
 
 func TestWriteRowFlushesInBatches(t *testing.T) {

@@ -11,22 +11,23 @@ import (
 )
 
 // csvEncoder writes RFC 4180 CSV: a header line, then one line per row,
-// fields quoted only when they hold a comma, a quote, a line break or
-// leading/trailing space. Missing values are empty fields; numbers use the
+// fields separated by delim (a comma, or a tab for TSV) and quoted only when
+// they hold the delimiter, a quote, a line break or leading/trailing space. Missing values are empty fields; numbers use the
 // shortest text that round-trips; timestamps are RFC 3339 in UTC.
 type csvEncoder struct {
 	bw     *bufio.Writer
 	schema []Field
+	delim  byte
 	line   []byte
 }
 
-func newCSVEncoder(w io.Writer, schema []Field) (*csvEncoder, error) {
-	e := &csvEncoder{bw: newBuffered(w), schema: schema}
+func newCSVEncoder(w io.Writer, schema []Field, delim byte) (*csvEncoder, error) {
+	e := &csvEncoder{bw: newBuffered(w), schema: schema, delim: delim}
 	for i, f := range schema {
 		if i > 0 {
-			e.line = append(e.line, ',')
+			e.line = append(e.line, delim)
 		}
-		e.line = appendCSVField(e.line, f.Name)
+		e.line = appendCSVField(e.line, f.Name, delim)
 	}
 	e.line = append(e.line, '\n')
 	_, err := e.bw.Write(e.line)
@@ -38,7 +39,7 @@ func (e *csvEncoder) encode(cols []*Column, rows int) error {
 		b := e.line[:0]
 		for i, c := range cols {
 			if i > 0 {
-				b = append(b, ',')
+				b = append(b, e.delim)
 			}
 			switch c.Kind {
 			case KindNumber:
@@ -58,7 +59,7 @@ func (e *csvEncoder) encode(cols []*Column, rows int) error {
 					if code < 0 || int(code) >= c.Dict.Len() {
 						return fmt.Errorf("column %q row %d: code %d is not in the dictionary", c.Name, r+1, code)
 					}
-					b = appendCSVField(b, c.Dict.Value(code))
+					b = appendCSVField(b, c.Dict.Value(code), e.delim)
 				}
 			}
 		}
@@ -90,7 +91,7 @@ func appendTime(b []byte, ns int64) []byte {
 	return time.Unix(0, ns).UTC().AppendFormat(b, time.RFC3339Nano)
 }
 
-func csvNeedsQuotes(s string) bool {
+func csvNeedsQuotes(s string, delim byte) bool {
 	if s == "" {
 		return false
 	}
@@ -99,15 +100,15 @@ func csvNeedsQuotes(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
-		case ',', '"', '\n', '\r':
+		case delim, '"', '\n', '\r':
 			return true
 		}
 	}
 	return false
 }
 
-func appendCSVField(b []byte, s string) []byte {
-	if !csvNeedsQuotes(s) {
+func appendCSVField(b []byte, s string, delim byte) []byte {
+	if !csvNeedsQuotes(s, delim) {
 		return append(b, s...)
 	}
 	b = append(b, '"')

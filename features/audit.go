@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/metrics"
 )
 
 // Suspect is a column the leakage audit does not trust: it may carry the
@@ -41,6 +42,9 @@ const (
 	auditSmoothing = 10
 	// auditFolds is the number of out-of-fold groups of target-mean encoding.
 	auditFolds = 5
+	// auditSeed seeds those folds: the audit of the same rows is always the
+	// same.
+	auditSeed = 0xa0d17
 )
 
 // columnStat is the audit's view of one raw feature.
@@ -365,8 +369,9 @@ func afterConversion(d *Dataset, f *Feature, train []int) (float64, int) {
 }
 
 // targetMeanOOF encodes category codes by the smoothed mean label of the
-// same category in the other folds (rows grouped into folds by lead, so a
-// lead's own snapshots never encode each other). Missing is its own category.
+// same category in the other folds (Folds, stratified and grouped by lead,
+// so a lead's own snapshots never encode each other). Missing is its own
+// category.
 func targetMeanOOF(codes []int32, y []float64, d *Dataset, train []int) []float64 {
 	maxc := int32(0)
 	for _, c := range codes {
@@ -383,14 +388,18 @@ func targetMeanOOF(codes []int32, y []float64, d *Dataset, train []int) []float6
 	cnt := make([][]float64, auditFolds)
 	var tsum [auditFolds]float64
 	var tcnt [auditFolds]float64
-	fold := make([]int, len(codes))
+	leadOf := make([]int, len(codes))
+	for j := range codes {
+		leadOf[j] = d.LeadRows[train[j]]
+	}
+	// Folds fails only for k < 1 or a group per row missing; neither can be.
+	fold, _ := Folds(y, leadOf, auditFolds, auditSeed)
 	for k := range sum {
 		sum[k] = make([]float64, ncat)
 		cnt[k] = make([]float64, ncat)
 	}
 	for j, c := range codes {
-		k := int(mix64(uint64(d.LeadRows[train[j]])) % auditFolds)
-		fold[j] = k
+		k := fold[j]
 		sum[k][slot(c)] += y[j]
 		cnt[k][slot(c)]++
 		tsum[k] += y[j]
@@ -417,56 +426,24 @@ func targetMeanOOF(codes []int32, y []float64, d *Dataset, train []int) []float6
 	return out
 }
 
-// mix64 scrambles a lead row into a fold-assignment hash (splitmix64
-// finaliser), so folds do not follow any order or period of the input.
-func mix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
-
-// aucAbs returns max(AUC, 1-AUC) of scores x against 0/1 labels y, with
-// tied scores sharing their average rank and NaN ranked lowest
-// (Mann-Whitney U / (positives x negatives)).
+// aucAbs returns max(AUC, 1-AUC) of scores x against 0/1 labels y: how
+// well the column alone separates the classes, whichever way round. AUC is
+// metrics.ROCAUC (Mann-Whitney U / (positives x negatives), ties counting
+// one half) with missing values (NaN) ranked below every number, as one tied
+// group; it is 0.5 when y holds a single class.
 func aucAbs(x, y []float64) float64 {
-	a := auc(x, y)
-	return math.Max(a, 1-a)
-}
-
-func auc(x, y []float64) float64 {
-	n := len(x)
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	key := func(i int) float64 {
-		if math.IsNaN(x[i]) {
-			return math.Inf(-1)
+	s := make([]float64, len(x))
+	for i, v := range x {
+		if math.IsNaN(v) {
+			v = math.Inf(-1)
 		}
-		return x[i]
+		s[i] = v
 	}
-	sort.Slice(idx, func(a, b int) bool { return key(idx[a]) < key(idx[b]) })
-	var rankPos, npos float64
-	for i := 0; i < n; {
-		j := i
-		for j < n && key(idx[j]) == key(idx[i]) {
-			j++
-		}
-		r := float64(i+j+1) / 2 // average 1-based rank of the tie group
-		for k := i; k < j; k++ {
-			if y[idx[k]] == 1 {
-				rankPos += r
-				npos++
-			}
-		}
-		i = j
-	}
-	nneg := float64(n) - npos
-	if npos == 0 || nneg == 0 {
+	a := metrics.ROCAUC(y, s, nil)
+	if math.IsNaN(a) {
 		return 0.5
 	}
-	return (rankPos - npos*(npos+1)/2) / (npos * nneg)
+	return math.Max(a, 1-a)
 }
 
 // median returns the median of vals (which it sorts).

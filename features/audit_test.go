@@ -143,22 +143,24 @@ func TestAuditTimestampAfterConversion(t *testing.T) {
 	assert.True(t, strings.Contains(m["deal_closed_at"].Reason, "100%"), m["deal_closed_at"].Reason)
 }
 
-func TestAUC(t *testing.T) {
+func TestAUCAbs(t *testing.T) {
 	tests := []struct {
 		name string
 		x, y []float64
 		want float64
 	}{
 		{"perfect", []float64{1, 2, 3, 4}, []float64{0, 0, 1, 1}, 1},
-		{"reversed", []float64{4, 3, 2, 1}, []float64{0, 0, 1, 1}, 0},
+		{"reversed counts the same", []float64{4, 3, 2, 1}, []float64{0, 0, 1, 1}, 1},
 		{"all tied", []float64{1, 1, 1, 1}, []float64{0, 1, 0, 1}, 0.5},
 		{"half", []float64{1, 2, 3, 4}, []float64{0, 1, 0, 1}, 0.75},
 		{"missing lowest", []float64{math.NaN(), 2, 3, math.NaN()}, []float64{0, 1, 1, 0}, 1},
+		{"missing tied together", []float64{math.NaN(), math.NaN(), 1, 2}, []float64{0, 1, 0, 1}, 0.625},
+		{"one class", []float64{1, 2, 3}, []float64{1, 1, 1}, 0.5},
+		{"empty", nil, nil, 0.5},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.InDelta(t, tc.want, auc(tc.x, tc.y), 1e-12)
-			assert.InDelta(t, math.Max(tc.want, 1-tc.want), aucAbs(tc.x, tc.y), 1e-12)
+			assert.InDelta(t, tc.want, aucAbs(tc.x, tc.y), 1e-12)
 		})
 	}
 }

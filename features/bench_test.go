@@ -4,11 +4,11 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/leadscore/leadscore/internal/leadgen"
+	"github.com/leadscore/leadscore/datasets/synth"
+	"github.com/leadscore/leadscore/internal/cputime"
 
 	"github.com/stretchr/testify/require"
 )
@@ -21,25 +21,15 @@ func BenchmarkAggregateEvents(b *testing.B) {
 	in := Inputs{Leads: s.leads, Outcomes: s.outcomes}
 	events := s.events.Rows()
 	b.ResetTimer()
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), cputime.Used()
 	for b.Loop() {
 		d, err := BuildStreaming(Config{}, in, batches(s.events, 1<<16), false)
 		require.NoError(b, err)
 		require.Equal(b, events, d.Report.Events)
 	}
 	b.ReportMetric(float64(events)*float64(b.N)/time.Since(start).Seconds(), "events/s")
-	b.ReportMetric(float64(events)*float64(b.N)/(cpuTime()-cpu).Seconds(), "events/cpu-s")
+	b.ReportMetric(float64(events)*float64(b.N)/(cputime.Used()-cpu).Seconds(), "events/cpu-s")
 	b.ReportMetric(float64(events), "events/op")
-}
-
-// cpuTime is the CPU time (user + system) the process has used: on a
-// shared machine it measures the work better than the wall clock.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkTransformLead encodes one lead with about 20 events into both the
@@ -61,11 +51,11 @@ func BenchmarkTransformLead(b *testing.B) {
 	lin := make([]float64, len(spec.LinearColumns()))
 	tree := make([]float64, len(spec.TreeColumns()))
 	b.ReportAllocs()
-	cpu := cpuTime()
+	cpu := cputime.Used()
 	for b.Loop() {
 		spec.TransformLead(l, lin, tree)
 	}
-	b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64((cputime.Used()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(len(l.Events)), "events/lead")
 	b.ReportMetric(float64(len(lin)), "linear-cols")
 }
@@ -77,22 +67,22 @@ func BenchmarkTransformLead(b *testing.B) {
 // all in memory. LEADSCORE_BENCH_LEADS and LEADSCORE_BENCH_EVENTS scale it
 // (1000000 and 50000000 is the production shape). It reports events per
 // second and the live heap after the build, which grows with leads and
-// event keys, not with events. The stream is leadgen.NewEventStream, as
-// internal/benchkit's.
+// event keys, not with events. The stream is synth.NewEventStream, as in
+// `leadscore bench features`.
 func BenchmarkAggregateStream(b *testing.B) {
 	nLeads := envInt("LEADSCORE_BENCH_LEADS", 100_000)
 	nEvents := envInt("LEADSCORE_BENCH_EVENTS", 5_000_000)
-	s := leadgen.NewEventStream(nLeads, nEvents)
+	s := synth.NewEventStream(nLeads, nEvents)
 	in := Inputs{Leads: s.Leads, Outcomes: s.Outcomes}
 	var heap uint64
 	var cpu time.Duration
 	b.ResetTimer()
 	for b.Loop() {
-		c0 := cpuTime()
+		c0 := cputime.Used()
 		d, err := BuildStreaming(Config{}, in, s.Next(), false)
 		require.NoError(b, err)
 		require.Equal(b, nEvents, d.Report.Events)
-		cpu += cpuTime() - c0
+		cpu += cputime.Used() - c0
 		b.StopTimer()
 		runtime.GC()
 		var ms runtime.MemStats

@@ -104,6 +104,23 @@ type Feature struct {
 	text bool
 }
 
+// rangeField names what an out-of-range value of f is reported on (see
+// Warnings.OutOfRange).
+func (f *Feature) rangeField() string {
+	switch {
+	case f.isField():
+		return f.Field
+	case f.Origin == originAge:
+		return "lead_age"
+	case f.Origin == originEvent:
+		return "event:" + f.Key
+	}
+	return f.Source
+}
+
+// outside reports whether x is a number outside f's training range.
+func (f *Feature) outside(x float64) bool { return x < f.Min || x > f.Max }
+
 // isField reports whether f is read from a lead column.
 func (f *Feature) isField() bool { return f.Origin == originField || f.Origin == originFieldTime }
 

@@ -6,23 +6,24 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/datasets"
-	"github.com/leadscore/leadscore/internal/leadgen"
+	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/stretchr/testify/require"
 )
 
 // t0 is the origin of the hand-made timelines and of genSynth's histories.
-var t0 = leadgen.Start
+var t0 = synth.HistoryStart
 
 func day(n float64) time.Time { return t0.Add(time.Duration(n * float64(24*time.Hour))) }
 
-// The column and table builders are leadgen's, shared with
-// internal/benchkit: catCol ("" is missing), numCol (NaN is missing),
-// timeCol (the zero time is missing) and table (row i on line i+2).
+// The column and table builders are datasets/synth's, which builds its
+// generated histories with them: catCol ("" is missing), numCol (NaN is
+// missing), timeCol (the zero time is missing) and table (row i on line
+// i+2).
 var (
-	catCol  = leadgen.CatCol
-	numCol  = leadgen.NumCol
-	timeCol = leadgen.TimeCol
-	table   = leadgen.Table
+	catCol  = synth.CatCol
+	numCol  = synth.NumCol
+	timeCol = synth.TimeCol
+	table   = synth.Table
 )
 
 // ev is one hand-made event.

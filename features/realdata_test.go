@@ -2,26 +2,14 @@ package features
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/internal/realdata"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// sharedData returns the path of a file under ../shared/datasets, skipping
-// the test when the shared data sets are not checked out next to the project.
-func sharedData(t *testing.T, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "shared", "datasets", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data set %s not found (%v): the real-data tests need ../shared/datasets next to the project", p, err)
-	}
-	return p
-}
 
 func suspectMap(ss []Suspect) map[string]Suspect {
 	m := map[string]Suspect{}
@@ -32,7 +20,7 @@ func suspectMap(ss []Suspect) map[string]Suspect {
 }
 
 func TestAuditXEducation(t *testing.T) {
-	path := sharedData(t, "xeducation/Leads.csv")
+	path := realdata.Path(t, "xeducation/Leads.csv")
 	tab, _, err := datasets.ReadFile(path, datasets.ReadOptions{MissingValues: []string{"Select"}})
 	require.NoError(t, err)
 	cfg := Config{ID: "Prospect ID", Target: "Converted"}
@@ -78,8 +66,8 @@ func TestAuditXEducation(t *testing.T) {
 }
 
 func TestAuditOlistClosedDealColumn(t *testing.T) {
-	mqlPath := sharedData(t, "olist/olist_marketing_qualified_leads_dataset.csv")
-	dealPath := sharedData(t, "olist/olist_closed_deals_dataset.csv")
+	mqlPath := realdata.Path(t, "olist/olist_marketing_qualified_leads_dataset.csv")
+	dealPath := realdata.Path(t, "olist/olist_closed_deals_dataset.csv")
 	mql, _, err := datasets.ReadFile(mqlPath, datasets.ReadOptions{})
 	require.NoError(t, err)
 	deals, _, err := datasets.ReadFile(dealPath, datasets.ReadOptions{})
@@ -121,9 +109,9 @@ func TestAuditOlistClosedDealColumn(t *testing.T) {
 }
 
 func TestOlistSnapshots(t *testing.T) {
-	mql, _, err := datasets.ReadFile(sharedData(t, "olist/olist_marketing_qualified_leads_dataset.csv"), datasets.ReadOptions{})
+	mql, _, err := datasets.ReadFile(realdata.Path(t, "olist/olist_marketing_qualified_leads_dataset.csv"), datasets.ReadOptions{})
 	require.NoError(t, err)
-	deals, _, err := datasets.ReadFile(sharedData(t, "olist/olist_closed_deals_dataset.csv"), datasets.ReadOptions{})
+	deals, _, err := datasets.ReadFile(realdata.Path(t, "olist/olist_closed_deals_dataset.csv"), datasets.ReadOptions{})
 	require.NoError(t, err)
 	cfg := Config{ID: "mql_id", Created: "first_contact_date", Outcomes: OutcomesConfig{LeadID: "mql_id", ConvertedAt: "won_date"},
 		SnapshotDays: []int{0, 7, 30}, HorizonDays: 60}

@@ -59,12 +59,15 @@ type specIndex struct {
 	// missing recognises the missing-value markers the Spec was fitted
 	// with (Config.MissingValues and the readers' defaults).
 	missing *datasets.MissingSet
-	fold    folder
-	levels  []map[string]int32 // per feature
-	rare    []map[string]bool  // per feature
-	keyIdx  map[string]int32
-	nkeys   int
-	typeKey map[string]int32
+	// required are the lead fields never missing in training; numFields
+	// the lead fields read as numbers (see Validate).
+	required, numFields []string
+	fold                folder
+	levels              []map[string]int32 // per feature
+	rare                []map[string]bool  // per feature
+	keyIdx              map[string]int32
+	nkeys               int
+	typeKey             map[string]int32
 	// typeClass caches the email class and signal of the event types
 	// named by the Spec's keys; other types are classified per event.
 	typeClass map[string]typeInfo
@@ -93,8 +96,9 @@ func (s *Spec) index() *specIndex {
 func (s *Spec) buildIndex() *specIndex {
 	cfg := s.Config
 	ix := &specIndex{
-		missing: datasets.NewMissingSet(cfg.MissingValues),
-		fold:    newFolder(cfg.WindowDays, cfg.HalfLifeDays), keyIdx: map[string]int32{},
+		missing:  datasets.NewMissingSet(cfg.MissingValues),
+		required: s.Required(),
+		fold:     newFolder(cfg.WindowDays, cfg.HalfLifeDays), keyIdx: map[string]int32{},
 		typeKey: map[string]int32{}, pageKey: map[string]int32{}, pageAttr: -1,
 		typeClass: map[string]typeInfo{}, careerPage: map[string]bool{},
 	}
@@ -148,6 +152,13 @@ func (s *Spec) buildIndex() *specIndex {
 		}
 		ix.tree = append(ix.tree, ColumnInfo{Name: f.Name, Source: f.Source})
 	}
+	seen := map[string]bool{}
+	for fi := range s.Features {
+		if f := &s.Features[fi]; f.Origin == originField && !f.Categorical && !seen[f.Field] {
+			seen[f.Field] = true
+			ix.numFields = append(ix.numFields, f.Field)
+		}
+	}
 	return ix
 }
 
@@ -197,6 +208,20 @@ func (s *Spec) EventTypes() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// UsesEvents reports whether some feature is computed from the lead's
+// events (event counts, activity, email rates, negative signals). A Spec
+// fitted on a leads table alone does not: events sent with a lead change
+// none of its features.
+func (s *Spec) UsesEvents() bool {
+	for _, f := range s.Features {
+		switch f.Origin {
+		case originEvent, originAll, originActive, originOpenRate, originClickRate, originSignal:
+			return true
+		}
+	}
+	return false
 }
 
 // LinearColumns describes the columns of the linear encoding.
@@ -516,7 +541,7 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 		off := offs[fi]
 		if !f.Categorical {
 			get := d.numeric(f)
-			missing := 0
+			missing, outside := 0, 0
 			for i := 0; i < d.Rows; i++ {
 				x := math.NaN()
 				if get != nil {
@@ -524,6 +549,8 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 				}
 				if math.IsNaN(x) {
 					missing++
+				} else if f.outside(x) {
+					outside++
 				}
 				if linear {
 					f.encodeNum(x, span(i, off, 1+b2i(f.Missing)), nil)
@@ -533,6 +560,9 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 			}
 			if f.isField() && missing > 0 {
 				w.imputed(f.Field, missing)
+			}
+			if outside > 0 {
+				w.outOfRange(f.rangeField(), outside)
 			}
 			continue
 		}
@@ -624,6 +654,7 @@ func (s *Spec) TransformLead(l *Lead, lin, tree []float64) Warnings {
 func (s *Spec) TransformLeadInto(l *Lead, lin, tree []float64, w *Warnings) {
 	clear(w.UnseenCategories)
 	clear(w.ImputedMissing)
+	clear(w.OutOfRange)
 	ix := s.index()
 	cut := l.Cutoff
 	if cut.IsZero() {
@@ -680,8 +711,12 @@ func (s *Spec) TransformLeadInto(l *Lead, lin, tree []float64, w *Warnings) {
 			continue
 		}
 		x := s.leadNumber(ix, fi, l, cutNs, createdNs, states, &ex, active[:ix.fold.words])
-		if math.IsNaN(x) && f.isField() {
-			w.imputed(f.Field, 1)
+		if math.IsNaN(x) {
+			if f.isField() {
+				w.imputed(f.Field, 1)
+			}
+		} else if f.outside(x) {
+			w.outOfRange(f.rangeField(), 1)
 		}
 		if lin != nil {
 			lo = lin[ix.linOff[fi] : ix.linOff[fi]+1+b2i(f.Missing)]
@@ -844,7 +879,9 @@ func (s *Spec) Required() []string {
 	return out
 }
 
-// CheckTable returns an error listing every required field missing from t.
+// CheckTable returns an error listing every required field missing from t,
+// each with the column of t it may have been meant to be (a case, spacing
+// or spelling slip).
 func (s *Spec) CheckTable(t *datasets.Table) error {
 	var missing []string
 	for _, name := range s.Required() {
@@ -853,27 +890,40 @@ func (s *Spec) CheckTable(t *datasets.Table) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%s: missing required columns %q: the model was trained with them; add them to the scoring data (columns are %q)", t.Source, missing, t.Names())
+		return fmt.Errorf("%s: missing required columns %q%s: the model was trained with them and cannot impute them; add them to the scoring data (columns are %q)", t.Source, missing, suggestions(missing, t.Names()), t.Names())
 	}
 	return nil
+}
+
+// AbsentColumns lists the optional lead fields the Spec reads that t has no
+// column for: scoring imputes them for every row (as a missing value), which
+// can change the scores, so callers warn about them.
+func (s *Spec) AbsentColumns(t *datasets.Table) []string {
+	var out []string
+	for _, f := range s.Fields() {
+		if !f.Required && t.Col(f.Name) == nil {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// suggestions returns " (did you mean ...?)" naming, for each of names, the
+// column that is a likely case, spacing or spelling slip for it, or "" when
+// none is.
+func suggestions(names, columns []string) string {
+	var parts []string
+	for _, n := range names {
+		if sg := datasets.Suggest(n, columns); sg != "" {
+			parts = append(parts, fmt.Sprintf("%q for %q", sg, n))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (did you mean " + strings.Join(parts, ", ") + "?)"
 }
 
 // Check returns an error listing every required field missing from the
 // leads table of d.
 func (s *Spec) Check(d *Dataset) error { return s.CheckTable(d.Leads) }
-
-// Validate returns an error listing every required field missing from l
-// (absent or without a value).
-func (s *Spec) Validate(l *Lead) error {
-	var missing []string
-	for _, name := range s.Required() {
-		v, ok := l.Fields[name]
-		if !ok || v.Missing {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("lead %s: missing required fields %q", l.ID, missing)
-	}
-	return nil
-}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func splitByLead(d *Dataset) (train, test []int) {
 	return train, test
 }
 
-func synthDataset(t testing.TB, seed uint64, leads, eventsPerLead int) (*Dataset, synth) {
+func synthDataset(t testing.TB, seed uint64, leads, eventsPerLead int) (*Dataset, genHistory) {
 	s := genSynth(seed, leads, eventsPerLead)
 	d, err := Build(Config{}, Inputs{Leads: s.leads, Events: s.events, Outcomes: s.outcomes})
 	require.NoError(t, err)
@@ -309,6 +310,13 @@ func TestUnseenCategoriesAndMissingColumns(t *testing.T) {
 		assert.Contains(t, err.Error(), "new.csv")
 		_, w := spec.Linear(sd)
 		assert.Equal(t, map[string]int{"source": 1, "score": 1, "note": 1}, w.ImputedMissing)
+		assert.Equal(t, []string{"note"}, spec.AbsentColumns(score), "the optional column the table lacks")
+
+		slip := table("slip.csv", catCol("id", "q"), catCol("Source", "web"), numCol("score", 1), catCol("note", "a"))
+		err = spec.CheckTable(slip)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `missing required columns ["source"] (did you mean "Source" for "source"?)`)
+		assert.Empty(t, spec.AbsentColumns(slip))
 
 		l := &Lead{ID: "q", Fields: map[string]Value{"note": {Kind: datasets.KindCategory, Str: "a"}}}
 		err = spec.Validate(l)
@@ -446,4 +454,126 @@ func TestLinearEncodingClipsToTrainingRange(t *testing.T) {
 		}
 	}
 	assert.True(t, found, "the tree encoding keeps the raw value")
+}
+
+func TestUsesEvents(t *testing.T) {
+	d, _ := synthDataset(t, 3, 200, 5)
+	withEvents, err := Fit(Config{}, d, allRows(d.Rows))
+	require.NoError(t, err)
+	cfg := Config{ID: "id", Target: "converted"}
+	flat, err := Build(cfg, Inputs{Leads: flatLeads([]string{"web", "ads", "web", "ads"}, []float64{1, 2, 3, 4}, []string{"a", "b", "", "a"}, []float64{0, 1, 0, 1})})
+	require.NoError(t, err)
+	leadsOnly, err := Fit(cfg, flat, allRows(flat.Rows))
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		spec *Spec
+		want bool
+	}{
+		{"leads, events and outcomes", withEvents, true},
+		{"a leads table alone", leadsOnly, false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.spec.UsesEvents(), tt.name)
+	}
+}
+
+// A number outside the training range is always reported: on the lead
+// field, on lead_age for a lead older than any snapshot, on event:KEY for
+// an event aggregate; a value inside the range is not.
+func TestOutOfRangeIsReported(t *testing.T) {
+	s := genSynth(4, 300, 6)
+	d, err := Build(Config{}, Inputs{Leads: s.leads, Events: s.events, Outcomes: s.outcomes})
+	require.NoError(t, err)
+	spec, err := Fit(Config{}, d, allRows(d.Rows))
+	require.NoError(t, err)
+	var budget, age *Feature
+	for i := range spec.Features {
+		switch f := &spec.Features[i]; {
+		case f.Name == "budget":
+			budget = f
+		case f.Origin == originAge:
+			age = f
+		}
+	}
+	require.NotNil(t, budget)
+	require.NotNil(t, age)
+	warn := func(mod func(l *Lead)) map[string]int {
+		l := d.Lead(0)
+		mod(l)
+		return spec.TransformLead(l, make([]float64, len(spec.LinearColumns())), make([]float64, len(spec.TreeColumns()))).OutOfRange
+	}
+	assert.Empty(t, warn(func(*Lead) {}), "a training snapshot is inside every range")
+	old := warn(func(l *Lead) { l.Cutoff = l.Created.Add(time.Duration(age.Max+365) * 24 * time.Hour) })
+	assert.Equal(t, 1, old["lead_age"], "a lead older than any snapshot: %v", old)
+	for _, tc := range []struct {
+		x    float64
+		want int
+	}{{budget.Max, 0}, {budget.Min, 0}, {budget.Max * 10, 1}, {budget.Min - 1, 1}} {
+		got := warn(func(l *Lead) { l.Fields["budget"] = Value{Kind: datasets.KindNumber, Num: tc.x} })
+		assert.Equal(t, tc.want, got["budget"], "budget %v in [%v, %v]", tc.x, budget.Min, budget.Max)
+	}
+	// Many more events of one type than any training lead had.
+	burst := warn(func(l *Lead) {
+		for k := range 500 {
+			l.Events = append(l.Events, Event{Type: "page_view", Time: l.Cutoff.Add(-time.Duration(k+1) * time.Minute), Attrs: map[string]string{"page": "pricing"}})
+		}
+		slices.SortFunc(l.Events, func(a, b Event) int { return a.Time.Compare(b.Time) })
+	})
+	events := 0
+	for f := range burst {
+		if strings.HasPrefix(f, "event:") || f == "all activity" {
+			events++
+		}
+	}
+	assert.Positive(t, events, "event aggregates beyond their range: %v", burst)
+}
+
+// Validate lists every required field a lead lacks, and every number field
+// holding text that is not a number; markers and blanks are missing, not
+// invalid.
+func TestValidate(t *testing.T) {
+	s := genSynth(4, 300, 6)
+	d, err := Build(Config{MissingValues: []string{"Select"}}, Inputs{Leads: s.leads, Events: s.events, Outcomes: s.outcomes})
+	require.NoError(t, err)
+	spec, err := Fit(Config{MissingValues: []string{"Select"}}, d, allRows(d.Rows))
+	require.NoError(t, err)
+	required := spec.Required()
+	require.NotEmpty(t, required)
+	text := func(v string) Value { return Value{Kind: datasets.KindCategory, Str: v} }
+	tests := []struct {
+		name    string
+		mod     func(l *Lead)
+		missing []string
+		invalid []string
+	}{
+		{"as read", func(*Lead) {}, nil, nil},
+		{"required field absent", func(l *Lead) { delete(l.Fields, required[0]) }, required[:1], nil},
+		{"required field a marker", func(l *Lead) { l.Fields[required[0]] = text("Select") }, required[:1], nil},
+		{"number as text", func(l *Lead) { l.Fields["budget"] = text(" 1200.5 ") }, nil, nil},
+		{"yes as a number", func(l *Lead) { l.Fields["budget"] = text("yes") }, nil, nil},
+		{"blank number", func(l *Lead) { l.Fields["budget"] = text("  ") }, nil, nil},
+		{"text in a number field", func(l *Lead) { l.Fields["budget"] = text("lots") }, nil, []string{"budget"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l := d.Lead(0)
+			tc.mod(l)
+			spec.MarkMissing(l)
+			err := spec.Validate(l)
+			var mf *MissingFieldsError
+			var inv *InvalidFieldsError
+			switch {
+			case tc.missing != nil:
+				require.ErrorAs(t, err, &mf)
+				assert.Equal(t, tc.missing, mf.Fields)
+			case tc.invalid != nil:
+				require.ErrorAs(t, err, &inv)
+				assert.Equal(t, tc.invalid, inv.Fields)
+				assert.Contains(t, err.Error(), `"lots"`)
+			default:
+				assert.NoError(t, err)
+			}
+		})
+	}
 }

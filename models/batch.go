@@ -47,7 +47,35 @@ func (e *PanicError) Error() string { return fmt.Sprintf("internal error: %v", e
 // once per tree for the chunk instead of once per lead); the values are bit
 // for bit those of one lead at a time.
 func (b *Bundle) ScoreRows(rows Rows, opt ScoreOptions, threads int, emit func(w, i int, res *Result, err error)) {
-	b.scoreRows(rows, opt, threads, b.batchSHAP(opt), emit)
+	b.scoreRows(rows, opt, threads, b.batchSHAP(opt), nil, emit)
+}
+
+// Scorers is a pool of one bundle's Scorers, for a caller that scores many
+// small tables (a server answering batches): making a Scorer costs a few
+// hundred kilobytes of buffers, and the pool keeps them between tables.
+// It is safe for concurrent use.
+type Scorers struct {
+	b    *Bundle
+	pool sync.Pool
+}
+
+// NewScorers returns an empty pool of b's Scorers.
+func (b *Bundle) NewScorers() *Scorers {
+	p := &Scorers{b: b}
+	p.pool.New = func() any { return b.NewScorer() }
+	return p
+}
+
+// Get returns a Scorer of the pool's bundle, for one goroutine at a time.
+func (p *Scorers) Get() *Scorer { return p.pool.Get().(*Scorer) }
+
+// Put returns s to the pool. A Scorer whose scoring panicked must not be
+// put back.
+func (p *Scorers) Put(s *Scorer) { p.pool.Put(s) }
+
+// ScoreRows is Bundle.ScoreRows with the pool's Scorers.
+func (p *Scorers) ScoreRows(rows Rows, opt ScoreOptions, threads int, emit func(w, i int, res *Result, err error)) {
+	p.b.scoreRows(rows, opt, threads, p.b.batchSHAP(opt), p, emit)
 }
 
 // batchSHAP says whether ScoreRows explains a chunk of leads at once: only
@@ -57,7 +85,7 @@ func (b *Bundle) batchSHAP(opt ScoreOptions) bool {
 	return opt.Explain != 0 && b.Scoring.Champion == GBM && b.GBM != nil && b.GBM.SHAPTablesLarge()
 }
 
-func (b *Bundle) scoreRows(rows Rows, opt ScoreOptions, threads int, batchSHAP bool, emit func(w, i int, res *Result, err error)) {
+func (b *Bundle) scoreRows(rows Rows, opt ScoreOptions, threads int, batchSHAP bool, pool *Scorers, emit func(w, i int, res *Result, err error)) {
 	n := rows.Len()
 	if n == 0 {
 		return
@@ -74,7 +102,13 @@ func (b *Bundle) scoreRows(rows Rows, opt ScoreOptions, threads int, batchSHAP b
 	var mu sync.Mutex
 	next := 0
 	work := func(w int) {
-		s := b.NewScorer()
+		var s *Scorer
+		if pool != nil {
+			s = pool.Get()
+			defer func() { pool.Put(s) }()
+		} else {
+			s = b.NewScorer()
+		}
 		var ex *chunkSHAP
 		if batchSHAP {
 			ex = newChunkSHAP(b, chunk)

@@ -33,7 +33,7 @@ func TestScoreRowsEqualsScoringOneByOne(t *testing.T) {
 				got := make([]*Result, ds.Rows)
 				var mu sync.Mutex
 				workers := map[int]bool{}
-				bc.scoreRows(datasetRows{ds, allRows(ds.Rows)}, opt, 2, chunked, func(w, i int, res *Result, err error) {
+				bc.scoreRows(datasetRows{ds, allRows(ds.Rows)}, opt, 2, chunked, nil, func(w, i int, res *Result, err error) {
 					require.NoError(t, err)
 					got[i] = res.clone()
 					mu.Lock()

@@ -7,19 +7,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/datasets"
-	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/models/modelstest"
 )
 
-// fixture loads the fixture bundle testdata/b2b and regenerates the history
-// it was trained on (see testdata/README.md): its leads and events.
+// fixture loads the fixture bundle of package modelstest and regenerates
+// the history it was trained on: its leads and events.
 func fixture(t testing.TB) (*Bundle, features.Inputs) {
 	t.Helper()
-	b, err := Load(filepath.Join("testdata", "b2b"))
+	b, err := Load(filepath.Join("modelstest", modelstest.BundleDir))
 	require.NoError(t, err)
 	dir := t.TempDir()
-	_, err = synth.Generate(synth.Config{Profile: "b2b", Leads: 1200, Seed: 5, Format: "csv"}, dir, nil)
-	require.NoError(t, err)
+	require.NoError(t, modelstest.WriteHistory(dir))
 	var in features.Inputs
 	in.Leads, _, err = datasets.ReadFile(filepath.Join(dir, "leads.csv"), datasets.ReadOptions{})
 	require.NoError(t, err)

@@ -42,6 +42,12 @@ const (
 	// WarnUnknownField: a field none of the models reads (the rule sheet
 	// may still read it).
 	WarnUnknownField = "unknown_field"
+	// WarnOutOfRange: a number outside the range training saw, on a lead
+	// field, on "lead_age" (a lead older or younger than any training
+	// snapshot), on "event:KEY" (an event aggregate) or on a derived
+	// feature: the score extrapolates. The linear model clips the value to
+	// the training range; the trees treat it as the range's edge.
+	WarnOutOfRange = "out_of_range"
 )
 
 // Warning is one structured warning of a score: a code from the Warn
@@ -67,22 +73,11 @@ func (e *CreatedAfterError) Error() string {
 
 // MissingFieldsError is returned for a lead that lacks fields the model
 // requires (fields never missing in training): all of them at once.
-type MissingFieldsError struct {
-	LeadID string
-	Fields []string
-}
+type MissingFieldsError = features.MissingFieldsError
 
-func (e *MissingFieldsError) Error() string {
-	return fmt.Sprintf("lead %s: missing required fields %s: the model was trained with them and never saw them missing; send them", e.LeadID, quoteList(e.Fields))
-}
-
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = strconv.Quote(n)
-	}
-	return strings.Join(q, ", ")
-}
+// InvalidFieldsError is returned for a lead with text that is not a number
+// in fields the model reads as numbers: all of them at once.
+type InvalidFieldsError = features.InvalidFieldsError
 
 // ModelRef names the model version a score came from.
 type ModelRef struct {
@@ -148,7 +143,6 @@ type Scorer struct {
 	rules           rules.Result         // reused by ScoreInto
 	ownRules        rules.Result         // the bundle's sheet, when opt.Sheet replaces it
 	fields          []string             // scratch for sorting warning fields
-	required        []string             // the Spec's required fields
 	// shap, when set, holds the GBM's TreeSHAP values of the next lead
 	// explained (and shapBase its expected margin), computed in a batch by
 	// ScoreAll: bit for bit what explain would compute.
@@ -163,7 +157,6 @@ func (b *Bundle) NewScorer() *Scorer {
 		linCols:  b.Spec.LinearColumns(),
 		treeCols: b.Spec.TreeColumns(),
 		bySource: make(map[string]float64),
-		required: b.Spec.Required(),
 	}
 	s.lin = make([]float64, len(s.linCols))
 	s.tree = make([]float64, len(s.treeCols))
@@ -227,7 +220,8 @@ func (s *Scorer) raw(name string, rr *rules.Result) float64 {
 // empty or a marker is missing: it is imputed as training imputed it, with
 // a missing_imputed warning, unless the model requires it (it was never
 // missing in training): then Score returns a *MissingFieldsError naming
-// every required field the lead lacks.
+// every required field the lead lacks. Text that is not a number in a
+// field the model reads as a number is an *InvalidFieldsError.
 func (s *Scorer) Score(l *features.Lead, opt ScoreOptions) (*Result, error) {
 	res := new(Result)
 	if err := s.score(l, opt, res, false); err != nil {
@@ -251,14 +245,8 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 		return &CreatedAfterError{LeadID: l.ID, Created: l.Created, Cutoff: cut}
 	}
 	b.Spec.MarkMissing(l)
-	var missing []string
-	for _, name := range s.required {
-		if v, ok := l.Fields[name]; !ok || v.Missing {
-			missing = append(missing, name)
-		}
-	}
-	if missing != nil {
-		return &MissingFieldsError{LeadID: l.ID, Fields: missing}
+	if err := b.Spec.Validate(l); err != nil {
+		return err
 	}
 	// Encode only what the models asked for read: the linear encoding
 	// (log transforms, standardisation, one-hot) is skipped when the
@@ -287,9 +275,11 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 	// Result.Rules is opt.Sheet's when given.
 	var rr *rules.Result
 	if b.Rules != nil || opt.Sheet != nil {
-		shown := new(rules.Result)
+		var shown *rules.Result
 		if reuse {
 			shown = &s.rules
+		} else {
+			shown = new(rules.Result)
 		}
 		sheet := b.Rules
 		if opt.Sheet != nil {
@@ -356,6 +346,7 @@ func (s *Scorer) appendWarnings(dst []Warning, w *features.Warnings) []Warning {
 	}
 	add(WarnUnseenCategory, w.UnseenCategories)
 	add(WarnMissingImputed, w.ImputedMissing)
+	add(WarnOutOfRange, w.OutOfRange)
 	return dst
 }
 
@@ -365,6 +356,8 @@ func warningMessage(code, field string) string {
 		return fmt.Sprintf("field %q: value not seen in training, scored as \"other\"", field)
 	case WarnUnknownField:
 		return fmt.Sprintf("unknown field %q: not one of the model's features", field)
+	case WarnOutOfRange:
+		return fmt.Sprintf("%q: outside the range seen in training, so the score extrapolates (the linear model clips it to that range, the trees treat it as the range's edge)", field)
 	}
 	return fmt.Sprintf("field %q: missing, imputed as in training", field)
 }
@@ -578,6 +571,9 @@ func Warnings(w features.Warnings) []Warning {
 	}
 	for _, f := range sortedKeys(w.ImputedMissing) {
 		out = append(out, Warning{Code: WarnMissingImputed, Field: f, Message: warningMessage(WarnMissingImputed, f)})
+	}
+	for _, f := range sortedKeys(w.OutOfRange) {
+		out = append(out, Warning{Code: WarnOutOfRange, Field: f, Message: warningMessage(WarnOutOfRange, f)})
 	}
 	return out
 }

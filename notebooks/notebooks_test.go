@@ -21,6 +21,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/internal/realdata"
 )
 
 var update = flag.Bool("update", false, "save each code cell's output into its notebook")
@@ -268,13 +270,14 @@ func TestNotebooksRun(t *testing.T) {
 	}
 	t.Logf("built the notebooks in %s", time.Since(start).Round(time.Millisecond))
 
-	datasets := filepath.Join(root, "..", "shared", "datasets")
+	datasets, err := realdata.Dir()
+	require.NoError(t, err)
 	for k, path := range paths {
 		t.Run(path, func(t *testing.T) {
 			t.Parallel() // each notebook has its own work directory
 			nb := nbs[k]
 			if missing := requirements(nb, root); len(missing) > 0 {
-				t.Skipf("%s reads %s, which is absent: the real-data notebook needs ../shared/datasets next to the project", path, strings.Join(missing, ", "))
+				realdata.Absent(t, "%s reads %s, which is absent", path, strings.Join(missing, ", "))
 			}
 			work := t.TempDir()
 			for _, i := range runs[k] {

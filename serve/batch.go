@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"time"
 
@@ -36,13 +37,16 @@ func (s *Server) handleBatch(c *gin.Context) {
 	if a == nil {
 		return
 	}
-	defer s.putBuf(body)
+	defer s.releaseBody(body)
 	var items [][]byte
 	var aerr *APIError
 	if ndjson {
 		items, aerr = splitLines(body.Bytes(), s.cfg.MaxBatchLeads)
 	} else {
 		items, aerr = splitArray(body.Bytes(), s.cfg.MaxBatchLeads)
+	}
+	if aerr == nil {
+		aerr = oversizedLead(items, s.cfg.MaxBodyBytes)
 	}
 	if aerr != nil {
 		s.writeError(c, aerr)
@@ -51,6 +55,10 @@ func (s *Server) handleBatch(c *gin.Context) {
 	c.Set(keyLeads, len(items))
 	out, chunks, t := s.scoreBatch(a, items, opt, s.cfg.Now(), c.GetString(keyRequestID))
 	defer s.release(out)
+	if out != nil && out.tooLarge != nil {
+		s.writeError(c, out.tooLarge)
+		return
+	}
 	s.metrics.scored(a.version, &t)
 	s.metrics.batchSize.Observe(float64(len(items)))
 	writeChunks(c, chunks, ndjson)
@@ -77,19 +85,28 @@ func writeChunks(c *gin.Context, chunks [][]byte, ndjson bool) {
 	if ndjson {
 		for _, ch := range chunks {
 			c.Writer.Write(ch)
-			c.Writer.Write([]byte{'\n'})
+			c.Writer.Write(newline)
 		}
 		return
 	}
-	c.Writer.Write([]byte{'['})
+	c.Writer.Write(openArray)
 	for i, ch := range chunks {
 		if i > 0 {
-			c.Writer.Write([]byte{','})
+			c.Writer.Write(comma)
 		}
 		c.Writer.Write(ch)
 	}
-	c.Writer.Write([]byte("]\n"))
+	c.Writer.Write(closeArray)
 }
+
+// The separators writeChunks writes (package-level, so writing them does
+// not allocate).
+var (
+	newline    = []byte{'\n'}
+	comma      = []byte{','}
+	openArray  = []byte{'['}
+	closeArray = []byte("]\n")
+)
 
 // batchRows are a batch's request items as models.Rows: each worker
 // decodes its items with a decoder of its own.
@@ -119,6 +136,23 @@ func (r *batchRows) Lead(w, i int) (*features.Lead, error) {
 type batchOut struct {
 	bufs [][]byte
 	at   []struct{ w, lo, hi int32 }
+	// tooLarge is the first lead over a limit on one lead (too many
+	// events), which refuses the whole batch with 413 naming its index.
+	tooLarge *APIError
+}
+
+// oversizedLead refuses a batch holding a lead larger than a /v1/score
+// body may be (Config.MaxBodyBytes): decoding a lead takes memory in
+// proportion to its size, so the cap bounds a batch's memory by the
+// number of workers, not by the body.
+func oversizedLead(items [][]byte, max int64) *APIError {
+	for i, it := range items {
+		if int64(len(it)) > max {
+			return &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge, Field: "[" + strconv.Itoa(i) + "]",
+				Message: "the lead at index " + strconv.Itoa(i) + " is " + strconv.Itoa(len(it)) + " bytes; a lead may hold at most " + strconv.FormatInt(max, 10) + " (--max-body)"}
+		}
+	}
+	return nil
 }
 
 // scoreBatch scores items through the model's scoring path on every core
@@ -134,9 +168,14 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt models.ScoreOptions, 
 		warnings: make([][]models.Warning, workers), errs: make([]*APIError, n)}
 	out := &batchOut{bufs: make([][]byte, workers), at: make([]struct{ w, lo, hi int32 }, n)}
 	tallies := make([]tally, workers)
+	explained := 0
+	if opt.Explain != 0 {
+		explained = 1
+	}
+	per := s.resultBytes[explained].Load() * int64(n/workers+1) * 9 / 8
 	for w := range workers {
 		rows.decoders[w] = a.getDecoder()
-		out.bufs[w] = (*s.getBytes())[:0]
+		out.bufs[w] = slices.Grow((*s.getBytes())[:0], int(min(per, 4<<20)))
 	}
 	a.model.ScoreRows(rows, opt, workers, func(w, i int, res *models.Result, err error) {
 		buf := out.bufs[w]
@@ -171,6 +210,18 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt models.ScoreOptions, 
 	})
 	for _, d := range rows.decoders {
 		a.putDecoder(d)
+	}
+	total := 0
+	for _, b := range out.bufs {
+		total += len(b)
+	}
+	s.resultBytes[explained].Store(int64(total / n))
+	for i, aerr := range rows.errs {
+		if aerr != nil && aerr.Status == http.StatusRequestEntityTooLarge {
+			out.tooLarge = &APIError{Status: aerr.Status, Code: aerr.Code, Field: "[" + strconv.Itoa(i) + "]." + aerr.Field,
+				Message: "the lead at index " + strconv.Itoa(i) + ": " + aerr.Message}
+			break
+		}
 	}
 	chunks := make([][]byte, n)
 	for i, at := range out.at {

@@ -27,7 +27,7 @@ func NewBundleModel(b *models.Bundle) (Model, error) {
 	if b == nil || b.Spec == nil {
 		return nil, fmt.Errorf("bundle has no feature spec")
 	}
-	m := &bundleModel{b: b, schema: bundleSchema(b)}
+	m := &bundleModel{b: b, schema: bundleSchema(b), scorers: b.NewScorers()}
 	m.info = bundleInfo(b, m.schema)
 	if err := m.smokeTest(); err != nil {
 		return nil, fmt.Errorf("load bundle %s: cannot score with it: %w", b.Dir, err)
@@ -37,9 +37,10 @@ func NewBundleModel(b *models.Bundle) (Model, error) {
 
 // bundleModel adapts *models.Bundle to Model.
 type bundleModel struct {
-	b      *models.Bundle
-	schema Schema
-	info   ModelInfo
+	b       *models.Bundle
+	schema  Schema
+	info    ModelInfo
+	scorers *models.Scorers // batches reuse the bundle's scorers
 }
 
 func (m *bundleModel) Version() string { return m.b.Manifest.Version }
@@ -49,7 +50,7 @@ func (m *bundleModel) Schema() Schema  { return m.schema }
 func (m *bundleModel) NewScorer() Scorer { return m.b.NewScorer() }
 
 func (m *bundleModel) ScoreRows(rows models.Rows, opt models.ScoreOptions, threads int, emit func(w, i int, res *models.Result, err error)) {
-	m.b.ScoreRows(rows, opt, threads, emit)
+	m.scorers.ScoreRows(rows, opt, threads, emit)
 }
 
 func (m *bundleModel) Bundle() *models.Bundle { return m.b }

@@ -17,9 +17,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/datasets"
-	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/modelstest"
 )
 
 // realAsOf is the scoring moment of the end-to-end tests.
@@ -48,9 +48,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// realBundle generates (once) the history the fixture bundle
-// ../models/testdata/b2b was trained on (see its README) and copies the
-// bundle as version real-v1: a real bundle, without importing the trainer.
+// realBundle generates (once) the history the modelstest fixture bundle
+// was trained on and copies the bundle as version real-v1: a real bundle,
+// without importing the trainer.
 func realBundle(t testing.TB) *realFixture {
 	t.Helper()
 	realOnce.Do(func() { real, realErr = prepareReal() })
@@ -59,23 +59,11 @@ func realBundle(t testing.TB) *realFixture {
 }
 
 func prepareReal() (*realFixture, error) {
-	f := &realFixture{}
-	var err error
-	if f.data, err = os.MkdirTemp("", "leadscore-serve-data-*"); err != nil {
-		return nil, err
-	}
-	if _, err := synth.Generate(synth.Config{Profile: "b2b", Leads: 1200, Seed: 5, Format: "csv"}, f.data, nil); err != nil {
-		return nil, err
-	}
-	root, err := os.MkdirTemp("", "leadscore-serve-bundle-*")
+	f, err := modelstest.NewFixture("real-v1")
 	if err != nil {
 		return nil, err
 	}
-	f.bundle = filepath.Join(root, "real-v1")
-	if err := os.CopyFS(f.bundle, os.DirFS(filepath.Join("..", "models", "testdata", "b2b"))); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return &realFixture{data: f.Data, bundle: f.Bundle}, nil
 }
 
 // copyBundle copies the fixture bundle to root/version, rewriting its

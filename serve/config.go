@@ -14,12 +14,15 @@ const (
 	DefaultMaxBodyBytes      = 1 << 20  // 1 MiB per /v1/score request
 	DefaultMaxBatchBodyBytes = 64 << 20 // 64 MiB per /v1/score/batch request
 	DefaultMaxBatchLeads     = 10000    // leads per /v1/score/batch request
+	DefaultMaxEventsPerLead  = 10000    // events of one lead
+	DefaultMaxInflightBytes  = 256 << 20
 	DefaultPollInterval      = 3 * time.Second
 	DefaultReadHeaderTimeout = 5 * time.Second
 	DefaultReadTimeout       = 60 * time.Second
 	DefaultWriteTimeout      = 120 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultShutdownTimeout   = 30 * time.Second
+	DefaultDrain             = 5 * time.Second
 )
 
 // Config configures a Server. Zero limits and timeouts take the defaults
@@ -28,11 +31,16 @@ type Config struct {
 	// ModelsDir holds one bundle directory per version and an optional
 	// champion file naming the version to serve (--models).
 	ModelsDir string
+	// Pin, when set, is the version served whatever the champion file
+	// says (--models pointed at one bundle serves that bundle): the
+	// champion file is ignored and promotion is refused.
+	Pin string
 	// Addr is the HOST:PORT to listen on (--addr, default DefaultAddr).
 	// Without APIKeysFile only loopback addresses are accepted.
 	Addr string
-	// APIKeysFile lists "KEY SCOPE" lines, scope score or admin
-	// (--api-keys). Empty turns authentication off (loopback only).
+	// APIKeysFile lists "KEY SCOPE" lines, scope score, admin or metrics
+	// (--api-keys); a file group or others may write is refused. Empty
+	// turns authentication off (loopback only).
 	APIKeysFile string
 	// MaxBodyBytes limits a /v1/score body (--max-body); larger bodies get
 	// 413.
@@ -43,6 +51,23 @@ type Config struct {
 	// MaxBatchLeads limits the leads of one batch (--max-batch-leads); more
 	// get 413 batch_too_large.
 	MaxBatchLeads int
+	// ProtectMetrics makes /metrics and the details of /readyz need a key
+	// of scope metrics or admin (--protect-metrics); it needs APIKeysFile.
+	ProtectMetrics bool
+	// MaxEventsPerLead limits the events of one lead
+	// (--max-events-per-lead); more get 413 too_many_events naming the
+	// lead (its index in a batch).
+	MaxEventsPerLead int
+	// MaxInflightBytes limits the request body bytes all requests hold at
+	// once (--max-inflight-bytes); a request that would pass it gets 503
+	// overloaded with Retry-After.
+	MaxInflightBytes int64
+	// MemoryLimit is the Go runtime's soft memory limit while Serve runs
+	// (--memory-limit): the garbage collector works harder near it instead
+	// of letting the heap grow to twice what is live. Zero takes
+	// MaxInflightBytes + 192 MiB; negative, or GOMEMLIMIT in the
+	// environment, leaves the runtime's setting alone.
+	MemoryLimit int64
 	// PollInterval is how often ModelsDir is checked for new bundles and a
 	// changed champion file (--poll); negative turns polling off.
 	PollInterval time.Duration
@@ -53,6 +78,9 @@ type Config struct {
 	IdleTimeout       time.Duration
 	// ShutdownTimeout bounds how long shutdown waits for in-flight requests.
 	ShutdownTimeout time.Duration
+	// Drain is how long /readyz answers 503 after SIGTERM before the
+	// listener closes (--drain); negative: none.
+	Drain time.Duration
 	// Logger receives the access and lifecycle logs (nil: discarded).
 	Logger *slog.Logger
 	// Load loads one bundle directory (nil: LoadBundle).
@@ -65,14 +93,23 @@ type Config struct {
 
 // BindFlags defines the serve command's flags on fs, writing into cfg.
 func BindFlags(fs *pflag.FlagSet, cfg *Config) {
-	fs.StringVar(&cfg.ModelsDir, "models", "models", "directory of model bundles (one subdirectory per version) and an optional champion file")
+	fs.StringVar(&cfg.ModelsDir, "models", "models", "directory of model bundles (one subdirectory per version) and an optional champion file, or one bundle to serve alone")
 	fs.StringVar(&cfg.Addr, "addr", DefaultAddr, "HOST:PORT to listen on; without --api-keys only loopback addresses are allowed")
-	fs.StringVar(&cfg.APIKeysFile, "api-keys", "", `file of "KEY SCOPE" lines (scope score or admin); required for non-loopback addresses`)
+	fs.StringVar(&cfg.APIKeysFile, "api-keys", "", `file of "KEY SCOPE" lines (scope score, admin or metrics; not writable by group or others); required for non-loopback addresses`)
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", DefaultMaxBodyBytes, "largest /v1/score body in bytes (413 above)")
 	fs.Int64Var(&cfg.MaxBatchBodyBytes, "max-batch-body", DefaultMaxBatchBodyBytes, "largest /v1/score/batch body in bytes (413 above)")
 	fs.IntVar(&cfg.MaxBatchLeads, "max-batch-leads", DefaultMaxBatchLeads, "most leads in one /v1/score/batch request (413 above)")
+	fs.BoolVar(&cfg.ProtectMetrics, "protect-metrics", false, "require a key of scope metrics or admin for /metrics and the details of /readyz (without one /readyz answers its status alone); needs --api-keys")
+	fs.IntVar(&cfg.MaxEventsPerLead, "max-events-per-lead", DefaultMaxEventsPerLead, "most events in one lead (413 above, naming the lead's index in a batch)")
+	fs.Int64Var(&cfg.MaxInflightBytes, "max-inflight-bytes", DefaultMaxInflightBytes, "request body bytes held by all requests at once (503 with Retry-After above)")
+	fs.Int64Var(&cfg.MemoryLimit, "memory-limit", 0, "soft memory limit of the Go runtime in bytes while serving (0: --max-inflight-bytes + 192 MiB; negative: none; GOMEMLIMIT overrides)")
+	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", DefaultReadHeaderTimeout, "time a client has to send the request headers")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", DefaultReadTimeout, "time a client has to send the whole request (a body cut off by it gets 408)")
+	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", DefaultWriteTimeout, "time from the end of the request headers to the end of the response")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", DefaultIdleTimeout, "how long a keep-alive connection may wait for its next request")
 	fs.DurationVar(&cfg.PollInterval, "poll", DefaultPollInterval, "how often to check --models for new bundles or a changed champion file (negative: never)")
-	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "how long shutdown waits for in-flight requests")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "how long shutdown waits for in-flight requests (then they are cut off, and the exit is still 0)")
+	fs.DurationVar(&cfg.Drain, "drain", DefaultDrain, "on SIGTERM, how long /readyz answers 503 before the listener closes, so load balancers stop sending requests (negative, e.g. -1s: none)")
 }
 
 // withDefaults fills zero fields and checks the rest.
@@ -80,7 +117,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.ModelsDir == "" {
 		return c, fmt.Errorf("serve: no models directory; pass --models DIR")
 	}
-	if c.MaxBodyBytes < 0 || c.MaxBatchBodyBytes < 0 || c.MaxBatchLeads < 0 {
+	if c.MaxBodyBytes < 0 || c.MaxBatchBodyBytes < 0 || c.MaxBatchLeads < 0 || c.MaxEventsPerLead < 0 || c.MaxInflightBytes < 0 {
 		return c, fmt.Errorf("serve: body and batch limits must be positive")
 	}
 	def := func(d *time.Duration, v time.Duration) {
@@ -97,12 +134,28 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxBatchLeads == 0 {
 		c.MaxBatchLeads = DefaultMaxBatchLeads
 	}
+	if c.ProtectMetrics && c.APIKeysFile == "" {
+		return c, fmt.Errorf("serve: --protect-metrics needs --api-keys FILE with a key of scope metrics or admin")
+	}
+	if c.MaxEventsPerLead == 0 {
+		c.MaxEventsPerLead = DefaultMaxEventsPerLead
+	}
+	if c.MaxInflightBytes == 0 {
+		c.MaxInflightBytes = DefaultMaxInflightBytes
+	}
+	if c.MemoryLimit == 0 {
+		c.MemoryLimit = c.MaxInflightBytes + 192<<20
+	}
+	if c.MaxInflightBytes < c.MaxBatchBodyBytes+minBodyStep {
+		return c, fmt.Errorf("serve: --max-inflight-bytes %d is below --max-batch-body %d: a full batch could never be read; raise it", c.MaxInflightBytes, c.MaxBatchBodyBytes)
+	}
 	def(&c.PollInterval, DefaultPollInterval)
 	def(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
 	def(&c.ReadTimeout, DefaultReadTimeout)
 	def(&c.WriteTimeout, DefaultWriteTimeout)
 	def(&c.IdleTimeout, DefaultIdleTimeout)
 	def(&c.ShutdownTimeout, DefaultShutdownTimeout)
+	def(&c.Drain, DefaultDrain)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}

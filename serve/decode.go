@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -19,8 +20,13 @@ import (
 )
 
 // maxFuture is how far after as_of a timestamp may lie before it is refused
-// as a far-future (clock or unit) error.
+// as a far-future (clock or unit) error; as_of itself may lie at most as far
+// after the server's clock.
 const maxFuture = 24 * time.Hour
+
+// minTime is the earliest timestamp accepted: anything before 1970 is a unit
+// or parsing error upstream (year 0000, seconds taken as days).
+var minTime = time.Unix(0, 0).UTC()
 
 // leadSchema is a Schema compiled for the decoder.
 type leadSchema struct {
@@ -30,6 +36,8 @@ type leadSchema struct {
 	names      map[string]string // field name -> the same string, to reuse
 	eventTypes map[string]string // event type -> the same string, to reuse
 	created    string
+	// maxEvents is the most events a lead may hold (Config.MaxEventsPerLead).
+	maxEvents int
 }
 
 // compileSchema checks a model's schema and indexes it; an unknown kind
@@ -41,6 +49,7 @@ func compileSchema(s Schema) (*leadSchema, error) {
 		eventTypes: make(map[string]string, len(s.EventTypes)),
 		created:    s.CreatedField,
 		missing:    datasets.NewMissingSet(s.MissingValues),
+		maxEvents:  DefaultMaxEventsPerLead,
 	}
 	for _, f := range s.Fields {
 		var k datasets.Kind
@@ -89,6 +98,10 @@ type decoder struct {
 	events []features.Event
 	attrs  []map[string]string
 	tape   tape
+	// other holds the names of fields seen in the lead but not kept in
+	// lead.Fields (object values the rule sheet cannot read), so a
+	// duplicate of one is still refused.
+	other []string
 	// res is the result of the decoded lead, reused like the lead.
 	res models.Result
 }
@@ -154,18 +167,23 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []models.W
 	}
 	var idRaw, asOfRaw, fieldsRaw, eventsRaw []byte
 	aerr = eachMember(top, &d.tape, func(key, raw []byte) *APIError {
+		var dst *[]byte
 		switch string(key) {
 		case "lead_id":
-			idRaw = raw
+			dst = &idRaw
 		case "as_of":
-			asOfRaw = raw
+			dst = &asOfRaw
 		case "fields":
-			fieldsRaw = raw
+			dst = &fieldsRaw
 		case "events":
-			eventsRaw = raw
+			dst = &eventsRaw
 		default:
 			return badRequest(CodeUnknownKey, string(key), "unknown key; a lead has lead_id, as_of, fields and events")
 		}
+		if *dst != nil {
+			return duplicateKey(string(key))
+		}
+		*dst = raw
 		return nil
 	})
 	if aerr != nil {
@@ -176,7 +194,7 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []models.W
 		return nil, nil, aerr
 	}
 	if len(asOfRaw) > 0 && !isNull(asOfRaw) {
-		t, aerr := decodeTime(asOfRaw, "as_of")
+		t, aerr := decodeTime(asOfRaw, "as_of", now.Add(maxFuture))
 		if aerr != nil {
 			return nil, nil, aerr
 		}
@@ -188,9 +206,15 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []models.W
 		if fieldsRaw[0] != '{' {
 			return nil, nil, badRequest(CodeInvalidField, "fields", "expected an object, got %s", describe(fieldsRaw))
 		}
+		d.other = d.other[:0]
+		createdSeen := false
 		aerr = eachMember(fieldsRaw, &d.tape, func(key, raw []byte) *APIError {
 			name, known := sc.names[string(key)]
+			if _, dup := l.Fields[string(key)]; dup || slices.Contains(d.other, string(key)) || known && name == sc.created && createdSeen {
+				return duplicateKey("fields." + string(key))
+			}
 			if known && name == sc.created {
+				createdSeen = true
 				t, missing, aerr := decodeTimeValue(raw, "", limit)
 				if aerr != nil {
 					return prefixed(aerr, "fields."+name)
@@ -208,6 +232,8 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []models.W
 				warnings = append(warnings, models.UnknownField(name))
 				if v, ok := looseValue(raw); ok {
 					l.Fields[name] = v // the rule sheet may still read it
+				} else {
+					d.other = append(d.other, name)
 				}
 				return nil
 			}
@@ -227,6 +253,9 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []models.W
 			return nil, nil, badRequest(CodeInvalidField, "events", "expected an array, got %s", describe(eventsRaw))
 		}
 		aerr = eachElement(eventsRaw, &d.tape, func(i int, raw []byte) *APIError {
+			if i == sc.maxEvents {
+				return tooManyEvents(sc.maxEvents)
+			}
 			e, aerr := d.event(raw, limit, len(l.Events))
 			if aerr != nil {
 				return prefixed(aerr, "events["+strconv.Itoa(i)+"].")
@@ -281,13 +310,17 @@ func (d *decoder) event(raw []byte, limit time.Time, n int) (features.Event, *AP
 	aerr := eachMember(raw, &d.tape, func(key, v []byte) *APIError {
 		switch string(key) {
 		case "type":
+			if typ != nil {
+				return duplicateKey("type")
+			}
 			typ = v
 		case "timestamp":
+			if ts != nil {
+				return duplicateKey("timestamp")
+			}
 			ts = v
 		default:
-			if !isNull(v) {
-				attrs = append(attrs, attr{key, v})
-			}
+			attrs = append(attrs, attr{key, v})
 		}
 		return nil
 	})
@@ -326,8 +359,17 @@ func (d *decoder) event(raw []byte, limit time.Time, n int) (features.Event, *AP
 		return e, nil
 	}
 	e.Attrs = d.attrMap(n, len(attrs))
+	nulls := false
 	for _, a := range attrs {
 		key, v := a.key, a.val
+		if _, dup := e.Attrs[string(key)]; dup {
+			return e, duplicateKey(string(key))
+		}
+		if isNull(v) {
+			e.Attrs[d.str(key)] = nullAttr // kept until the end to find duplicates
+			nulls = true
+			continue
+		}
 		switch v[0] {
 		case '"':
 			inner := v[1 : len(v)-1]
@@ -346,7 +388,33 @@ func (d *decoder) event(raw []byte, limit time.Time, n int) (features.Event, *AP
 			e.Attrs[d.str(key)] = d.str(v)
 		}
 	}
+	if nulls {
+		maps.DeleteFunc(e.Attrs, func(_, v string) bool { return unsafe.StringData(v) == unsafe.StringData(nullAttr) })
+	}
+	if len(e.Attrs) == 0 {
+		e.Attrs = nil
+	}
 	return e, nil
+}
+
+// tooManyEvents is the 413 for a lead over Config.MaxEventsPerLead: each
+// event costs memory while the lead is scored, so the cap bounds a
+// request's memory whatever its body holds.
+func tooManyEvents(max int) *APIError {
+	return &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeTooManyEvents, Field: "events",
+		Message: "a lead holds at most " + strconv.Itoa(max) + " events (--max-events-per-lead); aggregate older events or raise the limit"}
+}
+
+// nullAttr marks an event attribute sent as null while an event's
+// attributes are checked for duplicates; it is told apart by its address,
+// so a client's "\x00null" is not taken for it.
+var nullAttr = string([]byte("\x00null"))
+
+// duplicateKey is the answer for a key given twice in one object: the JSON
+// standard leaves its meaning open, and taking either copy silently could
+// change the score.
+func duplicateKey(field string) *APIError {
+	return badRequest(CodeDuplicateKey, field, "the key is given more than once; send it once")
 }
 
 func cmpEventTime(a, b features.Event) int { return a.Time.Compare(b.Time) }
@@ -478,6 +546,9 @@ func decodeNumber(raw []byte, path string) (float64, bool, *APIError) {
 		if len(text) == 0 {
 			return 0, true, nil
 		}
+		if !decimalText(text) {
+			return 0, false, badRequest(CodeInvalidField, path, "expected a number, got %s", describe(raw))
+		}
 	} else if raw[0] < '0' && raw[0] != '-' || raw[0] > '9' {
 		return 0, false, badRequest(CodeInvalidField, path, "expected a number, got %s", describe(raw))
 	}
@@ -491,6 +562,18 @@ func decodeNumber(raw []byte, path string) (float64, bool, *APIError) {
 		return 0, false, badRequest(CodeInvalidField, path, "expected a number, got %s", describe(raw))
 	}
 	return x, false, nil
+}
+
+// decimalText reports whether a number sent as a string is spelled with
+// digits, a sign, a point and an exponent only: strconv.ParseFloat alone
+// would also take Go's "1_000", hex "0x1p10" and "Inf".
+func decimalText(b []byte) bool {
+	for _, c := range b {
+		if !('0' <= c && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E') {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeBool accepts true/false, yes/no, 1/0 as JSON values or strings.
@@ -515,9 +598,9 @@ func decodeBool(raw []byte, path string) (bool, bool, *APIError) {
 	return false, false, badRequest(CodeInvalidField, path, "expected a boolean (true/false, yes/no or 1/0), got %s", describe(raw))
 }
 
-// decodeTime decodes a required timestamp without the far-future check.
-func decodeTime(raw []byte, path string) (time.Time, *APIError) {
-	t, missing, aerr := decodeTimeValue(raw, path, time.Time{})
+// decodeTime decodes a required timestamp, refusing one after limit.
+func decodeTime(raw []byte, path string, limit time.Time) (time.Time, *APIError) {
+	t, missing, aerr := decodeTimeValue(raw, path, limit)
 	if aerr == nil && missing {
 		aerr = badRequest(CodeInvalidField, path, "expected a timestamp (RFC 3339 or 2006-01-02), got %s", describe(raw))
 	}
@@ -525,7 +608,8 @@ func decodeTime(raw []byte, path string) (time.Time, *APIError) {
 }
 
 // decodeTimeValue accepts an RFC 3339 or 2006-01-02 string; "" is missing.
-// A non-zero limit refuses later timestamps.
+// Timestamps before 1970 are refused, and with a non-zero limit later ones
+// too.
 func decodeTimeValue(raw []byte, path string, limit time.Time) (time.Time, bool, *APIError) {
 	if isNull(raw) {
 		return time.Time{}, true, nil
@@ -548,7 +632,13 @@ func decodeTimeValue(raw []byte, path string, limit time.Time) (time.Time, bool,
 	if !ok {
 		return time.Time{}, false, badRequest(CodeInvalidField, path, "expected a timestamp (RFC 3339 or 2006-01-02), got %s", describe(raw))
 	}
+	if t.Before(minTime) {
+		return time.Time{}, false, badRequest(CodeInvalidField, path, "%s is before 1970; check the date's year and unit", t.Format(time.RFC3339Nano))
+	}
 	if !limit.IsZero() && t.After(limit) {
+		if path == "as_of" {
+			return time.Time{}, false, badRequest(CodeFutureTimestamp, path, "%s is more than a day after the server's clock (%s); check the clock or the time zone", t.Format(time.RFC3339Nano), limit.Add(-maxFuture).Format(time.RFC3339))
+		}
 		return time.Time{}, false, badRequest(CodeFutureTimestamp, path, "%s is more than a day after as_of (%s); check the clock or the time zone", t.Format(time.RFC3339Nano), limit.Add(-maxFuture).Format(time.RFC3339))
 	}
 	return t, false, nil

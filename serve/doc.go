@@ -13,7 +13,19 @@
 // background and publishes it atomically: requests already running finish
 // on the model they started with. A damaged or incompatible bundle is
 // refused, logged and listed on /readyz and /v1/models while the current
-// model keeps serving.
+// model keeps serving. A bundle is complete when its manifest lists every
+// file of its directory and every listed file is there with its checksum;
+// an incomplete one (copied manifest first) is refused and checked again
+// when any of its files changes. Check results are cached by content (the
+// manifest's bytes and every file's name, size and modification time), so
+// GET /v1/models/{version} checks a damaged bundle once, and GET /v1/models
+// lists a bundle nobody has checked yet as unchecked, not available. Two
+// directories with one version: only the one named by the version may
+// serve. When nothing serves (at start, or in a new replica) and the
+// champion file names a bundle that fails its checks, the newest bundle
+// that passes serves instead: an ERROR log, /readyz "fallback", the gauge
+// leadscore_model_fallback and Server.Fallback (the dashboard's banner) say
+// so until the champion file names a good bundle.
 //
 // # Endpoints
 //
@@ -51,8 +63,11 @@
 // it does for the same lead read from a file. A field the model does not
 // know is kept for the rule sheet and reported in the result's warnings
 // (unknown_field). Event keys other than type and timestamp are attributes
-// (page, channel). Malformed JSON, wrong types, non-finite numbers,
-// unparsable timestamps, timestamps more than a day after as_of and event
+// (page, channel). Malformed JSON, a key given twice in one object
+// (duplicate_key: JSON leaves its meaning open), wrong types, non-finite
+// numbers, numbers in strings spelled other than in decimal ("1_000",
+// "0x1p10"), unparsable timestamps, timestamps before 1970, timestamps more
+// than a day after as_of (as_of itself: after the server's clock) and event
 // types the model never saw are refused with 400 and the offending field;
 // a lead lacking fields the model requires gets one 400 missing_field
 // whose "fields" lists all of them, and a lead created after as_of a 400
@@ -67,11 +82,33 @@
 //
 // # Limits
 //
+// A body is read as it arrives, into a buffer that grows with the bytes
+// received (a declared Content-Length never sizes it ahead of them). A body
+// sent with Content-Encoding: gzip is decompressed as it is read, and the
+// limits below apply to the decompressed bytes; other encodings get 415. A
+// body that does not arrive within the read timeout gets 408
+// request_timeout.
+//
 // A /v1/score body may hold Config.MaxBodyBytes (--max-body, default 1 MiB).
 // A /v1/score/batch body may hold Config.MaxBatchBodyBytes
 // (--max-batch-body, default 64 MiB) and Config.MaxBatchLeads leads
 // (--max-batch-leads, default 10,000). Beyond them the request is refused
-// whole with 413 (body_too_large, batch_too_large). A batch is answered in
+// whole with 413 (body_too_large, batch_too_large). A lead may hold
+// Config.MaxEventsPerLead events (--max-events-per-lead, default 10,000)
+// and, inside a batch, Config.MaxBodyBytes bytes; beyond them the request
+// is refused with 413 (too_many_events, body_too_large) whose field names
+// the lead ("events", or "[i].events" for the i-th lead of a batch). All
+// requests together hold at most Config.MaxInflightBytes of bodies
+// (--max-inflight-bytes, default 256 MiB); a request that would pass it is
+// answered 503 overloaded with Retry-After: 1 instead of growing the heap.
+// Buffers and decoders above a few MiB are dropped after a request rather
+// than pooled. While Serve runs, the Go runtime's soft memory limit is
+// Config.MemoryLimit (--memory-limit, default --max-inflight-bytes + 192
+// MiB; GOMEMLIMIT overrides), so the collector works harder near it rather
+// than let the heap reach twice what is live. With the defaults the
+// attacks of issue 19 (40 connections declaring 64 MB, a 63 MB lead of
+// 800,000 events, 4 concurrent 50 MB batches) peak under 512 MB of RSS
+// (go run ./bench/servemem; BENCHMARKS.md). A batch is answered in
 // the form it came in (array or NDJSON), in order; a lead that is invalid
 // alone is answered {"index": i, "error": {...}} in its place. Batches are
 // scored in parallel chunks on every core.
@@ -80,19 +117,45 @@
 //
 // With Config.APIKeysFile (--api-keys), every /v1 endpoint needs
 // "Authorization: Bearer KEY". The file has one "KEY SCOPE" per line, scope
-// score or admin (admin may also score; promote and reload need admin);
+// score, admin or metrics (admin may also score; promote and reload need
+// admin; a metrics key reads /metrics and the detailed /readyz only);
 // blank lines and # comments are ignored, keys have at least 16 characters
 // and a bad line stops the start with its line number. Keys are compared in
 // constant time against every key. Missing or unknown keys get 401, a score
 // key on an admin endpoint 403. /healthz, /readyz, /metrics and
-// /openapi.json need no key. Without a keys file, Run refuses any address
-// but loopback.
+// /openapi.json need no key, unless Config.ProtectMetrics
+// (--protect-metrics): then /metrics needs a metrics or admin key, and
+// /readyz without one answers {"status": "ready"} (or "not_ready",
+// "draining") alone, without model versions, refusals or paths. Metric
+// labels cannot be grown by clients: a method outside the standard ones is
+// labelled "other" and a route by its template ("/v1/models/:version",
+// "unmatched"). Without a keys file, Run refuses any address but loopback.
+//
+// # Pages beside the API
+//
+// serve imports no user interface. A package that serves pages beside the
+// API (the dashboard, package serve/dashboard) is wired by the command:
+// New, then routes on Server.Router (they share the request ids, access log,
+// panic recovery and metrics, labelled by route template), HandleUnmatched
+// for its own 404 and 405 under a prefix, then ListenAndServe. It reads what
+// it needs through Current, Refusals, Config, Authorized, ReportHTML and
+// the like, and scores with the served bundle itself (Model.Bundle).
 //
 // # Operations
 //
-// Run sets read-header, read, write and idle timeouts, drains in-flight
-// requests on SIGTERM, SIGINT or context cancellation, and reloads on
-// SIGHUP. Access logs (log/slog) hold the route, status, latency, lead count
+// Run sets read-header, read, write and idle timeouts
+// (--read-header-timeout 5s, --read-timeout 60s, --write-timeout 120s,
+// --idle-timeout 120s). On SIGTERM, SIGINT or context cancellation /readyz
+// answers 503 "draining" for Config.Drain (--drain, default 5 s) while
+// requests are still served, so load balancers stop sending them; then the
+// listener closes and in-flight requests get Config.ShutdownTimeout
+// (--shutdown-timeout) to finish. A shutdown that times out cuts them off,
+// logs it at ERROR and still returns nil (exit 0). SIGHUP reloads. On start,
+// temporary files and directories that crashed writes left in the models
+// directory (".NAME.tmp-*", ".NAME.old-*", older than an hour) are removed,
+// as 'leadscore gc' does on demand. An API keys file that group or others
+// may write is refused, and a key with less than 64 bits of estimated
+// entropy draws a warning naming its line (never the key). Access logs (log/slog) hold the route, status, latency, lead count
 // and request id, never a lead's field values; a panic is logged with the
 // request id and answered 500 without details.
 package serve

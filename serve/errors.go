@@ -16,11 +16,15 @@ const (
 	CodeInvalidField     = "invalid_field"
 	CodeMissingField     = "missing_field"
 	CodeUnknownKey       = "unknown_key"
+	CodeDuplicateKey     = "duplicate_key"
 	CodeUnknownEventType = "unknown_event_type"
 	CodeFutureTimestamp  = "future_timestamp"
 	CodeInvalidParameter = "invalid_parameter"
 	CodeBodyTooLarge     = "body_too_large"
 	CodeBatchTooLarge    = "batch_too_large"
+	CodeTooManyEvents    = "too_many_events"
+	CodeRequestTimeout   = "request_timeout"
+	CodeOverloaded       = "overloaded"
 	CodeUnsupportedMedia = "unsupported_media_type"
 	CodeNotFound         = "not_found"
 	CodeMethodNotAllowed = "method_not_allowed"
@@ -84,6 +88,14 @@ func scoreError(err error) *APIError {
 	var mf *models.MissingFieldsError
 	if errors.As(err, &mf) {
 		return missingFields(mf)
+	}
+	var inv *models.InvalidFieldsError
+	if errors.As(err, &inv) {
+		fields := make([]string, len(inv.Fields))
+		for i, f := range inv.Fields {
+			fields[i] = "fields." + f
+		}
+		return &APIError{Status: http.StatusBadRequest, Code: CodeInvalidField, Field: fields[0], Fields: fields, Message: err.Error()}
 	}
 	var ca *models.CreatedAfterError
 	if errors.As(err, &ca) {

@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
@@ -25,16 +24,40 @@ type Readiness struct {
 	Model   *models.ModelRef `json:"model"`
 	Message string           `json:"message,omitempty"`
 	Refused []Refusal        `json:"refused"`
+	// Fallback is set while the champion file's bundle fails its checks
+	// and the newest bundle that passes serves instead.
+	Fallback *Fallback `json:"fallback,omitempty"`
 }
 
+// handleReady answers GET /readyz: 503 while no model serves or during the
+// drain before shutdown. With --protect-metrics, the details (model,
+// refusals with their paths, fallback) need a metrics or admin key; without
+// one the answer is the status alone.
 func (s *Server) handleReady(c *gin.Context) {
-	r := Readiness{Status: "ready", Refused: s.reg.Refusals()}
-	status := http.StatusOK
-	if a := s.reg.current(); a != nil {
+	a := s.reg.current()
+	status, word := http.StatusOK, "ready"
+	switch {
+	case s.draining.Load():
+		status, word = http.StatusServiceUnavailable, "draining"
+	case a == nil:
+		status, word = http.StatusServiceUnavailable, "not_ready"
+	}
+	if s.cfg.ProtectMetrics && s.keys != nil {
+		tok, _ := bearer(c.GetHeader("Authorization"))
+		if !allows(s.keys.scopeOf(tok), scopeMetrics) {
+			writeBytes(c, status, jsonType, []byte(`{"status":"`+word+`"}`+"\n"))
+			return
+		}
+	}
+	r := Readiness{Status: word, Refused: s.reg.Refusals(), Fallback: s.reg.Fallback()}
+	if a != nil {
 		r.Model = &models.ModelRef{Name: a.name, Version: a.version}
-	} else {
-		r.Status, status = "not_ready", http.StatusServiceUnavailable
+	}
+	switch word {
+	case "not_ready":
 		r.Message = "no loadable model bundle in " + s.cfg.ModelsDir
+	case "draining":
+		r.Message = "shutting down: draining before the listener closes"
 	}
 	s.writeJSON(c, status, r)
 }
@@ -76,26 +99,6 @@ func scoreOptions(c *gin.Context) (models.ScoreOptions, *APIError) {
 	return opt, nil
 }
 
-// readBody reads the request body into b, refusing more than limit bytes.
-func readBody(c *gin.Context, limit int64, b *bytes.Buffer) *APIError {
-	tooLarge := &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge, Message: "the body is larger than " + strconv.FormatInt(limit, 10) + " bytes; split it or raise the server's limit"}
-	if c.Request.ContentLength > limit {
-		return tooLarge
-	}
-	if c.Request.ContentLength > 0 {
-		b.Grow(int(c.Request.ContentLength) + 1)
-	}
-	_, err := b.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return tooLarge
-		}
-		return badRequest(CodeMalformedJSON, "", "could not read the body: %v", err)
-	}
-	return nil
-}
-
 func unsupported(got string, want string) *APIError {
 	if got == "" {
 		got = "none"
@@ -110,9 +113,9 @@ func noModel(dir string) *APIError {
 // scoreRequest is what both scoring endpoints do first: check the media
 // type (accept, else 415 naming want), read the query options and the body
 // (at most limit bytes) and take the current model. On any failure it
-// answers the error and returns nil; otherwise the caller returns body to
-// the pool with putBuf.
-func (s *Server) scoreRequest(c *gin.Context, accept func(mediaType string) bool, want string, limit int64) (models.ScoreOptions, *bytes.Buffer, *active) {
+// answers the error and returns nil; otherwise the caller releases body
+// with releaseBody.
+func (s *Server) scoreRequest(c *gin.Context, accept func(mediaType string) bool, want string, limit int64) (models.ScoreOptions, *body, *active) {
 	if mt := mediaType(c.ContentType()); !accept(mt) {
 		s.writeError(c, unsupported(mt, want))
 		return models.ScoreOptions{}, nil, nil
@@ -122,15 +125,14 @@ func (s *Server) scoreRequest(c *gin.Context, accept func(mediaType string) bool
 		s.writeError(c, aerr)
 		return opt, nil, nil
 	}
-	body := s.getBuf()
-	if aerr := readBody(c, limit, body); aerr != nil {
-		s.putBuf(body)
+	body, aerr := s.readBody(c, limit)
+	if aerr != nil {
 		s.writeError(c, aerr)
 		return opt, nil, nil
 	}
 	a := s.reg.current()
 	if a == nil {
-		s.putBuf(body)
+		s.releaseBody(body)
 		s.writeError(c, noModel(s.cfg.ModelsDir))
 		return opt, nil, nil
 	}
@@ -143,7 +145,7 @@ func (s *Server) handleScore(c *gin.Context) {
 	if a == nil {
 		return
 	}
-	defer s.putBuf(body)
+	defer s.releaseBody(body)
 	out := s.getBytes()
 	defer s.putBytes(out)
 	c.Set(keyLeads, 1)

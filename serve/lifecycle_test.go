@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -311,4 +312,25 @@ func TestGracefulShutdown(t *testing.T) {
 	require.NoError(t, <-served)
 	_, err = http.Get(url + "/healthz")
 	assert.Error(t, err, "no new connections after shutdown")
+}
+
+// A pinned server (serve --models pointed at one bundle) serves the pinned
+// version whatever the champion file says, and refuses promotion.
+func TestPinnedVersion(t *testing.T) {
+	dir := t.TempDir()
+	writeFakeBundle(t, dir, "v1", testNow.Add(-48*time.Hour), fakeParams{})
+	writeFakeBundle(t, dir, "v2", testNow.Add(-24*time.Hour), fakeParams{})
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ChampionFile), []byte("v2\n"), 0o644))
+	s, err := New(Config{ModelsDir: dir, Pin: "v1", PollInterval: -1, Load: loadFake, Now: func() time.Time { return testNow },
+		Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	require.NotNil(t, s.Current())
+	assert.Equal(t, "v1", s.Current().Version(), "the pin wins over the champion file")
+	res, err := s.Reload()
+	require.NoError(t, err)
+	assert.Equal(t, "v1", res.Serving)
+	_, err = s.reg.promote("v2")
+	require.ErrorIs(t, err, errRefused)
+	assert.Contains(t, err.Error(), "--models "+dir)
+	assert.Equal(t, "v1", s.Current().Version())
 }

@@ -18,6 +18,7 @@ type metrics struct {
 	scores    *prometheus.CounterVec
 	model     *prometheus.GaugeVec
 	reloads   *prometheus.CounterVec
+	fallback  prometheus.Gauge
 	batchSize prometheus.Histogram
 }
 
@@ -53,13 +54,17 @@ func newMetrics() *metrics {
 			Name: "leadscore_model_loads_total",
 			Help: "Bundle loads by result (loaded or refused).",
 		}, []string{"result"}),
+		fallback: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "leadscore_model_fallback",
+			Help: "1 while a bundle other than the champion file's serves because the champion fails its checks.",
+		}),
 		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "leadscore_batch_leads",
 			Help:    "Leads per batch request.",
 			Buckets: prometheus.ExponentialBuckets(1, 4, 9),
 		}),
 	}
-	m.reg.MustRegister(m.requests, m.errors, m.latency, m.leads, m.scores, m.model, m.reloads, m.batchSize,
+	m.reg.MustRegister(m.requests, m.errors, m.latency, m.leads, m.scores, m.model, m.reloads, m.fallback, m.batchSize,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -76,6 +81,14 @@ func (m *metrics) swapped(old, cur *active) {
 	}
 	if cur != nil {
 		m.model.WithLabelValues(cur.version, cur.name).Set(1)
+	}
+}
+
+func (m *metrics) fellBack(on bool) {
+	if on {
+		m.fallback.Set(1)
+	} else {
+		m.fallback.Set(0)
 	}
 }
 

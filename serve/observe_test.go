@@ -19,8 +19,6 @@ func TestMetrics(t *testing.T) {
 	require.Equal(t, http.StatusOK, env.do(t, "POST", "/v1/score/batch", "["+goodLead+","+goodLead+"]").Code)
 	require.Equal(t, http.StatusBadRequest, env.do(t, "POST", "/v1/score", `{`).Code)
 	require.Equal(t, http.StatusNotFound, env.do(t, "GET", "/nope", "").Code)
-	env.do(t, "GET", "/ui/leads/L42", "") // a dashboard page, by page not by id
-	env.do(t, "GET", "/ui/style.css", "")
 	rec := env.do(t, "GET", "/metrics", "")
 	require.Equal(t, http.StatusOK, rec.Code)
 	env.check(t, "GET", "/metrics", rec)
@@ -30,8 +28,6 @@ func TestMetrics(t *testing.T) {
 		`leadscore_http_requests_total{code="400",method="POST",route="/v1/score"} 1`,
 		`leadscore_http_errors_total{code="400",route="/v1/score"} 1`,
 		`leadscore_http_errors_total{code="404",route="unmatched"} 1`,
-		`method="GET",route="/ui/leads/:id"} 1`,
-		`leadscore_http_requests_total{code="200",method="GET",route="/ui/style.css"} 1`,
 		`leadscore_http_request_duration_seconds_count{method="POST",route="/v1/score"} 4`,
 		`leadscore_leads_scored_total{model_version="v1"} 5`,
 		`leadscore_scores_total{model_version="v1",tier="hot"} 5`,

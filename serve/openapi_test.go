@@ -89,6 +89,9 @@ func (o *openAPI) validateResponse(method, path string, status int, contentType 
 	docs := [][]byte{body}
 	if mt == "application/x-ndjson" {
 		docs = bytes.Split(bytes.TrimSpace(body), []byte("\n"))
+		if len(bytes.TrimSpace(body)) == 0 {
+			docs = nil // no leads, no lines
+		}
 	}
 	for i, d := range docs {
 		var v any

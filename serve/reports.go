@@ -1,6 +1,8 @@
 package serve
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -69,21 +71,21 @@ func (s *Server) handleReports(c *gin.Context) {
 	c.JSON(http.StatusOK, resp)
 }
 
-// handleReport answers GET /reports/{id} with that report's self-contained
-// HTML. Only ids the source lists are served, so no path reaches outside the
-// report directories.
-func (s *Server) handleReport(c *gin.Context) {
-	id := c.Param("id")
-	notFound := &APIError{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no report " + id + "; GET /reports lists them"}
-	if s.cfg.Reports == nil {
-		s.writeError(c, notFound)
-		return
+// ErrNoReport is the error of ReportHTML for an id the source does not
+// list or whose HTML is gone.
+var ErrNoReport = errors.New("no such report")
+
+// ReportHTML returns the self-contained HTML of the report id of src. Only
+// ids src lists are read, so no id reaches outside the report
+// directories. An unknown id, or one whose report.html is gone, is
+// ErrNoReport.
+func ReportHTML(src ReportSource, id string) ([]byte, error) {
+	if src == nil {
+		return nil, ErrNoReport
 	}
-	list, err := s.cfg.Reports.Reports()
+	list, err := src.Reports()
 	if err != nil {
-		s.log.Error("list reports", "err", err)
-		s.writeError(c, &APIError{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "reports cannot be listed; see the server log"})
-		return
+		return nil, fmt.Errorf("list reports: %w", err)
 	}
 	for _, r := range list {
 		if r.ID != id {
@@ -91,12 +93,31 @@ func (s *Server) handleReport(c *gin.Context) {
 		}
 		html, err := os.ReadFile(filepath.Join(r.Dir, "report.html"))
 		if err != nil {
-			s.writeError(c, notFound)
-			return
+			return nil, ErrNoReport
 		}
-		c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
-		c.Data(http.StatusOK, "text/html; charset=utf-8", html)
+		return html, nil
+	}
+	return nil, ErrNoReport
+}
+
+// ReportCSP is the Content-Security-Policy of a report's HTML: its inline
+// styles and data: images, nothing else.
+const ReportCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+// handleReport answers GET /reports/{id} with that report's self-contained
+// HTML (ReportHTML).
+func (s *Server) handleReport(c *gin.Context) {
+	id := c.Param("id")
+	html, err := ReportHTML(s.cfg.Reports, id)
+	if errors.Is(err, ErrNoReport) {
+		s.writeError(c, &APIError{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no report " + id + "; GET /reports lists them"})
 		return
 	}
-	s.writeError(c, notFound)
+	if err != nil {
+		s.log.Error("list reports", "err", err)
+		s.writeError(c, &APIError{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "reports cannot be listed; see the server log"})
+		return
+	}
+	c.Header("Content-Security-Policy", ReportCSP)
+	c.Data(http.StatusOK, "text/html; charset=utf-8", html)
 }

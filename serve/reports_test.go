@@ -63,34 +63,3 @@ func TestReportsWithoutSource(t *testing.T) {
 	assert.JSONEq(t, `{"reports":[]}`, rec.Body.String())
 	assert.Equal(t, http.StatusNotFound, env.do(t, http.MethodGet, "/reports/x", "").Code)
 }
-
-// The dashboard's compare page shows the per-rule table of the newest
-// compare report, suggested points included.
-func TestDashboardRuleTableFromCompareReport(t *testing.T) {
-	dir := t.TempDir()
-	cmp := filepath.Join(dir, "cmp")
-	require.NoError(t, os.MkdirAll(cmp, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(cmp, "report.json"), []byte(`{"kind":"compare","leads":1999,"labelled":true,"rules":[
-		{"rule":"c-level","group":"fit","points":15,"fires":1211,"fire_share":0.0605,"conversion_rate_fired":0.1486,"conversion_rate_not_fired":0.0858,"suggested_points":24,"fitted":true},
-		{"rule":"student","points":null,"fires":3,"fire_share":0.0015,"conversion_rate_fired":null,"conversion_rate_not_fired":0.1,"suggested_points":null,"fitted":false,"disqualify":true}]}`), 0o644))
-	src := &fakeReports{list: []ReportEntry{
-		{ID: "cmp-1", Kind: "compare", CreatedAt: testNow, Dir: cmp},
-		{ID: "bt-1", Kind: "backtest", CreatedAt: testNow.Add(time.Hour), Dir: filepath.Join(dir, "bt")},
-	}}
-	_, env := newTestServer(t, testOptions{reports: src})
-	rec := env.do(t, http.MethodGet, "/ui/compare", "")
-	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-	page := rec.Body.String()
-	assert.Contains(t, page, `id="rules-table"`)
-	assert.Contains(t, page, "c-level")
-	assert.Contains(t, page, ">24<", "suggested points shown")
-	assert.Contains(t, page, "14.9%", "conversion rate when fired")
-	assert.Contains(t, page, "student (disqualifies)")
-	assert.Contains(t, page, "not fitted")
-	assert.NotContains(t, page, "0xc0", "no pointer printed")
-
-	_, env = newTestServer(t, testOptions{})
-	rec = env.do(t, http.MethodGet, "/ui/compare", "")
-	require.Equal(t, http.StatusOK, rec.Code)
-	assert.Contains(t, rec.Body.String(), "No comparison report yet")
-}

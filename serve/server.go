@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/leadscore/leadscore/internal/atomicfile"
 )
 
 //go:embed openapi.json
@@ -37,8 +39,20 @@ type Server struct {
 	engine  *gin.Engine
 	bufs    sync.Pool
 	outs    sync.Pool
-	idBase  string
-	idSeq   atomic.Uint64
+	// draining is set from SIGTERM until the listener closes: /readyz
+	// answers 503 so load balancers stop sending requests.
+	draining atomic.Bool
+	// inflight counts the request body bytes held at once.
+	inflight budget
+	idBase   string
+	idSeq    atomic.Uint64
+	// resultBytes is the size of the last batch's answers per lead,
+	// without and with explanations: the next batch sizes its output
+	// buffers by it instead of growing them lead by lead.
+	resultBytes [2]atomic.Int64
+
+	// unmatched are the handlers of HandleUnmatched.
+	unmatched []unmatched
 }
 
 // New checks cfg, reads the API keys and loads the champion bundle of
@@ -51,6 +65,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics()}
+	s.inflight.limit = cfg.MaxInflightBytes
 	s.bufs.New = func() any { return new(bytes.Buffer) }
 	s.outs.New = func() any { b := make([]byte, 0, 4096); return &b }
 	var b [6]byte
@@ -59,14 +74,27 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.idBase = hex.EncodeToString(b[:]) + "-"
 	if cfg.APIKeysFile != "" {
-		if s.keys, err = loadKeys(cfg.APIKeysFile); err != nil {
+		var weak []keyWarning
+		if s.keys, weak, err = loadKeys(cfg.APIKeysFile); err != nil {
 			return nil, fmt.Errorf("serve: %w", err)
+		}
+		for _, w := range weak {
+			s.log.Warn("an API key has little entropy; use a random one (openssl rand -hex 24)", "file", cfg.APIKeysFile, "line", w.line, "bits", w.bits, "want_bits", minKeyBits)
 		}
 	}
 	if s.reg, err = newRegistry(cfg.ModelsDir, cfg.Load, s.log, cfg.Now); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
-	s.reg.onSwap, s.reg.onLoad = s.metrics.swapped, s.metrics.loaded
+	s.reg.pin = cfg.Pin
+	removed, err := atomicfile.RemoveStale(atomicfile.DefaultStaleAge, cfg.ModelsDir)
+	for _, p := range removed {
+		s.log.Info("removed a temporary file left by a crashed write", "path", p)
+	}
+	if err != nil {
+		s.log.Warn("could not remove every stale temporary file; 'leadscore gc' retries", "error", err)
+	}
+	s.reg.onSwap, s.reg.onLoad, s.reg.onFallback = s.metrics.swapped, s.metrics.loaded, s.metrics.fellBack
+	s.reg.maxEvents = cfg.MaxEventsPerLead
 	if _, err := s.reg.reload(true); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
@@ -86,27 +114,50 @@ func (s *Server) Handler() http.Handler { return s.engine }
 func (s *Server) Reload() (ReloadResult, error) { return s.reg.reload(true) }
 
 // Run serves the API on cfg.Addr until ctx is cancelled or the process gets
-// SIGTERM or SIGINT, then drains in-flight requests (at most
-// cfg.ShutdownTimeout). SIGHUP reloads the models directory. Without
-// cfg.APIKeysFile only loopback addresses are allowed.
+// SIGTERM or SIGINT: New, then ListenAndServe. Without cfg.APIKeysFile only
+// loopback addresses are allowed. To serve more than the API (the
+// dashboard), call New, add the pages, then ListenAndServe.
 func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if logger != nil {
 		cfg.Logger = logger
 	}
-	if cfg.Addr == "" {
-		cfg.Addr = DefaultAddr
-	}
-	if cfg.APIKeysFile == "" && !isLoopback(cfg.Addr) {
-		return fmt.Errorf("serve: refusing to listen on %s without --api-keys: anyone who reaches it could score leads and promote models; pass --api-keys FILE or listen on 127.0.0.1", cfg.Addr)
+	if _, err := listenAddr(cfg); err != nil {
+		return err // refused before loading any model
 	}
 	s, err := New(cfg)
 	if err != nil {
 		return err
 	}
-	if cfg.APIKeysFile == "" {
-		s.log.Warn("authentication is off (no --api-keys); listening on loopback only", "addr", cfg.Addr)
+	return s.ListenAndServe(ctx)
+}
+
+// listenAddr returns the address to listen on (DefaultAddr when unset),
+// refusing any but loopback without API keys.
+func listenAddr(cfg Config) (string, error) {
+	addr := cfg.Addr
+	if addr == "" {
+		addr = DefaultAddr
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	if cfg.APIKeysFile == "" && !isLoopback(addr) {
+		return "", fmt.Errorf("serve: refusing to listen on %s without --api-keys: anyone who reaches it could score leads and promote models; pass --api-keys FILE or listen on 127.0.0.1", addr)
+	}
+	return addr, nil
+}
+
+// ListenAndServe listens on Config.Addr (DefaultAddr when unset) and
+// serves until ctx is cancelled or the process gets SIGTERM or SIGINT, then
+// drains in-flight requests (at most Config.ShutdownTimeout). SIGHUP
+// reloads the models directory. Without Config.APIKeysFile only loopback
+// addresses are allowed.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	addr, err := listenAddr(s.cfg)
+	if err != nil {
+		return err
+	}
+	if s.keys == nil {
+		s.log.Warn("authentication is off (no --api-keys); listening on loopback only", "addr", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -141,6 +192,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       s.cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	if s.cfg.MemoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		prev := debug.SetMemoryLimit(s.cfg.MemoryLimit)
+		defer debug.SetMemoryLimit(prev)
+	}
 	pollCtx, stopPoll := context.WithCancel(ctx)
 	defer stopPoll()
 	if s.cfg.PollInterval > 0 {
@@ -155,11 +210,21 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down: draining in-flight requests", "timeout", s.cfg.ShutdownTimeout)
+	if s.cfg.Drain > 0 {
+		// Load balancers see /readyz 503 and stop sending requests
+		// before the listener closes.
+		s.draining.Store(true)
+		s.log.Info("draining: /readyz answers 503 before the listener closes", "drain", s.cfg.Drain)
+		time.Sleep(s.cfg.Drain)
+	}
+	s.log.Info("shutting down: waiting for in-flight requests", "timeout", s.cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("serve: shutdown: %w", err)
+		// The requests still running are cut off; stopping was asked
+		// for, so this is not a failure of the process.
+		s.log.Error("shutdown timed out with requests in flight; closing their connections", "timeout", s.cfg.ShutdownTimeout, "error", err)
+		srv.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
@@ -187,7 +252,6 @@ const (
 	keyRequestID = "leadscore.request_id"
 	keyLeads     = "leadscore.leads"
 	keyErrorCode = "leadscore.error_code"
-	keyRoute     = "leadscore.route" // the metrics route of a dashboard page
 )
 
 func (s *Server) routes() *gin.Engine {
@@ -196,20 +260,27 @@ func (s *Server) routes() *gin.Engine {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.Use(s.observe, s.recoverPanic)
-	dash := newDashboard(s) // HTML pages at / and /ui/, outside the API's route list
 	e.NoRoute(func(c *gin.Context) {
-		if dash.owns(c.Request.URL.Path) {
-			dash.serve(c)
+		if h := s.unmatchedHandler(c.Request.URL.Path); h != nil {
+			h(c)
 			return
 		}
 		s.writeError(c, &APIError{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such endpoint: " + c.Request.URL.Path + "; see /openapi.json"})
 	})
 	e.NoMethod(func(c *gin.Context) {
+		if h := s.unmatchedHandler(c.Request.URL.Path); h != nil {
+			h(c)
+			return
+		}
 		s.writeError(c, &APIError{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed, Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path})
 	})
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
-	e.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	if s.cfg.ProtectMetrics {
+		e.GET("/metrics", s.require(scopeMetrics), gin.WrapH(s.metrics.handler()))
+	} else {
+		e.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	}
 	e.GET("/openapi.json", s.handleOpenAPI)
 	score := e.Group("/v1", s.require(scopeScore))
 	score.POST("/score", s.handleScore)
@@ -240,15 +311,13 @@ func (s *Server) observe(c *gin.Context) {
 	d := time.Since(start)
 	route := c.FullPath()
 	if route == "" {
-		route = c.GetString(keyRoute) // a dashboard page, or
-	}
-	if route == "" {
 		route = "unmatched"
 	}
 	code := c.Writer.Status()
 	codeStr := strconv.Itoa(code)
-	s.metrics.requests.WithLabelValues(route, c.Request.Method, codeStr).Inc()
-	s.metrics.latency.WithLabelValues(route, c.Request.Method).Observe(d.Seconds())
+	method := methodLabel(c.Request.Method)
+	s.metrics.requests.WithLabelValues(route, method, codeStr).Inc()
+	s.metrics.latency.WithLabelValues(route, method).Observe(d.Seconds())
 	level := slog.LevelInfo
 	if code >= 400 {
 		s.metrics.errors.WithLabelValues(route, codeStr).Inc()
@@ -262,7 +331,7 @@ func (s *Server) observe(c *gin.Context) {
 	}
 	attrs := []slog.Attr{
 		slog.String("request_id", id),
-		slog.String("method", c.Request.Method),
+		slog.String("method", method),
 		slog.String("route", route),
 		slog.Int("code", code),
 		slog.Duration("latency", d),
@@ -274,6 +343,17 @@ func (s *Server) observe(c *gin.Context) {
 		attrs = append(attrs, slog.String("error_code", ec.(string)))
 	}
 	s.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
+}
+
+// methodLabel is the method as a metric label: the standard methods as
+// they are, anything else "other", so clients cannot grow the label set.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return m
+	}
+	return "other"
 }
 
 // validRequestID accepts client request ids of 1-128 characters from
@@ -331,8 +411,8 @@ func (s *Server) require(scope int) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		if got < scope {
-			s.writeError(c, &APIError{Status: http.StatusForbidden, Code: CodeForbidden, Message: "this endpoint needs an admin key; the key given has scope score"})
+		if !allows(got, scope) {
+			s.writeError(c, &APIError{Status: http.StatusForbidden, Code: CodeForbidden, Message: "this endpoint needs a key of scope " + scopeName(scope) + "; the key given has scope " + scopeName(got)})
 			c.Abort()
 		}
 	}
@@ -358,6 +438,9 @@ func (s *Server) putBytes(b *[]byte) {
 // writeError answers {"error": {...}}.
 func (s *Server) writeError(c *gin.Context, e *APIError) {
 	c.Set(keyErrorCode, e.Code)
+	if e.Code == CodeOverloaded {
+		c.Header("Retry-After", "1")
+	}
 	b := s.getBuf()
 	defer s.putBuf(b)
 	buf := append(b.AvailableBuffer(), `{"error":`...)

@@ -38,6 +38,9 @@ type testOptions struct {
 	maxBody       int64
 	maxBatchBody  int64
 	maxBatchLeads int
+	maxEvents     int
+	drain         time.Duration
+	shutdown      time.Duration
 	params        fakeParams
 	reports       ReportSource
 }
@@ -76,9 +79,13 @@ func newTestServer(t testing.TB, o testOptions) (*Server, *testEnv) {
 	cfg := Config{
 		ModelsDir: env.dir, Addr: "127.0.0.1:0", PollInterval: o.poll,
 		MaxBodyBytes: o.maxBody, MaxBatchBodyBytes: o.maxBatchBody, MaxBatchLeads: o.maxBatchLeads,
-		Logger: slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Load:   loadFake, Now: func() time.Time { return testNow },
-		Reports: o.reports,
+		MaxEventsPerLead: o.maxEvents,
+		Logger:           slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Load:             loadFake, Now: func() time.Time { return testNow },
+		Reports: o.reports, Drain: o.drain, ShutdownTimeout: o.shutdown,
+	}
+	if o.drain == 0 {
+		cfg.Drain = -1
 	}
 	if o.poll == 0 {
 		cfg.PollInterval = -1
@@ -240,6 +247,23 @@ func TestScoreValidation(t *testing.T) {
 		{name: "event within a day", body: lead(ok, `{"type": "page_view", "timestamp": "2024-06-02T11:59:59Z"}`), status: 200},
 		{name: "event attribute object", body: lead(ok, `{"type": "page_view", "timestamp": "2024-05-01", "page": {"x": 1}}`), status: 400, code: CodeInvalidField, field: "events[0].page"},
 		{name: "event null", body: lead(ok, `null`), status: 400, code: CodeInvalidField, field: "events[0]"},
+		{name: "duplicate top-level key", body: `{"lead_id":"x","fields":{"TotalVisits":1},"fields":{"TotalVisits":9}}`, status: 400, code: CodeDuplicateKey, field: "fields"},
+		{name: "duplicate field", body: lead(`"TotalVisits": 1, "TotalVisits": 9`, ""), status: 400, code: CodeDuplicateKey, field: "fields.TotalVisits"},
+		{name: "duplicate field escaped", body: lead(`"TotalVisits": 1, "Total\u0056isits": 9`, ""), status: 400, code: CodeDuplicateKey, field: "fields.TotalVisits"},
+		{name: "duplicate unknown object field", body: lead(ok+`, "x": {}, "x": []`, ""), status: 400, code: CodeDuplicateKey, field: "fields.x"},
+		{name: "duplicate created", body: lead(ok+`, "created_at": "2024-05-01", "created_at": "2024-05-02"`, ""), status: 400, code: CodeDuplicateKey, field: "fields.created_at"},
+		{name: "duplicate event type", body: lead(ok, `{"type": "page_view", "type": "email_open", "timestamp": "2024-05-01"}`), status: 400, code: CodeDuplicateKey, field: "events[0].type"},
+		{name: "duplicate event attribute", body: lead(ok, `{"type": "page_view", "timestamp": "2024-05-01", "page": "a", "page": "b"}`), status: 400, code: CodeDuplicateKey, field: "events[0].page"},
+		{name: "duplicate null event attribute", body: lead(ok, `{"type": "page_view", "timestamp": "2024-05-01", "page": null, "page": "b"}`), status: 400, code: CodeDuplicateKey, field: "events[0].page"},
+		{name: "null event attribute", body: lead(ok, `{"type": "page_view", "timestamp": "2024-05-01", "page": null}`), status: 200},
+		{name: "go underscore number", body: lead(`"TotalVisits": "1_000"`, ""), status: 400, code: CodeInvalidField, field: "fields.TotalVisits"},
+		{name: "hex float", body: lead(`"TotalVisits": "0x1p10"`, ""), status: 400, code: CodeInvalidField, field: "fields.TotalVisits"},
+		{name: "infinity word", body: lead(`"TotalVisits": "infinity"`, ""), status: 400, code: CodeInvalidField, field: "fields.TotalVisits"},
+		{name: "decimal exponent string", body: lead(`"TotalVisits": "1.5e1"`, ""), status: 200, wantVisitsRaw: 1.5},
+		{name: "year zero", body: lead(ok+`, "last_contact": "0000-01-01"`, ""), status: 400, code: CodeInvalidField, field: "fields.last_contact", message: "1970"},
+		{name: "event before 1970", body: lead(ok, `{"type": "page_view", "timestamp": "1969-12-31T23:59:59Z"}`), status: 400, code: CodeInvalidField, field: "events[0].timestamp", message: "1970"},
+		{name: "as_of before 1970", body: `{"as_of": "1900-01-01", "fields": {"TotalVisits": 1}}`, status: 400, code: CodeInvalidField, field: "as_of"},
+		{name: "as_of far future", body: `{"as_of": "2024-06-02T12:00:01Z", "fields": {"TotalVisits": 1}}`, status: 400, code: CodeFutureTimestamp, field: "as_of"},
 		{name: "bad explain", body: lead(ok, ""), query: "?explain=lots", status: 400, code: CodeInvalidParameter, field: "explain"},
 		{name: "bad all_models", body: lead(ok, ""), query: "?all_models=perhaps", status: 400, code: CodeInvalidParameter, field: "all_models"},
 	}
@@ -486,7 +510,7 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, Config{ModelsDir: dir, Addr: "127.0.0.1:0", Load: loadFake, PollInterval: 10 * time.Millisecond},
+		done <- Run(ctx, Config{ModelsDir: dir, Addr: "127.0.0.1:0", Load: loadFake, PollInterval: 10 * time.Millisecond, Drain: -1},
 			slog.New(slog.NewJSONHandler(logs, nil)))
 	}()
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "serving the leadscore API") }, 5*time.Second, 5*time.Millisecond)

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models/calibrate"
 	"github.com/leadscore/leadscore/models/gbm"
-	"github.com/leadscore/leadscore/training/metrics"
 )
 
 // Report is the training report written to report.json and, as prose and

@@ -25,6 +25,24 @@ type Split struct {
 	TestLeads  int        `json:"test_leads"`
 }
 
+// AddLead puts one lead's rows on the test side or the training side.
+func (s *Split) AddLead(rows []int, test bool) {
+	if test {
+		s.Test = append(s.Test, rows...)
+		s.TestLeads++
+		return
+	}
+	s.Train = append(s.Train, rows...)
+	s.TrainLeads++
+}
+
+// Finish sorts both sides' rows and counts them, after the last AddLead.
+func (s *Split) Finish() {
+	sort.Ints(s.Train)
+	sort.Ints(s.Test)
+	s.TrainRows, s.TestRows = len(s.Train), len(s.Test)
+}
+
 // leadGroups groups row indices by lead id, in order of first appearance.
 func leadGroups(ids []string) [][]int {
 	idx := make(map[string]int, len(ids))
@@ -70,18 +88,10 @@ func stratifiedSplit(ids []string, labels []float64, frac float64, seed uint64) 
 		rng.Shuffle(len(set), func(i, j int) { set[i], set[j] = set[j], set[i] })
 		nTest := int(float64(len(set))*frac + 0.5)
 		for k, g := range set {
-			if k < nTest {
-				s.Test = append(s.Test, groups[g]...)
-				s.TestLeads++
-			} else {
-				s.Train = append(s.Train, groups[g]...)
-				s.TrainLeads++
-			}
+			s.AddLead(groups[g], k < nTest)
 		}
 	}
-	sort.Ints(s.Train)
-	sort.Ints(s.Test)
-	s.TrainRows, s.TestRows = len(s.Train), len(s.Test)
+	s.Finish()
 	if len(s.Train) == 0 || len(s.Test) == 0 {
 		return s, fmt.Errorf("too few leads (%d) to hold out %.0f%% for testing", len(groups), frac*100)
 	}
@@ -118,39 +128,11 @@ func timeSplit(ids []string, created []time.Time, frac float64) (Split, error) {
 	}
 	s := Split{Method: "out-of-time: the latest leads by creation time are held out", TestFrac: frac, TimeCutoff: &cut}
 	for k, g := range order {
-		if k < nTrain {
-			s.Train = append(s.Train, groups[g]...)
-			s.TrainLeads++
-		} else {
-			s.Test = append(s.Test, groups[g]...)
-			s.TestLeads++
-		}
+		s.AddLead(groups[g], k >= nTrain)
 	}
-	sort.Ints(s.Train)
-	sort.Ints(s.Test)
-	s.TrainRows, s.TestRows = len(s.Train), len(s.Test)
+	s.Finish()
 	if len(s.Train) == 0 || len(s.Test) == 0 {
 		return s, fmt.Errorf("all leads share one creation time: cannot split out of time")
 	}
 	return s, nil
-}
-
-// kFolds assigns the rows (by lead group) of idx to k folds at random and
-// returns, for each fold, the positions in idx held out.
-func kFolds(ids []string, idx []int, k int, seed uint64) [][]int {
-	sub := make([]string, len(idx))
-	for i, r := range idx {
-		sub[i] = ids[r]
-	}
-	groups := leadGroups(sub)
-	rng := rand.New(rand.NewPCG(seed, 0xf01d))
-	rng.Shuffle(len(groups), func(i, j int) { groups[i], groups[j] = groups[j], groups[i] })
-	folds := make([][]int, k)
-	for g, rows := range groups {
-		folds[g%k] = append(folds[g%k], rows...)
-	}
-	for _, f := range folds {
-		sort.Ints(f)
-	}
-	return folds
 }

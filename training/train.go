@@ -6,6 +6,7 @@ package training
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -21,12 +22,13 @@ import (
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/version"
+	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/calibrate"
 	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/models/logistic"
 	"github.com/leadscore/leadscore/models/rules"
-	"github.com/leadscore/leadscore/training/metrics"
 )
 
 // Options configure one training run.
@@ -132,6 +134,9 @@ func Prepare(ctx context.Context, opt Options) (*Prepared, error) {
 	opt = withDefaults(opt)
 	prep := &Prepared{Counts: map[string]int{}, Timings: map[string]float64{}}
 	rep := &Report{Timings: prep.Timings, Counts: prep.Counts}
+	if err := CheckInputs(opt); err != nil {
+		return nil, err
+	}
 	t0 := time.Now()
 	stageStart(opt, "read")
 	in, fp, err := readInputs(opt, rep)
@@ -200,7 +205,9 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	for _, s := range spec.Excluded {
 		if !slices.Contains(spec.Config.Exclude, s.Column) {
 			spec.Config.Exclude = append(spec.Config.Exclude, s.Column)
-			log.Warn("excluding leakage suspect", "column", s.Column, "reason", s.Reason)
+			// Debug, not Warn: the report and the command's output list
+			// every suspect once already.
+			log.Debug("excluding leakage suspect", "column", s.Column, "reason", s.Reason)
 		}
 	}
 	// Each encoding only for the models that use it.
@@ -259,11 +266,13 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		Xtr := rowsOf(lin, split.Train)
 		// Folds group the snapshots of a lead, so a lead never informs
 		// the choice of lambda for its own rows.
-		foldOf := make([]int, len(split.Train))
-		for f, pos := range kFolds(ds.LeadIDs, split.Train, 5, uint64(opt.Seed)+1) {
-			for _, p := range pos {
-				foldOf[p] = f
-			}
+		leadOf := make([]int, len(split.Train))
+		for p, r := range split.Train {
+			leadOf[p] = ds.LeadRows[r]
+		}
+		foldOf, err := features.Folds(yTrain, leadOf, 5, uint64(opt.Seed)+1)
+		if err != nil {
+			return nil, fmt.Errorf("fit logistic: %w", err)
 		}
 		lo := logistic.Options{CV: true, Folds: 5, FoldOf: foldOf, L1Ratio: opt.LogisticL1Ratio, Seed: opt.Seed, Threads: opt.Threads}
 		if opt.LogisticLambda > 0 {
@@ -377,7 +386,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	now := time.Now().UTC()
 	version := opt.Name
 	if version == "" {
-		version = now.Format("20060102-150405")
+		version = newVersion(now)
 	}
 	cfgJSON, _ := json.Marshal(opt.Config)
 	b.Manifest = models.Manifest{
@@ -395,8 +404,9 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	return &Result{Bundle: b, Report: rep, Probabilities: probs, Linear: lin, Tree: tree}, nil
 }
 
-// LibraryVersion is written into every bundle's manifest.
-const LibraryVersion = "0.1.0"
+// LibraryVersion is written into every bundle's manifest: the release
+// version that `leadscore --version` prints too.
+const LibraryVersion = version.Release
 
 func withDefaults(opt Options) Options {
 	if opt.TestFrac == 0 {
@@ -605,4 +615,14 @@ func dedupe(xs []string) []string {
 		}
 	}
 	return out
+}
+
+// newVersion names a bundle trained at now: the time to the nanosecond and
+// a random suffix, so two trainings in the same instant (or a copy of a
+// bundle next to a retrained one) never share a version, and versions sort
+// by time as strings.
+func newVersion(now time.Time) string {
+	var b [3]byte
+	rand.Read(b[:]) // never returns an error: it crashes the program instead (Go 1.24)
+	return now.UTC().Format("20060102-150405.000000000") + "-" + hex.EncodeToString(b[:])
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/realdata"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/models/rules"
@@ -218,11 +219,7 @@ func fastGBM() gbm.Params {
 
 // xeducation is the real flat CRM export described in ../shared/datasets.
 func xeducation(t *testing.T) string {
-	path := filepath.Join("..", "..", "shared", "datasets", "xeducation", "Leads.csv")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("real data not available (%v): ../shared/datasets is absent in a clone without shared/", err)
-	}
-	return path
+	return realdata.Path(t, "xeducation/Leads.csv")
 }
 
 func TestTrainFlatXEducationFlagsSalesColumns(t *testing.T) {
@@ -252,4 +249,14 @@ func TestTrainFlatXEducationFlagsSalesColumns(t *testing.T) {
 	assert.Greater(t, auc, 0.80)
 	assert.Less(t, auc, 0.97)
 	assert.Equal(t, 9237, res.Report.Split.TrainRows+res.Report.Split.TestRows)
+}
+
+func TestVersionsAreUniqueAndSortByTime(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	a, b := newVersion(t0), newVersion(t0)
+	assert.NotEqual(t, a, b, "two trainings in the same instant get different versions")
+	assert.Regexp(t, `^20260102-030405\.000000000-[0-9a-f]{6}$`, a)
+	later := newVersion(t0.Add(time.Nanosecond))
+	assert.Less(t, a, later, "versions sort by time as strings")
+	assert.Less(t, b, later)
 }

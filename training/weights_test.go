@@ -116,7 +116,7 @@ func TestBadWeightsAreRefused(t *testing.T) {
 		{"negative", func(i int, a bool) string { return map[bool]string{true: "-2", false: "1"}[i == 3] }, "w", `line 5: weight column "w" of lead "L00003" is -2`},
 		{"all zero", func(int, bool) string { return "0" }, "w", `weight column "w" is 0 for every lead`},
 		{"not numeric", func(i int, a bool) string { return map[bool]string{true: "high", false: "low"}[a] }, "w", `weight column "w" was read as category`},
-		{"no such column", func(int, bool) string { return "1" }, "weight", `missing required column "weight"`},
+		{"no such column", func(int, bool) string { return "1" }, "weight", `has no column "weight" (set it with --weight COL)`},
 	} {
 		path := weightedCSV(t, 200, c.weight)
 		_, err := Train(context.Background(), weightedOptions(path, c.col))

@@ -13,14 +13,16 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/leadscore/leadscore/bench/suite"
+	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
-	"github.com/leadscore/leadscore/internal/benchkit"
+	"github.com/leadscore/leadscore/internal/cputime"
+	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models/gbm"
-	"github.com/leadscore/leadscore/training/metrics"
 )
 
-// The data file and its generator live in internal/benchkit
-// (benchkit.WriteGBM, ReadGBM), shared with `leadscore bench gbm`.
+// The data file and its generator live in datasets/synth (synth.WriteGBM,
+// ReadGBM), shared with `leadscore bench gbm`.
 
 func main() {
 	if len(os.Args) < 2 {
@@ -42,7 +44,7 @@ func main() {
 	}
 }
 
-// gen writes the seeded data file (benchkit.WriteGBM): a logistic problem
+// gen writes the seeded data file (synth.WriteGBM): a logistic problem
 // with informative, interacting, noisy, partly missing and categorical
 // columns.
 func gen(args []string) error {
@@ -56,7 +58,7 @@ func gen(args []string) error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	if err := benchkit.WriteGBM(w, *rows, *seed); err != nil {
+	if err := synth.WriteGBM(w, *rows, *seed); err != nil {
 		f.Close()
 		return err
 	}
@@ -67,7 +69,7 @@ func gen(args []string) error {
 	return f.Close()
 }
 
-func cpuTime() float64 { return benchkit.CPUTime().Seconds() }
+func cpuTime() float64 { return cputime.Used().Seconds() }
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
@@ -87,7 +89,7 @@ func run(args []string) error {
 	modelPath := fs.String("model", "", "load the model from this JSON file instead of training when it exists, else save the trained model there (the train figures then read 0)")
 	predProf := fs.String("predictprofile", "", "write a CPU profile of prediction and TreeSHAP here")
 	fs.Parse(args)
-	X, y, err := benchkit.ReadGBM(*data)
+	X, y, err := suite.ReadGBM(*data)
 	if err != nil {
 		return err
 	}
@@ -95,16 +97,16 @@ func run(args []string) error {
 		if *nrows > X.Rows {
 			return fmt.Errorf("-rows %d: the data file has %d rows; write a larger one with gen -rows", *nrows, X.Rows)
 		}
-		X, y = benchkit.Rows(X, 0, *nrows), y[:*nrows]
+		X, y = suite.Rows(X, 0, *nrows), y[:*nrows]
 	}
 	ntrain := int(math.Round(*trainFrac * float64(X.Rows)))
 	if ntrain < 1 || ntrain >= X.Rows {
 		return fmt.Errorf("-train-frac %v leaves %d of %d rows to train: want at least one row on each side", *trainFrac, ntrain, X.Rows)
 	}
-	tr := benchkit.Rows(X, 0, ntrain)
+	tr := suite.Rows(X, 0, ntrain)
 	// XGBoost's settings in xgb_ref.py, with the same row and column
 	// sampling.
-	p := benchkit.GBMParams(*trees, *leaves, *threads)
+	p := suite.GBMParams(*trees, *leaves, *threads)
 	p.Subsample, p.ColSample = *subsample, *colsample
 	p.GOSSTop, p.GOSSOther = *gossTop, *gossOther
 	p.Seed = *seed
@@ -130,7 +132,7 @@ func run(args []string) error {
 	if stopProf != nil {
 		stopProf()
 	}
-	rssTrain := benchkit.PeakRSS()
+	rssTrain := suite.PeakRSS()
 	if *predProf != "" {
 		stop, err := startProfile(*predProf)
 		if err != nil {
@@ -164,7 +166,7 @@ func run(args []string) error {
 	shapTablesCPU := cpuTime() - c2
 	c2 = cpuTime()
 	t0 = time.Now()
-	m.SHAPMatrix(benchkit.Rows(X, 0, ns), phi, *threads)
+	m.SHAPMatrix(suite.Rows(X, 0, ns), phi, *threads)
 	shapSec := time.Since(t0).Seconds()
 	shapCPU := cpuTime() - c2
 

@@ -21,7 +21,9 @@ import (
 	"runtime/pprof"
 	"time"
 
-	"github.com/leadscore/leadscore/internal/benchkit"
+	"github.com/leadscore/leadscore/bench/suite"
+	"github.com/leadscore/leadscore/datasets/synth"
+	"github.com/leadscore/leadscore/internal/cputime"
 	"github.com/leadscore/leadscore/models/logistic"
 )
 
@@ -45,7 +47,7 @@ func main() {
 	}
 }
 
-// gen writes benchkit.LogisticMatrix's rows: correlated Gaussian features
+// gen writes synth.LogisticMatrix's rows: correlated Gaussian features
 // (each column mixes its own draw with a shared factor), standardised, and
 // labels from a logistic model with coefficients beta_j = (-1)^j *
 // 1.5/(1+j/4) and intercept -1.5.
@@ -61,12 +63,12 @@ func gen(args []string) error {
 	if *out == "" || *rows < 2 || *cols < 1 {
 		return errors.New("gen needs -out, -rows >= 2 and -cols >= 1")
 	}
-	X, y := benchkit.LogisticMatrix(*rows, *cols, *seed)
+	X, y := synth.LogisticMatrix(*rows, *cols, *seed)
 	f, err := os.Create(*out)
 	if err != nil {
 		return err
 	}
-	if err := benchkit.WriteLogistic(f, X, y); err != nil {
+	if err := synth.WriteLogistic(f, X, y); err != nil {
 		f.Close()
 		return err
 	}
@@ -100,7 +102,7 @@ func fit(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	X, y, err := benchkit.ReadLogistic(*data)
+	X, y, err := suite.ReadLogistic(*data)
 	if err != nil {
 		return err
 	}
@@ -118,13 +120,13 @@ func fit(args []string) error {
 	best, bestCPU := math.Inf(1), math.Inf(1)
 	var m *logistic.Model
 	for range max(1, *repeat) {
-		start, cpu := time.Now(), benchkit.CPUTime()
+		start, cpu := time.Now(), cputime.Used()
 		m, err = logistic.Fit(X, y, nil, logistic.Options{Lambda: *lambda, Tol: *tol, Threads: *threads})
 		if err != nil {
 			return err
 		}
 		best = math.Min(best, time.Since(start).Seconds())
-		bestCPU = math.Min(bestCPU, (benchkit.CPUTime() - cpu).Seconds())
+		bestCPU = math.Min(bestCPU, (cputime.Used() - cpu).Seconds())
 	}
 	res := fitResult{Seconds: best, CPUSeconds: bestCPU, Rows: X.Rows, Cols: X.Cols, Lambda: *lambda, Tol: *tol, Threads: *threads,
 		Intercept: m.Intercept, Weights: m.Weights, Iterations: m.Iterations, Converged: m.Converged}

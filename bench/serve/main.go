@@ -4,7 +4,7 @@
 // It generates a B2B history (datasets/synth), trains a bundle with every
 // model (GBM champion), writes request bodies for wrk into -out (lead.json:
 // one lead; batch.json: a JSON array of -batch leads), all with
-// internal/benchkit as the serve suite of `leadscore bench` does, then serves
+// bench/suite as the serve suite of `leadscore bench` does, then serves
 //
 //	-addr: the leadscore API (serve.New over -out/models), and
 //	-bare: POST /echo, a gin handler that decodes the same JSON into a
@@ -26,7 +26,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/leadscore/leadscore/internal/benchkit"
+	"github.com/leadscore/leadscore/bench/suite"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/serve"
 )
@@ -49,18 +49,18 @@ func main() {
 func run(out, addr, bare string, nLeads, batch int) error {
 	data := filepath.Join(out, "data")
 	modelsDir := filepath.Join(out, "models")
-	if _, err := os.Stat(filepath.Join(modelsDir, benchkit.ServeBundle, models.ManifestFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(modelsDir, suite.ServeBundle, models.ManifestFile)); err != nil {
 		fmt.Fprintf(os.Stderr, "generating %d leads and training a bundle...\n", nLeads)
 	}
-	if err := benchkit.PrepareServe(context.Background(), data, modelsDir, benchkit.ServeOptions{Leads: nLeads}); err != nil {
+	if err := suite.PrepareServe(context.Background(), data, modelsDir, suite.ServeOptions{Leads: nLeads}); err != nil {
 		return err
 	}
-	if _, err := benchkit.WriteServeBodies(data, out, batch); err != nil {
+	if _, err := suite.WriteServeBodies(data, out, batch); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	bareSrv := &http.Server{Addr: bare, Handler: benchkit.EchoHandler(), ReadHeaderTimeout: 5 * time.Second}
+	bareSrv := &http.Server{Addr: bare, Handler: suite.EchoHandler(), ReadHeaderTimeout: 5 * time.Second}
 	go bareSrv.ListenAndServe()
 	defer bareSrv.Close()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
 
@@ -107,6 +108,9 @@ func (t *backtestFlags) toConfig(cmd *cobra.Command) (backtest.Config, error) {
 		}
 	}
 	changed := cmd.Flags().Changed
+	if err := shapeFlags(changed, t.outcomes != "" || cfg.Outcomes != ""); err != nil {
+		return cfg, err
+	}
 	for _, f := range []struct {
 		name string
 		dst  *string
@@ -187,18 +191,23 @@ func runBacktest(g *globals, cfg backtest.Config, dir string) error {
 	if err := backtest.WriteReport(dir, res); err != nil {
 		return err
 	}
+	printBacktest(g.stdout, res, dir)
+	return nil
+}
+
+// printBacktest prints where the report went and how its periods fared.
+func printBacktest(w io.Writer, res *backtest.Result, dir string) {
 	counts := map[string]int{}
 	for _, p := range res.Periods {
 		counts[p.Status]++
 	}
-	fmt.Fprintf(g.stdout, "backtest report written to %s (%d periods: %d evaluated, %d incomplete, %d warm-up",
+	fmt.Fprintf(w, "backtest report written to %s (%d periods: %d evaluated, %d incomplete, %d warm-up",
 		filepath.Join(dir, htmlreport.HTMLFile), len(res.Periods), counts[backtest.StatusEvaluated], counts[backtest.StatusIncomplete], counts[backtest.StatusWarmUp])
 	if n := counts[backtest.StatusFailed]; n > 0 {
-		fmt.Fprintf(g.stdout, ", %d failed", n)
+		fmt.Fprintf(w, ", %d failed", n)
 	}
-	fmt.Fprintln(g.stdout, ")")
+	fmt.Fprintln(w, ")")
 	for _, s := range res.Summary {
-		fmt.Fprintf(g.stdout, "  %s\n", s)
+		fmt.Fprintf(w, "  %s\n", s)
 	}
-	return nil
 }

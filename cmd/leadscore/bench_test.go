@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/bench/suite"
 )
 
 // TestBenchAllSuites runs every suite at the tiny size through the command
@@ -31,7 +33,7 @@ func TestBenchAllSuites(t *testing.T) {
 
 	b, err := os.ReadFile(jsonPath)
 	require.NoError(t, err)
-	var rep benchReport
+	var rep suite.Report
 	require.NoError(t, json.Unmarshal(b, &rep))
 	assert.Equal(t, "tiny", rep.Size)
 	assert.Empty(t, rep.Failures)
@@ -67,8 +69,8 @@ func TestBenchAllSuites(t *testing.T) {
 		// Every result is one row of the table.
 		assert.Regexp(t, `(?m)^`+res.Suite+`\s+`+res.Name+`\s`, stdout, id)
 	}
-	for _, s := range benchSuites {
-		assert.Positive(t, seen[s.name], "suite %s has results", s.name)
+	for _, s := range suite.Names() {
+		assert.Positive(t, seen[s], "suite %s has results", s)
 	}
 	lines := strings.Split(strings.TrimRight(stdout, "\n"), "\n")
 	require.GreaterOrEqual(t, len(lines), 3+len(rep.Results))
@@ -120,17 +122,5 @@ func TestBenchUsageErrors(t *testing.T) {
 			first := strings.SplitN(stderr, "\n", 2)[0]
 			assert.Contains(t, first, tc.errPart)
 		})
-	}
-}
-
-func TestFormatNumber(t *testing.T) {
-	for _, tc := range []struct {
-		in   float64
-		want string
-	}{
-		{906728.4, "906,728"}, {1238429, "1,238,429"}, {5535, "5,535"}, {368.04, "368.0"},
-		{34.31, "34.3"}, {4.123, "4.12"}, {0.81121, "0.8112"}, {0, "0"}, {-12345, "-12,345"},
-	} {
-		assert.Equal(t, tc.want, formatNumber(tc.in), "%v", tc.in)
 	}
 }

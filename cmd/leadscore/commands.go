@@ -13,7 +13,9 @@ func commands(g *globals) []*cobra.Command {
 		newBacktest(g),
 		newCompare(g),
 		newServe(g),
+		newGC(g),
 		newRules(g),
+		newConfig(g),
 		newBench(g),
 	}
 }

@@ -36,8 +36,8 @@ week) or a target conversion rate (--precision). With --outcomes leads are
 taken at their first snapshot and labelled by the bundle's horizon; with
 --target the flat file's column is the outcome; with neither, leads are scored
 as of --as-of and only counted.`,
-		Example: `  leadscore compare --model models/v1 --in leads.csv --events events.csv --outcomes outcomes.csv --report reports/compare --capacity 50
-  leadscore compare --model models/v1 --in Leads.csv --target Converted --report reports/compare --suggest-rules rules.suggested.yaml --precision 0.3`,
+		Example: `  leadscore compare --model ./leadscore-models/v1 --in leads.csv --events events.csv --outcomes outcomes.csv --report reports/compare --capacity 50
+  leadscore compare --model ./leadscore-models/v1 --in Leads.csv --target Converted --report reports/compare --suggest-rules rules.suggested.yaml --precision 0.3`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireFlags(cmd, "model", "in", "report"); err != nil {
@@ -79,6 +79,19 @@ func runCompare(g *globals, t compareFlags) error {
 	if err != nil {
 		return err
 	}
+	// Every input, and the output file's directory, before the scoring.
+	for _, f := range []struct{ flag, path string }{{"--in", t.in}, {"--events", t.events}, {"--outcomes", t.outcomes}, {"--rules", t.rules}} {
+		if f.path != "" {
+			if err := checkInFile(f.flag, f.path); err != nil {
+				return err
+			}
+		}
+	}
+	if t.suggest != "" {
+		if err := checkOutFile("--suggest-rules", t.suggest); err != nil {
+			return err
+		}
+	}
 	var asOf time.Time
 	if t.asOf != "" {
 		if asOf, err = parseAsOf(t.asOf); err != nil {
@@ -97,18 +110,24 @@ func runCompare(g *globals, t compareFlags) error {
 	if err := backtest.WriteCompareReport(t.report, c); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "comparison of %d leads written to %s\n", c.Leads, filepath.Join(t.report, htmlreport.HTMLFile))
-	for _, s := range c.Summary {
-		fmt.Fprintf(g.stdout, "  %s\n", s)
-	}
+	printComparison(g, c, t.report)
 	if t.suggest != "" {
 		if err := c.WriteSuggestedSheet(t.suggest); err != nil {
 			return err
 		}
 		fmt.Fprintf(g.stdout, "suggested rule sheet written to %s\n", t.suggest)
 	}
+	return nil
+}
+
+// printComparison prints where the report went and its summary, and on
+// stderr how many leads could not be scored.
+func printComparison(g *globals, c *backtest.Comparison, report string) {
+	fmt.Fprintf(g.stdout, "comparison of %d leads written to %s\n", c.Leads, filepath.Join(report, htmlreport.HTMLFile))
+	for _, s := range c.Summary {
+		fmt.Fprintf(g.stdout, "  %s\n", s)
+	}
 	if c.Errors > 0 {
 		g.infof("%d leads could not be scored\n", c.Errors)
 	}
-	return nil
 }

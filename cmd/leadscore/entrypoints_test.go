@@ -8,10 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"mime/multipart"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,8 +25,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadscore/leadscore/internal/realdata"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/serve"
+	"github.com/leadscore/leadscore/serve/dashboard"
 )
 
 func init() { gin.SetMode(gin.TestMode) }
@@ -52,7 +57,8 @@ type entryLead struct {
 
 // The same leads scored through every entry point give the same numbers,
 // bit for bit: `leadscore score` on a file, POST /v1/score one lead at a
-// time, and POST /v1/score/batch. The leads carry the export's missing-value
+// time, POST /v1/score/batch, and the dashboard's upload (read back from
+// its CSV download). The leads carry the export's missing-value
 // markers as they are, and a client that leaves fields out, sends them as
 // null or as "" must get what the file's empty cells and markers give.
 func TestEntryPointsScoreAlike(t *testing.T) {
@@ -60,13 +66,7 @@ func TestEntryPointsScoreAlike(t *testing.T) {
 		t.Skip("trains two bundles; skipped with -short")
 	}
 	t.Run("xeducation", func(t *testing.T) {
-		path := filepath.Join("..", "..", "..", "shared", "datasets", "xeducation", "Leads.csv")
-		if _, err := os.Stat(path); err != nil {
-			if os.Getenv("LEADSCORE_REQUIRE_DATA") != "" {
-				t.Fatalf("LEADSCORE_REQUIRE_DATA is set but %s is missing: %v", path, err)
-			}
-			t.Skipf("the X Education export %s is not here (%v): the real-data check needs ../shared/datasets next to the project", path, err)
-		}
+		path := realdata.Path(t, "xeducation/Leads.csv")
 		dir := t.TempDir()
 		sheet := filepath.Join(dir, "rules.yaml")
 		code, out, stderr := runCLI(t, "rules", "default", "--profile", "xeducation")
@@ -130,18 +130,19 @@ func TestEntryPointsScoreAlike(t *testing.T) {
 		require.Equal(t, 0, code, "train: %s", stderr)
 		asOf := time.Date(2025, 11, 15, 0, 0, 0, 0, time.UTC)
 		header, rows := readRawCSV(t, leadsCSV)
-		// Some leads lack a field the model requires: every entry point
-		// must refuse them alike.
+		// Some leads lack a field the model requires, or have text in a
+		// number field: every entry point must refuse them alike.
 		b, err := models.Load(bundle)
 		require.NoError(t, err)
 		required := b.Spec.Required()
 		require.NotEmpty(t, required)
 		for i := range rows {
-			if i%97 == 5 {
-				for j, name := range header {
-					if slices.Contains(required, name) {
-						rows[i][j] = ""
-					}
+			for j, name := range header {
+				switch {
+				case i%97 == 5 && slices.Contains(required, name):
+					rows[i][j] = ""
+				case i%89 == 7 && name == "employees":
+					rows[i][j] = "lots" // text in a number field
 				}
 			}
 		}
@@ -216,6 +217,7 @@ func checkEntryPoints(t *testing.T, bundle, leadsFile, eventsFile string, asOf t
 	s, err := serve.New(serve.Config{ModelsDir: models, Addr: "127.0.0.1:0", PollInterval: -1,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
+	require.NoError(t, dashboard.Mount(s, dashboard.Options{TempDir: t.TempDir()}))
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	bodies := make([][]byte, len(leads))
@@ -265,12 +267,16 @@ func checkEntryPoints(t *testing.T, bundle, leadsFile, eventsFile string, asOf t
 		}
 	}
 
+	// The dashboard's upload, read back as its CSV download.
+	upload := dashboardUpload(t, srv.URL, leadsFile, eventsFile, asOf)
+
 	require.Len(t, cli, len(leads))
+	require.Len(t, upload, len(leads))
 	scored, refused := 0, 0
 	for _, l := range leads {
 		want, ok := cli[l.id]
 		require.True(t, ok, "lead %s is in the score file", l.id)
-		for name, got := range map[string]outcome{"POST /v1/score": single[l.id], "POST /v1/score/batch": batch[l.id]} {
+		for name, got := range map[string]outcome{"POST /v1/score": single[l.id], "POST /v1/score/batch": batch[l.id], "dashboard upload": upload[l.id]} {
 			if want.refused != "" {
 				assert.NotEmpty(t, got.refused, "%s: lead %s scored, but the CLI refused it: %s", name, l.id, want.refused)
 				continue
@@ -292,6 +298,62 @@ func checkEntryPoints(t *testing.T, bundle, leadsFile, eventsFile string, asOf t
 		assert.Greater(t, refused, 0, "the leads without a required field are refused")
 	}
 	t.Logf("%d leads: %d scored identically through every entry point, %d refused by all", len(leads), scored, refused)
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([0-9a-f]{64})"`)
+
+// dashboardUpload uploads the leads (and events) file on the dashboard as
+// a marketer would, with as_of when set, and reads the scored batch back
+// from its CSV download.
+func dashboardUpload(t *testing.T, base, leadsFile, eventsFile string, asOf time.Time) map[string]outcome {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c := &http.Client{Jar: jar}
+	resp, err := c.Get(base + "/ui/score")
+	require.NoError(t, err)
+	page, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	m := csrfField.FindSubmatch(page)
+	require.NotNil(t, m, "the score page has a CSRF token")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	require.NoError(t, mw.WriteField("csrf", string(m[1])))
+	if !asOf.IsZero() {
+		require.NoError(t, mw.WriteField("as_of", asOf.Format(time.RFC3339)))
+	}
+	for field, path := range map[string]string{"file": leadsFile, "events": eventsFile} {
+		if path == "" {
+			continue
+		}
+		fw, err := mw.CreateFormFile(field, filepath.Base(path))
+		require.NoError(t, err)
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		_, err = fw.Write(data)
+		require.NoError(t, err)
+	}
+	require.NoError(t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, base+"/ui/upload", &body)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err = c.Do(req)
+	require.NoError(t, err)
+	msg, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, "upload (after its redirect): %s", msg)
+	resp, err = c.Get(base + "/ui/batch.csv")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	path := filepath.Join(t.TempDir(), "batch.csv")
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	_, err = io.Copy(f, resp.Body)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	return scoreFileOutcomes(t, path)
 }
 
 // readRawCSV reads a CSV file's header and rows as text, markers and all.

@@ -13,10 +13,13 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	release "github.com/leadscore/leadscore/internal/version"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version is what --version prints: the release version that bundles
+// record, with the VCS revision when the build carries one.
+var version = release.String()
 
 // usageError marks errors in how the command was called (exit status 2).
 type usageError struct{ err error }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/modelstest"
 )
 
 // The commands other tools call, end to end: generate, rules lint, train,
@@ -87,15 +88,15 @@ func TestGenerateTrainScore(t *testing.T) {
 	checkFixture(t, bundle)
 }
 
-var updateFixture = flag.Bool("update-fixture", false, "replace the fixture bundle models/testdata/b2b with the one TestGenerateTrainScore trains")
+var updateFixture = flag.Bool("update-fixture", false, "replace the fixture bundle of package models/modelstest with the one TestGenerateTrainScore trains")
 
 // checkFixture compares the bundle trained above with the fixture bundle
-// that models and serve tests score with (models/testdata/README.md): its
+// that models, serve and dashboard tests score with (package modelstest): its
 // model files must be byte for byte the same, so the fixture stays what
 // `leadscore train` writes today. -update-fixture replaces it.
 func checkFixture(t *testing.T, bundle string) {
 	t.Helper()
-	fixture := filepath.Join("..", "..", "models", "testdata", "b2b")
+	fixture := filepath.Join("..", "..", "models", "modelstest", modelstest.BundleDir)
 	if *updateFixture {
 		require.NoError(t, os.RemoveAll(fixture))
 		require.NoError(t, os.CopyFS(fixture, os.DirFS(bundle)))
@@ -106,7 +107,7 @@ func checkFixture(t *testing.T, bundle string) {
 		require.NoError(t, err)
 		got, err := os.ReadFile(filepath.Join(fixture, f))
 		require.NoError(t, err)
-		assert.True(t, bytes.Equal(want, got), "models/testdata/b2b/%s differs from what train writes now; if the change is deliberate, run go test ./cmd/leadscore -run TestGenerateTrainScore -update-fixture", f)
+		assert.True(t, bytes.Equal(want, got), "models/modelstest/testdata/b2b/%s differs from what train writes now; if the change is deliberate, run go test ./cmd/leadscore -run TestGenerateTrainScore -update-fixture", f)
 	}
 	_, err := models.Load(fixture)
 	require.NoError(t, err, "the fixture bundle loads")

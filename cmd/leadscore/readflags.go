@@ -27,19 +27,14 @@ func (r *readFlags) register(cmd *cobra.Command) {
 // options turns the flags into datasets.ReadOptions; bad values are usage errors.
 func (r *readFlags) options() (datasets.ReadOptions, error) {
 	opt := datasets.ReadOptions{Format: r.format, MissingValues: r.missing}
-	switch r.delimiter {
-	case "":
-	case "tab", `\t`:
-		opt.Delimiter = '\t'
-	case ",", ";", "|":
-		opt.Delimiter = rune(r.delimiter[0])
-	default:
-		return opt, usagef(`--delimiter %q: expected ",", ";", "tab" or "|"`, r.delimiter)
+	var err error
+	if opt.Delimiter, err = datasets.ParseDelimiter(r.delimiter); err != nil {
+		return opt, usagef("--%v", err)
 	}
-	switch r.format {
-	case "", "csv", "parquet", "arrow", "jsonl":
-	default:
-		return opt, usagef("--format %q: expected csv, parquet, arrow or jsonl", r.format)
+	if r.format != "" {
+		if _, err := datasets.ParseFormat(r.format); err != nil {
+			return opt, usagef("--format: %v", err)
+		}
 	}
 	if len(r.types) > 0 {
 		opt.Types = make(map[string]datasets.Kind, len(r.types))

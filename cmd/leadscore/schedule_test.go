@@ -2,54 +2,36 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/leadscore/leadscore/datasets/synth"
+	"github.com/leadscore/leadscore/serve"
 	"github.com/leadscore/leadscore/training/backtest"
 )
 
-// A scheduled run writes a dated report that GET /reports lists; a failing
-// run records its error and keeps the earlier reports.
-func TestScheduledReports(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a backtest; skipped with -short")
-	}
-	data := t.TempDir()
-	_, err := synth.Generate(synth.Config{Profile: "b2b", Leads: 2500, Seed: 3, Format: "csv"}, data, nil)
+// reportSource hands serve the scheduler's reports and latest run in
+// serve's types, field for field.
+func TestReportSource(t *testing.T) {
+	dir := t.TempDir()
+	rep := filepath.Join(dir, "reports", "2026-01-05T0600Z")
+	require.NoError(t, os.MkdirAll(rep, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(rep, "report.json"),
+		[]byte(`{"kind": "backtest", "created_at": "2026-01-05T06:00:00Z", "summary": ["gbm beats the rules"]}`), 0o644))
+	var src serve.ReportSource = reportSource{sched: &backtest.Scheduler{Dir: dir}}
+	assert.Nil(t, src.LastRun(), "no run before the schedule starts")
+	list, err := src.Reports()
 	require.NoError(t, err)
-	cfg := backtest.Config{
-		Data: filepath.Join(data, "leads.csv"), Events: filepath.Join(data, "events.csv"), Outcomes: filepath.Join(data, "outcomes.csv"),
-		Period: "quarter", MinTrain: 300, Models: []string{"gbm"}, GBMTrees: 20, Threads: 1,
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r := &scheduledReports{dir: t.TempDir()}
-	assert.Nil(t, r.LastRun())
+	assert.Equal(t, []serve.ReportEntry{{ID: "2026-01-05T0600Z", Kind: "backtest",
+		CreatedAt: time.Date(2026, 1, 5, 6, 0, 0, 0, time.UTC), Summary: []string{"gbm beats the rules"}, Dir: rep}}, list)
 
-	r.runOnce(context.Background(), cfg, log)
-	last := r.LastRun()
-	require.NotNil(t, last)
-	require.Empty(t, last.Error)
-	assert.False(t, last.Running)
-	list, err := r.Reports()
-	require.NoError(t, err)
-	require.Len(t, list, 1)
-	assert.Equal(t, last.Report, list[0].ID)
-	assert.Equal(t, "backtest", list[0].Kind)
-	assert.FileExists(t, filepath.Join(list[0].Dir, "report.html"))
-
-	bad := cfg
-	bad.Data = filepath.Join(data, "missing.csv")
-	r.runOnce(context.Background(), bad, log)
-	last = r.LastRun()
-	require.NotNil(t, last)
-	assert.Contains(t, last.Error, "missing.csv")
-	list, err = r.Reports()
-	require.NoError(t, err)
-	assert.Len(t, list, 1, "a failed run keeps the earlier report")
+	at := time.Date(2026, 1, 6, 6, 0, 0, 0, time.UTC)
+	sched := &backtest.Scheduler{Dir: dir, Config: backtest.Config{Data: filepath.Join(dir, "missing.csv")}, Now: func() time.Time { return at }}
+	st := sched.RunOnce(context.Background())
+	require.NotEmpty(t, st.Error)
+	assert.Equal(t, &serve.RunStatus{Started: at, Finished: at, Error: st.Error}, reportSource{sched: sched}.LastRun())
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -30,7 +31,7 @@ rules_tier when the bundle has a rule sheet; probability_<model> per model with
 --all-models; the top contributions as JSON in a reasons column with
 --explain K. A row that cannot be scored keeps its place with an error.
 The output format follows the --out extension: .csv, .parquet or .jsonl.`,
-		Example: "  leadscore score --model models/v1 --in new_leads.csv --events events.csv --out scores.csv --explain 3",
+		Example: "  leadscore score --model ./leadscore-models/v1 --in new_leads.csv --events events.csv --out scores.csv --explain 3",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireFlags(cmd, "model", "in", "out"); err != nil {
@@ -88,6 +89,16 @@ func runScore(g *globals, s scoreFlags) error {
 	if err != nil {
 		return err
 	}
+	for _, f := range []struct{ flag, path string }{{"--in", s.in}, {"--events", s.events}} {
+		if f.path != "" {
+			if err := checkInFile(f.flag, f.path); err != nil {
+				return err
+			}
+		}
+	}
+	if err := checkOutFile("--out", s.out); err != nil {
+		return err
+	}
 	b, err := models.Load(s.model)
 	if err != nil {
 		return err
@@ -101,6 +112,15 @@ func runScore(g *globals, s scoreFlags) error {
 		if in.Events, _, err = datasets.ReadFile(s.events, read); err != nil {
 			return err
 		}
+	}
+	if err := b.Spec.CheckTable(in.Leads); err != nil {
+		return err // before the warning about optional columns
+	}
+	if absent := b.Spec.AbsentColumns(in.Leads); len(absent) > 0 {
+		// Not an error (the API imputes these fields too), but every row's
+		// score moves, so say so once, with the count.
+		fmt.Fprintf(g.stderr, "leadscore: warning: %s lacks %d column(s) the model was trained with, %q: imputed as missing for all %d rows (each row's warnings say so); add them to score as trained\n",
+			s.in, len(absent), absent, in.Leads.Rows())
 	}
 	opt := models.ScoreOptions{Explain: k, AllModels: s.allModels}
 	start := time.Now()

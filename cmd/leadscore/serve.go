@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leadscore/leadscore/serve"
+	"github.com/leadscore/leadscore/serve/dashboard"
 	"github.com/leadscore/leadscore/training/backtest"
 )
 
@@ -21,15 +22,16 @@ func newServe(g *globals) *cobra.Command {
 		Short: "Serve the scoring API over a directory of model bundles",
 		Long: `serve answers POST /v1/score and /v1/score/batch with the champion bundle of
 --models (the version named in DIR/champion, else the newest bundle), and
-GET /v1/models, /healthz, /readyz, /metrics (Prometheus) and /openapi.json.
+GET /v1/models, /healthz, /readyz, /metrics (Prometheus) and /openapi.json,
+and the dashboard for marketers at / (package serve/dashboard).
 A new bundle, a changed champion file, SIGHUP or POST /v1/admin/reload swap
 the model in without dropping a request; SIGTERM drains in-flight requests.
 Without --api-keys it listens on loopback only. With --backtest-every and
 --backtest-config it also runs the backtest on a schedule in the background
 (one run at a time, on one thread) and serves the dated reports under
 GET /reports.`,
-		Example: `  leadscore serve --models ./models
-  leadscore serve --models ./models --addr 0.0.0.0:8080 --api-keys keys.txt`,
+		Example: `  leadscore serve --models ./leadscore-models
+  leadscore serve --models ./leadscore-models --addr 0.0.0.0:8080 --api-keys keys.txt`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var level slog.Level
@@ -47,8 +49,8 @@ GET /reports.`,
 			logger.Info("leadscore serve", "addr", cfg.Addr, "models", cfg.ModelsDir, "version", version)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			sched := &scheduledReports{dir: cfg.ModelsDir}
-			cfg.Reports = sched
+			sched := &backtest.Scheduler{Dir: cfg.ModelsDir, Logger: logger}
+			cfg.Reports = reportSource{sched: sched}
 			if backtestEvery > 0 {
 				bc, err := backtest.LoadConfig(backtestConfig)
 				if err != nil {
@@ -58,9 +60,12 @@ GET /reports.`,
 					bc.Threads = 1 // leave the other cores to scoring
 				}
 				bc.Logger = logger
-				go sched.loop(ctx, bc, backtestEvery, logger)
+				sched.Config = bc
+				tick := time.NewTicker(backtestEvery)
+				defer tick.Stop()
+				go sched.Run(ctx, tick.C)
 			}
-			return serve.Run(ctx, cfg, logger)
+			return serveWithDashboard(ctx, cfg, logger)
 		},
 	}
 	serve.BindFlags(cmd.Flags(), &cfg)
@@ -68,4 +73,24 @@ GET /reports.`,
 	cmd.Flags().DurationVar(&backtestEvery, "backtest-every", 0, "run the backtest of --backtest-config on this schedule (e.g. 24h) in the background; reports go to --models/reports and GET /reports")
 	cmd.Flags().StringVar(&backtestConfig, "backtest-config", "", "backtest settings YAML (as 'leadscore backtest --config')")
 	return cmd
+}
+
+// serveWithDashboard serves the API and the dashboard on cfg until ctx is
+// cancelled or the process gets SIGTERM or SIGINT.
+func serveWithDashboard(ctx context.Context, cfg serve.Config, logger *slog.Logger) error {
+	if err := modelsDir(&cfg); err != nil {
+		return err
+	}
+	if cfg.Pin != "" {
+		logger.Info("serving one bundle: --models names a bundle, so its version is served whatever the champion file says", "version", cfg.Pin, "models", cfg.ModelsDir)
+	}
+	cfg.Logger = logger
+	srv, err := serve.New(cfg)
+	if err != nil {
+		return err
+	}
+	if err := dashboard.Mount(srv, dashboard.Options{}); err != nil {
+		return err
+	}
+	return srv.ListenAndServe(ctx)
 }

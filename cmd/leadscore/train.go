@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -49,8 +50,8 @@ func newTrain(g *globals) *cobra.Command {
 leads + events + closed-won outcomes), builds point-in-time features, audits
 them for leakage, fits and calibrates each model, measures it on held-out
 leads and writes a model bundle directory with report.json and report.md.`,
-		Example: `  leadscore train --data Leads.csv --target Converted --id "Prospect ID" --missing-values Select --out models/v1
-  leadscore train --data leads.csv --events events.csv --outcomes outcomes.csv --rules rules.yaml --out models/v2`,
+		Example: `  leadscore train --data Leads.csv --target Converted --id "Prospect ID" --missing-values Select --out ./leadscore-models/v1
+  leadscore train --data leads.csv --events events.csv --outcomes outcomes.csv --rules rules.yaml --out ./leadscore-models/v2`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireFlags(cmd, "data", "out"); err != nil {
@@ -60,7 +61,13 @@ leads and writes a model bundle directory with report.json and report.md.`,
 			if err != nil {
 				return err
 			}
-			return runTrain(g, opt, nil, t.out, t.out)
+			if err := checkNewBundleDir("--out", t.out); err != nil {
+				return err
+			}
+			if err := training.CheckInputs(opt); err != nil {
+				return err
+			}
+			return runTrain(g, opt, t.out, t.out)
 		},
 	}
 	t.rf.register(cmd)
@@ -125,6 +132,9 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 	cfg.Exclude = append(cfg.Exclude, t.exclude...)
 	cfg.AllowLeaky = append(cfg.AllowLeaky, t.allowLeaky...)
 	cfg.MissingValues = append(cfg.MissingValues, read.MissingValues...)
+	if err := shapeFlags(changed, t.outcomes != ""); err != nil {
+		return training.Options{}, err
+	}
 	if t.outcomes == "" && cfg.Target == "" {
 		return training.Options{}, usagef("flat data needs --target COL (or give --outcomes, with --events when you have them)")
 	}
@@ -175,40 +185,41 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 }
 
 // runTrain trains and saves the bundle to out; shown is the directory named
-// in messages. prep, when not nil, is the data already read and built
-// (training.Prepare), else runTrain reads it.
-func runTrain(g *globals, opt training.Options, prep *training.Prepared, out, shown string) error {
+// in messages.
+func runTrain(g *globals, opt training.Options, out, shown string) error {
 	if !g.quiet {
 		opt.Logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		opt.Progress = func(stage string) { g.infof("  %s\n", strings.ReplaceAll(stage, "_", " ")) }
 	}
-	var res *training.Result
-	var err error
-	if prep == nil {
-		res, err = training.Train(context.Background(), opt)
-	} else {
-		var split training.Split
-		if split, err = training.DefaultSplit(opt, prep.Dataset); err == nil {
-			res, err = training.Fit(context.Background(), opt, prep, split)
-		}
-	}
+	res, err := training.Train(context.Background(), opt)
 	if err != nil {
 		return err
 	}
 	if err := res.Bundle.Save(out); err != nil {
 		return err
 	}
+	printTrained(g.stdout, res, shown)
+	return nil
+}
+
+// printTrained prints where the bundle went (shown), each model's held-out
+// metrics, the champion and the leakage suspects.
+func printTrained(w io.Writer, res *training.Result, shown string) {
 	r := res.Report
-	fmt.Fprintf(g.stdout, "model bundle %s written to %s\n", r.Version, shown)
+	fmt.Fprintf(w, "model bundle %s written to %s\n", r.Version, shown)
 	for _, n := range r.Models {
 		m := r.Metrics[n]
-		fmt.Fprintf(g.stdout, "  %-9s ROC AUC %.4f  PR AUC %.4f  log loss %.4f  ECE %.4f\n", n, m.ROCAUC, m.PRAUC, m.LogLoss, m.ECE)
+		fmt.Fprintf(w, "  %-9s ROC AUC %.4f  PR AUC %.4f  log loss %.4f  ECE %.4f\n", n, m.ROCAUC, m.PRAUC, m.LogLoss, m.ECE)
 	}
-	fmt.Fprintf(g.stdout, "champion: %s (%s)\n", r.Champion, r.ChampionReason)
+	fmt.Fprintf(w, "champion: %s (%s)\n", r.Champion, r.ChampionReason)
 	for _, s := range r.LeakageSuspects {
-		fmt.Fprintf(g.stdout, "leakage suspect: %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
+		if uninformative(s.Reason) {
+			// A constant or id-like column cannot leak; it is just of no use.
+			fmt.Fprintf(w, "left out %q: %s\n", s.Column, s.Reason)
+			continue
+		}
+		fmt.Fprintf(w, "leakage suspect: %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
 	}
-	return nil
 }
 
 // gbmParams starts from the gbm defaults and applies the --gbm-* flags given.
@@ -231,4 +242,36 @@ func override[T any](changed func(string) bool, name string, dst *T, v T) {
 	if changed(name) {
 		*dst = v
 	}
+}
+
+// shapeFlags refuses flags that do not apply to the input's shape (three
+// tables when --outcomes is given, else one flat table), naming the flag
+// that does apply, so none is silently ignored.
+func shapeFlags(changed func(string) bool, threeTables bool) error {
+	if threeTables {
+		if changed("target") {
+			return usagef("--target applies to flat data only; with --outcomes a lead converted when it has a row in the outcomes file: drop --target (or drop --outcomes for a flat file)")
+		}
+		if changed("time") {
+			return usagef("--time applies to flat data only; with --outcomes the leads' creation time orders them: use --created COL instead")
+		}
+		return nil
+	}
+	for _, f := range []string{"outcome-id", "converted-at"} {
+		if changed(f) {
+			return usagef("--%s names a column of the outcomes file: it needs --outcomes FILE (flat data takes its outcome from --target COL)", f)
+		}
+	}
+	return nil
+}
+
+// uninformative says whether an audit reason only says the column carries
+// no information (constant, or a distinct id-like value per lead).
+func uninformative(reason string) bool {
+	for _, part := range strings.Split(reason, "; ") {
+		if !strings.HasPrefix(part, "constant") && !strings.HasPrefix(part, "id-like") {
+			return false
+		}
+	}
+	return true
 }

@@ -9,6 +9,23 @@
 // Each lead draws from its own PCG stream seeded with (Seed, lead index), so
 // leads are generated in parallel blocks and written in lead order, with
 // memory bounded by a few blocks whatever the number of leads.
+//
+// The package is also the one home of the smaller seeded generators that
+// tests and benchmarks use, each in its own file and each giving the same
+// values for the same arguments:
+//
+//   - history.go: History and NewEventStream, in-memory lead histories as
+//     datasets tables (the features package's tests and benchmarks), built
+//     with the column and table builders of columns.go;
+//   - matrix.go: the numeric matrices of the gbm and logistic comparisons
+//     with XGBoost and scikit-learn, and their file formats;
+//   - table.go: the lead-like CSV and Parquet tables of the reader
+//     benchmarks;
+//   - lead.go: the 54-event lead of the rule sheet benchmark.
+//
+// They return plain values (Matrix, LeadRecord, datasets tables); callers
+// wrap them in the features types they need, since synth imports only
+// datasets.
 package synth
 
 import (
@@ -66,8 +83,9 @@ type Config struct {
 	// HorizonDays of creation, in (0, 1); 0 means 0.10. The model's
 	// intercept is calibrated to it, so the realised rate is close to it.
 	ConversionRate float64
-	// Format is the table file format, "csv" or "parquet" (also "arrow" and
-	// "jsonl"); "" means csv.
+	// Format is the table file format, "csv" or "parquet" (also "arrow",
+	// "jsonl", or another name datasets.ParseFormat accepts, which becomes
+	// its canonical name and extension); "" means csv.
 	Format string
 	// Flat also writes leads_flat.<ext>, one row per lead with behaviour
 	// aggregated as of day 14 and a 0/1 converted label.
@@ -106,11 +124,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Format == "" {
 		c.Format = DefaultFormat
 	}
-	switch c.Format {
-	case datasets.FormatCSV, datasets.FormatParquet, datasets.FormatArrow, datasets.FormatJSONL:
-	default:
-		return c, fmt.Errorf("synth: unknown format %q: use csv or parquet (or arrow, jsonl)", c.Format)
+	f, err := datasets.ParseFormat(c.Format)
+	if err != nil {
+		return c, fmt.Errorf("synth: %w", err)
 	}
+	c.Format = f // the canonical name, which is also the files' extension
 	if c.Workers < 0 {
 		return c, fmt.Errorf("synth: Workers is %d", c.Workers)
 	}

@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/leadscore/leadscore/internal/atomicfile"
 )
 
 // Coefficient is one number of the latent model with a sentence saying what
@@ -252,39 +253,16 @@ func (m *model) coefficients() []Coefficient {
 	return cs
 }
 
-// writeJSONFile writes v as indented JSON to path through a temporary file
-// that is synced and renamed into place. NaN values must not occur.
+// writeJSONFile writes v as indented JSON to path atomically
+// (atomicfile.WriteFile: a synced temporary file renamed into place, mode
+// 0644). NaN values must not occur.
 func writeJSONFile(path string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return fmt.Errorf("synth: %s: %w", path, err)
 	}
-	b = append(b, '\n')
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("synth: %w", err)
-	}
-	name := f.Name()
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(name, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(name, path)
-	}
-	if err != nil {
-		os.Remove(name)
-		return fmt.Errorf("synth: write %s: %w", path, err)
 	}
 	return nil
 }

@@ -12,8 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"sort"
+
+	"github.com/leadscore/leadscore/features"
 )
 
 // Methods of a Calibrator.
@@ -303,7 +304,7 @@ type Selection struct {
 
 // Fit fits both Platt scaling and isotonic regression and returns the one
 // with the lower K-fold cross-validated log loss: rows are split into folds
-// stratified by label (seeded), each method is fitted on every K-1 folds
+// stratified by label (features.Folds with seed), each method is fitted on every K-1 folds
 // and predicts the held-out fold, and the weighted log loss of those
 // out-of-fold predictions (probabilities clipped to [1e-15, 1-1e-15]) is
 // compared. Platt wins ties (fewer parameters). The winner is refitted on
@@ -315,7 +316,10 @@ func Fit(x, y, w []float64, folds int, seed int64) (*Calibrator, Selection, erro
 	if folds < 2 {
 		return nil, Selection{}, fmt.Errorf("calibrate: folds is %d; cross-validation needs at least 2", folds)
 	}
-	fold := stratifiedFolds(y, folds, seed)
+	fold, err := features.Folds(y, nil, folds, uint64(seed))
+	if err != nil {
+		return nil, Selection{}, fmt.Errorf("calibrate: %w", err)
+	}
 	oofPlatt := make([]float64, len(x))
 	oofIso := make([]float64, len(x))
 	var tx, ty, tw []float64
@@ -345,7 +349,6 @@ func Fit(x, y, w []float64, folds int, seed int64) (*Calibrator, Selection, erro
 	}
 	sel := Selection{Folds: folds, PlattLogLoss: logLoss(y, oofPlatt, w), IsotonicLogLoss: logLoss(y, oofIso, w)}
 	var c *Calibrator
-	var err error
 	if sel.PlattLogLoss <= sel.IsotonicLogLoss {
 		sel.Method = Platt
 		c, err = FitPlatt(x, y, w)
@@ -370,29 +373,4 @@ func logLoss(y, p, w []float64) float64 {
 		tot += wi
 	}
 	return s / tot
-}
-
-// stratifiedFolds deals rows into k folds: rows with y > 0.5 and the rest
-// are shuffled separately (seeded) and assigned round-robin, so each fold
-// keeps nearly the overall conversion rate.
-func stratifiedFolds(y []float64, k int, seed int64) []int {
-	rng := rand.New(rand.NewPCG(uint64(seed), 0x63616c6962)) // "calib"
-	fold := make([]int, len(y))
-	var pos, neg []int
-	for i, v := range y {
-		if v > 0.5 {
-			pos = append(pos, i)
-		} else {
-			neg = append(neg, i)
-		}
-	}
-	offset := 0
-	for _, idx := range [][]int{pos, neg} {
-		rng.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
-		for r, i := range idx {
-			fold[i] = (offset + r) % k
-		}
-		offset += len(idx)
-	}
-	return fold
 }

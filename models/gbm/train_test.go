@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/leadscore/leadscore/features"
-	"github.com/leadscore/leadscore/training/metrics"
+	"github.com/leadscore/leadscore/metrics"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

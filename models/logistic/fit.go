@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"runtime"
 
 	"github.com/leadscore/leadscore/features"
@@ -92,10 +91,10 @@ func defaultLambdas() []float64 {
 // cheap enough to use up to 100,000 rows for it.
 //
 // With cross-validation, rows are split into opt.Folds stratified folds
-// (seeded by opt.Seed); each lambda of the grid is fitted on each training
-// part (largest lambda first, warm-started from the previous lambda's
-// coefficients and last Hessian), scored by the weighted log
-// loss of its held-out fold, and the lambda with the lowest mean over folds
+// (features.Folds seeded by opt.Seed, or opt.FoldOf); each lambda of the
+// grid is fitted on each training part (largest lambda first, warm-started
+// from the previous lambda's coefficients and last Hessian), scored by the
+// weighted log loss of its held-out fold, and the lambda with the lowest mean over folds
 // is refitted on all rows.
 //
 // X must be the linear encoding: finite values only. Errors name the
@@ -321,31 +320,6 @@ func solveShifted(d *design, y, eff []float64, lambda float64, opt Options, thet
 	return pr.newton(theta0, opt.Tol, maxIter)
 }
 
-// stratifiedFolds assigns each row a fold in [0, k): positives and
-// negatives are shuffled separately (seeded) and dealt round-robin, so each
-// fold has nearly the same base rate.
-func stratifiedFolds(y []float64, k int, seed int64) []int {
-	rng := rand.New(rand.NewPCG(uint64(seed), 0x6c6f6769737469)) // "logisti"
-	fold := make([]int, len(y))
-	var pos, neg []int
-	for i, v := range y {
-		if v == 1 {
-			pos = append(pos, i)
-		} else {
-			neg = append(neg, i)
-		}
-	}
-	offset := 0
-	for _, idx := range [][]int{pos, neg} {
-		rng.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
-		for r, i := range idx {
-			fold[i] = (offset + r) % k
-		}
-		offset += len(idx)
-	}
-	return fold
-}
-
 // crossValidate returns the lambda of opt.Lambdas with the lowest mean
 // out-of-fold log loss, and every grid point's scores. A training part is
 // the full matrix with the held-out rows' weights set to zero, which leaves
@@ -372,7 +346,10 @@ func crossValidate(X *features.Matrix, d *design, y, eff []float64, opt Options)
 	}
 	fold := opt.FoldOf
 	if fold == nil {
-		fold = stratifiedFolds(y, k, opt.Seed)
+		var err error
+		if fold, err = features.Folds(y, nil, k, uint64(opt.Seed)); err != nil {
+			return 0, nil, nil, fmt.Errorf("logistic: %w", err)
+		}
 	} else if len(fold) != len(y) {
 		return 0, nil, nil, fmt.Errorf("logistic: FoldOf has %d entries for %d rows", len(fold), len(y))
 	}

@@ -220,17 +220,6 @@ func TestCrossValidation(t *testing.T) {
 	again, err := Fit(X, y, nil, opt)
 	require.NoError(t, err)
 	assert.Equal(t, m, again, "same data and seed give the same model")
-
-	folds := stratifiedFolds(y, 5, 42)
-	var cnt, pos [5]int
-	for i, f := range folds {
-		cnt[f]++
-		pos[f] += int(y[i])
-	}
-	for f := range 5 {
-		assert.InDelta(t, 300, cnt[f], 1)
-		assert.InDelta(t, pos[0], pos[f], 1, "folds are stratified")
-	}
 }
 
 func TestThreadsDoNotChangeResult(t *testing.T) {

@@ -8,25 +8,41 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/leadscore/leadscore/internal/benchkit"
+	"github.com/leadscore/leadscore/datasets/synth"
+	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/cputime"
 	"github.com/leadscore/leadscore/models/rules"
 )
 
-// BenchmarkEvaluate scores benchkit.RulesLead (a b2b lead with 54 events)
+// benchLead returns synth.RulesLead, the lead `leadscore bench rules`
+// evaluates, as a features lead.
+func benchLead() *features.Lead {
+	r := synth.RulesLead()
+	l := &features.Lead{ID: r.ID, Created: r.Created, Cutoff: r.Cutoff, Fields: make(map[string]features.Value, len(r.Fields))}
+	for k, v := range r.Fields {
+		l.Fields[k] = features.Value{Kind: v.Kind, Num: v.Num, Str: v.Str}
+	}
+	for _, e := range r.Events {
+		l.Events = append(l.Events, features.Event{Type: e.Type, Time: e.Time, Attrs: e.Attrs})
+	}
+	return l
+}
+
+// BenchmarkEvaluate scores synth.RulesLead (a b2b lead with 54 events)
 // with the b2b default sheet, as `leadscore bench rules` does. Besides ns/op
 // (wall time) it reports cpu-ns/op, the process CPU time per op, which a
 // busy shared machine distorts far less.
 func BenchmarkEvaluate(b *testing.B) {
 	s, err := rules.Parse(rules.Default("b2b"), "b2b.yaml")
 	require.NoError(b, err)
-	l := benchkit.RulesLead()
+	l := benchLead()
 	b.ReportAllocs()
 	var res rules.Result
-	cpu0 := benchkit.CPUTime()
+	cpu0 := cputime.Used()
 	for b.Loop() {
 		res = s.Evaluate(l)
 	}
-	b.ReportMetric(float64(benchkit.CPUTime()-cpu0)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(cputime.Used()-cpu0)/float64(b.N), "cpu-ns/op")
 	if len(res.Fired) == 0 {
 		b.Fatal("no rule fired")
 	}
@@ -35,7 +51,7 @@ func BenchmarkEvaluate(b *testing.B) {
 func TestEvaluateAllocatesOnlyFired(t *testing.T) {
 	s, err := rules.Parse(rules.Default("b2b"), "b2b.yaml")
 	require.NoError(t, err)
-	l := benchkit.RulesLead()
+	l := benchLead()
 	allocs := testing.AllocsPerRun(100, func() { s.Evaluate(l) })
 	assert.LessOrEqual(t, allocs, 1.0, "Evaluate should allocate the Fired slice only")
 	var res rules.Result
@@ -54,7 +70,7 @@ func TestSheetJSONRoundTrip(t *testing.T) {
 	assert.True(t, strings.Contains(string(doc), "name: b2b"))
 	var back struct{ Rules *rules.Sheet }
 	require.NoError(t, json.Unmarshal(doc, &back))
-	l := benchkit.RulesLead()
+	l := benchLead()
 	assert.Equal(t, s.Evaluate(l), back.Rules.Evaluate(l))
 	assert.Equal(t, s.Source(), back.Rules.Source())
 }

@@ -1,9 +1,7 @@
 package rules_test
 
 import (
-	"errors"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/realdata"
 	"github.com/leadscore/leadscore/models/rules"
 )
 
@@ -82,10 +81,7 @@ func TestDefaultSheetsRankGeneratedLeads(t *testing.T) {
 // points rank converters above the rest and MQLs convert clearly more often
 // than the leads below the threshold.
 func TestXEducationBaseline(t *testing.T) {
-	path := filepath.Join("..", "..", "..", "shared", "datasets", "xeducation", "Leads.csv")
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		t.Skipf("%s is absent: the shared data sets are not next to this checkout", path)
-	}
+	path := realdata.Path(t, "xeducation/Leads.csv")
 	tb, _, err := datasets.ReadFile(path, datasets.ReadOptions{})
 	require.NoError(t, err)
 	assert.Empty(t, rules.Lint(rules.Default("xeducation"), "xeducation.yaml", tb.Schema(), nil))

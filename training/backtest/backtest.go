@@ -44,9 +44,9 @@
 //
 // WriteReport and WriteCompareReport write report.html (self-contained),
 // report.json (schema_version, every figure) and report.md atomically.
-// Config loads from YAML (LoadConfig) so a server can run RunToDir on a
-// schedule: each run writes PARENT/reports/<UTC time>, and ListReports lists
-// them newest first.
+// Config loads from YAML (LoadConfig) and a Scheduler reruns it with
+// RunToDir on a schedule, inside a server: each run writes
+// PARENT/reports/<UTC time>, and ListReports lists them newest first.
 package backtest
 
 import (
@@ -584,17 +584,9 @@ func validationSplit(tl *timeline, train []int) training.Split {
 	}
 	s := training.Split{Method: "backtest: fitted on the earlier 80% of the leads with known outcomes, champion chosen on the latest 20%", TestFrac: float64(nVal) / float64(n)}
 	for k, id := range order {
-		if k < n-nVal {
-			s.Train = append(s.Train, byLead[id]...)
-			s.TrainLeads++
-		} else {
-			s.Test = append(s.Test, byLead[id]...)
-			s.TestLeads++
-		}
+		s.AddLead(byLead[id], k >= n-nVal)
 	}
-	sort.Ints(s.Train)
-	sort.Ints(s.Test)
-	s.TrainRows, s.TestRows = len(s.Train), len(s.Test)
+	s.Finish()
 	return s
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/realdata"
 	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/training"
 	"github.com/leadscore/leadscore/training/htmlreport"
@@ -167,6 +168,11 @@ func checkReportFiles(t *testing.T, res *Result) {
 		}
 		for _, m := range p.Eval.Models {
 			row := findRow(rows, p.Label, m.Model)
+			if row == nil && (m.Model == Champion || m.Model == "predictive") {
+				// Left out as equal to a row above, and said so.
+				assert.Contains(t, strings.ToLower(html), "not repeated", "period %s model %s", p.Label, m.Model)
+				continue
+			}
 			require.NotNil(t, row, "period %s model %s in the table", p.Label, m.Model)
 			auc, err := strconv.ParseFloat(row[4], 64)
 			require.NoError(t, err)
@@ -341,11 +347,8 @@ func TestRunToDir(t *testing.T) {
 }
 
 func TestOlist(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "datasets", "olist")
-	leads := filepath.Join(dir, "olist_marketing_qualified_leads_dataset.csv")
-	if _, err := os.Stat(leads); err != nil {
-		t.Skipf("olist data set not found at %s (it lives in ../shared/datasets beside the project): %v", dir, err)
-	}
+	leads := realdata.Path(t, "olist/olist_marketing_qualified_leads_dataset.csv")
+	dir := filepath.Dir(leads)
 	if testing.Short() {
 		t.Skip("olist backtest skipped with -short")
 	}

@@ -120,14 +120,14 @@ func (c *Comparison) Doc() *htmlreport.Doc {
 		}
 		var reasons, fired []string
 		for _, r := range g.Reasons {
-			v := r.Value
+			v := htmlreport.Readable(r.Value)
 			if v == "" {
 				v = "missing"
 			}
 			reasons = append(reasons, fmt.Sprintf("%s = %s (%+.2f)", r.Feature, v, r.Contribution))
 		}
 		for _, f := range g.Fired {
-			fired = append(fired, fmt.Sprintf("%s (%+g)", f.Rule, f.Points))
+			fired = append(fired, fmt.Sprintf("%s (%s)", f.Rule, htmlreport.Signed(f.Points, 1)))
 		}
 		dis.Rows = append(dis.Rows, []string{g.Kind, g.LeadID, htmlreport.Num(float64(g.Probability), 3), g.ModelTier,
 			htmlreport.Num(float64(g.RulesPoints), 0), g.RulesTier, conv, strings.Join(reasons, "; "), strings.Join(fired, "; ")})

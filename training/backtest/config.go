@@ -196,14 +196,14 @@ func (c Config) validate() error {
 // readOptions turns the reading fields into datasets.ReadOptions.
 func (c Config) readOptions() (datasets.ReadOptions, error) {
 	opt := datasets.ReadOptions{Format: c.Format, MissingValues: c.MissingValues}
-	switch c.Delimiter {
-	case "":
-	case "tab", `\t`:
-		opt.Delimiter = '\t'
-	case ",", ";", "|":
-		opt.Delimiter = rune(c.Delimiter[0])
-	default:
-		return opt, fmt.Errorf(`delimiter %q: expected ",", ";", "tab" or "|"`, c.Delimiter)
+	var err error
+	if opt.Delimiter, err = datasets.ParseDelimiter(c.Delimiter); err != nil {
+		return opt, err
+	}
+	if c.Format != "" {
+		if _, err := datasets.ParseFormat(c.Format); err != nil {
+			return opt, fmt.Errorf("format: %w", err)
+		}
 	}
 	if len(c.Types) > 0 {
 		opt.Types = make(map[string]datasets.Kind, len(c.Types))

@@ -153,19 +153,32 @@ func summarize(r *Result) []string {
 	return out
 }
 
-// metricsTable is the long table of model metrics: one row per model.
+// metricsTable is the long table of model metrics: one row per model. A
+// champion or per-period row that reads the same as a row above (with one
+// predictive model both are that model) is left out and named in the note.
 func metricsTable(caption string, ev *Evaluation, period string) *htmlreport.Table {
 	t := &htmlreport.Table{Caption: caption, Header: []string{
 		"period", "model", "leads", "conversions", "ROC AUC", "ROC AUC 95% CI", "PR AUC", "log loss", "Brier", "ECE",
 		"top 10% capture", "top 10% 95% CI", "top 20% capture", "MQL leads", "MQL conv. rate", "hot leads", "hot conv. rate",
 	}}
+	var same []string
+	seen := map[string]bool{}
 	for _, m := range ev.Models {
-		t.Rows = append(t.Rows, []string{
-			period, modelLabel(m), fmt.Sprint(ev.Leads), fmt.Sprint(ev.Conversions),
+		cells := []string{
 			f3(m.ROCAUC.Value), ci3(m.ROCAUC), f3(m.PRAUC.Value), f3(m.LogLoss.Value), f3(m.Brier.Value), f3(m.ECE.Value),
 			pct(m.Capture10.Value), ciPct(m.Capture10), pct(m.Capture20.Value),
 			fmt.Sprint(m.MQLLeads), pct(m.MQLRate), fmt.Sprint(m.HotLeads), pct(m.HotRate),
-		})
+		}
+		key := strings.Join(cells, "\x00")
+		if (m.Model == Champion || m.Model == "predictive") && seen[key] {
+			same = append(same, modelLabel(m))
+			continue
+		}
+		seen[key] = true
+		t.Rows = append(t.Rows, append([]string{period, modelLabel(m), fmt.Sprint(ev.Leads), fmt.Sprint(ev.Conversions)}, cells...))
+	}
+	if len(same) > 0 {
+		t.Note = fmt.Sprintf("Not repeated: %s, whose figures equal a row above.", strings.Join(same, " and "))
 	}
 	return t
 }
@@ -192,11 +205,14 @@ func pairedRows(period string, ev *Evaluation) [][]string {
 // Doc lays the result out as a report document.
 func (r *Result) Doc() *htmlreport.Doc {
 	d := &htmlreport.Doc{
-		Title: "Backtest: predictive scores against the rule sheet",
+		Title: "Backtest: predictive scores out of time",
 		Subtitle: fmt.Sprintf("%s; rolling origin by %s; %d-day outcome window; leads scored at the %s; data to %s; generated %s",
 			strings.Join(r.Settings.Data, ", "), r.Settings.Period, r.Settings.HorizonDays, r.Settings.EvaluatedAt,
 			r.Data.AsOf.Format("2006-01-02"), r.CreatedAt.Format("2006-01-02 15:04 UTC")),
 		Summary: r.Summary,
+	}
+	if r.Settings.RuleSheet != "" {
+		d.Title = "Backtest: predictive scores against the rule sheet"
 	}
 	if r.Overall != nil {
 		sec := htmlreport.Section{Title: "All evaluated periods together"}
@@ -323,6 +339,9 @@ func periodSections(r *Result) []htmlreport.Section {
 		mt := metricsTable("", p.Eval, p.Label)
 		metricsT.Header = mt.Header
 		metricsT.Rows = append(metricsT.Rows, mt.Rows...)
+		if mt.Note != "" && metricsT.Note == "" {
+			metricsT.Note = "Rows whose figures equal a row above in the same period (the champion or the per-period pick, when they are that model) are not repeated."
+		}
 		paired.Rows = append(paired.Rows, pairedRows(p.Label, p.Eval)...)
 		for i, dr := range p.Drift {
 			if i >= 5 {

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/leadscore/leadscore/training/metrics"
+	"github.com/leadscore/leadscore/metrics"
 )
 
 // ranking holds rows sorted by score, highest first, with the boundaries of

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/leadscore/leadscore/training/metrics"
+	"github.com/leadscore/leadscore/metrics"
 )
 
 func randomScores(n int, seed uint64, ties bool) (y, p []float64) {

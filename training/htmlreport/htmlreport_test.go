@@ -114,3 +114,33 @@ func TestIsNumeric(t *testing.T) {
 		assert.Equal(t, want, IsNumeric(s), s)
 	}
 }
+
+func TestNumbersForPeople(t *testing.T) {
+	for _, tc := range []struct {
+		name, got, want string
+	}{
+		{"signed integer", Signed(12, 1), "+12"},
+		{"signed decayed points", Signed(-19.69725511419432, 1), "-19.7"},
+		{"signed small", Signed(4.971230036322526, 2), "+4.97"},
+		{"signed zero", Signed(-0.0001, 1), "0"},
+		{"signed NaN", Signed(math.NaN(), 1), "–"},
+		{"readable fraction", Readable("0.660162"), "0.66"},
+		{"readable small", Readable("0.0123456"), "0.012"},
+		{"readable integer", Readable("1"), "1"},
+		{"readable large", Readable("1146556.7"), "1146557"},
+		{"readable text", Readable("software"), "software"},
+		{"readable empty", Readable(""), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, tc.got) })
+	}
+}
+
+func TestIntervalsStayOnOneLine(t *testing.T) {
+	var w strings.Builder
+	tableHTML(&w, &Table{Header: []string{"CI"}, Rows: [][]string{{"0.682 to 0.742"}, {"21.3% to 27.0%"}, {"one to two"}}})
+	s := w.String()
+	assert.Contains(t, s, `<div class="scroll"><table>`, "wide tables scroll instead of wrapping")
+	assert.Contains(t, s, `<td class="iv">0.682 to 0.742</td>`)
+	assert.Contains(t, s, `<td class="iv">21.3% to 27.0%</td>`)
+	assert.Contains(t, s, `<td>one to two</td>`)
+}

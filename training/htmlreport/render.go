@@ -20,7 +20,9 @@ table{border-collapse:collapse;margin:12px 0;font-size:.9em}
 caption{text-align:left;font-weight:bold;padding:4px 0}
 th,td{border:1px solid #ccc;padding:4px 8px;vertical-align:top}
 th{background:#f4f4f4;text-align:left}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.iv{white-space:nowrap;font-variant-numeric:tabular-nums}
+.scroll{overflow-x:auto;max-width:100%}
 .note{color:#666;font-size:.85em;margin-top:-6px}
 figure{margin:16px 0}figcaption{color:#555;font-size:.9em}
 figure svg{max-width:100%;height:auto}
@@ -115,8 +117,16 @@ func IsNumeric(s string) bool {
 	return err == nil && s != ""
 }
 
+// isInterval reports whether a cell reads as an interval "LO to HI" of two
+// numbers, kept on one line.
+func isInterval(s string) bool {
+	lo, hi, ok := strings.Cut(s, " to ")
+	return ok && IsNumeric(lo) && IsNumeric(hi)
+}
+
 func tableHTML(w *strings.Builder, t *Table) {
-	w.WriteString("<table>")
+	// Wide tables scroll sideways rather than wrap every cell.
+	w.WriteString(`<div class="scroll"><table>`)
 	if t.Caption != "" {
 		fmt.Fprintf(w, "<caption>%s</caption>", esc(t.Caption))
 	}
@@ -128,15 +138,18 @@ func tableHTML(w *strings.Builder, t *Table) {
 	for _, r := range t.Rows {
 		w.WriteString("<tr>")
 		for _, c := range r {
-			if IsNumeric(c) {
+			switch {
+			case IsNumeric(c):
 				fmt.Fprintf(w, `<td class="num">%s</td>`, esc(c))
-			} else {
+			case isInterval(c):
+				fmt.Fprintf(w, `<td class="iv">%s</td>`, esc(c))
+			default:
 				fmt.Fprintf(w, "<td>%s</td>", esc(c))
 			}
 		}
 		w.WriteString("</tr>")
 	}
-	w.WriteString("</tbody></table>")
+	w.WriteString("</tbody></table></div>")
 	if t.Note != "" {
 		fmt.Fprintf(w, `<p class="note">%s</p>`, esc(t.Note))
 	}
@@ -302,6 +315,47 @@ func Percent(x float64) string {
 		return "–"
 	}
 	return strconv.FormatFloat(x*100, 'f', 1, 64) + "%"
+}
+
+// Signed formats x with a sign and at most the given number of decimals,
+// trailing zeros dropped: "+12", "-19.7", "+4.97"; "–" when it is not a
+// number.
+func Signed(x float64, decimals int) string {
+	if !finite(x) {
+		return "–"
+	}
+	s := Num(x, decimals)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" || s == "0" {
+		return "0"
+	}
+	if !strings.HasPrefix(s, "-") {
+		s = "+" + s
+	}
+	return s
+}
+
+// Readable rounds a number written as text to at most 3 decimals, trailing
+// zeros dropped ("0.660162" reads "0.66", "1" stays "1"); other text is
+// returned as is.
+func Readable(s string) string {
+	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !finite(x) {
+		return s
+	}
+	dec := 3
+	if math.Abs(x) >= 100 {
+		dec = 0
+	} else if math.Abs(x) >= 1 {
+		dec = 2
+	}
+	out := Num(x, dec)
+	if strings.Contains(out, ".") {
+		out = strings.TrimRight(strings.TrimRight(out, "0"), ".")
+	}
+	return out
 }
 
 // Num formats x with the given number of decimals, or "–" when it is not a

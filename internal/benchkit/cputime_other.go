@@ -1,8 +1,0 @@
-//go:build !unix
-
-package benchkit
-
-import "time"
-
-// CPUTime is not measured on this platform: it is always 0.
-func CPUTime() time.Duration { return 0 }
