@@ -93,6 +93,15 @@ type Config struct {
 	// MissingValues are strings that mean "no value" (e.g. "Select") for
 	// readers of the input files.
 	MissingValues []string `yaml:"missing_values" json:"missing_values"`
+
+	// GBMSubsample and GBMColSample are the shares of the training rows
+	// and of the feature columns the gradient-boosted model draws for each
+	// tree, in (0, 1] (train's --gbm-subsample and --gbm-colsample, which
+	// override them); 0 keeps the model's defaults. They are read here so
+	// that one leadscore.yaml holds a project's training settings; the
+	// features never use them.
+	GBMSubsample float64 `yaml:"gbm_subsample" json:"gbm_subsample,omitempty"`
+	GBMColSample float64 `yaml:"gbm_colsample" json:"gbm_colsample,omitempty"`
 }
 
 // maxWindows is the largest number of look-back windows a Config may have.
@@ -181,6 +190,14 @@ func (c Config) Validate() error {
 	}
 	if c.MinCategoryCount < 0 {
 		return fmt.Errorf("config min_category_count: %d is negative", c.MinCategoryCount)
+	}
+	for _, f := range []struct {
+		key string
+		v   float64
+	}{{"gbm_subsample", c.GBMSubsample}, {"gbm_colsample", c.GBMColSample}} {
+		if !(f.v >= 0 && f.v <= 1) {
+			return fmt.Errorf("config %s: %v is not a share in (0, 1] (or 0 for the default)", f.key, f.v)
+		}
 	}
 	return nil
 }

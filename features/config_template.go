@@ -41,4 +41,9 @@ allow_leaky: []          # leakage suspects to keep anyway (--allow-leaky)
 min_category_count: 10   # rows a category value, event type or page needs for its own column
 log1p: []                # numeric features to log-transform; empty or [auto]: skewed ones; [none]: off
 missing_values: []       # strings that mean missing, e.g. [Select] (--missing-values)
+
+# Gradient-boosted trees: the shares of training rows and feature columns drawn
+# for each tree, in (0, 1]; 1 turns sampling off, 0 keeps the default.
+gbm_subsample: 0         # default 0.8 (--gbm-subsample)
+gbm_colsample: 0         # default 0.5 (--gbm-colsample)
 `
