@@ -71,6 +71,12 @@ type columnStat struct {
 //     non-converted rows whose filled values separate the classes with AUC
 //     0.80 or more (a field sales fills in after talking to the lead);
 //   - it is a timestamp at or after the conversion for most converted leads;
+//   - it is a lead field sales likely filled in or updated after first
+//     contact (see AfterContactReason): its name says so ("last ...",
+//     status, stage, result, quality, profile, score, index, tags, counts
+//     and durations of sales contacts), its fill rate or its values differ
+//     between the oldest and newest leads, or (flat data) it is a date
+//     after the lead's creation;
 //   - it is id-like (a distinct value for every lead) or constant.
 //
 // Fit leaves suspects out unless cfg.AllowLeaky lists them.
@@ -183,6 +189,11 @@ func auditColumns(cfg Config, d *Dataset, train []int) []*columnStat {
 				if a, n := filledAUC(f, d, train, y, missing); n >= 20 && a >= auditFilledAUC {
 					st.reasons = append(st.reasons, fmt.Sprintf("filled more often for converted leads (missing for %.0f%% of non-converted, %.0f%% of converted) and strongly predictive where filled (AUC %.3f on the %d filled rows): typical of a field the sales team fills in after contact", 100*mn, 100*mp, a, n))
 				}
+			}
+		}
+		if f.isField() && !st.isConstant && st.candidate {
+			if e := afterContactEvidence(f, d, leadRows); e != "" {
+				st.reasons = append(st.reasons, AfterContactReason+" ("+e+")")
 			}
 		}
 		if f.Origin == originFieldTime {

@@ -22,6 +22,7 @@ const (
 	originOpenRate  = "email_open_rate"  // email opens / emails sent
 	originClickRate = "email_click_rate" // email clicks / email opens
 	originSignal    = "signal"           // 1 when a negative signal happened before the cutoff
+	originToken     = "token"            // 1 when a free-text lead field holds a word or bigram
 )
 
 // Names of the derived features.
@@ -74,6 +75,10 @@ type Feature struct {
 	Window int    `json:"window_days,omitempty"`
 	// Signal is the negative signal (0 unsubscribe, 1 bounce, 2 careers page).
 	Signal int `json:"signal,omitempty"`
+	// Group, when set, is the score axis the feature's contributions count
+	// in (GroupFit or GroupEngagement), for feature kinds whose origin does
+	// not say it; else Origin decides (see GroupOf).
+	Group string `json:"group,omitempty"`
 
 	// Fitted statistics (Spec only). Median imputes a missing number (raw
 	// scale); Mean and Std standardise it after the optional Log1p.

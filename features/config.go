@@ -93,6 +93,10 @@ type Config struct {
 	// MissingValues are strings that mean "no value" (e.g. "Select") for
 	// readers of the input files.
 	MissingValues []string `yaml:"missing_values" json:"missing_values"`
+	// EngagementFields lists lead fields that record what the lead did
+	// (visits, time on site, pages per visit in a flat export): their
+	// contributions count in the engagement part of a score, not in fit.
+	EngagementFields []string `yaml:"engagement_fields" json:"engagement_fields,omitempty"`
 
 	// GBMSubsample and GBMColSample are the shares of the training rows
 	// and of the feature columns the gradient-boosted model draws for each

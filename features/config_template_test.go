@@ -17,7 +17,7 @@ func TestConfigTemplate(t *testing.T) {
 	require.NoError(t, os.WriteFile(p, []byte(ConfigTemplate), 0o644))
 	c, err := LoadConfig(p)
 	require.NoError(t, err)
-	for _, s := range []*[]string{&c.Exclude, &c.AllowLeaky, &c.Log1p, &c.MissingValues, &c.Events.Attrs} {
+	for _, s := range []*[]string{&c.Exclude, &c.AllowLeaky, &c.Log1p, &c.MissingValues, &c.Events.Attrs, &c.EngagementFields} {
 		if len(*s) == 0 {
 			*s = nil // "[]" in the template: the same as unset
 		}

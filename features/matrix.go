@@ -8,9 +8,15 @@ package features
 // so contributions can be summed back to it. Categorical columns (tree
 // encoding only) hold integer category codes 0..Categories-1 as float64, with
 // NaN for missing.
+//
+// Group is the axis of the score the column belongs to: GroupFit (who the
+// lead is: lead fields) or GroupEngagement (what the lead does: events,
+// the lead's age and dates), so that contributions split into a fit and an
+// engagement part.
 type ColumnInfo struct {
 	Name        string `json:"name"`
 	Source      string `json:"source"`
+	Group       string `json:"group,omitempty"`
 	Categorical bool   `json:"categorical,omitempty"`
 	Categories  int    `json:"categories,omitempty"`
 }

@@ -36,6 +36,15 @@ type Spec struct {
 	// Rare holds, per categorical feature name, the training values too rare
 	// to get a level (they encode as "other" without a warning).
 	Rare map[string][]string `json:"rare,omitempty"`
+	// FoldCategories is set when category values of lead fields compare
+	// after case folding and white-space trimming (FoldCategory): "VP
+	// Marketing" and "vp marketing" are one level. Specs written before it
+	// compare values exactly.
+	FoldCategories bool `json:"fold_categories,omitempty"`
+	// Variants holds, per categorical feature name and level, the
+	// spellings merged into the level (only levels with several, at most
+	// maxVariants each, most frequent first).
+	Variants map[string]map[string][]string `json:"variants,omitempty"`
 	// EventAttrs are the event attribute columns aggregated in training.
 	EventAttrs []string `json:"event_attrs,omitempty"`
 	// Excluded are the audit's suspects left out of the Spec.
@@ -65,6 +74,7 @@ type specIndex struct {
 	fold                folder
 	levels              []map[string]int32 // per feature
 	rare                []map[string]bool  // per feature
+	foldCat             []bool             // per feature: values compare by FoldCategory
 	keyIdx              map[string]int32
 	nkeys               int
 	typeKey             map[string]int32
@@ -112,13 +122,29 @@ func (s *Spec) buildIndex() *specIndex {
 	pagePrefix := cfg.Events.PageViewType + ":"
 	for fi := range s.Features {
 		f := &s.Features[fi]
+		fold := s.FoldCategories && f.Origin == originField && f.Categorical
+		key := func(v string) string {
+			if fold {
+				return FoldCategory(v)
+			}
+			return v
+		}
+		ix.foldCat = append(ix.foldCat, fold)
+		// Folded features hold each value as spelled and folded: the
+		// spelling training kept is found without folding (allocating).
 		lv := map[string]int32{}
 		for i, v := range f.Levels {
-			lv[v] = int32(i)
+			lv[key(v)] = int32(i)
+		}
+		for i, v := range f.Levels {
+			if _, ok := lv[v]; !ok {
+				lv[v] = int32(i)
+			}
 		}
 		ix.levels = append(ix.levels, lv)
 		rare := map[string]bool{}
 		for _, v := range s.Rare[f.Name] {
+			rare[key(v)] = true
 			rare[v] = true
 		}
 		ix.rare = append(ix.rare, rare)
@@ -136,21 +162,22 @@ func (s *Spec) buildIndex() *specIndex {
 		ix.featWin = append(ix.featWin, ix.fold.windowIndex(f.Window))
 		ix.linOff = append(ix.linOff, len(ix.linear))
 		ix.treeOff = append(ix.treeOff, len(ix.tree))
+		grp := GroupOf(f)
 		if f.Categorical {
 			for _, v := range f.Levels {
-				ix.linear = append(ix.linear, ColumnInfo{Name: f.Name + "=" + v, Source: f.Source})
+				ix.linear = append(ix.linear, ColumnInfo{Name: f.Name + "=" + v, Source: f.Source, Group: grp})
 			}
 			ix.linear = append(ix.linear,
-				ColumnInfo{Name: f.Name + "=(other)", Source: f.Source},
-				ColumnInfo{Name: f.Name + "=(missing)", Source: f.Source})
-			ix.tree = append(ix.tree, ColumnInfo{Name: f.Name, Source: f.Source, Categorical: true, Categories: len(f.Levels) + 1})
+				ColumnInfo{Name: f.Name + "=(other)", Source: f.Source, Group: grp},
+				ColumnInfo{Name: f.Name + "=(missing)", Source: f.Source, Group: grp})
+			ix.tree = append(ix.tree, ColumnInfo{Name: f.Name, Source: f.Source, Group: grp, Categorical: true, Categories: len(f.Levels) + 1})
 			continue
 		}
-		ix.linear = append(ix.linear, ColumnInfo{Name: f.Name, Source: f.Source})
+		ix.linear = append(ix.linear, ColumnInfo{Name: f.Name, Source: f.Source, Group: grp})
 		if f.Missing {
-			ix.linear = append(ix.linear, ColumnInfo{Name: f.Name + " (missing)", Source: f.Source})
+			ix.linear = append(ix.linear, ColumnInfo{Name: f.Name + " (missing)", Source: f.Source, Group: grp})
 		}
-		ix.tree = append(ix.tree, ColumnInfo{Name: f.Name, Source: f.Source})
+		ix.tree = append(ix.tree, ColumnInfo{Name: f.Name, Source: f.Source, Group: grp})
 	}
 	seen := map[string]bool{}
 	for fi := range s.Features {
@@ -264,10 +291,16 @@ func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 			return nil, fmt.Errorf("fit features: training row %d out of range [0, %d)", i, d.Rows)
 		}
 	}
-	s := &Spec{Version: SpecVersion, Config: d.cfg, TrainRows: len(train), EventAttrs: d.eventAttrs, SeenEventTypes: d.trainEventTypes(train)}
+	s := &Spec{Version: SpecVersion, Config: d.cfg, TrainRows: len(train), EventAttrs: d.eventAttrs, SeenEventTypes: d.trainEventTypes(train), FoldCategories: true}
 	// The fitted configuration keeps the dataset's column names and the
 	// caller's statistics settings.
 	s.Config.MinCategoryCount, s.Config.Log1p, s.Config.AllowLeaky, s.Config.Exclude = cfg.MinCategoryCount, cfg.Log1p, cfg.AllowLeaky, cfg.Exclude
+	s.Config.EngagementFields = cfg.EngagementFields
+	for _, name := range cfg.EngagementFields {
+		if d.Leads.Col(name) == nil {
+			return nil, fmt.Errorf("fit features: engagement_fields: %q is not a column of %s%s (columns are %q)", name, d.Leads.Source, suggestions([]string{name}, d.Leads.Names()), d.Leads.Names())
+		}
+	}
 	excluded := map[string]bool{}
 	for _, x := range cfg.Exclude {
 		excluded[x] = true
@@ -305,6 +338,18 @@ func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 		}
 		if ok {
 			s.Features = append(s.Features, f)
+		}
+	}
+	var textFields []string
+	for _, def := range d.defs {
+		if def.Origin == originField && def.Categorical && !excluded[def.Name] && !excluded[def.Field] {
+			textFields = append(textFields, def.Field)
+		}
+	}
+	fitTokens(s, d, train, textFields, cfg.MinCategoryCount)
+	for i := range s.Features {
+		if f := &s.Features[i]; (f.isField() || f.Origin == originToken) && slices.Contains(cfg.EngagementFields, f.Field) {
+			f.Group = GroupEngagement
 		}
 	}
 	if len(s.Features) == 0 {
@@ -424,6 +469,10 @@ func fitCategory(s *Spec, f *Feature, d *Dataset, train []int, min int) bool {
 	}
 	f.Missing = missing > 0
 	f.Required = f.isField() && missing == 0
+	names := g.names
+	if s.FoldCategories && f.Origin == originField {
+		names, counts = foldCounts(s, f, names, counts, max(min, 1))
+	}
 	var levels, rare []string
 	order := make([]int, 0, len(counts))
 	for c, n := range counts {
@@ -436,13 +485,13 @@ func fitCategory(s *Spec, f *Feature, d *Dataset, train []int, min int) bool {
 		if ca != cb {
 			return ca > cb
 		}
-		return g.names[order[a]] < g.names[order[b]]
+		return names[order[a]] < names[order[b]]
 	})
 	for _, c := range order {
 		if counts[c] >= max(min, 1) {
-			levels = append(levels, g.names[c])
+			levels = append(levels, names[c])
 		} else if len(rare) < maxRare {
-			rare = append(rare, g.names[c])
+			rare = append(rare, names[c])
 		}
 	}
 	f.Levels = levels
@@ -506,6 +555,12 @@ func (f *Feature) encodeCat(level int32, lin, tree []float64) {
 func (ix *specIndex) level(fi int, s string) (int32, bool) {
 	if l, ok := ix.levels[fi][s]; ok {
 		return l, false
+	}
+	if ix.foldCat[fi] && !ix.rare[fi][s] {
+		s = FoldCategory(s)
+		if l, ok := ix.levels[fi][s]; ok {
+			return l, false
+		}
 	}
 	return -2, !ix.rare[fi][s]
 }
@@ -602,6 +657,13 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 	return w
 }
 
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func b2i(b bool) int {
 	if b {
 		return 1
@@ -675,6 +737,9 @@ func (s *Spec) TransformLeadInto(l *Lead, lin, tree []float64, w *Warnings) {
 	if !l.Created.IsZero() {
 		createdNs = l.Created.UnixNano()
 	}
+	var tokBuf [256]byte
+	var tokNorm []byte
+	tokField := ""
 	for fi := range s.Features {
 		f := &s.Features[fi]
 		var lo, to []float64
@@ -710,7 +775,20 @@ func (s *Spec) TransformLeadInto(l *Lead, lin, tree []float64, w *Warnings) {
 			f.encodeCat(level, lo, to)
 			continue
 		}
-		x := s.leadNumber(ix, fi, l, cutNs, createdNs, states, &ex, active[:ix.fold.words])
+		var x float64
+		if f.Origin == originToken {
+			// The token features of a field are consecutive: its text is
+			// normalised once.
+			if f.Field != tokField {
+				tokField, tokNorm = f.Field, tokBuf[:0]
+				if str, ok := valueString(l.Fields[f.Field]); ok {
+					tokNorm = appendTokenText(tokBuf[:0], str)
+				}
+			}
+			x = b2f(hasToken(tokNorm, f.Key))
+		} else {
+			x = s.leadNumber(ix, fi, l, cutNs, createdNs, states, &ex, active[:ix.fold.words])
+		}
 		if math.IsNaN(x) {
 			if f.isField() {
 				w.imputed(f.Field, 1)

@@ -233,14 +233,14 @@ func TestSpecJSONRoundTrip(t *testing.T) {
 	assert.ErrorContains(t, json.Unmarshal([]byte(bad), &Spec{}), "version 99")
 }
 
-// flatLeads builds a flat lead table: source, score (number), note (often
+// flatLeads builds a flat lead table: source, pages (number), note (often
 // missing), converted.
 func flatLeads(sources []string, scores []float64, notes []string, y []float64) *datasets.Table {
 	ids := make([]string, len(sources))
 	for i := range ids {
 		ids[i] = "id" + strings.Repeat("x", i%3) + string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676))
 	}
-	return table("leads.csv", catCol("id", ids...), catCol("source", sources...), numCol("score", scores...), catCol("note", notes...), numCol("converted", y...))
+	return table("leads.csv", catCol("id", ids...), catCol("source", sources...), numCol("pages", scores...), catCol("note", notes...), numCol("converted", y...))
 }
 
 func TestUnseenCategoriesAndMissingColumns(t *testing.T) {
@@ -266,7 +266,7 @@ func TestUnseenCategoriesAndMissingColumns(t *testing.T) {
 	spec, err := Fit(cfg, d, allRows(d.Rows))
 	require.NoError(t, err)
 	require.Empty(t, spec.Excluded, "nothing here is leaky")
-	assert.ElementsMatch(t, []string{"source", "score"}, spec.Required(), "fields never missing in training are required")
+	assert.ElementsMatch(t, []string{"source", "pages"}, spec.Required(), "fields never missing in training are required")
 
 	t.Run("unseen and rare values encode as other", func(t *testing.T) {
 		score := flatLeads([]string{"tiktok", "fax", "web", ""}, []float64{1, 2, 3, 4}, []string{"zzz", "", "a", "b"}, []float64{0, 0, 0, 0})
@@ -306,13 +306,13 @@ func TestUnseenCategoriesAndMissingColumns(t *testing.T) {
 		err = spec.Check(sd)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), `"source"`)
-		assert.Contains(t, err.Error(), `"score"`)
+		assert.Contains(t, err.Error(), `"pages"`)
 		assert.Contains(t, err.Error(), "new.csv")
 		_, w := spec.Linear(sd)
-		assert.Equal(t, map[string]int{"source": 1, "score": 1, "note": 1}, w.ImputedMissing)
+		assert.Equal(t, map[string]int{"source": 1, "pages": 1, "note": 1}, w.ImputedMissing)
 		assert.Equal(t, []string{"note"}, spec.AbsentColumns(score), "the optional column the table lacks")
 
-		slip := table("slip.csv", catCol("id", "q"), catCol("Source", "web"), numCol("score", 1), catCol("note", "a"))
+		slip := table("slip.csv", catCol("id", "q"), catCol("Source", "web"), numCol("pages", 1), catCol("note", "a"))
 		err = spec.CheckTable(slip)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), `missing required columns ["source"] (did you mean "Source" for "source"?)`)
@@ -322,9 +322,9 @@ func TestUnseenCategoriesAndMissingColumns(t *testing.T) {
 		err = spec.Validate(l)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), `"source"`)
-		assert.Contains(t, err.Error(), `"score"`)
+		assert.Contains(t, err.Error(), `"pages"`)
 		l.Fields["source"] = Value{Kind: datasets.KindCategory, Str: "web"}
-		l.Fields["score"] = Value{Kind: datasets.KindNumber, Num: 3}
+		l.Fields["pages"] = Value{Kind: datasets.KindNumber, Num: 3}
 		assert.NoError(t, spec.Validate(l))
 	})
 

@@ -83,6 +83,8 @@ func (d *Dataset) numeric(f *Feature) numGetter {
 		return func(i int) float64 { e := &d.extra[i].email; return emailRate(e[emailClk], e[emailOpen]) }
 	case originSignal:
 		return func(i int) float64 { return signalValue(d.extra[i].sig[f.Signal]) }
+	case originToken:
+		return d.tokenGetter(f)
 	}
 	return nil
 }

@@ -78,11 +78,12 @@ func (p *Scorers) ScoreRows(rows Rows, opt ScoreOptions, threads int, emit func(
 	p.b.scoreRows(rows, opt, threads, p.b.batchSHAP(opt), p, emit)
 }
 
-// batchSHAP says whether ScoreRows explains a chunk of leads at once: only
+// batchSHAP says whether ScoreRows explains a chunk of leads at once (for
+// the explanations, or for the fit and engagement parts): only
 // for a GBM champion with large TreeSHAP tables (with small ones the second
 // encoding of every lead costs more than batching saves).
 func (b *Bundle) batchSHAP(opt ScoreOptions) bool {
-	return opt.Explain != 0 && b.Scoring.Champion == GBM && b.GBM != nil && b.GBM.SHAPTablesLarge()
+	return (opt.Explain != 0 || b.Scoring.Parts[GBM] != nil) && b.Scoring.Champion == GBM && b.GBM != nil && b.GBM.SHAPTablesLarge()
 }
 
 func (b *Bundle) scoreRows(rows Rows, opt ScoreOptions, threads int, batchSHAP bool, pool *Scorers, emit func(w, i int, res *Result, err error)) {
@@ -262,6 +263,14 @@ func (r *Result) clone() *Result {
 		ex := *r.Explanation
 		ex.Contributions = append(ex.Contributions[:0:0], r.Explanation.Contributions...)
 		c.Explanation = &ex
+	}
+	if r.Fit != nil {
+		f := *r.Fit
+		c.Fit = &f
+	}
+	if r.Engagement != nil {
+		e := *r.Engagement
+		c.Engagement = &e
 	}
 	c.Warnings = nil // as Score leaves it when there are none
 	if len(r.Warnings) > 0 {

@@ -59,6 +59,10 @@ type Scoring struct {
 	// calibrated probabilities of the training population; a lead's
 	// percentile is its rank among them.
 	Population map[string][]float64 `json:"population"`
+	// Parts holds, per model, the training population of its fit and
+	// engagement parts and the held-out fit-engagement matrix (absent in
+	// bundles trained before they were recorded).
+	Parts map[string]*PartsPopulation `json:"parts,omitempty"`
 }
 
 // Bundle is one trained model version.

@@ -35,6 +35,18 @@ func (r *Result) AppendJSON(b []byte) ([]byte, error) {
 	b = appendJSONString(b, r.Grade)
 	b = append(b, `,"tier":`...)
 	b = appendJSONString(b, r.Tier)
+	if r.Fit != nil {
+		b = append(b, `,"fit":`...)
+		b = appendPart(b, r.Fit)
+	}
+	if r.Engagement != nil {
+		b = append(b, `,"engagement":`...)
+		b = appendPart(b, r.Engagement)
+	}
+	if r.FitEngagementGrade != "" {
+		b = append(b, `,"fit_engagement_grade":`...)
+		b = appendJSONString(b, r.FitEngagementGrade)
+	}
 	if r.Rules != nil {
 		b = append(b, `,"rules":`...)
 		b = appendRules(b, r.Rules)
@@ -103,6 +115,14 @@ func (r *Result) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
+func appendPart(b []byte, p *Part) []byte {
+	b = append(b, `{"value":`...)
+	b = appendFloat(b, p.Value)
+	b = append(b, `,"percentile":`...)
+	b = appendFloat(b, p.Percentile)
+	return append(b, '}')
+}
+
 func appendRules(b []byte, r *rules.Result) []byte {
 	b = append(b, `{"points":`...)
 	b = appendFloat(b, r.Points)
@@ -167,6 +187,11 @@ func finite(r *Result) error {
 	bad := func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
 	if bad(r.Probability) || bad(r.Percentile) {
 		return fmt.Errorf("lead %s: the model produced a non-finite probability or percentile", r.LeadID)
+	}
+	for _, p := range []*Part{r.Fit, r.Engagement} {
+		if p != nil && (bad(p.Value) || bad(p.Percentile)) {
+			return fmt.Errorf("lead %s: the fit or engagement part is not finite", r.LeadID)
+		}
 	}
 	if ex := r.Explanation; ex != nil {
 		if bad(ex.BaseValue) || bad(ex.Raw) {

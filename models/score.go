@@ -105,17 +105,27 @@ type Explanation struct {
 
 // Result is one scored lead.
 type Result struct {
-	LeadID        string             `json:"lead_id"`
-	Model         ModelRef           `json:"model"`
-	Probability   float64            `json:"probability"`
-	Score         int                `json:"score"`
-	Percentile    float64            `json:"percentile"`
-	Grade         string             `json:"grade"`
-	Tier          string             `json:"tier"`
-	Rules         *rules.Result      `json:"rules,omitempty"`
-	Explanation   *Explanation       `json:"explanation,omitempty"`
-	Probabilities map[string]float64 `json:"probabilities,omitempty"`
-	Warnings      []Warning          `json:"warnings,omitempty"`
+	LeadID      string   `json:"lead_id"`
+	Model       ModelRef `json:"model"`
+	Probability float64  `json:"probability"`
+	Score       int      `json:"score"`
+	Percentile  float64  `json:"percentile"`
+	Grade       string   `json:"grade"`
+	Tier        string   `json:"tier"`
+	// Fit and Engagement split the champion's raw score by what the lead
+	// is and what it does: BaseValue + Fit.Value + Engagement.Value = Raw
+	// (for the rule sheet: fit points + engagement points + ungrouped
+	// points = points), each ranked among the training leads, and
+	// FitEngagementGrade places the lead on the rule sheet's A1-D3 matrix
+	// by those two ranks. Bundles trained before the split was recorded
+	// have none of the three.
+	Fit                *Part              `json:"fit,omitempty"`
+	Engagement         *Part              `json:"engagement,omitempty"`
+	FitEngagementGrade string             `json:"fit_engagement_grade,omitempty"`
+	Rules              *rules.Result      `json:"rules,omitempty"`
+	Explanation        *Explanation       `json:"explanation,omitempty"`
+	Probabilities      map[string]float64 `json:"probabilities,omitempty"`
+	Warnings           []Warning          `json:"warnings,omitempty"`
 }
 
 // Scorer scores leads with one bundle. It holds scratch buffers, so a Scorer
@@ -143,6 +153,12 @@ type Scorer struct {
 	rules           rules.Result         // reused by ScoreInto
 	ownRules        rules.Result         // the bundle's sheet, when opt.Sheet replaces it
 	fields          []string             // scratch for sorting warning fields
+	// linGrp and treeGrp are the score axis (0 fit, 1 engagement) of each
+	// encoded column; base is the champion's base value of the lead last
+	// scored, whose contributions contrib holds.
+	linGrp, treeGrp  []int8
+	base             float64
+	fitPart, engPart Part // reused by ScoreInto
 	// shap, when set, holds the GBM's TreeSHAP values of the next lead
 	// explained (and shapBase its expected margin), computed in a batch by
 	// ScoreAll: bit for bit what explain would compute.
@@ -191,6 +207,7 @@ func (b *Bundle) NewScorer() *Scorer {
 		return u
 	}
 	s.linUsed, s.treeUsed = used(s.linSrc), used(s.treeSrc)
+	s.linGrp, s.treeGrp = columnGroups(s.linCols), columnGroups(s.treeCols)
 	return s
 }
 
@@ -231,9 +248,9 @@ func (s *Scorer) Score(l *features.Lead, opt ScoreOptions) (*Result, error) {
 }
 
 // ScoreInto is Score writing into res for callers that score many leads and
-// use each result before the next: res.Rules points into the Scorer and
-// res.Warnings reuses its capacity, so both are valid only until the
-// Scorer's next ScoreInto.
+// use each result before the next: res.Rules, res.Fit and res.Engagement
+// point into the Scorer and res.Warnings reuses its capacity, so all are
+// valid only until the Scorer's next ScoreInto.
 func (s *Scorer) ScoreInto(l *features.Lead, opt ScoreOptions, res *Result) error {
 	return s.score(l, opt, res, true)
 }
@@ -306,6 +323,22 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 	res.Percentile = round2(b.Scoring.Percentile(champ, p))
 	res.Tier = b.Scoring.Tier(p)
 	res.Grade = b.Scoring.Grade(res.Score)
+	if b.Scoring.Parts[champ] != nil {
+		var fit, eng float64
+		if champ == Rules {
+			fit, eng, s.base = rulesParts(rr)
+		} else {
+			fit, eng = s.contributions(champ)
+		}
+		fp, ep := &s.fitPart, &s.engPart
+		if !reuse {
+			fp, ep = new(Part), new(Part)
+		}
+		fpct, epct := b.Scoring.PartPercentiles(champ, fit, eng)
+		*fp, *ep = Part{Value: fit, Percentile: fpct}, Part{Value: eng, Percentile: epct}
+		res.Fit, res.Engagement = fp, ep
+		res.FitEngagementGrade = FitEngagementGrade(fp.Percentile, ep.Percentile)
+	}
 	if opt.AllModels {
 		res.Probabilities = make(map[string]float64, 3)
 		for _, n := range b.Models() {
@@ -313,9 +346,34 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 		}
 	}
 	if opt.Explain != 0 {
+		if res.Fit == nil && champ != Rules {
+			s.contributions(champ)
+		}
 		res.Explanation = s.explain(l, champ, raw, rr, opt.Explain, reuse)
 	}
 	return nil
+}
+
+// contributions computes the logistic or gbm champion's contribution of
+// every encoded column of the lead the Scorer holds into s.contrib and its
+// base value into s.base (the GBM's from the batch's TreeSHAP values when
+// ScoreRows computed them), and returns their sums over the fit and the
+// engagement columns: s.base + fit + eng is the champion's margin.
+func (s *Scorer) contributions(champ string) (fit, eng float64) {
+	b := s.b
+	if champ == Logistic {
+		out := s.contrib[:len(s.lin)]
+		s.base = b.Logistic.Contributions(s.lin, out)
+		return splitParts(out, s.linGrp)
+	}
+	out := s.contrib[:len(s.tree)]
+	if s.shap != nil {
+		copy(out, s.shap)
+		s.base = s.shapBase
+	} else {
+		s.base = b.GBM.SHAP(s.tree, out)
+	}
+	return splitParts(out, s.treeGrp)
 }
 
 // appendWarnings appends Warnings(*w) to dst, reusing the messages already
@@ -401,7 +459,6 @@ func round2(x float64) float64 { return math.Round(x*100) / 100 }
 // reuse the Explanation and its Contributions are the Scorer's own, valid
 // until its next explain.
 func (s *Scorer) explain(l *features.Lead, champ string, raw float64, rr *rules.Result, k int, reuse bool) *Explanation {
-	b := s.b
 	ex := &Explanation{}
 	if reuse {
 		ex = &s.expl
@@ -422,18 +479,13 @@ func (s *Scorer) explain(l *features.Lead, champ string, raw float64, rr *rules.
 	case Logistic, GBM:
 		var out []float64
 		var srcOf []int32
+		// score computed the contributions (contributions) already.
 		if champ == Logistic {
 			out, srcOf = s.contrib[:len(s.lin)], s.linSrc
-			ex.BaseValue = b.Logistic.Contributions(s.lin, out)
 		} else {
 			out, srcOf = s.contrib[:len(s.tree)], s.treeSrc
-			if s.shap != nil {
-				copy(out, s.shap)
-				ex.BaseValue = s.shapBase
-			} else {
-				ex.BaseValue = b.GBM.SHAP(s.tree, out)
-			}
 		}
+		ex.BaseValue = s.base
 		clear(s.srcSum)
 		used := s.treeUsed // the sources of this model's columns
 		if champ == Logistic {

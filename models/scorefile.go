@@ -12,7 +12,9 @@ import (
 // dashboard's download): lead_id, probability, score, percentile, grade,
 // tier and model; rules_points and rules_tier when the bundle has a rule
 // sheet; probability_<model> per model with AllModels; the contributions as
-// a JSON array in reasons with Explain; warnings as a JSON array of
+// a JSON array in reasons with Explain; fit, fit_percentile, engagement,
+// engagement_percentile and fit_engagement_grade when the bundle records
+// the champion's fit and engagement parts; warnings as a JSON array of
 // {code, field, message}; and error, set on a row that was not scored.
 type ScoreFile struct {
 	// Schema is the file's columns.
@@ -20,6 +22,7 @@ type ScoreFile struct {
 	rules    bool
 	models   []string
 	explain  bool
+	parts    bool
 	warnings int // column of warnings
 }
 
@@ -45,6 +48,12 @@ func (b *Bundle) NewScoreFile(opt ScoreOptions) *ScoreFile {
 	}
 	if f.explain = opt.Explain != 0; f.explain {
 		f.Schema = append(f.Schema, datasets.Field{Name: "reasons", Kind: datasets.KindText})
+	}
+	if f.parts = b.Scoring.Parts[b.Scoring.Champion] != nil; f.parts {
+		f.Schema = append(f.Schema,
+			datasets.Field{Name: "fit", Kind: datasets.KindNumber}, datasets.Field{Name: "fit_percentile", Kind: datasets.KindNumber},
+			datasets.Field{Name: "engagement", Kind: datasets.KindNumber}, datasets.Field{Name: "engagement_percentile", Kind: datasets.KindNumber},
+			datasets.Field{Name: "fit_engagement_grade", Kind: datasets.KindCategory})
 	}
 	f.warnings = len(f.Schema)
 	f.Schema = append(f.Schema, datasets.Field{Name: "warnings", Kind: datasets.KindText}, datasets.Field{Name: "error", Kind: datasets.KindText})
@@ -84,6 +93,14 @@ func (f *ScoreFile) Row(row []string, s *Scored) error {
 				return fmt.Errorf("encode the reasons of lead %s: %w", r.LeadID, err)
 			}
 			row[c] = string(js)
+		}
+		c++
+	}
+	if f.parts {
+		if r.Fit != nil && r.Engagement != nil {
+			row[c], row[c+1] = num(r.Fit.Value), num(r.Fit.Percentile)
+			row[c+2], row[c+3] = num(r.Engagement.Value), num(r.Engagement.Percentile)
+			row[c+4] = r.FitEngagementGrade
 		}
 	}
 	if len(r.Warnings) > 0 {

@@ -217,7 +217,14 @@ func TestRealBundleScoresLikeBatch(t *testing.T) {
 			sum += c.Contribution
 		}
 		assert.InDelta(t, got.Explanation.Raw, sum, 1e-9, "base_value + contributions = raw")
+		require.NotNil(t, got.Fit, "every answer splits the score")
+		require.NotNil(t, got.Engagement)
+		assert.InDelta(t, got.Explanation.Raw, got.Explanation.BaseValue+got.Fit.Value+got.Engagement.Value, 1e-9, "base_value + fit + engagement = raw")
+		assert.Regexp(t, `^[A-D][1-3]$`, got.FitEngagementGrade)
 		if w, ok := byID[ids[i]]; ok {
+			assert.Equal(t, *w.Fit, *got.Fit, "lead %s splits as in batch", ids[i])
+			assert.Equal(t, *w.Engagement, *got.Engagement)
+			assert.Equal(t, w.FitEngagementGrade, got.FitEngagementGrade)
 			assert.InDelta(t, w.Probability, got.Probability, 1e-12, "lead %s scores as in batch", ids[i])
 			assert.Equal(t, w.Score, got.Score)
 			assert.Equal(t, w.Tier, got.Tier)
@@ -254,6 +261,8 @@ func TestRealBundleScoresLikeBatch(t *testing.T) {
 		assert.Equal(t, ids[i], r.LeadID)
 		if w, ok := byID[ids[i]]; ok {
 			assert.InDelta(t, w.Probability, r.Probability, 1e-12)
+			require.NotNil(t, r.Fit)
+			assert.Equal(t, *w.Fit, *r.Fit, "the batch endpoint splits the score as well")
 		}
 	}
 }

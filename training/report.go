@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,11 +30,14 @@ type Report struct {
 	Build           features.BuildReport           `json:"rows"`
 	Counts          map[string]int                 `json:"input_rows"`
 	LeakageSuspects []features.Suspect             `json:"leakage_suspects"`
-	Logistic        *LogisticInfo                  `json:"logistic,omitempty"`
-	GBM             *GBMInfo                       `json:"gbm,omitempty"`
-	GBMTuning       []gbm.TuneResult               `json:"gbm_tuning,omitempty"`
-	Weight          *WeightInfo                    `json:"weight,omitempty"`
-	Warnings        []string                       `json:"warnings"`
+	// MergedCategories are the category levels whose spellings differed
+	// only in case or white space and were merged into one.
+	MergedCategories []features.MergedCategory `json:"merged_categories,omitempty"`
+	Logistic         *LogisticInfo             `json:"logistic,omitempty"`
+	GBM              *GBMInfo                  `json:"gbm,omitempty"`
+	GBMTuning        []gbm.TuneResult          `json:"gbm_tuning,omitempty"`
+	Weight           *WeightInfo               `json:"weight,omitempty"`
+	Warnings         []string                  `json:"warnings"`
 	// Timings are wall seconds per stage.
 	Timings map[string]float64 `json:"timings"`
 }
@@ -113,9 +117,35 @@ func (r *Report) Markdown() string {
 	if len(r.LeakageSuspects) == 0 {
 		b.WriteString("No column looked like it leaks the outcome.\n")
 	} else {
-		b.WriteString("These columns were excluded from training unless allowed with --allow-leaky:\n\n| column | single-column AUC | reason |\n|---|---|---|\n")
+		var leaks, none []features.Suspect
 		for _, s := range r.LeakageSuspects {
-			fmt.Fprintf(&b, "| %s | %.3f | %s |\n", s.Column, s.AUC, s.Reason)
+			if s.Uninformative() {
+				none = append(none, s)
+			} else {
+				leaks = append(leaks, s)
+			}
+		}
+		if len(leaks) > 0 {
+			b.WriteString("These columns were excluded from training unless allowed with --allow-leaky:\n\n| column | single-column AUC | reason |\n|---|---|---|\n")
+			for _, s := range leaks {
+				fmt.Fprintf(&b, "| %s | %.3f | %s |\n", s.Column, s.AUC, s.Reason)
+			}
+		}
+		if len(none) > 0 {
+			b.WriteString("\nThese columns carry no information and were left out:\n\n| column | reason |\n|---|---|\n")
+			for _, s := range none {
+				fmt.Fprintf(&b, "| %s | %s |\n", s.Column, s.Reason)
+			}
+		}
+	}
+	if len(r.MergedCategories) > 0 {
+		b.WriteString("\n## Merged category spellings\n\nValues that differ only in case or white space are one level:\n\n| field | level | spellings merged |\n|---|---|---|\n")
+		for _, m := range r.MergedCategories {
+			q := make([]string, len(m.Variants))
+			for i, v := range m.Variants {
+				q[i] = strconv.Quote(v)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", m.Field, m.Level, strings.Join(q, ", "))
 		}
 	}
 	fmt.Fprintf(&b, "\n## Rows\n\n%s\n", buildSummary(r.Build))

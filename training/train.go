@@ -201,6 +201,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	suspects := append(slices.Clone(spec.Excluded), spec.Allowed...)
 	slices.SortStableFunc(suspects, func(a, b features.Suspect) int { return strings.Compare(a.Column, b.Column) })
 	rep.LeakageSuspects = suspects
+	rep.MergedCategories = spec.MergedCategories()
 	spec.Config.Exclude = slices.Clone(spec.Config.Exclude) // not opt's backing array
 	for _, s := range spec.Excluded {
 		if !slices.Contains(spec.Config.Exclude, s.Column) {
@@ -380,6 +381,9 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	}
 	rep.Champion, rep.ChampionReason = champ, why
 	b.Scoring = scoring(champ, probs, split.Train, opt)
+	if b.Scoring.Parts, err = partsPopulations(b, ds, lin, tree, split, opt); err != nil {
+		return nil, err
+	}
 	rep.Tiers = TierInfo{Hot: b.Scoring.HotThreshold, Warm: b.Scoring.WarmThreshold, GradeScores: b.Scoring.GradeScores}
 	done()
 

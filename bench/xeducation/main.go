@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/leadscore/leadscore/datasets"
@@ -29,15 +30,28 @@ func main() {
 	seed := flag.Int64("seed", 1, "split seed")
 	events := flag.String("events", "", "events table: train on three tables (-data leads, -events, -outcomes) with the default column names, as `leadscore generate` writes them, instead of the xeducation export")
 	outcomes := flag.String("outcomes", "", "outcomes table (with -events)")
+	exclude := flag.String("exclude", "", "comma-separated columns never to use as features, as train --exclude (the honest table excludes every column sales fills in after first contact)")
 	flag.Parse()
-	if err := run(*data, *events, *outcomes, *out, *seed); err != nil {
+	if err := run(*data, *events, *outcomes, *out, *seed, splitList(*exclude)); err != nil {
 		fmt.Fprintln(os.Stderr, "xeducation:", err)
 		os.Exit(1)
 	}
 }
 
-func run(data, events, outcomes, out string, seed int64) error {
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func run(data, events, outcomes, out string, seed int64, exclude []string) error {
 	cfg := features.DefaultConfig()
+	cfg.Exclude = exclude
 	opt := training.Options{Data: data, Config: cfg, Models: []string{models.Logistic, models.GBM}, Seed: seed}
 	if events == "" {
 		opt.Config.Target, opt.Config.ID, opt.Config.MissingValues = "Converted", "Prospect ID", []string{"Select"}

@@ -60,7 +60,8 @@ func TestGenerateTrainScore(t *testing.T) {
 	require.Equal(t, len(in), len(got), "one output row per input row")
 	head := got[0]
 	assert.Equal(t, []string{"lead_id", "probability", "score", "percentile", "grade", "tier", "model", "rules_points", "rules_tier",
-		"probability_rules", "probability_logistic", "probability_gbm", "reasons", "warnings", "error"}, head)
+		"probability_rules", "probability_logistic", "probability_gbm", "reasons",
+		"fit", "fit_percentile", "engagement", "engagement_percentile", "fit_engagement_grade", "warnings", "error"}, head)
 	errCol := len(head) - 1
 	unscored := 0
 	for i := 1; i < len(got); i++ {
@@ -73,7 +74,7 @@ func TestGenerateTrainScore(t *testing.T) {
 		var reasons []models.Contribution
 		require.NoError(t, json.Unmarshal([]byte(got[i][12]), &reasons), "row %d reasons", i)
 		assert.LessOrEqual(t, len(reasons), 4)
-		if w := got[i][13]; w != "" {
+		if w := got[i][len(head)-2]; w != "" {
 			var warnings []models.Warning
 			require.NoError(t, json.Unmarshal([]byte(w), &warnings), "row %d warnings", i)
 			for _, w := range warnings {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -218,7 +219,11 @@ func printTrained(w io.Writer, res *training.Result, shown string) {
 			fmt.Fprintf(w, "left out %q: %s\n", s.Column, s.Reason)
 			continue
 		}
-		fmt.Fprintf(w, "leakage suspect: %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
+		if slices.ContainsFunc(res.Bundle.Spec.Allowed, func(a features.Suspect) bool { return a.Column == s.Column }) {
+			fmt.Fprintf(w, "leakage suspect kept (--allow-leaky): %q (AUC %.3f): %s\n", s.Column, s.AUC, s.Reason)
+			continue
+		}
+		fmt.Fprintf(w, "leakage suspect left out: %q (AUC %.3f): %s; to keep it, train with --allow-leaky %s\n", s.Column, s.AUC, s.Reason, shellQuote(s.Column))
 	}
 }
 
@@ -268,11 +273,4 @@ func shapeFlags(changed func(string) bool, threeTables bool) error {
 
 // uninformative says whether an audit reason only says the column carries
 // no information (constant, or a distinct id-like value per lead).
-func uninformative(reason string) bool {
-	for _, part := range strings.Split(reason, "; ") {
-		if !strings.HasPrefix(part, "constant") && !strings.HasPrefix(part, "id-like") {
-			return false
-		}
-	}
-	return true
-}
+func uninformative(reason string) bool { return features.Suspect{Reason: reason}.Uninformative() }

@@ -89,7 +89,8 @@ func browserText(t *testing.T, ctx context.Context, id string) string {
 
 // TestDashboardBrowser drives the dashboard in headless Chromium: log in,
 // read the overview, fill in and submit the score form, upload leads and
-// their events, open a lead's waterfall, read the cross-tab and open a
+// their events, open a lead's waterfall and its fit and engagement, read
+// the fit-engagement matrix, read the cross-tab and open a
 // report inside the dashboard, saving a screenshot of each page.
 func TestDashboardBrowser(t *testing.T) {
 	f := realFixture(t)
@@ -210,7 +211,40 @@ func TestDashboardBrowser(t *testing.T) {
 	prob, err = chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("probability"), "data-value"))
 	require.NoError(t, err)
 	assert.Equal(t, strconv.FormatFloat(scored[0].Result.Probability, 'g', -1, 64), prob.Value)
+	// Fit and engagement, as the scoring path splits the score.
+	first := scored[0].Result
+	require.NotNil(t, first.Fit, "the fixture bundle records the fit-engagement split")
+	for id, want := range map[string]float64{"fit": first.Fit.Value, "engagement": first.Engagement.Value} {
+		v, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID(id), "data-value"))
+		require.NoError(t, err)
+		assert.Equal(t, strconv.FormatFloat(want, 'g', -1, 64), v.Value, id)
+	}
+	assert.Equal(t, first.FitEngagementGrade, browserText(t, ctx, "fit-engagement-grade"))
 	screenshot(t, ctx, shots, "lead")
+
+	// The overview's fit-engagement matrix: the held-out leads the bundle
+	// recorded per cell, and the last batch's leads.
+	do("open the overview", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("matrix")))
+	pop := e.b.Scoring.Parts[e.b.Scoring.Champion]
+	require.NotNil(t, pop)
+	batchLeads := 0
+	for i, letter := range []string{"A", "B", "C", "D"} {
+		for j := range 3 {
+			id := "cell-" + letter + strconv.Itoa(j+1)
+			for attr, want := range map[string]int{"data-leads": pop.Matrix.Leads[i][j], "data-converted": pop.Matrix.Converted[i][j]} {
+				v, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID(id), attr))
+				require.NoError(t, err)
+				assert.Equal(t, strconv.Itoa(want), v.Value, "%s %s", id, attr)
+			}
+			v, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID(id), "data-batch"))
+			require.NoError(t, err)
+			n, err := strconv.Atoi(v.Value)
+			require.NoError(t, err)
+			batchLeads += n
+		}
+	}
+	assert.Equal(t, len(rows)-1, batchLeads, "every scored lead of the batch is in one cell")
+	screenshot(t, ctx, shots, "overview-matrix")
 
 	// Compare.
 	do("open compare", chromedp.Navigate(base+"/ui/compare"), chromedp.WaitVisible(chromedp.ID("crosstab")))
@@ -243,7 +277,7 @@ func TestDashboardBrowser(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Backtest report", strings.TrimSpace(title))
 
-	for _, name := range []string{"login", "overview", "overview-phone", "score-form", "score-result", "batch", "lead", "compare", "reports", "report"} {
+	for _, name := range []string{"login", "overview", "overview-phone", "score-form", "score-result", "batch", "lead", "overview-matrix", "compare", "reports", "report"} {
 		assert.FileExists(t, filepath.Join(shots, name+".png"))
 	}
 	t.Logf("screenshots in %s", shots)

@@ -175,6 +175,7 @@ type overviewView struct {
 	BatchModel   []share
 	BatchRules   []share
 	BatchHist    *histogramView
+	Matrix       *matrixView
 	Report       *serve.ReportEntry
 	LastRun      *serve.RunStatus
 	ReportsError bool
@@ -249,6 +250,11 @@ func (d *dashboard) overview(c *gin.Context) {
 				}
 				v.TrainLeads = b.Manifest.Rows["leads"]
 			}
+		}
+	}
+	if m := d.s.Current(); m != nil {
+		if b := m.Bundle(); b != nil {
+			v.Matrix = newMatrixView(b, d.lastBatch())
 		}
 	}
 	if b := d.lastBatch(); b != nil {
