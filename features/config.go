@@ -99,6 +99,15 @@ type Config struct {
 	// (visits, time on site, pages per visit in a flat export): their
 	// contributions count in the engagement part of a score, not in fit.
 	EngagementFields []string `yaml:"engagement_fields" json:"engagement_fields,omitempty"`
+
+	// GBMSubsample and GBMColSample are the shares of the training rows
+	// and of the feature columns the gradient-boosted model draws for each
+	// tree, in (0, 1] (train's --gbm-subsample and --gbm-colsample, which
+	// override them); 0 keeps the model's defaults. They are read here so
+	// that one leadscore.yaml holds a project's training settings; the
+	// features never use them.
+	GBMSubsample float64 `yaml:"gbm_subsample" json:"gbm_subsample,omitempty"`
+	GBMColSample float64 `yaml:"gbm_colsample" json:"gbm_colsample,omitempty"`
 }
 
 // maxWindows is the largest number of look-back windows a Config may have.
@@ -183,6 +192,14 @@ func (c Config) Validate() error {
 	}
 	if c.MinCategoryCount < 0 {
 		return fmt.Errorf("config min_category_count: %d is negative", c.MinCategoryCount)
+	}
+	for _, f := range []struct {
+		key string
+		v   float64
+	}{{"gbm_subsample", c.GBMSubsample}, {"gbm_colsample", c.GBMColSample}} {
+		if !(f.v >= 0 && f.v <= 1) {
+			return fmt.Errorf("config %s: %v is not a share in (0, 1] (or 0 for the default)", f.key, f.v)
+		}
 	}
 	return nil
 }

@@ -42,4 +42,9 @@ min_category_count: 10   # rows a category value, event type or page needs for i
 log1p: []                # numeric features to log-transform; empty or [auto]: skewed ones; [none]: off
 missing_values: []       # strings that mean missing, e.g. [Select] (--missing-values)
 engagement_fields: []    # lead fields that record what the lead did (visits, time on site), counted as engagement, not fit, e.g. [TotalVisits]
+
+# Gradient-boosted trees: the shares of training rows and feature columns drawn
+# for each tree, in (0, 1]; 1 turns sampling off, 0 keeps the default.
+gbm_subsample: 0         # default 0.8 (--gbm-subsample)
+gbm_colsample: 0         # default 0.5 (--gbm-colsample)
 `

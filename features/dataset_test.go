@@ -272,6 +272,12 @@ func TestLoadConfig(t *testing.T) {
 		}, ""},
 		{"typo", "horizon: 30\n", nil, "field horizon not found"},
 		{"too many windows", "window_days: [1,2,3,4,5,6,7]\n", nil, "at most 6"},
+		{"gbm sampling", "gbm_subsample: 0.6\ngbm_colsample: 1\n", func(t *testing.T, c Config) {
+			assert.Equal(t, 0.6, c.GBMSubsample)
+			assert.Equal(t, 1.0, c.GBMColSample)
+		}, ""},
+		{"gbm subsample above 1", "gbm_subsample: 1.5\n", nil, "config gbm_subsample: 1.5"},
+		{"negative gbm colsample", "gbm_colsample: -0.5\n", nil, "config gbm_colsample: -0.5"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

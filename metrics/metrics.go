@@ -12,7 +12,9 @@
 package metrics
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -211,6 +213,23 @@ func order(score []float64, desc bool) []int {
 	for i := range idx {
 		idx[i] = i
 	}
+	if !slices.ContainsFunc(score, math.IsNaN) {
+		// Without NaNs, (score, index) is a total order: an unstable sort
+		// by it gives the stable sort's result, several times faster than
+		// sort.SliceStable (the leakage audit ranks every column).
+		slices.SortFunc(idx, func(a, b int) int {
+			c := cmp.Compare(score[a], score[b])
+			if desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+		return idx
+	}
+	// A NaN compares as equal to every score here, as it always has.
 	sort.SliceStable(idx, func(a, b int) bool {
 		sa, sb := score[idx[a]], score[idx[b]]
 		if desc {

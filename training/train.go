@@ -493,6 +493,20 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 // version that `leadscore --version` prints too.
 const LibraryVersion = version.Release
 
+// GBMDefaults returns the gbm's default settings (gbm.DefaultParams) with
+// the row and column sampling of cfg (gbm_subsample, gbm_colsample in
+// leadscore.yaml) where it sets them.
+func GBMDefaults(cfg features.Config) gbm.Params {
+	p := gbm.DefaultParams()
+	if cfg.GBMSubsample > 0 {
+		p.Subsample = cfg.GBMSubsample
+	}
+	if cfg.GBMColSample > 0 {
+		p.ColSample = cfg.GBMColSample
+	}
+	return p
+}
+
 func withDefaults(opt Options) Options {
 	if opt.TestFrac == 0 {
 		opt.TestFrac = 0.2
@@ -510,7 +524,7 @@ func withDefaults(opt Options) Options {
 		opt.WarmShare = 0.30
 	}
 	if opt.GBM.Trees == 0 {
-		opt.GBM = gbm.DefaultParams()
+		opt.GBM = GBMDefaults(opt.Config)
 	}
 	if opt.Weight != "" && !slices.Contains(opt.Config.Exclude, opt.Weight) {
 		opt.Config.Exclude = append(slices.Clone(opt.Config.Exclude), opt.Weight)

@@ -175,6 +175,21 @@ func TestReportRecordsGBMSampling(t *testing.T) {
 	assert.Contains(t, res.Report.Markdown(), fmt.Sprintf("each tree drew 80%% of the %d fitting rows and 50%% of the feature columns", res.Report.GBM.FitRows))
 }
 
+// GBMDefaults takes the sampling leadscore.yaml sets and the gbm's
+// defaults otherwise; the template's comments name those defaults.
+func TestGBMDefaults(t *testing.T) {
+	d := gbm.DefaultParams()
+	assert.Equal(t, d, GBMDefaults(features.Config{}))
+	p := GBMDefaults(features.Config{GBMSubsample: 0.6})
+	assert.Equal(t, 0.6, p.Subsample)
+	assert.Equal(t, d.ColSample, p.ColSample)
+	p = GBMDefaults(features.Config{GBMColSample: 1})
+	assert.Equal(t, d.Subsample, p.Subsample)
+	assert.Equal(t, 1.0, p.ColSample)
+	assert.Contains(t, features.ConfigTemplate, fmt.Sprintf("gbm_subsample: 0         # default %g ", d.Subsample))
+	assert.Contains(t, features.ConfigTemplate, fmt.Sprintf("gbm_colsample: 0         # default %g ", d.ColSample))
+}
+
 func TestDamagedBundleIsRefused(t *testing.T) {
 	res := trainedSample(t)
 	dir := filepath.Join(t.TempDir(), "v1")

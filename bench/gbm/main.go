@@ -78,6 +78,9 @@ func run(args []string) error {
 	trainFrac := fs.Float64("train-frac", 0.8, "share of the rows used to train (the rest are held out)")
 	subsample := fs.Float64("subsample", 1, "share of rows sampled per tree (XGBoost's subsample)")
 	colsample := fs.Float64("colsample", 1, "share of columns sampled per tree (XGBoost's colsample_bytree)")
+	gossTop := fs.Float64("goss-top", 0, "GOSS: share of rows with the largest gradients kept per tree (leadscore only; needs -subsample 1)")
+	gossOther := fs.Float64("goss-other", 0, "GOSS: share of the other rows drawn per tree")
+	seed := fs.Int64("seed", 1, "seed of the row and column sampling (XGBoost's seed)")
 	trees := fs.Int("trees", 300, "trees")
 	leaves := fs.Int("leaves", 63, "max leaves")
 	shapRows := fs.Int("shap", 10000, "rows explained with TreeSHAP")
@@ -105,6 +108,8 @@ func run(args []string) error {
 	// sampling.
 	p := suite.GBMParams(*trees, *leaves, *threads)
 	p.Subsample, p.ColSample = *subsample, *colsample
+	p.GOSSTop, p.GOSSOther = *gossTop, *gossOther
+	p.Seed = *seed
 	runtime.GC()
 	var stopProf func()
 	if *cpuprof != "" {

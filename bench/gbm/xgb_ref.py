@@ -25,6 +25,7 @@ ap.add_argument("--rows", type=int, default=0, help="use the first ROWS rows of 
 ap.add_argument("--train-frac", type=float, default=0.8, help="share of the rows used to train; the rest are held out")
 ap.add_argument("--subsample", type=float, default=1.0)
 ap.add_argument("--colsample", type=float, default=1.0, help="colsample_bytree")
+ap.add_argument("--seed", type=int, default=1)
 ap.add_argument("--trees", type=int, default=300)
 ap.add_argument("--leaves", type=int, default=63)
 ap.add_argument("--shap", type=int, default=10000)
@@ -49,7 +50,7 @@ params = {
     "objective": "binary:logistic", "tree_method": "hist", "max_bin": 255,
     "grow_policy": "lossguide", "max_leaves": a.leaves, "max_depth": 0,
     "eta": 0.1, "lambda": 1.0, "min_child_weight": 1.0, "nthread": a.threads,
-    "max_cat_to_onehot": 1, "seed": 1,
+    "max_cat_to_onehot": 1, "seed": a.seed,
     "subsample": a.subsample, "colsample_bytree": a.colsample,
 }
 c0 = cpu()

@@ -67,6 +67,21 @@ func GBMParams(trees, leaves, threads int) gbm.Params {
 	return p
 }
 
+// GBMSamplings are the sampling settings of the gbm matrix: "off" (every
+// row and column for every tree) and "default" (the gbm defaults).
+func GBMSamplings() []string { return []string{"off", "default"} }
+
+// GBMSampling returns the row and column shares (gbm.Params.Subsample,
+// ColSample; XGBoost's subsample and colsample_bytree) of a sampling of
+// GBMSamplings: 1 and 1 for "off", gbm.DefaultParams' for "default".
+func GBMSampling(name string) (subsample, colsample float64) {
+	if name == "default" {
+		d := gbm.DefaultParams()
+		return d.Subsample, d.ColSample
+	}
+	return 1, 1
+}
+
 // Rows returns rows [lo, hi) of X as a matrix sharing X's storage.
 func Rows(X *features.Matrix, lo, hi int) *features.Matrix {
 	return &features.Matrix{Rows: hi - lo, Cols: X.Cols, Data: X.Data[lo*X.Cols : hi*X.Cols], Columns: X.Columns}

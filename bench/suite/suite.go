@@ -33,7 +33,7 @@ var suites = []struct {
 	{Info{"features", "event aggregation and Spec.TransformLead (features' benchmarks)"}, benchFeatures},
 	{Info{"rules", "the b2b rule sheet on a 54-event lead (models/rules' BenchmarkEvaluate)"}, benchRules},
 	{Info{"logistic", "L2 logistic regression on the seeded 40-column matrix of bench/logistic"}, benchLogistic},
-	{Info{"gbm", "gbm train, predict and TreeSHAP on the seeded matrix of bench/gbm"}, benchGBM},
+	{Info{"gbm", "gbm train, predict, held-out AUC and TreeSHAP over bench/gbm's matrix (rows x sampling off/default)"}, benchGBM},
 	{Info{"score", "models.Scorer per lead, with and without 5 contributions"}, benchScore},
 	{Info{"serve", "the scoring API over loopback HTTP next to a bare gin endpoint (bench/serve)"}, benchServe},
 }

@@ -3,9 +3,11 @@ package suite
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/leadscore/leadscore/datasets/synth"
@@ -331,18 +333,45 @@ func benchLogistic(r *run) error {
 	return nil
 }
 
-// benchGBM trains, predicts and explains on bench/gbm's seeded matrix with
-// its settings (300 trees, 63 leaves, 800,000 training rows at full size),
-// so the figures compare with the XGBoost side of bench/gbm/run.sh.
+// benchGBM runs leadscore's side of bench/gbm/run.sh's matrix on its
+// seeded data: the first 10,000, 100,000 and 1,000,000 rows at full size
+// (300 trees of at most 63 leaves), each with row and column sampling off
+// and with the gbm's default sampling (GBMSampling). Every cell trains on
+// the first 80% of its rows, measures the held-out ROC AUC on the rest,
+// predicts all its rows and explains up to 10,000 of them with TreeSHAP,
+// so its figures compare with the XGBoost side of run.sh cell by cell.
 func benchGBM(r *run) error {
-	rows := pick(r, 10_000, 100_000, 1_000_000)
+	sizes := pick(r, []int{2_000}, []int{10_000, 100_000}, []int{10_000, 100_000, 1_000_000})
 	trees := pick(r, 20, 100, 300)
 	leaves := pick(r, 15, 63, 63)
-	shapRows := pick(r, 200, 1_000, 10_000)
-	ntrain := rows * 4 / 5
-	r.logf("generating the %s x %d matrix", thousands(int64(rows)), synth.GBMCols)
-	X, y := GBMMatrix(rows, 1)
+	shapRows := pick(r, 200, 2_000, 10_000)
+	maxRows := slices.Max(sizes)
+	r.logf("generating the %s x %d matrix", thousands(int64(maxRows)), synth.GBMCols)
+	// Every cell takes the first rows of one matrix, as run.sh takes the
+	// first rows of one file.
+	X, y := GBMMatrix(maxRows, 1)
+	for _, rows := range sizes {
+		for _, sampling := range GBMSamplings() {
+			if err := r.ctx.Err(); err != nil {
+				return err
+			}
+			if err := r.gbmCell(Rows(X, 0, rows), y[:rows], sampling, trees, leaves, shapRows); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// gbmCell measures one cell of the gbm matrix on X, y: training on the
+// first 80% of the rows with the named sampling, prediction of every row,
+// the held-out AUC and TreeSHAP on the first shapRows rows. Results are
+// named figure-ROWS-SAMPLING, e.g. train-100k-default.
+func (r *run) gbmCell(X *features.Matrix, y []float64, sampling string, trees, leaves, shapRows int) error {
+	ntrain := int(math.Round(0.8 * float64(X.Rows)))
 	p := GBMParams(trees, leaves, r.threads)
+	p.Subsample, p.ColSample = GBMSampling(sampling)
+	cell := fmt.Sprintf("%s-%s", shortCount(X.Rows), sampling)
 	var model *gbm.Model
 	m, err := measure(func() error {
 		var err error
@@ -352,8 +381,9 @@ func benchGBM(r *run) error {
 	if err != nil {
 		return err
 	}
-	r.add(Result{Suite: "gbm", Name: "train",
-		Workload:    fmt.Sprintf("%s x %d, %d trees, %d leaves, 255 bins", thousands(int64(ntrain)), X.Cols, trees, leaves),
+	r.add(Result{Suite: "gbm", Name: "train-" + cell,
+		Workload: fmt.Sprintf("%s x %d, %d trees, %d leaves, 255 bins, subsample %g, colsample %g",
+			thousands(int64(ntrain)), X.Cols, trees, leaves, p.Subsample, p.ColSample),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: m.wall.Seconds(), Unit: "s", CPUValue: m.cpu.Seconds(), CPUUnit: "CPU-s",
 		Metrics:      map[string]float64{"trees": float64(model.NumTrees())},
@@ -366,14 +396,14 @@ func benchGBM(r *run) error {
 		return err
 	}
 	scale := 1e6 / float64(X.Rows)
-	r.add(Result{Suite: "gbm", Name: "predict",
+	r.add(Result{Suite: "gbm", Name: "predict-" + cell,
 		Workload:    fmt.Sprintf("%s rows, %d trees", thousands(int64(X.Rows)), model.NumTrees()),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: m.wall.Seconds() * scale, Unit: "s per 1M rows", CPUValue: m.cpu.Seconds() * scale, CPUUnit: "CPU-s per 1M rows",
 		Metrics: map[string]float64{"us_per_row": micros(m.wall, X.Rows)},
 	})
 	auc := metrics.ROCAUC(y[ntrain:], pred[ntrain:], nil)
-	r.add(Result{Suite: "gbm", Name: "held-out-auc",
+	r.add(Result{Suite: "gbm", Name: "held-out-auc-" + cell,
 		Workload: fmt.Sprintf("%s held-out rows", thousands(int64(X.Rows-ntrain))),
 		Value:    auc, Unit: "ROC AUC",
 	})
@@ -387,7 +417,7 @@ func benchGBM(r *run) error {
 	if err != nil {
 		return err
 	}
-	r.add(Result{Suite: "gbm", Name: "treeshap-tables",
+	r.add(Result{Suite: "gbm", Name: "treeshap-tables-" + cell,
 		Workload:    fmt.Sprintf("%d trees, once per model", model.NumTrees()),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: m.wall.Seconds(), Unit: "s", CPUValue: m.cpu.Seconds(), CPUUnit: "CPU-s",
@@ -396,12 +426,23 @@ func benchGBM(r *run) error {
 	if err != nil {
 		return err
 	}
-	r.add(Result{Suite: "gbm", Name: "treeshap",
+	r.add(Result{Suite: "gbm", Name: "treeshap-" + cell,
 		Workload:    fmt.Sprintf("%s rows, %d trees", thousands(int64(ns)), model.NumTrees()),
 		WallSeconds: m.wall.Seconds(), CPUSeconds: m.cpu.Seconds(),
 		Value: m.wall.Seconds() * 1e3 / float64(ns), Unit: "ms/row", CPUValue: m.cpu.Seconds() * 1e3 / float64(ns), CPUUnit: "CPU-ms/row",
 	})
 	return nil
+}
+
+// shortCount writes n as 2k, 100k or 1M.
+func shortCount(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return fmt.Sprintf("%dM", n/1_000_000)
+	case n >= 1_000 && n%1_000 == 0:
+		return fmt.Sprintf("%dk", n/1_000)
+	}
+	return fmt.Sprint(n)
 }
 
 // serveBundle generates the scoring benchmarks' history and trains their

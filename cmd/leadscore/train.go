@@ -184,7 +184,7 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 		return training.Options{}, usagef("--out-of-range %q: expected auto, clip, widened or none", t.outOfRange)
 	}
 	opt.OutOfRange, opt.NoRuleFeatures = t.outOfRange, !t.ruleFeatures
-	opt.GBM = gbmParams(t, changed)
+	opt.GBM = gbmParams(t, cfg, changed)
 	if changed("gbm-scale-pos-weight") && !(t.gbmScalePos > 0) {
 		return training.Options{}, usagef("--gbm-scale-pos-weight %v: expected a positive number", t.gbmScalePos)
 	}
@@ -275,9 +275,10 @@ func printTrained(w io.Writer, res *training.Result, shown string) {
 	}
 }
 
-// gbmParams starts from the gbm defaults and applies the --gbm-* flags given.
-func gbmParams(t *trainFlags, changed func(string) bool) gbm.Params {
-	p := gbm.DefaultParams()
+// gbmParams starts from the gbm defaults with cfg's sampling
+// (leadscore.yaml) and applies the --gbm-* flags given.
+func gbmParams(t *trainFlags, cfg features.Config, changed func(string) bool) gbm.Params {
+	p := training.GBMDefaults(cfg)
 	override(changed, "gbm-trees", &p.Trees, t.gbmTrees)
 	override(changed, "gbm-leaves", &p.Leaves, t.gbmLeaves)
 	override(changed, "gbm-max-depth", &p.MaxDepth, t.gbmDepth)

@@ -94,17 +94,20 @@ func (t *upperTable) bin(v float64) uint8 {
 // between neighbouring distinct values.
 func numericBins(vals []float64, maxBins int) featureBins {
 	sortFloats(vals, make([]float64, len(vals)))
-	type dv struct {
-		v float64
-		n int
-	}
-	var distinct []dv
-	for i, v := range vals {
-		if i > 0 && v == vals[i-1] {
-			distinct[len(distinct)-1].n++
-			continue
+	// Runs of equal values are walked in place: runEnd(i) is the end of
+	// the run that starts at i.
+	runEnd := func(i int) int {
+		j := i + 1
+		for j < len(vals) && vals[j] == vals[i] {
+			j++
 		}
-		distinct = append(distinct, dv{v, 1})
+		return j
+	}
+	distinct := 0
+	for i, v := range vals {
+		if i == 0 || v != vals[i-1] {
+			distinct++
+		}
 	}
 	var upper []float64
 	cut := func(a, b float64) {
@@ -114,22 +117,31 @@ func numericBins(vals []float64, maxBins int) featureBins {
 		}
 		upper = append(upper, m)
 	}
-	if len(distinct) <= maxBins {
-		for i := 0; i+1 < len(distinct); i++ {
-			cut(distinct[i].v, distinct[i+1].v)
+	if distinct <= maxBins {
+		for i := 0; i < len(vals); {
+			j := runEnd(i)
+			if j < len(vals) {
+				cut(vals[i], vals[j])
+			}
+			i = j
 		}
 	} else {
 		// Close a bin once it holds its share of the values not yet binned,
 		// so a heavy value does not starve the bins after it.
 		rest, cur, left := len(vals), 0, maxBins
-		for i := 0; i+1 < len(distinct) && left > 1; i++ {
-			cur += distinct[i].n
+		for i := 0; left > 1; {
+			j := runEnd(i)
+			if j == len(vals) {
+				break // the last value closes no bin
+			}
+			cur += j - i
 			if float64(cur) >= float64(rest)/float64(left) {
-				cut(distinct[i].v, distinct[i+1].v)
+				cut(vals[i], vals[j])
 				rest -= cur
 				cur = 0
 				left--
 			}
+			i = j
 		}
 	}
 	upper = append(upper, math.Inf(1))
@@ -184,13 +196,20 @@ type binnedMatrix struct {
 // col returns the bins of column j.
 func (b *binnedMatrix) col(j int) []uint8 { return b.bins[j*b.rows : (j+1)*b.rows] }
 
-// binGroup is the number of columns binned together: their values of a
-// row are read from one stretch of X's row-major data.
-const binGroup = 4
+// binGroup returns the number of columns binned together, whose values
+// of a row are read from one stretch of X's row-major data: 8 (a cache
+// line) for wide matrices, 4 below 64 columns so that two threads share
+// the groups evenly.
+func binGroup(cols int) int {
+	if cols >= 64 {
+		return 8
+	}
+	return 4
+}
 
 // binMatrix places bin boundaries from (a seeded sample of at most
 // binSampleRows) rows of X and bins every row. Columns are handled in
-// groups of binGroup, one goroutine per group, so that every pass over X
+// groups (binGroup), one goroutine per group, so that every pass over X
 // reads a group's values of a row together instead of one value per row
 // and column.
 func binMatrix(X *features.Matrix, maxBins int, seed int64, threads int) *binnedMatrix {
@@ -207,9 +226,10 @@ func binMatrix(X *features.Matrix, maxBins int, seed int64, threads int) *binned
 		sample = perm
 	}
 	bm := &binnedMatrix{rows: rows, cols: cols, bins: make([]uint8, rows*cols), feats: make([]featureBins, cols), offset: make([]int, cols)}
-	groups := (cols + binGroup - 1) / binGroup
+	gs := binGroup(cols)
+	groups := (cols + gs - 1) / gs
 	parallelFor(groups, threads, func(g int) {
-		j0, j1 := g*binGroup, min((g+1)*binGroup, cols)
+		j0, j1 := g*gs, min((g+1)*gs, cols)
 		vals := make([][]float64, j1-j0)
 		for c := range vals {
 			vals[c] = make([]float64, 0, len(sample))
@@ -228,42 +248,61 @@ func binMatrix(X *features.Matrix, maxBins int, seed int64, threads int) *binned
 				bm.feats[j] = numericBins(vals[j-j0], maxBins)
 			}
 		}
-		tables := make([]*upperTable, j1-j0)
-		for j := j0; j < j1; j++ {
-			if !bm.feats[j].categorical {
-				tables[j-j0] = newUpperTable(&bm.feats[j])
-			}
-		}
-		// Blocks of rows small enough that the group's stretch of them
-		// stays in cache while each column of the group is binned.
-		const block = 4096
-		for lo := 0; lo < rows; lo += block {
-			hi := min(lo+block, rows)
-			for j := j0; j < j1; j++ {
-				fb, t, col := &bm.feats[j], tables[j-j0], bm.col(j)
-				if fb.categorical {
-					for i := lo; i < hi; i++ {
-						col[i] = fb.bin(X.Data[i*cols+j])
-					}
-					continue
-				}
-				miss := uint8(fb.missingBin())
-				for i := lo; i < hi; i++ {
-					v := X.Data[i*cols+j]
-					if v != v {
-						col[i] = miss
-					} else {
-						col[i] = t.bin(v)
-					}
-				}
-			}
-		}
+		bm.binColumns(X, j0, j1)
 	})
 	for j := range cols {
 		bm.offset[j] = bm.totalBins
 		bm.totalBins += bm.feats[j].numBins
 	}
 	return bm
+}
+
+// binWith returns the bins of every row of X (the columns of bm's matrix)
+// under bm's boundaries: a row goes through a split on bins exactly as its
+// values go through the model's thresholds and category sets.
+func (bm *binnedMatrix) binWith(X *features.Matrix, threads int) *binnedMatrix {
+	b := &binnedMatrix{rows: X.Rows, cols: bm.cols, bins: make([]uint8, X.Rows*bm.cols), feats: bm.feats, offset: bm.offset, totalBins: bm.totalBins}
+	gs := binGroup(bm.cols)
+	groups := (bm.cols + gs - 1) / gs
+	parallelFor(groups, threads, func(g int) {
+		b.binColumns(X, g*gs, min((g+1)*gs, bm.cols))
+	})
+	return b
+}
+
+// binColumns writes the bins of columns j0..j1-1 of every row of X, in
+// blocks of rows whose cache lines (one or two per row for the group)
+// stay in a 256 KiB cache while each of the group's columns is binned.
+func (bm *binnedMatrix) binColumns(X *features.Matrix, j0, j1 int) {
+	rows, cols := X.Rows, X.Cols
+	tables := make([]*upperTable, j1-j0)
+	for j := j0; j < j1; j++ {
+		if !bm.feats[j].categorical {
+			tables[j-j0] = newUpperTable(&bm.feats[j])
+		}
+	}
+	block := 2048
+	for lo := 0; lo < rows; lo += block {
+		hi := min(lo+block, rows)
+		for j := j0; j < j1; j++ {
+			fb, t, col := &bm.feats[j], tables[j-j0], bm.col(j)
+			if fb.categorical {
+				for i := lo; i < hi; i++ {
+					col[i] = fb.bin(X.Data[i*cols+j])
+				}
+				continue
+			}
+			miss := uint8(fb.missingBin())
+			for i := lo; i < hi; i++ {
+				v := X.Data[i*cols+j]
+				if v != v {
+					col[i] = miss
+				} else {
+					col[i] = t.bin(v)
+				}
+			}
+		}
+	}
 }
 
 // sortFloats sorts vals (no NaN) ascending by a least-significant-digit

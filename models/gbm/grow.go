@@ -384,16 +384,16 @@ func partitionPiece(positions, tmp []int32, col []uint8, rowOf []int32, lut *[25
 	return nl
 }
 
-// binLeaf returns the leaf node of the tree rooted at root reached by
-// training row i, routing on bins.
-func (gr *grower) binLeaf(m *Model, root int32, i int) int32 {
+// binLeaf returns the leaf node of the tree just grown (rooted at root)
+// that row i of bins reaches, routing on bins with the trees' left sets.
+func (gr *grower) binLeaf(m *Model, root int32, bins *binnedMatrix, i int) int32 {
 	n := root
 	for {
 		f := m.Feature[n]
 		if f < 0 {
 			return n
 		}
-		if gr.nodeLeft[n-root].has(gr.bm.bins[int(f)*gr.bm.rows+i]) {
+		if gr.nodeLeft[n-root].has(bins.bins[int(f)*bins.rows+i]) {
 			n = m.Left[n]
 		} else {
 			n = m.Left[n] + 1

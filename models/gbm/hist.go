@@ -189,8 +189,13 @@ func gatherRows(dst []uint64, dq []int64, data []uint64, q []int64, pos []int32,
 			dq[k] = q[p]
 		}
 	default:
+		// A loop of words rather than copy: a call to memmove per row
+		// costs more than the row.
 		for k, p := range pos {
-			copy(dst[W*k:W*k+W], data[W*int(p):W*int(p)+W])
+			d, s := dst[W*k:W*k+W:W*k+W], data[W*int(p):W*int(p)+W:W*int(p)+W]
+			for w := range d {
+				d[w] = s[w]
+			}
 			dq[k] = q[p]
 		}
 	}

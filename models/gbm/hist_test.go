@@ -9,13 +9,21 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/features"
 )
 
-// testGrower returns a grower on X's bins with gradients at margin 0 and
-// the round's quantizer.
+// testGrower returns a grower on the bins of wideData(rows) with gradients
+// at fixed margins and the round's quantizer.
 func testGrower(t *testing.T, p Params, rows int, threads int) (*grower, quantizer) {
 	t.Helper()
 	X, y := wideData(rows, 17)
+	return growerOn(t, p, X, y, threads)
+}
+
+// growerOn is testGrower on the matrix X with labels y.
+func growerOn(t *testing.T, p Params, X *features.Matrix, y []float64, threads int) (*grower, quantizer) {
+	t.Helper()
 	require.NoError(t, p.validate(X.Cols))
 	bm := binMatrix(X, p.Bins, p.Seed, threads)
 	gr := newGrower(p, bm, threads)
@@ -108,22 +116,30 @@ func TestTreeMatrixHoldsSampledBins(t *testing.T) {
 // compares them with sums read feature by feature from the column-major
 // bins.
 func TestHistogramEqualsDirectSums(t *testing.T) {
+	// 100 columns: wideData's 40 and 60 more (noise, some missing), so that
+	// rows take from 1 to 13 words.
+	base, y := wideData(20000, 17)
+	X := features.NewMatrix(base.Rows, append(slices.Clone(base.Columns), numericCols(100)[40:]...))
+	rng := rand.New(rand.NewPCG(2, 2))
+	for i := range X.Rows {
+		r := X.Row(i)
+		copy(r, base.Row(i))
+		for j := 40; j < 100; j++ {
+			r[j] = math.Round(rng.NormFloat64() * float64(j%9+1))
+			if rng.IntN(10) == 0 {
+				r[j] = math.NaN()
+			}
+		}
+	}
+	rng = rand.New(rand.NewPCG(3, 3))
 	for _, threads := range []int{1, 2} {
-		gr, qz := testGrower(t, DefaultParams(), 20000, threads)
+		gr, qz := growerOn(t, DefaultParams(), X, y, threads)
 		for _, c := range []struct {
 			frac  float64
-			feats []int
-		}{
-			{1, nil},
-			{0.8, []int{0, 2, 5, 7, 11, 13, 30, 31, 32, 35, 36, 37, 38, 39}},
-			{0.5, []int{4, 36}},
-		} {
-			feats := c.feats
-			if feats == nil {
-				for j := range gr.bm.cols {
-					feats = append(feats, j)
-				}
-			}
+			feats int
+		}{{1, 100}, {0.8, 14}, {0.5, 2}, {0.8, 1}, {0.8, 20}, {0.8, 30}, {0.8, 40}, {0.8, 57}} {
+			feats := rng.Perm(X.Cols)[:c.feats]
+			slices.Sort(feats)
 			gr.beginTree(sampleRows(gr.bm.rows, c.frac, 9), feats, qz, 4)
 			n := gr.tm.n
 			for _, every := range []int{1, 2, 5, 40, 333} {
@@ -135,7 +151,7 @@ func TestHistogramEqualsDirectSums(t *testing.T) {
 				h := gr.histogram(0, len(pos))
 				want := directHist(gr, pos, feats)
 				assert.Equal(t, featureRanges(gr, want, feats), featureRanges(gr, h, feats),
-					"threads %d, rows %v, every %d positions", threads, c.frac, every)
+					"threads %d, rows %v, %d features, every %d positions", threads, c.frac, c.feats, every)
 				gr.putHist(h)
 			}
 		}

@@ -46,6 +46,15 @@ type Params struct {
 	Subsample float64 `json:"subsample"`
 	// ColSample is the fraction of columns drawn for every tree, 0 < c <= 1.
 	ColSample float64 `json:"colsample"`
+	// GOSSTop and GOSSOther, when set (0 < GOSSTop, 0 < GOSSOther,
+	// GOSSTop+GOSSOther <= 1, Subsample = 1), sample rows by gradient-based
+	// one-side sampling instead: every tree keeps the ⌈a·n⌉ rows with the
+	// largest |g| (a = GOSSTop) and each other row with probability
+	// b/(1-a) (b = GOSSOther), whose g and h are multiplied by (1-a)/b so
+	// that node sums stay unbiased. As in LightGBM, the first ⌊1/η⌋ trees
+	// use every row. 0, 0 (the default) leaves rows to Subsample.
+	GOSSTop   float64 `json:"goss_top,omitempty"`
+	GOSSOther float64 `json:"goss_other,omitempty"`
 	// EarlyStopping stops training once the validation log loss has not
 	// improved for this many rounds and truncates the model to the best
 	// round; 0 turns it off.
@@ -129,6 +138,10 @@ func (p Params) validate(cols int) error {
 		return fmt.Errorf("gbm: Subsample = %v, want in (0, 1]", p.Subsample)
 	case !(p.ColSample > 0 && p.ColSample <= 1):
 		return fmt.Errorf("gbm: ColSample = %v, want in (0, 1]", p.ColSample)
+	case (p.GOSSTop != 0 || p.GOSSOther != 0) && !(p.GOSSTop > 0 && p.GOSSOther > 0 && p.GOSSTop+p.GOSSOther <= 1):
+		return fmt.Errorf("gbm: GOSSTop = %v, GOSSOther = %v, want both positive with a sum of at most 1 (or both 0)", p.GOSSTop, p.GOSSOther)
+	case p.GOSSTop > 0 && p.Subsample != 1:
+		return fmt.Errorf("gbm: Subsample = %v with GOSS, want 1: GOSS replaces row sampling", p.Subsample)
 	case p.EarlyStopping < 0:
 		return fmt.Errorf("gbm: EarlyStopping = %d, want >= 0", p.EarlyStopping)
 	case p.Threads < 0:

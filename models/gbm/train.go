@@ -111,7 +111,9 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 	}
 	gr.gh = make([]gradPair, n)
 	var vmargin []float64
+	var vbins *binnedMatrix // the validation rows under the training bins
 	if valid != nil {
+		vbins = bm.binWith(valid, threads)
 		vmargin = make([]float64, valid.Rows)
 		for i := range vmargin {
 			vmargin[i] = m.BaseScore
@@ -124,13 +126,21 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 	}
 	inTree := make([]bool, n)
 	treeRows := make([]int32, n)
+	var gossKeys []uint64
+	if p.GOSSTop > 0 {
+		gossKeys = make([]uint64, 2*n)
+	}
 	bestLoss, bestRound := math.Inf(1), 0
 	for round := 0; round < p.Trees; round++ {
 		qz := gr.gradients(margin, y, rw)
 		key := splitmix64(uint64(p.Seed)<<20 ^ uint64(round))
-		// Row sample (Bernoulli) and column sample for this tree.
+		// Row sample (Bernoulli or GOSS) and column sample for this tree.
 		rows := n
-		if p.Subsample < 1 {
+		if p.GOSSTop > 0 && round >= int(1/p.LearningRate) {
+			var maxG, maxH float64
+			rows, maxG, maxH = gossSample(gr.gh, p.GOSSTop, p.GOSSOther, rng, inTree, treeRows, gossKeys)
+			qz = quantizerFor(n, maxG, maxH) // amplified pairs may be the largest
+		} else if p.Subsample < 1 {
 			rows = 0
 			for i := range n {
 				inTree[i] = rng.Float64() < p.Subsample
@@ -168,7 +178,7 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 			parallelRanges(n, threads, func(lo, hi int) {
 				for i := lo; i < hi; i++ {
 					if !inTree[i] {
-						margin[i] += m.Value[gr.binLeaf(m, root, i)]
+						margin[i] += m.Value[gr.binLeaf(m, root, bm, i)]
 					}
 				}
 			})
@@ -178,7 +188,7 @@ func Train(X *features.Matrix, y, w []float64, valid *features.Matrix, validY, v
 		}
 		parallelRanges(valid.Rows, threads, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				vmargin[i] += m.Value[m.leaf(root, valid.Row(i))]
+				vmargin[i] += m.Value[gr.binLeaf(m, root, vbins, i)]
 			}
 		})
 		loss := logLoss(vmargin, validY, validW)

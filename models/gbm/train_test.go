@@ -307,3 +307,50 @@ func TestTuneChoosesLowestValidationLoss(t *testing.T) {
 	_, _, err = Tune(X, y, nil, nil, nil, nil, base, 5)
 	assert.Error(t, err)
 }
+
+// TestValidationLossFollowsTheModel checks the validation margins, which
+// Train routes on the training bins, against the model's own predictions
+// after every round, on validation rows with values training never saw:
+// unseen, negative and fractional category codes, missing values, and
+// values on and beside the thresholds.
+func TestValidationLossFollowsTheModel(t *testing.T) {
+	X, y, _ := logisticData(3000, 21)
+	p := smallParams()
+	p.Trees, p.EarlyStopping, p.Leaves = 25, 0, 15
+	probe, err := Train(X, y, nil, nil, nil, nil, p)
+	require.NoError(t, err)
+	V, vy, _ := logisticData(600, 22)
+	for i := range V.Rows {
+		r := V.Row(i)
+		switch i % 6 {
+		case 0:
+			r[3] = []float64{-1, 6, 2.5, 1e9, math.NaN()}[i/6%5]
+		case 1:
+			r[0], r[1] = math.NaN(), math.NaN()
+		case 2, 3:
+			// A threshold of the probe model on the row's first numeric
+			// split column, or its neighbour.
+			for n, f := range probe.Feature {
+				if f >= 0 && probe.CatLen[n] == 0 && n%7 == i%7 {
+					r[f] = probe.Threshold[n]
+					if i%6 == 3 {
+						r[f] = math.Nextafter(r[f], math.Inf(1))
+					}
+					break
+				}
+			}
+		}
+	}
+	m, err := Train(X, y, nil, V, vy, nil, p)
+	require.NoError(t, err)
+	require.Len(t, m.ValidLoss, p.Trees)
+	for k := 1; k <= p.Trees; k++ {
+		var c Model
+		b, err := json.Marshal(m)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(b, &c))
+		c.truncate(k)
+		c.prepare()
+		assert.Equal(t, logLoss(margins(&c, V), vy, nil), m.ValidLoss[k-1], "round %d", k)
+	}
+}

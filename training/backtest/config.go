@@ -14,7 +14,6 @@ import (
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models"
-	"github.com/leadscore/leadscore/models/gbm"
 	"github.com/leadscore/leadscore/training"
 )
 
@@ -287,7 +286,7 @@ func (c Config) trainingOptions() (training.Options, error) {
 		RulesFile: c.Rules, Models: ms, Seed: c.Seed, Threads: c.Threads, Name: "backtest", Weight: c.Weight,
 	}
 	if c.GBMTrees > 0 || c.GBMSubsample > 0 || c.GBMColSample > 0 {
-		opt.GBM = gbm.DefaultParams()
+		opt.GBM = training.GBMDefaults(fc) // the feature config's sampling, overridden below
 	}
 	if c.GBMTrees > 0 {
 		opt.GBM.Trees = c.GBMTrees
