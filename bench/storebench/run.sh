@@ -16,7 +16,7 @@
 #    store (target p99 <= 5 ms) and POSTs the same lead to the stateless
 #    /v1/score?explain=5 (target: GET req/s >= 40% of it); also /v1/score
 #    with the store (which logs every score);
-# 5. the prediction log's cost on batches: /v1/score/batch of 1,000 leads
+# 5. the prediction log's cost on batches: /v1/score/batch of 100 leads (200 events each)
 #    with and without the store.
 # wrk and the clients share the two cores with the server.
 set -euo pipefail
@@ -52,7 +52,7 @@ if [ -n "${LEADSCORE_BENCH_POSTGRES:-}" ]; then
   "$work/storebench" ingest -url http://127.0.0.1:18092 -events 400000 -batch 500 -clients 4 -prefix "p$$" | sed 's/RESULT /RESULT postgres /' | tee -a "$out"
   kill "${pids[-1]}"; unset 'pids[-1]'
 fi
-"$work/storebench" lead -url http://127.0.0.1:18090 -events 200 -batch 1000 -out "$work"
+"$work/storebench" lead -url http://127.0.0.1:18090 -events 200 -batch 100 -out "$work"
 uptime
 LABEL=get-lead-sqlite  wrk -t2 -c50 -d"$dur" --latency -s bench/storebench/get.lua "http://127.0.0.1:18090/v1/leads/bench-lead?explain=5" | grep RESULT | tee -a "$out"
 LABEL=score-stateless  wrk -t2 -c50 -d"$dur" --latency -s bench/serve/post.lua "http://127.0.0.1:18091/v1/score?explain=5" -- "$work/lead.json" | grep RESULT | tee -a "$out"
@@ -61,7 +61,7 @@ LABEL=batch-stateless  wrk -t2 -c4 -d"$dur" --latency -s bench/serve/post.lua "h
 LABEL=batch-logged     wrk -t2 -c4 -d"$dur" --latency -s bench/serve/post.lua "http://127.0.0.1:18090/v1/score/batch?explain=0" -- "$work/batch.json" | grep RESULT | tee -a "$out"
 uptime
 awk '
-  $2=="get-lead-sqlite"{g=$4; gp99=$8} $2=="score-stateless"{s=$4} $2=="batch-stateless"{bs=$4} $2=="batch-logged"{bl=$4}
+  $2=="get-lead-sqlite"{g=$4; gp99=$9} $2=="score-stateless"{s=$4} $2=="batch-stateless"{bs=$4} $2=="batch-logged"{bl=$4}
   END{
     printf "GET /v1/leads/{id} p99: %.2f ms (target <= 5 ms)\n", gp99
     printf "GET /v1/leads/{id} / stateless /v1/score: %.0f%% (target >= 40%%)\n", 100*g/s
