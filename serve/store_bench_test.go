@@ -157,3 +157,40 @@ func BenchmarkIngestEvents(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStoredLeadParallel is BenchmarkStoredLead from 50 goroutines,
+// as wrk's 50 connections.
+func BenchmarkStoredLeadParallel(b *testing.B) {
+	s, h, body := benchStoreServer(b, 200)
+	get := "/v1/leads/bench-lead?explain=5&as_of=" + realAsOf.Format(time.RFC3339)
+	b.Run("get", func(b *testing.B) {
+		b.SetParallelism(25)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("GET", get, nil))
+				if rec.Code != 200 {
+					b.Error(rec.Body.String())
+					return
+				}
+			}
+		})
+		s.scores.flush()
+	})
+	b.Run("post", func(b *testing.B) {
+		b.SetParallelism(25)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				rec := httptest.NewRecorder()
+				req := httptest.NewRequest("POST", "/v1/score?explain=5", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				h.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Error(rec.Body.String())
+					return
+				}
+			}
+		})
+		s.scores.flush()
+	})
+}
