@@ -41,15 +41,27 @@ serve() { # PORT STORE
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$1/readyz" >/dev/null && return; sleep 0.2; done
   echo "server on $1 not ready"; cat "$work/serve-$1.err"; exit 1
 }
+# cpu_s PID: the process's user + system CPU seconds so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15)/hz}' "/proc/$1/stat"; }
+# ingest NAME PORT PID: 400,000 events; prints events/s and events per
+# CPU-second of the server (which the load of other work does not change).
+ingest() {
+  local c0 c1
+  c0=$(cpu_s "$3")
+  "$work/storebench" ingest -url "http://127.0.0.1:$2" -events 400000 -batch 500 -clients 4 -prefix "$1$$" | sed "s/RESULT /RESULT $1 /" | tee -a "$out"
+  c1=$(cpu_s "$3")
+  awk -v a="$c0" -v b="$c1" -v n=400000 -v name="$1" 'BEGIN{printf "RESULT %s server CPU %.1f s: %.0f events per CPU-second\n", name, b-a, n/(b-a)}' | tee -a "$out"
+}
 serve 18090 "sqlite:$work/store.db"
+sqlite_pid=${pids[-1]}
 serve 18091 none
 uptime
 out="$work/results.txt"
 : >"$out"
-"$work/storebench" ingest -url http://127.0.0.1:18090 -events 400000 -batch 500 -clients 4 -prefix "s$$" | sed 's/RESULT /RESULT sqlite /' | tee -a "$out"
+ingest sqlite 18090 "$sqlite_pid"
 if [ -n "${LEADSCORE_BENCH_POSTGRES:-}" ]; then
   serve 18092 "$LEADSCORE_BENCH_POSTGRES"
-  "$work/storebench" ingest -url http://127.0.0.1:18092 -events 400000 -batch 500 -clients 4 -prefix "p$$" | sed 's/RESULT /RESULT postgres /' | tee -a "$out"
+  ingest postgres 18092 "${pids[-1]}"
   kill "${pids[-1]}"; unset 'pids[-1]'
 fi
 "$work/storebench" lead -url http://127.0.0.1:18090 -events 200 -batch 100 -out "$work"
