@@ -3,6 +3,7 @@ package serve
 import (
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -89,6 +90,16 @@ type Config struct {
 	Now func() time.Time
 	// Reports lists the reports served on GET /reports (nil: none).
 	Reports ReportSource
+	// Store is the lead store behind POST /v1/leads, /v1/events,
+	// /v1/outcomes, GET /v1/leads/{id} and the prediction log. When nil,
+	// New opens StoreURL (sqlite:PATH or postgres://...; "" or "none":
+	// no store, the API is stateless). A store New opened is closed when
+	// Serve returns or by Close.
+	Store    LeadStore
+	StoreURL string
+	// ScoreRetention, when positive, deletes prediction-log entries older
+	// than it (checked hourly) (--score-retention); zero keeps everything.
+	ScoreRetention time.Duration
 }
 
 // BindFlags defines the serve command's flags on fs, writing into cfg.
@@ -109,6 +120,8 @@ func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", DefaultIdleTimeout, "how long a keep-alive connection may wait for its next request")
 	fs.DurationVar(&cfg.PollInterval, "poll", DefaultPollInterval, "how often to check --models for new bundles or a changed champion file (negative: never)")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "how long shutdown waits for in-flight requests (then they are cut off, and the exit is still 0)")
+	fs.StringVar(&cfg.StoreURL, "store", "", "the lead store: sqlite:PATH or a postgres:// URL (password also from PGPASSWORD), or none for a stateless API (default: a SQLite file next to the models directory, see DefaultStoreURL)")
+	fs.DurationVar(&cfg.ScoreRetention, "score-retention", 0, "delete prediction-log entries older than this (e.g. 2160h); 0 keeps every score")
 	fs.DurationVar(&cfg.Drain, "drain", DefaultDrain, "on SIGTERM, how long /readyz answers 503 before the listener closes, so load balancers stop sending requests (negative, e.g. -1s: none)")
 }
 
@@ -156,6 +169,9 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.IdleTimeout, DefaultIdleTimeout)
 	def(&c.ShutdownTimeout, DefaultShutdownTimeout)
 	def(&c.Drain, DefaultDrain)
+	if c.ScoreRetention < 0 {
+		return c, fmt.Errorf("serve: --score-retention %s: expected a positive duration, or 0 to keep every score", c.ScoreRetention)
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -166,4 +182,18 @@ func (c Config) withDefaults() (Config, error) {
 		c.Now = time.Now
 	}
 	return c, nil
+}
+
+// DefaultStoreFile is the name of the default SQLite store, beside the
+// models directory.
+const DefaultStoreFile = "leadscore-store.db"
+
+// DefaultStoreURL is the store serve keeps when --store is not given: the
+// SQLite file DefaultStoreFile in the directory that holds modelsDir.
+func DefaultStoreURL(modelsDir string) string {
+	abs, err := filepath.Abs(modelsDir)
+	if err != nil {
+		abs = modelsDir
+	}
+	return "sqlite:" + filepath.Join(filepath.Dir(abs), DefaultStoreFile)
 }

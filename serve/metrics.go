@@ -22,6 +22,8 @@ type metrics struct {
 	reloads   *prometheus.CounterVec
 	fallback  prometheus.Gauge
 	batchSize prometheus.Histogram
+	ingest    *prometheus.CounterVec
+	logged    *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -70,6 +72,15 @@ func newMetrics() *metrics {
 			Buckets: prometheus.ExponentialBuckets(1, 4, 9),
 		}),
 	}
+	m.ingest = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "leadscore_ingested_total",
+		Help: "Items sent to POST /v1/leads, /v1/events and /v1/outcomes, by kind (leads, events, outcomes) and result (accepted, duplicate, rejected).",
+	}, []string{"kind", "result"})
+	m.logged = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "leadscore_prediction_log_total",
+		Help: "Scores written to the prediction log, by result (written, failed).",
+	}, []string{"result"})
+	m.reg.MustRegister(m.ingest, m.logged)
 	m.reg.MustRegister(m.requests, m.errors, m.latency, m.leads, m.scores, m.warnings, m.model, m.reloads, m.fallback, m.batchSize,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -180,5 +191,16 @@ func (m *metrics) scoredOne(version string, o outcome) {
 	m.scores.WithLabelValues(o.Tier, version).Inc()
 	for _, w := range o.Warnings {
 		m.warnings.WithLabelValues(w.Code, version).Inc()
+	}
+}
+
+// ingested counts an ingestion request's items.
+func (m *metrics) ingested(kind string, accepted, duplicates, rejected int) {
+	m.ingest.WithLabelValues(kind, "accepted").Add(float64(accepted))
+	if duplicates > 0 {
+		m.ingest.WithLabelValues(kind, "duplicate").Add(float64(duplicates))
+	}
+	if rejected > 0 {
+		m.ingest.WithLabelValues(kind, "rejected").Add(float64(rejected))
 	}
 }

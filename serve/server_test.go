@@ -43,6 +43,7 @@ type testOptions struct {
 	shutdown      time.Duration
 	params        fakeParams
 	reports       ReportSource
+	store         string // Config.StoreURL
 }
 
 type testEnv struct {
@@ -82,7 +83,7 @@ func newTestServer(t testing.TB, o testOptions) (*Server, *testEnv) {
 		MaxEventsPerLead: o.maxEvents,
 		Logger:           slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Load:             loadFake, Now: func() time.Time { return testNow },
-		Reports: o.reports, Drain: o.drain, ShutdownTimeout: o.shutdown,
+		Reports: o.reports, Drain: o.drain, ShutdownTimeout: o.shutdown, StoreURL: o.store,
 	}
 	if o.drain == 0 {
 		cfg.Drain = -1
@@ -97,6 +98,7 @@ func newTestServer(t testing.TB, o testOptions) (*Server, *testEnv) {
 	}
 	s, err := New(cfg)
 	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
 	env.oa = loadOpenAPI(t)
 	env.h = s.Handler()
 	return s, env
