@@ -89,6 +89,8 @@ type Config struct {
 	Now func() time.Time
 	// Reports lists the reports served on GET /reports (nil: none).
 	Reports ReportSource
+	// Webhooks are the receivers of tier changes (none by default).
+	Webhooks WebhookConfig
 }
 
 // BindFlags defines the serve command's flags on fs, writing into cfg.
@@ -109,6 +111,10 @@ func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", DefaultIdleTimeout, "how long a keep-alive connection may wait for its next request")
 	fs.DurationVar(&cfg.PollInterval, "poll", DefaultPollInterval, "how often to check --models for new bundles or a changed champion file (negative: never)")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "how long shutdown waits for in-flight requests (then they are cut off, and the exit is still 0)")
+	fs.StringArrayVar(&cfg.Webhooks.URLs, "webhook-url", nil, "POST tier, MQL and disqualification changes of leads to this URL (repeatable; each with its --webhook-secret-file, in the same order)")
+	fs.StringArrayVar(&cfg.Webhooks.SecretFiles, "webhook-secret-file", nil, "file holding the secret that signs the deliveries of the --webhook-url at the same position (X-Leadscore-Signature; chmod 600)")
+	fs.StringVar(&cfg.Webhooks.ConfigFile, "webhook-config", "", "YAML file listing more webhooks: webhooks: [{url, secret_file, name, events}]")
+	fs.IntVar(&cfg.Webhooks.MaxAttempts, "webhook-max-attempts", 0, "attempts of a webhook delivery before it is dead-lettered (0: 8, over about 2 hours)")
 	fs.DurationVar(&cfg.Drain, "drain", DefaultDrain, "on SIGTERM, how long /readyz answers 503 before the listener closes, so load balancers stop sending requests (negative, e.g. -1s: none)")
 }
 
@@ -164,6 +170,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Webhooks.MaxAttempts < 0 {
+		return c, fmt.Errorf("serve: --webhook-max-attempts %d: expected a positive number", c.Webhooks.MaxAttempts)
 	}
 	return c, nil
 }

@@ -35,6 +35,8 @@
 //	GET  /v1/models/{version}         metadata, metrics, features, leakage audit (200, 401, 404)
 //	POST /v1/models/{version}/promote admin: write the champion file, swap (200, 401, 403, 404, 422)
 //	POST /v1/admin/reload             admin: rescan now (200, 401, 403)
+//	GET  /v1/admin/webhooks/deliveries             admin: the webhook delivery log, ?state=pending|delivered|dead (200, 400, 401, 403, 404)
+//	POST /v1/admin/webhooks/deliveries/{id}/replay admin: send a dead-lettered delivery again (200, 401, 403, 404, 409)
 //	GET  /healthz                     the process is alive (200)
 //	GET  /readyz                      a model is loaded (200) or not (503); refused bundles
 //	GET  /metrics                     Prometheus metrics of this Server (private registry)
@@ -140,6 +142,18 @@
 // for its own 404 and 405 under a prefix, then ListenAndServe. It reads what
 // it needs through Current, Refusals, Config, Authorized, ReportHTML and
 // the like, and scores with the served bundle itself (Model.Bundle).
+//
+// # Webhooks
+//
+// With Config.Webhooks (--webhook-url URL --webhook-secret-file FILE,
+// repeatable, or --webhook-config FILE) the server delivers the changes a
+// rescore publishes (Server.Webhooks, package serve/webhook) to every
+// receiver, signed with its secret, from an outbox: in memory by default,
+// the lead store's when one is configured. A background sender retries
+// failed deliveries with exponential backoff and jitter and dead-letters
+// them after --webhook-max-attempts; an admin lists them and replays one
+// on the endpoints above, and leadscore_webhook_attempts_total counts the
+// attempts by target and result.
 //
 // # Operations
 //

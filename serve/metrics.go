@@ -20,6 +20,7 @@ type metrics struct {
 	reloads   *prometheus.CounterVec
 	fallback  prometheus.Gauge
 	batchSize prometheus.Histogram
+	webhooks  *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -66,6 +67,7 @@ func newMetrics() *metrics {
 	}
 	m.reg.MustRegister(m.requests, m.errors, m.latency, m.leads, m.scores, m.model, m.reloads, m.fallback, m.batchSize,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.webhooks = webhookMetrics(m.reg)
 	return m
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/leadscore/leadscore/internal/atomicfile"
+	"github.com/leadscore/leadscore/serve/webhook"
 )
 
 //go:embed openapi.json
@@ -53,6 +54,8 @@ type Server struct {
 
 	// unmatched are the handlers of HandleUnmatched.
 	unmatched []unmatched
+	// hooks delivers webhooks; nil when none is configured.
+	hooks *webhook.Dispatcher
 }
 
 // New checks cfg, reads the API keys and loads the champion bundle of
@@ -83,6 +86,9 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	if s.reg, err = newRegistry(cfg.ModelsDir, cfg.Load, s.log, cfg.Now); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	if s.hooks, err = newWebhooks(cfg, s.metrics); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	s.reg.pin = cfg.Pin
@@ -201,6 +207,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if s.cfg.PollInterval > 0 {
 		go s.poll(pollCtx)
 	}
+	if s.hooks != nil {
+		go s.runWebhooks(pollCtx)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	cur := s.reg.current()
@@ -290,6 +299,8 @@ func (s *Server) routes() *gin.Engine {
 	admin := e.Group("/v1", s.require(scopeAdmin))
 	admin.POST("/models/:version/promote", s.handlePromote)
 	admin.POST("/admin/reload", s.handleReload)
+	admin.GET("/admin/webhooks/deliveries", s.handleDeliveries)
+	admin.POST("/admin/webhooks/deliveries/:id/replay", s.handleReplay)
 	reports := e.Group("/reports", s.require(scopeScore))
 	reports.GET("", s.handleReports)
 	reports.GET("/:id", s.handleReport)

@@ -43,6 +43,8 @@ type testOptions struct {
 	shutdown      time.Duration
 	params        fakeParams
 	reports       ReportSource
+	webhooks      WebhookConfig
+	now           func() time.Time // nil: testNow
 }
 
 type testEnv struct {
@@ -82,7 +84,10 @@ func newTestServer(t testing.TB, o testOptions) (*Server, *testEnv) {
 		MaxEventsPerLead: o.maxEvents,
 		Logger:           slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Load:             loadFake, Now: func() time.Time { return testNow },
-		Reports: o.reports, Drain: o.drain, ShutdownTimeout: o.shutdown,
+		Reports: o.reports, Drain: o.drain, ShutdownTimeout: o.shutdown, Webhooks: o.webhooks,
+	}
+	if o.now != nil {
+		cfg.Now = o.now
 	}
 	if o.drain == 0 {
 		cfg.Drain = -1
