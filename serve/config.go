@@ -2,10 +2,13 @@ package serve
 
 import (
 	"fmt"
+	"math"
 	"log/slog"
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/leadscore/leadscore/serve/monitor"
 )
 
 // Defaults of Config's address, limits and timeouts.
@@ -91,6 +94,9 @@ type Config struct {
 	Reports ReportSource
 	// Webhooks are the receivers of tier changes (none by default).
 	Webhooks WebhookConfig
+	// Monitor judges issued scores against outcomes (off without a
+	// prediction log).
+	Monitor MonitorConfig
 }
 
 // BindFlags defines the serve command's flags on fs, writing into cfg.
@@ -115,6 +121,10 @@ func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.StringArrayVar(&cfg.Webhooks.SecretFiles, "webhook-secret-file", nil, "file holding the secret that signs the deliveries of the --webhook-url at the same position (X-Leadscore-Signature; chmod 600)")
 	fs.StringVar(&cfg.Webhooks.ConfigFile, "webhook-config", "", "YAML file listing more webhooks: webhooks: [{url, secret_file, name, events}]")
 	fs.IntVar(&cfg.Webhooks.MaxAttempts, "webhook-max-attempts", 0, "attempts of a webhook delivery before it is dead-lettered (0: 8, over about 2 hours)")
+	fs.DurationVar(&cfg.Monitor.Every, "monitor-every", DefaultMonitorEvery, "how often the live calibration, AUC and tier conversion of judged scores are recomputed")
+	fs.Float64Var(&cfg.Monitor.Thresholds.MaxECERise, "monitor-max-ece-rise", monitor.DefaultMaxECERise, "alert when a model's live ECE exceeds its held-out ECE by more than this")
+	fs.Float64Var(&cfg.Monitor.Thresholds.MaxAUCDrop, "monitor-max-auc-drop", monitor.DefaultMaxAUCDrop, "alert when a model's live ROC AUC falls below its held-out AUC by more than this")
+	fs.IntVar(&cfg.Monitor.Thresholds.MinJudged, "monitor-min-judged", monitor.DefaultMinJudged, "judged scores a model needs before its live figures can raise an alert")
 	fs.DurationVar(&cfg.Drain, "drain", DefaultDrain, "on SIGTERM, how long /readyz answers 503 before the listener closes, so load balancers stop sending requests (negative, e.g. -1s: none)")
 }
 
@@ -170,6 +180,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if t := c.Monitor.Thresholds; t.MaxECERise < 0 || t.MaxAUCDrop < 0 || t.MinJudged < 0 || math.IsNaN(t.MaxECERise) || math.IsNaN(t.MaxAUCDrop) {
+		return c, fmt.Errorf("serve: --monitor-max-ece-rise, --monitor-max-auc-drop and --monitor-min-judged: expected positive numbers")
 	}
 	if c.Webhooks.MaxAttempts < 0 {
 		return c, fmt.Errorf("serve: --webhook-max-attempts %d: expected a positive number", c.Webhooks.MaxAttempts)

@@ -56,6 +56,8 @@ type Server struct {
 	unmatched []unmatched
 	// hooks delivers webhooks; nil when none is configured.
 	hooks *webhook.Dispatcher
+	// mon holds the latest monitoring figures.
+	mon monitorState
 }
 
 // New checks cfg, reads the API keys and loads the champion bundle of
@@ -88,6 +90,7 @@ func New(cfg Config) (*Server, error) {
 	if s.reg, err = newRegistry(cfg.ModelsDir, cfg.Load, s.log, cfg.Now); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
+	s.mon.gauges = newMonitorGauges(s.metrics.reg)
 	if s.hooks, err = newWebhooks(cfg, s.metrics); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
@@ -209,6 +212,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	if s.hooks != nil {
 		go s.runWebhooks(pollCtx)
+	}
+	if s.cfg.Monitor.Source != nil {
+		go s.runMonitoring(pollCtx)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -44,6 +44,7 @@ type testOptions struct {
 	params        fakeParams
 	reports       ReportSource
 	webhooks      WebhookConfig
+	monitor       MonitorConfig
 	now           func() time.Time // nil: testNow
 }
 
@@ -84,7 +85,7 @@ func newTestServer(t testing.TB, o testOptions) (*Server, *testEnv) {
 		MaxEventsPerLead: o.maxEvents,
 		Logger:           slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Load:             loadFake, Now: func() time.Time { return testNow },
-		Reports: o.reports, Drain: o.drain, ShutdownTimeout: o.shutdown, Webhooks: o.webhooks,
+		Reports: o.reports, Drain: o.drain, ShutdownTimeout: o.shutdown, Webhooks: o.webhooks, Monitor: o.monitor,
 	}
 	if o.now != nil {
 		cfg.Now = o.now
