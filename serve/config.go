@@ -2,8 +2,8 @@ package serve
 
 import (
 	"fmt"
-	"math"
 	"log/slog"
+	"math"
 	"time"
 
 	"github.com/spf13/pflag"

@@ -17,7 +17,9 @@ import (
 // judgedFunc adapts a function to JudgedSource.
 type judgedFunc func(ctx context.Context, now time.Time) ([]monitor.Judged, error)
 
-func (f judgedFunc) Judged(ctx context.Context, now time.Time) ([]monitor.Judged, error) { return f(ctx, now) }
+func (f judgedFunc) Judged(ctx context.Context, now time.Time) ([]monitor.Judged, error) {
+	return f(ctx, now)
+}
 
 func judgedHistory(version string, n int, seed uint64) []monitor.Judged {
 	rng := rand.New(rand.NewPCG(seed, 2))
@@ -78,4 +80,3 @@ func TestMonitoringGauges(t *testing.T) {
 	assert.Equal(t, "store is down", m.Error)
 	assert.Len(t, m.Series, 2, "the last figures stay")
 }
-
