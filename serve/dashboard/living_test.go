@@ -29,7 +29,9 @@ import (
 // judgedFunc adapts a function to serve.JudgedSource.
 type judgedFunc func(ctx context.Context, now time.Time) ([]monitor.Judged, error)
 
-func (f judgedFunc) Judged(ctx context.Context, now time.Time) ([]monitor.Judged, error) { return f(ctx, now) }
+func (f judgedFunc) Judged(ctx context.Context, now time.Time) ([]monitor.Judged, error) {
+	return f(ctx, now)
+}
 
 // noisyJudged are judged scores of the served version whose outcomes
 // ignore the scores: a live AUC near 0.5, far below the bundle's held-out
