@@ -249,6 +249,10 @@ func (b *Bundle) ScoreDataset(ds *features.Dataset, rows []int, opt ScoreOptions
 	return out
 }
 
+// Clone returns a copy of r that shares nothing with a Scorer's reused
+// buffers, for a caller of ScoreRows that keeps results past its emit.
+func (r *Result) Clone() *Result { return r.clone() }
+
 // clone returns a copy of r that shares nothing with a Scorer's reused
 // buffers.
 func (r *Result) clone() *Result {

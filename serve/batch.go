@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/leadscore/leadscore/datasets/store"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models"
 )
@@ -168,6 +169,10 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt models.ScoreOptions, 
 		warnings: make([][]models.Warning, workers), errs: make([]*APIError, n)}
 	out := &batchOut{bufs: make([][]byte, workers), at: make([]struct{ w, lo, hi int32 }, n)}
 	tallies := make([]tally, workers)
+	var logs [][]store.Score
+	if s.scores != nil {
+		logs = make([][]store.Score, workers)
+	}
 	explained := 0
 	if opt.Explain != 0 {
 		explained = 1
@@ -184,6 +189,9 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt models.ScoreOptions, 
 			var o outcome
 			if buf, o, err = appendScored(buf, res, rows.warnings[w]); err == nil {
 				tallies[w].add(o)
+				if logs != nil {
+					logs[w] = append(logs[w], scoreEntry(res, rows.decoders[w].lead.Cutoff, now, store.SourceBatch))
+				}
 			}
 		}
 		if err != nil {
@@ -210,6 +218,13 @@ func (s *Server) scoreBatch(a *active, items [][]byte, opt models.ScoreOptions, 
 	})
 	for _, d := range rows.decoders {
 		a.putDecoder(d)
+	}
+	if logs != nil {
+		var all []store.Score
+		for _, l := range logs {
+			all = append(all, l...)
+		}
+		s.logScores(all)
 	}
 	total := 0
 	for _, b := range out.bufs {

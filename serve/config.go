@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -97,6 +98,16 @@ type Config struct {
 	// Monitor judges issued scores against outcomes (off without a
 	// prediction log).
 	Monitor MonitorConfig
+	// Store is the lead store behind POST /v1/leads, /v1/events,
+	// /v1/outcomes, GET /v1/leads/{id} and the prediction log. When nil,
+	// New opens StoreURL (sqlite:PATH or postgres://...; "" or "none":
+	// no store, the API is stateless). A store New opened is closed when
+	// Serve returns or by Close.
+	Store    LeadStore
+	StoreURL string
+	// ScoreRetention, when positive, deletes prediction-log entries older
+	// than it (checked hourly) (--score-retention); zero keeps everything.
+	ScoreRetention time.Duration
 }
 
 // BindFlags defines the serve command's flags on fs, writing into cfg.
@@ -125,6 +136,8 @@ func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.Float64Var(&cfg.Monitor.Thresholds.MaxECERise, "monitor-max-ece-rise", monitor.DefaultMaxECERise, "alert when a model's live ECE exceeds its held-out ECE by more than this")
 	fs.Float64Var(&cfg.Monitor.Thresholds.MaxAUCDrop, "monitor-max-auc-drop", monitor.DefaultMaxAUCDrop, "alert when a model's live ROC AUC falls below its held-out AUC by more than this")
 	fs.IntVar(&cfg.Monitor.Thresholds.MinJudged, "monitor-min-judged", monitor.DefaultMinJudged, "judged scores a model needs before its live figures can raise an alert")
+	fs.StringVar(&cfg.StoreURL, "store", "", "the lead store: sqlite:PATH or a postgres:// URL (password also from PGPASSWORD), or none for a stateless API (default: a SQLite file next to the models directory, see DefaultStoreURL)")
+	fs.DurationVar(&cfg.ScoreRetention, "score-retention", 0, "delete prediction-log entries older than this (e.g. 2160h); 0 keeps every score")
 	fs.DurationVar(&cfg.Drain, "drain", DefaultDrain, "on SIGTERM, how long /readyz answers 503 before the listener closes, so load balancers stop sending requests (negative, e.g. -1s: none)")
 }
 
@@ -172,6 +185,9 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.IdleTimeout, DefaultIdleTimeout)
 	def(&c.ShutdownTimeout, DefaultShutdownTimeout)
 	def(&c.Drain, DefaultDrain)
+	if c.ScoreRetention < 0 {
+		return c, fmt.Errorf("serve: --score-retention %s: expected a positive duration, or 0 to keep every score", c.ScoreRetention)
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -188,4 +204,18 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("serve: --webhook-max-attempts %d: expected a positive number", c.Webhooks.MaxAttempts)
 	}
 	return c, nil
+}
+
+// DefaultStoreFile is the name of the default SQLite store, beside the
+// models directory.
+const DefaultStoreFile = "leadscore-store.db"
+
+// DefaultStoreURL is the store serve keeps when --store is not given: the
+// SQLite file DefaultStoreFile in the directory that holds modelsDir.
+func DefaultStoreURL(modelsDir string) string {
+	abs, err := filepath.Abs(modelsDir)
+	if err != nil {
+		abs = modelsDir
+	}
+	return "sqlite:" + filepath.Join(filepath.Dir(abs), DefaultStoreFile)
 }

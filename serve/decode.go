@@ -201,14 +201,52 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []models.W
 		l.Cutoff = t
 	}
 	limit := l.Cutoff.Add(maxFuture)
+	warnings, aerr := d.decodeFields(fieldsRaw, l, limit)
+	if aerr != nil {
+		return nil, nil, aerr
+	}
+	if len(eventsRaw) > 0 && !isNull(eventsRaw) {
+		if eventsRaw[0] != '[' {
+			return nil, nil, badRequest(CodeInvalidField, "events", "expected an array, got %s", describe(eventsRaw))
+		}
+		aerr = eachElement(eventsRaw, &d.tape, func(i int, raw []byte) *APIError {
+			if i == sc.maxEvents {
+				return tooManyEvents(sc.maxEvents)
+			}
+			e, aerr := d.event(raw, limit, len(l.Events))
+			if aerr != nil {
+				return prefixed(aerr, "events["+strconv.Itoa(i)+"].")
+			}
+			l.Events = append(l.Events, e)
+			return nil
+		})
+		if aerr != nil {
+			return nil, nil, aerr
+		}
+	}
+	if !slices.IsSortedFunc(l.Events, cmpEventTime) {
+		slices.SortStableFunc(l.Events, cmpEventTime)
+	}
+	slices.SortFunc(warnings, func(a, b models.Warning) int { return strings.Compare(a.Field, b.Field) })
+	d.events = l.Events[:0]
+	return l, warnings, nil
+}
+
+// decodeFields decodes a lead's "fields" object (its tape recorded in d.tape)
+// into l: each field the model reads by its kind, the creation field into
+// l.Created, other fields kept loosely for the rule sheet with an
+// unknown_field warning. The request decoder and scoring by id share it,
+// so a stored lead's fields mean what they mean in a request.
+func (d *decoder) decodeFields(fieldsRaw []byte, l *features.Lead, limit time.Time) ([]models.Warning, *APIError) {
+	sc := d.sc
 	var warnings []models.Warning
 	if len(fieldsRaw) > 0 && !isNull(fieldsRaw) {
 		if fieldsRaw[0] != '{' {
-			return nil, nil, badRequest(CodeInvalidField, "fields", "expected an object, got %s", describe(fieldsRaw))
+			return nil, badRequest(CodeInvalidField, "fields", "expected an object, got %s", describe(fieldsRaw))
 		}
 		d.other = d.other[:0]
 		createdSeen := false
-		aerr = eachMember(fieldsRaw, &d.tape, func(key, raw []byte) *APIError {
+		aerr := eachMember(fieldsRaw, &d.tape, func(key, raw []byte) *APIError {
 			name, known := sc.names[string(key)]
 			if _, dup := l.Fields[string(key)]; dup || slices.Contains(d.other, string(key)) || known && name == sc.created && createdSeen {
 				return duplicateKey("fields." + string(key))
@@ -245,34 +283,10 @@ func (d *decoder) decode(data []byte, now time.Time) (*features.Lead, []models.W
 			return nil
 		})
 		if aerr != nil {
-			return nil, nil, aerr
+			return nil, aerr
 		}
 	}
-	if len(eventsRaw) > 0 && !isNull(eventsRaw) {
-		if eventsRaw[0] != '[' {
-			return nil, nil, badRequest(CodeInvalidField, "events", "expected an array, got %s", describe(eventsRaw))
-		}
-		aerr = eachElement(eventsRaw, &d.tape, func(i int, raw []byte) *APIError {
-			if i == sc.maxEvents {
-				return tooManyEvents(sc.maxEvents)
-			}
-			e, aerr := d.event(raw, limit, len(l.Events))
-			if aerr != nil {
-				return prefixed(aerr, "events["+strconv.Itoa(i)+"].")
-			}
-			l.Events = append(l.Events, e)
-			return nil
-		})
-		if aerr != nil {
-			return nil, nil, aerr
-		}
-	}
-	if !slices.IsSortedFunc(l.Events, cmpEventTime) {
-		slices.SortStableFunc(l.Events, cmpEventTime)
-	}
-	slices.SortFunc(warnings, func(a, b models.Warning) int { return strings.Compare(a.Field, b.Field) })
-	d.events = l.Events[:0]
-	return l, warnings, nil
+	return warnings, nil
 }
 
 // reset empties the decoder's lead for the next request.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/leadscore/leadscore/datasets/store"
 	"github.com/leadscore/leadscore/models"
 )
 
@@ -181,6 +182,9 @@ func (s *Server) scoreOne(a *active, dst, data []byte, opt models.ScoreOptions, 
 		return dst, outcome{}, scoreError(err)
 	}
 	out, o, err := appendScored(dst, res, warnings)
+	if err == nil && s.scores != nil {
+		s.scores.add([]store.Score{scoreEntry(res, l.Cutoff, now, store.SourceScore)})
+	}
 	a.putDecoder(d) // after encoding: the lead and result live in the decoder
 	if err != nil {
 		return dst, outcome{}, scoreError(err)

@@ -21,6 +21,8 @@ type metrics struct {
 	fallback  prometheus.Gauge
 	batchSize prometheus.Histogram
 	webhooks  *prometheus.CounterVec
+	ingest    *prometheus.CounterVec
+	logged    *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -65,6 +67,15 @@ func newMetrics() *metrics {
 			Buckets: prometheus.ExponentialBuckets(1, 4, 9),
 		}),
 	}
+	m.ingest = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "leadscore_ingested_total",
+		Help: "Items sent to POST /v1/leads, /v1/events and /v1/outcomes, by kind (leads, events, outcomes) and result (accepted, duplicate, rejected).",
+	}, []string{"kind", "result"})
+	m.logged = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "leadscore_prediction_log_total",
+		Help: "Scores written to the prediction log, by result (written, failed).",
+	}, []string{"result"})
+	m.reg.MustRegister(m.ingest, m.logged)
 	m.reg.MustRegister(m.requests, m.errors, m.latency, m.leads, m.scores, m.model, m.reloads, m.fallback, m.batchSize,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.webhooks = webhookMetrics(m.reg)
@@ -147,4 +158,15 @@ func (m *metrics) scored(version string, t *tally) {
 func (m *metrics) scoredOne(version, tier string) {
 	m.leads.WithLabelValues(version).Inc()
 	m.scores.WithLabelValues(tier, version).Inc()
+}
+
+// ingested counts an ingestion request's items.
+func (m *metrics) ingested(kind string, accepted, duplicates, rejected int) {
+	m.ingest.WithLabelValues(kind, "accepted").Add(float64(accepted))
+	if duplicates > 0 {
+		m.ingest.WithLabelValues(kind, "duplicate").Add(float64(duplicates))
+	}
+	if rejected > 0 {
+		m.ingest.WithLabelValues(kind, "rejected").Add(float64(rejected))
+	}
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/leadscore/leadscore/datasets/store"
 	"github.com/leadscore/leadscore/internal/atomicfile"
 	"github.com/leadscore/leadscore/serve/webhook"
 )
@@ -58,6 +59,13 @@ type Server struct {
 	hooks *webhook.Dispatcher
 	// mon holds the latest monitoring figures.
 	mon monitorState
+
+	// store is the lead store (nil: stateless); scores writes the
+	// prediction log into it. ownStore is set when New opened it.
+	store     LeadStore
+	scores    *scoreLog
+	ownStore  bool
+	closeOnce sync.Once
 }
 
 // New checks cfg, reads the API keys and loads the champion bundle of
@@ -110,8 +118,75 @@ func New(cfg Config) (*Server, error) {
 	if s.reg.current() == nil {
 		s.log.Warn("no loadable model bundle yet; /readyz answers 503 until one appears", "models", cfg.ModelsDir)
 	}
+	if err := s.openStore(); err != nil {
+		return nil, err
+	}
 	s.engine = s.routes()
 	return s, nil
+}
+
+// openStore opens Config.StoreURL unless Config.Store is set, and starts
+// the prediction log's writer.
+func (s *Server) openStore() error {
+	s.store = s.cfg.Store
+	if s.store == nil && s.cfg.StoreURL != "" && s.cfg.StoreURL != "none" {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		st, err := store.Open(ctx, s.cfg.StoreURL)
+		if err != nil {
+			return fmt.Errorf("serve: --store: %w", err)
+		}
+		s.store, s.ownStore = st, true
+	}
+	if s.store != nil {
+		s.scores = newScoreLog(s.store, s.log,
+			func(n int) { s.metrics.logged.WithLabelValues("written").Add(float64(n)) },
+			func(n int) { s.metrics.logged.WithLabelValues("failed").Add(float64(n)) })
+		s.log.Info("lead store open", "store", s.store.Redacted())
+	}
+	return nil
+}
+
+// logScores queues prediction-log entries (nothing without a store).
+func (s *Server) logScores(entries []store.Score) {
+	if s.scores != nil {
+		s.scores.add(entries)
+	}
+}
+
+// Close writes the queued prediction-log entries and closes the store if
+// New opened it. Serve calls it when it returns; it is safe to call again.
+func (s *Server) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		if s.scores != nil {
+			s.scores.close()
+		}
+		if s.ownStore {
+			err = s.store.Close()
+		}
+	})
+	return err
+}
+
+// pruneScores deletes prediction-log entries older than the retention,
+// now and every hour, until ctx ends.
+func (s *Server) pruneScores(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := s.store.PruneScores(ctx, s.cfg.Now().Add(-s.cfg.ScoreRetention))
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("could not prune the prediction log; retrying in an hour", "error", err)
+		} else if n > 0 {
+			s.log.Info("pruned the prediction log", "scores", n, "retention", s.cfg.ScoreRetention)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Handler returns the HTTP handler of every endpoint.
@@ -216,6 +291,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if s.cfg.Monitor.Source != nil {
 		go s.runMonitoring(pollCtx)
 	}
+	defer s.Close()
+	if s.store != nil && s.cfg.ScoreRetention > 0 {
+		go s.pruneScores(pollCtx)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	cur := s.reg.current()
@@ -307,6 +386,12 @@ func (s *Server) routes() *gin.Engine {
 	admin.POST("/admin/reload", s.handleReload)
 	admin.GET("/admin/webhooks/deliveries", s.handleDeliveries)
 	admin.POST("/admin/webhooks/deliveries/:id/replay", s.handleReplay)
+	score.POST("/leads", s.handleLeadsPost)
+	score.POST("/events", s.handleEventsPost)
+	score.POST("/outcomes", s.handleOutcomesPost)
+	score.GET("/leads/:id", s.handleLead)
+	score.GET("/leads/:id/scores", s.handleLeadScores)
+	score.GET("/scores", s.handleScores)
 	reports := e.Group("/reports", s.require(scopeScore))
 	reports.GET("", s.handleReports)
 	reports.GET("/:id", s.handleReport)

@@ -46,6 +46,7 @@ type testOptions struct {
 	webhooks      WebhookConfig
 	monitor       MonitorConfig
 	now           func() time.Time // nil: testNow
+	store         string           // Config.StoreURL
 }
 
 type testEnv struct {
@@ -85,7 +86,7 @@ func newTestServer(t testing.TB, o testOptions) (*Server, *testEnv) {
 		MaxEventsPerLead: o.maxEvents,
 		Logger:           slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Load:             loadFake, Now: func() time.Time { return testNow },
-		Reports: o.reports, Drain: o.drain, ShutdownTimeout: o.shutdown, Webhooks: o.webhooks, Monitor: o.monitor,
+		Reports: o.reports, Drain: o.drain, ShutdownTimeout: o.shutdown, Webhooks: o.webhooks, Monitor: o.monitor, StoreURL: o.store,
 	}
 	if o.now != nil {
 		cfg.Now = o.now
@@ -103,6 +104,7 @@ func newTestServer(t testing.TB, o testOptions) (*Server, *testEnv) {
 	}
 	s, err := New(cfg)
 	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
 	env.oa = loadOpenAPI(t)
 	env.h = s.Handler()
 	return s, env

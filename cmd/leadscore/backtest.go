@@ -5,10 +5,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/leadscore/leadscore/datasets/store"
+	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/training/backtest"
 	"github.com/leadscore/leadscore/training/htmlreport"
 )
@@ -18,6 +23,7 @@ type backtestFlags struct {
 	config                        string
 	featureConfig                 string
 	data, events, outcomes        string
+	storeURL                      string
 	id, created, target, timeCol  string
 	outcomeID, convertedAt, rules string
 	period, report                string
@@ -56,6 +62,9 @@ gbm_trees, gbm_monotone, weight, threads, feature_config, exclude, missing_value
   leadscore backtest --data leads.csv --target converted --time created_at --period quarter --report reports/flat`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if t.storeURL != "" {
+				return runBacktestStore(g, cmd, &t)
+			}
 			cfg, err := t.toConfig(cmd)
 			if err != nil {
 				return err
@@ -71,6 +80,7 @@ gbm_trees, gbm_monotone, weight, threads, feature_config, exclude, missing_value
 	f.StringVar(&t.config, "config", "", "backtest settings YAML (the flags below as snake_case keys); flags override it")
 	f.StringVar(&t.featureConfig, "feature-config", "", "leadscore.yaml with column names and feature settings")
 	f.StringVar(&t.data, "data", "", "leads file (CSV, Parquet, Arrow or JSONL)")
+	f.StringVar(&t.storeURL, "store", "", "backtest on a lead store (sqlite:PATH or a postgres:// URL) instead of --data, --events and --outcomes")
 	f.StringVar(&t.events, "events", "", "activity events file (three-table shape)")
 	f.StringVar(&t.outcomes, "outcomes", "", "closed-won outcomes file (three-table shape)")
 	f.StringVar(&t.id, "id", "", "lead id column (default lead_id)")
@@ -210,4 +220,47 @@ func printBacktest(w io.Writer, res *backtest.Result, dir string) {
 	for _, s := range res.Summary {
 		fmt.Fprintf(w, "  %s\n", s)
 	}
+}
+
+// runBacktestStore backtests on a lead store: its history is written as
+// the three tables (fields as of each lead's first snapshot, as training
+// from the store reads them) into a temporary directory, and the backtest
+// reads them as files.
+func runBacktestStore(g *globals, cmd *cobra.Command, t *backtestFlags) error {
+	for _, f := range []string{"data", "events", "outcomes", "target", "time", "id", "created", "outcome-id", "converted-at"} {
+		if cmd.Flags().Changed(f) {
+			return usagef("--store is the backtest's data: drop --%s", f)
+		}
+	}
+	if err := requireFlags(cmd, "report"); err != nil {
+		return err
+	}
+	dir, err := store.ExportDir()
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	t.data, t.events, t.outcomes = filepath.Join(dir, "leads.csv"), filepath.Join(dir, "events.csv"), filepath.Join(dir, "outcomes.csv")
+	cfg, err := t.toConfig(cmd)
+	if err != nil {
+		return err
+	}
+	cfg.Data, cfg.Events, cfg.Outcomes = t.data, t.events, t.outcomes
+	cfg.ID, cfg.Created, cfg.OutcomeID, cfg.ConvertedAt = store.ColLeadID, store.ColCreated, store.ColLeadID, store.ColConvertedAt
+	days := cfg.SnapshotDays
+	if len(days) == 0 {
+		days = features.DefaultConfig().SnapshotDays
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.storeURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ex, err := st.Export(ctx, dir, time.Duration(slices.Min(days))*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	g.infof("  lead store %s: %d leads, %d events, %d won outcomes\n", st.Redacted(), ex.LeadRows, ex.EventRows, ex.OutcomeRows)
+	return runBacktest(g, cfg, t.report)
 }

@@ -14,6 +14,7 @@ func commands(g *globals) []*cobra.Command {
 		newBacktest(g),
 		newCompare(g),
 		newServe(g),
+		newImport(g),
 		newGC(g),
 		newRules(g),
 		newConfig(g),

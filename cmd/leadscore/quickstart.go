@@ -92,7 +92,7 @@ func runQuickstart(g *globals, q quickstartFlags) error {
 	logger := slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	fmt.Fprintf(g.stdout, "Dashboard (scores, rules versus model, reports): http://%s/\nReports: http://%s/ui/reports\n", q.addr, q.addr)
 	return serveWithDashboard(context.Background(), serve.Config{ModelsDir: res.Models, Addr: q.addr,
-		Reports: reportSource{sched: &backtest.Scheduler{Dir: res.Models}}}, logger)
+		Reports: reportSource{sched: &backtest.Scheduler{Dir: res.Models}}}, logger, false)
 }
 
 // curlExample is a ready command that scores one lead of the quickstart's

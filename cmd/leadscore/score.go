@@ -18,22 +18,40 @@ type scoreFlags struct {
 	out, asOf, explain string
 	allModels          bool
 	threads            int
+	storeURL, ids      string
 }
 
 func newScore(g *globals) *cobra.Command {
 	var s scoreFlags
 	cmd := &cobra.Command{
-		Use:   "score --model DIR --in FILE --out FILE",
+		Use:   "score --model DIR (--in FILE | --store URL) --out FILE",
 		Short: "Score a file of leads with a model bundle",
 		Long: `score writes one output row per input row, in input order, with lead_id,
 probability, score, percentile, grade, tier and model; rules_points and
 rules_tier when the bundle has a rule sheet; probability_<model> per model with
 --all-models; the top contributions as JSON in a reasons column with
 --explain K. A row that cannot be scored keeps its place with an error.
-The output format follows the --out extension: .csv, .parquet or .jsonl.`,
-		Example: "  leadscore score --model ./leadscore-models/v1 --in new_leads.csv --events events.csv --out scores.csv --explain 3",
-		Args:    noArgs,
+The output format follows the --out extension: .csv, .parquet or .jsonl.
+With --store it scores the leads of a lead store instead (every stored lead,
+in the order they arrived, or those listed in --ids), each from its stored
+fields and events as of --as-of exactly as GET /v1/leads/{id} scores it, and
+appends every score to the store's prediction log.`,
+		Example: `  leadscore score --model ./leadscore-models/v1 --in new_leads.csv --events events.csv --out scores.csv --explain 3
+  leadscore score --model ./leadscore-models/v1 --store sqlite:leadscore-store.db --out scores.csv`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if s.storeURL != "" {
+				if s.in != "" || s.events != "" {
+					return usagef("--store scores the stored leads: drop --in and --events (or drop --store to score files)")
+				}
+				if err := requireFlags(cmd, "model", "out"); err != nil {
+					return err
+				}
+				return runScoreStore(g, s)
+			}
+			if s.ids != "" {
+				return usagef("--ids picks stored leads: it needs --store URL")
+			}
 			if err := requireFlags(cmd, "model", "in", "out"); err != nil {
 				return err
 			}
@@ -50,6 +68,8 @@ The output format follows the --out extension: .csv, .parquet or .jsonl.`,
 	f.StringVar(&s.explain, "explain", "0", "add the top K positive and K negative contributions as JSON ('all' for every field)")
 	f.BoolVar(&s.allModels, "all-models", false, "add probability_<model> for every model in the bundle")
 	f.IntVar(&s.threads, "threads", 0, "worker threads (default: all cores)")
+	f.StringVar(&s.storeURL, "store", "", "score the leads of this lead store (sqlite:PATH or a postgres:// URL) instead of --in")
+	f.StringVar(&s.ids, "ids", "", "with --store: a file of lead ids to score, one per line (default: every stored lead)")
 	return cmd
 }
 

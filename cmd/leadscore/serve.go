@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
+	"github.com/leadscore/leadscore/datasets/sqldb"
 	"github.com/leadscore/leadscore/serve"
 	"github.com/leadscore/leadscore/serve/dashboard"
 	"github.com/leadscore/leadscore/training/backtest"
@@ -28,12 +31,19 @@ GET /v1/models, /healthz, /readyz, /metrics (Prometheus) and /openapi.json,
 and the dashboard for marketers at / (package serve/dashboard).
 A new bundle, a changed champion file, SIGHUP or POST /v1/admin/reload swap
 the model in without dropping a request; SIGTERM drains in-flight requests.
+It keeps leads, events, outcomes and every score it issues in a lead store
+(POST /v1/leads, /v1/events, /v1/outcomes, GET /v1/leads/{id}, the
+prediction log at GET /v1/leads/{id}/scores and /v1/scores): by default the
+SQLite file leadscore-store.db beside the models directory, whose path is
+printed at start; --store sqlite:PATH or a postgres:// URL picks another,
+--store none keeps the API stateless.
 Without --api-keys it listens on loopback only. With --backtest-every and
 --backtest-config it also runs the backtest on a schedule in the background
 (one run at a time, on one thread) and serves the dated reports under
 GET /reports.`,
 		Example: `  leadscore serve --models ./leadscore-models
-  leadscore serve --models ./leadscore-models --addr 0.0.0.0:8080 --api-keys keys.txt`,
+  leadscore serve --models ./leadscore-models --addr 0.0.0.0:8080 --api-keys keys.txt
+  PGPASSWORD=... leadscore serve --models ./leadscore-models --store postgres://leadscore@db.internal:5432/leadscore`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var level slog.Level
@@ -87,7 +97,7 @@ GET /reports.`,
 				defer tick.Stop()
 				go runRetrains(ctx, *retrainOpt, tick.C, logger)
 			}
-			return serveWithDashboard(ctx, cfg, logger)
+			return serveWithDashboard(ctx, cfg, logger, !cmd.Flags().Changed("store"))
 		},
 	}
 	serve.BindFlags(cmd.Flags(), &cfg)
@@ -101,9 +111,17 @@ GET /reports.`,
 
 // serveWithDashboard serves the API and the dashboard on cfg until ctx is
 // cancelled or the process gets SIGTERM or SIGINT.
-func serveWithDashboard(ctx context.Context, cfg serve.Config, logger *slog.Logger) error {
+// With defaultStore it keeps the lead store in the SQLite file beside the
+// models directory (serve.DefaultStoreURL).
+func serveWithDashboard(ctx context.Context, cfg serve.Config, logger *slog.Logger, defaultStore bool) error {
 	if err := modelsDir(&cfg); err != nil {
 		return err
+	}
+	if defaultStore {
+		cfg.StoreURL = serve.DefaultStoreURL(cfg.ModelsDir)
+	}
+	if cfg.StoreURL != "" && cfg.StoreURL != "none" {
+		fmt.Fprintf(os.Stderr, "lead store: %s\n", redactedURL(cfg.StoreURL))
 	}
 	if cfg.Pin != "" {
 		logger.Info("serving one bundle: --models names a bundle, so its version is served whatever the champion file says", "version", cfg.Pin, "models", cfg.ModelsDir)
@@ -150,4 +168,13 @@ func runRetrains(ctx context.Context, opt retrain.Options, tick <-chan time.Time
 		d := res.Decision
 		logger.Info("scheduled retrain", "verdict", d.Verdict, "champion", d.Champion, "challenger", d.Challenger, "serving", d.Serving, "reason", d.Reason, "record", res.RecordPath)
 	}
+}
+
+// redactedURL is a store URL without its password, for messages.
+func redactedURL(u string) string {
+	loc, err := sqldb.Parse(u)
+	if err != nil {
+		return u
+	}
+	return loc.Redacted()
 }

@@ -6,10 +6,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/leadscore/leadscore/datasets/store"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/gbm"
@@ -39,6 +41,7 @@ type trainFlags struct {
 	gbmSubsample, gbmColSam  float64
 	weight                   string
 	gbmMonotone              []string
+	storeURL                 string
 }
 
 func newTrain(g *globals) *cobra.Command {
@@ -51,9 +54,13 @@ leads + events + closed-won outcomes), builds point-in-time features, audits
 them for leakage, fits and calibrates each model, measures it on held-out
 leads and writes a model bundle directory with report.json and report.md.`,
 		Example: `  leadscore train --data Leads.csv --target Converted --id "Prospect ID" --missing-values Select --out ./leadscore-models/v1
-  leadscore train --data leads.csv --events events.csv --outcomes outcomes.csv --rules rules.yaml --out ./leadscore-models/v2`,
+  leadscore train --data leads.csv --events events.csv --outcomes outcomes.csv --rules rules.yaml --out ./leadscore-models/v2
+  leadscore train --store sqlite:leadscore-store.db --rules rules.yaml --out ./leadscore-models/v3`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if t.storeURL != "" {
+				return runTrainStore(g, cmd, &t)
+			}
 			if err := requireFlags(cmd, "data", "out"); err != nil {
 				return err
 			}
@@ -73,6 +80,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	t.rf.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&t.data, "data", "", "leads file (CSV, Parquet, Arrow or JSONL)")
+	f.StringVar(&t.storeURL, "store", "", "train from a lead store (sqlite:PATH or a postgres:// URL) instead of --data, --events and --outcomes")
 	f.StringVar(&t.events, "events", "", "activity events file (three-table shape)")
 	f.StringVar(&t.outcomes, "outcomes", "", "closed-won outcomes file (three-table shape)")
 	f.StringVar(&t.target, "target", "", "outcome column of a flat file (0/1, yes/no, true/false, converted/not)")
@@ -274,4 +282,48 @@ func uninformative(reason string) bool {
 		}
 	}
 	return true
+}
+
+// runTrainStore trains from a lead store: training.FromStore writes the
+// store's history as the three tables into a temporary directory, and the
+// file pipeline builds the same point-in-time examples from them.
+func runTrainStore(g *globals, cmd *cobra.Command, t *trainFlags) error {
+	for _, f := range []string{"data", "events", "outcomes", "target", "time"} {
+		if cmd.Flags().Changed(f) {
+			return usagef("--store is the training data: drop --%s", f)
+		}
+	}
+	if err := requireFlags(cmd, "out"); err != nil {
+		return err
+	}
+	if err := checkNewBundleDir("--out", t.out); err != nil {
+		return err
+	}
+	dir, err := store.ExportDir()
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	// The shape checks of options see the three tables FromStore writes.
+	t.data, t.events, t.outcomes = filepath.Join(dir, "leads.csv"), filepath.Join(dir, "events.csv"), filepath.Join(dir, "outcomes.csv")
+	opt, err := t.options(cmd)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.storeURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	g.infof("  reading the lead store %s\n", st.Redacted())
+	opt, ex, err := training.FromStore(ctx, st, dir, opt)
+	if err != nil {
+		return err
+	}
+	g.infof("  %d leads, %d events, %d won outcomes\n", ex.LeadRows, ex.EventRows, ex.OutcomeRows)
+	if err := training.CheckInputs(opt); err != nil {
+		return err
+	}
+	return runTrain(g, opt, t.out, t.out)
 }

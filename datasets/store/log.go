@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Score sources: where an issued score came from.
+const (
+	SourceScore   = "score"   // POST /v1/score
+	SourceBatch   = "batch"   // POST /v1/score/batch
+	SourceLead    = "lead"    // GET /v1/leads/{id}
+	SourceRescore = "rescore" // leadscore score --store, rescoring
+)
+
+// Score is one entry of the prediction log: a score issued to a lead.
+type Score struct {
+	// ID orders the log; it is the cursor of Scores.
+	ID       int64     `json:"id"`
+	LeadID   string    `json:"lead_id"`
+	ScoredAt time.Time `json:"scored_at"`
+	// AsOf is the moment the lead was scored at (its cutoff).
+	AsOf         time.Time `json:"as_of"`
+	Source       string    `json:"source"`
+	ModelName    string    `json:"model_name"`
+	ModelVersion string    `json:"model_version"`
+	Probability  float64   `json:"probability"`
+	Score        int       `json:"score"`
+	Grade        string    `json:"grade"`
+	Tier         string    `json:"tier"`
+	// RulesPoints is NaN, and RulesTier empty, for a bundle without a
+	// rule sheet.
+	RulesPoints float64 `json:"-"`
+	RulesTier   string  `json:"rules_tier,omitempty"`
+	// Reasons are the top contributions, as the score's explanation
+	// listed them (a JSON array; null when none were asked for).
+	Reasons json.RawMessage `json:"reasons,omitempty"`
+}
+
+// MarshalJSON writes rules_points only when there is a rule sheet.
+func (s Score) MarshalJSON() ([]byte, error) {
+	type plain Score
+	var rp *float64
+	if !math.IsNaN(s.RulesPoints) {
+		rp = &s.RulesPoints
+	}
+	return json.Marshal(struct {
+		plain
+		RulesPoints *float64 `json:"rules_points,omitempty"`
+	}{plain(s), rp})
+}
+
+const scoreCols = `lead_id, scored_at, as_of, source, model_name, model_version, probability, score, grade, tier, rules_points, rules_tier, reasons`
+
+// LogScores appends scores to the prediction log in one transaction, with
+// one multi-row insert per 500 scores.
+func (s *Store) LogScores(ctx context.Context, scores []Score) error {
+	if len(scores) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		const chunk = 500
+		args := make([]any, 0, min(chunk, len(scores))*13)
+		for lo := 0; lo < len(scores); lo += chunk {
+			part := scores[lo:min(lo+chunk, len(scores))]
+			args = args[:0]
+			for i := range part {
+				sc := &part[i]
+				var rp, rt, reasons any
+				if !math.IsNaN(sc.RulesPoints) {
+					rp = sc.RulesPoints
+				}
+				if sc.RulesTier != "" {
+					rt = sc.RulesTier
+				}
+				if len(sc.Reasons) > 0 {
+					reasons = string(sc.Reasons)
+				}
+				args = append(args, sc.LeadID, ns(sc.ScoredAt), ns(sc.AsOf), sc.Source, sc.ModelName, sc.ModelVersion,
+					sc.Probability, sc.Score, sc.Grade, sc.Tier, rp, rt, reasons)
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO predictions (`+scoreCols+`) VALUES `+placeholders(len(part), 13)), args...); err != nil {
+				return fmt.Errorf("store %s: log scores: %w", s.Redacted(), err)
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) scanScores(rows *sql.Rows) ([]Score, error) {
+	defer rows.Close()
+	var out []Score
+	for rows.Next() {
+		var sc Score
+		var scoredAt, asOf int64
+		var rp sql.NullFloat64
+		var rt, reasons sql.NullString
+		if err := rows.Scan(&sc.ID, &sc.LeadID, &scoredAt, &asOf, &sc.Source, &sc.ModelName, &sc.ModelVersion,
+			&sc.Probability, &sc.Score, &sc.Grade, &sc.Tier, &rp, &rt, &reasons); err != nil {
+			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
+		sc.ScoredAt, sc.AsOf = fromNs(scoredAt), fromNs(asOf)
+		sc.RulesPoints = math.NaN()
+		if rp.Valid {
+			sc.RulesPoints = rp.Float64
+		}
+		sc.RulesTier = rt.String
+		if reasons.Valid {
+			sc.Reasons = json.RawMessage(reasons.String)
+		}
+		out = append(out, sc)
+	}
+	return out, rows.Err()
+}
+
+// LeadScores returns a lead's scores, newest first: at most limit, older
+// than the entry before (0: from the newest).
+func (s *Store) LeadScores(ctx context.Context, leadID string, before int64, limit int) ([]Score, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, `+scoreCols+` FROM predictions WHERE lead_id = ? AND id < ? ORDER BY id DESC LIMIT ?`), leadID, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+	}
+	return s.scanScores(rows)
+}
+
+// Scores pages through the log in the order it was written: at most limit
+// entries scored at or after since, with an id above after.
+func (s *Store) Scores(ctx context.Context, since time.Time, after int64, limit int) ([]Score, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, `+scoreCols+` FROM predictions WHERE id > ? AND scored_at >= ? ORDER BY id LIMIT ?`), after, ns(since), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+	}
+	return s.scanScores(rows)
+}
+
+// PruneScores deletes the log entries scored before the moment and
+// returns how many went.
+func (s *Store) PruneScores(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM predictions WHERE scored_at < ?`), ns(before))
+		if err != nil {
+			return fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n, err
+}

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Record is a stored lead as of a moment: its fields as they were then and
+// its events strictly before then, oldest first.
+type Record struct {
+	ID      string
+	Created time.Time // zero when unknown
+	// Fields is the JSON object of the lead's fields as of the moment
+	// ({} when the moment is before the lead's first version).
+	Fields json.RawMessage
+	Events []Event
+}
+
+// prepare readies the statements of Lead, which serves every GET by id.
+func (s *Store) prepare(ctx context.Context) error {
+	var err error
+	if s.hot.lead, err = s.db.PrepareContext(ctx, s.q(`SELECT l.created_at, (SELECT v.fields FROM lead_versions v WHERE v.lead_id = l.lead_id AND v.valid_from <= ? ORDER BY v.valid_from DESC, v.id DESC LIMIT 1) FROM leads l WHERE l.lead_id = ?`)); err != nil {
+		return fmt.Errorf("store %s: %w", s.Redacted(), err)
+	}
+	if s.hot.events, err = s.db.PrepareContext(ctx, s.q(`SELECT type, ts, attrs FROM events WHERE lead_id = ? AND ts < ? ORDER BY ts, id`)); err != nil {
+		return fmt.Errorf("store %s: %w", s.Redacted(), err)
+	}
+	return nil
+}
+
+// Lead reads lead id as of asOf: the version of its fields valid then and
+// its events before then (at most maxEvents, the earliest ones; 0: all),
+// reading only that lead's rows through the indexes. It returns
+// ErrNotFound for an id never stored. The record's Events reuse dst.
+func (s *Store) Lead(ctx context.Context, id string, asOf time.Time, maxEvents int, dst []Event) (*Record, error) {
+	var created sql.NullInt64
+	var fields sql.NullString
+	err := s.hot.lead.QueryRowContext(ctx, ns(asOf), id).Scan(&created, &fields)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store %s: read lead: %w", s.Redacted(), err)
+	}
+	r := &Record{ID: id, Fields: json.RawMessage("{}"), Events: dst[:0]}
+	if created.Valid {
+		r.Created = fromNs(created.Int64)
+	}
+	if fields.Valid {
+		r.Fields = json.RawMessage(fields.String)
+	}
+	rows, err := s.hot.events.QueryContext(ctx, id, ns(asOf))
+	if err != nil {
+		return nil, fmt.Errorf("store %s: read events: %w", s.Redacted(), err)
+	}
+	defer rows.Close()
+	var typ string
+	var ts int64
+	var attrs sql.NullString
+	for rows.Next() {
+		if maxEvents > 0 && len(r.Events) == maxEvents {
+			return nil, &TooManyEventsError{LeadID: id, Max: maxEvents}
+		}
+		if err := rows.Scan(&typ, &ts, &attrs); err != nil {
+			return nil, err
+		}
+		e := Event{LeadID: id, Type: typ, Time: fromNs(ts)}
+		if attrs.Valid {
+			if e.Attrs, err = decodeAttrs(attrs.String); err != nil {
+				return nil, fmt.Errorf("store %s: lead %s: stored attributes: %w", s.Redacted(), id, err)
+			}
+		}
+		r.Events = append(r.Events, e)
+	}
+	return r, rows.Err()
+}
+
+// TooManyEventsError is returned by Lead for a lead with more events
+// before the moment than the limit.
+type TooManyEventsError struct {
+	LeadID string
+	Max    int
+}
+
+func (e *TooManyEventsError) Error() string {
+	return fmt.Sprintf("lead %s has more than %d events", e.LeadID, e.Max)
+}
+
+// decodeAttrs reads the JSON object EncodeAttrs wrote. Without a
+// backslash no string can hold a quote, so the object is split on its
+// quotes; anything else goes through encoding/json.
+func decodeAttrs(s string) (map[string]string, error) {
+	if strings.IndexByte(s, '\\') < 0 && len(s) >= 2 && s[0] == '{' && s[len(s)-1] == '}' {
+		parts := strings.Split(s, `"`)
+		// {"k":"v","k2":"v2"} splits into {, k, :, v, ",", k2, :, v2, }
+		if len(parts)%4 == 1 {
+			m := make(map[string]string, len(parts)/4)
+			ok := true
+			for i := 1; i+2 < len(parts); i += 4 {
+				if parts[i+1] != ":" {
+					ok = false
+					break
+				}
+				m[parts[i]] = parts[i+2]
+			}
+			if ok {
+				return m, nil
+			}
+		}
+	}
+	var m map[string]string
+	err := json.Unmarshal([]byte(s), &m)
+	return m, err
+}
+
+// LeadIDs calls fn with the stored lead ids in the order they first
+// arrived, batch by batch, never holding more than one batch.
+func (s *Store) LeadIDs(ctx context.Context, batch int, fn func(ids []string) error) error {
+	var after int64 = -1
+	ids := make([]string, 0, batch)
+	for {
+		rows, err := s.db.QueryContext(ctx, s.q(`SELECT seq, lead_id FROM leads WHERE seq > ? ORDER BY seq LIMIT ?`), after, batch)
+		if err != nil {
+			return fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
+		ids = ids[:0]
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&after, &id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		if err := fn(ids); err != nil {
+			return err
+		}
+	}
+}
+
+// Counts are the rows a store holds.
+type Counts struct {
+	Leads, Versions, Events, Outcomes, Scores int64
+}
+
+// Count counts the rows of each table.
+func (s *Store) Count(ctx context.Context) (Counts, error) {
+	var c Counts
+	for _, t := range []struct {
+		table string
+		dst   *int64
+	}{{"leads", &c.Leads}, {"lead_versions", &c.Versions}, {"events", &c.Events}, {"outcomes", &c.Outcomes}, {"predictions", &c.Scores}} {
+		if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t.table).Scan(t.dst); err != nil {
+			return c, fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
+	}
+	return c, nil
+}

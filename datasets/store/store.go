@@ -1,0 +1,251 @@
+// Package store keeps leads, their field history, activity events, outcomes
+// and the log of every score issued, in an embedded SQLite file (the
+// default, modernc.org/sqlite, pure Go) or in PostgreSQL (pgx), behind one
+// type. Every write method is one transaction: when it returns nil the
+// write is committed (SQLite in WAL mode with synchronous=FULL, so it
+// survives a kill -9 or a power cut).
+//
+// Times are stored as Unix nanoseconds (UTC). A lead's fields are a JSON
+// object of strings, numbers, booleans and nulls; every change is kept as
+// a version valid from a moment on, so a later change never rewrites what
+// the lead looked like as of an earlier moment.
+//
+// The schema is versioned by the numbered SQL files under migrations/ (one
+// directory per backend, the same numbers in both): Open applies the
+// missing ones and refuses a database whose schema is newer than this
+// binary knows.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/leadscore/leadscore/datasets/sqldb"
+)
+
+//go:embed migrations
+var migrationFiles embed.FS
+
+// ErrNotFound is returned for a lead the store does not hold.
+var ErrNotFound = errors.New("not found")
+
+// Store is a lead store on one database. It is safe for concurrent use.
+type Store struct {
+	db   *sql.DB
+	loc  sqldb.Location
+	kind sqldb.Kind
+	// wmu serialises SQLite's write transactions in this process: SQLite
+	// allows one writer at a time, and waiting on a mutex is cheaper and
+	// fairer than its busy-retry loop.
+	wmu sync.Mutex
+	// stmts caches the rebound SQL text per query.
+	stmts sync.Map
+	// fieldNames and attrNames are the lead field and event attribute
+	// names known to be registered.
+	fieldNames, attrNames names
+	// hot are the prepared statements of scoring by id.
+	hot struct{ lead, events *sql.Stmt }
+}
+
+// Open opens (creating a SQLite file when absent) the store named by url
+// (sqlite:PATH or postgres://...) and brings its schema up to date.
+func Open(ctx context.Context, url string) (*Store, error) {
+	loc, err := sqldb.Parse(url)
+	if err != nil {
+		return nil, err
+	}
+	if loc.Table != "" || loc.Query != "" {
+		return nil, fmt.Errorf("store %s: table= and query= name training sources, not a store; drop them", loc.Redacted())
+	}
+	db, err := sqldb.Open(ctx, loc, sqldb.ReadWrite)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, loc: loc, kind: loc.Kind}
+	if loc.Kind == sqldb.SQLite {
+		n := 2*runtime.GOMAXPROCS(0) + 2
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
+	} else {
+		db.SetMaxOpenConns(4*runtime.GOMAXPROCS(0) + 4)
+		db.SetMaxIdleConns(4*runtime.GOMAXPROCS(0) + 4)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.prepare(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	for _, st := range []*sql.Stmt{s.hot.lead, s.hot.events} {
+		if st != nil {
+			st.Close()
+		}
+	}
+	return s.db.Close()
+}
+
+// Redacted is the store's URL without its password, for messages.
+func (s *Store) Redacted() string { return s.loc.Redacted() }
+
+// Kind is the backend: sqldb.SQLite or sqldb.Postgres.
+func (s *Store) Kind() sqldb.Kind { return s.kind }
+
+// DB is the underlying database, for tests and tools that inspect it.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// migration is one numbered SQL file.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations returns the backend's migrations in order.
+func migrations(kind sqldb.Kind) ([]migration, error) {
+	dir := "migrations/" + string(kind)
+	entries, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("store: migration %s/%s: expected NNNN_name.sql", dir, e.Name())
+		}
+		b, err := fs.ReadFile(migrationFiles, dir+"/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i, m := range out {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("store: migrations of %s are not numbered 1, 2, 3...: %s", kind, m.name)
+		}
+	}
+	return out, nil
+}
+
+// SchemaVersion is the newest schema version this binary knows.
+func SchemaVersion() int {
+	ms, _ := migrations(sqldb.SQLite)
+	return len(ms)
+}
+
+// migrate applies the missing migrations in one transaction. On PostgreSQL
+// an advisory lock makes replicas starting together apply them once.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrations(s.kind)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if s.kind == sqldb.Postgres {
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7316020516)"); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+			return err
+		}
+		var have sql.NullInt64
+		if err := tx.QueryRowContext(ctx, "SELECT MAX(version) FROM schema_migrations").Scan(&have); err != nil {
+			return err
+		}
+		if int(have.Int64) > len(ms) {
+			return fmt.Errorf("store %s has schema version %d, but this leadscore knows versions up to %d: run a newer leadscore (a schema is never migrated down)", s.Redacted(), have.Int64, len(ms))
+		}
+		for _, m := range ms[have.Int64:] {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("store %s: migration %s: %w", s.Redacted(), m.name, err)
+			}
+			if _, err := tx.ExecContext(ctx, s.q("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"), m.version, m.name, time.Now().UnixNano()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Version returns the schema version the database is at.
+func (s *Store) Version(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	err := s.db.QueryRowContext(ctx, "SELECT MAX(version) FROM schema_migrations").Scan(&v)
+	return int(v.Int64), err
+}
+
+// q rebinds a query written with ? placeholders for the backend
+// (PostgreSQL numbers them: $1, $2, ...). The queries of this package hold
+// no ? inside literals.
+func (s *Store) q(query string) string {
+	if s.kind != sqldb.Postgres {
+		return query
+	}
+	if v, ok := s.stmts.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	out := b.String()
+	s.stmts.Store(query, out)
+	return out
+}
+
+// write runs fn in one write transaction and commits it.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.kind == sqldb.SQLite {
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store %s: %w", s.Redacted(), err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store %s: commit: %w", s.Redacted(), err)
+	}
+	return nil
+}
+
+func ns(t time.Time) int64 { return t.UnixNano() }
+
+func fromNs(v int64) time.Time { return time.Unix(0, v).UTC() }
+
+// placeholders returns "(?, ?, ?), (?, ?, ?)" for rows rows of cols values.
+func placeholders(rows, cols int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+}

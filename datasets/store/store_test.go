@@ -1,0 +1,249 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/datasets/store"
+	"github.com/leadscore/leadscore/internal/pgtest"
+)
+
+// backends runs fn once per backend, each on a fresh store: the one suite
+// every backend passes.
+func backends(t *testing.T, fn func(t *testing.T, url string)) {
+	t.Run("sqlite", func(t *testing.T) {
+		fn(t, "sqlite:"+filepath.Join(t.TempDir(), "store.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		fn(t, pgtest.URL(t))
+	})
+}
+
+func open(t *testing.T, url string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), url)
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+var t0 = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+
+func fields(t *testing.T, js string) json.RawMessage {
+	t.Helper()
+	f, _, err := store.CanonicalFields(json.RawMessage(js))
+	require.Nil(t, err)
+	return f
+}
+
+func TestMigrations(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		v, err := s.Version(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, store.SchemaVersion(), v)
+		s.Close()
+		// Opening again applies nothing and keeps the data.
+		s = open(t, url)
+		v, err = s.Version(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, store.SchemaVersion(), v)
+		// A schema newer than the binary is refused.
+		_, err = s.DB().ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, '0999_future.sql', 0)")
+		require.NoError(t, err)
+		s.Close()
+		_, err = store.Open(ctx, url)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "schema version 999")
+		assert.Contains(t, err.Error(), "newer leadscore")
+	})
+}
+
+func TestFieldHistory(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		c, err := s.UpsertLeads(ctx, []store.Lead{
+			{ID: "a", Created: t0, Fields: fields(t, `{"industry":"software","employees":50}`)},
+			{ID: "b", Created: t0, Fields: fields(t, `{"industry":"retail"}`)},
+		}, t0.Add(time.Hour), []string{"industry", "employees"})
+		require.NoError(t, err)
+		assert.Equal(t, store.LeadCounts{Created: 2}, c)
+		later := t0.Add(10 * 24 * time.Hour)
+		c, err = s.UpsertLeads(ctx, []store.Lead{
+			{ID: "a", Created: t0, Fields: fields(t, `{"employees":500,"industry":"software"}`)},
+			{ID: "b", Created: t0, Fields: fields(t, `{"industry":"retail"}`)},
+		}, later, nil)
+		require.NoError(t, err)
+		assert.Equal(t, store.LeadCounts{Changed: 1, Unchanged: 1}, c)
+
+		r, err := s.Lead(ctx, "a", t0.Add(24*time.Hour), 0, nil)
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"industry":"software","employees":50}`, string(r.Fields), "as of before the change")
+		assert.Equal(t, t0, r.Created)
+		r, err = s.Lead(ctx, "a", later.Add(time.Second), 0, nil)
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"industry":"software","employees":500}`, string(r.Fields), "as of after the change")
+		_, err = s.Lead(ctx, "nobody", later, 0, nil)
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		n, err := s.Count(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, store.Counts{Leads: 2, Versions: 3}, n)
+	})
+}
+
+func TestEventsAreIdempotentAndOrdered(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		evs := []store.Event{
+			{LeadID: "a", EventID: "e2", Type: "page_view", Time: t0.Add(2 * time.Hour), Attrs: map[string]string{"page": "pricing", "channel": `we"b\`}},
+			{LeadID: "a", EventID: "e1", Type: "email_open", Time: t0.Add(time.Hour)},
+			{LeadID: "a", Type: "form_submit", Time: t0.Add(3 * time.Hour)},
+			{LeadID: "a", EventID: "e1", Type: "email_open", Time: t0.Add(time.Hour)}, // repeated in the batch
+		}
+		n, err := s.AppendEvents(ctx, evs, t0)
+		require.NoError(t, err)
+		assert.Equal(t, 3, n)
+		n, err = s.AppendEvents(ctx, evs[:2], t0) // a retry
+		require.NoError(t, err)
+		assert.Equal(t, 0, n)
+		// Events arrive before the lead: still kept.
+		_, err = s.UpsertLeads(ctx, []store.Lead{{ID: "a", Created: t0, Fields: fields(t, `{}`)}}, t0, nil)
+		require.NoError(t, err)
+		r, err := s.Lead(ctx, "a", t0.Add(3*time.Hour), 0, nil)
+		require.NoError(t, err)
+		require.Len(t, r.Events, 2, "events at or after the moment are left out")
+		assert.Equal(t, "email_open", r.Events[0].Type)
+		assert.Equal(t, "page_view", r.Events[1].Type)
+		assert.Equal(t, map[string]string{"page": "pricing", "channel": `we"b\`}, r.Events[1].Attrs)
+		_, err = s.Lead(ctx, "a", t0.Add(4*time.Hour), 2, nil)
+		var tm *store.TooManyEventsError
+		assert.ErrorAs(t, err, &tm)
+	})
+}
+
+func TestBadItemRejectsTheBatch(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		_, err := s.AppendEvents(ctx, []store.Event{
+			{LeadID: "a", Type: "page_view", Time: t0},
+			{LeadID: "a", Type: "", Time: t0},
+		}, t0)
+		var ie *store.ItemError
+		require.ErrorAs(t, err, &ie)
+		assert.Equal(t, 1, ie.Index)
+		assert.Equal(t, "type", ie.Field)
+		_, err = s.RecordOutcomes(ctx, []store.Outcome{{LeadID: "a", ConvertedAt: t0, Status: "maybe", Amount: math.NaN()}}, t0)
+		require.ErrorAs(t, err, &ie)
+		assert.Equal(t, "status", ie.Field)
+		n, err := s.Count(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, store.Counts{}, n)
+	})
+}
+
+func TestCanonicalFields(t *testing.T) {
+	tests := []struct {
+		in, want, field string
+	}{
+		{in: `{"b": 1, "a": "x", "c": null, "d": true}`, want: `{"a":"x","b":1,"c":null,"d":true}`},
+		{in: ``, want: `{}`},
+		{in: `{"a": {"x": 1}}`, field: "fields.a"},
+		{in: `{"a": 1, "a": 2}`, field: "fields.a"},
+		{in: `[1]`, field: "fields"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, _, err := store.CanonicalFields(json.RawMessage(tt.in))
+			if tt.field != "" {
+				require.NotNil(t, err)
+				assert.Equal(t, tt.field, err.Field)
+				return
+			}
+			require.Nil(t, err)
+			assert.Equal(t, tt.want, string(got))
+		})
+	}
+}
+
+func TestPredictionLog(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		var scores []store.Score
+		for i := range 7 {
+			sc := store.Score{LeadID: []string{"a", "b"}[i%2], ScoredAt: t0.Add(time.Duration(i) * time.Hour), AsOf: t0, Source: store.SourceLead,
+				ModelName: "gbm", ModelVersion: "v1", Probability: float64(i) / 10, Score: i * 10, Grade: "B", Tier: "warm",
+				RulesPoints: math.NaN(), Reasons: json.RawMessage(`[{"feature":"industry","value":"x","contribution":0.5}]`)}
+			if i == 2 {
+				sc.RulesPoints, sc.RulesTier = 35, "warm"
+			}
+			scores = append(scores, sc)
+		}
+		require.NoError(t, s.LogScores(ctx, scores))
+		got, err := s.LeadScores(ctx, "a", 0, 10)
+		require.NoError(t, err)
+		require.Len(t, got, 4)
+		assert.Equal(t, 60, got[0].Score, "newest first")
+		assert.Equal(t, 0, got[3].Score)
+		assert.Equal(t, 35.0, got[2].RulesPoints)
+		assert.True(t, math.IsNaN(got[0].RulesPoints))
+		page, err := s.Scores(ctx, t0.Add(time.Hour), 0, 3)
+		require.NoError(t, err)
+		require.Len(t, page, 3)
+		assert.Equal(t, 10, page[0].Score)
+		page, err = s.Scores(ctx, t0.Add(time.Hour), page[2].ID, 10)
+		require.NoError(t, err)
+		assert.Len(t, page, 3)
+		js, err := json.Marshal(got[2])
+		require.NoError(t, err)
+		assert.Contains(t, string(js), `"rules_points":35`)
+		n, err := s.PruneScores(ctx, t0.Add(3*time.Hour))
+		require.NoError(t, err)
+		assert.EqualValues(t, 3, n)
+	})
+}
+
+func TestImportAndExport(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		dir := t.TempDir()
+		write := func(name, body string) string {
+			p := filepath.Join(dir, name)
+			require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
+			return p
+		}
+		leads := write("leads.csv", "industry,lead_id,created_at,employees\nsoftware,a,2025-03-01T09:00:00Z,50\nretail,,2025-03-01T09:00:00Z,7\n\"x,y\",b,2025-03-02T09:00:00Z,\n")
+		events := write("events.csv", "lead_id,timestamp,type,page,event_id\na,2025-03-01T10:00:00Z,page_view,pricing,1\na,2025-03-01T11:00:00Z,email_open,,2\nb,,page_view,home,3\na,2025-03-01T10:00:00Z,page_view,pricing,1\n")
+		outcomes := write("outcomes.csv", "lead_id,converted_at,amount\na,2025-04-01T00:00:00Z,1200.5\n")
+		s := open(t, url)
+		rep, err := s.Import(ctx, store.ImportOptions{Leads: leads, Events: events, Outcomes: outcomes, Now: t0.Add(90 * 24 * time.Hour)})
+		require.NoError(t, err)
+		assert.Equal(t, store.FileReport{File: leads, Rows: 3, Loaded: 2, Rejected: 1, Reasons: map[string]int64{"no lead id (column lead_id)": 1}}, *rep.Leads)
+		assert.EqualValues(t, 4, rep.Events.Rows)
+		assert.EqualValues(t, 2, rep.Events.Loaded)
+		assert.EqualValues(t, 1, rep.Events.Skipped)
+		assert.EqualValues(t, 1, rep.Events.Rejected)
+		assert.EqualValues(t, 1, rep.Outcomes.Loaded)
+
+		ex, err := s.Export(ctx, t.TempDir(), 24*time.Hour)
+		require.NoError(t, err)
+		read := func(p string) string { b, err := os.ReadFile(p); require.NoError(t, err); return string(b) }
+		assert.Equal(t, "industry,lead_id,created_at,employees\nsoftware,a,2025-03-01T09:00:00Z,50\n\"x,y\",b,2025-03-02T09:00:00Z,\n", read(ex.Leads))
+		assert.Equal(t, "lead_id,timestamp,type,page\na,2025-03-01T10:00:00Z,page_view,pricing\na,2025-03-01T11:00:00Z,email_open,\n", read(ex.Events))
+		assert.Equal(t, "lead_id,converted_at,amount\na,2025-04-01T00:00:00Z,1200.5\n", read(ex.Outcomes))
+		assert.False(t, strings.Contains(read(ex.Leads), "retail"))
+	})
+}

@@ -1,0 +1,133 @@
+package training
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/datasets/store"
+	"github.com/leadscore/leadscore/datasets/synth"
+	"github.com/leadscore/leadscore/internal/pgtest"
+	"github.com/leadscore/leadscore/models"
+)
+
+// smallHistory writes a small generated history (600 leads) and returns
+// training options reading it.
+func smallHistory(t *testing.T) Options {
+	t.Helper()
+	dir := t.TempDir()
+	_, err := synth.Generate(synth.Config{Profile: "b2b", Leads: 600, Seed: 11, Format: "csv"}, dir, nil)
+	require.NoError(t, err)
+	opt := sampleOptions(t)
+	opt.Data, opt.Events, opt.Outcomes = filepath.Join(dir, "leads.csv"), filepath.Join(dir, "events.csv"), filepath.Join(dir, "outcomes.csv")
+	return opt
+}
+
+// importSample loads a history's files into a fresh store.
+func importSample(t *testing.T, url string, opt Options) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), url)
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	rep, err := st.Import(context.Background(), store.ImportOptions{Leads: opt.Data, Events: opt.Events, Outcomes: opt.Outcomes})
+	require.NoError(t, err)
+	require.Zero(t, rep.Leads.Rejected+rep.Events.Rejected+rep.Outcomes.Rejected, "%+v %+v %+v", rep.Leads, rep.Events, rep.Outcomes)
+	return st
+}
+
+// TestTrainFromStoreMatchesFiles: one history, loaded from files and from
+// a store the same files were imported into, gives identical training
+// rows, identical encoded features and an identical bundle.
+func TestTrainFromStoreMatchesFiles(t *testing.T) {
+	ctx := context.Background()
+	files := smallHistory(t)
+	st := importSample(t, "sqlite:"+filepath.Join(t.TempDir(), "store.db"), files)
+	fromStore, ex, err := FromStore(ctx, st, t.TempDir(), files)
+	require.NoError(t, err)
+	assert.NotEqual(t, files.Data, fromStore.Data)
+
+	p1, err := Prepare(ctx, files)
+	require.NoError(t, err)
+	p2, err := Prepare(ctx, fromStore)
+	require.NoError(t, err)
+	d1, d2 := p1.Dataset, p2.Dataset
+	require.Positive(t, d1.Rows)
+	assert.Equal(t, d1.Report, d2.Report)
+	assert.Equal(t, d1.LeadIDs, d2.LeadIDs)
+	assert.Equal(t, d1.Cutoffs, d2.Cutoffs)
+	assert.Equal(t, d1.Created, d2.Created)
+	assert.Equal(t, d1.Labels, d2.Labels)
+	assert.Equal(t, d1.ConvertedAt, d2.ConvertedAt)
+	assert.EqualValues(t, d1.Report.Leads, ex.LeadRows)
+
+	split, err := DefaultSplit(files, d1)
+	require.NoError(t, err)
+	r1, err := Fit(ctx, files, p1, split)
+	require.NoError(t, err)
+	r2, err := Fit(ctx, fromStore, p2, split)
+	require.NoError(t, err)
+	sameBits(t, r1.Linear.Data, r2.Linear.Data, "the encoded training rows (linear)")
+	sameBits(t, r1.Tree.Data, r2.Tree.Data, "the encoded training rows (trees)")
+	for name, p := range r1.Probabilities {
+		sameBits(t, p, r2.Probabilities[name], "probabilities of "+name)
+	}
+
+	b1, b2 := filepath.Join(t.TempDir(), "b"), filepath.Join(t.TempDir(), "b")
+	require.NoError(t, r1.Bundle.Save(b1))
+	require.NoError(t, r2.Bundle.Save(b2))
+	entries, err := os.ReadDir(b1)
+	require.NoError(t, err)
+	compared := 0
+	for _, e := range entries {
+		switch e.Name() {
+		case models.ManifestFile, "report.json", "report.md":
+			continue // a version, times and the input file names
+		}
+		want, err := os.ReadFile(filepath.Join(b1, e.Name()))
+		require.NoError(t, err)
+		got, err := os.ReadFile(filepath.Join(b2, e.Name()))
+		require.NoError(t, err, e.Name())
+		assert.Equal(t, string(want), string(got), e.Name())
+		compared++
+	}
+	assert.GreaterOrEqual(t, compared, 5, "spec, models, calibration, scoring and rules")
+	assert.Equal(t, r1.Report.Metrics, r2.Report.Metrics)
+}
+
+// TestStoreExportSameOnPostgres: the tables a PostgreSQL store exports for
+// training are byte for byte those of a SQLite store holding the same
+// history.
+func TestStoreExportSameOnPostgres(t *testing.T) {
+	ctx := context.Background()
+	files := smallHistory(t)
+	lite := importSample(t, "sqlite:"+filepath.Join(t.TempDir(), "store.db"), files)
+	pg := importSample(t, pgtest.URL(t), files)
+	e1, err := lite.Export(ctx, t.TempDir(), 24*3600e9)
+	require.NoError(t, err)
+	e2, err := pg.Export(ctx, t.TempDir(), 24*3600e9)
+	require.NoError(t, err)
+	for _, p := range [][2]string{{e1.Leads, e2.Leads}, {e1.Events, e2.Events}, {e1.Outcomes, e2.Outcomes}} {
+		a, err := os.ReadFile(p[0])
+		require.NoError(t, err)
+		b, err := os.ReadFile(p[1])
+		require.NoError(t, err)
+		assert.True(t, string(a) == string(b), "%s differs between SQLite and PostgreSQL", filepath.Base(p[0]))
+	}
+}
+
+// sameBits asserts two float slices hold the same bits (NaN included).
+func sameBits(t *testing.T, want, got []float64, what string) {
+	t.Helper()
+	require.Equal(t, len(want), len(got), what)
+	for i := range want {
+		if math.Float64bits(want[i]) != math.Float64bits(got[i]) {
+			t.Errorf("%s: element %d: %v != %v", what, i, want[i], got[i])
+			return
+		}
+	}
+}
