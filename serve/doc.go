@@ -155,6 +155,19 @@
 // on the endpoints above, and leadscore_webhook_attempts_total counts the
 // attempts by target and result.
 //
+// # Monitoring
+//
+// With a lead store, the server judges the scores of its prediction log
+// once their horizon (the served bundle's) has passed, labelled by the
+// store's won outcomes, every Config.Monitor.Every (--monitor-every), with
+// package serve/monitor: per model version and rule sheet, calibration by
+// decile, ECE, ROC AUC, top-10% capture and tier and MQL conversion, as
+// leadscore_monitor_* gauges and Server.Monitoring (the dashboard). A
+// model whose live ECE or AUC has degraded beyond the thresholds
+// (--monitor-max-ece-rise, --monitor-max-auc-drop) against its bundle's
+// held-out figures raises an alert: leadscore_monitor_alert, an ERROR log
+// line, the dashboard's banner.
+//
 // # Operations
 //
 // Run sets read-header, read, write and idle timeouts

@@ -143,6 +143,9 @@ func (s *Server) openStore() error {
 			func(n int) { s.metrics.logged.WithLabelValues("written").Add(float64(n)) },
 			func(n int) { s.metrics.logged.WithLabelValues("failed").Add(float64(n)) })
 		s.log.Info("lead store open", "store", s.store.Redacted())
+		if js, ok := s.store.(judgedStore); ok && s.cfg.Monitor.Source == nil {
+			s.cfg.Monitor.Source = storeJudged{st: js, horizon: s.servedHorizon}
+		}
 	}
 	return nil
 }
