@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/leadscore/leadscore/datasets/store"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/training"
@@ -22,6 +23,7 @@ import (
 // 'serve --retrain-every'.
 type retrainFlags struct {
 	prefix                 string
+	storeURL               string
 	data, events, outcomes string
 	rules, config          string
 	fit                    []string
@@ -33,6 +35,9 @@ type retrainFlags struct {
 
 func (r *retrainFlags) register(fs *pflag.FlagSet, prefix string) {
 	r.prefix = prefix
+	if prefix == "" {
+		fs.StringVar(&r.storeURL, "store", "", "retrain on a lead store's history (sqlite:PATH or a postgres:// URL) instead of --data, --events and --outcomes")
+	}
 	fs.StringVar(&r.data, prefix+"data", "", "leads file of the history to retrain on (CSV, Parquet, Arrow or JSONL)")
 	fs.StringVar(&r.events, prefix+"events", "", "activity events file of that history")
 	fs.StringVar(&r.outcomes, prefix+"outcomes", "", "closed-won outcomes file of that history")
@@ -50,7 +55,11 @@ func (r *retrainFlags) register(fs *pflag.FlagSet, prefix string) {
 // options checks the flags and turns them into retrain.Options.
 func (r *retrainFlags) options(modelsDir string, threads int, logger *slog.Logger) (retrain.Options, error) {
 	p := "--" + r.prefix
-	if r.data == "" || r.outcomes == "" {
+	if r.storeURL != "" {
+		if r.data != "" || r.events != "" || r.outcomes != "" {
+			return retrain.Options{}, usagef("--store is the history to retrain on: drop %sdata, %sevents and %soutcomes", p, p, p)
+		}
+	} else if r.data == "" || r.outcomes == "" {
 		return retrain.Options{}, usagef("%sdata and %soutcomes are needed: retraining learns from leads and their closed-won outcomes (with %sevents when you have them)", p, p, p)
 	}
 	for _, f := range []struct{ flag, path string }{{p + "data", r.data}, {p + "events", r.events}, {p + "outcomes", r.outcomes}, {p + "rules", r.rules}, {p + "config", r.config}} {
@@ -102,12 +111,35 @@ func (r *retrainFlags) options(modelsDir string, threads int, logger *slog.Logge
 	}, nil
 }
 
+// runRetrain runs the gate on opt's files, or with storeURL on the lead
+// store's history: training.FromStore writes it as the three tables into a
+// temporary directory (removed afterwards) and points opt at them.
+func runRetrain(ctx context.Context, opt retrain.Options, storeURL string) (*retrain.Result, error) {
+	if storeURL == "" {
+		return retrain.Run(ctx, opt)
+	}
+	dir, err := store.ExportDir()
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	st, err := store.Open(ctx, storeURL)
+	if err != nil {
+		return nil, fmt.Errorf("--store: %w", err)
+	}
+	defer st.Close()
+	if opt.Train, _, err = training.FromStore(ctx, st, dir, opt.Train); err != nil {
+		return nil, err
+	}
+	return retrain.Run(ctx, opt)
+}
+
 func newRetrain(g *globals) *cobra.Command {
 	var r retrainFlags
 	var dir string
 	var threads int
 	cmd := &cobra.Command{
-		Use:   "retrain --models DIR --data FILE --outcomes FILE [--events FILE] [--rules FILE]",
+		Use:   "retrain --models DIR (--store URL | --data FILE --outcomes FILE [--events FILE]) [--rules FILE]",
 		Short: "Train a challenger on fresh history and promote it only if it passes the gate",
 		Long: `retrain checks there is enough history (--min-leads leads and --min-conversions
 conversions with closed horizons), trains a challenger on every lead created
@@ -120,8 +152,9 @@ atomically, so every 'serve' watching DIR switches on its next poll. Every
 run writes a decision record to DIR/decisions/ (the dashboard's Model history).
 The verdict goes to stdout; a refused challenger or too little data is not an
 error (exit 0).`,
-		Example: `  leadscore retrain --models ./leadscore-models --data leads.csv --events events.csv --outcomes outcomes.csv --rules rules.yaml`,
-		Args:    noArgs,
+		Example: `  leadscore retrain --models ./leadscore-models --data leads.csv --events events.csv --outcomes outcomes.csv --rules rules.yaml
+  leadscore retrain --models ./leadscore-models --store sqlite:leadscore-store.db --rules rules.yaml`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireFlags(cmd, "models"); err != nil {
 				return err
@@ -134,7 +167,7 @@ error (exit 0).`,
 			if err != nil {
 				return err
 			}
-			res, err := retrain.Run(context.Background(), opt)
+			res, err := runRetrain(context.Background(), opt, r.storeURL)
 			if err != nil {
 				return err
 			}

@@ -61,6 +61,21 @@ GET /reports.`,
 			}
 			var retrainOpt *retrain.Options
 			if retrainEvery > 0 {
+				// Without --retrain-data the schedule retrains on the
+				// served lead store's history.
+				if rf.data == "" && rf.events == "" && rf.outcomes == "" {
+					rf.storeURL = cfg.StoreURL
+					if !cmd.Flags().Changed("store") {
+						c := cfg
+						if err := modelsDir(&c); err != nil {
+							return err
+						}
+						rf.storeURL = serve.DefaultStoreURL(c.ModelsDir)
+					}
+					if rf.storeURL == "none" {
+						return usagef("--retrain-every needs a history: --retrain-data and --retrain-outcomes, or the lead store (drop --store none)")
+					}
+				}
 				opt, err := rf.options(cfg.ModelsDir, 1, nil)
 				if err != nil {
 					return err
@@ -95,7 +110,7 @@ GET /reports.`,
 				retrainOpt.Logger, retrainOpt.Train.Logger = logger, logger
 				tick := time.NewTicker(retrainEvery)
 				defer tick.Stop()
-				go runRetrains(ctx, *retrainOpt, tick.C, logger)
+				go runRetrains(ctx, *retrainOpt, rf.storeURL, tick.C, logger)
 			}
 			return serveWithDashboard(ctx, cfg, logger, !cmd.Flags().Changed("store"))
 		},
@@ -104,7 +119,7 @@ GET /reports.`,
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	cmd.Flags().DurationVar(&backtestEvery, "backtest-every", 0, "run the backtest of --backtest-config on this schedule (e.g. 24h) in the background; reports go to --models/reports and GET /reports")
 	cmd.Flags().StringVar(&backtestConfig, "backtest-config", "", "backtest settings YAML (as 'leadscore backtest --config')")
-	cmd.Flags().DurationVar(&retrainEvery, "retrain-every", 0, "run 'leadscore retrain' on this schedule (e.g. 240h) in the background on the --retrain-data history; a promoted challenger is served on the next poll, every decision is on the dashboard's Model history")
+	cmd.Flags().DurationVar(&retrainEvery, "retrain-every", 0, "run 'leadscore retrain' on this schedule (e.g. 240h) in the background, on the lead store's history (or --retrain-data's); a promoted challenger is served on the next poll, every decision is on the dashboard's Model history")
 	rf.register(cmd.Flags(), "retrain-")
 	return cmd
 }
@@ -153,14 +168,14 @@ func checkRetrainDir(cfg serve.Config) error {
 // runRetrains runs the retrain gate on every tick, one run at a time, on
 // one thread, until ctx is done. Each run's verdict is logged; the record
 // is in the models directory's decisions/.
-func runRetrains(ctx context.Context, opt retrain.Options, tick <-chan time.Time, logger *slog.Logger) {
+func runRetrains(ctx context.Context, opt retrain.Options, storeURL string, tick <-chan time.Time, logger *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick:
 		}
-		res, err := retrain.Run(ctx, opt)
+		res, err := runRetrain(ctx, opt, storeURL)
 		if err != nil {
 			logger.Error("scheduled retrain failed; the champion stays", "error", err)
 			continue
