@@ -53,7 +53,45 @@ var ErrNotDead = errors.New("delivery is not dead-lettered")
 // Outbox stores deliveries until they are acknowledged. Implementations
 // must be safe for concurrent use, and for use by several processes when
 // they share storage (Claim leases a delivery so no two workers send it at
-// once).
+// once). Package outboxtest is the suite every implementation passes.
+//
+// In a SQL store the outbox is one table (times in Unix nanoseconds;
+// BIGINT, BYTEA and BIGSERIAL-fed seq on PostgreSQL):
+//
+//	CREATE TABLE webhook_outbox (
+//	    id           TEXT    PRIMARY KEY,  -- X-Leadscore-Delivery
+//	    seq          INTEGER NOT NULL,     -- line order: next value on Enqueue and Replay
+//	    target       TEXT    NOT NULL,
+//	    lead_id      TEXT    NOT NULL,
+//	    event        TEXT    NOT NULL,
+//	    body         BLOB    NOT NULL,
+//	    state        TEXT    NOT NULL,     -- pending, delivered, dead
+//	    attempts     INTEGER NOT NULL DEFAULT 0,
+//	    next_attempt INTEGER NOT NULL,
+//	    lease_until  INTEGER NOT NULL DEFAULT 0,
+//	    created_at   INTEGER NOT NULL,
+//	    done_at      INTEGER,
+//	    last_status  INTEGER,
+//	    last_error   TEXT
+//	);
+//	CREATE UNIQUE INDEX webhook_outbox_seq ON webhook_outbox (seq);
+//	CREATE INDEX webhook_outbox_line ON webhook_outbox (target, lead_id, seq) WHERE state = 'pending';
+//	CREATE INDEX webhook_outbox_state ON webhook_outbox (state, seq);
+//
+// Claim is, in one transaction (FOR UPDATE SKIP LOCKED on PostgreSQL, so
+// replicas claim different rows):
+//
+//	SELECT ... FROM webhook_outbox o
+//	WHERE o.state = 'pending' AND o.next_attempt <= :now AND o.lease_until <= :now
+//	  AND NOT EXISTS (SELECT 1 FROM webhook_outbox p WHERE p.state = 'pending'
+//	                  AND p.target = o.target AND p.lead_id = o.lead_id AND p.seq < o.seq)
+//	ORDER BY o.seq LIMIT :limit;
+//	UPDATE webhook_outbox SET lease_until = :now + :lease WHERE id IN (...);
+//
+// Ack, Fail and DeadLetter update one pending row (and clear its lease);
+// Replay sets a dead row pending with a new seq, attempts 0 and
+// next_attempt = now. Delivered rows may be pruned after a retention, as
+// the prediction log is.
 type Outbox interface {
 	// Enqueue stores new pending deliveries, due at their NextAttempt,
 	// assigning each the next Seq.
