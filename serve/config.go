@@ -98,6 +98,9 @@ type Config struct {
 	// Monitor judges issued scores against outcomes (off without a
 	// prediction log).
 	Monitor MonitorConfig
+	// RescoreDebounce is how long a stored lead's changes are gathered
+	// before it is rescored (--rescore-debounce, DefaultDebounce).
+	RescoreDebounce time.Duration
 	// Store is the lead store behind POST /v1/leads, /v1/events,
 	// /v1/outcomes, GET /v1/leads/{id} and the prediction log. When nil,
 	// New opens StoreURL (sqlite:PATH or postgres://...; "" or "none":
@@ -132,6 +135,7 @@ func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.StringArrayVar(&cfg.Webhooks.SecretFiles, "webhook-secret-file", nil, "file holding the secret that signs the deliveries of the --webhook-url at the same position (X-Leadscore-Signature; chmod 600)")
 	fs.StringVar(&cfg.Webhooks.ConfigFile, "webhook-config", "", "YAML file listing more webhooks: webhooks: [{url, secret_file, name, events}]")
 	fs.IntVar(&cfg.Webhooks.MaxAttempts, "webhook-max-attempts", 0, "attempts of a webhook delivery before it is dead-lettered (0: 8, over about 2 hours)")
+	fs.DurationVar(&cfg.RescoreDebounce, "rescore-debounce", DefaultDebounce, "a stored lead is rescored this long after its last change (new fields, events or an outcome), so a burst gives one rescore")
 	fs.DurationVar(&cfg.Monitor.Every, "monitor-every", DefaultMonitorEvery, "how often the live calibration, AUC and tier conversion of judged scores are recomputed")
 	fs.Float64Var(&cfg.Monitor.Thresholds.MaxECERise, "monitor-max-ece-rise", monitor.DefaultMaxECERise, "alert when a model's live ECE exceeds its held-out ECE by more than this")
 	fs.Float64Var(&cfg.Monitor.Thresholds.MaxAUCDrop, "monitor-max-auc-drop", monitor.DefaultMaxAUCDrop, "alert when a model's live ROC AUC falls below its held-out AUC by more than this")

@@ -143,6 +143,19 @@
 // it needs through Current, Refusals, Config, Authorized, ReportHTML and
 // the like, and scores with the served bundle itself (Model.Bundle).
 //
+// # Rescoring
+//
+// With a lead store, every lead POST /v1/leads, /v1/events or
+// /v1/outcomes writes is rescored through the scoring path once no change
+// of it has arrived for Config.RescoreDebounce (--rescore-debounce,
+// default 1 s; at the latest five debounces after its first change), so a
+// burst of events gives one rescore. Each rescore goes to the prediction
+// log (source rescore) and is compared with the lead's previous logged
+// score (webhook.Changes): tier, MQL and disqualification changes, and the
+// rescore after an outcome, go to the webhooks. Server.NotifyChanged and
+// Server.RescoreDue are the same steps for other writers and for tests
+// with a simulated clock.
+//
 // # Webhooks
 //
 // With Config.Webhooks (--webhook-url URL --webhook-secret-file FILE,

@@ -59,6 +59,8 @@ type Server struct {
 	hooks *webhook.Dispatcher
 	// mon holds the latest monitoring figures.
 	mon monitorState
+	// rescore gathers the stored leads to rescore.
+	rescore rescorer
 
 	// store is the lead store (nil: stateless); scores writes the
 	// prediction log into it. ownStore is set when New opened it.
@@ -293,6 +295,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	if s.cfg.Monitor.Source != nil {
 		go s.runMonitoring(pollCtx)
+	}
+	if s.store != nil {
+		go s.runRescorer(pollCtx)
 	}
 	defer s.Close()
 	if s.store != nil && s.cfg.ScoreRetention > 0 {
