@@ -101,6 +101,11 @@ type Config struct {
 	// RescoreDebounce is how long a stored lead's changes are gathered
 	// before it is rescored (--rescore-debounce, DefaultDebounce).
 	RescoreDebounce time.Duration
+	// SweepActiveEvery and SweepEvery are how often the sweep rescores
+	// the active leads (an event within ActiveWindow) and every stored
+	// lead (--sweep-active-every 1h, --sweep-every 24h, --active-window
+	// 720h; negative: never).
+	SweepActiveEvery, SweepEvery, ActiveWindow time.Duration
 	// Store is the lead store behind POST /v1/leads, /v1/events,
 	// /v1/outcomes, GET /v1/leads/{id} and the prediction log. When nil,
 	// New opens StoreURL (sqlite:PATH or postgres://...; "" or "none":
@@ -136,6 +141,9 @@ func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.StringVar(&cfg.Webhooks.ConfigFile, "webhook-config", "", "YAML file listing more webhooks: webhooks: [{url, secret_file, name, events}]")
 	fs.IntVar(&cfg.Webhooks.MaxAttempts, "webhook-max-attempts", 0, "attempts of a webhook delivery before it is dead-lettered (0: 8, over about 2 hours)")
 	fs.DurationVar(&cfg.RescoreDebounce, "rescore-debounce", DefaultDebounce, "a stored lead is rescored this long after its last change (new fields, events or an outcome), so a burst gives one rescore")
+	fs.DurationVar(&cfg.SweepActiveEvery, "sweep-active-every", DefaultSweepActiveEvery, "rescore the active stored leads (an event within --active-window) this often, as engagement decays and leads age (negative: never)")
+	fs.DurationVar(&cfg.SweepEvery, "sweep-every", DefaultSweepEvery, "rescore every stored lead this often (negative: never)")
+	fs.DurationVar(&cfg.ActiveWindow, "active-window", DefaultActiveWindow, "a stored lead with an event within this window is active")
 	fs.DurationVar(&cfg.Monitor.Every, "monitor-every", DefaultMonitorEvery, "how often the live calibration, AUC and tier conversion of judged scores are recomputed")
 	fs.Float64Var(&cfg.Monitor.Thresholds.MaxECERise, "monitor-max-ece-rise", monitor.DefaultMaxECERise, "alert when a model's live ECE exceeds its held-out ECE by more than this")
 	fs.Float64Var(&cfg.Monitor.Thresholds.MaxAUCDrop, "monitor-max-auc-drop", monitor.DefaultMaxAUCDrop, "alert when a model's live ROC AUC falls below its held-out AUC by more than this")

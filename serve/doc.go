@@ -154,7 +154,10 @@
 // score (webhook.Changes): tier, MQL and disqualification changes, and the
 // rescore after an outcome, go to the webhooks. Server.NotifyChanged and
 // Server.RescoreDue are the same steps for other writers and for tests
-// with a simulated clock.
+// with a simulated clock. Time moves scores too (engagement decays, leads
+// age): a sweep rescores the active leads (an event within
+// --active-window, 30 days) every --sweep-active-every (1 h) and every
+// stored lead every --sweep-every (24 h), as Server.Sweep.
 //
 // # Webhooks
 //

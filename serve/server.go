@@ -298,6 +298,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	if s.store != nil {
 		go s.runRescorer(pollCtx)
+		go s.runSweeps(pollCtx)
 	}
 	defer s.Close()
 	if s.store != nil && s.cfg.ScoreRetention > 0 {
