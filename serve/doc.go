@@ -164,8 +164,9 @@
 // With Config.Webhooks (--webhook-url URL --webhook-secret-file FILE,
 // repeatable, or --webhook-config FILE) the server delivers the changes a
 // rescore publishes (Server.Webhooks, package serve/webhook) to every
-// receiver, signed with its secret, from an outbox: in memory by default,
-// the lead store's when one is configured. A background sender retries
+// receiver, signed with its secret, from an outbox: the lead store's
+// webhook_outbox table (deliveries survive restarts, replicas share it),
+// in memory without a store. A background sender retries
 // failed deliveries with exponential backoff and jitter and dead-letters
 // them after --webhook-max-attempts; an admin lists them and replays one
 // on the endpoints above, and leadscore_webhook_attempts_total counts the

@@ -101,9 +101,6 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	s.mon.gauges = newMonitorGauges(s.metrics.reg)
-	if s.hooks, err = newWebhooks(cfg, s.metrics); err != nil {
-		return nil, fmt.Errorf("serve: %w", err)
-	}
 	s.reg.pin = cfg.Pin
 	removed, err := atomicfile.RemoveStale(atomicfile.DefaultStaleAge, cfg.ModelsDir)
 	for _, p := range removed {
@@ -122,6 +119,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	if err := s.openStore(); err != nil {
 		return nil, err
+	}
+	if s.hooks, err = newWebhooks(cfg, s.metrics, s.store); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("serve: %w", err)
 	}
 	s.engine = s.routes()
 	return s, nil

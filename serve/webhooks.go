@@ -26,8 +26,8 @@ type WebhookConfig struct {
 	SecretFiles []string
 	// ConfigFile lists more receivers in YAML (--webhook-config).
 	ConfigFile string
-	// Outbox keeps the deliveries (nil: in memory, lost on restart; the
-	// lead store's outbox survives it).
+	// Outbox keeps the deliveries (nil: the lead store's webhook_outbox
+	// table, which survives restarts; in memory without a store).
 	Outbox webhook.Outbox
 	// MaxAttempts, BaseDelay and MaxDelay shape retries
 	// (--webhook-max-attempts; webhook's defaults when zero).
@@ -47,11 +47,17 @@ func (w WebhookConfig) configured() bool {
 }
 
 // newWebhooks builds the dispatcher of cfg.Webhooks, nil when no receiver
-// is configured.
-func newWebhooks(cfg Config, m *metrics) (*webhook.Dispatcher, error) {
+// is configured. Without an outbox of its own it keeps the deliveries in
+// the lead store when there is one, else in memory.
+func newWebhooks(cfg Config, m *metrics, st LeadStore) (*webhook.Dispatcher, error) {
 	w := cfg.Webhooks
 	if !w.configured() {
 		return nil, nil
+	}
+	if w.Outbox == nil {
+		if os, ok := st.(outboxStore); ok {
+			w.Outbox = storeOutbox{st: os}
+		}
 	}
 	targets, err := webhook.LoadTargets(w.URLs, w.SecretFiles, w.ConfigFile)
 	if err != nil {

@@ -45,6 +45,7 @@
 // tell a replayed old change from a new one.
 //
 // The Outbox interface is what the dispatcher needs from storage.
-// MemoryOutbox keeps it in memory (tests, and serve without a store); the
-// lead store keeps it in a table, so deliveries survive restarts.
+// MemoryOutbox keeps it in memory (tests, and serve without a store); serve
+// keeps it in the lead store's webhook_outbox table, so deliveries survive
+// restarts. Package outboxtest is the suite both pass.
 package webhook
