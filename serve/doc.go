@@ -202,4 +202,20 @@
 // entropy draws a warning naming its line (never the key). Access logs (log/slog) hold the route, status, latency, lead count
 // and request id, never a lead's field values; a panic is logged with the
 // request id and answered 500 without details.
+//
+// # The lead store
+//
+// With Config.Store or Config.StoreURL (--store sqlite:PATH or
+// postgres://...; the command's default is DefaultStoreURL, "none" turns
+// it off) the server keeps leads, events, outcomes and the prediction log
+// in package datasets/store: POST /v1/leads, /v1/events and /v1/outcomes
+// (one object or an array; one transaction each, answered after commit; a
+// bad item refuses the request naming "[i].field", or with ?partial=1 is
+// listed under "rejected"), GET /v1/leads/{id} (the stored lead scored
+// through the scoring path as of now or ?as_of=, with "fields" and
+// "event_count"), GET /v1/leads/{id}/scores and GET /v1/scores?since=.
+// Every score issued is appended to the prediction log by one goroutine
+// that commits what gathered in 50 ms (scoreLog); Config.ScoreRetention
+// (--score-retention) prunes it hourly. Rescore scores stored leads in bulk
+// (leadscore score --store). Without a store those endpoints answer 404.
 package serve

@@ -15,7 +15,7 @@ import (
 // for the disk, and the log costs one commit per batch of requests instead
 // of one per request. The queue is bounded: when the store falls behind,
 // requests wait for room (nothing is dropped). Stopping the server writes
-// what is queued; a crash loses at most the entries of the last instant
+// what is queued; a crash loses at most the entries of the last logLinger
 // (ingested leads, events and outcomes are committed before they are
 // acknowledged and never wait here).
 type scoreLog struct {
@@ -37,6 +37,10 @@ type logItem struct {
 
 // scoreLogQueue is how many requests' entries may wait to be written.
 const scoreLogQueue = 4096
+
+// logLinger is how long the writer gathers entries before a commit: the
+// log lags the answers by at most about this much.
+const logLinger = 50 * time.Millisecond
 
 // maxLogBatch bounds the entries committed in one transaction.
 const maxLogBatch = 5000
@@ -70,6 +74,9 @@ func (l *scoreLog) run() {
 		if first.done != nil {
 			waiting = append(waiting, first.done)
 		}
+		// Gather for up to logLinger, so that under load one commit
+		// carries the scores of many requests.
+		linger := time.NewTimer(logLinger)
 	gather:
 		for len(batch) < maxLogBatch && len(waiting) == 0 {
 			select {
@@ -81,10 +88,11 @@ func (l *scoreLog) run() {
 				if more.done != nil {
 					waiting = append(waiting, more.done)
 				}
-			default:
+			case <-linger.C:
 				break gather
 			}
 		}
+		linger.Stop()
 		if len(batch) > 0 {
 			l.write(batch)
 		}

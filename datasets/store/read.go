@@ -34,9 +34,10 @@ func (s *Store) prepare(ctx context.Context) error {
 }
 
 // Lead reads lead id as of asOf: the version of its fields valid then and
-// its events before then (at most maxEvents, the earliest ones; 0: all),
-// reading only that lead's rows through the indexes. It returns
-// ErrNotFound for an id never stored. The record's Events reuse dst.
+// its events before then (more than maxEvents is a *TooManyEventsError; 0:
+// no limit), reading only that lead's rows through the indexes. It returns
+// ErrNotFound for an id never stored. The record's Events reuse dst; events
+// with equal attributes share one Attrs map, which callers must not modify.
 func (s *Store) Lead(ctx context.Context, id string, asOf time.Time, maxEvents int, dst []Event) (*Record, error) {
 	var created sql.NullInt64
 	var fields sql.NullString
@@ -59,9 +60,13 @@ func (s *Store) Lead(ctx context.Context, id string, asOf time.Time, maxEvents i
 		return nil, fmt.Errorf("store %s: read events: %w", s.Redacted(), err)
 	}
 	defer rows.Close()
-	var typ string
+	// Events of a lead repeat a few types and attribute sets: each is
+	// decoded once per call, and events with the same attributes share
+	// one (read-only) map.
+	var typ, attrs sql.RawBytes
 	var ts int64
-	var attrs sql.NullString
+	typesSeen := make(map[string]string, 8)
+	attrsSeen := make(map[string]map[string]string, 16)
 	for rows.Next() {
 		if maxEvents > 0 && len(r.Events) == maxEvents {
 			return nil, &TooManyEventsError{LeadID: id, Max: maxEvents}
@@ -69,11 +74,23 @@ func (s *Store) Lead(ctx context.Context, id string, asOf time.Time, maxEvents i
 		if err := rows.Scan(&typ, &ts, &attrs); err != nil {
 			return nil, err
 		}
-		e := Event{LeadID: id, Type: typ, Time: fromNs(ts)}
-		if attrs.Valid {
-			if e.Attrs, err = decodeAttrs(attrs.String); err != nil {
-				return nil, fmt.Errorf("store %s: lead %s: stored attributes: %w", s.Redacted(), id, err)
+		t, ok := typesSeen[string(typ)]
+		if !ok {
+			t = string(typ)
+			typesSeen[t] = t
+		}
+		e := Event{LeadID: id, Type: t, Time: fromNs(ts)}
+		if attrs != nil {
+			m, ok := attrsSeen[string(attrs)]
+			if !ok {
+				if m, err = decodeAttrs(string(attrs)); err != nil {
+					return nil, fmt.Errorf("store %s: lead %s: stored attributes: %w", s.Redacted(), id, err)
+				}
+				if len(attrsSeen) < 256 {
+					attrsSeen[string(attrs)] = m
+				}
 			}
+			e.Attrs = m
 		}
 		r.Events = append(r.Events, e)
 	}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Load test of the lead store (issue 16's targets).
+#
+# usage: bench/storebench/run.sh [WORKDIR] [DURATION]   (defaults: /tmp/leadscore-bench-store, 10s)
+# With LEADSCORE_BENCH_POSTGRES=postgres://... (a database the run may fill)
+# the ingestion is measured into PostgreSQL too.
+#
+# 1. builds the static leadscore binary and storebench, generates 2,000 B2B
+#    leads and trains a bundle (cached in WORKDIR/models);
+# 2. serves it three times: with a fresh SQLite store (:18090), stateless
+#    with --store none (:18091) and, when asked, on PostgreSQL (:18092);
+# 3. ingestion: storebench posts 400,000 events in batches of 500 from 4
+#    clients (targets: 50,000 events/s into SQLite, 100,000 into PostgreSQL);
+# 4. scoring by id: storebench stores bench-lead with 200 events; wrk (2
+#    threads, 50 connections) GETs /v1/leads/bench-lead?explain=5 on the
+#    store (target p99 <= 5 ms) and POSTs the same lead to the stateless
+#    /v1/score?explain=5 (target: GET req/s >= 40% of it); also /v1/score
+#    with the store (which logs every score);
+# 5. the prediction log's cost on batches: /v1/score/batch of 100 leads (200 events each)
+#    with and without the store.
+# wrk and the clients share the two cores with the server.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+work=${1:-/tmp/leadscore-bench-store}
+dur=${2:-10s}
+mkdir -p "$work"
+CGO_ENABLED=0 go build -o "$work/leadscore" ./cmd/leadscore
+go build -o "$work/storebench" ./bench/storebench
+ls="$work/leadscore"
+if [ ! -f "$work/models/v1/manifest.json" ]; then
+  "$ls" generate --profile b2b --leads 2000 --seed 5 --out "$work/data" >/dev/null
+  "$ls" train --data "$work/data/leads.csv" --events "$work/data/events.csv" --outcomes "$work/data/outcomes.csv" \
+    --gbm-trees 100 --out "$work/models/v1" >/dev/null
+fi
+rm -f "$work"/store.db*
+pids=()
+trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+serve() { # PORT STORE
+  "$ls" serve --models "$work/models" --addr "127.0.0.1:$1" --store "$2" --log-level warn --memory-limit -1 2>>"$work/serve-$1.err" &
+  pids+=($!)
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$1/readyz" >/dev/null && return; sleep 0.2; done
+  echo "server on $1 not ready"; cat "$work/serve-$1.err"; exit 1
+}
+# cpu_s PID: the process's user + system CPU seconds so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15)/hz}' "/proc/$1/stat"; }
+# ingest NAME PORT PID: 400,000 events; prints events/s and events per
+# CPU-second of the server (which the load of other work does not change).
+ingest() {
+  local c0 c1
+  c0=$(cpu_s "$3")
+  "$work/storebench" ingest -url "http://127.0.0.1:$2" -events 400000 -batch 500 -clients 4 -prefix "$1$$" | sed "s/RESULT /RESULT $1 /" | tee -a "$out"
+  c1=$(cpu_s "$3")
+  awk -v a="$c0" -v b="$c1" -v n=400000 -v name="$1" 'BEGIN{printf "RESULT %s server CPU %.1f s: %.0f events per CPU-second\n", name, b-a, n/(b-a)}' | tee -a "$out"
+}
+serve 18090 "sqlite:$work/store.db"
+sqlite_pid=${pids[-1]}
+serve 18091 none
+uptime
+out="$work/results.txt"
+: >"$out"
+ingest sqlite 18090 "$sqlite_pid"
+if [ -n "${LEADSCORE_BENCH_POSTGRES:-}" ]; then
+  serve 18092 "$LEADSCORE_BENCH_POSTGRES"
+  ingest postgres 18092 "${pids[-1]}"
+  kill "${pids[-1]}"; unset 'pids[-1]'
+fi
+"$work/storebench" lead -url http://127.0.0.1:18090 -events 200 -batch 100 -out "$work"
+uptime
+LABEL=get-lead-sqlite  wrk -t2 -c50 -d"$dur" --latency -s bench/storebench/get.lua "http://127.0.0.1:18090/v1/leads/bench-lead?explain=5" | grep RESULT | tee -a "$out"
+LABEL=score-stateless  wrk -t2 -c50 -d"$dur" --latency -s bench/serve/post.lua "http://127.0.0.1:18091/v1/score?explain=5" -- "$work/lead.json" | grep RESULT | tee -a "$out"
+LABEL=score-logged     wrk -t2 -c50 -d"$dur" --latency -s bench/serve/post.lua "http://127.0.0.1:18090/v1/score?explain=5" -- "$work/lead.json" | grep RESULT | tee -a "$out"
+LABEL=batch-stateless  wrk -t2 -c4 -d"$dur" --latency -s bench/serve/post.lua "http://127.0.0.1:18091/v1/score/batch?explain=0" -- "$work/batch.json" | grep RESULT | tee -a "$out"
+LABEL=batch-logged     wrk -t2 -c4 -d"$dur" --latency -s bench/serve/post.lua "http://127.0.0.1:18090/v1/score/batch?explain=0" -- "$work/batch.json" | grep RESULT | tee -a "$out"
+uptime
+awk '
+  $2=="get-lead-sqlite"{g=$4; gp99=$9} $2=="score-stateless"{s=$4} $2=="batch-stateless"{bs=$4} $2=="batch-logged"{bl=$4}
+  END{
+    printf "GET /v1/leads/{id} p99: %.2f ms (target <= 5 ms)\n", gp99
+    printf "GET /v1/leads/{id} / stateless /v1/score: %.0f%% (target >= 40%%)\n", 100*g/s
+    printf "batch with the prediction log / stateless: %.0f%%\n", 100*bl/bs
+  }' "$out" | tee -a "$out"
+du -h "$work"/store.db* | tee -a "$out"
