@@ -44,10 +44,11 @@ type Store struct {
 	db   *sql.DB
 	loc  sqldb.Location
 	kind sqldb.Kind
-	// wmu serialises SQLite's write transactions in this process: SQLite
-	// allows one writer at a time, and waiting on a mutex is cheaper and
-	// fairer than its busy-retry loop.
-	wmu sync.Mutex
+	// commits takes SQLite's writes to the one goroutine that commits
+	// them (groupCommit): SQLite allows one writer at a time, and the
+	// writes that queue up during a commit share the next one.
+	commits chan *groupWrite
+	stopped chan struct{}
 	// stmts caches the rebound SQL text per query.
 	stmts sync.Map
 	// fieldNames and attrNames are the lead field and event attribute
@@ -73,6 +74,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	s := &Store{db: db, loc: loc, kind: loc.Kind}
 	if loc.Kind == sqldb.SQLite {
+		s.commits, s.stopped = make(chan *groupWrite), make(chan struct{})
+		go s.groupCommit()
 		n := 2*runtime.GOMAXPROCS(0) + 2
 		db.SetMaxOpenConns(n)
 		db.SetMaxIdleConns(n)
@@ -81,11 +84,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		db.SetMaxIdleConns(4*runtime.GOMAXPROCS(0) + 4)
 	}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	if err := s.prepare(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -93,6 +96,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.commits != nil {
+		close(s.commits)
+		<-s.stopped
+		s.commits = nil
+	}
 	for _, st := range []*sql.Stmt{s.hot.lead, s.hot.events} {
 		if st != nil {
 			st.Close()
@@ -220,11 +228,21 @@ func (s *Store) q(query string) string {
 	return out
 }
 
-// write runs fn in one write transaction and commits it.
+// write runs fn in a write transaction and returns once it is committed,
+// or fn's error with nothing of fn written. On PostgreSQL each call is its
+// own transaction. On SQLite the calls that queue up while a commit runs
+// are committed together (group commit): each in a savepoint of one
+// transaction, so a failing call is rolled back alone, and the others
+// share one commit and one fsync.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if s.kind == sqldb.SQLite {
-		s.wmu.Lock()
-		defer s.wmu.Unlock()
+	if s.commits != nil {
+		w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+		select {
+		case s.commits <- w:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return <-w.done
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -248,4 +266,93 @@ func fromNs(v int64) time.Time { return time.Unix(0, v).UTC() }
 func placeholders(rows, cols int) string {
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
 	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+}
+
+// groupWrite is one call of write waiting for the SQLite committer.
+type groupWrite struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+// maxGroup bounds the writes committed together.
+const maxGroup = 64
+
+// groupCommit commits SQLite writes: it takes one, gathers those already
+// waiting, runs each in a savepoint of one transaction and commits once.
+func (s *Store) groupCommit() {
+	defer close(s.stopped)
+	for w := range s.commits {
+		group := []*groupWrite{w}
+	gather:
+		for len(group) < maxGroup {
+			select {
+			case more, ok := <-s.commits:
+				if !ok {
+					break gather
+				}
+				group = append(group, more)
+			default:
+				break gather
+			}
+		}
+		s.commitGroup(group)
+	}
+}
+
+func (s *Store) commitGroup(group []*groupWrite) {
+	fail := func(err error) {
+		for _, w := range group {
+			if w != nil {
+				w.done <- err
+			}
+		}
+	}
+	tx, err := s.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		fail(fmt.Errorf("store %s: %w", s.Redacted(), err))
+		return
+	}
+	ok := 0
+	for i, w := range group {
+		if len(group) == 1 {
+			if err := w.fn(tx); err != nil {
+				tx.Rollback()
+				w.done <- err
+				return
+			}
+			ok++
+			break
+		}
+		if _, err := tx.Exec("SAVEPOINT w"); err != nil {
+			tx.Rollback()
+			fail(fmt.Errorf("store %s: %w", s.Redacted(), err))
+			return
+		}
+		if err := w.fn(tx); err != nil {
+			if _, rerr := tx.Exec("ROLLBACK TO w"); rerr != nil {
+				tx.Rollback()
+				fail(fmt.Errorf("store %s: %w", s.Redacted(), rerr))
+				return
+			}
+			w.done <- err
+			group[i] = nil
+		} else {
+			ok++
+		}
+		if _, err := tx.Exec("RELEASE w"); err != nil {
+			tx.Rollback()
+			fail(fmt.Errorf("store %s: %w", s.Redacted(), err))
+			return
+		}
+	}
+	if ok == 0 {
+		tx.Rollback()
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		fail(fmt.Errorf("store %s: commit: %w", s.Redacted(), err))
+		return
+	}
+	fail(nil)
 }
