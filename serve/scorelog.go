@@ -23,7 +23,11 @@ type scoreLog struct {
 	log     *slog.Logger
 	ch      chan logItem
 	done    chan struct{}
-	once    sync.Once
+	// mu guards closed: a handler cut off by the shutdown timeout may
+	// still add entries after close, which are then dropped, not sent on
+	// a closed channel.
+	mu      sync.RWMutex
+	closed  bool
 	written func(n int)
 	failed  func(n int)
 }
@@ -53,15 +57,28 @@ func newScoreLog(st LeadStore, log *slog.Logger, written, failed func(int)) *sco
 
 // add queues entries (waiting for room when the queue is full).
 func (l *scoreLog) add(entries []store.Score) {
-	if len(entries) > 0 {
-		l.ch <- logItem{entries: entries}
+	if len(entries) == 0 {
+		return
 	}
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.closed {
+		l.log.Warn("scores issued after shutdown were not written to the prediction log", "scores", len(entries))
+		return
+	}
+	l.ch <- logItem{entries: entries}
 }
 
 // flush waits until every entry queued before it is written.
 func (l *scoreLog) flush() {
 	done := make(chan struct{})
+	l.mu.RLock()
+	if l.closed {
+		l.mu.RUnlock()
+		return
+	}
 	l.ch <- logItem{done: done}
+	l.mu.RUnlock()
 	<-done
 }
 
@@ -121,6 +138,11 @@ func (l *scoreLog) write(batch []store.Score) {
 
 // close writes what is queued and stops.
 func (l *scoreLog) close() {
-	l.once.Do(func() { close(l.ch) })
+	l.mu.Lock()
+	if !l.closed {
+		l.closed = true
+		close(l.ch)
+	}
+	l.mu.Unlock()
 	<-l.done
 }

@@ -240,7 +240,13 @@ func runBacktestStore(g *globals, cmd *cobra.Command, t *backtestFlags) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	t.data, t.events, t.outcomes = filepath.Join(dir, "leads.csv"), filepath.Join(dir, "events.csv"), filepath.Join(dir, "outcomes.csv")
+	// toConfig takes the flags given: the three tables Export writes are
+	// given as --data, --events and --outcomes.
+	for flag, name := range map[string]string{"data": "leads.csv", "events": "events.csv", "outcomes": "outcomes.csv"} {
+		if err := cmd.Flags().Set(flag, filepath.Join(dir, name)); err != nil {
+			return err
+		}
+	}
 	cfg, err := t.toConfig(cmd)
 	if err != nil {
 		return err
