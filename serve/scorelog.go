@@ -19,10 +19,10 @@ import (
 // (ingested leads, events and outcomes are committed before they are
 // acknowledged and never wait here).
 type scoreLog struct {
-	st      LeadStore
-	log     *slog.Logger
-	ch      chan logItem
-	done    chan struct{}
+	st   LeadStore
+	log  *slog.Logger
+	ch   chan logItem
+	done chan struct{}
 	// mu guards closed: a handler cut off by the shutdown timeout may
 	// still add entries after close, which are then dropped, not sent on
 	// a closed channel.
