@@ -3,10 +3,13 @@ package serve
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/leadscore/leadscore/serve/monitor"
 )
 
 // Defaults of Config's address, limits and timeouts.
@@ -90,6 +93,19 @@ type Config struct {
 	Now func() time.Time
 	// Reports lists the reports served on GET /reports (nil: none).
 	Reports ReportSource
+	// Webhooks are the receivers of tier changes (none by default).
+	Webhooks WebhookConfig
+	// Monitor judges issued scores against outcomes (off without a
+	// prediction log).
+	Monitor MonitorConfig
+	// RescoreDebounce is how long a stored lead's changes are gathered
+	// before it is rescored (--rescore-debounce, DefaultDebounce).
+	RescoreDebounce time.Duration
+	// SweepActiveEvery and SweepEvery are how often the sweep rescores
+	// the active leads (an event within ActiveWindow) and every stored
+	// lead (--sweep-active-every 1h, --sweep-every 24h, --active-window
+	// 720h; negative: never).
+	SweepActiveEvery, SweepEvery, ActiveWindow time.Duration
 	// Store is the lead store behind POST /v1/leads, /v1/events,
 	// /v1/outcomes, GET /v1/leads/{id} and the prediction log. When nil,
 	// New opens StoreURL (sqlite:PATH or postgres://...; "" or "none":
@@ -120,6 +136,18 @@ func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", DefaultIdleTimeout, "how long a keep-alive connection may wait for its next request")
 	fs.DurationVar(&cfg.PollInterval, "poll", DefaultPollInterval, "how often to check --models for new bundles or a changed champion file (negative: never)")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "how long shutdown waits for in-flight requests (then they are cut off, and the exit is still 0)")
+	fs.StringArrayVar(&cfg.Webhooks.URLs, "webhook-url", nil, "POST tier, MQL and disqualification changes of leads to this URL (repeatable; each with its --webhook-secret-file, in the same order)")
+	fs.StringArrayVar(&cfg.Webhooks.SecretFiles, "webhook-secret-file", nil, "file holding the secret that signs the deliveries of the --webhook-url at the same position (X-Leadscore-Signature; chmod 600)")
+	fs.StringVar(&cfg.Webhooks.ConfigFile, "webhook-config", "", "YAML file listing more webhooks: webhooks: [{url, secret_file, name, events}]")
+	fs.IntVar(&cfg.Webhooks.MaxAttempts, "webhook-max-attempts", 0, "attempts of a webhook delivery before it is dead-lettered (0: 8, over about 2 hours)")
+	fs.DurationVar(&cfg.RescoreDebounce, "rescore-debounce", DefaultDebounce, "a stored lead is rescored this long after its last change (new fields, events or an outcome), so a burst gives one rescore")
+	fs.DurationVar(&cfg.SweepActiveEvery, "sweep-active-every", DefaultSweepActiveEvery, "rescore the active stored leads (an event within --active-window) this often, as engagement decays and leads age (negative: never)")
+	fs.DurationVar(&cfg.SweepEvery, "sweep-every", DefaultSweepEvery, "rescore every stored lead this often (negative: never)")
+	fs.DurationVar(&cfg.ActiveWindow, "active-window", DefaultActiveWindow, "a stored lead with an event within this window is active")
+	fs.DurationVar(&cfg.Monitor.Every, "monitor-every", DefaultMonitorEvery, "how often the live calibration, AUC and tier conversion of judged scores are recomputed")
+	fs.Float64Var(&cfg.Monitor.Thresholds.MaxECERise, "monitor-max-ece-rise", monitor.DefaultMaxECERise, "alert when a model's live ECE exceeds its held-out ECE by more than this")
+	fs.Float64Var(&cfg.Monitor.Thresholds.MaxAUCDrop, "monitor-max-auc-drop", monitor.DefaultMaxAUCDrop, "alert when a model's live ROC AUC falls below its held-out AUC by more than this")
+	fs.IntVar(&cfg.Monitor.Thresholds.MinJudged, "monitor-min-judged", monitor.DefaultMinJudged, "judged scores a model needs before its live figures can raise an alert")
 	fs.StringVar(&cfg.StoreURL, "store", "", "the lead store: sqlite:PATH or a postgres:// URL (password also from PGPASSWORD), or none for a stateless API (default: a SQLite file next to the models directory, see DefaultStoreURL)")
 	fs.DurationVar(&cfg.ScoreRetention, "score-retention", 0, "delete prediction-log entries older than this (e.g. 2160h); 0 keeps every score")
 	fs.DurationVar(&cfg.Drain, "drain", DefaultDrain, "on SIGTERM, how long /readyz answers 503 before the listener closes, so load balancers stop sending requests (negative, e.g. -1s: none)")
@@ -180,6 +208,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if t := c.Monitor.Thresholds; t.MaxECERise < 0 || t.MaxAUCDrop < 0 || t.MinJudged < 0 || math.IsNaN(t.MaxECERise) || math.IsNaN(t.MaxAUCDrop) {
+		return c, fmt.Errorf("serve: --monitor-max-ece-rise, --monitor-max-auc-drop and --monitor-min-judged: expected positive numbers")
+	}
+	if c.Webhooks.MaxAttempts < 0 {
+		return c, fmt.Errorf("serve: --webhook-max-attempts %d: expected a positive number", c.Webhooks.MaxAttempts)
 	}
 	return c, nil
 }

@@ -35,6 +35,8 @@
 //	GET  /v1/models/{version}         metadata, metrics, features, leakage audit (200, 401, 404)
 //	POST /v1/models/{version}/promote admin: write the champion file, swap (200, 401, 403, 404, 422)
 //	POST /v1/admin/reload             admin: rescan now (200, 401, 403)
+//	GET  /v1/admin/webhooks/deliveries             admin: the webhook delivery log, ?state=pending|delivered|dead (200, 400, 401, 403, 404)
+//	POST /v1/admin/webhooks/deliveries/{id}/replay admin: send a dead-lettered delivery again (200, 401, 403, 404, 409)
 //	GET  /healthz                     the process is alive (200)
 //	GET  /readyz                      a model is loaded (200) or not (503); refused bundles
 //	GET  /metrics                     Prometheus metrics of this Server (private registry)
@@ -140,6 +142,48 @@
 // for its own 404 and 405 under a prefix, then ListenAndServe. It reads what
 // it needs through Current, Refusals, Config, Authorized, ReportHTML and
 // the like, and scores with the served bundle itself (Model.Bundle).
+//
+// # Rescoring
+//
+// With a lead store, every lead POST /v1/leads, /v1/events or
+// /v1/outcomes writes is rescored through the scoring path once no change
+// of it has arrived for Config.RescoreDebounce (--rescore-debounce,
+// default 1 s; at the latest five debounces after its first change), so a
+// burst of events gives one rescore. Each rescore goes to the prediction
+// log (source rescore) and is compared with the lead's previous logged
+// score (webhook.Changes): tier, MQL and disqualification changes, and the
+// rescore after an outcome, go to the webhooks. Server.NotifyChanged and
+// Server.RescoreDue are the same steps for other writers and for tests
+// with a simulated clock. Time moves scores too (engagement decays, leads
+// age): a sweep rescores the active leads (an event within
+// --active-window, 30 days) every --sweep-active-every (1 h) and every
+// stored lead every --sweep-every (24 h), as Server.Sweep.
+//
+// # Webhooks
+//
+// With Config.Webhooks (--webhook-url URL --webhook-secret-file FILE,
+// repeatable, or --webhook-config FILE) the server delivers the changes a
+// rescore publishes (Server.Webhooks, package serve/webhook) to every
+// receiver, signed with its secret, from an outbox: the lead store's
+// webhook_outbox table (deliveries survive restarts, replicas share it),
+// in memory without a store. A background sender retries
+// failed deliveries with exponential backoff and jitter and dead-letters
+// them after --webhook-max-attempts; an admin lists them and replays one
+// on the endpoints above, and leadscore_webhook_attempts_total counts the
+// attempts by target and result.
+//
+// # Monitoring
+//
+// With a lead store, the server judges the scores of its prediction log
+// once their horizon (the served bundle's) has passed, labelled by the
+// store's won outcomes, every Config.Monitor.Every (--monitor-every), with
+// package serve/monitor: per model version and rule sheet, calibration by
+// decile, ECE, ROC AUC, top-10% capture and tier and MQL conversion, as
+// leadscore_monitor_* gauges and Server.Monitoring (the dashboard). A
+// model whose live ECE or AUC has degraded beyond the thresholds
+// (--monitor-max-ece-rise, --monitor-max-auc-drop) against its bundle's
+// held-out figures raises an alert: leadscore_monitor_alert, an ERROR log
+// line, the dashboard's banner.
 //
 // # Operations
 //

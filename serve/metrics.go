@@ -22,6 +22,7 @@ type metrics struct {
 	reloads   *prometheus.CounterVec
 	fallback  prometheus.Gauge
 	batchSize prometheus.Histogram
+	webhooks  *prometheus.CounterVec
 	ingest    *prometheus.CounterVec
 	logged    *prometheus.CounterVec
 }
@@ -83,6 +84,7 @@ func newMetrics() *metrics {
 	m.reg.MustRegister(m.ingest, m.logged)
 	m.reg.MustRegister(m.requests, m.errors, m.latency, m.leads, m.scores, m.warnings, m.model, m.reloads, m.fallback, m.batchSize,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.webhooks = webhookMetrics(m.reg)
 	return m
 }
 

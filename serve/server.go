@@ -25,6 +25,7 @@ import (
 
 	"github.com/leadscore/leadscore/datasets/store"
 	"github.com/leadscore/leadscore/internal/atomicfile"
+	"github.com/leadscore/leadscore/serve/webhook"
 )
 
 //go:embed openapi.json
@@ -54,6 +55,12 @@ type Server struct {
 
 	// unmatched are the handlers of HandleUnmatched.
 	unmatched []unmatched
+	// hooks delivers webhooks; nil when none is configured.
+	hooks *webhook.Dispatcher
+	// mon holds the latest monitoring figures.
+	mon monitorState
+	// rescore gathers the stored leads to rescore.
+	rescore rescorer
 
 	// store is the lead store (nil: stateless); scores writes the
 	// prediction log into it. ownStore is set when New opened it.
@@ -93,6 +100,7 @@ func New(cfg Config) (*Server, error) {
 	if s.reg, err = newRegistry(cfg.ModelsDir, cfg.Load, s.log, cfg.Now); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
+	s.mon.gauges = newMonitorGauges(s.metrics.reg)
 	s.reg.pin = cfg.Pin
 	removed, err := atomicfile.RemoveStale(atomicfile.DefaultStaleAge, cfg.ModelsDir)
 	for _, p := range removed {
@@ -111,6 +119,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	if err := s.openStore(); err != nil {
 		return nil, err
+	}
+	if s.hooks, err = newWebhooks(cfg, s.metrics, s.store); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("serve: %w", err)
 	}
 	s.engine = s.routes()
 	return s, nil
@@ -134,6 +146,9 @@ func (s *Server) openStore() error {
 			func(n int) { s.metrics.logged.WithLabelValues("written").Add(float64(n)) },
 			func(n int) { s.metrics.logged.WithLabelValues("failed").Add(float64(n)) })
 		s.log.Info("lead store open", "store", s.store.Redacted())
+		if js, ok := s.store.(judgedStore); ok && s.cfg.Monitor.Source == nil {
+			s.cfg.Monitor.Source = storeJudged{st: js, horizon: s.servedHorizon}
+		}
 	}
 	return nil
 }
@@ -276,6 +291,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if s.cfg.PollInterval > 0 {
 		go s.poll(pollCtx)
 	}
+	if s.hooks != nil {
+		go s.runWebhooks(pollCtx)
+	}
+	if s.cfg.Monitor.Source != nil {
+		go s.runMonitoring(pollCtx)
+	}
+	if s.store != nil {
+		go s.runRescorer(pollCtx)
+		go s.runSweeps(pollCtx)
+	}
 	defer s.Close()
 	if s.store != nil && s.cfg.ScoreRetention > 0 {
 		go s.pruneScores(pollCtx)
@@ -369,6 +394,8 @@ func (s *Server) routes() *gin.Engine {
 	admin := e.Group("/v1", s.require(scopeAdmin))
 	admin.POST("/models/:version/promote", s.handlePromote)
 	admin.POST("/admin/reload", s.handleReload)
+	admin.GET("/admin/webhooks/deliveries", s.handleDeliveries)
+	admin.POST("/admin/webhooks/deliveries/:id/replay", s.handleReplay)
 	score.POST("/leads", s.handleLeadsPost)
 	score.POST("/events", s.handleEventsPost)
 	score.POST("/outcomes", s.handleOutcomesPost)

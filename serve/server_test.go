@@ -43,7 +43,10 @@ type testOptions struct {
 	shutdown      time.Duration
 	params        fakeParams
 	reports       ReportSource
-	store         string // Config.StoreURL
+	webhooks      WebhookConfig
+	monitor       MonitorConfig
+	now           func() time.Time // nil: testNow
+	store         string           // Config.StoreURL
 }
 
 type testEnv struct {
@@ -83,7 +86,10 @@ func newTestServer(t testing.TB, o testOptions) (*Server, *testEnv) {
 		MaxEventsPerLead: o.maxEvents,
 		Logger:           slog.New(slog.NewJSONHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Load:             loadFake, Now: func() time.Time { return testNow },
-		Reports: o.reports, Drain: o.drain, ShutdownTimeout: o.shutdown, StoreURL: o.store,
+		Reports: o.reports, Drain: o.drain, ShutdownTimeout: o.shutdown, Webhooks: o.webhooks, Monitor: o.monitor, StoreURL: o.store,
+	}
+	if o.now != nil {
+		cfg.Now = o.now
 	}
 	if o.drain == 0 {
 		cfg.Drain = -1

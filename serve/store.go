@@ -251,6 +251,7 @@ func (s *Server) handleLeadsPost(c *gin.Context) {
 		return
 	}
 	s.metrics.ingested("leads", len(leads), 0, len(rejected))
+	s.notifyActivity(leadIDs(leads, func(l store.Lead) string { return l.ID }))
 	c.Set(keyLeads, len(leads))
 	ans := IngestAnswer{Accepted: len(leads), Created: &counts.Created, Changed: &counts.Changed, Unchanged: &counts.Unchanged, Rejected: orEmpty(rejected)}
 	s.writeJSON(c, http.StatusOK, ans)
@@ -331,6 +332,7 @@ func (s *Server) handleEventsPost(c *gin.Context) {
 	}
 	dups := len(events) - n
 	s.metrics.ingested("events", n, dups, len(rejected))
+	s.notifyActivity(leadIDs(events, func(e store.Event) string { return e.LeadID }))
 	ans := IngestAnswer{Accepted: len(events), Inserted: &n, Duplicates: &dups, Rejected: orEmpty(rejected)}
 	s.writeJSON(c, http.StatusOK, ans)
 }
@@ -393,6 +395,7 @@ func (s *Server) handleOutcomesPost(c *gin.Context) {
 		return
 	}
 	s.metrics.ingested("outcomes", len(outs), 0, len(rejected))
+	s.notifyOutcome(leadIDs(outs, func(o store.Outcome) string { return o.LeadID }))
 	s.writeJSON(c, http.StatusOK, IngestAnswer{Accepted: len(outs), Rejected: orEmpty(rejected)})
 }
 

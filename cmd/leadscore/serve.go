@@ -14,12 +14,14 @@ import (
 	"github.com/leadscore/leadscore/serve"
 	"github.com/leadscore/leadscore/serve/dashboard"
 	"github.com/leadscore/leadscore/training/backtest"
+	"github.com/leadscore/leadscore/training/retrain"
 )
 
 func newServe(g *globals) *cobra.Command {
 	var cfg serve.Config
 	var logLevel, backtestConfig string
-	var backtestEvery time.Duration
+	var backtestEvery, retrainEvery time.Duration
+	var rf retrainFlags
 	cmd := &cobra.Command{
 		Use:   "serve --models DIR [--addr HOST:PORT] [--api-keys FILE]",
 		Short: "Serve the scoring API over a directory of model bundles",
@@ -54,6 +56,32 @@ GET /reports.`,
 			if backtestEvery < 0 {
 				return usagef("--backtest-every %s: expected a positive duration such as 24h", backtestEvery)
 			}
+			if retrainEvery < 0 {
+				return usagef("--retrain-every %s: expected a positive duration such as 240h", retrainEvery)
+			}
+			var retrainOpt *retrain.Options
+			if retrainEvery > 0 {
+				// Without --retrain-data the schedule retrains on the
+				// served lead store's history.
+				if rf.data == "" && rf.events == "" && rf.outcomes == "" {
+					rf.storeURL = cfg.StoreURL
+					if !cmd.Flags().Changed("store") {
+						c := cfg
+						if err := modelsDir(&c); err != nil {
+							return err
+						}
+						rf.storeURL = serve.DefaultStoreURL(c.ModelsDir)
+					}
+					if rf.storeURL == "none" {
+						return usagef("--retrain-every needs a history: --retrain-data and --retrain-outcomes, or the lead store (drop --store none)")
+					}
+				}
+				opt, err := rf.options(cfg.ModelsDir, 1, nil)
+				if err != nil {
+					return err
+				}
+				retrainOpt = &opt
+			}
 			gin.SetMode(gin.ReleaseMode)
 			logger := slog.New(slog.NewJSONHandler(g.stderr, &slog.HandlerOptions{Level: level}))
 			logger.Info("leadscore serve", "addr", cfg.Addr, "models", cfg.ModelsDir, "version", version)
@@ -75,6 +103,15 @@ GET /reports.`,
 				defer tick.Stop()
 				go sched.Run(ctx, tick.C)
 			}
+			if retrainOpt != nil {
+				if err := checkRetrainDir(cfg); err != nil {
+					return err
+				}
+				retrainOpt.Logger, retrainOpt.Train.Logger = logger, logger
+				tick := time.NewTicker(retrainEvery)
+				defer tick.Stop()
+				go runRetrains(ctx, *retrainOpt, rf.storeURL, tick.C, logger)
+			}
 			return serveWithDashboard(ctx, cfg, logger, !cmd.Flags().Changed("store"))
 		},
 	}
@@ -82,6 +119,8 @@ GET /reports.`,
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	cmd.Flags().DurationVar(&backtestEvery, "backtest-every", 0, "run the backtest of --backtest-config on this schedule (e.g. 24h) in the background; reports go to --models/reports and GET /reports")
 	cmd.Flags().StringVar(&backtestConfig, "backtest-config", "", "backtest settings YAML (as 'leadscore backtest --config')")
+	cmd.Flags().DurationVar(&retrainEvery, "retrain-every", 0, "run 'leadscore retrain' on this schedule (e.g. 240h) in the background, on the lead store's history (or --retrain-data's); a promoted challenger is served on the next poll, every decision is on the dashboard's Model history")
+	rf.register(cmd.Flags(), "retrain-")
 	return cmd
 }
 
@@ -111,6 +150,39 @@ func serveWithDashboard(ctx context.Context, cfg serve.Config, logger *slog.Logg
 		return err
 	}
 	return srv.ListenAndServe(ctx)
+}
+
+// checkRetrainDir refuses a scheduled retrain while serve is pinned to
+// one bundle: a promotion could never be served.
+func checkRetrainDir(cfg serve.Config) error {
+	c := cfg
+	if err := modelsDir(&c); err != nil {
+		return err
+	}
+	if c.Pin != "" {
+		return usagef("--retrain-every needs --models to be the directory of bundles (%s), not one bundle: a promoted challenger could never serve", c.ModelsDir)
+	}
+	return nil
+}
+
+// runRetrains runs the retrain gate on every tick, one run at a time, on
+// one thread, until ctx is done. Each run's verdict is logged; the record
+// is in the models directory's decisions/.
+func runRetrains(ctx context.Context, opt retrain.Options, storeURL string, tick <-chan time.Time, logger *slog.Logger) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick:
+		}
+		res, err := runRetrain(ctx, opt, storeURL)
+		if err != nil {
+			logger.Error("scheduled retrain failed; the champion stays", "error", err)
+			continue
+		}
+		d := res.Decision
+		logger.Info("scheduled retrain", "verdict", d.Verdict, "champion", d.Champion, "challenger", d.Challenger, "serving", d.Serving, "reason", d.Reason, "record", res.RecordPath)
+	}
 }
 
 // redactedURL is a store URL without its password, for messages.

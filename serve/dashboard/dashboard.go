@@ -21,6 +21,7 @@ import (
 
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/serve"
+	"github.com/leadscore/leadscore/serve/monitor"
 )
 
 // webFS holds the dashboard's templates and stylesheet.
@@ -79,9 +80,11 @@ type page struct {
 	// Fallback is set while the champion file's bundle fails its checks
 	// and another serves: every page shows a banner.
 	Fallback *serve.Fallback
+	// Alerts are the monitoring alerts raised: every page shows a banner.
+	Alerts []monitor.Alert
 }
 
-var pageNames = []string{"overview", "score", "batch", "lead", "reports", "report", "compare", "login", "message"}
+var pageNames = []string{"overview", "score", "batch", "lead", "reports", "report", "compare", "login", "message", "monitoring", "webhooks", "history"}
 
 // Mount adds the dashboard's pages to s: / and the /ui group on s's
 // router, and the HTML 404 of unknown /ui pages. Call it once, before s
@@ -141,6 +144,10 @@ func (d *dashboard) routes(r *gin.Engine) {
 	app.GET("/reports", d.reportsPage)
 	app.GET("/reports/:id", d.reportPage)
 	app.GET("/reports/:id/html", d.reportHTML)
+	app.GET("/monitoring", d.monitoringPage)
+	app.GET("/webhooks", d.webhooksPage)
+	app.POST("/webhooks/:id/replay", d.form, d.replay)
+	app.GET("/models", d.historyPage)
 }
 
 // style serves the stylesheet.
@@ -296,7 +303,7 @@ func (d *dashboard) unmatched(c *gin.Context) {
 // render executes a page template into a buffer and writes it.
 func (d *dashboard) render(c *gin.Context, status int, name, title, nav string, data any) {
 	var b bytes.Buffer
-	p := page{Title: title, Nav: nav, CSRF: c.GetString(ctxCSRF), Auth: d.s.AuthRequired(), Data: data, Fallback: d.s.Fallback()}
+	p := page{Title: title, Nav: nav, CSRF: c.GetString(ctxCSRF), Auth: d.s.AuthRequired(), Data: data, Fallback: d.s.Fallback(), Alerts: d.s.Monitoring().Alerts}
 	if err := d.pages[name].ExecuteTemplate(&b, "layout", p); err != nil {
 		d.log.Error("render dashboard page", "request_id", serve.RequestID(c), "page", name, "error", err)
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("internal error; quote request id "+serve.RequestID(c)+"\n"))

@@ -14,7 +14,8 @@
 // contribution and every model's probability (ExplainAll, AllModels).
 // While the champion file names a bundle that fails its checks and another
 // serves in its place (serve.Server.Fallback), every page but the login
-// form shows a banner saying so.
+// form shows a banner saying so; so does every page while a monitoring
+// alert is raised (serve.Server.Monitoring).
 //
 // # Routes
 //
@@ -33,6 +34,10 @@
 //	GET  /ui/reports            the reports, newest first
 //	GET  /ui/reports/:id        one report inside the dashboard's layout (in a frame)
 //	GET  /ui/reports/:id/html   the report's own HTML, as GET /reports/{id} serves it
+//	GET  /ui/monitoring         live calibration by decile, ECE, ROC AUC, top-10% capture and tier/MQL conversion of judged scores, per version and rule sheet, against the held-out figures
+//	GET  /ui/webhooks           the webhook receivers, dead letters and the delivery log
+//	POST /ui/webhooks/:id/replay  replay a dead-lettered delivery (a key of scope admin), then 303 to /ui/webhooks
+//	GET  /ui/models             Model history: every retrain's decision record, newest first
 //
 // An unknown page under /ui answers the dashboard's HTML 404 (405 for a
 // method the page does not take); other unknown paths keep the API's JSON

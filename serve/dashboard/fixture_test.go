@@ -149,6 +149,9 @@ type envOptions struct {
 	pageSize int
 	maxLeads int
 	reports  serve.ReportSource // nil: one backtest report
+	webhooks serve.WebhookConfig
+	monitor  serve.MonitorConfig
+	now      func() time.Time // nil: realAsOf
 }
 
 // env is a server with the dashboard behind an httptest listener.
@@ -178,7 +181,10 @@ func newEnv(t testing.TB, f *fixture, o envOptions) *env {
 	logs := &syncBuffer{}
 	cfg := serve.Config{ModelsDir: dir, Addr: "127.0.0.1:0", PollInterval: -1, Reports: src, MaxBatchLeads: o.maxLeads,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Now:    func() time.Time { return realAsOf }}
+		Now:    func() time.Time { return realAsOf }, Webhooks: o.webhooks, Monitor: o.monitor}
+	if o.now != nil {
+		cfg.Now = o.now
+	}
 	if o.keys {
 		path := filepath.Join(t.TempDir(), "keys")
 		require.NoError(t, os.WriteFile(path, []byte(scoreKey+" score\n"+adminKey+" admin\n"), 0o600))

@@ -189,6 +189,7 @@ var funcs = template.FuncMap{
 	"f1":     func(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) },
 	"points": pointsText,
 	"add":    func(a, b int) int { return a + b },
+	"sub":    func(a, b float64) float64 { return a - b },
 	// optPct and optPoints show a figure a report may leave out (null).
 	"optPct": func(p *float64) string {
 		if p == nil {

@@ -1,0 +1,244 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/leadscore/leadscore/datasets/store"
+	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/rules"
+	"github.com/leadscore/leadscore/serve/webhook"
+)
+
+// Defaults of rescoring.
+const (
+	// DefaultDebounce is how long a lead's changes are gathered before it
+	// is rescored: a burst of events gives one rescore.
+	DefaultDebounce = time.Second
+	// maxWaitFactor bounds the wait of a lead that keeps changing: it is
+	// rescored at most DefaultDebounce*maxWaitFactor after its first
+	// change.
+	maxWaitFactor = 5
+)
+
+// pendingRescore is a lead waiting for its rescore.
+type pendingRescore struct {
+	first, last time.Time
+	cause       webhook.Cause
+}
+
+// rescorer gathers the leads whose fields, events or outcomes changed and
+// rescores each once its burst of changes is over.
+type rescorer struct {
+	mu      sync.Mutex
+	pending map[string]pendingRescore
+	wake    chan struct{}
+	run     sync.Mutex // one rescoring pass at a time
+}
+
+// debounce is Config.RescoreDebounce with its default.
+func (s *Server) debounce() time.Duration {
+	if s.cfg.RescoreDebounce > 0 {
+		return s.cfg.RescoreDebounce
+	}
+	return DefaultDebounce
+}
+
+// NotifyChanged marks stored leads as changed: each is rescored through
+// the scoring path once no change of it has arrived for the debounce
+// (Config.RescoreDebounce), or at the latest five debounces after its
+// first change, and the changes of its score go to the webhooks. cause
+// CauseOutcome (an outcome was recorded) sticks until the rescore. Without
+// a store it does nothing.
+func (s *Server) NotifyChanged(ids []string, cause webhook.Cause) {
+	if s.store == nil || len(ids) == 0 {
+		return
+	}
+	now := s.cfg.Now()
+	r := &s.rescore
+	r.mu.Lock()
+	if r.pending == nil {
+		r.pending = map[string]pendingRescore{}
+	}
+	for _, id := range ids {
+		p, ok := r.pending[id]
+		if !ok {
+			p.first = now
+		}
+		p.last = now
+		if cause == webhook.CauseOutcome {
+			p.cause = cause
+		}
+		r.pending[id] = p
+	}
+	r.mu.Unlock()
+	select {
+	case r.wakeCh() <- struct{}{}:
+	default:
+	}
+}
+
+func (r *rescorer) wakeCh() chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.wake == nil {
+		r.wake = make(chan struct{}, 1)
+	}
+	return r.wake
+}
+
+// due takes the leads whose debounce is over at now, by cause.
+func (r *rescorer) due(now time.Time, debounce time.Duration) map[webhook.Cause][]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[webhook.Cause][]string{}
+	for id, p := range r.pending {
+		if now.Sub(p.last) >= debounce || now.Sub(p.first) >= debounce*maxWaitFactor {
+			out[p.cause] = append(out[p.cause], id)
+			delete(r.pending, id)
+		}
+	}
+	for _, ids := range out {
+		slices.Sort(ids)
+	}
+	return out
+}
+
+// putBack returns leads to the pending set after a failed rescore, so the
+// next pass tries again.
+func (r *rescorer) putBack(ids []string, cause webhook.Cause, now time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range ids {
+		p, ok := r.pending[id]
+		if !ok {
+			p = pendingRescore{first: now, last: now.Add(-time.Hour)}
+		}
+		if cause == webhook.CauseOutcome {
+			p.cause = cause
+		}
+		r.pending[id] = p
+	}
+}
+
+// Pending is the number of leads waiting for their rescore.
+func (s *Server) Pending() int {
+	s.rescore.mu.Lock()
+	defer s.rescore.mu.Unlock()
+	return len(s.rescore.pending)
+}
+
+// RescoreDue rescores the leads whose debounce is over, logs every new
+// score in the prediction log and publishes the changes (webhook.Changes
+// against each lead's previous logged score) to the webhooks. It returns
+// how many leads it rescored.
+func (s *Server) RescoreDue(ctx context.Context) (int, error) {
+	s.rescore.run.Lock()
+	defer s.rescore.run.Unlock()
+	now := s.cfg.Now()
+	n := 0
+	var errs []error
+	for cause, ids := range s.rescore.due(now, s.debounce()) {
+		if err := s.rescoreLeads(ctx, ids, cause, now); err != nil {
+			s.rescore.putBack(ids, cause, now)
+			errs = append(errs, err)
+			continue
+		}
+		n += len(ids)
+	}
+	return n, errors.Join(errs...)
+}
+
+// rescoreLeads rescores ids as of now and publishes their changes.
+func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.Cause, now time.Time) error {
+	st, ok := s.store.(*store.Store)
+	if !ok {
+		return errors.New("rescore: the lead store does not support rescoring")
+	}
+	a := s.reg.current()
+	if a == nil {
+		return errors.New("rescore: no model is loaded yet")
+	}
+	prev := make(map[string]*models.Result, len(ids))
+	for _, id := range ids {
+		last, err := s.store.LeadScores(ctx, id, 0, 1)
+		if err != nil {
+			return fmt.Errorf("rescore: %w", err)
+		}
+		if len(last) > 0 {
+			prev[id] = resultOfLogged(last[0])
+		}
+	}
+	var changes []webhook.Payload
+	err := Rescore(ctx, st, a.model, RescoreOptions{IDs: ids, AsOf: now, Score: models.ScoreOptions{Explain: webhook.DefaultTopReasons},
+		Threads: 1, MaxEvents: s.cfg.MaxEventsPerLead, Log: true}, func(sc *models.Scored) error {
+		if sc.Result == nil {
+			s.log.Warn("rescore: lead not scored", "lead_id", sc.LeadID, "error", sc.Err)
+			return nil
+		}
+		s.metrics.scoredOne(a.version, sc.Result.Tier)
+		changes = append(changes, webhook.Changes(prev[sc.LeadID], sc.Result, cause, now, 0)...)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("rescore: %w", err)
+	}
+	if s.hooks != nil && len(changes) > 0 {
+		if err := s.hooks.Publish(ctx, changes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resultOfLogged rebuilds what Changes compares from a logged score: the
+// tier, the score and the rule sheet's tier.
+func resultOfLogged(sc store.Score) *models.Result {
+	r := &models.Result{LeadID: sc.LeadID, Model: models.ModelRef{Name: sc.ModelName, Version: sc.ModelVersion},
+		Probability: sc.Probability, Score: sc.Score, Grade: sc.Grade, Tier: sc.Tier}
+	if sc.RulesTier != "" {
+		r.Rules = &rules.Result{Tier: sc.RulesTier, Points: sc.RulesPoints, Disqualified: sc.RulesTier == rules.TierDisqualified}
+	}
+	return r
+}
+
+// runRescorer rescores due leads whenever a change arrives and on a tick
+// of a quarter debounce, until ctx is done.
+func (s *Server) runRescorer(ctx context.Context) {
+	t := time.NewTicker(max(s.debounce()/4, 10*time.Millisecond))
+	defer t.Stop()
+	wake := s.rescore.wakeCh()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-wake:
+		}
+		if _, err := s.RescoreDue(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("rescoring failed; the leads are retried on the next pass", "error", err)
+		}
+	}
+}
+
+// leadIDs lists the distinct lead ids of items.
+func leadIDs[T any](items []T, id func(T) string) []string {
+	seen := make(map[string]bool, len(items))
+	var out []string
+	for _, it := range items {
+		if k := id(it); !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// notifyActivity and notifyOutcome are NotifyChanged for the ingestion
+// endpoints.
+func (s *Server) notifyActivity(ids []string) { s.NotifyChanged(ids, webhook.CauseActivity) }
+func (s *Server) notifyOutcome(ids []string)  { s.NotifyChanged(ids, webhook.CauseOutcome) }
