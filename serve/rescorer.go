@@ -180,7 +180,7 @@ func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.C
 			s.log.Warn("rescore: lead not scored", "lead_id", sc.LeadID, "error", sc.Err)
 			return nil
 		}
-		s.metrics.scoredOne(a.version, sc.Result.Tier)
+		s.metrics.scoredOne(a.version, outcome{Tier: sc.Result.Tier, Score: sc.Result.Score, Warnings: sc.Result.Warnings})
 		changes = append(changes, webhook.Changes(prev[sc.LeadID], sc.Result, cause, now, 0)...)
 		return nil
 	})
