@@ -2,11 +2,9 @@ package training
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/leadscore/leadscore/datasets/store"
-	"github.com/leadscore/leadscore/features"
 )
 
 // FromStore points opt at a lead store: it writes the store's leads,
@@ -17,17 +15,15 @@ import (
 // history.
 //
 // Field history: each lead's fields are the version valid at its first
-// training snapshot (created_at + the smallest of opt.Config.SnapshotDays).
+// training snapshot (created_at + opt.Config.FirstSnapshotDay()).
 // The example builder takes one row of fields per lead; the version known
 // at the earliest cutoff was known at every later cutoff too, so no value
 // recorded after a snapshot's cutoff reaches its features (a later change
 // only reaches training through leads created after it).
 func FromStore(ctx context.Context, st *store.Store, dir string, opt Options) (Options, *store.Exported, error) {
-	days := opt.Config.SnapshotDays
-	if len(days) == 0 {
-		days = features.DefaultConfig().SnapshotDays
-	}
-	first := slices.Min(days)
+	// With no configured ages the schedule is derived from the data and
+	// starts at FirstSnapshotDay too.
+	first := opt.Config.FirstSnapshotDay()
 	ex, err := st.Export(ctx, dir, time.Duration(first)*24*time.Hour)
 	if err != nil {
 		return opt, nil, err
