@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -253,17 +252,15 @@ func runBacktestStore(g *globals, cmd *cobra.Command, t *backtestFlags) error {
 	}
 	cfg.Data, cfg.Events, cfg.Outcomes = t.data, t.events, t.outcomes
 	cfg.ID, cfg.Created, cfg.OutcomeID, cfg.ConvertedAt = store.ColLeadID, store.ColCreated, store.ColLeadID, store.ColConvertedAt
-	days := cfg.SnapshotDays
-	if len(days) == 0 {
-		days = features.DefaultConfig().SnapshotDays
-	}
+	// The first snapshot age, configured or (when derived) the ladder's first.
+	first := features.Config{SnapshotDays: cfg.SnapshotDays}.FirstSnapshotDay()
 	ctx := context.Background()
 	st, err := store.Open(ctx, t.storeURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ex, err := st.Export(ctx, dir, time.Duration(slices.Min(days))*24*time.Hour)
+	ex, err := st.Export(ctx, dir, time.Duration(first)*24*time.Hour)
 	if err != nil {
 		return err
 	}
