@@ -10,6 +10,7 @@ func commands(g *globals) []*cobra.Command {
 		newInspect(g),
 		newTrain(g),
 		newScore(g),
+		newSQL(g),
 		newBacktest(g),
 		newCompare(g),
 		newServe(g),
