@@ -21,6 +21,9 @@ type Dialect struct {
 	backslash bool
 	// double, text and integer are the type names of CAST(x AS ...).
 	double, text, integer string
+	// toDouble and toText, when set, replace CAST(%s AS double/text)
+	// (ClickHouse's CAST refuses NULLs).
+	toDouble, toText string
 	// floatSuffix / floatCast make a literal a double rather than an
 	// exact decimal: "" for engines that read 1.5 as a double.
 	floatCast string
@@ -108,7 +111,7 @@ var dialects = map[string]*Dialect{
 		reasons: "to_json(transform(array_sort(collect_list(CASE WHEN %[4]s THEN named_struct('o', %[3]s, 'feature', %[1]s, 'contribution', %[2]s) END)), x -> named_struct('feature', x.feature, 'contribution', x.contribution)))",
 	},
 	"clickhouse": {
-		Name: "clickhouse", integer: "Int64", quote: '`', backslash: true, double: "Float64", text: "String",
+		Name: "clickhouse", toDouble: "toFloat64(%s)", toText: "toString(%s)", integer: "Int64", quote: '`', backslash: true, double: "Float64", text: "String",
 		epochMicros: "(toInt64(toUnixTimestamp(%s)) * 1000000)",
 		intDiv:      "intDiv(%s, %s)", pow: "pow", exp: "exp", ln: "log", greatest: "greatest", least: "least",
 		trim: "replaceRegexpAll(%s, '^ +| +$', '')", lower: "lower(%s)", contains: "(position(%s, %s) > 0)", cte: false,
@@ -186,10 +189,20 @@ func (d *Dialect) Int(n int64) string {
 }
 
 // ToDouble casts x to a double.
-func (d *Dialect) ToDouble(x string) string { return "CAST(" + x + " AS " + d.double + ")" }
+func (d *Dialect) ToDouble(x string) string {
+	if d.toDouble != "" {
+		return fmt.Sprintf(d.toDouble, x)
+	}
+	return "CAST(" + x + " AS " + d.double + ")"
+}
 
 // ToText casts x to text.
-func (d *Dialect) ToText(x string) string { return "CAST(" + x + " AS " + d.text + ")" }
+func (d *Dialect) ToText(x string) string {
+	if d.toText != "" {
+		return fmt.Sprintf(d.toText, x)
+	}
+	return "CAST(" + x + " AS " + d.text + ")"
+}
 
 // Micros converts a timestamp column to integer microseconds since the epoch.
 func (d *Dialect) Micros(col string) string { return fmt.Sprintf(d.epochMicros, col) }
@@ -223,3 +236,11 @@ func (d *Dialect) Contains(hay, needle string) string { return fmt.Sprintf(d.con
 
 // TryNum reads text as a double, NULL when it is not a number.
 func (d *Dialect) TryNum(x string) string { return fmt.Sprintf(d.tryNum, x) }
+
+// Null is a NULL of type typ (one of the dialect's type names).
+func (d *Dialect) Null(typ string) string {
+	if d.Name == "clickhouse" {
+		return "CAST(NULL AS Nullable(" + typ + "))"
+	}
+	return "CAST(NULL AS " + typ + ")"
+}

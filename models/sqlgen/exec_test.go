@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/datasets"
@@ -87,4 +88,36 @@ func TestPostgresMatchesGo(t *testing.T) {
 	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "leads", in.Leads))
 	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "events", in.Events))
 	checkEngine(t, db, "postgres", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
+}
+
+// The compiled clickhouse query runs through Distributed tables over two
+// MergeTree shards, split by cityHash64(lead_id), and agrees with Go.
+func TestClickHouseTwoShardsMatchesGo(t *testing.T) {
+	ch := sqlgentest.NewClickHouse(t)
+	b, in := fixture(t)
+	ctx := context.Background()
+	require.NoError(t, ch.LoadDistributed(ctx, "leads", "lead_id", in.Leads))
+	require.NoError(t, ch.LoadDistributed(ctx, "events", "lead_id", in.Events))
+	for _, tbl := range []struct {
+		name string
+		rows int
+	}{{"leads", in.Leads.Rows()}, {"events", in.Events.Rows()}} {
+		n, err := ch.ShardRows(ctx, tbl.name)
+		require.NoError(t, err)
+		require.Len(t, n, 2, "two shards")
+		assert.Positive(t, n[0], "%s rows on shard 1", tbl.name)
+		assert.Positive(t, n[1], "%s rows on shard 2", tbl.name)
+		assert.Equal(t, tbl.rows, n[0]+n[1], "every %s row on exactly one shard", tbl.name)
+	}
+	for _, model := range []string{models.Logistic, models.GBM, models.Rules} {
+		t.Run(model, func(t *testing.T) {
+			q, err := sqlgen.Compile(b, sqlgen.Options{Dialect: "clickhouse", Leads: ch.Database + ".leads", Events: ch.Database + ".events", AsOf: fixtureAsOf, Model: model})
+			require.NoError(t, err)
+			want, err := sqlgentest.Expected(b, in, fixtureAsOf, model, 0)
+			require.NoError(t, err)
+			got, err := ch.Query(ctx, q)
+			require.NoError(t, err)
+			sqlgentest.Compare(t, want, got)
+		})
+	}
 }

@@ -439,7 +439,7 @@ func (c *compiler) percentile(q []float64, f func(float64) float64) string {
 	d := c.d
 	n := len(q)
 	if n < 2 {
-		return "CAST(NULL AS " + d.double + ")"
+		return d.Null(d.double)
 	}
 	// i = the first index with q[i] > p (sort.Search).
 	leaf := func(i int) string {

@@ -384,7 +384,7 @@ func (c *compiler) leadsStage() {
 	d := c.d
 	var sel []string
 	sel = append(sel, d.ToText(d.Ident(c.cols.ID))+" AS lead_id")
-	created := "CAST(NULL AS BIGINT)"
+	created := d.Null(d.integer)
 	if c.hasCreated() {
 		created = d.Micros(d.Ident(c.cols.Created))
 	}
