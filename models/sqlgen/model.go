@@ -28,7 +28,9 @@ func (c *compiler) baseStage() error {
 	if c.usesEvents {
 		from += " " + c.d.leftJoin + " {{agg}} AS a USING (lead_id)"
 	}
-	c.add("base", fmt.Sprintf("SELECT\n  %s\nFROM %s", strings.Join(cols, ",\n  "), from))
+	// A lead created after its scoring moment cannot be scored (leadscore
+	// score gives it an error row); it is left out.
+	c.add("base", fmt.Sprintf("SELECT\n  %s\nFROM %s\nWHERE created_us IS NULL OR created_us <= cut_us", strings.Join(cols, ",\n  "), from))
 	return nil
 }
 
@@ -77,9 +79,11 @@ func hotCond(i, k, n int) string {
 func (c *compiler) modelStages() error {
 	d := c.d
 	b := c.b
-	needLin := c.model == models.Logistic
-	// enc: the linear encoding of numbers.
-	if needLin {
+	// enc: the linear encoding of numbers, a stage of its own when the
+	// explanation reads it too (else written where the margin reads it).
+	c.encStage = c.model == models.Logistic && c.opt.Explain > 0
+	from := "{{base}} AS bs"
+	if c.encStage {
 		var cols []string
 		for i := range c.spec.Features {
 			f := &c.spec.Features[i]
@@ -91,8 +95,7 @@ func (c *compiler) modelStages() error {
 			cols = append(cols, "0 AS z_none")
 		}
 		c.add("enc", fmt.Sprintf("SELECT\n  *,\n  %s\nFROM {{base}} AS bs", strings.Join(cols, ",\n  ")))
-	} else {
-		c.add("enc", "SELECT * FROM {{base}} AS bs")
+		from = "{{enc}} AS en"
 	}
 
 	// mdl: the model's raw score, the rule sheet's group totals and the
@@ -104,16 +107,21 @@ func (c *compiler) modelStages() error {
 		if err != nil {
 			return err
 		}
-		cols = append(cols, raw+" AS raw_model")
+		cols = append(cols, raw+" AS raw_score")
 	case models.GBM:
 		raw, err := c.gbmMargin()
 		if err != nil {
 			return err
 		}
-		cols = append(cols, raw+" AS raw_model")
+		cols = append(cols, raw+" AS raw_score")
 	}
 	if c.plan != nil {
-		cols = append(cols, c.ruleTotals()...)
+		fit, eng, disq := c.ruleTotals()
+		points := c.rulePointsExpr(fit, eng)
+		cols = append(cols, fit+" AS rules_fit", eng+" AS rules_eng", disq+" AS rules_disq", points+" AS rules_points")
+		if c.model == models.Rules {
+			cols = append(cols, points+" AS raw_score")
+		}
 	}
 	var srcNames []string
 	if c.opt.Explain > 0 {
@@ -130,19 +138,7 @@ func (c *compiler) modelStages() error {
 	if len(cols) == 0 {
 		cols = append(cols, "0 AS mdl_none")
 	}
-	c.add("mdl", fmt.Sprintf("SELECT\n  *,\n  %s\nFROM {{enc}} AS en", strings.Join(cols, ",\n  ")))
-
-	// pts: the rule sheet's total; raw, the champion's raw score.
-	cols = cols[:0]
-	if c.plan != nil {
-		cols = append(cols, c.rulePointsExpr()+" AS rules_points")
-	}
-	raw := "raw_model"
-	if c.model == models.Rules {
-		raw = "(" + c.rulePointsExpr() + ")"
-	}
-	cols = append(cols, raw+" AS raw_score")
-	c.add("pts", fmt.Sprintf("SELECT\n  *,\n  %s\nFROM {{mdl}} AS md", strings.Join(cols, ",\n  ")))
+	c.add("mdl", fmt.Sprintf("SELECT\n  *,\n  %s\nFROM %s", strings.Join(cols, ",\n  "), from))
 
 	// prob: calibration. Every discrete outcome (score, tier, the
 	// percentile's interval) is then decided on the raw score against
@@ -155,11 +151,10 @@ func (c *compiler) modelStages() error {
 	if err != nil {
 		return err
 	}
-	c.add("prob", fmt.Sprintf("SELECT *, %s AS probability FROM {{pts}} AS pt", p))
 	f := cal.Apply
 	scoreAt := func(s int) string { return c.rawAtLeast(f, func(p float64) bool { return models.ScoreOf(p) >= s }) }
 	score := search(1, 99, func(mid int) string { return "NOT (" + scoreAt(mid+1) + ")" }, func(k int) string { return fmt.Sprint(k) })
-	c.add("prob2", fmt.Sprintf("SELECT *, CAST(%s AS %s) AS score FROM {{prob}} AS pb", score, d.integer))
+	c.add("prob", fmt.Sprintf("SELECT *, %s AS probability, CAST(%s AS %s) AS score FROM {{mdl}} AS md", p, score, d.integer))
 
 	// scored: percentile, grade, tier and the output columns.
 	sc := b.Scoring
@@ -177,23 +172,19 @@ func (c *compiler) modelStages() error {
 	for k := range srcNames {
 		out = append(out, fmt.Sprintf("ctr%d", k))
 	}
-	c.add("scored", fmt.Sprintf("SELECT\n  %s\nFROM {{prob2}} AS p2", strings.Join(out, ",\n  ")))
-	if c.opt.Explain > 0 {
-		c.explainStages(srcNames)
+	scored := fmt.Sprintf("SELECT\n  %s\nFROM {{prob}} AS pb", strings.Join(out, ",\n  "))
+	if c.opt.Explain == 0 {
+		c.final = scored
+		return nil
 	}
-	return nil
-}
-
-// finalSelect is the query's last SELECT: the output columns.
-func (c *compiler) finalSelect() string {
-	cols := append([]string(nil), outputColumns...)
+	c.add("scored", scored)
+	c.explainStages(srcNames)
+	cols = append([]string(nil), outputColumns...)
 	if c.plan != nil {
 		cols = append(cols, "rules_points", "rules_tier")
 	}
-	if c.opt.Explain > 0 {
-		return fmt.Sprintf("SELECT %s, COALESCE(reasons, '[]') AS reasons\nFROM {{scored}} AS s LEFT JOIN {{reasons}} AS r USING (lead_id)", strings.Join(cols, ", "))
-	}
-	return fmt.Sprintf("SELECT %s\nFROM {{scored}} AS s", strings.Join(cols, ", "))
+	c.final = fmt.Sprintf("SELECT %s, COALESCE(reasons, '[]') AS reasons\nFROM {{scored}} AS s LEFT JOIN {{reasons}} AS r USING (lead_id)", strings.Join(cols, ", "))
+	return nil
 }
 
 // logisticMargin is Intercept + sum_j Weights[j] x_j over the linear
@@ -219,7 +210,7 @@ func (c *compiler) logisticMargin() (string, error) {
 			b.WriteString(" END")
 			continue
 		}
-		fmt.Fprintf(&b, "\n  + %s * z%d", d.Float(m.Weights[j]), i)
+		fmt.Fprintf(&b, "\n  + %s * %s", d.Float(m.Weights[j]), c.z(i))
 		if f.Missing {
 			fmt.Fprintf(&b, "\n  + CASE WHEN x%d IS NULL THEN %s ELSE %s END", i, d.Float(m.Weights[j+1]), d.Float(0))
 		}
@@ -499,4 +490,13 @@ func fromKey(k int64) float64 {
 		return math.Float64frombits(uint64(k))
 	}
 	return math.Float64frombits(uint64(-k) | 1<<63)
+}
+
+// z is the standardised linear value of numeric feature i: a column of the
+// enc stage when there is one, else its expression.
+func (c *compiler) z(i int) string {
+	if c.encStage {
+		return fmt.Sprintf("z%d", i)
+	}
+	return "(" + c.zExpr(&c.spec.Features[i], fmt.Sprintf("x%d", i)) + ")"
 }

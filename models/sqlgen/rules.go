@@ -173,10 +173,10 @@ func (c *compiler) ruleColumns() []string {
 	return out
 }
 
-// ruleTotals are the mdl stage's columns of the sheet: rules_fit,
-// rules_eng, rules_points and rules_disq, as rules.Sheet.EvaluateInto adds
-// them (rule order, group caps after the sums).
-func (c *compiler) ruleTotals() []string {
+// ruleTotals are the sheet's fit and engagement totals and whether a
+// disqualifying rule fired, as rules.Sheet.EvaluateInto adds them (rule
+// order, group caps after the sums).
+func (c *compiler) ruleTotals() (fit, eng, disq string) {
 	d := c.d
 	sum := func(group string) string {
 		e := d.Float(0)
@@ -193,27 +193,23 @@ func (c *compiler) ruleTotals() []string {
 		}
 		return d.Greatest(d.Float(-cp), d.Least(d.Float(cp), e))
 	}
-	fit := capped(sum(rules.GroupFit), c.plan.FitCap)
-	eng := capped(sum(rules.GroupEngagement), c.plan.EngagementCap)
-	var disq []string
+	fit = capped(sum(rules.GroupFit), c.plan.FitCap)
+	eng = capped(sum(rules.GroupEngagement), c.plan.EngagementCap)
+	var dqs []string
 	for i, r := range c.plan.Rules {
 		if r.Disqualify {
-			disq = append(disq, fmt.Sprintf("rf%d", i))
+			dqs = append(dqs, fmt.Sprintf("rf%d", i))
 		}
 	}
-	dq := "0"
-	if len(disq) > 0 {
-		dq = "CASE WHEN " + strings.Join(disq, " + ") + " > 0 THEN 1 ELSE 0 END"
+	disq = "0"
+	if len(dqs) > 0 {
+		disq = "CASE WHEN " + strings.Join(dqs, " + ") + " > 0 THEN 1 ELSE 0 END"
 	}
-	return []string{
-		fit + " AS rules_fit",
-		eng + " AS rules_eng",
-		dq + " AS rules_disq",
-	}
+	return fit, eng, disq
 }
 
-// ruleTierGrade are the scored stage's rules_points (total), rules_tier
-// and rules_grade.
+// ruleTier is the sheet's tier: disqualified, or hot, warm or cold by the
+// total points.
 func (c *compiler) ruleTier() string {
 	d := c.d
 	p := c.plan
@@ -221,12 +217,14 @@ func (c *compiler) ruleTier() string {
 		d.Float(p.Hot), d.Float(p.Warm))
 }
 
-func (c *compiler) rulePointsExpr() string {
+// rulePointsExpr is the sheet's total: ungrouped points, then the fit
+// and engagement totals.
+func (c *compiler) rulePointsExpr(fit, eng string) string {
 	none := c.d.Float(0)
 	for i, r := range c.plan.Rules {
 		if r.Group == "" && !r.Disqualify {
 			none = fmt.Sprintf("%s + rp%d", none, i)
 		}
 	}
-	return "(" + none + ") + rules_fit + rules_eng"
+	return "((" + none + ") + " + fit + " + " + eng + ")"
 }

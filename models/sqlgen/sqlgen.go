@@ -71,6 +71,8 @@ type compiler struct {
 	model  string
 	cols   Columns
 	stages []stage
+	// final is the query's last SELECT.
+	final string
 
 	// Lead columns read into the first stage: name -> alias, and their
 	// kinds.
@@ -88,6 +90,8 @@ type compiler struct {
 	aggIndex map[string]string
 	// usesEvents says the query reads the events table.
 	usesEvents bool
+	// encStage says the linear encoding is a stage of its own (z<i>).
+	encStage bool
 }
 
 // stage is one step of the query: a SELECT that may refer to earlier
@@ -281,8 +285,7 @@ func (c *compiler) compile() (string, error) {
 	if err := c.modelStages(); err != nil {
 		return "", err
 	}
-	final := c.finalSelect()
-	return c.render(final), nil
+	return c.render(c.final), nil
 }
 
 func knownOrigin(o string) bool {
@@ -402,11 +405,7 @@ func (c *compiler) leadsStage() {
 		}
 		sel = append(sel, e+" AS "+c.fieldAlias[name])
 	}
-	inner := fmt.Sprintf("SELECT\n  %s\nFROM %s\nWHERE %s IS NOT NULL", strings.Join(sel, ",\n  "), c.table(c.opt.Leads), d.Ident(c.cols.ID))
-	// A lead created after its scoring moment cannot be scored (leadscore
-	// score gives it an error row); it is left out.
-	c.add("leads_in", fmt.Sprintf("SELECT * FROM {{leads_raw}} AS lr WHERE created_us IS NULL OR created_us <= cut_us"))
-	c.stages = append([]stage{{"leads_raw", inner}}, c.stages...)
+	c.add("leads_in", fmt.Sprintf("SELECT\n  %s\nFROM %s\nWHERE %s IS NOT NULL", strings.Join(sel, ",\n  "), c.table(c.opt.Leads), d.Ident(c.cols.ID)))
 }
 
 // hasCreated says whether the Spec reads the creation time.
