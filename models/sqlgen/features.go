@@ -25,14 +25,13 @@ func (c *compiler) eventsStages() error {
 	} else {
 		cut = d.Int(c.opt.AsOf.UnixMicro())
 	}
-	sel = append(sel, d.ToText(d.Ident(c.cols.EventLeadID))+" AS lead_id",
-		"("+cut+" - "+ts+") AS age_us",
-		c.cleanText(d.Ident(c.cols.EventType))+" AS typ")
+	perEvent := []string{"(" + cut + " - " + ts + ") AS age_us", c.cleanText(d.Ident(c.cols.EventType)) + " AS typ"}
 	for i, a := range c.attrs {
-		sel = append(sel, c.cleanText(d.Ident(a))+fmt.Sprintf(" AS a%d", i))
+		perEvent = append(perEvent, c.cleanText(d.Ident(a))+fmt.Sprintf(" AS a%d", i))
 	}
+	sel = append(sel, d.ToText(d.Ident(c.cols.EventLeadID))+" AS lead_id")
+	sel = append(sel, perEvent...)
 	where := ts + " < " + cut
-	c.add("ev_raw", fmt.Sprintf("SELECT\n  %s\nFROM %s\nWHERE %s", strings.Join(sel, ",\n  "), from, where))
 
 	// Per event: the decay weight, the email class and the negative
 	// signal (as features/aggregate.go classifies them).
@@ -55,7 +54,7 @@ func (c *compiler) eventsStages() error {
 		weight = fmt.Sprintf("FLOOR(%s * %s + %s)", d.Pow(d.Float(2), "-"+d.ToDouble("age_us * 1000")+" / "+d.Float(hl)), d.Float(decayScale), d.Float(0.5))
 	}
 	pvFlag := "CASE WHEN " + pv + " THEN 1 ELSE 0 END"
-	c.add("ev", fmt.Sprintf("SELECT *, %s AS w, %s AS em, %s AS sg, %s AS pv FROM {{ev_raw}} AS r", weight, email, signal, pvFlag))
+	derived := []string{weight + " AS w", email + " AS em", signal + " AS sg", pvFlag + " AS pv"}
 
 	aggs, err := c.eventAggregates()
 	if err != nil {
@@ -69,6 +68,17 @@ func (c *compiler) eventsStages() error {
 	if len(cols) == 0 {
 		cols = append(cols, "COUNT(*) AS n_events")
 	}
+	if !c.d.cte && c.opt.AsOfColumn == "" {
+		// One GROUP BY straight over the events table, with the per-event
+		// values as WITH aliases (ClickHouse): over a Distributed table
+		// every shard aggregates its own events and the initiator merges
+		// the partial aggregates.
+		c.add("agg", fmt.Sprintf("WITH\n  %s\nSELECT\n  %s AS lead_id,\n  %s\nFROM %s\nWHERE %s\nGROUP BY lead_id",
+			strings.Join(append(perEvent, derived...), ",\n  "), d.ToText(d.Ident(c.cols.EventLeadID)), strings.Join(cols, ",\n  "), from, where))
+		return nil
+	}
+	c.add("ev_raw", fmt.Sprintf("SELECT\n  %s\nFROM %s\nWHERE %s", strings.Join(sel, ",\n  "), from, where))
+	c.add("ev", fmt.Sprintf("SELECT *, %s FROM {{ev_raw}} AS r", strings.Join(derived, ", ")))
 	c.add("agg", fmt.Sprintf("SELECT\n  lead_id,\n  %s\nFROM {{ev}}\nGROUP BY lead_id", strings.Join(cols, ",\n  ")))
 	return nil
 }
