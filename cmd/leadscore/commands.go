@@ -11,6 +11,7 @@ func commands(g *globals) []*cobra.Command {
 		newTrain(g),
 		newScore(g),
 		newRetrain(g),
+		newSQL(g),
 		newBacktest(g),
 		newCompare(g),
 		newServe(g),

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Times the compiled clickhouse query on the two-shard test cluster
+# (.ci/clickhouse) against the same data on one shard, for BENCHMARKS.md.
+#   bench/sql/clickhouse.sh [LEADS]     (after bench/sql/run.sh LEADS, whose
+#                                        data and bundle it reuses; MODELS and
+#                                        RUNS choose the queries, default
+#                                        "logistic gbm rules" and 2)
+# The data goes into MergeTree tables on each shard behind Distributed
+# tables split by cityHash64(lead_id) over cluster "leadscore" (two shards),
+# and into tables on shard 1 alone behind Distributed tables over cluster
+# "leadscore_one". Each query runs twice; both times are printed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+leads=${1:-20000}
+dir=${DIR:-/tmp/leadscore-bench-sql}
+ls="$dir/leadscore"
+go build -o "$ls" ./cmd/leadscore
+eval "$(.ci/clickhouse start)"
+IFS=, read -r s1 s2 <<<"$LEADSCORE_TEST_CLICKHOUSE"
+settings="max_query_size=1000000000&max_ast_elements=100000000&max_expanded_ast_elements=100000000&max_ast_depth=100000"
+q() { curl -sf "$1/?$settings" --data-binary @- || { echo "query failed on $1" >&2; return 1; }; }
+db=bench_sql_$leads
+for s in "$s1" "$s2"; do echo "DROP DATABASE IF EXISTS $db" | q "$s"; echo "CREATE DATABASE $db" | q "$s"; done
+leads_cols='lead_id String, created_at DateTime, industry Nullable(String), employees Nullable(Float64), annual_revenue Nullable(Float64), job_title Nullable(String), seniority Nullable(String), country Nullable(String), lead_source Nullable(String)'
+events_cols='lead_id String, timestamp DateTime, type Nullable(String), page Nullable(String), channel Nullable(String)'
+for t in leads events; do
+  cols=leads_cols; [ $t = events ] && cols=events_cols
+  for s in "$s1" "$s2"; do
+    echo "CREATE TABLE $db.${t}_local (${!cols}) ENGINE = MergeTree() ORDER BY lead_id" | q "$s"
+    echo "CREATE TABLE $db.$t AS $db.${t}_local ENGINE = Distributed(leadscore, $db, ${t}_local, cityHash64(lead_id))" | q "$s"
+  done
+  echo "CREATE TABLE $db.${t}1_local (${!cols}) ENGINE = MergeTree() ORDER BY lead_id" | q "$s1"
+  echo "CREATE TABLE $db.${t}1 AS $db.${t}1_local ENGINE = Distributed(leadscore_one, $db, ${t}1_local, cityHash64(lead_id))" | q "$s1"
+  # CSV to TabSeparated: empty cells are NULL, times in ClickHouse's format.
+  python3 -c '
+import csv, sys
+r = csv.reader(sys.stdin); next(r)
+for row in r:
+    print("\t".join("\\N" if v == "" else v.replace("T", " ").replace("Z", "") if len(v) == 20 and v[10] == "T" else v for v in row))
+' <"$dir/csv$leads/$t.csv" >"$dir/$t.tsv"
+  for target in "$t" "${t}1"; do
+    curl -sf "$s1/?insert_distributed_sync=1&query=INSERT+INTO+$db.$target+FORMAT+TabSeparated" --data-binary @"$dir/$t.tsv"
+  done
+  echo "$t rows per shard: $(echo "SELECT count() FROM $db.${t}_local" | q "$s1") + $(echo "SELECT count() FROM $db.${t}_local" | q "$s2")"
+done
+for model in ${MODELS:-logistic gbm rules}; do
+  for shards in 2 1; do
+    lt=$db.leads; et=$db.events
+    [ $shards = 1 ] && lt=$db.leads1 && et=$db.events1
+    "$ls" sql --model "$dir/m$leads" --dialect clickhouse --leads "$lt" --events "$et" --as-of 2025-10-01 --model-name $model --out "$dir/ch_$model.sql" -q
+    for run in $(seq 1 "${RUNS:-2}"); do
+      start=$(date +%s.%N)
+      n=$( (cat "$dir/ch_$model.sql"; echo "FORMAT TabSeparated") | q "$s1" | wc -l)
+      echo "clickhouse $model, $shards shard(s), run $run: $n leads in $(echo "$(date +%s.%N) - $start" | bc) s (load $(cut -d' ' -f1 /proc/loadavg))"
+    done
+  done
+done
+# The same shape without the scoring: one scan and aggregation of the events.
+for shards in 2 1; do
+  et=$db.events; [ $shards = 1 ] && et=$db.events1
+  start=$(date +%s.%N)
+  echo "SELECT lead_id, count(), max(timestamp) FROM $et GROUP BY lead_id FORMAT Null" | q "$s1"
+  echo "clickhouse events group-by alone, $shards shard(s): $(echo "$(date +%s.%N) - $start" | bc) s"
+done

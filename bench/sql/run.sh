@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Scores the same generated leads three ways and prints the times for
+# BENCHMARKS.md: the compiled query in PostgreSQL (wall time, and the CPU
+# time of the server process that ran it), and leadscore score on the same
+# data written as Parquet (wall and CPU), in one run; then the size of the
+# compiled gbm query and PostgreSQL's planning time for it.
+#   bench/sql/run.sh [LEADS] [SEED]            (default 20000 leads, seed 7)
+# Needs a bundle-free machine: it generates and trains in $DIR (default
+# /tmp/leadscore-bench-sql) and uses the PostgreSQL of .ci/postgres.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="$PATH:/usr/local/go/bin"
+leads=${1:-20000}
+seed=${2:-7}
+dir=${DIR:-/tmp/leadscore-bench-sql}
+asof=2025-10-01
+mkdir -p "$dir"
+go build -o "$dir/leadscore" ./cmd/leadscore
+ls="$dir/leadscore"
+eval "$(.ci/postgres start)"
+psql=$(ls /usr/lib/postgresql/*/bin/psql | sort -V | tail -1)
+server=${LEADSCORE_TEST_POSTGRES%%\?*}
+server=${server%/*}
+db="bench_sql_$leads"
+
+[ -f "$dir/csv$leads/events.csv" ] || "$ls" generate --profile b2b --leads "$leads" --seed "$seed" --out "$dir/csv$leads" -q
+[ -f "$dir/pq$leads/events.parquet" ] || "$ls" generate --profile b2b --leads "$leads" --seed "$seed" --out "$dir/pq$leads" --format parquet -q
+"$ls" rules default --profile b2b >"$dir/rules.yaml"
+[ -d "$dir/m$leads" ] || "$ls" train --data "$dir/csv$leads/leads.csv" --events "$dir/csv$leads/events.csv" \
+  --outcomes "$dir/csv$leads/outcomes.csv" --rules "$dir/rules.yaml" --seed 3 --gbm-early-stopping 0 --out "$dir/m$leads" -q
+echo "leads: $leads, events: $(($(wc -l <"$dir/csv$leads/events.csv") - 1)), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+"$psql" "$server/postgres?sslmode=disable" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+url="$server/$db?sslmode=disable"
+"$psql" "$url" -q \
+  -c "CREATE TABLE leads (lead_id text, created_at timestamptz, industry text, employees double precision, annual_revenue double precision, job_title text, seniority text, country text, lead_source text)" \
+  -c "CREATE TABLE events (lead_id text, timestamp timestamptz, type text, page text, channel text)" \
+  -c "\\copy leads FROM '$dir/csv$leads/leads.csv' CSV HEADER" -c "\\copy events FROM '$dir/csv$leads/events.csv' CSV HEADER" -c "ANALYZE"
+
+for model in logistic gbm rules; do
+  "$ls" sql --model "$dir/m$leads" --dialect postgres --leads leads --events events --as-of $asof --model-name $model --out "$dir/q_$model.sql" -q
+  {
+    echo 'SELECT pg_backend_pid() AS pid \gset'
+    echo '\set t0 `date +%s.%N`'
+    echo '\setenv PID :pid'
+    echo '\set c0 `awk "{print \$14+\$15}" /proc/$PID/stat`'
+    echo "CREATE TEMP TABLE scored AS"
+    sed '$ s/$/;/' "$dir/q_$model.sql"
+    echo '\set t1 `date +%s.%N`'
+    echo '\set c1 `awk "{print \$14+\$15}" /proc/$PID/stat`'
+    echo "SELECT '$model', count(*) AS leads, round((:t1 - :t0)::numeric, 2) AS wall_s, round((:c1 - :c0) / 100.0, 2) AS server_cpu_s FROM scored;"
+  } >"$dir/run_$model.sql"
+  "$psql" "$url" -qAtF ' ' -f "$dir/run_$model.sql" | sed "s/^/postgres query: /"
+done
+/usr/bin/time -f "leadscore score (Parquet, champion $(grep -o '"champion": "[a-z]*"' "$dir/m$leads/scoring.json")): wall %e s, cpu %U+%S s" \
+  "$ls" score --model "$dir/m$leads" --in "$dir/pq$leads/leads.parquet" --events "$dir/pq$leads/events.parquet" --as-of $asof --out "$dir/s.csv" -q
+echo "gbm query: $(wc -c <"$dir/q_gbm.sql") bytes, $(python3 -c "import json;print(len(json.load(open('$dir/m$leads/gbm.json'))['roots']))") trees"
+for i in 1 2 3; do (echo "EXPLAIN (SUMMARY ON)"; cat "$dir/q_gbm.sql") | "$psql" "$url" -f - | grep -i "planning time"; done

@@ -1,0 +1,123 @@
+package sqlgen_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/datasets/sqldb"
+	"github.com/leadscore/leadscore/features"
+	"github.com/leadscore/leadscore/internal/pgtest"
+	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/modelstest"
+	"github.com/leadscore/leadscore/models/sqlgen"
+	"github.com/leadscore/leadscore/models/sqlgen/sqlgentest"
+)
+
+// fixtureAsOf is inside the fixture history, so some leads are created
+// after it (left out) and the others have events on both sides of it.
+var fixtureAsOf = time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC)
+
+// fixture loads the fixture bundle and its history.
+func fixture(t *testing.T) (*models.Bundle, features.Inputs) {
+	t.Helper()
+	f, err := modelstest.NewFixture("v1")
+	require.NoError(t, err)
+	t.Cleanup(f.Remove)
+	b, err := models.Load(f.Bundle)
+	require.NoError(t, err)
+	opt := datasets.ReadOptions{MissingValues: b.Spec.Config.MissingValues}
+	var in features.Inputs
+	in.Leads, _, err = datasets.ReadFile(filepath.Join(f.Data, "leads.csv"), opt)
+	require.NoError(t, err)
+	in.Events, _, err = datasets.ReadFile(filepath.Join(f.Data, "events.csv"), opt)
+	require.NoError(t, err)
+	return b, in
+}
+
+// checkEngine loads the fixture into db and checks every model (and the
+// logistic and rules explanations) against the Go scoring path.
+func checkEngine(t *testing.T, db interface{}, dialect string, run func(q string) (map[string]sqlgentest.Row, error), b *models.Bundle, in features.Inputs) {
+	for _, tc := range []struct {
+		model   string
+		explain int
+	}{{models.Logistic, 0}, {models.GBM, 0}, {models.Rules, 0}, {models.Logistic, 3}, {models.Rules, 2}} {
+		t.Run(tc.model+map[bool]string{true: "-explain", false: ""}[tc.explain > 0], func(t *testing.T) {
+			q, err := sqlgen.Compile(b, sqlgen.Options{Dialect: dialect, Leads: "leads", Events: "events", AsOf: fixtureAsOf, Model: tc.model, Explain: tc.explain})
+			require.NoError(t, err)
+			want, err := sqlgentest.Expected(b, in, fixtureAsOf, tc.model, tc.explain)
+			require.NoError(t, err)
+			got, err := run(q)
+			if err != nil {
+				os.WriteFile(filepath.Join(t.TempDir(), "q.sql"), []byte(q), 0o644)
+			}
+			require.NoError(t, err)
+			sqlgentest.Compare(t, want, got)
+		})
+	}
+}
+
+func TestSQLiteMatchesGo(t *testing.T) {
+	b, in := fixture(t)
+	ctx := context.Background()
+	loc, err := sqldb.Parse("sqlite:" + filepath.Join(t.TempDir(), "w.db"))
+	require.NoError(t, err)
+	db, err := sqldb.Open(ctx, loc, sqldb.ReadWrite)
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, sqlgentest.Load(ctx, db, "sqlite", "leads", in.Leads))
+	require.NoError(t, sqlgentest.Load(ctx, db, "sqlite", "events", in.Events))
+	checkEngine(t, db, "sqlite", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
+}
+
+func TestPostgresMatchesGo(t *testing.T) {
+	url := pgtest.URL(t)
+	b, in := fixture(t)
+	ctx := context.Background()
+	loc, err := sqldb.Parse(url)
+	require.NoError(t, err)
+	db, err := sqldb.Open(ctx, loc, sqldb.ReadWrite)
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "leads", in.Leads))
+	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "events", in.Events))
+	checkEngine(t, db, "postgres", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
+}
+
+// The compiled clickhouse query runs through Distributed tables over two
+// MergeTree shards, split by cityHash64(lead_id), and agrees with Go.
+func TestClickHouseTwoShardsMatchesGo(t *testing.T) {
+	ch := sqlgentest.NewClickHouse(t)
+	b, in := fixture(t)
+	ctx := context.Background()
+	require.NoError(t, ch.LoadDistributed(ctx, "leads", "lead_id", in.Leads))
+	require.NoError(t, ch.LoadDistributed(ctx, "events", "lead_id", in.Events))
+	for _, tbl := range []struct {
+		name string
+		rows int
+	}{{"leads", in.Leads.Rows()}, {"events", in.Events.Rows()}} {
+		n, err := ch.ShardRows(ctx, tbl.name)
+		require.NoError(t, err)
+		require.Len(t, n, 2, "two shards")
+		assert.Positive(t, n[0], "%s rows on shard 1", tbl.name)
+		assert.Positive(t, n[1], "%s rows on shard 2", tbl.name)
+		assert.Equal(t, tbl.rows, n[0]+n[1], "every %s row on exactly one shard", tbl.name)
+	}
+	for _, model := range []string{models.Logistic, models.GBM, models.Rules} {
+		t.Run(model, func(t *testing.T) {
+			q, err := sqlgen.Compile(b, sqlgen.Options{Dialect: "clickhouse", Leads: ch.Database + ".leads", Events: ch.Database + ".events", AsOf: fixtureAsOf, Model: model})
+			require.NoError(t, err)
+			want, err := sqlgentest.Expected(b, in, fixtureAsOf, model, 0)
+			require.NoError(t, err)
+			got, err := ch.Query(ctx, q)
+			require.NoError(t, err)
+			sqlgentest.Compare(t, want, got)
+		})
+	}
+}

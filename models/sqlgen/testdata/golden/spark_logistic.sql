@@ -1,0 +1,1726 @@
+WITH
+leads_in AS (
+SELECT
+  CAST(`lead_id` AS STRING) AS lead_id,
+  unix_micros(`created_at`) AS created_us,
+  1756728000000000 AS cut_us,
+  CASE WHEN `industry` IS NULL OR TRIM(CAST(`industry` AS STRING)) IN ('', 'NA', 'N/A', 'null', 'NULL', 'nan', 'NaN') THEN NULL ELSE CAST(`industry` AS STRING) END AS f0,
+  CAST(`employees` AS DOUBLE) AS f1,
+  CAST(`annual_revenue` AS DOUBLE) AS f2,
+  CASE WHEN `job_title` IS NULL OR TRIM(CAST(`job_title` AS STRING)) IN ('', 'NA', 'N/A', 'null', 'NULL', 'nan', 'NaN') THEN NULL ELSE CAST(`job_title` AS STRING) END AS f3,
+  CASE WHEN `seniority` IS NULL OR TRIM(CAST(`seniority` AS STRING)) IN ('', 'NA', 'N/A', 'null', 'NULL', 'nan', 'NaN') THEN NULL ELSE CAST(`seniority` AS STRING) END AS f4,
+  CASE WHEN `country` IS NULL OR TRIM(CAST(`country` AS STRING)) IN ('', 'NA', 'N/A', 'null', 'NULL', 'nan', 'NaN') THEN NULL ELSE CAST(`country` AS STRING) END AS f5,
+  CASE WHEN `lead_source` IS NULL OR TRIM(CAST(`lead_source` AS STRING)) IN ('', 'NA', 'N/A', 'null', 'NULL', 'nan', 'NaN') THEN NULL ELSE CAST(`lead_source` AS STRING) END AS f6
+FROM `crm`.`leads`
+WHERE `lead_id` IS NOT NULL
+),
+ev_raw AS (
+SELECT
+  CAST(`lead_id` AS STRING) AS lead_id,
+  (1756728000000000 - unix_micros(`timestamp`)) AS age_us,
+  CASE WHEN `type` IS NULL OR TRIM(CAST(`type` AS STRING)) IN ('', 'NA', 'N/A', 'null', 'NULL', 'nan', 'NaN') THEN NULL ELSE CAST(`type` AS STRING) END AS typ,
+  CASE WHEN `page` IS NULL OR TRIM(CAST(`page` AS STRING)) IN ('', 'NA', 'N/A', 'null', 'NULL', 'nan', 'NaN') THEN NULL ELSE CAST(`page` AS STRING) END AS a0,
+  CASE WHEN `channel` IS NULL OR TRIM(CAST(`channel` AS STRING)) IN ('', 'NA', 'N/A', 'null', 'NULL', 'nan', 'NaN') THEN NULL ELSE CAST(`channel` AS STRING) END AS a1
+FROM `crm`.`events` AS e
+WHERE unix_micros(`timestamp`) < 1756728000000000
+),
+ev AS (
+SELECT *, FLOOR(POWER(2.0D, -CAST(age_us * 1000 AS DOUBLE) / 1.2096e+15D) * 4.294967296e+09D + 0.5D) AS w, CASE WHEN typ IS NULL OR NOT (INSTR(LOWER(typ), 'mail') > 0) OR (INSTR(LOWER(typ), 'unsub') > 0) OR (INSTR(LOWER(typ), 'bounce') > 0) THEN NULL WHEN (INSTR(LOWER(typ), 'click') > 0) THEN 2 WHEN (INSTR(LOWER(typ), 'open') > 0) THEN 1 WHEN (INSTR(LOWER(typ), 'sent') > 0) OR (INSTR(LOWER(typ), 'send') > 0) OR (INSTR(LOWER(typ), 'deliver') > 0) THEN 0 END AS em, CASE WHEN typ IS NULL THEN NULL WHEN (INSTR(LOWER(typ), 'unsub') > 0) THEN 0 WHEN (INSTR(LOWER(typ), 'bounce') > 0) THEN 1 WHEN (INSTR(LOWER(typ), 'career') > 0) THEN 2 WHEN LOWER(typ) = 'page_view' AND LOWER(a0) IS NOT NULL AND ((INSTR(LOWER(a0), 'career') > 0) OR (INSTR(LOWER(a0), 'jobs') > 0)) THEN 2 END AS sg, CASE WHEN LOWER(typ) = 'page_view' THEN 1 ELSE 0 END AS pv FROM ev_raw AS r
+),
+agg AS (
+SELECT
+  lead_id,
+  SUM(1) AS g0,
+  SUM(CASE WHEN age_us <= 86400000000 THEN 1 ELSE 0 END) AS g1,
+  SUM(CASE WHEN age_us <= 604800000000 THEN 1 ELSE 0 END) AS g2,
+  SUM(CASE WHEN age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g3,
+  SUM(CASE WHEN age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g4,
+  SUM(w) AS g5,
+  MIN(age_us) AS g6,
+  COUNT(DISTINCT CASE WHEN age_us * 1000 - 1 < 7776000000000000 THEN (age_us * 1000 - 1) DIV (86400000000000) END) AS g7,
+  SUM(CASE WHEN em = 0 THEN 1 ELSE 0 END) AS g8,
+  SUM(CASE WHEN em = 1 THEN 1 ELSE 0 END) AS g9,
+  SUM(CASE WHEN em = 2 THEN 1 ELSE 0 END) AS g10,
+  SUM(CASE WHEN sg = 0 THEN 1 ELSE 0 END) AS g11,
+  SUM(CASE WHEN sg = 1 THEN 1 ELSE 0 END) AS g12,
+  SUM(CASE WHEN sg = 2 THEN 1 ELSE 0 END) AS g13,
+  SUM(CASE WHEN a1 = 'chat' THEN 1 ELSE 0 END) AS g14,
+  SUM(CASE WHEN a1 = 'chat' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g15,
+  SUM(CASE WHEN a1 = 'chat' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g16,
+  SUM(CASE WHEN a1 = 'chat' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g17,
+  SUM(CASE WHEN a1 = 'chat' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g18,
+  SUM(CASE WHEN a1 = 'chat' THEN w ELSE 0 END) AS g19,
+  MIN(CASE WHEN a1 = 'chat' THEN age_us END) AS g20,
+  SUM(CASE WHEN a1 = 'email' THEN 1 ELSE 0 END) AS g21,
+  SUM(CASE WHEN a1 = 'email' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g22,
+  SUM(CASE WHEN a1 = 'email' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g23,
+  SUM(CASE WHEN a1 = 'email' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g24,
+  SUM(CASE WHEN a1 = 'email' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g25,
+  SUM(CASE WHEN a1 = 'email' THEN w ELSE 0 END) AS g26,
+  MIN(CASE WHEN a1 = 'email' THEN age_us END) AS g27,
+  SUM(CASE WHEN a1 = 'facebook' THEN 1 ELSE 0 END) AS g28,
+  SUM(CASE WHEN a1 = 'facebook' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g29,
+  SUM(CASE WHEN a1 = 'facebook' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g30,
+  SUM(CASE WHEN a1 = 'facebook' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g31,
+  SUM(CASE WHEN a1 = 'facebook' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g32,
+  SUM(CASE WHEN a1 = 'facebook' THEN w ELSE 0 END) AS g33,
+  MIN(CASE WHEN a1 = 'facebook' THEN age_us END) AS g34,
+  SUM(CASE WHEN a1 = 'linkedin' THEN 1 ELSE 0 END) AS g35,
+  SUM(CASE WHEN a1 = 'linkedin' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g36,
+  SUM(CASE WHEN a1 = 'linkedin' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g37,
+  SUM(CASE WHEN a1 = 'linkedin' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g38,
+  SUM(CASE WHEN a1 = 'linkedin' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g39,
+  SUM(CASE WHEN a1 = 'linkedin' THEN w ELSE 0 END) AS g40,
+  MIN(CASE WHEN a1 = 'linkedin' THEN age_us END) AS g41,
+  SUM(CASE WHEN a1 = 'twitter' THEN 1 ELSE 0 END) AS g42,
+  SUM(CASE WHEN a1 = 'twitter' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g43,
+  SUM(CASE WHEN a1 = 'twitter' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g44,
+  SUM(CASE WHEN a1 = 'twitter' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g45,
+  SUM(CASE WHEN a1 = 'twitter' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g46,
+  SUM(CASE WHEN a1 = 'twitter' THEN w ELSE 0 END) AS g47,
+  MIN(CASE WHEN a1 = 'twitter' THEN age_us END) AS g48,
+  SUM(CASE WHEN a1 = 'web' THEN 1 ELSE 0 END) AS g49,
+  SUM(CASE WHEN a1 = 'web' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g50,
+  SUM(CASE WHEN a1 = 'web' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g51,
+  SUM(CASE WHEN a1 = 'web' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g52,
+  SUM(CASE WHEN a1 = 'web' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g53,
+  SUM(CASE WHEN a1 = 'web' THEN w ELSE 0 END) AS g54,
+  MIN(CASE WHEN a1 = 'web' THEN age_us END) AS g55,
+  SUM(CASE WHEN a1 = 'webinar' THEN 1 ELSE 0 END) AS g56,
+  SUM(CASE WHEN a1 = 'webinar' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g57,
+  SUM(CASE WHEN a1 = 'webinar' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g58,
+  SUM(CASE WHEN a1 = 'webinar' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g59,
+  SUM(CASE WHEN a1 = 'webinar' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g60,
+  SUM(CASE WHEN a1 = 'webinar' THEN w ELSE 0 END) AS g61,
+  MIN(CASE WHEN a1 = 'webinar' THEN age_us END) AS g62,
+  SUM(CASE WHEN typ = 'content_download' THEN 1 ELSE 0 END) AS g63,
+  SUM(CASE WHEN typ = 'content_download' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g64,
+  SUM(CASE WHEN typ = 'content_download' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g65,
+  SUM(CASE WHEN typ = 'content_download' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g66,
+  SUM(CASE WHEN typ = 'content_download' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g67,
+  SUM(CASE WHEN typ = 'content_download' THEN w ELSE 0 END) AS g68,
+  MIN(CASE WHEN typ = 'content_download' THEN age_us END) AS g69,
+  SUM(CASE WHEN typ = 'demo_request' THEN 1 ELSE 0 END) AS g70,
+  SUM(CASE WHEN typ = 'demo_request' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g71,
+  SUM(CASE WHEN typ = 'demo_request' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g72,
+  SUM(CASE WHEN typ = 'demo_request' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g73,
+  SUM(CASE WHEN typ = 'demo_request' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g74,
+  SUM(CASE WHEN typ = 'demo_request' THEN w ELSE 0 END) AS g75,
+  MIN(CASE WHEN typ = 'demo_request' THEN age_us END) AS g76,
+  SUM(CASE WHEN typ = 'email_bounce' THEN 1 ELSE 0 END) AS g77,
+  SUM(CASE WHEN typ = 'email_bounce' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g78,
+  SUM(CASE WHEN typ = 'email_bounce' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g79,
+  SUM(CASE WHEN typ = 'email_bounce' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g80,
+  SUM(CASE WHEN typ = 'email_bounce' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g81,
+  SUM(CASE WHEN typ = 'email_bounce' THEN w ELSE 0 END) AS g82,
+  MIN(CASE WHEN typ = 'email_bounce' THEN age_us END) AS g83,
+  SUM(CASE WHEN typ = 'email_click' THEN 1 ELSE 0 END) AS g84,
+  SUM(CASE WHEN typ = 'email_click' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g85,
+  SUM(CASE WHEN typ = 'email_click' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g86,
+  SUM(CASE WHEN typ = 'email_click' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g87,
+  SUM(CASE WHEN typ = 'email_click' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g88,
+  SUM(CASE WHEN typ = 'email_click' THEN w ELSE 0 END) AS g89,
+  MIN(CASE WHEN typ = 'email_click' THEN age_us END) AS g90,
+  SUM(CASE WHEN typ = 'email_open' THEN 1 ELSE 0 END) AS g91,
+  SUM(CASE WHEN typ = 'email_open' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g92,
+  SUM(CASE WHEN typ = 'email_open' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g93,
+  SUM(CASE WHEN typ = 'email_open' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g94,
+  SUM(CASE WHEN typ = 'email_open' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g95,
+  SUM(CASE WHEN typ = 'email_open' THEN w ELSE 0 END) AS g96,
+  MIN(CASE WHEN typ = 'email_open' THEN age_us END) AS g97,
+  SUM(CASE WHEN typ = 'email_sent' THEN 1 ELSE 0 END) AS g98,
+  SUM(CASE WHEN typ = 'email_sent' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g99,
+  SUM(CASE WHEN typ = 'email_sent' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g100,
+  SUM(CASE WHEN typ = 'email_sent' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g101,
+  SUM(CASE WHEN typ = 'email_sent' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g102,
+  SUM(CASE WHEN typ = 'email_sent' THEN w ELSE 0 END) AS g103,
+  MIN(CASE WHEN typ = 'email_sent' THEN age_us END) AS g104,
+  SUM(CASE WHEN typ = 'email_unsubscribe' THEN 1 ELSE 0 END) AS g105,
+  SUM(CASE WHEN typ = 'email_unsubscribe' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g106,
+  SUM(CASE WHEN typ = 'email_unsubscribe' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g107,
+  SUM(CASE WHEN typ = 'email_unsubscribe' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g108,
+  SUM(CASE WHEN typ = 'email_unsubscribe' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g109,
+  SUM(CASE WHEN typ = 'email_unsubscribe' THEN w ELSE 0 END) AS g110,
+  MIN(CASE WHEN typ = 'email_unsubscribe' THEN age_us END) AS g111,
+  SUM(CASE WHEN typ = 'form_submit' THEN 1 ELSE 0 END) AS g112,
+  SUM(CASE WHEN typ = 'form_submit' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g113,
+  SUM(CASE WHEN typ = 'form_submit' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g114,
+  SUM(CASE WHEN typ = 'form_submit' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g115,
+  SUM(CASE WHEN typ = 'form_submit' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g116,
+  SUM(CASE WHEN typ = 'form_submit' THEN w ELSE 0 END) AS g117,
+  MIN(CASE WHEN typ = 'form_submit' THEN age_us END) AS g118,
+  SUM(CASE WHEN typ = 'free_trial_signup' THEN 1 ELSE 0 END) AS g119,
+  SUM(CASE WHEN typ = 'free_trial_signup' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g120,
+  SUM(CASE WHEN typ = 'free_trial_signup' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g121,
+  SUM(CASE WHEN typ = 'free_trial_signup' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g122,
+  SUM(CASE WHEN typ = 'free_trial_signup' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g123,
+  SUM(CASE WHEN typ = 'free_trial_signup' THEN w ELSE 0 END) AS g124,
+  MIN(CASE WHEN typ = 'free_trial_signup' THEN age_us END) AS g125,
+  SUM(CASE WHEN typ = 'live_chat' THEN 1 ELSE 0 END) AS g126,
+  SUM(CASE WHEN typ = 'live_chat' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g127,
+  SUM(CASE WHEN typ = 'live_chat' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g128,
+  SUM(CASE WHEN typ = 'live_chat' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g129,
+  SUM(CASE WHEN typ = 'live_chat' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g130,
+  SUM(CASE WHEN typ = 'live_chat' THEN w ELSE 0 END) AS g131,
+  MIN(CASE WHEN typ = 'live_chat' THEN age_us END) AS g132,
+  SUM(CASE WHEN typ = 'newsletter_signup' THEN 1 ELSE 0 END) AS g133,
+  SUM(CASE WHEN typ = 'newsletter_signup' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g134,
+  SUM(CASE WHEN typ = 'newsletter_signup' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g135,
+  SUM(CASE WHEN typ = 'newsletter_signup' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g136,
+  SUM(CASE WHEN typ = 'newsletter_signup' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g137,
+  SUM(CASE WHEN typ = 'newsletter_signup' THEN w ELSE 0 END) AS g138,
+  MIN(CASE WHEN typ = 'newsletter_signup' THEN age_us END) AS g139,
+  SUM(CASE WHEN typ = 'page_view' THEN 1 ELSE 0 END) AS g140,
+  SUM(CASE WHEN typ = 'page_view' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g141,
+  SUM(CASE WHEN typ = 'page_view' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g142,
+  SUM(CASE WHEN typ = 'page_view' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g143,
+  SUM(CASE WHEN typ = 'page_view' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g144,
+  SUM(CASE WHEN typ = 'page_view' THEN w ELSE 0 END) AS g145,
+  MIN(CASE WHEN typ = 'page_view' THEN age_us END) AS g146,
+  SUM(CASE WHEN pv = 1 AND a0 = 'blog' THEN 1 ELSE 0 END) AS g147,
+  SUM(CASE WHEN pv = 1 AND a0 = 'blog' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g148,
+  SUM(CASE WHEN pv = 1 AND a0 = 'blog' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g149,
+  SUM(CASE WHEN pv = 1 AND a0 = 'blog' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g150,
+  SUM(CASE WHEN pv = 1 AND a0 = 'blog' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g151,
+  SUM(CASE WHEN pv = 1 AND a0 = 'blog' THEN w ELSE 0 END) AS g152,
+  MIN(CASE WHEN pv = 1 AND a0 = 'blog' THEN age_us END) AS g153,
+  SUM(CASE WHEN pv = 1 AND a0 = 'careers' THEN 1 ELSE 0 END) AS g154,
+  SUM(CASE WHEN pv = 1 AND a0 = 'careers' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g155,
+  SUM(CASE WHEN pv = 1 AND a0 = 'careers' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g156,
+  SUM(CASE WHEN pv = 1 AND a0 = 'careers' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g157,
+  SUM(CASE WHEN pv = 1 AND a0 = 'careers' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g158,
+  SUM(CASE WHEN pv = 1 AND a0 = 'careers' THEN w ELSE 0 END) AS g159,
+  MIN(CASE WHEN pv = 1 AND a0 = 'careers' THEN age_us END) AS g160,
+  SUM(CASE WHEN pv = 1 AND a0 = 'contact' THEN 1 ELSE 0 END) AS g161,
+  SUM(CASE WHEN pv = 1 AND a0 = 'contact' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g162,
+  SUM(CASE WHEN pv = 1 AND a0 = 'contact' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g163,
+  SUM(CASE WHEN pv = 1 AND a0 = 'contact' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g164,
+  SUM(CASE WHEN pv = 1 AND a0 = 'contact' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g165,
+  SUM(CASE WHEN pv = 1 AND a0 = 'contact' THEN w ELSE 0 END) AS g166,
+  MIN(CASE WHEN pv = 1 AND a0 = 'contact' THEN age_us END) AS g167,
+  SUM(CASE WHEN pv = 1 AND a0 = 'directions' THEN 1 ELSE 0 END) AS g168,
+  SUM(CASE WHEN pv = 1 AND a0 = 'directions' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g169,
+  SUM(CASE WHEN pv = 1 AND a0 = 'directions' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g170,
+  SUM(CASE WHEN pv = 1 AND a0 = 'directions' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g171,
+  SUM(CASE WHEN pv = 1 AND a0 = 'directions' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g172,
+  SUM(CASE WHEN pv = 1 AND a0 = 'directions' THEN w ELSE 0 END) AS g173,
+  MIN(CASE WHEN pv = 1 AND a0 = 'directions' THEN age_us END) AS g174,
+  SUM(CASE WHEN pv = 1 AND a0 = 'home' THEN 1 ELSE 0 END) AS g175,
+  SUM(CASE WHEN pv = 1 AND a0 = 'home' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g176,
+  SUM(CASE WHEN pv = 1 AND a0 = 'home' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g177,
+  SUM(CASE WHEN pv = 1 AND a0 = 'home' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g178,
+  SUM(CASE WHEN pv = 1 AND a0 = 'home' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g179,
+  SUM(CASE WHEN pv = 1 AND a0 = 'home' THEN w ELSE 0 END) AS g180,
+  MIN(CASE WHEN pv = 1 AND a0 = 'home' THEN age_us END) AS g181,
+  SUM(CASE WHEN pv = 1 AND a0 = 'pricing' THEN 1 ELSE 0 END) AS g182,
+  SUM(CASE WHEN pv = 1 AND a0 = 'pricing' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g183,
+  SUM(CASE WHEN pv = 1 AND a0 = 'pricing' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g184,
+  SUM(CASE WHEN pv = 1 AND a0 = 'pricing' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g185,
+  SUM(CASE WHEN pv = 1 AND a0 = 'pricing' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g186,
+  SUM(CASE WHEN pv = 1 AND a0 = 'pricing' THEN w ELSE 0 END) AS g187,
+  MIN(CASE WHEN pv = 1 AND a0 = 'pricing' THEN age_us END) AS g188,
+  SUM(CASE WHEN pv = 1 AND a0 = 'product' THEN 1 ELSE 0 END) AS g189,
+  SUM(CASE WHEN pv = 1 AND a0 = 'product' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g190,
+  SUM(CASE WHEN pv = 1 AND a0 = 'product' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g191,
+  SUM(CASE WHEN pv = 1 AND a0 = 'product' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g192,
+  SUM(CASE WHEN pv = 1 AND a0 = 'product' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g193,
+  SUM(CASE WHEN pv = 1 AND a0 = 'product' THEN w ELSE 0 END) AS g194,
+  MIN(CASE WHEN pv = 1 AND a0 = 'product' THEN age_us END) AS g195,
+  SUM(CASE WHEN typ = 'social_interaction' THEN 1 ELSE 0 END) AS g196,
+  SUM(CASE WHEN typ = 'social_interaction' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g197,
+  SUM(CASE WHEN typ = 'social_interaction' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g198,
+  SUM(CASE WHEN typ = 'social_interaction' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g199,
+  SUM(CASE WHEN typ = 'social_interaction' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g200,
+  SUM(CASE WHEN typ = 'social_interaction' THEN w ELSE 0 END) AS g201,
+  MIN(CASE WHEN typ = 'social_interaction' THEN age_us END) AS g202,
+  SUM(CASE WHEN typ = 'webinar_attended' THEN 1 ELSE 0 END) AS g203,
+  SUM(CASE WHEN typ = 'webinar_attended' AND age_us <= 86400000000 THEN 1 ELSE 0 END) AS g204,
+  SUM(CASE WHEN typ = 'webinar_attended' AND age_us <= 604800000000 THEN 1 ELSE 0 END) AS g205,
+  SUM(CASE WHEN typ = 'webinar_attended' AND age_us <= 2592000000000 THEN 1 ELSE 0 END) AS g206,
+  SUM(CASE WHEN typ = 'webinar_attended' AND age_us <= 7776000000000 THEN 1 ELSE 0 END) AS g207,
+  SUM(CASE WHEN typ = 'webinar_attended' THEN w ELSE 0 END) AS g208,
+  MIN(CASE WHEN typ = 'webinar_attended' THEN age_us END) AS g209,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('email_open') AND age_us * 1000 <= 7776000000000000 THEN 1 ELSE 0 END) AS g210,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('email_open') AND age_us * 1000 <= 7776000000000000 THEN 3.0D * EXP((-0.6931471805599453D) * (CAST(((age_us * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((age_us * 1000) - ((age_us * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0 END) AS g211,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('email_click') AND age_us * 1000 <= 7776000000000000 THEN 1 ELSE 0 END) AS g212,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('email_click') AND age_us * 1000 <= 7776000000000000 THEN 7.0D * EXP((-0.6931471805599453D) * (CAST(((age_us * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((age_us * 1000) - ((age_us * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0 END) AS g213,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('newsletter_signup') THEN 1 ELSE 0 END) AS g214,
+  MIN(CASE WHEN LOWER(TRIM(typ)) IN ('newsletter_signup') THEN age_us END) AS g215,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('email_unsubscribe') THEN 1 ELSE 0 END) AS g216,
+  MIN(CASE WHEN LOWER(TRIM(typ)) IN ('email_unsubscribe') THEN age_us END) AS g217,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('email_bounce') THEN 1 ELSE 0 END) AS g218,
+  MIN(CASE WHEN LOWER(TRIM(typ)) IN ('email_bounce') THEN age_us END) AS g219,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('page_view') AND age_us * 1000 <= 2592000000000000 THEN 1 ELSE 0 END) AS g220,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('page_view') AND age_us * 1000 <= 2592000000000000 THEN 5.0D * EXP((-0.6931471805599453D) * (CAST(((age_us * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((age_us * 1000) - ((age_us * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0 END) AS g221,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('page_view') AND LOWER(TRIM(a0)) IN ('pricing') AND age_us * 1000 <= 2592000000000000 THEN 1 ELSE 0 END) AS g222,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('page_view') AND LOWER(TRIM(a0)) IN ('pricing') AND age_us * 1000 <= 2592000000000000 THEN 10.0D * EXP((-0.6931471805599453D) * (CAST(((age_us * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((age_us * 1000) - ((age_us * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0 END) AS g223,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('page_view') AND LOWER(TRIM(a0)) IN ('contact', 'directions') THEN 1 ELSE 0 END) AS g224,
+  MIN(CASE WHEN LOWER(TRIM(typ)) IN ('page_view') AND LOWER(TRIM(a0)) IN ('contact', 'directions') THEN age_us END) AS g225,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('page_view') AND LOWER(TRIM(a0)) IN ('careers') THEN 1 ELSE 0 END) AS g226,
+  MIN(CASE WHEN LOWER(TRIM(typ)) IN ('page_view') AND LOWER(TRIM(a0)) IN ('careers') THEN age_us END) AS g227,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('form_submit') THEN 1 ELSE 0 END) AS g228,
+  MIN(CASE WHEN LOWER(TRIM(typ)) IN ('form_submit') THEN age_us END) AS g229,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('content_download') THEN 1 ELSE 0 END) AS g230,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('content_download') THEN 10.0D * EXP((-0.6931471805599453D) * (CAST(((age_us * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((age_us * 1000) - ((age_us * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0 END) AS g231,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('webinar_attended') THEN 1 ELSE 0 END) AS g232,
+  MIN(CASE WHEN LOWER(TRIM(typ)) IN ('webinar_attended') THEN age_us END) AS g233,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('live_chat') THEN 1 ELSE 0 END) AS g234,
+  MIN(CASE WHEN LOWER(TRIM(typ)) IN ('live_chat') THEN age_us END) AS g235,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('social_interaction') THEN 1 ELSE 0 END) AS g236,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('social_interaction') THEN 5.0D * EXP((-0.6931471805599453D) * (CAST(((age_us * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((age_us * 1000) - ((age_us * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0 END) AS g237,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('social_interaction') AND LOWER(TRIM(a1)) IN ('linkedin') THEN 1 ELSE 0 END) AS g238,
+  MIN(CASE WHEN LOWER(TRIM(typ)) IN ('social_interaction') AND LOWER(TRIM(a1)) IN ('linkedin') THEN age_us END) AS g239,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('free_trial_signup') THEN 1 ELSE 0 END) AS g240,
+  MIN(CASE WHEN LOWER(TRIM(typ)) IN ('free_trial_signup') THEN age_us END) AS g241,
+  SUM(CASE WHEN LOWER(TRIM(typ)) IN ('demo_request') THEN 1 ELSE 0 END) AS g242,
+  MIN(CASE WHEN LOWER(TRIM(typ)) IN ('demo_request') THEN age_us END) AS g243
+FROM ev
+GROUP BY lead_id
+),
+base AS (
+SELECT
+  lead_id,
+  cut_us,
+  CASE WHEN f0 IS NULL THEN NULL WHEN f0 = 'software' THEN 0 WHEN f0 = 'other' THEN 1 WHEN f0 = 'manufacturing' THEN 2 WHEN f0 = 'healthcare' THEN 3 WHEN f0 = 'finance' THEN 4 WHEN f0 = 'retail' THEN 5 WHEN f0 = 'education' THEN 6 WHEN f0 = 'government' THEN 7 ELSE 8 END AS x0,
+  f1 AS x1,
+  f2 AS x2,
+  CASE WHEN f3 IS NULL THEN NULL WHEN f3 = 'Marketing Manager' THEN 0 WHEN f3 = 'Marketing Specialist' THEN 1 WHEN f3 = 'Sales Manager' THEN 2 WHEN f3 = 'Software Engineer' THEN 3 WHEN f3 = 'Account Executive' THEN 4 WHEN f3 = 'IT Manager' THEN 5 WHEN f3 = 'IT Administrator' THEN 6 WHEN f3 = 'Operations Manager' THEN 7 WHEN f3 = 'Engineering Manager' THEN 8 WHEN f3 = 'Finance Manager' THEN 9 WHEN f3 = 'Operations Analyst' THEN 10 WHEN f3 = 'Product Analyst' THEN 11 WHEN f3 = 'Director of Marketing' THEN 12 WHEN f3 = 'Product Manager' THEN 13 WHEN f3 = 'Financial Analyst' THEN 14 WHEN f3 = 'HR Manager' THEN 15 WHEN f3 = 'Senior Account Executive' THEN 16 WHEN f3 = 'Director of Sales' THEN 17 WHEN f3 = 'Director of IT' THEN 18 WHEN f3 = 'Senior Marketing Specialist' THEN 19 WHEN f3 = 'Head of Sales' THEN 20 WHEN f3 = 'VP Marketing' THEN 21 WHEN f3 = 'HR Generalist' THEN 22 WHEN f3 = 'Head of Marketing' THEN 23 WHEN f3 = 'Head of Operations' THEN 24 WHEN f3 = 'VP Product' THEN 25 WHEN f3 = 'VP Engineering' THEN 26 WHEN f3 = 'Director of Engineering' THEN 27 WHEN f3 = 'Head of Engineering' THEN 28 WHEN f3 = 'VP Sales' THEN 29 WHEN f3 = 'Senior IT Administrator' THEN 30 WHEN f3 = 'CEO' THEN 31 WHEN f3 = 'CTO' THEN 32 WHEN f3 = 'VP IT' THEN 33 WHEN f3 = 'Head of HR' THEN 34 WHEN f3 = 'Senior Operations Analyst' THEN 35 WHEN f3 = 'Senior Product Analyst' THEN 36 WHEN f3 = 'VP of Sales' THEN 37 WHEN f3 = 'CMO' THEN 38 WHEN f3 = 'Director of Product' THEN 39 WHEN f3 = 'Head of Finance' THEN 40 WHEN f3 = 'Senior Software Engineer' THEN 41 WHEN f3 = 'CIO' THEN 42 WHEN f3 = 'CHRO' THEN 43 WHEN f3 = 'Head of IT' THEN 44 WHEN f3 = 'Senior HR Generalist' THEN 45 WHEN f3 = 'VP Operations' THEN 46 WHEN f3 = 'VP of Engineering' THEN 47 WHEN f3 = 'CRO' THEN 48 WHEN f3 = 'Director of Operations' THEN 49 WHEN f3 = 'VP of IT' THEN 50 WHEN f3 = 'Director of Finance' THEN 51 WHEN f3 = 'Director of HR' THEN 52 WHEN f3 = 'Senior Financial Analyst' THEN 53 WHEN f3 = 'VP Finance' THEN 54 WHEN f3 = 'VP of Product' THEN 55 WHEN f3 = 'hr manager' THEN 56 WHEN f3 = 'Head of Product' THEN 57 WHEN f3 = 'CPO' THEN 58 WHEN f3 = 'VP HR' THEN 59 WHEN f3 = 'VP of Operations' THEN 60 WHEN f3 = 'financial analyst' THEN 61 WHEN f3 = 'head of marketing' THEN 62 WHEN f3 = 'sales manager' THEN 63 WHEN f3 = 'senior account executive' THEN 64 ELSE 65 END AS x3,
+  CASE WHEN f4 IS NULL THEN NULL WHEN f4 = 'individual_contributor' THEN 0 WHEN f4 = 'manager' THEN 1 WHEN f4 = 'director' THEN 2 WHEN f4 = 'vp' THEN 3 WHEN f4 = 'c_level' THEN 4 ELSE 5 END AS x4,
+  CASE WHEN f5 IS NULL THEN NULL WHEN f5 = 'United States' THEN 0 WHEN f5 = 'United Kingdom' THEN 1 WHEN f5 = 'India' THEN 2 WHEN f5 = 'Germany' THEN 3 WHEN f5 = 'Canada' THEN 4 WHEN f5 = 'France' THEN 5 WHEN f5 = 'Australia' THEN 6 WHEN f5 = 'Brazil' THEN 7 WHEN f5 = 'Netherlands' THEN 8 WHEN f5 = 'Other' THEN 9 WHEN f5 = 'Singapore' THEN 10 ELSE 11 END AS x5,
+  CASE WHEN f6 IS NULL THEN NULL WHEN f6 = 'organic_search' THEN 0 WHEN f6 = 'paid_search' THEN 1 WHEN f6 = 'email_campaign' THEN 2 WHEN f6 = 'social' THEN 3 WHEN f6 = 'direct' THEN 4 WHEN f6 = 'webinar' THEN 5 WHEN f6 = 'referral' THEN 6 WHEN f6 = 'event' THEN 7 ELSE 8 END AS x6,
+  CASE WHEN created_us IS NULL OR created_us > cut_us THEN NULL ELSE CAST((cut_us - created_us) * 1000 AS DOUBLE) / 8.64e+13D END AS x7,
+  CASE WHEN created_us IS NULL THEN NULL WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 0 THEN 6 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 1 THEN 10 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 2 THEN 3 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 3 THEN 7 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 4 THEN 22 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 5 THEN 20 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 6 THEN 15 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 7 THEN 9 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 8 THEN 19 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 9 THEN 2 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 10 THEN 0 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 11 THEN 13 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 12 THEN 14 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 13 THEN 17 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 14 THEN 11 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 15 THEN 8 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 16 THEN 18 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 17 THEN 4 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 18 THEN 21 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 19 THEN 5 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 20 THEN 1 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 21 THEN 16 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 22 THEN 23 WHEN ((created_us) DIV (3600000000) - ((created_us) DIV (3600000000)) DIV (24) * 24) = 23 THEN 12 END AS x8,
+  CASE WHEN created_us IS NULL THEN NULL WHEN (((created_us) DIV (86400000000) + 4) - (((created_us) DIV (86400000000) + 4)) DIV (7) * 7) = 0 THEN 5 WHEN (((created_us) DIV (86400000000) + 4) - (((created_us) DIV (86400000000) + 4)) DIV (7) * 7) = 1 THEN 2 WHEN (((created_us) DIV (86400000000) + 4) - (((created_us) DIV (86400000000) + 4)) DIV (7) * 7) = 2 THEN 0 WHEN (((created_us) DIV (86400000000) + 4) - (((created_us) DIV (86400000000) + 4)) DIV (7) * 7) = 3 THEN 1 WHEN (((created_us) DIV (86400000000) + 4) - (((created_us) DIV (86400000000) + 4)) DIV (7) * 7) = 4 THEN 4 WHEN (((created_us) DIV (86400000000) + 4) - (((created_us) DIV (86400000000) + 4)) DIV (7) * 7) = 5 THEN 3 WHEN (((created_us) DIV (86400000000) + 4) - (((created_us) DIV (86400000000) + 4)) DIV (7) * 7) = 6 THEN 6 END AS x9,
+  CAST(COALESCE(g1, 0) AS DOUBLE) AS x10,
+  CAST(COALESCE(g2, 0) AS DOUBLE) AS x11,
+  CAST(COALESCE(g3, 0) AS DOUBLE) AS x12,
+  CAST(COALESCE(g4, 0) AS DOUBLE) AS x13,
+  CAST(COALESCE(g5, 0) AS DOUBLE) / 4.294967296e+09D AS x14,
+  CASE WHEN COALESCE(g0, 0) = 0 THEN NULL ELSE CAST(g6 * 1000 AS DOUBLE) / 8.64e+13D END AS x15,
+  CAST(COALESCE(g7, 0) AS DOUBLE) AS x16,
+  CASE WHEN COALESCE(g8, 0) = 0 THEN NULL ELSE CAST(COALESCE(g9, 0) AS DOUBLE) / CAST(COALESCE(g8, 0) AS DOUBLE) END AS x17,
+  CASE WHEN COALESCE(g9, 0) = 0 THEN NULL ELSE CAST(COALESCE(g10, 0) AS DOUBLE) / CAST(COALESCE(g9, 0) AS DOUBLE) END AS x18,
+  CASE WHEN COALESCE(g11, 0) > 0 THEN 1.0D ELSE 0.0D END AS x19,
+  CASE WHEN COALESCE(g12, 0) > 0 THEN 1.0D ELSE 0.0D END AS x20,
+  CASE WHEN COALESCE(g13, 0) > 0 THEN 1.0D ELSE 0.0D END AS x21,
+  CAST(COALESCE(g15, 0) AS DOUBLE) AS x22,
+  CAST(COALESCE(g16, 0) AS DOUBLE) AS x23,
+  CAST(COALESCE(g17, 0) AS DOUBLE) AS x24,
+  CAST(COALESCE(g18, 0) AS DOUBLE) AS x25,
+  CAST(COALESCE(g19, 0) AS DOUBLE) / 4.294967296e+09D AS x26,
+  CASE WHEN COALESCE(g14, 0) = 0 THEN NULL ELSE CAST(g20 * 1000 AS DOUBLE) / 8.64e+13D END AS x27,
+  CAST(COALESCE(g22, 0) AS DOUBLE) AS x28,
+  CAST(COALESCE(g23, 0) AS DOUBLE) AS x29,
+  CAST(COALESCE(g24, 0) AS DOUBLE) AS x30,
+  CAST(COALESCE(g25, 0) AS DOUBLE) AS x31,
+  CAST(COALESCE(g26, 0) AS DOUBLE) / 4.294967296e+09D AS x32,
+  CASE WHEN COALESCE(g21, 0) = 0 THEN NULL ELSE CAST(g27 * 1000 AS DOUBLE) / 8.64e+13D END AS x33,
+  CAST(COALESCE(g29, 0) AS DOUBLE) AS x34,
+  CAST(COALESCE(g30, 0) AS DOUBLE) AS x35,
+  CAST(COALESCE(g31, 0) AS DOUBLE) AS x36,
+  CAST(COALESCE(g32, 0) AS DOUBLE) AS x37,
+  CAST(COALESCE(g33, 0) AS DOUBLE) / 4.294967296e+09D AS x38,
+  CASE WHEN COALESCE(g28, 0) = 0 THEN NULL ELSE CAST(g34 * 1000 AS DOUBLE) / 8.64e+13D END AS x39,
+  CAST(COALESCE(g36, 0) AS DOUBLE) AS x40,
+  CAST(COALESCE(g37, 0) AS DOUBLE) AS x41,
+  CAST(COALESCE(g38, 0) AS DOUBLE) AS x42,
+  CAST(COALESCE(g39, 0) AS DOUBLE) AS x43,
+  CAST(COALESCE(g40, 0) AS DOUBLE) / 4.294967296e+09D AS x44,
+  CASE WHEN COALESCE(g35, 0) = 0 THEN NULL ELSE CAST(g41 * 1000 AS DOUBLE) / 8.64e+13D END AS x45,
+  CAST(COALESCE(g43, 0) AS DOUBLE) AS x46,
+  CAST(COALESCE(g44, 0) AS DOUBLE) AS x47,
+  CAST(COALESCE(g45, 0) AS DOUBLE) AS x48,
+  CAST(COALESCE(g46, 0) AS DOUBLE) AS x49,
+  CAST(COALESCE(g47, 0) AS DOUBLE) / 4.294967296e+09D AS x50,
+  CASE WHEN COALESCE(g42, 0) = 0 THEN NULL ELSE CAST(g48 * 1000 AS DOUBLE) / 8.64e+13D END AS x51,
+  CAST(COALESCE(g50, 0) AS DOUBLE) AS x52,
+  CAST(COALESCE(g51, 0) AS DOUBLE) AS x53,
+  CAST(COALESCE(g52, 0) AS DOUBLE) AS x54,
+  CAST(COALESCE(g53, 0) AS DOUBLE) AS x55,
+  CAST(COALESCE(g54, 0) AS DOUBLE) / 4.294967296e+09D AS x56,
+  CASE WHEN COALESCE(g49, 0) = 0 THEN NULL ELSE CAST(g55 * 1000 AS DOUBLE) / 8.64e+13D END AS x57,
+  CAST(COALESCE(g57, 0) AS DOUBLE) AS x58,
+  CAST(COALESCE(g58, 0) AS DOUBLE) AS x59,
+  CAST(COALESCE(g59, 0) AS DOUBLE) AS x60,
+  CAST(COALESCE(g60, 0) AS DOUBLE) AS x61,
+  CAST(COALESCE(g61, 0) AS DOUBLE) / 4.294967296e+09D AS x62,
+  CASE WHEN COALESCE(g56, 0) = 0 THEN NULL ELSE CAST(g62 * 1000 AS DOUBLE) / 8.64e+13D END AS x63,
+  CAST(COALESCE(g64, 0) AS DOUBLE) AS x64,
+  CAST(COALESCE(g65, 0) AS DOUBLE) AS x65,
+  CAST(COALESCE(g66, 0) AS DOUBLE) AS x66,
+  CAST(COALESCE(g67, 0) AS DOUBLE) AS x67,
+  CAST(COALESCE(g68, 0) AS DOUBLE) / 4.294967296e+09D AS x68,
+  CASE WHEN COALESCE(g63, 0) = 0 THEN NULL ELSE CAST(g69 * 1000 AS DOUBLE) / 8.64e+13D END AS x69,
+  CAST(COALESCE(g71, 0) AS DOUBLE) AS x70,
+  CAST(COALESCE(g72, 0) AS DOUBLE) AS x71,
+  CAST(COALESCE(g73, 0) AS DOUBLE) AS x72,
+  CAST(COALESCE(g74, 0) AS DOUBLE) AS x73,
+  CAST(COALESCE(g75, 0) AS DOUBLE) / 4.294967296e+09D AS x74,
+  CASE WHEN COALESCE(g70, 0) = 0 THEN NULL ELSE CAST(g76 * 1000 AS DOUBLE) / 8.64e+13D END AS x75,
+  CAST(COALESCE(g78, 0) AS DOUBLE) AS x76,
+  CAST(COALESCE(g79, 0) AS DOUBLE) AS x77,
+  CAST(COALESCE(g80, 0) AS DOUBLE) AS x78,
+  CAST(COALESCE(g81, 0) AS DOUBLE) AS x79,
+  CAST(COALESCE(g82, 0) AS DOUBLE) / 4.294967296e+09D AS x80,
+  CASE WHEN COALESCE(g77, 0) = 0 THEN NULL ELSE CAST(g83 * 1000 AS DOUBLE) / 8.64e+13D END AS x81,
+  CAST(COALESCE(g85, 0) AS DOUBLE) AS x82,
+  CAST(COALESCE(g86, 0) AS DOUBLE) AS x83,
+  CAST(COALESCE(g87, 0) AS DOUBLE) AS x84,
+  CAST(COALESCE(g88, 0) AS DOUBLE) AS x85,
+  CAST(COALESCE(g89, 0) AS DOUBLE) / 4.294967296e+09D AS x86,
+  CASE WHEN COALESCE(g84, 0) = 0 THEN NULL ELSE CAST(g90 * 1000 AS DOUBLE) / 8.64e+13D END AS x87,
+  CAST(COALESCE(g92, 0) AS DOUBLE) AS x88,
+  CAST(COALESCE(g93, 0) AS DOUBLE) AS x89,
+  CAST(COALESCE(g94, 0) AS DOUBLE) AS x90,
+  CAST(COALESCE(g95, 0) AS DOUBLE) AS x91,
+  CAST(COALESCE(g96, 0) AS DOUBLE) / 4.294967296e+09D AS x92,
+  CASE WHEN COALESCE(g91, 0) = 0 THEN NULL ELSE CAST(g97 * 1000 AS DOUBLE) / 8.64e+13D END AS x93,
+  CAST(COALESCE(g99, 0) AS DOUBLE) AS x94,
+  CAST(COALESCE(g100, 0) AS DOUBLE) AS x95,
+  CAST(COALESCE(g101, 0) AS DOUBLE) AS x96,
+  CAST(COALESCE(g102, 0) AS DOUBLE) AS x97,
+  CAST(COALESCE(g103, 0) AS DOUBLE) / 4.294967296e+09D AS x98,
+  CASE WHEN COALESCE(g98, 0) = 0 THEN NULL ELSE CAST(g104 * 1000 AS DOUBLE) / 8.64e+13D END AS x99,
+  CAST(COALESCE(g106, 0) AS DOUBLE) AS x100,
+  CAST(COALESCE(g107, 0) AS DOUBLE) AS x101,
+  CAST(COALESCE(g108, 0) AS DOUBLE) AS x102,
+  CAST(COALESCE(g109, 0) AS DOUBLE) AS x103,
+  CAST(COALESCE(g110, 0) AS DOUBLE) / 4.294967296e+09D AS x104,
+  CASE WHEN COALESCE(g105, 0) = 0 THEN NULL ELSE CAST(g111 * 1000 AS DOUBLE) / 8.64e+13D END AS x105,
+  CAST(COALESCE(g113, 0) AS DOUBLE) AS x106,
+  CAST(COALESCE(g114, 0) AS DOUBLE) AS x107,
+  CAST(COALESCE(g115, 0) AS DOUBLE) AS x108,
+  CAST(COALESCE(g116, 0) AS DOUBLE) AS x109,
+  CAST(COALESCE(g117, 0) AS DOUBLE) / 4.294967296e+09D AS x110,
+  CASE WHEN COALESCE(g112, 0) = 0 THEN NULL ELSE CAST(g118 * 1000 AS DOUBLE) / 8.64e+13D END AS x111,
+  CAST(COALESCE(g120, 0) AS DOUBLE) AS x112,
+  CAST(COALESCE(g121, 0) AS DOUBLE) AS x113,
+  CAST(COALESCE(g122, 0) AS DOUBLE) AS x114,
+  CAST(COALESCE(g123, 0) AS DOUBLE) AS x115,
+  CAST(COALESCE(g124, 0) AS DOUBLE) / 4.294967296e+09D AS x116,
+  CASE WHEN COALESCE(g119, 0) = 0 THEN NULL ELSE CAST(g125 * 1000 AS DOUBLE) / 8.64e+13D END AS x117,
+  CAST(COALESCE(g127, 0) AS DOUBLE) AS x118,
+  CAST(COALESCE(g128, 0) AS DOUBLE) AS x119,
+  CAST(COALESCE(g129, 0) AS DOUBLE) AS x120,
+  CAST(COALESCE(g130, 0) AS DOUBLE) AS x121,
+  CAST(COALESCE(g131, 0) AS DOUBLE) / 4.294967296e+09D AS x122,
+  CASE WHEN COALESCE(g126, 0) = 0 THEN NULL ELSE CAST(g132 * 1000 AS DOUBLE) / 8.64e+13D END AS x123,
+  CAST(COALESCE(g134, 0) AS DOUBLE) AS x124,
+  CAST(COALESCE(g135, 0) AS DOUBLE) AS x125,
+  CAST(COALESCE(g136, 0) AS DOUBLE) AS x126,
+  CAST(COALESCE(g137, 0) AS DOUBLE) AS x127,
+  CAST(COALESCE(g138, 0) AS DOUBLE) / 4.294967296e+09D AS x128,
+  CASE WHEN COALESCE(g133, 0) = 0 THEN NULL ELSE CAST(g139 * 1000 AS DOUBLE) / 8.64e+13D END AS x129,
+  CAST(COALESCE(g141, 0) AS DOUBLE) AS x130,
+  CAST(COALESCE(g142, 0) AS DOUBLE) AS x131,
+  CAST(COALESCE(g143, 0) AS DOUBLE) AS x132,
+  CAST(COALESCE(g144, 0) AS DOUBLE) AS x133,
+  CAST(COALESCE(g145, 0) AS DOUBLE) / 4.294967296e+09D AS x134,
+  CASE WHEN COALESCE(g140, 0) = 0 THEN NULL ELSE CAST(g146 * 1000 AS DOUBLE) / 8.64e+13D END AS x135,
+  CAST(COALESCE(g148, 0) AS DOUBLE) AS x136,
+  CAST(COALESCE(g149, 0) AS DOUBLE) AS x137,
+  CAST(COALESCE(g150, 0) AS DOUBLE) AS x138,
+  CAST(COALESCE(g151, 0) AS DOUBLE) AS x139,
+  CAST(COALESCE(g152, 0) AS DOUBLE) / 4.294967296e+09D AS x140,
+  CASE WHEN COALESCE(g147, 0) = 0 THEN NULL ELSE CAST(g153 * 1000 AS DOUBLE) / 8.64e+13D END AS x141,
+  CAST(COALESCE(g155, 0) AS DOUBLE) AS x142,
+  CAST(COALESCE(g156, 0) AS DOUBLE) AS x143,
+  CAST(COALESCE(g157, 0) AS DOUBLE) AS x144,
+  CAST(COALESCE(g158, 0) AS DOUBLE) AS x145,
+  CAST(COALESCE(g159, 0) AS DOUBLE) / 4.294967296e+09D AS x146,
+  CASE WHEN COALESCE(g154, 0) = 0 THEN NULL ELSE CAST(g160 * 1000 AS DOUBLE) / 8.64e+13D END AS x147,
+  CAST(COALESCE(g162, 0) AS DOUBLE) AS x148,
+  CAST(COALESCE(g163, 0) AS DOUBLE) AS x149,
+  CAST(COALESCE(g164, 0) AS DOUBLE) AS x150,
+  CAST(COALESCE(g165, 0) AS DOUBLE) AS x151,
+  CAST(COALESCE(g166, 0) AS DOUBLE) / 4.294967296e+09D AS x152,
+  CASE WHEN COALESCE(g161, 0) = 0 THEN NULL ELSE CAST(g167 * 1000 AS DOUBLE) / 8.64e+13D END AS x153,
+  CAST(COALESCE(g169, 0) AS DOUBLE) AS x154,
+  CAST(COALESCE(g170, 0) AS DOUBLE) AS x155,
+  CAST(COALESCE(g171, 0) AS DOUBLE) AS x156,
+  CAST(COALESCE(g172, 0) AS DOUBLE) AS x157,
+  CAST(COALESCE(g173, 0) AS DOUBLE) / 4.294967296e+09D AS x158,
+  CASE WHEN COALESCE(g168, 0) = 0 THEN NULL ELSE CAST(g174 * 1000 AS DOUBLE) / 8.64e+13D END AS x159,
+  CAST(COALESCE(g176, 0) AS DOUBLE) AS x160,
+  CAST(COALESCE(g177, 0) AS DOUBLE) AS x161,
+  CAST(COALESCE(g178, 0) AS DOUBLE) AS x162,
+  CAST(COALESCE(g179, 0) AS DOUBLE) AS x163,
+  CAST(COALESCE(g180, 0) AS DOUBLE) / 4.294967296e+09D AS x164,
+  CASE WHEN COALESCE(g175, 0) = 0 THEN NULL ELSE CAST(g181 * 1000 AS DOUBLE) / 8.64e+13D END AS x165,
+  CAST(COALESCE(g183, 0) AS DOUBLE) AS x166,
+  CAST(COALESCE(g184, 0) AS DOUBLE) AS x167,
+  CAST(COALESCE(g185, 0) AS DOUBLE) AS x168,
+  CAST(COALESCE(g186, 0) AS DOUBLE) AS x169,
+  CAST(COALESCE(g187, 0) AS DOUBLE) / 4.294967296e+09D AS x170,
+  CASE WHEN COALESCE(g182, 0) = 0 THEN NULL ELSE CAST(g188 * 1000 AS DOUBLE) / 8.64e+13D END AS x171,
+  CAST(COALESCE(g190, 0) AS DOUBLE) AS x172,
+  CAST(COALESCE(g191, 0) AS DOUBLE) AS x173,
+  CAST(COALESCE(g192, 0) AS DOUBLE) AS x174,
+  CAST(COALESCE(g193, 0) AS DOUBLE) AS x175,
+  CAST(COALESCE(g194, 0) AS DOUBLE) / 4.294967296e+09D AS x176,
+  CASE WHEN COALESCE(g189, 0) = 0 THEN NULL ELSE CAST(g195 * 1000 AS DOUBLE) / 8.64e+13D END AS x177,
+  CAST(COALESCE(g197, 0) AS DOUBLE) AS x178,
+  CAST(COALESCE(g198, 0) AS DOUBLE) AS x179,
+  CAST(COALESCE(g199, 0) AS DOUBLE) AS x180,
+  CAST(COALESCE(g200, 0) AS DOUBLE) AS x181,
+  CAST(COALESCE(g201, 0) AS DOUBLE) / 4.294967296e+09D AS x182,
+  CASE WHEN COALESCE(g196, 0) = 0 THEN NULL ELSE CAST(g202 * 1000 AS DOUBLE) / 8.64e+13D END AS x183,
+  CAST(COALESCE(g204, 0) AS DOUBLE) AS x184,
+  CAST(COALESCE(g205, 0) AS DOUBLE) AS x185,
+  CAST(COALESCE(g206, 0) AS DOUBLE) AS x186,
+  CAST(COALESCE(g207, 0) AS DOUBLE) AS x187,
+  CAST(COALESCE(g208, 0) AS DOUBLE) / 4.294967296e+09D AS x188,
+  CASE WHEN COALESCE(g203, 0) = 0 THEN NULL ELSE CAST(g209 * 1000 AS DOUBLE) / 8.64e+13D END AS x189,
+  CASE WHEN (f4 IS NOT NULL AND LOWER(TRIM(f4)) = 'c_level') THEN 1 ELSE 0 END AS rf0,
+  CASE WHEN (f4 IS NOT NULL AND LOWER(TRIM(f4)) = 'c_level') THEN 15.0D ELSE 0.0D END AS rp0,
+  CASE WHEN (f4 IS NOT NULL AND (LOWER(TRIM(f4)) = 'vp' OR LOWER(TRIM(f4)) = 'director')) THEN 1 ELSE 0 END AS rf1,
+  CASE WHEN (f4 IS NOT NULL AND (LOWER(TRIM(f4)) = 'vp' OR LOWER(TRIM(f4)) = 'director')) THEN 12.0D ELSE 0.0D END AS rp1,
+  CASE WHEN (f4 IS NOT NULL AND LOWER(TRIM(f4)) = 'manager') THEN 1 ELSE 0 END AS rf2,
+  CASE WHEN (f4 IS NOT NULL AND LOWER(TRIM(f4)) = 'manager') THEN 6.0D ELSE 0.0D END AS rp2,
+  CASE WHEN (f1 IS NOT NULL AND (f1 IS NOT NULL AND f1 >= 200.0D)) THEN 1 ELSE 0 END AS rf3,
+  CASE WHEN (f1 IS NOT NULL AND (f1 IS NOT NULL AND f1 >= 200.0D)) THEN 10.0D ELSE 0.0D END AS rp3,
+  CASE WHEN (f1 IS NOT NULL AND (f1 IS NOT NULL AND f1 >= 50.0D AND f1 <= 199.0D)) THEN 1 ELSE 0 END AS rf4,
+  CASE WHEN (f1 IS NOT NULL AND (f1 IS NOT NULL AND f1 >= 50.0D AND f1 <= 199.0D)) THEN 5.0D ELSE 0.0D END AS rp4,
+  CASE WHEN (f1 IS NOT NULL AND (f1 IS NOT NULL AND f1 <= 9.0D)) THEN 1 ELSE 0 END AS rf5,
+  CASE WHEN (f1 IS NOT NULL AND (f1 IS NOT NULL AND f1 <= 9.0D)) THEN (-5.0D) ELSE 0.0D END AS rp5,
+  CASE WHEN (f2 IS NOT NULL AND (f2 IS NOT NULL AND f2 >= 1e+07D)) THEN 1 ELSE 0 END AS rf6,
+  CASE WHEN (f2 IS NOT NULL AND (f2 IS NOT NULL AND f2 >= 1e+07D)) THEN 5.0D ELSE 0.0D END AS rp6,
+  CASE WHEN (f0 IS NOT NULL AND (LOWER(TRIM(f0)) = 'software' OR LOWER(TRIM(f0)) = 'finance')) THEN 1 ELSE 0 END AS rf7,
+  CASE WHEN (f0 IS NOT NULL AND (LOWER(TRIM(f0)) = 'software' OR LOWER(TRIM(f0)) = 'finance')) THEN 10.0D ELSE 0.0D END AS rp7,
+  CASE WHEN (f0 IS NOT NULL AND (LOWER(TRIM(f0)) = 'healthcare' OR LOWER(TRIM(f0)) = 'manufacturing')) THEN 1 ELSE 0 END AS rf8,
+  CASE WHEN (f0 IS NOT NULL AND (LOWER(TRIM(f0)) = 'healthcare' OR LOWER(TRIM(f0)) = 'manufacturing')) THEN 5.0D ELSE 0.0D END AS rp8,
+  CASE WHEN (f0 IS NOT NULL AND (LOWER(TRIM(f0)) = 'education' OR LOWER(TRIM(f0)) = 'government')) THEN 1 ELSE 0 END AS rf9,
+  CASE WHEN (f0 IS NOT NULL AND (LOWER(TRIM(f0)) = 'education' OR LOWER(TRIM(f0)) = 'government')) THEN (-5.0D) ELSE 0.0D END AS rp9,
+  CASE WHEN f1 IS NULL THEN 1 ELSE 0 END AS rf10,
+  CASE WHEN f1 IS NULL THEN (-3.0D) ELSE 0.0D END AS rp10,
+  CASE WHEN (f5 IS NOT NULL AND (LOWER(TRIM(f5)) = 'united states' OR LOWER(TRIM(f5)) = 'united kingdom' OR LOWER(TRIM(f5)) = 'canada')) THEN 1 ELSE 0 END AS rf11,
+  CASE WHEN (f5 IS NOT NULL AND (LOWER(TRIM(f5)) = 'united states' OR LOWER(TRIM(f5)) = 'united kingdom' OR LOWER(TRIM(f5)) = 'canada')) THEN 3.0D ELSE 0.0D END AS rp11,
+  CASE WHEN (f3 IS NOT NULL AND (INSTR(LOWER(TRIM(f3)), 'marketing') > 0)) THEN 1 ELSE 0 END AS rf12,
+  CASE WHEN (f3 IS NOT NULL AND (INSTR(LOWER(TRIM(f3)), 'marketing') > 0)) THEN 5.0D ELSE 0.0D END AS rp12,
+  CASE WHEN (f3 IS NOT NULL AND (INSTR(LOWER(TRIM(f3)), 'sales') > 0)) THEN 1 ELSE 0 END AS rf13,
+  CASE WHEN (f3 IS NOT NULL AND (INSTR(LOWER(TRIM(f3)), 'sales') > 0)) THEN 3.0D ELSE 0.0D END AS rp13,
+  CASE WHEN (f6 IS NOT NULL AND LOWER(TRIM(f6)) = 'referral') THEN 1 ELSE 0 END AS rf14,
+  CASE WHEN (f6 IS NOT NULL AND LOWER(TRIM(f6)) = 'referral') THEN 10.0D ELSE 0.0D END AS rp14,
+  CASE WHEN (f6 IS NOT NULL AND (LOWER(TRIM(f6)) = 'webinar' OR LOWER(TRIM(f6)) = 'event')) THEN 1 ELSE 0 END AS rf15,
+  CASE WHEN (f6 IS NOT NULL AND (LOWER(TRIM(f6)) = 'webinar' OR LOWER(TRIM(f6)) = 'event')) THEN 5.0D ELSE 0.0D END AS rp15,
+  CASE WHEN COALESCE(g210, 0) >= 1 THEN 1 ELSE 0 END AS rf16,
+  CASE WHEN COALESCE(g210, 0) >= 1 THEN GREATEST((-15.0D), LEAST(15.0D, CAST(COALESCE(g211, 0) AS DOUBLE))) ELSE 0.0D END AS rp16,
+  CASE WHEN COALESCE(g212, 0) >= 1 THEN 1 ELSE 0 END AS rf17,
+  CASE WHEN COALESCE(g212, 0) >= 1 THEN GREATEST((-21.0D), LEAST(21.0D, CAST(COALESCE(g213, 0) AS DOUBLE))) ELSE 0.0D END AS rp17,
+  CASE WHEN COALESCE(g214, 0) >= 1 THEN 1 ELSE 0 END AS rf18,
+  CASE WHEN COALESCE(g214, 0) >= 1 THEN 15.0D * EXP((-0.6931471805599453D) * (CAST(((g215 * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((g215 * 1000) - ((g215 * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0.0D END AS rp18,
+  CASE WHEN COALESCE(g216, 0) >= 1 THEN 1 ELSE 0 END AS rf19,
+  CASE WHEN COALESCE(g216, 0) >= 1 THEN (-20.0D) * EXP((-0.6931471805599453D) * (CAST(((g217 * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((g217 * 1000) - ((g217 * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0.0D END AS rp19,
+  CASE WHEN COALESCE(g218, 0) >= 1 THEN 1 ELSE 0 END AS rf20,
+  CASE WHEN COALESCE(g218, 0) >= 1 THEN (-10.0D) * EXP((-0.6931471805599453D) * (CAST(((g219 * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((g219 * 1000) - ((g219 * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0.0D END AS rp20,
+  CASE WHEN COALESCE(g220, 0) >= 1 THEN 1 ELSE 0 END AS rf21,
+  CASE WHEN COALESCE(g220, 0) >= 1 THEN GREATEST((-20.0D), LEAST(20.0D, CAST(COALESCE(g221, 0) AS DOUBLE))) ELSE 0.0D END AS rp21,
+  CASE WHEN COALESCE(g222, 0) >= 1 THEN 1 ELSE 0 END AS rf22,
+  CASE WHEN COALESCE(g222, 0) >= 1 THEN GREATEST((-20.0D), LEAST(20.0D, CAST(COALESCE(g223, 0) AS DOUBLE))) ELSE 0.0D END AS rp22,
+  CASE WHEN COALESCE(g224, 0) >= 1 THEN 1 ELSE 0 END AS rf23,
+  CASE WHEN COALESCE(g224, 0) >= 1 THEN 20.0D * EXP((-0.6931471805599453D) * (CAST(((g225 * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((g225 * 1000) - ((g225 * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0.0D END AS rp23,
+  CASE WHEN COALESCE(g226, 0) >= 1 THEN 1 ELSE 0 END AS rf24,
+  CASE WHEN COALESCE(g226, 0) >= 1 THEN (-10.0D) * EXP((-0.6931471805599453D) * (CAST(((g227 * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((g227 * 1000) - ((g227 * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0.0D END AS rp24,
+  CASE WHEN COALESCE(g228, 0) >= 1 THEN 1 ELSE 0 END AS rf25,
+  CASE WHEN COALESCE(g228, 0) >= 1 THEN 20.0D * EXP((-0.6931471805599453D) * (CAST(((g229 * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((g229 * 1000) - ((g229 * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0.0D END AS rp25,
+  CASE WHEN COALESCE(g230, 0) >= 1 THEN 1 ELSE 0 END AS rf26,
+  CASE WHEN COALESCE(g230, 0) >= 1 THEN GREATEST((-20.0D), LEAST(20.0D, CAST(COALESCE(g231, 0) AS DOUBLE))) ELSE 0.0D END AS rp26,
+  CASE WHEN COALESCE(g232, 0) >= 1 THEN 1 ELSE 0 END AS rf27,
+  CASE WHEN COALESCE(g232, 0) >= 1 THEN 15.0D * EXP((-0.6931471805599453D) * (CAST(((g233 * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((g233 * 1000) - ((g233 * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0.0D END AS rp27,
+  CASE WHEN COALESCE(g234, 0) >= 1 THEN 1 ELSE 0 END AS rf28,
+  CASE WHEN COALESCE(g234, 0) >= 1 THEN 10.0D * EXP((-0.6931471805599453D) * (CAST(((g235 * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((g235 * 1000) - ((g235 * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0.0D END AS rp28,
+  CASE WHEN COALESCE(g236, 0) >= 1 THEN 1 ELSE 0 END AS rf29,
+  CASE WHEN COALESCE(g236, 0) >= 1 THEN GREATEST((-10.0D), LEAST(10.0D, CAST(COALESCE(g237, 0) AS DOUBLE))) ELSE 0.0D END AS rp29,
+  CASE WHEN COALESCE(g238, 0) >= 1 THEN 1 ELSE 0 END AS rf30,
+  CASE WHEN COALESCE(g238, 0) >= 1 THEN 5.0D * EXP((-0.6931471805599453D) * (CAST(((g239 * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((g239 * 1000) - ((g239 * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0.0D END AS rp30,
+  CASE WHEN COALESCE(g240, 0) >= 1 THEN 1 ELSE 0 END AS rf31,
+  CASE WHEN COALESCE(g240, 0) >= 1 THEN 30.0D * EXP((-0.6931471805599453D) * (CAST(((g241 * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((g241 * 1000) - ((g241 * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0.0D END AS rp31,
+  CASE WHEN COALESCE(g242, 0) >= 1 THEN 1 ELSE 0 END AS rf32,
+  CASE WHEN COALESCE(g242, 0) >= 1 THEN 40.0D * EXP((-0.6931471805599453D) * (CAST(((g243 * 1000)) DIV (3600000000000) AS DOUBLE) + CAST((g243 * 1000) - ((g243 * 1000)) DIV (3600000000000) * 3600000000000 AS DOUBLE) / 3.6e+12D) / 24.0D / 30.0D) ELSE 0.0D END AS rp32,
+  CASE WHEN (f3 IS NOT NULL AND (INSTR(LOWER(TRIM(f3)), 'student') > 0)) THEN 1 ELSE 0 END AS rf33,
+  CASE WHEN (f3 IS NOT NULL AND (INSTR(LOWER(TRIM(f3)), 'student') > 0)) THEN 0.0D ELSE 0.0D END AS rp33
+FROM leads_in AS l LEFT JOIN agg AS a USING (lead_id)
+WHERE created_us IS NULL OR created_us <= cut_us
+),
+enc AS (
+SELECT
+  *,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x1, 46.0D), 1.0D), 7135.0D), 0.0D)) - 3.8485527322666466D) / 1.4195159703065143D AS z1,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x2, 6.902e+06D), 55000.0D), 7.77361e+08D), 0.0D)) - 15.754284438671103D) / 1.4188106284558386D AS z2,
+  (LEAST(GREATEST(COALESCE(x7, 7.0D), 1.0D), 30.0D) - 12.833377343543702D) / 10.78287355278713D AS z7,
+  (LEAST(GREATEST(COALESCE(x10, 1.0D), 0.0D), 10.0D) - 0.944547134935305D) / 1.147016531374787D AS z10,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x11, 3.0D), 0.0D), 44.0D), 0.0D)) - 1.3999682091272352D) / 0.6647520146168694D AS z11,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x12, 6.0D), 1.0D), 110.0D), 0.0D)) - 1.9342339652724199D) / 0.892654312255224D AS z12,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x13, 6.0D), 1.0D), 110.0D), 0.0D)) - 1.9342339652724199D) / 0.892654312255224D AS z13,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x14, 3.959801262477413D), 0.5002427406143397D), 62.79501962568611D), 0.0D)) - 1.654331237867144D) / 0.7295371807081706D AS z14,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x15, 0.9863425925925926D), 0.00016203703703703703D), 21.770972222222223D), 0.0D)) - 0.8640673380062971D) / 0.6059704970902386D AS z15,
+  (LEAST(GREATEST(COALESCE(x16, 4.0D), 1.0D), 28.0D) - 5.685503036704516D) / 5.264697613378712D AS z16,
+  (LEAST(GREATEST(COALESCE(x17, 0.0D), 0.0D), 1.0D) - 0.23161771919363738D) / 0.313120430532439D AS z17,
+  (LEAST(GREATEST(COALESCE(x18, 0.0D), 0.0D), 1.0D) - 0.09253398216957763D) / 0.2585338467132852D AS z18,
+  (LEAST(GREATEST(COALESCE(x19, 0.0D), 0.0D), 1.0D) - 0.012146818061790335D) / 0.10954119258417333D AS z19,
+  (LEAST(GREATEST(COALESCE(x20, 0.0D), 0.0D), 1.0D) - 0.04779508846052284D) / 0.21333241192929558D AS z20,
+  (LEAST(GREATEST(COALESCE(x21, 0.0D), 0.0D), 1.0D) - 0.09215738051227886D) / 0.28924798656066364D AS z21,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x22, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.009700765928090063D) / 0.08142452758681686D AS z22,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x23, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.042957782790343624D) / 0.17402072050137743D AS z23,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x24, 0.0D), 0.0D), 4.0D), 0.0D)) - 0.09343190317007123D) / 0.26316884408260244D AS z24,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x25, 0.0D), 0.0D), 4.0D), 0.0D)) - 0.09343190317007123D) / 0.26316884408260244D AS z25,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x26, 0.0D), 0.0D), 2.570343993604183D), 0.0D)) - 0.06714878900703768D) / 0.19524232118222157D AS z26,
+  (LEAST(GREATEST(COALESCE(x27, 7.187199074074074D), 0.03050925925925926D), 29.86423611111111D) - 7.45096360661229D) / 2.7887906887357437D AS z27,
+  (LEAST(GREATEST(COALESCE(x28, 0.0D), 0.0D), 5.0D) - 0.5355162397676261D) / 0.809237182781473D AS z28,
+  (LEAST(GREATEST(COALESCE(x29, 1.0D), 0.0D), 11.0D) - 1.838130446263533D) / 1.5640344771365848D AS z29,
+  (LEAST(GREATEST(COALESCE(x30, 3.0D), 1.0D), 20.0D) - 4.062846580406655D) / 3.2896859934547757D AS z30,
+  (LEAST(GREATEST(COALESCE(x31, 3.0D), 1.0D), 20.0D) - 4.062846580406655D) / 3.2896859934547757D AS z31,
+  (LEAST(GREATEST(COALESCE(x32, 1.9684170333202928D), 0.22644415125250816D), 12.138761188602075D) - 2.524282308773327D) / 1.7359628948434656D AS z32,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x33, 2.3388194444444443D), 0.00016203703703703703D), 29.998819444444443D), 0.0D)) - 1.3242472395010259D) / 0.7857640466078332D AS z33,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x34, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.002013366513377185D) / 0.03730289100678346D AS z34,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x35, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.0128434342949175D) / 0.09472427402691494D AS z35,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x36, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.027610507595002335D) / 0.13982869335216963D AS z36,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x37, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.027610507595002335D) / 0.13982869335216963D AS z37,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x38, 0.0D), 0.0D), 1.563414632808417D), 0.0D)) - 0.019384894129685495D) / 0.10195688483389144D AS z38,
+  (LEAST(GREATEST(COALESCE(x39, 7.812303240740741D), 0.1057175925925926D), 29.516018518518518D) - 7.910171242506039D) / 1.7024356474158107D AS z39,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x40, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.008602566011702506D) / 0.07673877920977748D AS z40,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x41, 0.0D), 0.0D), 3.0D), 0.0D)) - 0.04463260629900948D) / 0.17428394031481637D AS z41,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x42, 0.0D), 0.0D), 5.0D), 0.0D)) - 0.0995090692665519D) / 0.26730391135340004D AS z42,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x43, 0.0D), 0.0D), 5.0D), 0.0D)) - 0.0995090692665519D) / 0.26730391135340004D AS z43,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x44, 0.0D), 0.0D), 2.8215142833068967D), 0.0D)) - 0.07102443611117784D) / 0.19607092229499012D AS z44,
+  (LEAST(GREATEST(COALESCE(x45, 7.299178240740741D), 0.03217592592592593D), 29.739502314814814D) - 7.570224131165095D) / 2.8150958710950627D AS z45,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x46, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.003294599749162666D) / 0.047673767836183774D AS z46,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x47, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.019325566165012544D) / 0.11462813792650516D AS z47,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x48, 0.0D), 0.0D), 3.0D), 0.0D)) - 0.043427338754391615D) / 0.17183705663490256D AS z48,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x49, 0.0D), 0.0D), 3.0D), 0.0D)) - 0.043427338754391615D) / 0.17183705663490256D AS z49,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x50, 0.0D), 0.0D), 1.809012089855969D), 0.0D)) - 0.030149913980615565D) / 0.1246098069345281D AS z50,
+  (LEAST(GREATEST(COALESCE(x51, 7.887060185185185D), 0.09936342592592592D), 29.824467592592594D) - 8.058653525951353D) / 2.2059353289162D AS z51,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x52, 0.0D), 0.0D), 8.0D), 0.0D)) - 0.21501910962375617D) / 0.39725100547384945D AS z52,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x53, 1.0D), 0.0D), 37.0D), 0.0D)) - 0.7600164958847001D) / 0.7945140028864008D AS z53,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x54, 2.0D), 0.0D), 89.0D), 0.0D)) - 1.1509507769263347D) / 1.066772474156382D AS z54,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x55, 2.0D), 0.0D), 89.0D), 0.0D)) - 1.1509507769263347D) / 1.066772474156382D AS z55,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x56, 1.1561750073451549D), 0.0D), 49.54421294014901D), 0.0D)) - 0.9611236966395724D) / 0.8989384499677874D AS z56,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x57, 1.6577025462962962D), 0.0014814814814814814D), 29.621608796296297D), 0.0D)) - 1.0620998365874696D) / 0.6317450077772158D AS z57,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x58, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.004758866304346071D) / 0.05723589741601664D AS z58,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x59, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.027168475265038863D) / 0.13923903876019572D AS z59,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x60, 0.0D), 0.0D), 5.0D), 0.0D)) - 0.062422114513984155D) / 0.21837877424900767D AS z60,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x61, 0.0D), 0.0D), 5.0D), 0.0D)) - 0.062422114513984155D) / 0.21837877424900767D AS z61,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x62, 0.0D), 0.0D), 3.2774096357170492D), 0.0D)) - 0.044789612577776826D) / 0.1613112667390975D AS z62,
+  (LEAST(GREATEST(COALESCE(x63, 7.641527777777778D), 0.0011689814814814816D), 29.380208333333332D) - 7.779572034323074D) / 2.122872374961575D AS z63,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x64, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.012874536231980179D) / 0.09606611293996742D AS z64,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x65, 0.0D), 0.0D), 5.0D), 0.0D)) - 0.07670587003297873D) / 0.24171425957396628D AS z65,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x66, 0.0D), 0.0D), 9.0D), 0.0D)) - 0.15745542984126232D) / 0.3643135866457696D AS z66,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x67, 0.0D), 0.0D), 9.0D), 0.0D)) - 0.15745542984126232D) / 0.3643135866457696D AS z67,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x68, 0.0D), 0.0D), 6.737006505951285D), 0.0D)) - 0.11603992646568066D) / 0.2761623286815527D AS z68,
+  (LEAST(GREATEST(COALESCE(x69, 6.1010532407407405D), 0.014756944444444444D), 29.695393518518518D) - 6.503281813880821D) / 3.184997691279991D AS z69,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x70, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.002562466471570962D) / 0.04206661592796337D AS z70,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x71, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.016839065384609192D) / 0.10671643065423277D AS z71,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x72, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.04026733026754376D) / 0.16214107609346745D AS z72,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x73, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.04026733026754376D) / 0.16214107609346745D AS z73,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x74, 0.0D), 0.0D), 0.9964260582346469D), 0.0D)) - 0.027537544610858826D) / 0.11578850475096146D AS z74,
+  (LEAST(GREATEST(COALESCE(x75, 9.31404513888889D), 0.07231481481481482D), 29.33826388888889D) - 9.416759642820468D) / 1.9938209264254116D AS z75,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x76, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.009655902173985128D) / 0.08338226644283714D AS z76,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x77, 0.0D), 0.0D), 4.0D), 0.0D)) - 0.029849086868906676D) / 0.16434125315743767D AS z77,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x78, 0.0D), 0.0D), 10.0D), 0.0D)) - 0.04993078321407764D) / 0.24737182989174275D AS z78,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x79, 0.0D), 0.0D), 10.0D), 0.0D)) - 0.04993078321407764D) / 0.24737182989174275D AS z79,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x80, 0.0D), 0.0D), 5.161202155984938D), 0.0D)) - 0.037947031436050306D) / 0.18997528540701267D AS z80,
+  (LEAST(GREATEST(COALESCE(x81, 4.729155092592593D), 0.06201388888888889D), 29.998726851851853D) - 4.838482616578157D) / 1.7685772549152772D AS z81,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x82, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.012995365677252738D) / 0.09401500704912819D AS z82,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x83, 0.0D), 0.0D), 3.0D), 0.0D)) - 0.04994415086452751D) / 0.18834333328629646D AS z83,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x84, 0.0D), 0.0D), 5.0D), 0.0D)) - 0.10214422112297981D) / 0.26915147552932744D AS z84,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x85, 0.0D), 0.0D), 5.0D), 0.0D)) - 0.10214422112297981D) / 0.26915147552932744D AS z85,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x86, 0.0D), 0.0D), 3.347615589387715D), 0.0D)) - 0.072510347411059D) / 0.19960635299204676D AS z86,
+  (LEAST(GREATEST(COALESCE(x87, 6.957928240740741D), 0.015752314814814816D), 29.979444444444443D) - 7.354706088201351D) / 3.273331567937308D AS z87,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x88, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.06211049915002236D) / 0.19915950018192624D AS z88,
+  (LEAST(GREATEST(COALESCE(x89, 0.0D), 0.0D), 4.0D) - 0.33034063902825456D) / 0.5808637160370005D AS z89,
+  (LEAST(GREATEST(COALESCE(x90, 0.0D), 0.0D), 7.0D) - 0.7362027990493795D) / 1.0013809577862471D AS z90,
+  (LEAST(GREATEST(COALESCE(x91, 0.0D), 0.0D), 7.0D) - 0.7362027990493795D) / 1.0013809577862471D AS z91,
+  (LEAST(GREATEST(COALESCE(x92, 0.0D), 0.0D), 4.043022862402722D) - 0.46025857288059135D) / 0.6140807349222831D AS z92,
+  (LEAST(GREATEST(COALESCE(x93, 6.30972800925926D), 0.00016203703703703703D), 29.991828703703703D) - 7.171246716043683D) / 5.301613031394237D AS z93,
+  (LEAST(GREATEST(COALESCE(x94, 0.0D), 0.0D), 3.0D) - 0.4106152627409559D) / 0.5760131924682774D AS z94,
+  (LEAST(GREATEST(COALESCE(x95, 1.0D), 0.0D), 9.0D) - 1.3768154211777133D) / 1.0330279076749058D AS z95,
+  (LEAST(GREATEST(COALESCE(x96, 2.0D), 1.0D), 13.0D) - 3.046474782149459D) / 2.2606623484256008D AS z96,
+  (LEAST(GREATEST(COALESCE(x97, 2.0D), 1.0D), 13.0D) - 3.046474782149459D) / 2.2606623484256008D AS z97,
+  (LEAST(GREATEST(COALESCE(x98, 1.6061664542648941D), 0.22644415125250816D), 7.789713784120977D) - 1.887378768937919D) / 1.1413417974619875D AS z98,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x99, 2.411238425925926D), 0.0008796296296296296D), 29.998819444444443D), 0.0D)) - 1.342858139786058D) / 0.7757462584062771D AS z99,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x100, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.001281233235785481D) / 0.02977316990882826D AS z100,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x101, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.0036606663879585177D) / 0.05023922876975714D AS z101,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x102, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.00841953269230458D) / 0.07592816879489953D AS z102,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x103, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.00841953269230458D) / 0.07592816879489953D AS z103,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x104, 0.0D), 0.0D), 0.9954666856210679D), 0.0D)) - 0.005964173792399374D) / 0.05619764856969003D AS z104,
+  (LEAST(GREATEST(COALESCE(x105, 8.618958333333333D), 0.09177083333333333D), 29.987731481481482D) - 8.638830068020225D) / 0.9483640382013439D AS z105,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x106, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.01057106877097476D) / 0.08699676117777844D AS z106,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x107, 0.0D), 0.0D), 4.0D), 0.0D)) - 0.05715901200554922D) / 0.20737856189969153D AS z107,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x108, 0.0D), 0.0D), 6.0D), 0.0D)) - 0.12672636071439458D) / 0.31614156939185334D AS z108,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x109, 0.0D), 0.0D), 6.0D), 0.0D)) - 0.12672636071439458D) / 0.31614156939185334D AS z109,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x110, 0.0D), 0.0D), 3.323172068456188D), 0.0D)) - 0.09179122775749733D) / 0.23665978731206147D AS z110,
+  (LEAST(GREATEST(COALESCE(x111, 7.130810185185185D), 0.009872685185185186D), 29.960636574074073D) - 7.4213573299005375D) / 3.0237182728190577D AS z111,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x112, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.00311156642976474D) / 0.04633672034434082D AS z112,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x113, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.016656032065211265D) / 0.10614922638040933D AS z113,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x114, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.0384369970735645D) / 0.15863509512935253D AS z114,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x115, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.0384369970735645D) / 0.15863509512935253D AS z115,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x116, 0.0D), 0.0D), 0.9980118169914931D), 0.0D)) - 0.026985929725742566D) / 0.11608093019903369D AS z116,
+  (LEAST(GREATEST(COALESCE(x117, 8.166984953703704D), 0.04019675925925926D), 29.783252314814813D) - 8.290055714175688D) / 1.9601313448716915D AS z117,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x118, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.009700765928090063D) / 0.08142452758681686D AS z118,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x119, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.042957782790343624D) / 0.17402072050137743D AS z119,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x120, 0.0D), 0.0D), 4.0D), 0.0D)) - 0.09343190317007123D) / 0.26316884408260244D AS z120,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x121, 0.0D), 0.0D), 4.0D), 0.0D)) - 0.09343190317007123D) / 0.26316884408260244D AS z121,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x122, 0.0D), 0.0D), 2.570343993604183D), 0.0D)) - 0.06714878900703768D) / 0.19524232118222157D AS z122,
+  (LEAST(GREATEST(COALESCE(x123, 7.187199074074074D), 0.03050925925925926D), 29.86423611111111D) - 7.45096360661229D) / 2.7887906887357437D AS z123,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x124, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.00311156642976474D) / 0.046336720344340776D AS z124,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x125, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.01738816534280297D) / 0.1083983832374109D AS z125,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x126, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.03898609703175828D) / 0.15969717429194352D AS z126,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x127, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.03898609703175828D) / 0.15969717429194352D AS z127,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x128, 0.0D), 0.0D), 0.9980066698044538D), 0.0D)) - 0.02786097718746061D) / 0.11875578009102876D AS z128,
+  (LEAST(GREATEST(COALESCE(x129, 8.23056712962963D), 0.04030092592592593D), 29.236944444444443D) - 8.3240239329969D) / 1.9100604893939181D AS z129,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x130, 0.0D), 0.0D), 6.0D), 0.0D)) - 0.192320499807758D) / 0.3721707904861097D AS z130,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x131, 1.0D), 0.0D), 35.0D), 0.0D)) - 0.6987988992396009D) / 0.7512510401059295D AS z131,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x132, 1.0D), 0.0D), 79.0D), 0.0D)) - 1.0787529396625581D) / 1.0162735526048334D AS z132,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x133, 1.0D), 0.0D), 79.0D), 0.0D)) - 1.0787529396625581D) / 1.0162735526048334D AS z133,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x134, 0.9885927608702332D), 0.0D), 40.48243296332657D), 0.0D)) - 0.8936142477161639D) / 0.8498870490463556D AS z134,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x135, 1.8945254629629629D), 0.0014814814814814814D), 29.621608796296297D), 0.0D)) - 1.1253992462336198D) / 0.6339293655385879D AS z135,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x136, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.039248674345302D) / 0.16419054009994732D AS z136,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x137, 0.0D), 0.0D), 7.0D), 0.0D)) - 0.19293740989893707D) / 0.3641297251729093D AS z137,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x138, 0.0D), 0.0D), 14.0D), 0.0D)) - 0.3754199816176913D) / 0.5350809149592249D AS z138,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x139, 0.0D), 0.0D), 14.0D), 0.0D)) - 0.3754199816176913D) / 0.5350809149592249D AS z139,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x140, 0.0D), 0.0D), 6.745486933039501D), 0.0D)) - 0.2816543666246138D) / 0.4106747498325323D AS z140,
+  (LEAST(GREATEST(COALESCE(x141, 4.970833333333333D), 0.002384259259259259D), 29.82099537037037D) - 5.819131461554638D) / 4.321187425197137D AS z141,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x142, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.007687399414712879D) / 0.07259065449756977D AS z142,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x143, 0.0D), 0.0D), 4.0D), 0.0D)) - 0.040634290896342073D) / 0.17754045752757164D AS z143,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x144, 0.0D), 0.0D), 9.0D), 0.0D)) - 0.08217820249457268D) / 0.278555551350951D AS z144,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x145, 0.0D), 0.0D), 9.0D), 0.0D)) - 0.08217820249457268D) / 0.278555551350951D AS z145,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x146, 0.0D), 0.0D), 4.940438917838037D), 0.0D)) - 0.06022368054979172D) / 0.20874745529226116D AS z146,
+  (LEAST(GREATEST(COALESCE(x147, 5.988645833333333D), 0.012662037037037038D), 29.887534722222224D) - 6.199949214050992D) / 2.3385517948984873D AS z147,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x148, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.01566489977705401D) / 0.10358724748388048D AS z148,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x149, 0.0D), 0.0D), 6.0D), 0.0D)) - 0.08540776683891461D) / 0.2532018583397133D AS z149,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x150, 0.0D), 0.0D), 8.0D), 0.0D)) - 0.17203761409482987D) / 0.37334646386594444D AS z150,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x151, 0.0D), 0.0D), 8.0D), 0.0D)) - 0.17203761409482987D) / 0.37334646386594444D AS z151,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x152, 0.0D), 0.0D), 6.3173874106723815D), 0.0D)) - 0.1267414034023352D) / 0.28383281354243595D AS z152,
+  (LEAST(GREATEST(COALESCE(x153, 6.0997106481481485D), 0.005659722222222222D), 29.838993055555555D) - 6.555439882052634D) / 3.4132120366538707D AS z153,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x154, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.001647299874581333D) / 0.033750669130050384D AS z154,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x155, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.010173900195116225D) / 0.08406026292163563D AS z155,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x156, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.02340074124885003D) / 0.12980300940109D AS z156,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x157, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.02340074124885003D) / 0.12980300940109D AS z157,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x158, 0.0D), 0.0D), 1.7343305118847638D), 0.0D)) - 0.01619103107273712D) / 0.09358049802231365D AS z158,
+  (LEAST(GREATEST(COALESCE(x159, 8.587118055555557D), 0.008043981481481482D), 29.45599537037037D) - 8.655125013447567D) / 1.5291352365328188D AS z159,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x160, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.046083111037150626D) / 0.17771638232126066D AS z160,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x161, 0.0D), 0.0D), 9.0D), 0.0D)) - 0.2305192705551938D) / 0.4092292988370713D AS z161,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x162, 0.0D), 0.0D), 20.0D), 0.0D)) - 0.4435254340753913D) / 0.5999482085923769D AS z162,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x163, 0.0D), 0.0D), 20.0D), 0.0D)) - 0.4435254340753913D) / 0.5999482085923769D AS z163,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x164, 0.0D), 0.0D), 10.558835287345573D), 0.0D)) - 0.33749422364882925D) / 0.4663052494906843D AS z164,
+  (LEAST(GREATEST(COALESCE(x165, 4.664201388888889D), 0.0030671296296296297D), 29.84287037037037D) - 5.490296995569631D) / 4.206723440791498D AS z165,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x166, 0.0D), 0.0D), 4.0D), 0.0D)) - 0.047561735402711275D) / 0.18721575929626957D AS z166,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x167, 0.0D), 0.0D), 10.0D), 0.0D)) - 0.20780378551726028D) / 0.420159974083299D AS z167,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x168, 0.0D), 0.0D), 26.0D), 0.0D)) - 0.3849964487398141D) / 0.6141922233486085D AS z168,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x169, 0.0D), 0.0D), 26.0D), 0.0D)) - 0.3849964487398141D) / 0.6141922233486085D AS z169,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x170, 0.0D), 0.0D), 12.824460525996983D), 0.0D)) - 0.29717456952826976D) / 0.48415743711131454D AS z170,
+  (LEAST(GREATEST(COALESCE(x171, 4.231516203703704D), 0.0014814814814814814D), 29.877152777777777D) - 4.944078429251144D) / 3.7905461394498685D AS z171,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x172, 0.0D), 0.0D), 4.0D), 0.0D)) - 0.056516308239499914D) / 0.2008569769097278D AS z172,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x173, 0.0D), 0.0D), 10.0D), 0.0D)) - 0.2631331260834839D) / 0.4629164541541133D AS z173,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x174, 0.0D), 0.0D), 19.0D), 0.0D)) - 0.4800308474076885D) / 0.6644935448253539D AS z174,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x175, 0.0D), 0.0D), 19.0D), 0.0D)) - 0.4800308474076885D) / 0.6644935448253539D AS z175,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x176, 0.0D), 0.0D), 12.946372616104782D), 0.0D)) - 0.3722080346940174D) / 0.5278898760198356D AS z176,
+  (LEAST(GREATEST(COALESCE(x177, 3.9128761574074074D), 0.0016087962962962963D), 29.625578703703702D) - 4.8438826525809535D) / 4.237282575835128D AS z177,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x178, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.013834566583074748D) / 0.09754804662768798D AS z178,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x179, 0.0D), 0.0D), 3.0D), 0.0D)) - 0.07573808708259287D) / 0.22403352131421422D AS z179,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x180, 0.0D), 0.0D), 5.0D), 0.0D)) - 0.1610276906809469D) / 0.3372259611948391D AS z180,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x181, 0.0D), 0.0D), 5.0D), 0.0D)) - 0.1610276906809469D) / 0.3372259611948391D AS z181,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x182, 0.0D), 0.0D), 2.8309976977761835D), 0.0D)) - 0.11573336168936538D) / 0.24962221734095216D AS z182,
+  (LEAST(GREATEST(COALESCE(x183, 6.585491898148148D), 0.03217592592592593D), 29.824467592592594D) - 7.089108174346449D) / 3.5845072208756488D AS z183,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x184, 0.0D), 0.0D), 1.0D), 0.0D)) - 0.004758866304346071D) / 0.05723589741601664D AS z184,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x185, 0.0D), 0.0D), 2.0D), 0.0D)) - 0.027168475265038863D) / 0.13923903876019572D AS z185,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x186, 0.0D), 0.0D), 5.0D), 0.0D)) - 0.062422114513984155D) / 0.21837877424900767D AS z186,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x187, 0.0D), 0.0D), 5.0D), 0.0D)) - 0.062422114513984155D) / 0.21837877424900767D AS z187,
+  (LN(1.0D + GREATEST(LEAST(GREATEST(COALESCE(x188, 0.0D), 0.0D), 3.2774096357170492D), 0.0D)) - 0.044789612577776826D) / 0.1613112667390975D AS z188,
+  (LEAST(GREATEST(COALESCE(x189, 7.641527777777778D), 0.0011689814814814816D), 29.380208333333332D) - 7.779572034323074D) / 2.122872374961575D AS z189
+FROM base AS bs
+),
+mdl AS (
+SELECT
+  *,
+  ((-3.0958974200388694D)
+  + CASE WHEN x0 IS NULL THEN 0.0D WHEN x0 = 0 THEN 0.28341230676224893D WHEN x0 = 1 THEN (-0.07361759755525468D) WHEN x0 = 2 THEN (-0.019757259087197367D) WHEN x0 = 3 THEN 0.09610987108513513D WHEN x0 = 4 THEN (-0.04958073542212078D) WHEN x0 = 5 THEN (-0.012690491783709195D) WHEN x0 = 6 THEN (-0.03504456178139815D) WHEN x0 = 7 THEN (-0.1888315322177047D) WHEN x0 = 8 THEN 0.0D END
+  + 0.23792452088639923D * z1
+  + (-0.04760732162511192D) * z2
+  + CASE WHEN x2 IS NULL THEN (-0.0023271781140161998D) ELSE 0.0D END
+  + CASE WHEN x3 IS NULL THEN 0.0D WHEN x3 = 0 THEN (-0.12367417602310576D) WHEN x3 = 1 THEN 0.11132790574669818D WHEN x3 = 2 THEN (-0.012465576524595472D) WHEN x3 = 3 THEN (-0.014581471287856404D) WHEN x3 = 4 THEN (-0.1072967652586375D) WHEN x3 = 5 THEN 0.1026156764693269D WHEN x3 = 6 THEN (-0.029902967873848576D) WHEN x3 = 7 THEN (-0.053460840516050254D) WHEN x3 = 8 THEN 0.03005498926843759D WHEN x3 = 9 THEN (-0.004462123155928445D) WHEN x3 = 10 THEN (-0.040681817235916504D) WHEN x3 = 11 THEN (-0.030855023076989185D) WHEN x3 = 12 THEN 0.13623096728948098D WHEN x3 = 13 THEN 0.0444739859628398D WHEN x3 = 14 THEN (-0.03321589903148704D) WHEN x3 = 15 THEN (-0.07515737135495819D) WHEN x3 = 16 THEN 0.016285966664396346D WHEN x3 = 17 THEN 0.04602544427023937D WHEN x3 = 18 THEN 0.013058792396668233D WHEN x3 = 19 THEN 0.0019665758517663215D WHEN x3 = 20 THEN 0.0026857921097758726D WHEN x3 = 21 THEN 0.07674191052968878D WHEN x3 = 22 THEN (-0.03451000105382837D) WHEN x3 = 23 THEN 0.0073798465186296035D WHEN x3 = 24 THEN (-0.030666916322660154D) WHEN x3 = 25 THEN 0.053182155403781D WHEN x3 = 26 THEN 0.09132686144524943D WHEN x3 = 27 THEN (-0.045664652258915944D) WHEN x3 = 28 THEN 0.007223463353369907D WHEN x3 = 29 THEN (-0.016072658116799466D) WHEN x3 = 30 THEN (-0.02221255064400345D) WHEN x3 = 31 THEN 0.011841898296029557D WHEN x3 = 32 THEN 0.01065646936399143D WHEN x3 = 33 THEN 0.046882508003219255D WHEN x3 = 34 THEN 0.011547850949898127D WHEN x3 = 35 THEN (-0.016127445181972382D) WHEN x3 = 36 THEN (-0.02781637869452233D) WHEN x3 = 37 THEN 0.04490192597766626D WHEN x3 = 38 THEN (-0.0443845383378996D) WHEN x3 = 39 THEN (-0.0354208334230876D) WHEN x3 = 40 THEN 0.05454046465324729D WHEN x3 = 41 THEN (-0.022175702418322178D) WHEN x3 = 42 THEN 0.013160259942839855D WHEN x3 = 43 THEN (-0.016781267954755066D) WHEN x3 = 44 THEN (-0.002523722521327628D) WHEN x3 = 45 THEN (-0.009994388464853394D) WHEN x3 = 46 THEN 0.01739073449255932D WHEN x3 = 47 THEN (-0.03510299590640184D) WHEN x3 = 48 THEN 0.03882071683857851D WHEN x3 = 49 THEN 0.026687437109645634D WHEN x3 = 50 THEN (-0.006636688224664031D) WHEN x3 = 51 THEN (-0.02663824521470508D) WHEN x3 = 52 THEN (-0.010337094828559611D) WHEN x3 = 53 THEN (-0.01022497778012543D) WHEN x3 = 54 THEN (-0.03165184899030195D) WHEN x3 = 55 THEN 0.02201976681256443D WHEN x3 = 56 THEN (-0.021911042260036474D) WHEN x3 = 57 THEN 0.013120807255535324D WHEN x3 = 58 THEN (-0.014035884698010254D) WHEN x3 = 59 THEN 0.0980679672240138D WHEN x3 = 60 THEN (-0.01230655237131182D) WHEN x3 = 61 THEN (-0.028744168231101937D) WHEN x3 = 62 THEN (-0.0057238607283028224D) WHEN x3 = 63 THEN (-0.012423280171728765D) WHEN x3 = 64 THEN (-0.0068937009964482356D) WHEN x3 = 65 THEN (-0.07748371306611927D) END
+  + CASE WHEN x4 IS NULL THEN 0.0D WHEN x4 = 0 THEN (-0.33142966577936717D) WHEN x4 = 1 THEN (-0.1304994375088586D) WHEN x4 = 2 THEN 0.11945183834677094D WHEN x4 = 3 THEN 0.3631041409358095D WHEN x4 = 4 THEN (-0.020626875994355576D) WHEN x4 = 5 THEN 0.0D END
+  + CASE WHEN x5 IS NULL THEN 0.0D WHEN x5 = 0 THEN 0.1429347441262165D WHEN x5 = 1 THEN 0.05939620445409481D WHEN x5 = 2 THEN (-0.04863903490098306D) WHEN x5 = 3 THEN 0.03544559020979266D WHEN x5 = 4 THEN (-0.0794324789734591D) WHEN x5 = 5 THEN (-0.07531095317855441D) WHEN x5 = 6 THEN (-0.12562965827853703D) WHEN x5 = 7 THEN (-0.07358813581663448D) WHEN x5 = 8 THEN 0.05536934590106121D WHEN x5 = 9 THEN (-0.05540290461190117D) WHEN x5 = 10 THEN 0.1648572810689028D WHEN x5 = 11 THEN 0.0D END
+  + CASE WHEN x6 IS NULL THEN 0.0D WHEN x6 = 0 THEN 0.03044792593649047D WHEN x6 = 1 THEN (-0.1260489132231212D) WHEN x6 = 2 THEN (-0.14997915849033758D) WHEN x6 = 3 THEN (-0.22001275197453107D) WHEN x6 = 4 THEN 0.13917314847985102D WHEN x6 = 5 THEN 0.010019234236417977D WHEN x6 = 6 THEN 0.30802831495403865D WHEN x6 = 7 THEN 0.008372200081190715D WHEN x6 = 8 THEN 0.0D END
+  + (-0.40407819687140467D) * z7
+  + CASE WHEN x8 IS NULL THEN 0.0D WHEN x8 = 0 THEN 0.0952855330733527D WHEN x8 = 1 THEN (-0.09338628237938683D) WHEN x8 = 2 THEN 0.07533490914165321D WHEN x8 = 3 THEN (-0.03127050560124509D) WHEN x8 = 4 THEN 0.0751985555760958D WHEN x8 = 5 THEN 0.03415173667225094D WHEN x8 = 6 THEN (-0.12124343453087293D) WHEN x8 = 7 THEN (-0.16375817283778007D) WHEN x8 = 8 THEN 0.18572903096641594D WHEN x8 = 9 THEN (-0.11068152819023057D) WHEN x8 = 10 THEN 0.056381704719219265D WHEN x8 = 11 THEN (-0.02845293176481948D) WHEN x8 = 12 THEN (-0.09982190643399622D) WHEN x8 = 13 THEN 0.03424165811791558D WHEN x8 = 14 THEN (-0.037412267767315335D) WHEN x8 = 15 THEN 0.02534413861006529D WHEN x8 = 16 THEN (-0.09152806597596588D) WHEN x8 = 17 THEN 0.08173619603795437D WHEN x8 = 18 THEN (-0.07449362039175074D) WHEN x8 = 19 THEN 0.021131013324595455D WHEN x8 = 20 THEN (-0.02584235852292269D) WHEN x8 = 21 THEN 0.1650298093628998D WHEN x8 = 22 THEN 0.06434754825508635D WHEN x8 = 23 THEN (-0.0360207594612199D) WHEN x8 = 24 THEN 0.0D END
+  + CASE WHEN x9 IS NULL THEN 0.0D WHEN x9 = 0 THEN (-0.047598157912072114D) WHEN x9 = 1 THEN (-0.128524783026099D) WHEN x9 = 2 THEN (-0.03373399890446434D) WHEN x9 = 3 THEN 0.1040011264575422D WHEN x9 = 4 THEN 0.0796890071675365D WHEN x9 = 5 THEN (-0.10021398391825992D) WHEN x9 = 6 THEN 0.12638079013581566D WHEN x9 = 7 THEN 0.0D END
+  + 0.09508938692979561D * z10
+  + (-0.09013694280213692D) * z11
+  + 0.03186215710816984D * z12
+  + 0.03186215710816984D * z13
+  + 0.06845201625011053D * z14
+  + 0.005375026609576708D * z15
+  + (-0.24312474325266326D) * z16
+  + 0.13638959908535275D * z17
+  + (-0.006246310696491671D) * z18
+  + CASE WHEN x18 IS NULL THEN (-0.046645928603391874D) ELSE 0.0D END
+  + (-0.05545966194420651D) * z19
+  + 0.004837039198072684D * z20
+  + (-0.0017388020600399893D) * z21
+  + 0.03647923769747077D * z22
+  + 0.0478169869289124D * z23
+  + 0.04101191834515434D * z24
+  + 0.04101191834515434D * z25
+  + 0.01751561842312925D * z26
+  + 0.0765351685543069D * z27
+  + CASE WHEN x27 IS NULL THEN 0.04735098725031718D ELSE 0.0D END
+  + 0.0746523891307414D * z28
+  + 0.03650252015522658D * z29
+  + (-0.046731790355503636D) * z30
+  + (-0.046731790355503636D) * z31
+  + (-0.055544841223835066D) * z32
+  + 0.0133231034797577D * z33
+  + (-0.008020514020250034D) * z34
+  + 0.0010765769459446747D * z35
+  + 0.018922817883332325D * z36
+  + 0.018922817883332325D * z37
+  + 0.015599187891290176D * z38
+  + (-0.0011250886603511158D) * z39
+  + CASE WHEN x39 IS NULL THEN 0.018159078587015164D ELSE 0.0D END
+  + (-0.0068718748560896055D) * z40
+  + 0.0623119907348761D * z41
+  + (-0.015685116053253286D) * z42
+  + (-0.015685116053253286D) * z43
+  + (-0.01348892337932837D) * z44
+  + 0.023513301553468154D * z45
+  + CASE WHEN x45 IS NULL THEN 0.015383613161766983D ELSE 0.0D END
+  + 0.010423118330165045D * z46
+  + (-0.10780466153771247D) * z47
+  + (-0.024598314310772782D) * z48
+  + (-0.024598314310772782D) * z49
+  + (-0.019106043349031404D) * z50
+  + (-0.06337882176745474D) * z51
+  + CASE WHEN x51 IS NULL THEN 0.016928174265682754D ELSE 0.0D END
+  + 0.053252840773464746D * z52
+  + (-0.07004348556285285D) * z53
+  + 0.055490326282006265D * z54
+  + 0.055490326282006265D * z55
+  + 0.049628446534037196D * z56
+  + (-0.06795959716098965D) * z57
+  + CASE WHEN x57 IS NULL THEN 0.03207735464611771D ELSE 0.0D END
+  + 0.03256437082539165D * z58
+  + 0.05978076333430086D * z59
+  + 0.012097393749993409D * z60
+  + 0.012097393749993409D * z61
+  + (-0.019407402010194957D) * z62
+  + 0.05365846250163681D * z63
+  + CASE WHEN x63 IS NULL THEN (-0.04694787344750526D) ELSE 0.0D END
+  + (-0.0072483807480399004D) * z64
+  + (-0.07086100578269217D) * z65
+  + (-0.003254627385216732D) * z66
+  + (-0.003254627385216732D) * z67
+  + 0.011630044417624816D * z68
+  + (-0.037412381856638456D) * z69
+  + CASE WHEN x69 IS NULL THEN (-0.04431957631829254D) ELSE 0.0D END
+  + 0.08718890599950488D * z70
+  + (-9.136559043506395e-05D) * z71
+  + 0.042773182925510723D * z72
+  + 0.042773182925510723D * z73
+  + 0.023624489793472432D * z74
+  + 0.06346930734634422D * z75
+  + CASE WHEN x75 IS NULL THEN (-0.010005508356655876D) ELSE 0.0D END
+  + 0.0451309781628992D * z76
+  + (-0.05655250965236679D) * z77
+  + (-0.043970906529289415D) * z78
+  + (-0.043970906529289415D) * z79
+  + (-0.06520544262271864D) * z80
+  + 0.0011006550364319801D * z81
+  + CASE WHEN x81 IS NULL THEN (-0.0010318972387213731D) ELSE 0.0D END
+  + (-0.007394962458011035D) * z82
+  + 0.053436433577107756D * z83
+  + 0.038422514609457524D * z84
+  + 0.038422514609457524D * z85
+  + (-0.002162946375151776D) * z86
+  + 0.06753322691573047D * z87
+  + CASE WHEN x87 IS NULL THEN (-0.022954787894459316D) ELSE 0.0D END
+  + (-0.07539100143123578D) * z88
+  + 0.013820431629856494D * z89
+  + (-0.02529157344497774D) * z90
+  + (-0.02529157344497774D) * z91
+  + (-0.03833107696177872D) * z92
+  + (-0.05321770474116068D) * z93
+  + CASE WHEN x93 IS NULL THEN (-0.046645928603391874D) ELSE 0.0D END
+  + 0.11633071753341269D * z94
+  + 0.07065509286627634D * z95
+  + (-0.025878504462159228D) * z96
+  + (-0.025878504462159228D) * z97
+  + (-0.003708630952440214D) * z98
+  + 0.01640879784443628D * z99
+  + 0.08841898692372922D * z100
+  + (-0.009129921447868618D) * z101
+  + (-0.05545966194420231D) * z102
+  + (-0.05545966194420231D) * z103
+  + (-0.03521685452193463D) * z104
+  + (-0.06546953346618731D) * z105
+  + CASE WHEN x105 IS NULL THEN 0.006075117509683479D ELSE 0.0D END
+  + (-0.024764137879113104D) * z106
+  + 0.012017000607140838D * z107
+  + 0.04970129005058715D * z108
+  + 0.04970129005058715D * z109
+  + 0.04908021885800102D * z110
+  + 0.02115772571391961D * z111
+  + CASE WHEN x111 IS NULL THEN (-0.028699598306253484D) ELSE 0.0D END
+  + 0.039672316932694573D * z112
+  + (-0.05273679105013179D) * z113
+  + 0.03646511389905409D * z114
+  + 0.03646511389905409D * z115
+  + 0.02988962970049029D * z116
+  + 0.05293450933571734D * z117
+  + CASE WHEN x117 IS NULL THEN (-0.008345481269369225D) ELSE 0.0D END
+  + 0.03647923769747077D * z118
+  + 0.0478169869289124D * z119
+  + 0.04101191834515434D * z120
+  + 0.04101191834515434D * z121
+  + 0.01751561842312925D * z122
+  + 0.0765351685543069D * z123
+  + CASE WHEN x123 IS NULL THEN 0.04735098725031718D ELSE 0.0D END
+  + 0.030603731675627504D * z124
+  + (-0.004602393762414451D) * z125
+  + 0.02364303757447037D * z126
+  + 0.02364303757447037D * z127
+  + 0.03425502873330089D * z128
+  + (-0.0367061359869778D) * z129
+  + CASE WHEN x129 IS NULL THEN (-0.005447221597685822D) ELSE 0.0D END
+  + 0.025433449207981358D * z130
+  + (-0.056761479318785744D) * z131
+  + 0.047332719866569825D * z132
+  + 0.047332719866569825D * z133
+  + 0.03765675278616259D * z134
+  + (-0.06252317876345202D) * z135
+  + CASE WHEN x135 IS NULL THEN 0.03153334316502712D ELSE 0.0D END
+  + 0.005209461405774446D * z136
+  + (-0.036718861415873306D) * z137
+  + 0.0336670390743927D * z138
+  + 0.0336670390743927D * z139
+  + 0.058195792176301685D * z140
+  + (-0.15176706222154288D) * z141
+  + CASE WHEN x141 IS NULL THEN 0.04882516186946018D ELSE 0.0D END
+  + 0.014713489125597706D * z142
+  + 0.024078403671527908D * z143
+  + 0.008869257317753926D * z144
+  + 0.008869257317753926D * z145
+  + (-0.012902003212889635D) * z146
+  + (-0.05374749429859419D) * z147
+  + CASE WHEN x147 IS NULL THEN 0.0005029449948940161D ELSE 0.0D END
+  + 0.09090922978845507D * z148
+  + 0.039957205477033506D * z149
+  + 0.029669918902930022D * z150
+  + 0.029669918902930022D * z151
+  + (-0.008614560509170983D) * z152
+  + 0.0292993753103969D * z153
+  + CASE WHEN x153 IS NULL THEN (-0.08850356322082503D) ELSE 0.0D END
+  + 0.01321270166679392D * z154
+  + 0.011640659527397268D * z155
+  + (-0.0032504613569979907D) * z156
+  + (-0.0032504613569979907D) * z157
+  + (-0.01271653755252554D) * z158
+  + 0.023143013846178586D * z159
+  + CASE WHEN x159 IS NULL THEN 0.005161561226485165D ELSE 0.0D END
+  + 0.054148297613246944D * z160
+  + (-0.05716362034714479D) * z161
+  + 0.019120005701746226D * z162
+  + 0.019120005701746226D * z163
+  + (-0.0009004318528163213D) * z164
+  + (-0.030651477946918904D) * z165
+  + CASE WHEN x165 IS NULL THEN (-0.03565296992013655D) ELSE 0.0D END
+  + 0.10893309560221924D * z166
+  + (-0.03550242072984537D) * z167
+  + 0.06755818329337235D * z168
+  + 0.06755818329337235D * z169
+  + 0.03959077484641122D * z170
+  + 0.0622908069314377D * z171
+  + CASE WHEN x171 IS NULL THEN 0.04000393143942508D ELSE 0.0D END
+  + (-0.008842586671596929D) * z172
+  + 0.04269944530685434D * z173
+  + 0.05807552946642687D * z174
+  + 0.05807552946642687D * z175
+  + 0.035456859377061D * z176
+  + (-0.07902243007566048D) * z177
+  + CASE WHEN x177 IS NULL THEN 0.029641953558765005D ELSE 0.0D END
+  + 0.04362268603607668D * z178
+  + 0.007392320531666356D * z179
+  + (-0.023102880950505663D) * z180
+  + (-0.023102880950505663D) * z181
+  + (-0.015277394540192057D) * z182
+  + (-0.020214661795851564D) * z183
+  + CASE WHEN x183 IS NULL THEN 0.04139316741106803D ELSE 0.0D END
+  + 0.03256437082539165D * z184
+  + 0.05978076333430086D * z185
+  + 0.012097393749993409D * z186
+  + 0.012097393749993409D * z187
+  + (-0.019407402010194957D) * z188
+  + 0.05365846250163681D * z189
+  + CASE WHEN x189 IS NULL THEN (-0.04694787344750526D) ELSE 0.0D END) AS raw_score,
+  GREATEST((-40.0D), LEAST(40.0D, (0.0D + rp0 + rp1 + rp2 + rp3 + rp4 + rp5 + rp6 + rp7 + rp8 + rp9 + rp10 + rp11 + rp12 + rp13 + rp14 + rp15))) AS rules_fit,
+  GREATEST((-60.0D), LEAST(60.0D, (0.0D + rp16 + rp17 + rp18 + rp19 + rp20 + rp21 + rp22 + rp23 + rp24 + rp25 + rp26 + rp27 + rp28 + rp29 + rp30 + rp31 + rp32))) AS rules_eng,
+  CASE WHEN rf33 > 0 THEN 1 ELSE 0 END AS rules_disq,
+  ((0.0D) + GREATEST((-40.0D), LEAST(40.0D, (0.0D + rp0 + rp1 + rp2 + rp3 + rp4 + rp5 + rp6 + rp7 + rp8 + rp9 + rp10 + rp11 + rp12 + rp13 + rp14 + rp15))) + GREATEST((-60.0D), LEAST(60.0D, (0.0D + rp16 + rp17 + rp18 + rp19 + rp20 + rp21 + rp22 + rp23 + rp24 + rp25 + rp26 + rp27 + rp28 + rp29 + rp30 + rp31 + rp32)))) AS rules_points,
+  (0.0D
+    + CASE WHEN x0 = 0 THEN 0.22234432621881214D ELSE (-0.061067980543436796D) END
+    + CASE WHEN x0 = 1 THEN (-0.0626342485669476D) ELSE 0.010983348988307077D END
+    + CASE WHEN x0 = 2 THEN (-0.016835668094635835D) ELSE 0.0029215909925615333D END
+    + CASE WHEN x0 = 3 THEN 0.08405489649695473D ELSE (-0.012054974588180403D) END
+    + CASE WHEN x0 = 4 THEN (-0.0443830718460495D) ELSE 0.0051976635760712835D END
+    + CASE WHEN x0 = 5 THEN (-0.011360118074141582D) ELSE 0.0013303737095676131D END
+    + CASE WHEN x0 = 6 THEN (-0.031740915476682244D) ELSE 0.003303646304715907D END
+    + CASE WHEN x0 = 7 THEN (-0.17786165181424682D) ELSE 0.010969880403457892D END
+    + CASE WHEN x0 = 8 THEN 0.0D ELSE 0.0D END
+    + CASE WHEN x0 IS NULL THEN 0.0D ELSE 0.0D END) AS ctr0,
+  (0.0D
+    + 0.23792452088639923D * (z1 - 2.6009766766502214e-15D)) AS ctr1,
+  (0.0D
+    + (-0.04760732162511192D) * (z2 - 5.559273957764103e-14D)
+    + CASE WHEN x2 IS NULL THEN (-0.0017175766645564504D) ELSE 0.0006096014494597492D END) AS ctr2,
+  (0.0D
+    + CASE WHEN x3 = 0 THEN (-0.11508523799984809D) ELSE 0.008588938023257674D END
+    + CASE WHEN x3 = 1 THEN 0.10453710927786077D ELSE (-0.0067907964688374125D) END
+    + CASE WHEN x3 = 2 THEN (-0.011823699729692879D) ELSE 0.0006418767949025923D END
+    + CASE WHEN x3 = 3 THEN (-0.013934603800040224D) ELSE 0.0006468674878161805D END
+    + CASE WHEN x3 = 4 THEN (-0.10270683233761842D) ELSE 0.004589932921019085D END
+    + CASE WHEN x3 = 5 THEN 0.09836147493627057D ELSE (-0.004254201533056331D) END
+    + CASE WHEN x3 = 6 THEN (-0.02875801663495023D) ELSE 0.0011449512388983479D END
+    + CASE WHEN x3 = 7 THEN (-0.05159740482866746D) ELSE 0.0018634356873827923D END
+    + CASE WHEN x3 = 8 THEN 0.029023262676175405D ELSE (-0.0010317265922621828D) END
+    + CASE WHEN x3 = 9 THEN (-0.0043490088641489014D) ELSE 0.00011311429177954336D END
+    + CASE WHEN x3 = 10 THEN (-0.039693507971141136D) ELSE 0.000988309264775368D END
+    + CASE WHEN x3 = 11 THEN (-0.03011358999011144D) ELSE 0.0007414330868777438D END
+    + CASE WHEN x3 = 12 THEN 0.13310128834726156D ELSE (-0.003129678942219394D) END
+    + CASE WHEN x3 = 13 THEN 0.043452270415238255D ELSE (-0.0010217155476015482D) END
+    + CASE WHEN x3 = 14 THEN (-0.03253175851803154D) ELSE 0.0006841405134555029D END
+    + CASE WHEN x3 = 15 THEN (-0.07380783313152614D) ELSE 0.0013495382234320456D END
+    + CASE WHEN x3 = 16 THEN 0.015993533146260897D ELSE (-0.0002924335181354506D) END
+    + CASE WHEN x3 = 17 THEN 0.04522331083431759D ELSE (-0.0008021334359217847D) END
+    + CASE WHEN x3 = 18 THEN 0.0128380998396609D ELSE (-0.00022069255700733217D) END
+    + CASE WHEN x3 = 19 THEN 0.001933340875660421D ELSE (-3.323497610590034e-05D) END
+    + CASE WHEN x3 = 20 THEN 0.0026460761451211462D ELSE (-3.9715964654726394e-05D) END
+    + CASE WHEN x3 = 21 THEN 0.07560709484717952D ELSE (-0.001134815682509261D) END
+    + CASE WHEN x3 = 22 THEN (-0.03403613782309188D) ELSE 0.0004738632307364867D END
+    + CASE WHEN x3 = 23 THEN 0.0072804612077106414D ELSE (-9.938531091896219e-05D) END
+    + CASE WHEN x3 = 24 THEN (-0.03027821498030798D) ELSE 0.0003887013423521752D END
+    + CASE WHEN x3 = 25 THEN 0.05250807474379117D ELSE (-0.0006740806599898304D) END
+    + CASE WHEN x3 = 26 THEN 0.09019341478881247D ELSE (-0.0011334466564369484D) END
+    + CASE WHEN x3 = 27 THEN (-0.045134088567499966D) ELSE 0.0005305636914159761D END
+    + CASE WHEN x3 = 28 THEN 0.007139536131941791D ELSE (-8.392722142811617e-05D) END
+    + CASE WHEN x3 = 29 THEN (-0.015907135627611407D) ELSE 0.00016552248918805894D END
+    + CASE WHEN x3 = 30 THEN (-0.022001393574242658D) ELSE 0.0002111570697607933D END
+    + CASE WHEN x3 = 31 THEN 0.011732453764642962D ELSE (-0.0001094445313865948D) END
+    + CASE WHEN x3 = 32 THEN 0.010569236580710805D ELSE (-8.723278328062699e-05D) END
+    + CASE WHEN x3 = 33 THEN 0.04649873252180922D ELSE (-0.0003837754814100335D) END
+    + CASE WHEN x3 = 34 THEN 0.011462469427163205D ELSE (-8.538152273492146e-05D) END
+    + CASE WHEN x3 = 35 THEN (-0.016008203443103827D) ELSE 0.00011924173886855735D END
+    + CASE WHEN x3 = 36 THEN (-0.027610712308610893D) ELSE 0.00020566638591144052D END
+    + CASE WHEN x3 = 37 THEN 0.04456993391868167D ELSE (-0.00033199205898459344D) END
+    + CASE WHEN x3 = 38 THEN (-0.044103252644709844D) ELSE 0.0002812856931897519D END
+    + CASE WHEN x3 = 39 THEN (-0.03519635494351165D) ELSE 0.00022447847957594464D END
+    + CASE WHEN x3 = 40 THEN 0.05419481607873503D ELSE (-0.0003456485745122617D) END
+    + CASE WHEN x3 = 41 THEN (-0.022035164563017257D) ELSE 0.00014053785530492006D END
+    + CASE WHEN x3 = 42 THEN 0.013080332301254084D ELSE (-7.99276415857715e-05D) END
+    + CASE WHEN x3 = 43 THEN (-0.01669264229880178D) ELSE 8.86256559532879e-05D END
+    + CASE WHEN x3 = 44 THEN (-0.0025103941742384934D) ELSE 1.3328347089134555e-05D END
+    + CASE WHEN x3 = 45 THEN (-0.009941605848191901D) ELSE 5.2782616661491385e-05D END
+    + CASE WHEN x3 = 46 THEN 0.01729889010654105D ELSE (-9.184438601826946e-05D) END
+    + CASE WHEN x3 = 47 THEN (-0.03491760907827191D) ELSE 0.00018538682812992786D END
+    + CASE WHEN x3 = 48 THEN 0.03862594693629887D ELSE (-0.0001947699022796387D) END
+    + CASE WHEN x3 = 49 THEN 0.026553541861406058D ELSE (-0.00013389524823957408D) END
+    + CASE WHEN x3 = 50 THEN (-0.006603390871543192D) ELSE 3.3297353120838813e-05D END
+    + CASE WHEN x3 = 51 THEN (-0.026525699156232603D) ELSE 0.00011254605847247987D END
+    + CASE WHEN x3 = 52 THEN (-0.01029342080763092D) ELSE 4.367402092869126e-05D END
+    + CASE WHEN x3 = 53 THEN (-0.01018177745150594D) ELSE 4.320032861948954e-05D END
+    + CASE WHEN x3 = 54 THEN (-0.03151812055516996D) ELSE 0.00013372843513198606D END
+    + CASE WHEN x3 = 55 THEN 0.0219267337338739D ELSE (-9.303307869052835e-05D) END
+    + CASE WHEN x3 = 56 THEN (-0.02181846854042713D) ELSE 9.257371960934344e-05D END
+    + CASE WHEN x3 = 57 THEN 0.013072301498583253D ELSE (-4.8505756952071435e-05D) END
+    + CASE WHEN x3 = 58 THEN (-0.013991408696854689D) ELSE 4.4476001155564575e-05D END
+    + CASE WHEN x3 = 59 THEN 0.09775721580951996D ELSE (-0.0003107514144938383D) END
+    + CASE WHEN x3 = 60 THEN (-0.012267556166279937D) ELSE 3.899620503188324e-05D END
+    + CASE WHEN x3 = 61 THEN (-0.02865308557496958D) ELSE 9.108265613235364e-05D END
+    + CASE WHEN x3 = 62 THEN (-0.005705723329639069D) ELSE 1.8137398663753332e-05D END
+    + CASE WHEN x3 = 63 THEN (-0.01238391408721312D) ELSE 3.9366084515644356e-05D END
+    + CASE WHEN x3 = 64 THEN (-0.006871856683810956D) ELSE 2.1844312637279857e-05D END
+    + CASE WHEN x3 = 65 THEN (-0.07455786913465504D) ELSE 0.0029258439314642348D END
+    + CASE WHEN x3 IS NULL THEN 0.0D ELSE 0.0D END) AS ctr3,
+  (0.0D
+    + CASE WHEN x4 = 0 THEN (-0.21249306271779866D) ELSE 0.11893660306156852D END
+    + CASE WHEN x4 = 1 THEN (-0.09038817654759336D) ELSE 0.04011126096126522D END
+    + CASE WHEN x4 = 2 THEN 0.09847600721378898D ELSE (-0.02097583113298196D) END
+    + CASE WHEN x4 = 3 THEN 0.3240802736633314D ELSE (-0.03902386727247807D) END
+    + CASE WHEN x4 = 4 THEN (-0.019581098283524768D) ELSE 0.0010457777108308082D END
+    + CASE WHEN x4 = 5 THEN 0.0D ELSE 0.0D END
+    + CASE WHEN x4 IS NULL THEN 0.0D ELSE 0.0D END) AS ctr4,
+  (0.0D
+    + CASE WHEN x5 = 0 THEN 0.08228089310672088D ELSE (-0.06065385101949563D) END
+    + CASE WHEN x5 = 1 THEN 0.05407924820642168D ELSE (-0.00531695624767313D) END
+    + CASE WHEN x5 = 2 THEN (-0.04431071307324836D) ELSE 0.004328321827734695D END
+    + CASE WHEN x5 = 3 THEN 0.032394293033032054D ELSE (-0.003051297176760604D) END
+    + CASE WHEN x5 = 4 THEN (-0.07374824295502568D) ELSE 0.005684236018433435D END
+    + CASE WHEN x5 = 5 THEN (-0.07109497164334092D) ELSE 0.004215981535213503D END
+    + CASE WHEN x5 = 6 THEN (-0.12005643868762227D) ELSE 0.005573219590914767D END
+    + CASE WHEN x5 = 7 THEN (-0.0704207563241308D) ELSE 0.0031673794925036755D END
+    + CASE WHEN x5 = 8 THEN 0.0530738647005155D ELSE (-0.002295481200545712D) END
+    + CASE WHEN x5 = 9 THEN (-0.053764371388628676D) ELSE 0.0016385332232724931D END
+    + CASE WHEN x5 = 10 THEN 0.1607217010051199D ELSE (-0.00413558006378288D) END
+    + CASE WHEN x5 = 11 THEN 0.0D ELSE 0.0D END
+    + CASE WHEN x5 IS NULL THEN 0.0D ELSE 0.0D END) AS ctr5,
+  (0.0D
+    + CASE WHEN x6 = 0 THEN 0.023034937366793025D ELSE (-0.0074129885696974426D) END
+    + CASE WHEN x6 = 1 THEN (-0.10408105403979404D) ELSE 0.02196785918332717D END
+    + CASE WHEN x6 = 2 THEN (-0.12894960127925514D) ELSE 0.02102955721108245D END
+    + CASE WHEN x6 = 3 THEN (-0.19247484744959636D) ELSE 0.027537904524934702D END
+    + CASE WHEN x6 = 4 THEN 0.1255755606959733D ELSE (-0.013597587783877705D) END
+    + CASE WHEN x6 = 5 THEN 0.009146155995589371D ELSE (-0.0008730782408286064D) END
+    + CASE WHEN x6 = 6 THEN 0.286636330049652D ELSE (-0.021391984904386627D) END
+    + CASE WHEN x6 = 7 THEN 0.007848246709328504D ELSE (-0.0005239533718622126D) END
+    + CASE WHEN x6 = 8 THEN 0.0D ELSE 0.0D END
+    + CASE WHEN x6 IS NULL THEN 0.0D ELSE 0.0D END) AS ctr6,
+  (0.0D
+    + (-0.40407819687140467D) * (z7 - 1.146172614906292e-16D)) AS ctr7,
+  (0.0D
+    + CASE WHEN x8 = 0 THEN 0.08949845290253909D ELSE (-0.005787080170813605D) END
+    + CASE WHEN x8 = 1 THEN (-0.0884790021592923D) ELSE 0.0049072802200945285D END
+    + CASE WHEN x8 = 2 THEN 0.0715353401830961D ELSE (-0.0037995689585571066D) END
+    + CASE WHEN x8 = 3 THEN (-0.029751157032291014D) ELSE 0.001519348568954079D END
+    + CASE WHEN x8 = 4 THEN 0.07156471990922875D ELSE (-0.0036338356668670535D) END
+    + CASE WHEN x8 = 5 THEN 0.032510433246227786D ELSE (-0.0016413034260231503D) END
+    + CASE WHEN x8 = 6 THEN (-0.11548060954656948D) ELSE 0.0057628249843034406D END
+    + CASE WHEN x8 = 7 THEN (-0.15597457867068198D) ELSE 0.007783594167098076D END
+    + CASE WHEN x8 = 8 THEN 0.1774406216098476D ELSE (-0.008288409356568337D) END
+    + CASE WHEN x8 = 9 THEN (-0.10580066861595845D) ELSE 0.004880859574272116D END
+    + CASE WHEN x8 = 10 THEN 0.05398470063688647D ELSE (-0.0023970040823327967D) END
+    + CASE WHEN x8 = 11 THEN (-0.027273340983970083D) ELSE 0.0011795907808493948D END
+    + CASE WHEN x8 = 12 THEN (-0.09573624614953109D) ELSE 0.004085660284465121D END
+    + CASE WHEN x8 = 13 THEN 0.032948667066724155D ELSE (-0.0012929910511914255D) END
+    + CASE WHEN x8 = 14 THEN (-0.03599955208452524D) ELSE 0.0014127156827900959D END
+    + CASE WHEN x8 = 15 THEN 0.024420586688177513D ELSE (-0.0009235519218877766D) END
+    + CASE WHEN x8 = 16 THEN (-0.08819274168109309D) ELSE 0.0033353242948727995D END
+    + CASE WHEN x8 = 17 THEN 0.07877927529404105D ELSE (-0.0029569207439133216D) END
+    + CASE WHEN x8 = 18 THEN (-0.07179870991019018D) ELSE 0.0026949104815605627D END
+    + CASE WHEN x8 = 19 THEN 0.020383309129851385D ELSE (-0.0007477041947440694D) END
+    + CASE WHEN x8 = 20 THEN (-0.02498253883084763D) ELSE 0.0008598196920750617D END
+    + CASE WHEN x8 = 21 THEN 0.15953898391274787D ELSE (-0.0054908254501519335D) END
+    + CASE WHEN x8 = 22 THEN 0.06239350335164432D ELSE (-0.00195404490344202D) END
+    + CASE WHEN x8 = 23 THEN (-0.034955450493790105D) ELSE 0.0010653089674297937D END
+    + CASE WHEN x8 = 24 THEN 0.0D ELSE 0.0D END
+    + CASE WHEN x8 IS NULL THEN 0.0D ELSE 0.0D END) AS ctr8,
+  (0.0D
+    + CASE WHEN x9 = 0 THEN (-0.038787408322327584D) ELSE 0.008810749589744534D END
+    + CASE WHEN x9 = 1 THEN (-0.10619330501417051D) ELSE 0.022331478011928474D END
+    + CASE WHEN x9 = 2 THEN (-0.02795280923216506D) ELSE 0.005781189672299275D END
+    + CASE WHEN x9 = 3 THEN 0.08708412252359818D ELSE (-0.01691700393394402D) END
+    + CASE WHEN x9 = 4 THEN 0.06700021093779673D ELSE (-0.012688796229739771D) END
+    + CASE WHEN x9 = 5 THEN (-0.09253982090365855D) ELSE 0.0076741630146013665D END
+    + CASE WHEN x9 = 6 THEN 0.11737027697588161D ELSE (-0.009010513159934045D) END
+    + CASE WHEN x9 = 7 THEN 0.0D ELSE 0.0D END
+    + CASE WHEN x9 IS NULL THEN 0.0D ELSE 0.0D END) AS ctr9,
+  (0.0D
+    + 0.09508938692979561D * (z10 - (-1.363226053474248e-16D))) AS ctr10,
+  (0.0D
+    + (-0.09013694280213692D) * (z11 - (-2.436604229418098e-14D))) AS ctr11,
+  (0.0D
+    + 0.03186215710816984D * (z12 - (-1.933831115442228e-14D))) AS ctr12,
+  (0.0D
+    + 0.03186215710816984D * (z13 - (-1.933831115442228e-14D))) AS ctr13,
+  (0.0D
+    + 0.06845201625011053D * (z14 - (-5.186246936996167e-15D))) AS ctr14,
+  (0.0D
+    + 0.005375026609576708D * (z15 - 2.0193335605012089e-16D)) AS ctr15,
+  (0.0D
+    + (-0.24312474325266326D) * (z16 - (-9.158533744201186e-17D))) AS ctr16,
+  (0.0D
+    + 0.13638959908535275D * (z17 - (-1.86747310981311e-15D))) AS ctr17,
+  (0.0D
+    + (-0.006246310696491671D) * (z18 - 5.884445880717228e-16D)
+    + CASE WHEN x18 IS NULL THEN (-0.021875671824564027D) ELSE 0.024770256778827847D END) AS ctr18,
+  (0.0D
+    + (-0.05545966194420651D) * (z19 - 4.986548978506851e-16D)) AS ctr19,
+  (0.0D
+    + 0.004837039198072684D * (z20 - (-6.842222120867845e-16D))) AS ctr20,
+  (0.0D
+    + (-0.0017388020600399893D) * (z21 - (-3.0958423924060346e-16D))) AS ctr21,
+  (0.0D
+    + 0.03647923769747077D * (z22 - (-1.0106195726535704e-16D))) AS ctr22,
+  (0.0D
+    + 0.0478169869289124D * (z23 - (-8.517964082514899e-17D))) AS ctr23,
+  (0.0D
+    + 0.04101191834515434D * (z24 - (-1.4549872910521921e-16D))) AS ctr24,
+  (0.0D
+    + 0.04101191834515434D * (z25 - (-1.4549872910521921e-16D))) AS ctr25,
+  (0.0D
+    + 0.01751561842312925D * (z26 - 1.2263171143403829e-16D)) AS ctr26,
+  (0.0D
+    + 0.0765351685543069D * (z27 - (-4.625953699845921e-16D))
+    + CASE WHEN x27 IS NULL THEN 0.005639106218614485D ELSE (-0.041711881031702695D) END) AS ctr27,
+  (0.0D
+    + 0.0746523891307414D * (z28 - (-2.671336731023086e-16D))) AS ctr28,
+  (0.0D
+    + 0.03650252015522658D * (z29 - (-5.358357890833456e-17D))) AS ctr29,
+  (0.0D
+    + (-0.046731790355503636D) * (z30 - (-9.035403649048673e-17D))) AS ctr30,
+  (0.0D
+    + (-0.046731790355503636D) * (z31 - (-9.035403649048673e-17D))) AS ctr31,
+  (0.0D
+    + (-0.055544841223835066D) * (z32 - (-2.984805431598858e-17D))) AS ctr32,
+  (0.0D
+    + 0.0133231034797577D * (z33 - 5.66345667660779e-15D)) AS ctr33,
+  (0.0D
+    + (-0.008020514020250034D) * (z34 - 7.261524069896133e-16D)) AS ctr34,
+  (0.0D
+    + 0.0010765769459446747D * (z35 - 1.223326812029536e-15D)) AS ctr35,
+  (0.0D
+    + 0.018922817883332325D * (z36 - 8.669971116649609e-16D)) AS ctr36,
+  (0.0D
+    + 0.018922817883332325D * (z37 - 8.669971116649609e-16D)) AS ctr37,
+  (0.0D
+    + 0.015599187891290176D * (z38 - (-3.4178862246084995e-16D))) AS ctr38,
+  (0.0D
+    + (-0.0011250886603511158D) * (z39 - (-1.0440405984806809e-16D))
+    + CASE WHEN x39 IS NULL THEN 0.000695290835784843D ELSE (-0.017463787751230322D) END) AS ctr39,
+  (0.0D
+    + (-0.0068718748560896055D) * (z40 - (-1.3756123547128045e-16D))) AS ctr40,
+  (0.0D
+    + 0.0623119907348761D * (z41 - (-1.2802305060035902e-15D))) AS ctr41,
+  (0.0D
+    + (-0.015685116053253286D) * (z42 - 3.1984508050331284e-16D)) AS ctr42,
+  (0.0D
+    + (-0.015685116053253286D) * (z43 - 3.1984508050331284e-16D)) AS ctr43,
+  (0.0D
+    + (-0.01348892337932837D) * (z44 - (-6.684498332315341e-16D))) AS ctr44,
+  (0.0D
+    + 0.023513301553468154D * (z45 - 5.757577907676157e-16D)
+    + CASE WHEN x45 IS NULL THEN 0.0019823615587383904D ELSE (-0.013401251603028592D) END) AS ctr45,
+  (0.0D
+    + 0.010423118330165045D * (z46 - (-1.0370045930433945e-16D))) AS ctr46,
+  (0.0D
+    + (-0.10780466153771247D) * (z47 - 4.73948257924547e-16D)) AS ctr47,
+  (0.0D
+    + (-0.024598314310772782D) * (z48 - (-1.0249114586980584e-16D))) AS ctr48,
+  (0.0D
+    + (-0.024598314310772782D) * (z49 - (-1.0249114586980584e-16D))) AS ctr49,
+  (0.0D
+    + (-0.019106043349031404D) * (z50 - 1.3026870900242628e-16D)) AS ctr50,
+  (0.0D
+    + (-0.06337882176745474D) * (z51 - 8.662495360872491e-16D)
+    + CASE WHEN x51 IS NULL THEN 0.001032587339681203D ELSE (-0.015895586926001553D) END) AS ctr51,
+  (0.0D
+    + 0.053252840773464746D * (z52 - 6.853421096188859e-15D)) AS ctr52,
+  (0.0D
+    + (-0.07004348556285285D) * (z53 - (-1.2511776668854616e-15D))) AS ctr53,
+  (0.0D
+    + 0.055490326282006265D * (z54 - (-7.884085955166365e-15D))) AS ctr54,
+  (0.0D
+    + 0.055490326282006265D * (z55 - (-7.884085955166365e-15D))) AS ctr55,
+  (0.0D
+    + 0.049628446534037196D * (z56 - 3.20006322294584e-16D)) AS ctr56,
+  (0.0D
+    + (-0.06795959716098965D) * (z57 - (-7.938959468404869e-17D))
+    + CASE WHEN x57 IS NULL THEN 0.021362315399395D ELSE (-0.01071503924672271D) END) AS ctr57,
+  (0.0D
+    + 0.03256437082539165D * (z58 - 6.605856313209003e-16D)) AS ctr58,
+  (0.0D
+    + 0.05978076333430086D * (z59 - (-1.1980265091446268e-16D))) AS ctr59,
+  (0.0D
+    + 0.012097393749993409D * (z60 - (-3.5804472668991384e-16D))) AS ctr60,
+  (0.0D
+    + 0.012097393749993409D * (z61 - (-3.5804472668991384e-16D))) AS ctr61,
+  (0.0D
+    + (-0.019407402010194957D) * (z62 - 4.705328636185308e-17D)) AS ctr62,
+  (0.0D
+    + 0.05365846250163681D * (z63 - 3.520348053788983e-16D)
+    + CASE WHEN x63 IS NULL THEN (-0.003781119989830767D) ELSE 0.0431667534576745D END) AS ctr63,
+  (0.0D
+    + (-0.0072483807480399004D) * (z64 - (-3.6387874786499715e-16D))) AS ctr64,
+  (0.0D
+    + (-0.07086100578269217D) * (z65 - (-2.1623990043927e-16D))) AS ctr65,
+  (0.0D
+    + (-0.003254627385216732D) * (z66 - 1.3299516110937477e-15D)) AS ctr66,
+  (0.0D
+    + (-0.003254627385216732D) * (z67 - 1.3299516110937477e-15D)) AS ctr67,
+  (0.0D
+    + 0.011630044417624816D * (z68 - (-1.1326796086458291e-15D))) AS ctr68,
+  (0.0D
+    + (-0.037412381856638456D) * (z69 - 1.2629336593035943e-15D)
+    + CASE WHEN x69 IS NULL THEN (-0.007852768869705384D) ELSE 0.03646680744858716D END) AS ctr69,
+  (0.0D
+    + 0.08718890599950488D * (z70 - 2.3424401226915973e-16D)) AS ctr70,
+  (0.0D
+    + (-9.136559043506395e-05D) * (z71 - (-2.9222875916196357e-16D))) AS ctr71,
+  (0.0D
+    + 0.042773182925510723D * (z72 - (-4.4257940034997823e-16D))) AS ctr72,
+  (0.0D
+    + 0.042773182925510723D * (z73 - (-4.4257940034997823e-16D))) AS ctr73,
+  (0.0D
+    + 0.023624489793472432D * (z74 - 1.1496539717632826e-16D)) AS ctr74,
+  (0.0D
+    + 0.06346930734634422D * (z75 - 2.313856350602621e-16D)
+    + CASE WHEN x75 IS NULL THEN (-0.000581254776462713D) ELSE 0.009424253580193163D END) AS ctr75,
+  (0.0D
+    + 0.0451309781628992D * (z76 - 5.366786439013539e-16D)) AS ctr76,
+  (0.0D
+    + (-0.05655250965236679D) * (z77 - (-1.1650452336573466e-15D))) AS ctr77,
+  (0.0D
+    + (-0.043970906529289415D) * (z78 - 3.3314019911085204e-16D)) AS ctr78,
+  (0.0D
+    + (-0.043970906529289415D) * (z79 - 3.3314019911085204e-16D)) AS ctr79,
+  (0.0D
+    + (-0.06520544262271864D) * (z80 - (-3.270716444211925e-16D))) AS ctr80,
+  (0.0D
+    + 0.0011006550364319801D * (z81 - (-5.97602388898691e-16D))
+    + CASE WHEN x81 IS NULL THEN (-4.931961980685727e-05D) ELSE 0.0009825776189145159D END) AS ctr81,
+  (0.0D
+    + (-0.007394962458011035D) * (z82 - (-8.697675388058924e-16D))) AS ctr82,
+  (0.0D
+    + 0.053436433577107756D * (z83 - (-5.278176745537713e-16D))) AS ctr83,
+  (0.0D
+    + 0.038422514609457524D * (z84 - 4.558745189575174e-17D)) AS ctr84,
+  (0.0D
+    + 0.038422514609457524D * (z85 - 4.558745189575174e-17D)) AS ctr85,
+  (0.0D
+    + (-0.002162946375151776D) * (z86 - 3.7226332101109683e-16D)) AS ctr86,
+  (0.0D
+    + 0.06753322691573047D * (z87 - 3.149711809035259e-16D)
+    + CASE WHEN x87 IS NULL THEN (-0.003061042483945591D) ELSE 0.019893745410513725D END) AS ctr87,
+  (0.0D
+    + (-0.07539100143123578D) * (z88 - (-1.1890849189014087e-15D))) AS ctr88,
+  (0.0D
+    + 0.013820431629856494D * (z89 - 6.069727357232437e-16D)) AS ctr89,
+  (0.0D
+    + (-0.02529157344497774D) * (z90 - 5.948356263439247e-16D)) AS ctr90,
+  (0.0D
+    + (-0.02529157344497774D) * (z91 - 5.948356263439247e-16D)) AS ctr91,
+  (0.0D
+    + (-0.03833107696177872D) * (z92 - 4.243297612470165e-16D)) AS ctr92,
+  (0.0D
+    + (-0.05321770474116068D) * (z93 - (-1.1060160797074457e-15D))
+    + CASE WHEN x93 IS NULL THEN (-0.021875671824564027D) ELSE 0.024770256778827847D END) AS ctr93,
+  (0.0D
+    + 0.11633071753341269D * (z94 - 8.325939767455623e-18D)) AS ctr94,
+  (0.0D
+    + 0.07065509286627634D * (z95 - 2.4139361987756904e-16D)) AS ctr95,
+  (0.0D
+    + (-0.025878504462159228D) * (z96 - (-1.0816667369324197e-16D))) AS ctr96,
+  (0.0D
+    + (-0.025878504462159228D) * (z97 - (-1.0816667369324197e-16D))) AS ctr97,
+  (0.0D
+    + (-0.003708630952440214D) * (z98 - 9.678904979667162e-17D)) AS ctr98,
+  (0.0D
+    + 0.01640879784443628D * (z99 - 2.783619651126449e-15D)) AS ctr99,
+  (0.0D
+    + 0.08841898692372922D * (z100 - (-5.024843903933748e-16D))) AS ctr100,
+  (0.0D
+    + (-0.009129921447868618D) * (z101 - 3.236269334258543e-16D)) AS ctr101,
+  (0.0D
+    + (-0.05545966194420231D) * (z102 - 1.171326334344591e-15D)) AS ctr102,
+  (0.0D
+    + (-0.05545966194420231D) * (z103 - 1.171326334344591e-15D)) AS ctr103,
+  (0.0D
+    + (-0.03521685452193463D) * (z104 - (-7.920563245855297e-16D))) AS ctr104,
+  (0.0D
+    + (-0.06546953346618731D) * (z105 - 1.2224747957461147e-15D)
+    + CASE WHEN x105 IS NULL THEN 7.379334709412179e-05D ELSE (-0.0060013241625893575D) END) AS ctr105,
+  (0.0D
+    + (-0.024764137879113104D) * (z106 - 2.8577175833878716e-16D)) AS ctr106,
+  (0.0D
+    + 0.012017000607140838D * (z107 - 3.509794045633054e-16D)) AS ctr107,
+  (0.0D
+    + 0.04970129005058715D * (z108 - (-7.72172280052865e-16D))) AS ctr108,
+  (0.0D
+    + 0.04970129005058715D * (z109 - (-7.72172280052865e-16D))) AS ctr109,
+  (0.0D
+    + 0.04908021885800102D * (z110 - (-9.460495644218062e-17D))) AS ctr110,
+  (0.0D
+    + 0.02115772571391961D * (z111 - (-3.4275607320847686e-16D))
+    + CASE WHEN x111 IS NULL THEN (-0.004342453084099087D) ELSE 0.024357145222154396D END) AS ctr111,
+  (0.0D
+    + 0.039672316932694573D * (z112 - 4.241392027664233e-17D)) AS ctr112,
+  (0.0D
+    + (-0.05273679105013179D) * (z113 - (-1.318078351918327e-16D))) AS ctr113,
+  (0.0D
+    + 0.03646511389905409D * (z114 - (-7.892052765489626e-16D))) AS ctr114,
+  (0.0D
+    + 0.03646511389905409D * (z115 - (-7.892052765489626e-16D))) AS ctr115,
+  (0.0D
+    + 0.02988962970049029D * (z116 - 5.175421749464009e-16D)) AS ctr116,
+  (0.0D
+    + 0.05293450933571734D * (z117 - 3.5294362274788116e-16D)
+    + CASE WHEN x117 IS NULL THEN (-0.00046278084673027155D) ELSE 0.007882700422638953D END) AS ctr117,
+  (0.0D
+    + 0.03647923769747077D * (z118 - (-1.0106195726535704e-16D))) AS ctr118,
+  (0.0D
+    + 0.0478169869289124D * (z119 - (-8.517964082514899e-17D))) AS ctr119,
+  (0.0D
+    + 0.04101191834515434D * (z120 - (-1.4549872910521921e-16D))) AS ctr120,
+  (0.0D
+    + 0.04101191834515434D * (z121 - (-1.4549872910521921e-16D))) AS ctr121,
+  (0.0D
+    + 0.01751561842312925D * (z122 - 1.2263171143403829e-16D)) AS ctr122,
+  (0.0D
+    + 0.0765351685543069D * (z123 - (-4.625953699845921e-16D))
+    + CASE WHEN x123 IS NULL THEN 0.005639106218614485D ELSE (-0.041711881031702695D) END) AS ctr123,
+  (0.0D
+    + 0.030603731675627504D * (z124 - 5.381298200227942e-16D)) AS ctr124,
+  (0.0D
+    + (-0.004602393762414451D) * (z125 - (-3.1292634182331453e-16D))) AS ctr125,
+  (0.0D
+    + 0.02364303757447037D * (z126 - (-2.7582607148628953e-16D))) AS ctr126,
+  (0.0D
+    + 0.02364303757447037D * (z127 - (-2.7582607148628953e-16D))) AS ctr127,
+  (0.0D
+    + 0.03425502873330089D * (z128 - (-5.291662422625845e-18D))) AS ctr128,
+  (0.0D
+    + (-0.0367061359869778D) * (z129 - 6.105567009928615e-17D)
+    + CASE WHEN x129 IS NULL THEN (-0.00030637924486587813D) ELSE 0.005140842352819944D END) AS ctr129,
+  (0.0D
+    + 0.025433449207981358D * (z130 - 4.417556013800293e-15D)) AS ctr130,
+  (0.0D
+    + (-0.056761479318785744D) * (z131 - 2.4458478731759872e-15D)) AS ctr131,
+  (0.0D
+    + 0.047332719866569825D * (z132 - (-5.799295556581401e-15D))) AS ctr132,
+  (0.0D
+    + 0.047332719866569825D * (z133 - (-5.799295556581401e-15D))) AS ctr133,
+  (0.0D
+    + 0.03765675278616259D * (z134 - (-3.871561991866865e-16D))) AS ctr134,
+  (0.0D
+    + (-0.06252317876345202D) * (z135 - (-1.6757419616470544e-16D))
+    + CASE WHEN x135 IS NULL THEN 0.02062532110371592D ELSE (-0.010908022061311204D) END) AS ctr135,
+  (0.0D
+    + 0.005209461405774446D * (z136 - 1.8833041220470044e-16D)) AS ctr136,
+  (0.0D
+    + (-0.036718861415873306D) * (z137 - 5.896407089960615e-15D)) AS ctr137,
+  (0.0D
+    + 0.0336670390743927D * (z138 - 9.901594551757278e-15D)) AS ctr138,
+  (0.0D
+    + 0.0336670390743927D * (z139 - 9.901594551757278e-15D)) AS ctr139,
+  (0.0D
+    + 0.058195792176301685D * (z140 - (-6.950400704466124e-16D))) AS ctr140,
+  (0.0D
+    + (-0.15176706222154288D) * (z141 - (-4.184077900039671e-16D))
+    + CASE WHEN x141 IS NULL THEN 0.01851410943874962D ELSE (-0.030311052430710562D) END) AS ctr141,
+  (0.0D
+    + 0.014713489125597706D * (z142 - 3.130802544422552e-16D)) AS ctr142,
+  (0.0D
+    + 0.024078403671527908D * (z143 - (-6.700622511442455e-16D))) AS ctr143,
+  (0.0D
+    + 0.008869257317753926D * (z144 - (-5.478702900500377e-16D))) AS ctr144,
+  (0.0D
+    + 0.008869257317753926D * (z145 - (-5.478702900500377e-16D))) AS ctr145,
+  (0.0D
+    + (-0.012902003212889635D) * (z146 - (-4.282581976161681e-16D))) AS ctr146,
+  (0.0D
+    + (-0.05374749429859419D) * (z147 - (-1.5713745476606388e-16D))
+    + CASE WHEN x147 IS NULL THEN 4.635009327119398e-05D ELSE (-0.0004565949016228221D) END) AS ctr147,
+  (0.0D
+    + 0.09090922978845507D * (z148 - (-7.364352357693143e-16D))) AS ctr148,
+  (0.0D
+    + 0.039957205477033506D * (z149 - (-7.727292971499836e-16D))) AS ctr149,
+  (0.0D
+    + 0.029669918902930022D * (z150 - 1.6041799230119869e-15D)) AS ctr150,
+  (0.0D
+    + 0.029669918902930022D * (z151 - 1.6041799230119869e-15D)) AS ctr151,
+  (0.0D
+    + (-0.008614560509170983D) * (z152 - (-3.704750029624532e-16D))) AS ctr152,
+  (0.0D
+    + 0.0292993753103969D * (z153 - 6.114581891895139e-16D)
+    + CASE WHEN x153 IS NULL THEN (-0.017340809059902873D) ELSE 0.07116275416092216D END) AS ctr153,
+  (0.0D
+    + 0.01321270166679392D * (z154 - (-1.0495008318669084e-16D))) AS ctr154,
+  (0.0D
+    + 0.011640659527397268D * (z155 - 9.196278981703295e-16D)) AS ctr155,
+  (0.0D
+    + (-0.0032504613569979907D) * (z156 - 2.1021532078359348e-16D)) AS ctr156,
+  (0.0D
+    + (-0.0032504613569979907D) * (z157 - 2.1021532078359348e-16D)) AS ctr157,
+  (0.0D
+    + (-0.01271653755252554D) * (z158 - (-6.489982098663693e-16D))) AS ctr158,
+  (0.0D
+    + 0.023143013846178586D * (z159 - (-1.2451787393329419e-15D))
+    + CASE WHEN x159 IS NULL THEN 0.00016628214143944836D ELSE (-0.004995279085045717D) END) AS ctr159,
+  (0.0D
+    + 0.054148297613246944D * (z160 - (-4.6082903945294e-16D))) AS ctr160,
+  (0.0D
+    + (-0.05716362034714479D) * (z161 - 6.073479893465657e-15D)) AS ctr161,
+  (0.0D
+    + 0.019120005701746226D * (z162 - 9.18403926391135e-15D)) AS ctr162,
+  (0.0D
+    + 0.019120005701746226D * (z163 - 9.18403926391135e-15D)) AS ctr163,
+  (0.0D
+    + (-0.0009004318528163213D) * (z164 - 6.697690842510253e-16D)) AS ctr164,
+  (0.0D
+    + (-0.030651477946918904D) * (z165 - 2.2296954647314125e-15D)
+    + CASE WHEN x165 IS NULL THEN (-0.014724384725400993D) ELSE 0.020928585194735557D END) AS ctr165,
+  (0.0D
+    + 0.10893309560221924D * (z166 - (-4.653438096085321e-16D))) AS ctr166,
+  (0.0D
+    + (-0.03550242072984537D) * (z167 - 3.447730614338323e-15D)) AS ctr167,
+  (0.0D
+    + 0.06755818329337235D * (z168 - 5.640941459208473e-15D)) AS ctr168,
+  (0.0D
+    + 0.06755818329337235D * (z169 - 5.640941459208473e-15D)) AS ctr169,
+  (0.0D
+    + 0.03959077484641122D * (z170 - 4.213394589361698e-16D)) AS ctr170,
+  (0.0D
+    + 0.0622908069314377D * (z171 - (-8.31142800624122e-16D))
+    + CASE WHEN x171 IS NULL THEN 0.013341686138894606D ELSE (-0.026662245300530473D) END) AS ctr171,
+  (0.0D
+    + (-0.008842586671596929D) * (z172 - 2.6971354176264695e-18D)) AS ctr172,
+  (0.0D
+    + 0.04269944530685434D * (z173 - 6.368288521287959e-15D)) AS ctr173,
+  (0.0D
+    + 0.05807552946642687D * (z174 - 7.163005335429463e-15D)) AS ctr174,
+  (0.0D
+    + 0.05807552946642687D * (z175 - 7.163005335429463e-15D)) AS ctr175,
+  (0.0D
+    + 0.035456859377061D * (z176 - (-1.5692051126508087e-15D))) AS ctr176,
+  (0.0D
+    + (-0.07902243007566048D) * (z177 - 2.2353975608045467e-17D)
+    + CASE WHEN x177 IS NULL THEN 0.01210099292364687D ELSE (-0.017540960635118136D) END) AS ctr177,
+  (0.0D
+    + 0.04362268603607668D * (z178 - 1.1550775592878576e-16D)) AS ctr178,
+  (0.0D
+    + 0.007392320531666356D * (z179 - (-2.1574151672079555e-16D))) AS ctr179,
+  (0.0D
+    + (-0.023102880950505663D) * (z180 - 2.226016220221498e-15D)) AS ctr180,
+  (0.0D
+    + (-0.023102880950505663D) * (z181 - 2.226016220221498e-15D)) AS ctr181,
+  (0.0D
+    + (-0.015277394540192057D) * (z182 - 4.944552821053047e-16D)) AS ctr182,
+  (0.0D
+    + (-0.020214661795851564D) * (z183 - (-2.4105647795036573e-16D))
+    + CASE WHEN x183 IS NULL THEN 0.008285191681433738D ELSE (-0.03310797572963429D) END) AS ctr183,
+  (0.0D
+    + 0.03256437082539165D * (z184 - 6.605856313209003e-16D)) AS ctr184,
+  (0.0D
+    + 0.05978076333430086D * (z185 - (-1.1980265091446268e-16D))) AS ctr185,
+  (0.0D
+    + 0.012097393749993409D * (z186 - (-3.5804472668991384e-16D))) AS ctr186,
+  (0.0D
+    + 0.012097393749993409D * (z187 - (-3.5804472668991384e-16D))) AS ctr187,
+  (0.0D
+    + (-0.019407402010194957D) * (z188 - 4.705328636185308e-17D)) AS ctr188,
+  (0.0D
+    + 0.05365846250163681D * (z189 - 3.520348053788983e-16D)
+    + CASE WHEN x189 IS NULL THEN (-0.003781119989830767D) ELSE 0.0431667534576745D END) AS ctr189
+FROM enc AS en
+),
+prob AS (
+SELECT *, CASE WHEN (0.8353819691593146D * raw_score + (-0.3469199759774084D)) >= 0 THEN 1.0D / (1.0D + EXP(-(0.8353819691593146D * raw_score + (-0.3469199759774084D)))) ELSE EXP((0.8353819691593146D * raw_score + (-0.3469199759774084D))) / (1.0D + EXP((0.8353819691593146D * raw_score + (-0.3469199759774084D)))) END AS probability, CAST(CASE WHEN NOT (raw_score >= 0.4392249967440976D) THEN CASE WHEN NOT (raw_score >= (-0.8681067152712546D)) THEN CASE WHEN NOT (raw_score >= (-1.8081964996636997D)) THEN CASE WHEN NOT (raw_score >= (-2.5920904782968193D)) THEN CASE WHEN NOT (raw_score >= (-3.2417851650046066D)) THEN CASE WHEN NOT (raw_score >= (-3.970209787374194D)) THEN CASE WHEN NOT (raw_score >= (-4.593912253043365D)) THEN 1 ELSE 2 END ELSE CASE WHEN NOT (raw_score >= (-3.5550923691360947D)) THEN 3 ELSE 4 END END ELSE CASE WHEN NOT (raw_score >= (-2.7762620801471263D)) THEN CASE WHEN NOT (raw_score >= (-2.988970145952093D)) THEN 5 ELSE 6 END ELSE 7 END END ELSE CASE WHEN NOT (raw_score >= (-2.14984696634914D)) THEN CASE WHEN NOT (raw_score >= (-2.282953363287482D)) THEN CASE WHEN NOT (raw_score >= (-2.4292514175880915D)) THEN 8 ELSE 9 END ELSE 10 END ELSE CASE WHEN NOT (raw_score >= (-1.9140826976275849D)) THEN CASE WHEN NOT (raw_score >= (-2.0274983219613407D)) THEN 11 ELSE 12 END ELSE 13 END END END ELSE CASE WHEN NOT (raw_score >= (-1.2819557788099374D)) THEN CASE WHEN NOT (raw_score >= (-1.5257287349109587D)) THEN CASE WHEN NOT (raw_score >= (-1.6148200275594582D)) THEN CASE WHEN NOT (raw_score >= (-1.7087366058131315D)) THEN 14 ELSE 15 END ELSE 16 END ELSE CASE WHEN NOT (raw_score >= (-1.3597520106021117D)) THEN CASE WHEN NOT (raw_score >= (-1.440870740417198D)) THEN 17 ELSE 18 END ELSE 19 END END ELSE CASE WHEN NOT (raw_score >= (-1.0651925514588376D)) THEN CASE WHEN NOT (raw_score >= (-1.1349607110044306D)) THEN CASE WHEN NOT (raw_score >= (-1.207127035017681D)) THEN 20 ELSE 21 END ELSE 22 END ELSE CASE WHEN NOT (raw_score >= (-0.9319563881781783D)) THEN CASE WHEN NOT (raw_score >= (-0.9975919692684169D)) THEN 23 ELSE 24 END ELSE 25 END END END END ELSE CASE WHEN NOT (raw_score >= (-0.14539331949378245D)) THEN CASE WHEN NOT (raw_score >= (-0.459631098995097D)) THEN CASE WHEN NOT (raw_score >= (-0.6276200466987234D)) THEN CASE WHEN NOT (raw_score >= (-0.7451448609037221D)) THEN CASE WHEN NOT (raw_score >= (-0.8058836820798281D)) THEN 26 ELSE 27 END ELSE CASE WHEN NOT (raw_score >= (-0.685762211296539D)) THEN 28 ELSE 29 END END ELSE CASE WHEN NOT (raw_score >= (-0.514646280780802D)) THEN CASE WHEN NOT (raw_score >= (-0.5706133368663422D)) THEN 30 ELSE 31 END ELSE 32 END END ELSE CASE WHEN NOT (raw_score >= (-0.2995187358361941D)) THEN CASE WHEN NOT (raw_score >= (-0.3521393248677877D)) THEN CASE WHEN NOT (raw_score >= (-0.4054870051771245D)) THEN 33 ELSE 34 END ELSE 35 END ELSE CASE WHEN NOT (raw_score >= (-0.19620443562305806D)) THEN CASE WHEN NOT (raw_score >= (-0.24756060935922816D)) THEN 36 ELSE 37 END ELSE 38 END END END ELSE CASE WHEN NOT (raw_score >= 0.15086050339827206D) THEN CASE WHEN NOT (raw_score >= 0.0042934239768896085D) THEN CASE WHEN NOT (raw_score >= (-0.045194131374030506D)) THEN CASE WHEN NOT (raw_score >= (-0.09507353532209739D)) THEN 39 ELSE 40 END ELSE 41 END ELSE CASE WHEN NOT (raw_score >= 0.1022768973642492D) THEN CASE WHEN NOT (raw_score >= 0.05343556091999089D) THEN 42 ELSE 43 END ELSE 44 END END ELSE CASE WHEN NOT (raw_score >= 0.29547743012556194D) THEN CASE WHEN NOT (raw_score >= 0.24742051217212743D) THEN CASE WHEN NOT (raw_score >= 0.19922814521913018D) THEN 45 ELSE 46 END ELSE 47 END ELSE CASE WHEN NOT (raw_score >= 0.3913411126167035D) THEN CASE WHEN NOT (raw_score >= 0.3434380640749032D) THEN 48 ELSE 49 END ELSE 50 END END END END END ELSE CASE WHEN NOT (raw_score >= 1.7625224975389802D) THEN CASE WHEN NOT (raw_score >= 1.078126718720029D) THEN CASE WHEN NOT (raw_score >= 0.7771305484408102D) THEN CASE WHEN NOT (raw_score >= 0.6313379641416714D) THEN CASE WHEN NOT (raw_score >= 0.535088679235239D) THEN CASE WHEN NOT (raw_score >= 0.4871280452858979D) THEN 51 ELSE 52 END ELSE CASE WHEN NOT (raw_score >= 0.5831455971886736D) THEN 53 ELSE 54 END END ELSE CASE WHEN NOT (raw_score >= 0.7282892119965523D) THEN CASE WHEN NOT (raw_score >= 0.6797056059625292D) THEN 55 ELSE 56 END ELSE 57 END END ELSE CASE WHEN NOT (raw_score >= 0.9256396446828982D) THEN CASE WHEN NOT (raw_score >= 0.8757602407348314D) THEN CASE WHEN NOT (raw_score >= 0.8262726853839107D) THEN 58 ELSE 59 END ELSE 60 END ELSE CASE WHEN NOT (raw_score >= 1.0267705449838591D) THEN CASE WHEN NOT (raw_score >= 0.9759594288545834D) THEN 61 ELSE 62 END ELSE 63 END END END ELSE CASE WHEN NOT (raw_score >= 1.4011794462271427D) THEN CASE WHEN NOT (raw_score >= 1.2360531145379254D) THEN CASE WHEN NOT (raw_score >= 1.1827054342285885D) THEN CASE WHEN NOT (raw_score >= 1.1300848451969947D) THEN 64 ELSE 65 END ELSE 66 END ELSE CASE WHEN NOT (raw_score >= 1.3452123901416024D) THEN CASE WHEN NOT (raw_score >= 1.2901972083558977D) THEN 67 ELSE 68 END ELSE 69 END END ELSE CASE WHEN NOT (raw_score >= 1.575710970264523D) THEN CASE WHEN NOT (raw_score >= 1.5163283206573395D) THEN CASE WHEN NOT (raw_score >= 1.4581861560595244D) THEN 70 ELSE 71 END ELSE 72 END ELSE CASE WHEN NOT (raw_score >= 1.6986728246320553D) THEN CASE WHEN NOT (raw_score >= 1.6364497914406297D) THEN 73 ELSE 74 END ELSE 75 END END END END ELSE CASE WHEN NOT (raw_score >= 2.7446488069883856D) THEN CASE WHEN NOT (raw_score >= 2.1903181199629125D) THEN CASE WHEN NOT (raw_score >= 1.9655268203652323D) THEN CASE WHEN NOT (raw_score >= 1.8957586608196388D) THEN CASE WHEN NOT (raw_score >= 1.8281580786292178D) THEN 76 ELSE 77 END ELSE 78 END ELSE CASE WHEN NOT (raw_score >= 2.1125218881707375D) THEN CASE WHEN NOT (raw_score >= 2.037693144378481D) THEN 79 ELSE 80 END ELSE 81 END END ELSE CASE WHEN NOT (raw_score >= 2.4453861369202587D) THEN CASE WHEN NOT (raw_score >= 2.3562948442717584D) THEN CASE WHEN NOT (raw_score >= 2.271436849777999D) THEN 82 ELSE 83 END ELSE 84 END ELSE CASE WHEN NOT (raw_score >= 2.6387626090245013D) THEN CASE WHEN NOT (raw_score >= 2.5393027151739327D) THEN 85 ELSE 86 END ELSE 87 END END END ELSE CASE WHEN NOT (raw_score >= 3.6068281895079255D) THEN CASE WHEN NOT (raw_score >= 3.1135194726482838D) THEN CASE WHEN NOT (raw_score >= 2.9804130757099414D) THEN CASE WHEN NOT (raw_score >= 2.8580644313221413D) THEN 88 ELSE 89 END ELSE 90 END ELSE CASE WHEN NOT (raw_score >= 3.422656587657618D) THEN CASE WHEN NOT (raw_score >= 3.2598175269488934D) THEN 91 ELSE 92 END ELSE 93 END END ELSE CASE WHEN NOT (raw_score >= 4.385658478496896D) THEN CASE WHEN NOT (raw_score >= 4.072351274365406D) THEN CASE WHEN NOT (raw_score >= 3.8195362553128933D) THEN 94 ELSE 95 END ELSE 96 END ELSE CASE WHEN NOT (raw_score >= 5.424478362404164D) THEN CASE WHEN NOT (raw_score >= 4.8007758967349945D) THEN 97 ELSE 98 END ELSE 99 END END END END END END AS BIGINT) AS score FROM mdl AS md
+),
+scored AS (
+SELECT
+  lead_id,
+  probability,
+  score,
+  FLOOR((CASE WHEN NOT (raw_score >= (-3.2828125955268486D)) THEN CASE WHEN NOT (raw_score >= (-4.091758698202775D)) THEN CASE WHEN NOT (raw_score >= (-4.659112592987809D)) THEN CASE WHEN NOT (raw_score >= (-8.615162646183002D)) THEN 0.0D ELSE (0.0D + (probability - 0.0005290642297354704D) / 0.013687083538852193D) / 10.0D * 100.0D END ELSE (1.0D + (probability - 0.014216147768587664D) / 0.008424635359940154D) / 10.0D * 100.0D END ELSE CASE WHEN NOT (raw_score >= (-3.5189523872423694D)) THEN CASE WHEN NOT (raw_score >= (-3.787187291789392D)) THEN (2.0D + (probability - 0.022640783128527818D) / 0.006369431461412608D) / 10.0D * 100.0D ELSE (3.0D + (probability - 0.029010214589940426D) / 0.007023915198825972D) / 10.0D * 100.0D END ELSE (4.0D + (probability - 0.0360341297887664D) / 0.007515719588236769D) / 10.0D * 100.0D END END ELSE CASE WHEN NOT (raw_score >= (-2.409137622800132D)) THEN CASE WHEN NOT (raw_score >= (-2.7560684054628175D)) THEN CASE WHEN NOT (raw_score >= (-3.0284778573999884D)) THEN (5.0D + (probability - 0.043549849377003166D) / 0.009759746233519134D) / 10.0D * 100.0D ELSE (6.0D + (probability - 0.0533095956105223D) / 0.012723198462359961D) / 10.0D * 100.0D END ELSE (7.0D + (probability - 0.06603279407288226D) / 0.020283181531793426D) / 10.0D * 100.0D END ELSE CASE WHEN NOT (raw_score >= 3.0390398543376373D) THEN CASE WHEN NOT (raw_score >= (-1.7268214779513513D)) THEN (8.0D + (probability - 0.08631597560467569D) / 0.05682106482509397D) / 10.0D * 100.0D ELSE (9.0D + (probability - 0.14313704042976966D) / 0.7563772233900894D) / 10.0D * 100.0D END ELSE 100.0D END END END) * 100.0D + 0.5D) / 100.0D AS percentile,
+  CASE WHEN score >= 14 THEN 'A' WHEN score >= 7 THEN 'B' WHEN score >= 4 THEN 'C' ELSE 'D' END AS grade,
+  CASE WHEN raw_score >= (-1.7268214779513513D) THEN 'hot' WHEN raw_score >= (-2.7560684054628175D) THEN 'warm' ELSE 'cold' END AS tier,
+  'logistic' AS model,
+  rules_points,
+  CASE WHEN rules_disq = 1 THEN 'disqualified' WHEN rules_points >= 60.0D THEN 'hot' WHEN rules_points >= 30.0D THEN 'warm' ELSE 'cold' END AS rules_tier,
+  ctr0,
+  ctr1,
+  ctr2,
+  ctr3,
+  ctr4,
+  ctr5,
+  ctr6,
+  ctr7,
+  ctr8,
+  ctr9,
+  ctr10,
+  ctr11,
+  ctr12,
+  ctr13,
+  ctr14,
+  ctr15,
+  ctr16,
+  ctr17,
+  ctr18,
+  ctr19,
+  ctr20,
+  ctr21,
+  ctr22,
+  ctr23,
+  ctr24,
+  ctr25,
+  ctr26,
+  ctr27,
+  ctr28,
+  ctr29,
+  ctr30,
+  ctr31,
+  ctr32,
+  ctr33,
+  ctr34,
+  ctr35,
+  ctr36,
+  ctr37,
+  ctr38,
+  ctr39,
+  ctr40,
+  ctr41,
+  ctr42,
+  ctr43,
+  ctr44,
+  ctr45,
+  ctr46,
+  ctr47,
+  ctr48,
+  ctr49,
+  ctr50,
+  ctr51,
+  ctr52,
+  ctr53,
+  ctr54,
+  ctr55,
+  ctr56,
+  ctr57,
+  ctr58,
+  ctr59,
+  ctr60,
+  ctr61,
+  ctr62,
+  ctr63,
+  ctr64,
+  ctr65,
+  ctr66,
+  ctr67,
+  ctr68,
+  ctr69,
+  ctr70,
+  ctr71,
+  ctr72,
+  ctr73,
+  ctr74,
+  ctr75,
+  ctr76,
+  ctr77,
+  ctr78,
+  ctr79,
+  ctr80,
+  ctr81,
+  ctr82,
+  ctr83,
+  ctr84,
+  ctr85,
+  ctr86,
+  ctr87,
+  ctr88,
+  ctr89,
+  ctr90,
+  ctr91,
+  ctr92,
+  ctr93,
+  ctr94,
+  ctr95,
+  ctr96,
+  ctr97,
+  ctr98,
+  ctr99,
+  ctr100,
+  ctr101,
+  ctr102,
+  ctr103,
+  ctr104,
+  ctr105,
+  ctr106,
+  ctr107,
+  ctr108,
+  ctr109,
+  ctr110,
+  ctr111,
+  ctr112,
+  ctr113,
+  ctr114,
+  ctr115,
+  ctr116,
+  ctr117,
+  ctr118,
+  ctr119,
+  ctr120,
+  ctr121,
+  ctr122,
+  ctr123,
+  ctr124,
+  ctr125,
+  ctr126,
+  ctr127,
+  ctr128,
+  ctr129,
+  ctr130,
+  ctr131,
+  ctr132,
+  ctr133,
+  ctr134,
+  ctr135,
+  ctr136,
+  ctr137,
+  ctr138,
+  ctr139,
+  ctr140,
+  ctr141,
+  ctr142,
+  ctr143,
+  ctr144,
+  ctr145,
+  ctr146,
+  ctr147,
+  ctr148,
+  ctr149,
+  ctr150,
+  ctr151,
+  ctr152,
+  ctr153,
+  ctr154,
+  ctr155,
+  ctr156,
+  ctr157,
+  ctr158,
+  ctr159,
+  ctr160,
+  ctr161,
+  ctr162,
+  ctr163,
+  ctr164,
+  ctr165,
+  ctr166,
+  ctr167,
+  ctr168,
+  ctr169,
+  ctr170,
+  ctr171,
+  ctr172,
+  ctr173,
+  ctr174,
+  ctr175,
+  ctr176,
+  ctr177,
+  ctr178,
+  ctr179,
+  ctr180,
+  ctr181,
+  ctr182,
+  ctr183,
+  ctr184,
+  ctr185,
+  ctr186,
+  ctr187,
+  ctr188,
+  ctr189
+FROM prob AS pb
+),
+ex AS (
+SELECT lead_id, CASE n.i WHEN 0 THEN 'industry' WHEN 1 THEN 'employees' WHEN 2 THEN 'annual_revenue' WHEN 3 THEN 'job_title' WHEN 4 THEN 'seniority' WHEN 5 THEN 'country' WHEN 6 THEN 'lead_source' WHEN 7 THEN 'lead age (days)' WHEN 8 THEN 'hour created (UTC)' WHEN 9 THEN 'weekday created (UTC)' WHEN 10 THEN 'all activity in 1 days' WHEN 11 THEN 'all activity in 7 days' WHEN 12 THEN 'all activity in 30 days' WHEN 13 THEN 'all activity in 90 days' WHEN 14 THEN 'all activity (decayed, 14-day half-life)' WHEN 15 THEN 'days since last all activity' WHEN 16 THEN 'active days in 90 days' WHEN 17 THEN 'email open rate' WHEN 18 THEN 'email click rate' WHEN 19 THEN 'unsubscribed' WHEN 20 THEN 'email bounced' WHEN 21 THEN 'visited careers page' WHEN 22 THEN 'channel=chat in 1 days' WHEN 23 THEN 'channel=chat in 7 days' WHEN 24 THEN 'channel=chat in 30 days' WHEN 25 THEN 'channel=chat in 90 days' WHEN 26 THEN 'channel=chat (decayed, 14-day half-life)' WHEN 27 THEN 'days since last channel=chat' WHEN 28 THEN 'channel=email in 1 days' WHEN 29 THEN 'channel=email in 7 days' WHEN 30 THEN 'channel=email in 30 days' WHEN 31 THEN 'channel=email in 90 days' WHEN 32 THEN 'channel=email (decayed, 14-day half-life)' WHEN 33 THEN 'days since last channel=email' WHEN 34 THEN 'channel=facebook in 1 days' WHEN 35 THEN 'channel=facebook in 7 days' WHEN 36 THEN 'channel=facebook in 30 days' WHEN 37 THEN 'channel=facebook in 90 days' WHEN 38 THEN 'channel=facebook (decayed, 14-day half-life)' WHEN 39 THEN 'days since last channel=facebook' WHEN 40 THEN 'channel=linkedin in 1 days' WHEN 41 THEN 'channel=linkedin in 7 days' WHEN 42 THEN 'channel=linkedin in 30 days' WHEN 43 THEN 'channel=linkedin in 90 days' WHEN 44 THEN 'channel=linkedin (decayed, 14-day half-life)' WHEN 45 THEN 'days since last channel=linkedin' WHEN 46 THEN 'channel=twitter in 1 days' WHEN 47 THEN 'channel=twitter in 7 days' WHEN 48 THEN 'channel=twitter in 30 days' WHEN 49 THEN 'channel=twitter in 90 days' WHEN 50 THEN 'channel=twitter (decayed, 14-day half-life)' WHEN 51 THEN 'days since last channel=twitter' WHEN 52 THEN 'channel=web in 1 days' WHEN 53 THEN 'channel=web in 7 days' WHEN 54 THEN 'channel=web in 30 days' WHEN 55 THEN 'channel=web in 90 days' WHEN 56 THEN 'channel=web (decayed, 14-day half-life)' WHEN 57 THEN 'days since last channel=web' WHEN 58 THEN 'channel=webinar in 1 days' WHEN 59 THEN 'channel=webinar in 7 days' WHEN 60 THEN 'channel=webinar in 30 days' WHEN 61 THEN 'channel=webinar in 90 days' WHEN 62 THEN 'channel=webinar (decayed, 14-day half-life)' WHEN 63 THEN 'days since last channel=webinar' WHEN 64 THEN 'content_download in 1 days' WHEN 65 THEN 'content_download in 7 days' WHEN 66 THEN 'content_download in 30 days' WHEN 67 THEN 'content_download in 90 days' WHEN 68 THEN 'content_download (decayed, 14-day half-life)' WHEN 69 THEN 'days since last content_download' WHEN 70 THEN 'demo_request in 1 days' WHEN 71 THEN 'demo_request in 7 days' WHEN 72 THEN 'demo_request in 30 days' WHEN 73 THEN 'demo_request in 90 days' WHEN 74 THEN 'demo_request (decayed, 14-day half-life)' WHEN 75 THEN 'days since last demo_request' WHEN 76 THEN 'email_bounce in 1 days' WHEN 77 THEN 'email_bounce in 7 days' WHEN 78 THEN 'email_bounce in 30 days' WHEN 79 THEN 'email_bounce in 90 days' WHEN 80 THEN 'email_bounce (decayed, 14-day half-life)' WHEN 81 THEN 'days since last email_bounce' WHEN 82 THEN 'email_click in 1 days' WHEN 83 THEN 'email_click in 7 days' WHEN 84 THEN 'email_click in 30 days' WHEN 85 THEN 'email_click in 90 days' WHEN 86 THEN 'email_click (decayed, 14-day half-life)' WHEN 87 THEN 'days since last email_click' WHEN 88 THEN 'email_open in 1 days' WHEN 89 THEN 'email_open in 7 days' WHEN 90 THEN 'email_open in 30 days' WHEN 91 THEN 'email_open in 90 days' WHEN 92 THEN 'email_open (decayed, 14-day half-life)' WHEN 93 THEN 'days since last email_open' WHEN 94 THEN 'email_sent in 1 days' WHEN 95 THEN 'email_sent in 7 days' WHEN 96 THEN 'email_sent in 30 days' WHEN 97 THEN 'email_sent in 90 days' WHEN 98 THEN 'email_sent (decayed, 14-day half-life)' WHEN 99 THEN 'days since last email_sent' WHEN 100 THEN 'email_unsubscribe in 1 days' WHEN 101 THEN 'email_unsubscribe in 7 days' WHEN 102 THEN 'email_unsubscribe in 30 days' WHEN 103 THEN 'email_unsubscribe in 90 days' WHEN 104 THEN 'email_unsubscribe (decayed, 14-day half-life)' WHEN 105 THEN 'days since last email_unsubscribe' WHEN 106 THEN 'form_submit in 1 days' WHEN 107 THEN 'form_submit in 7 days' WHEN 108 THEN 'form_submit in 30 days' WHEN 109 THEN 'form_submit in 90 days' WHEN 110 THEN 'form_submit (decayed, 14-day half-life)' WHEN 111 THEN 'days since last form_submit' WHEN 112 THEN 'free_trial_signup in 1 days' WHEN 113 THEN 'free_trial_signup in 7 days' WHEN 114 THEN 'free_trial_signup in 30 days' WHEN 115 THEN 'free_trial_signup in 90 days' WHEN 116 THEN 'free_trial_signup (decayed, 14-day half-life)' WHEN 117 THEN 'days since last free_trial_signup' WHEN 118 THEN 'live_chat in 1 days' WHEN 119 THEN 'live_chat in 7 days' WHEN 120 THEN 'live_chat in 30 days' WHEN 121 THEN 'live_chat in 90 days' WHEN 122 THEN 'live_chat (decayed, 14-day half-life)' WHEN 123 THEN 'days since last live_chat' WHEN 124 THEN 'newsletter_signup in 1 days' WHEN 125 THEN 'newsletter_signup in 7 days' WHEN 126 THEN 'newsletter_signup in 30 days' WHEN 127 THEN 'newsletter_signup in 90 days' WHEN 128 THEN 'newsletter_signup (decayed, 14-day half-life)' WHEN 129 THEN 'days since last newsletter_signup' WHEN 130 THEN 'page_view in 1 days' WHEN 131 THEN 'page_view in 7 days' WHEN 132 THEN 'page_view in 30 days' WHEN 133 THEN 'page_view in 90 days' WHEN 134 THEN 'page_view (decayed, 14-day half-life)' WHEN 135 THEN 'days since last page_view' WHEN 136 THEN 'page_view:blog in 1 days' WHEN 137 THEN 'page_view:blog in 7 days' WHEN 138 THEN 'page_view:blog in 30 days' WHEN 139 THEN 'page_view:blog in 90 days' WHEN 140 THEN 'page_view:blog (decayed, 14-day half-life)' WHEN 141 THEN 'days since last page_view:blog' WHEN 142 THEN 'page_view:careers in 1 days' WHEN 143 THEN 'page_view:careers in 7 days' WHEN 144 THEN 'page_view:careers in 30 days' WHEN 145 THEN 'page_view:careers in 90 days' WHEN 146 THEN 'page_view:careers (decayed, 14-day half-life)' WHEN 147 THEN 'days since last page_view:careers' WHEN 148 THEN 'page_view:contact in 1 days' WHEN 149 THEN 'page_view:contact in 7 days' WHEN 150 THEN 'page_view:contact in 30 days' WHEN 151 THEN 'page_view:contact in 90 days' WHEN 152 THEN 'page_view:contact (decayed, 14-day half-life)' WHEN 153 THEN 'days since last page_view:contact' WHEN 154 THEN 'page_view:directions in 1 days' WHEN 155 THEN 'page_view:directions in 7 days' WHEN 156 THEN 'page_view:directions in 30 days' WHEN 157 THEN 'page_view:directions in 90 days' WHEN 158 THEN 'page_view:directions (decayed, 14-day half-life)' WHEN 159 THEN 'days since last page_view:directions' WHEN 160 THEN 'page_view:home in 1 days' WHEN 161 THEN 'page_view:home in 7 days' WHEN 162 THEN 'page_view:home in 30 days' WHEN 163 THEN 'page_view:home in 90 days' WHEN 164 THEN 'page_view:home (decayed, 14-day half-life)' WHEN 165 THEN 'days since last page_view:home' WHEN 166 THEN 'page_view:pricing in 1 days' WHEN 167 THEN 'page_view:pricing in 7 days' WHEN 168 THEN 'page_view:pricing in 30 days' WHEN 169 THEN 'page_view:pricing in 90 days' WHEN 170 THEN 'page_view:pricing (decayed, 14-day half-life)' WHEN 171 THEN 'days since last page_view:pricing' WHEN 172 THEN 'page_view:product in 1 days' WHEN 173 THEN 'page_view:product in 7 days' WHEN 174 THEN 'page_view:product in 30 days' WHEN 175 THEN 'page_view:product in 90 days' WHEN 176 THEN 'page_view:product (decayed, 14-day half-life)' WHEN 177 THEN 'days since last page_view:product' WHEN 178 THEN 'social_interaction in 1 days' WHEN 179 THEN 'social_interaction in 7 days' WHEN 180 THEN 'social_interaction in 30 days' WHEN 181 THEN 'social_interaction in 90 days' WHEN 182 THEN 'social_interaction (decayed, 14-day half-life)' WHEN 183 THEN 'days since last social_interaction' WHEN 184 THEN 'webinar_attended in 1 days' WHEN 185 THEN 'webinar_attended in 7 days' WHEN 186 THEN 'webinar_attended in 30 days' WHEN 187 THEN 'webinar_attended in 90 days' WHEN 188 THEN 'webinar_attended (decayed, 14-day half-life)' WHEN 189 THEN 'days since last webinar_attended' END AS feature, CASE n.i WHEN 0 THEN ctr0 WHEN 1 THEN ctr1 WHEN 2 THEN ctr2 WHEN 3 THEN ctr3 WHEN 4 THEN ctr4 WHEN 5 THEN ctr5 WHEN 6 THEN ctr6 WHEN 7 THEN ctr7 WHEN 8 THEN ctr8 WHEN 9 THEN ctr9 WHEN 10 THEN ctr10 WHEN 11 THEN ctr11 WHEN 12 THEN ctr12 WHEN 13 THEN ctr13 WHEN 14 THEN ctr14 WHEN 15 THEN ctr15 WHEN 16 THEN ctr16 WHEN 17 THEN ctr17 WHEN 18 THEN ctr18 WHEN 19 THEN ctr19 WHEN 20 THEN ctr20 WHEN 21 THEN ctr21 WHEN 22 THEN ctr22 WHEN 23 THEN ctr23 WHEN 24 THEN ctr24 WHEN 25 THEN ctr25 WHEN 26 THEN ctr26 WHEN 27 THEN ctr27 WHEN 28 THEN ctr28 WHEN 29 THEN ctr29 WHEN 30 THEN ctr30 WHEN 31 THEN ctr31 WHEN 32 THEN ctr32 WHEN 33 THEN ctr33 WHEN 34 THEN ctr34 WHEN 35 THEN ctr35 WHEN 36 THEN ctr36 WHEN 37 THEN ctr37 WHEN 38 THEN ctr38 WHEN 39 THEN ctr39 WHEN 40 THEN ctr40 WHEN 41 THEN ctr41 WHEN 42 THEN ctr42 WHEN 43 THEN ctr43 WHEN 44 THEN ctr44 WHEN 45 THEN ctr45 WHEN 46 THEN ctr46 WHEN 47 THEN ctr47 WHEN 48 THEN ctr48 WHEN 49 THEN ctr49 WHEN 50 THEN ctr50 WHEN 51 THEN ctr51 WHEN 52 THEN ctr52 WHEN 53 THEN ctr53 WHEN 54 THEN ctr54 WHEN 55 THEN ctr55 WHEN 56 THEN ctr56 WHEN 57 THEN ctr57 WHEN 58 THEN ctr58 WHEN 59 THEN ctr59 WHEN 60 THEN ctr60 WHEN 61 THEN ctr61 WHEN 62 THEN ctr62 WHEN 63 THEN ctr63 WHEN 64 THEN ctr64 WHEN 65 THEN ctr65 WHEN 66 THEN ctr66 WHEN 67 THEN ctr67 WHEN 68 THEN ctr68 WHEN 69 THEN ctr69 WHEN 70 THEN ctr70 WHEN 71 THEN ctr71 WHEN 72 THEN ctr72 WHEN 73 THEN ctr73 WHEN 74 THEN ctr74 WHEN 75 THEN ctr75 WHEN 76 THEN ctr76 WHEN 77 THEN ctr77 WHEN 78 THEN ctr78 WHEN 79 THEN ctr79 WHEN 80 THEN ctr80 WHEN 81 THEN ctr81 WHEN 82 THEN ctr82 WHEN 83 THEN ctr83 WHEN 84 THEN ctr84 WHEN 85 THEN ctr85 WHEN 86 THEN ctr86 WHEN 87 THEN ctr87 WHEN 88 THEN ctr88 WHEN 89 THEN ctr89 WHEN 90 THEN ctr90 WHEN 91 THEN ctr91 WHEN 92 THEN ctr92 WHEN 93 THEN ctr93 WHEN 94 THEN ctr94 WHEN 95 THEN ctr95 WHEN 96 THEN ctr96 WHEN 97 THEN ctr97 WHEN 98 THEN ctr98 WHEN 99 THEN ctr99 WHEN 100 THEN ctr100 WHEN 101 THEN ctr101 WHEN 102 THEN ctr102 WHEN 103 THEN ctr103 WHEN 104 THEN ctr104 WHEN 105 THEN ctr105 WHEN 106 THEN ctr106 WHEN 107 THEN ctr107 WHEN 108 THEN ctr108 WHEN 109 THEN ctr109 WHEN 110 THEN ctr110 WHEN 111 THEN ctr111 WHEN 112 THEN ctr112 WHEN 113 THEN ctr113 WHEN 114 THEN ctr114 WHEN 115 THEN ctr115 WHEN 116 THEN ctr116 WHEN 117 THEN ctr117 WHEN 118 THEN ctr118 WHEN 119 THEN ctr119 WHEN 120 THEN ctr120 WHEN 121 THEN ctr121 WHEN 122 THEN ctr122 WHEN 123 THEN ctr123 WHEN 124 THEN ctr124 WHEN 125 THEN ctr125 WHEN 126 THEN ctr126 WHEN 127 THEN ctr127 WHEN 128 THEN ctr128 WHEN 129 THEN ctr129 WHEN 130 THEN ctr130 WHEN 131 THEN ctr131 WHEN 132 THEN ctr132 WHEN 133 THEN ctr133 WHEN 134 THEN ctr134 WHEN 135 THEN ctr135 WHEN 136 THEN ctr136 WHEN 137 THEN ctr137 WHEN 138 THEN ctr138 WHEN 139 THEN ctr139 WHEN 140 THEN ctr140 WHEN 141 THEN ctr141 WHEN 142 THEN ctr142 WHEN 143 THEN ctr143 WHEN 144 THEN ctr144 WHEN 145 THEN ctr145 WHEN 146 THEN ctr146 WHEN 147 THEN ctr147 WHEN 148 THEN ctr148 WHEN 149 THEN ctr149 WHEN 150 THEN ctr150 WHEN 151 THEN ctr151 WHEN 152 THEN ctr152 WHEN 153 THEN ctr153 WHEN 154 THEN ctr154 WHEN 155 THEN ctr155 WHEN 156 THEN ctr156 WHEN 157 THEN ctr157 WHEN 158 THEN ctr158 WHEN 159 THEN ctr159 WHEN 160 THEN ctr160 WHEN 161 THEN ctr161 WHEN 162 THEN ctr162 WHEN 163 THEN ctr163 WHEN 164 THEN ctr164 WHEN 165 THEN ctr165 WHEN 166 THEN ctr166 WHEN 167 THEN ctr167 WHEN 168 THEN ctr168 WHEN 169 THEN ctr169 WHEN 170 THEN ctr170 WHEN 171 THEN ctr171 WHEN 172 THEN ctr172 WHEN 173 THEN ctr173 WHEN 174 THEN ctr174 WHEN 175 THEN ctr175 WHEN 176 THEN ctr176 WHEN 177 THEN ctr177 WHEN 178 THEN ctr178 WHEN 179 THEN ctr179 WHEN 180 THEN ctr180 WHEN 181 THEN ctr181 WHEN 182 THEN ctr182 WHEN 183 THEN ctr183 WHEN 184 THEN ctr184 WHEN 185 THEN ctr185 WHEN 186 THEN ctr186 WHEN 187 THEN ctr187 WHEN 188 THEN ctr188 WHEN 189 THEN ctr189 END AS contribution
+FROM scored AS s CROSS JOIN (SELECT 0 AS i UNION ALL SELECT 1 AS i UNION ALL SELECT 2 AS i UNION ALL SELECT 3 AS i UNION ALL SELECT 4 AS i UNION ALL SELECT 5 AS i UNION ALL SELECT 6 AS i UNION ALL SELECT 7 AS i UNION ALL SELECT 8 AS i UNION ALL SELECT 9 AS i UNION ALL SELECT 10 AS i UNION ALL SELECT 11 AS i UNION ALL SELECT 12 AS i UNION ALL SELECT 13 AS i UNION ALL SELECT 14 AS i UNION ALL SELECT 15 AS i UNION ALL SELECT 16 AS i UNION ALL SELECT 17 AS i UNION ALL SELECT 18 AS i UNION ALL SELECT 19 AS i UNION ALL SELECT 20 AS i UNION ALL SELECT 21 AS i UNION ALL SELECT 22 AS i UNION ALL SELECT 23 AS i UNION ALL SELECT 24 AS i UNION ALL SELECT 25 AS i UNION ALL SELECT 26 AS i UNION ALL SELECT 27 AS i UNION ALL SELECT 28 AS i UNION ALL SELECT 29 AS i UNION ALL SELECT 30 AS i UNION ALL SELECT 31 AS i UNION ALL SELECT 32 AS i UNION ALL SELECT 33 AS i UNION ALL SELECT 34 AS i UNION ALL SELECT 35 AS i UNION ALL SELECT 36 AS i UNION ALL SELECT 37 AS i UNION ALL SELECT 38 AS i UNION ALL SELECT 39 AS i UNION ALL SELECT 40 AS i UNION ALL SELECT 41 AS i UNION ALL SELECT 42 AS i UNION ALL SELECT 43 AS i UNION ALL SELECT 44 AS i UNION ALL SELECT 45 AS i UNION ALL SELECT 46 AS i UNION ALL SELECT 47 AS i UNION ALL SELECT 48 AS i UNION ALL SELECT 49 AS i UNION ALL SELECT 50 AS i UNION ALL SELECT 51 AS i UNION ALL SELECT 52 AS i UNION ALL SELECT 53 AS i UNION ALL SELECT 54 AS i UNION ALL SELECT 55 AS i UNION ALL SELECT 56 AS i UNION ALL SELECT 57 AS i UNION ALL SELECT 58 AS i UNION ALL SELECT 59 AS i UNION ALL SELECT 60 AS i UNION ALL SELECT 61 AS i UNION ALL SELECT 62 AS i UNION ALL SELECT 63 AS i UNION ALL SELECT 64 AS i UNION ALL SELECT 65 AS i UNION ALL SELECT 66 AS i UNION ALL SELECT 67 AS i UNION ALL SELECT 68 AS i UNION ALL SELECT 69 AS i UNION ALL SELECT 70 AS i UNION ALL SELECT 71 AS i UNION ALL SELECT 72 AS i UNION ALL SELECT 73 AS i UNION ALL SELECT 74 AS i UNION ALL SELECT 75 AS i UNION ALL SELECT 76 AS i UNION ALL SELECT 77 AS i UNION ALL SELECT 78 AS i UNION ALL SELECT 79 AS i UNION ALL SELECT 80 AS i UNION ALL SELECT 81 AS i UNION ALL SELECT 82 AS i UNION ALL SELECT 83 AS i UNION ALL SELECT 84 AS i UNION ALL SELECT 85 AS i UNION ALL SELECT 86 AS i UNION ALL SELECT 87 AS i UNION ALL SELECT 88 AS i UNION ALL SELECT 89 AS i UNION ALL SELECT 90 AS i UNION ALL SELECT 91 AS i UNION ALL SELECT 92 AS i UNION ALL SELECT 93 AS i UNION ALL SELECT 94 AS i UNION ALL SELECT 95 AS i UNION ALL SELECT 96 AS i UNION ALL SELECT 97 AS i UNION ALL SELECT 98 AS i UNION ALL SELECT 99 AS i UNION ALL SELECT 100 AS i UNION ALL SELECT 101 AS i UNION ALL SELECT 102 AS i UNION ALL SELECT 103 AS i UNION ALL SELECT 104 AS i UNION ALL SELECT 105 AS i UNION ALL SELECT 106 AS i UNION ALL SELECT 107 AS i UNION ALL SELECT 108 AS i UNION ALL SELECT 109 AS i UNION ALL SELECT 110 AS i UNION ALL SELECT 111 AS i UNION ALL SELECT 112 AS i UNION ALL SELECT 113 AS i UNION ALL SELECT 114 AS i UNION ALL SELECT 115 AS i UNION ALL SELECT 116 AS i UNION ALL SELECT 117 AS i UNION ALL SELECT 118 AS i UNION ALL SELECT 119 AS i UNION ALL SELECT 120 AS i UNION ALL SELECT 121 AS i UNION ALL SELECT 122 AS i UNION ALL SELECT 123 AS i UNION ALL SELECT 124 AS i UNION ALL SELECT 125 AS i UNION ALL SELECT 126 AS i UNION ALL SELECT 127 AS i UNION ALL SELECT 128 AS i UNION ALL SELECT 129 AS i UNION ALL SELECT 130 AS i UNION ALL SELECT 131 AS i UNION ALL SELECT 132 AS i UNION ALL SELECT 133 AS i UNION ALL SELECT 134 AS i UNION ALL SELECT 135 AS i UNION ALL SELECT 136 AS i UNION ALL SELECT 137 AS i UNION ALL SELECT 138 AS i UNION ALL SELECT 139 AS i UNION ALL SELECT 140 AS i UNION ALL SELECT 141 AS i UNION ALL SELECT 142 AS i UNION ALL SELECT 143 AS i UNION ALL SELECT 144 AS i UNION ALL SELECT 145 AS i UNION ALL SELECT 146 AS i UNION ALL SELECT 147 AS i UNION ALL SELECT 148 AS i UNION ALL SELECT 149 AS i UNION ALL SELECT 150 AS i UNION ALL SELECT 151 AS i UNION ALL SELECT 152 AS i UNION ALL SELECT 153 AS i UNION ALL SELECT 154 AS i UNION ALL SELECT 155 AS i UNION ALL SELECT 156 AS i UNION ALL SELECT 157 AS i UNION ALL SELECT 158 AS i UNION ALL SELECT 159 AS i UNION ALL SELECT 160 AS i UNION ALL SELECT 161 AS i UNION ALL SELECT 162 AS i UNION ALL SELECT 163 AS i UNION ALL SELECT 164 AS i UNION ALL SELECT 165 AS i UNION ALL SELECT 166 AS i UNION ALL SELECT 167 AS i UNION ALL SELECT 168 AS i UNION ALL SELECT 169 AS i UNION ALL SELECT 170 AS i UNION ALL SELECT 171 AS i UNION ALL SELECT 172 AS i UNION ALL SELECT 173 AS i UNION ALL SELECT 174 AS i UNION ALL SELECT 175 AS i UNION ALL SELECT 176 AS i UNION ALL SELECT 177 AS i UNION ALL SELECT 178 AS i UNION ALL SELECT 179 AS i UNION ALL SELECT 180 AS i UNION ALL SELECT 181 AS i UNION ALL SELECT 182 AS i UNION ALL SELECT 183 AS i UNION ALL SELECT 184 AS i UNION ALL SELECT 185 AS i UNION ALL SELECT 186 AS i UNION ALL SELECT 187 AS i UNION ALL SELECT 188 AS i UNION ALL SELECT 189 AS i) AS n
+),
+rk AS (
+SELECT lead_id, feature, contribution,
+  ROW_NUMBER() OVER (PARTITION BY lead_id, CASE WHEN contribution > 0 THEN 1 ELSE 0 END
+    ORDER BY CASE WHEN contribution > 0 THEN -contribution ELSE contribution END,
+      CASE WHEN contribution > 0 THEN feature END, CASE WHEN contribution < 0 THEN feature END DESC) AS rn
+FROM ex AS e WHERE contribution <> 0
+),
+reasons AS (
+SELECT lead_id, to_json(transform(array_sort(collect_list(CASE WHEN rn <= 2 THEN named_struct('o', CASE WHEN contribution > 0 THEN rn ELSE 2 + rn END, 'feature', feature, 'contribution', contribution) END)), x -> named_struct('feature', x.feature, 'contribution', x.contribution))) AS reasons
+FROM rk AS r WHERE rn <= 2 GROUP BY lead_id
+)
+SELECT lead_id, probability, score, percentile, grade, tier, model, rules_points, rules_tier, COALESCE(reasons, '[]') AS reasons
+FROM scored AS s LEFT JOIN reasons AS r USING (lead_id)
