@@ -59,8 +59,11 @@ func (o OutOfRange) String() string {
 	return o.Mode
 }
 
-// bounds are the limits the linear encoding holds a number of training
-// range [min, max] to.
+// Bounds are the limits [lo', hi'] the linear encoding holds a number of
+// training range [lo, hi] to: the range itself (clip), the range widened by
+// Margin times its width on each side (widened), or (-Inf, +Inf) (none).
+func (o OutOfRange) Bounds(lo, hi float64) (float64, float64) { return o.bounds(lo, hi) }
+
 func (o OutOfRange) bounds(lo, hi float64) (float64, float64) {
 	switch o.Mode {
 	case RangeNone:

@@ -300,7 +300,7 @@ func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 			return nil, fmt.Errorf("fit features: training row %d out of range [0, %d)", i, d.Rows)
 		}
 	}
-	s := &Spec{Version: SpecVersion, Config: d.cfg, TrainRows: len(train), EventAttrs: d.eventAttrs, SeenEventTypes: d.trainEventTypes(train), FoldCategories: true}
+	s := &Spec{Version: SpecVersion, Config: d.cfg, TrainRows: len(train), EventAttrs: d.eventAttrs, SeenEventTypes: d.trainEventTypes(train), FoldCategories: !cfg.SQLCompatible}
 	// The fitted configuration keeps the dataset's column names and the
 	// caller's statistics settings.
 	s.Config.MinCategoryCount, s.Config.Log1p, s.Config.AllowLeaky, s.Config.Exclude = cfg.MinCategoryCount, cfg.Log1p, cfg.AllowLeaky, cfg.Exclude
@@ -355,7 +355,9 @@ func Fit(cfg Config, d *Dataset, train []int) (*Spec, error) {
 			textFields = append(textFields, def.Field)
 		}
 	}
-	fitTokens(s, d, train, textFields, cfg.MinCategoryCount)
+	if !cfg.SQLCompatible {
+		fitTokens(s, d, train, textFields, cfg.MinCategoryCount)
+	}
 	for i := range s.Features {
 		if f := &s.Features[i]; (f.isField() || f.Origin == originToken) && slices.Contains(cfg.EngagementFields, f.Field) {
 			f.Group = GroupEngagement

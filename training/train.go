@@ -264,7 +264,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			return nil, err
 		}
 		pts := make([]float64, ds.Rows)
-		if !opt.NoRuleFeatures && (useLin || useTree) {
+		if !opt.NoRuleFeatures && !opt.Config.SQLCompatible && (useLin || useTree) {
 			sheetRes = make([]rules.Result, ds.Rows)
 		}
 		for i := range pts {

@@ -20,7 +20,7 @@ import (
 	"github.com/leadscore/leadscore/datasets/synth"
 )
 
-//go:embed testdata/b2b
+//go:embed testdata/b2b testdata/b2b-legacy
 var fixtureFS embed.FS
 
 // The history the fixture bundle was trained on: History writes it.
@@ -30,9 +30,24 @@ var History = synth.Config{Profile: "b2b", Leads: 1200, Seed: 5, Format: "csv"}
 // source directory (for the test that rewrites it).
 const BundleDir = "testdata/b2b"
 
+// LegacyBundleDir holds the fixture bundle as `leadscore train` wrote it
+// on 2026-12-02, before category spellings were folded and token and
+// rule-sheet inputs were added, from the same history: it compares
+// categories exactly and clips numbers to their training range. It checks
+// that older bundles keep loading and scoring, and it is what the SQL
+// compiler's tests compile (leadscore sql refuses folded categories, tokens
+// and rule inputs for now).
+const LegacyBundleDir = "testdata/b2b-legacy"
+
 // WriteBundle copies the fixture bundle to dir, which must not exist.
-func WriteBundle(dir string) error {
-	sub, err := fs.Sub(fixtureFS, BundleDir)
+func WriteBundle(dir string) error { return writeBundle(BundleDir, dir) }
+
+// WriteLegacyBundle copies the legacy fixture bundle (LegacyBundleDir) to
+// dir, which must not exist.
+func WriteLegacyBundle(dir string) error { return writeBundle(LegacyBundleDir, dir) }
+
+func writeBundle(from, dir string) error {
+	sub, err := fs.Sub(fixtureFS, from)
 	if err != nil {
 		return err
 	}
@@ -56,7 +71,14 @@ type Fixture struct {
 // NewFixture writes the history and the bundle (as a directory named
 // version, inside a temporary models directory) to new temporary
 // directories.
-func NewFixture(version string) (*Fixture, error) {
+func NewFixture(version string) (*Fixture, error) { return newFixture(version, BundleDir) }
+
+// NewLegacyFixture is NewFixture with the legacy bundle (LegacyBundleDir).
+func NewLegacyFixture(version string) (*Fixture, error) {
+	return newFixture(version, LegacyBundleDir)
+}
+
+func newFixture(version, from string) (*Fixture, error) {
 	f := &Fixture{}
 	var err error
 	if f.Data, err = os.MkdirTemp("", "leadscore-fixture-data-*"); err != nil {
@@ -72,7 +94,7 @@ func NewFixture(version string) (*Fixture, error) {
 		return nil, err
 	}
 	f.Bundle = filepath.Join(root, version)
-	if err := WriteBundle(f.Bundle); err != nil {
+	if err := writeBundle(from, f.Bundle); err != nil {
 		f.Remove()
 		return nil, err
 	}

@@ -27,7 +27,7 @@ var fixtureAsOf = time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC)
 // fixture loads the fixture bundle and its history.
 func fixture(t *testing.T) (*models.Bundle, features.Inputs) {
 	t.Helper()
-	f, err := modelstest.NewFixture("v1")
+	f, err := modelstest.NewLegacyFixture("v1")
 	require.NoError(t, err)
 	t.Cleanup(f.Remove)
 	b, err := models.Load(f.Bundle)
@@ -120,4 +120,56 @@ func TestClickHouseTwoShardsMatchesGo(t *testing.T) {
 			sqlgentest.Compare(t, want, got)
 		})
 	}
+}
+
+// The logistic model's out-of-range mode compiles too: widened and none
+// give the same probabilities and contributions as Go, which differ from
+// clipping on this history (its leads grow older than any snapshot).
+func TestSQLiteOutOfRangeModes(t *testing.T) {
+	b, in := fixture(t)
+	ctx := context.Background()
+	loc, err := sqldb.Parse("sqlite:" + filepath.Join(t.TempDir(), "w.db"))
+	require.NoError(t, err)
+	db, err := sqldb.Open(ctx, loc, sqldb.ReadWrite)
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, sqlgentest.Load(ctx, db, "sqlite", "leads", in.Leads))
+	require.NoError(t, sqlgentest.Load(ctx, db, "sqlite", "events", in.Events))
+	clipped, err := sqlgentest.Expected(b, in, fixtureAsOf, models.Logistic, 0)
+	require.NoError(t, err)
+	for _, o := range []features.OutOfRange{{Mode: features.RangeWidened, Margin: 0.5}, {Mode: features.RangeNone}} {
+		t.Run(o.Mode, func(t *testing.T) {
+			spec, err := b.Spec.WithOutOfRange(o)
+			require.NoError(t, err)
+			bo := *b
+			bo.Spec = spec
+			q, err := sqlgen.Compile(&bo, sqlgen.Options{Dialect: "sqlite", Leads: "leads", Events: "events", AsOf: fixtureAsOf, Model: models.Logistic, Explain: 3})
+			require.NoError(t, err)
+			want, err := sqlgentest.Expected(&bo, in, fixtureAsOf, models.Logistic, 3)
+			require.NoError(t, err)
+			differs := 0
+			for id, r := range want {
+				if r.Probability != clipped[id].Probability {
+					differs++
+				}
+			}
+			require.Positive(t, differs, "the mode must change some leads' probability, or this test shows nothing")
+			got, err := sqlgentest.Query(ctx, db, q)
+			require.NoError(t, err)
+			sqlgentest.Compare(t, want, got)
+		})
+	}
+}
+
+// A bundle with what the compiler cannot reproduce exactly (folded
+// category spellings, rule-sheet inputs) is refused with the way out.
+func TestCompileRefusesWhatItCannotReproduce(t *testing.T) {
+	f, err := modelstest.NewFixture("v1")
+	require.NoError(t, err)
+	defer f.Remove()
+	b, err := models.Load(f.Bundle)
+	require.NoError(t, err)
+	_, err = sqlgen.Compile(b, sqlgen.Options{Dialect: "postgres", Leads: "leads", Events: "events", AsOf: fixtureAsOf, Model: models.Logistic})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "--sql-compatible")
 }

@@ -58,7 +58,16 @@ func (c *compiler) linearOffsets() ([]int, int) {
 // log1p-transformed, centred and scaled, as features.Feature.encodeNum.
 func (c *compiler) zExpr(f *features.Feature, x string) string {
 	d := c.d
-	v := d.Least(d.Greatest("COALESCE("+x+", "+d.Float(f.Median)+")", d.Float(f.Min)), d.Float(f.Max))
+	// The bundle's out-of-range mode: clip to the training range, to a
+	// widened range, or not at all (Spec.OutOfRange, the same bounds as Go).
+	v := "COALESCE(" + x + ", " + d.Float(f.Median) + ")"
+	lo, hi := c.spec.OutOfRange.Bounds(f.Min, f.Max)
+	if !math.IsInf(lo, -1) {
+		v = d.Greatest(v, d.Float(lo))
+	}
+	if !math.IsInf(hi, 1) {
+		v = d.Least(v, d.Float(hi))
+	}
 	if f.Log1p {
 		v = d.Ln(d.Float(1) + " + " + d.Greatest(v, d.Float(0)))
 	}

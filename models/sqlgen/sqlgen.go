@@ -168,9 +168,18 @@ func (c *compiler) check() error {
 			c.pageAttr = i
 		}
 	}
+	if n := c.b.RuleInputs.Len(); n > 0 {
+		return fmt.Errorf("the models read %d rule-sheet inputs (rules as features), which this version of leadscore cannot compile to SQL: train with --rule-features=false, or --sql-compatible", n)
+	}
 	for _, f := range c.spec.Features {
 		if !knownOrigin(f.Origin) {
-			return fmt.Errorf("feature %q: kind %q cannot be compiled to SQL by this version of leadscore", f.Name, f.Origin)
+			return fmt.Errorf("feature %q: kind %q cannot be compiled to SQL by this version of leadscore (train with --sql-compatible)", f.Name, f.Origin)
+		}
+		if c.spec.FoldCategories && f.Origin == originField && f.Categorical {
+			// FoldCategory folds Unicode case and white space; SQL engines'
+			// lower() and trimming differ from it and from each other
+			// beyond ASCII, so the query could not match Go to the level.
+			return fmt.Errorf("feature %q: the bundle compares category values after Unicode case folding, which SQL engines cannot reproduce exactly: train with --sql-compatible to compare them as spelled", f.Name)
 		}
 		if f.Categorical {
 			continue
