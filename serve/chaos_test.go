@@ -81,6 +81,13 @@ func TestChaos(t *testing.T) {
 					path, body = "/v1/score/batch", "["+goodLead+","+goodLead+"]"
 				}
 				resp, err := client.Post(url+path, "application/json", strings.NewReader(body))
+				if err != nil && strings.Contains(err.Error(), "server closed idle connection") {
+					// The server closed a keep-alive connection the request
+					// was about to reuse, so the request was never sent; Go's
+					// transport retries this itself for idempotent requests
+					// only, and a client posting leads retries it the same way.
+					resp, err = client.Post(url+path, "application/json", strings.NewReader(body))
+				}
 				code := 0
 				if err == nil {
 					io.Copy(io.Discard, resp.Body)
