@@ -591,15 +591,7 @@ func (s *Server) handleLeadScores(c *gin.Context) {
 				s.writeError(c, storeError(err))
 				return
 			}
-			page := ScoresPage{Scores: scores}
-			if len(scores) == limit {
-				next := scores[len(scores)-1].ID
-				page.Next = &next
-			}
-			if page.Scores == nil {
-				page.Scores = []store.Score{}
-			}
-			s.writeJSON(c, http.StatusOK, page)
+			s.writeJSON(c, http.StatusOK, scoresPage(scores, limit))
 			return
 		}
 	}
@@ -640,6 +632,12 @@ func (s *Server) handleScores(c *gin.Context) {
 		s.writeError(c, storeError(err))
 		return
 	}
+	s.writeJSON(c, http.StatusOK, scoresPage(scores, limit))
+}
+
+// scoresPage is one page of the prediction log: a full page (limit scores)
+// points to the next with the last score's id; no scores is an empty list.
+func scoresPage(scores []store.Score, limit int) ScoresPage {
 	page := ScoresPage{Scores: scores}
 	if len(scores) == limit {
 		next := scores[len(scores)-1].ID
@@ -648,5 +646,5 @@ func (s *Server) handleScores(c *gin.Context) {
 	if page.Scores == nil {
 		page.Scores = []store.Score{}
 	}
-	s.writeJSON(c, http.StatusOK, page)
+	return page
 }

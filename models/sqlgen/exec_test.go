@@ -2,6 +2,7 @@ package sqlgen_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -66,13 +67,7 @@ func checkEngine(t *testing.T, db interface{}, dialect string, run func(q string
 func TestSQLiteMatchesGo(t *testing.T) {
 	b, in := fixture(t)
 	ctx := context.Background()
-	loc, err := sqldb.Parse("sqlite:" + filepath.Join(t.TempDir(), "w.db"))
-	require.NoError(t, err)
-	db, err := sqldb.Open(ctx, loc, sqldb.ReadWrite)
-	require.NoError(t, err)
-	defer db.Close()
-	require.NoError(t, sqlgentest.Load(ctx, db, "sqlite", "leads", in.Leads))
-	require.NoError(t, sqlgentest.Load(ctx, db, "sqlite", "events", in.Events))
+	db := sqliteWith(t, in)
 	checkEngine(t, db, "sqlite", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
 }
 
@@ -128,13 +123,7 @@ func TestClickHouseTwoShardsMatchesGo(t *testing.T) {
 func TestSQLiteOutOfRangeModes(t *testing.T) {
 	b, in := fixture(t)
 	ctx := context.Background()
-	loc, err := sqldb.Parse("sqlite:" + filepath.Join(t.TempDir(), "w.db"))
-	require.NoError(t, err)
-	db, err := sqldb.Open(ctx, loc, sqldb.ReadWrite)
-	require.NoError(t, err)
-	defer db.Close()
-	require.NoError(t, sqlgentest.Load(ctx, db, "sqlite", "leads", in.Leads))
-	require.NoError(t, sqlgentest.Load(ctx, db, "sqlite", "events", in.Events))
+	db := sqliteWith(t, in)
 	clipped, err := sqlgentest.Expected(b, in, fixtureAsOf, models.Logistic, 0)
 	require.NoError(t, err)
 	for _, o := range []features.OutOfRange{{Mode: features.RangeWidened, Margin: 0.5}, {Mode: features.RangeNone}} {
@@ -172,4 +161,19 @@ func TestCompileRefusesWhatItCannotReproduce(t *testing.T) {
 	_, err = sqlgen.Compile(b, sqlgen.Options{Dialect: "postgres", Leads: "leads", Events: "events", AsOf: fixtureAsOf, Model: models.Logistic})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "--sql-compatible")
+}
+
+// sqliteWith loads the history's leads and events into a new SQLite file,
+// closed when t ends.
+func sqliteWith(t *testing.T, in features.Inputs) *sql.DB {
+	t.Helper()
+	ctx := context.Background()
+	loc, err := sqldb.Parse("sqlite:" + filepath.Join(t.TempDir(), "w.db"))
+	require.NoError(t, err)
+	db, err := sqldb.Open(ctx, loc, sqldb.ReadWrite)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	require.NoError(t, sqlgentest.Load(ctx, db, "sqlite", "leads", in.Leads))
+	require.NoError(t, sqlgentest.Load(ctx, db, "sqlite", "events", in.Events))
+	return db
 }
