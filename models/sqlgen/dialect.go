@@ -48,6 +48,10 @@ type Dialect struct {
 	// probability a thousand times).
 	cte          bool
 	materialized string
+	// fence ends a subquery the engine must not fold into the query
+	// around it (PostgreSQL pulls subqueries up, then evaluates their
+	// expressions once per reference).
+	fence string
 	// leftJoin is the keyword of a left join of the leads with an
 	// aggregate of the events (USING lead_id).
 	leftJoin string
@@ -66,7 +70,7 @@ var dialects = map[string]*Dialect{
 		Name: "postgres", materialized: "MATERIALIZED ", integer: "BIGINT", quote: '"', double: "DOUBLE PRECISION", text: "TEXT", floatCast: "::float8",
 		epochMicros: "CAST(EXTRACT(EPOCH FROM %s) * 1000000 AS BIGINT)",
 		intDiv:      "(%s) / (%s)", pow: "POWER", exp: "EXP", ln: "LN", greatest: "GREATEST", least: "LEAST",
-		trim: "BTRIM(%s, ' ')", lower: "LOWER(%s)", contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
+		trim: "BTRIM(%s, ' ')", lower: "LOWER(%s)", contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN", fence: "\nOFFSET 0",
 		tryNum:  "CASE WHEN %[1]s ~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$' THEN CAST(%[1]s AS DOUBLE PRECISION) END",
 		reasons: "COALESCE(json_agg(json_build_object('feature', %[1]s, 'contribution', %[2]s) ORDER BY %[3]s) FILTER (WHERE %[4]s), '[]'::json)::text",
 	},

@@ -7,15 +7,21 @@ import (
 	"github.com/leadscore/leadscore/features"
 )
 
-// eventsStages adds the events of every lead before its cutoff (ev) and
-// their aggregates per lead (agg), as features.Spec folds them: counts in
-// windows, decayed counts, the age of the latest event, distinct active
-// days, email classes and negative signals per event key, and the rule
-// sheet's event rules.
+// eventsStages adds the aggregates of every lead's events before its
+// cutoff (agg), as features.Spec folds them: counts in windows, decayed
+// counts, the age of the latest event, distinct active days, email classes
+// and negative signals per event key, and the rule sheet's event rules.
+//
+// Nearly all of them are sums or minimums over the events of one key (a
+// type, an attribute value, a page). Rather than test every event row
+// against every key, some 240 conditional aggregates per event, the events
+// are first grouped per lead, type and attributes (grp), with the few sums
+// that depend on an event's age alone; the grouped rows, a few per key a
+// lead has, are then pivoted into the feature columns (agg). Distinct
+// active days need the events themselves and are counted apart (act).
 func (c *compiler) eventsStages() error {
 	d := c.d
 	ts := d.Micros(d.Ident(c.cols.EventTimestamp))
-	var sel []string
 	from := c.table(c.opt.Events) + " AS e"
 	cut := ""
 	if c.opt.AsOfColumn != "" {
@@ -26,15 +32,15 @@ func (c *compiler) eventsStages() error {
 		cut = d.Int(c.opt.AsOf.UnixMicro())
 	}
 	perEvent := []string{"(" + cut + " - " + ts + ") AS age_us", c.cleanText(d.Ident(c.cols.EventType)) + " AS typ"}
+	keys := []string{"typ"}
 	for i, a := range c.attrs {
 		perEvent = append(perEvent, c.cleanText(d.Ident(a))+fmt.Sprintf(" AS a%d", i))
+		keys = append(keys, fmt.Sprintf("a%d", i))
 	}
-	sel = append(sel, d.ToText(d.Ident(c.cols.EventLeadID))+" AS lead_id")
-	sel = append(sel, perEvent...)
 	where := ts + " < " + cut
 
-	// Per event: the decay weight, the email class and the negative
-	// signal (as features/aggregate.go classifies them).
+	// Per type and attributes: the email class, the negative signal (as
+	// features/aggregate.go classifies them) and whether it is a page view.
 	lt := d.Lower("typ")
 	pv := d.Lower("typ") + " = " + d.Str(strings.ToLower(c.spec.Config.WithDefaults().Events.PageViewType))
 	page := "NULL"
@@ -46,41 +52,81 @@ func (c *compiler) eventsStages() error {
 		has(lt, "mail"), has(lt, "unsub"), has(lt, "bounce"), has(lt, "click"), has(lt, "open"), has(lt, "sent"), has(lt, "send"), has(lt, "deliver"))
 	signal := fmt.Sprintf("CASE WHEN typ IS NULL THEN NULL WHEN %s THEN 0 WHEN %s THEN 1 WHEN %s THEN 2 WHEN %s AND %s IS NOT NULL AND (%s OR %s) THEN 2 END",
 		has(lt, "unsub"), has(lt, "bounce"), has(lt, "career"), pv, page, has(page, "career"), has(page, "jobs"))
-	hl := c.spec.Config.HalfLifeDays * float64(dayNanos)
-	weight := "0"
-	if hl > 0 {
-		// round(2^(-age/half-life) * 2^32), rounded half up as math.Round
-		// rounds these positive numbers.
-		weight = fmt.Sprintf("FLOOR(%s * %s + %s)", d.Pow(d.Float(2), "-"+d.ToDouble("age_us * 1000")+" / "+d.Float(hl)), d.Float(decayScale), d.Float(0.5))
-	}
-	pvFlag := "CASE WHEN " + pv + " THEN 1 ELSE 0 END"
-	derived := []string{weight + " AS w", email + " AS em", signal + " AS sg", pvFlag + " AS pv"}
+	classes := []string{email + " AS em", signal + " AS sg", "CASE WHEN " + pv + " THEN 1 ELSE 0 END AS pv"}
 
-	aggs, err := c.eventAggregates()
-	if err != nil {
+	if err := c.eventAggregates(); err != nil {
 		return err
 	}
-	c.eventAgg = aggs
-	var cols []string
-	for _, a := range aggs {
-		cols = append(cols, a.expr+" AS "+a.alias)
-	}
-	if len(cols) == 0 {
-		cols = append(cols, "COUNT(*) AS n_events")
-	}
+	// The distinct days, counted back from the cutoff, of the events in
+	// the active-days window.
+	an := "age_us * 1000 - 1"
+	activeIn := fmt.Sprintf("%s < %s", an, d.Int(c.activeDays*dayNanos))
+	activeDay := d.IntDiv(an, d.Int(dayNanos))
+
 	if !c.d.cte && c.opt.AsOfColumn == "" {
 		// One GROUP BY straight over the events table, with the per-event
 		// values as WITH aliases (ClickHouse): over a Distributed table
 		// every shard aggregates its own events and the initiator merges
 		// the partial aggregates.
+		var cols []string
+		for _, a := range c.eventAgg {
+			cols = append(cols, a.flat()+" AS "+a.alias)
+		}
+		if c.activeDays > 0 {
+			cols = append(cols, fmt.Sprintf("COUNT(DISTINCT CASE WHEN %s THEN %s END) AS active", activeIn, activeDay))
+		}
+		if len(cols) == 0 {
+			cols = append(cols, "COUNT(*) AS n_events")
+		}
 		c.add("agg", fmt.Sprintf("WITH\n  %s\nSELECT\n  %s AS lead_id,\n  %s\nFROM %s\nWHERE %s\nGROUP BY lead_id",
-			strings.Join(append(perEvent, derived...), ",\n  "), d.ToText(d.Ident(c.cols.EventLeadID)), strings.Join(cols, ",\n  "), from, where))
+			strings.Join(append(perEvent, classes...), ",\n  "), d.ToText(d.Ident(c.cols.EventLeadID)), strings.Join(cols, ",\n  "), from, where))
 		return nil
 	}
-	c.add("ev_raw", fmt.Sprintf("SELECT\n  %s\nFROM %s\nWHERE %s", strings.Join(sel, ",\n  "), from, where))
-	c.add("ev", fmt.Sprintf("SELECT *, %s FROM {{ev_raw}} AS r", strings.Join(derived, ", ")))
-	c.add("agg", fmt.Sprintf("SELECT\n  lead_id,\n  %s\nFROM {{ev}}\nGROUP BY lead_id", strings.Join(cols, ",\n  ")))
+
+	// The events before the cutoff, one row each. The fence keeps the
+	// engine from folding this subquery into the grouping above it, which
+	// would evaluate the per-event expressions once per reference.
+	ev := func(cols []string) string {
+		return fmt.Sprintf("SELECT\n  %s AS lead_id,\n  %s\nFROM %s\nWHERE %s%s", d.ToText(d.Ident(c.cols.EventLeadID)), strings.Join(cols, ",\n  "), from, where, d.fence)
+	}
+	var hs, cols []string
+	hIndex := map[string]string{}
+	for _, a := range c.eventAgg {
+		m := a.measure()
+		h, ok := hIndex[m]
+		if !ok {
+			h = fmt.Sprintf("h%d", len(hs))
+			hIndex[m] = h
+			hs = append(hs, m+" AS "+h)
+		}
+		cols = append(cols, a.pivot(h)+" AS "+a.alias)
+	}
+	if len(hs) == 0 {
+		hs = append(hs, "COUNT(*) AS h0")
+		cols = append(cols, "SUM(h0) AS n_events")
+	}
+	c.add("grp", fmt.Sprintf("SELECT\n  lead_id,\n  %s,\n  %s,\n  %s\nFROM (\n%s\n) AS r\nGROUP BY lead_id, %s",
+		strings.Join(keys, ", "), strings.Join(classes, ",\n  "), strings.Join(hs, ",\n  "), ev(perEvent), strings.Join(keys, ", ")))
+	pivot := fmt.Sprintf("SELECT\n  lead_id,\n  %s\nFROM {{grp}} AS g\nGROUP BY lead_id", strings.Join(cols, ",\n  "))
+	if c.activeDays == 0 {
+		c.add("agg", pivot)
+		return nil
+	}
+	c.add("act", fmt.Sprintf("SELECT\n  lead_id,\n  COUNT(DISTINCT %s) AS active\nFROM (\n%s\n) AS r\nWHERE %s\nGROUP BY lead_id", activeDay, ev(perEvent[:1]), activeIn))
+	c.add("agg", fmt.Sprintf("SELECT *\nFROM (\n%s\n) AS p\n%s {{act}} AS t USING (lead_id)", pivot, d.leftJoin))
 	return nil
+}
+
+// weight is an event's decay weight in the decayed counts,
+// round(2^(-age/half-life) * 2^32), rounded half up as math.Round rounds
+// these positive numbers; 0 without a half-life.
+func (c *compiler) weight() string {
+	d := c.d
+	hl := c.spec.Config.HalfLifeDays * float64(dayNanos)
+	if hl <= 0 {
+		return "0"
+	}
+	return fmt.Sprintf("FLOOR(%s * %s + %s)", d.Pow(d.Float(2), "-"+d.ToDouble("age_us * 1000")+" / "+d.Float(hl)), d.Float(decayScale), d.Float(0.5))
 }
 
 // keyCond is the condition an event counts for event key key, as
@@ -101,34 +147,67 @@ func (c *compiler) keyCond(key string) string {
 	return "typ = " + d.Str(key)
 }
 
-// agg returns the alias of an aggregate, adding it when new.
-func (c *compiler) aggAlias(out *[]aggCol, key, expr string) string {
-	if a, ok := c.aggIndex[key]; ok {
-		return a
+// eventAgg is one aggregate of a lead's events: the sum of value, or the
+// minimum age (value empty), over the events whose type and attributes
+// pass cond and whose age (age_us) passes age; an empty condition passes
+// every event.
+type eventAgg struct {
+	alias, cond, age, value string
+}
+
+// flat is the aggregate over the event rows themselves.
+func (a eventAgg) flat() string {
+	cond := a.cond
+	if a.age != "" {
+		cond = strings.TrimPrefix(cond+" AND "+a.age, " AND ")
 	}
-	a := fmt.Sprintf("g%d", len(*out))
-	c.aggIndex[key] = a
-	*out = append(*out, aggCol{alias: a, expr: expr})
-	return a
+	return a.over(cond, a.value, "age_us")
+}
+
+// measure is the part of the aggregate that depends on the age, over the
+// events of one lead, type and attributes (a grp row).
+func (a eventAgg) measure() string {
+	if a.age == "" && a.value == "1" {
+		return "COUNT(*)"
+	}
+	return a.over(a.age, a.value, "age_us")
+}
+
+// pivot is the aggregate over a lead's grp rows, whose measure is h.
+func (a eventAgg) pivot(h string) string {
+	return a.over(a.cond, h, h)
+}
+
+// over is SUM(sum) or, for a minimum, MIN(min), over the rows passing cond.
+func (a eventAgg) over(cond, sum, min string) string {
+	if a.value == "" {
+		if cond == "" {
+			return "MIN(" + min + ")"
+		}
+		return "MIN(CASE WHEN " + cond + " THEN " + min + " END)"
+	}
+	if cond == "" {
+		return "SUM(" + sum + ")"
+	}
+	return "SUM(CASE WHEN " + cond + " THEN " + sum + " ELSE 0 END)"
+}
+
+// addAgg adds aggregate a under key, once; its alias is then
+// c.aggIndex[key].
+func (c *compiler) addAgg(key string, a eventAgg) {
+	if _, ok := c.aggIndex[key]; ok {
+		return
+	}
+	a.alias = fmt.Sprintf("g%d", len(c.eventAgg))
+	c.aggIndex[key] = a.alias
+	c.eventAgg = append(c.eventAgg, a)
 }
 
 // eventAggregates lists the aggregates per lead the features and rules
-// need.
-func (c *compiler) eventAggregates() ([]aggCol, error) {
-	var out []aggCol
+// need (c.eventAgg), and the active-days window (c.activeDays, 0 when no
+// feature counts active days).
+func (c *compiler) eventAggregates() error {
 	d := c.d
-	when := func(cond, then string) string {
-		if cond == "" {
-			return then
-		}
-		return "CASE WHEN " + cond + " THEN " + then + " END"
-	}
-	sumIf := func(cond, then string) string {
-		if cond == "" {
-			return "SUM(" + then + ")"
-		}
-		return "SUM(CASE WHEN " + cond + " THEN " + then + " ELSE 0 END)"
-	}
 	for _, f := range c.spec.Features {
 		cond := ""
 		switch f.Origin {
@@ -140,38 +219,33 @@ func (c *compiler) eventAggregates() ([]aggCol, error) {
 			for _, w := range c.spec.Config.WindowDays {
 				days = max(days, int64(w))
 			}
-			days = min(days, 512)
-			an := "age_us * 1000 - 1"
-			c.aggAlias(&out, "active", fmt.Sprintf("COUNT(DISTINCT CASE WHEN %s < %s THEN %s END)", an, d.Int(days*dayNanos), d.IntDiv(an, d.Int(dayNanos))))
+			c.activeDays = min(days, 512)
+			c.aggIndex["active"] = "active"
 			continue
 		case originOpenRate, originClickRate:
 			for k := 0; k < 3; k++ {
-				c.aggAlias(&out, fmt.Sprintf("email%d", k), sumIf(fmt.Sprintf("em = %d", k), "1"))
+				c.addAgg(fmt.Sprintf("email%d", k), eventAgg{cond: fmt.Sprintf("em = %d", k), value: "1"})
 			}
 			continue
 		case originSignal:
-			c.aggAlias(&out, fmt.Sprintf("signal%d", f.Signal), sumIf(fmt.Sprintf("sg = %d", f.Signal), "1"))
+			c.addAgg(fmt.Sprintf("signal%d", f.Signal), eventAgg{cond: fmt.Sprintf("sg = %d", f.Signal), value: "1"})
 			continue
 		default:
 			continue
 		}
 		k := "key:" + f.Key + ":" + f.Origin
-		c.aggAlias(&out, k+":n", sumIf(cond, "1"))
+		c.addAgg(k+":n", eventAgg{cond: cond, value: "1"})
 		switch f.Agg {
 		case "count":
 			if c.hasWindow(f.Window) {
-				wc := fmt.Sprintf("age_us <= %s", d.Int(int64(f.Window)*dayMicros))
-				if cond != "" {
-					wc = cond + " AND " + wc
-				}
-				c.aggAlias(&out, fmt.Sprintf("%s:w%d", k, f.Window), sumIf(wc, "1"))
+				c.addAgg(fmt.Sprintf("%s:w%d", k, f.Window), eventAgg{cond: cond, age: fmt.Sprintf("age_us <= %s", d.Int(int64(f.Window)*dayMicros)), value: "1"})
 			}
 		case "decayed":
-			c.aggAlias(&out, k+":decay", sumIf(cond, "w"))
+			c.addAgg(k+":decay", eventAgg{cond: cond, value: c.weight()})
 		case "days_since_last":
-			c.aggAlias(&out, k+":last", "MIN("+when(cond, "age_us")+")")
+			c.addAgg(k+":last", eventAgg{cond: cond})
 		default:
-			return nil, fmt.Errorf("feature %q: aggregate %q cannot be compiled to SQL by this version of leadscore", f.Name, f.Agg)
+			return fmt.Errorf("feature %q: aggregate %q cannot be compiled to SQL by this version of leadscore", f.Name, f.Agg)
 		}
 	}
 	if c.plan != nil {
@@ -179,16 +253,16 @@ func (c *compiler) eventAggregates() ([]aggCol, error) {
 			if r.Event == nil {
 				continue
 			}
-			cond := c.eventRuleCond(r.Event)
-			c.aggAlias(&out, fmt.Sprintf("rule%d:n", i), sumIf(cond, "1"))
+			cond, age := c.eventRuleCond(r.Event)
+			c.addAgg(fmt.Sprintf("rule%d:n", i), eventAgg{cond: cond, age: age, value: "1"})
 			if r.PerEvent {
-				c.aggAlias(&out, fmt.Sprintf("rule%d:sum", i), sumIf(cond, d.Float(r.Points)+" * "+c.decay("age_us", r.HalfLifeDays)))
+				c.addAgg(fmt.Sprintf("rule%d:sum", i), eventAgg{cond: cond, age: age, value: d.Float(r.Points) + " * " + c.decay("age_us", r.HalfLifeDays)})
 			} else {
-				c.aggAlias(&out, fmt.Sprintf("rule%d:min", i), "MIN("+when(cond, "age_us")+")")
+				c.addAgg(fmt.Sprintf("rule%d:min", i), eventAgg{cond: cond, age: age})
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 func (c *compiler) hasWindow(w int) bool {

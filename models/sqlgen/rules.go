@@ -8,10 +8,12 @@ import (
 	"github.com/leadscore/leadscore/models/rules"
 )
 
-// eventRuleCond is the condition an event (a row of the ev stage) counts
-// for an event rule: its type (trimmed, lower-cased) among the rule's, every
-// attribute filter matched ignoring case, and its age within the window.
-func (c *compiler) eventRuleCond(e *rules.EventPlan) string {
+// eventRuleCond is the condition an event counts for an event rule, in two
+// parts: on its type and attributes (cond: the type, trimmed and
+// lower-cased, among the rule's, and every attribute filter matched
+// ignoring case) and on its age (age: within the window). Either is empty
+// when it passes every event.
+func (c *compiler) eventRuleCond(e *rules.EventPlan) (cond, age string) {
 	d := c.d
 	var parts []string
 	if len(e.Types) > 0 {
@@ -34,12 +36,9 @@ func (c *compiler) eventRuleCond(e *rules.EventPlan) string {
 	}
 	if e.Within > 0 {
 		// age <= within, both in nanoseconds.
-		parts = append(parts, fmt.Sprintf("age_us * 1000 <= %s", d.Int(int64(e.Within))))
+		age = fmt.Sprintf("age_us * 1000 <= %s", d.Int(int64(e.Within)))
 	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return strings.Join(parts, " AND ")
+	return strings.Join(parts, " AND "), age
 }
 
 func (c *compiler) strList(vs []string) string {

@@ -85,9 +85,12 @@ type compiler struct {
 	// the index of the page attribute among them or -1.
 	attrs    []string
 	pageAttr int
-	// eventAgg are the aggregate columns of the events stage, in order.
-	eventAgg []aggCol
-	aggIndex map[string]string
+	// eventAgg are the aggregates of the events per lead, in order, and
+	// aggIndex their aliases by key; activeDays is the window of the
+	// distinct active days (0: not counted).
+	eventAgg   []eventAgg
+	aggIndex   map[string]string
+	activeDays int64
 	// usesEvents says the query reads the events table.
 	usesEvents bool
 	// encStage says the linear encoding is a stage of its own (z<i>).
@@ -98,11 +101,6 @@ type compiler struct {
 // stages as {{name}}.
 type stage struct {
 	name, sql string
-}
-
-// aggCol is one aggregate of the events per lead.
-type aggCol struct {
-	alias, expr string
 }
 
 // Compile returns the query scoring every lead of opt.Leads with b.
