@@ -177,3 +177,61 @@ func sqliteWith(t *testing.T, in features.Inputs) *sql.DB {
 	require.NoError(t, sqlgentest.Load(ctx, db, "sqlite", "events", in.Events))
 	return db
 }
+
+// With --as-of-column every lead is scored as of its own time: half the
+// leads as of fixtureAsOf, the others a month and a half later (more of
+// them created by then, and later events counted). Each lead's row must
+// equal Go's as of that lead's time, in SQLite and PostgreSQL.
+func TestAsOfColumnMatchesGo(t *testing.T) {
+	b, in := fixture(t)
+	later := fixtureAsOf.Add(45 * 24 * time.Hour)
+	ids, err := in.Leads.MustCol(b.Spec.Config.WithDefaults().ID)
+	require.NoError(t, err)
+	at := datasets.NewColumn("scored_at", datasets.KindTime, in.Leads.Rows())
+	own := map[string]time.Time{}
+	for i := 0; i < in.Leads.Rows(); i++ {
+		cut := fixtureAsOf
+		if i%2 == 1 {
+			cut = later
+		}
+		at.Time = append(at.Time, cut.UnixNano())
+		own[ids.String(i)] = cut
+	}
+	leads := *in.Leads
+	leads.Columns = append(append([]*datasets.Column{}, in.Leads.Columns...), at)
+	ctx := context.Background()
+	engines := map[string]*sql.DB{"sqlite": sqliteWith(t, features.Inputs{Leads: &leads, Events: in.Events})}
+	loc, err := sqldb.Parse(pgtest.URL(t))
+	require.NoError(t, err)
+	pg, err := sqldb.Open(ctx, loc, sqldb.ReadWrite)
+	require.NoError(t, err)
+	defer pg.Close()
+	require.NoError(t, sqlgentest.Load(ctx, pg, "postgres", "leads", &leads))
+	require.NoError(t, sqlgentest.Load(ctx, pg, "postgres", "events", in.Events))
+	engines["postgres"] = pg
+	for _, tc := range []struct {
+		model   string
+		explain int
+	}{{models.Logistic, 3}, {models.GBM, 0}, {models.Rules, 2}} {
+		want := map[string]sqlgentest.Row{}
+		for _, cut := range []time.Time{fixtureAsOf, later} {
+			rows, err := sqlgentest.Expected(b, in, cut, tc.model, tc.explain)
+			require.NoError(t, err)
+			for id, r := range rows {
+				if own[id].Equal(cut) {
+					want[id] = r
+				}
+			}
+		}
+		require.Greater(t, len(want), in.Leads.Rows()/3, "most leads are scored")
+		for dialect, db := range engines {
+			t.Run(dialect+"/"+tc.model, func(t *testing.T) {
+				q, err := sqlgen.Compile(b, sqlgen.Options{Dialect: dialect, Leads: "leads", Events: "events", AsOfColumn: "scored_at", Model: tc.model, Explain: tc.explain})
+				require.NoError(t, err)
+				got, err := sqlgentest.Query(ctx, db, q)
+				require.NoError(t, err)
+				sqlgentest.Compare(t, want, got)
+			})
+		}
+	}
+}
