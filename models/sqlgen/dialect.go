@@ -53,8 +53,9 @@ type Dialect struct {
 	// expressions once per reference).
 	fence string
 	// leftJoin is the keyword of a left join of the leads with an
-	// aggregate of the events (USING lead_id).
-	leftJoin string
+	// aggregate of the events (USING lead_id), innerJoin of an inner join
+	// of the events with the leads' cutoffs (empty: INNER JOIN).
+	leftJoin, innerJoin string
 	// reasons aggregates the kept contributions of a lead into a JSON
 	// array text; %[1]s is the feature, %[2]s the contribution, %[3]s the
 	// order key, %[4]s the condition of a kept row. Empty: --explain is not
@@ -119,7 +120,7 @@ var dialects = map[string]*Dialect{
 		epochMicros: "(toInt64(toUnixTimestamp(%s)) * 1000000)",
 		intDiv:      "intDiv(%s, %s)", pow: "pow", exp: "exp", ln: "log", greatest: "greatest", least: "least",
 		trim: "replaceRegexpAll(%s, '^ +| +$', '')", lower: "lower(%s)", contains: "(position(%s, %s) > 0)", cte: false,
-		leftJoin: "GLOBAL ANY LEFT JOIN", tryNum: "toFloat64OrNull(%s)",
+		leftJoin: "GLOBAL ANY LEFT JOIN", innerJoin: "GLOBAL ANY INNER JOIN", tryNum: "toFloat64OrNull(%s)",
 	},
 }
 
@@ -240,6 +241,14 @@ func (d *Dialect) Contains(hay, needle string) string { return fmt.Sprintf(d.con
 
 // TryNum reads text as a double, NULL when it is not a number.
 func (d *Dialect) TryNum(x string) string { return fmt.Sprintf(d.tryNum, x) }
+
+// InnerJoin is the keyword of an inner join.
+func (d *Dialect) InnerJoin() string {
+	if d.innerJoin == "" {
+		return "INNER JOIN"
+	}
+	return d.innerJoin
+}
 
 // Null is a NULL of type typ (one of the dialect's type names).
 func (d *Dialect) Null(typ string) string {

@@ -26,7 +26,7 @@ func (c *compiler) eventsStages() error {
 	cut := ""
 	if c.opt.AsOfColumn != "" {
 		// Each lead has its own cutoff: join it in.
-		from += " INNER JOIN (SELECT lead_id AS " + d.Ident(c.cols.EventLeadID) + ", cut_us FROM {{leads_in}}) AS lc USING (" + d.Ident(c.cols.EventLeadID) + ")"
+		from += " " + d.InnerJoin() + " (SELECT lead_id AS " + d.Ident(c.cols.EventLeadID) + ", cut_us FROM {{leads_in}}) AS lc USING (" + d.Ident(c.cols.EventLeadID) + ")"
 		cut = "cut_us"
 	} else {
 		cut = d.Int(c.opt.AsOf.UnixMicro())
