@@ -16,6 +16,8 @@
 #                max_parallel_workers_per_gather=0, so the server CPU
 #                measured (the backend's) is all the CPU the query used
 #   LOAD=0       reuse the tables a previous run loaded
+#   REFERENCE=0  leave out leadscore score and the gbm query's size and
+#                planning time (when another run of the same data gives them)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PATH:/usr/local/go/bin"
@@ -68,6 +70,7 @@ for model in ${MODELS:-logistic gbm rules}; do
     PGOPTIONS="-c jit=$jit -c max_parallel_workers_per_gather=0" "$psql" "$url" -qAtF ' ' -f "$dir/run_$model.sql" | sed "s/^/postgres query (load $(cut -d' ' -f1 /proc/loadavg)): /"
   done
 done
+[ "${REFERENCE:-1}" != 0 ] || exit 0
 /usr/bin/time -f "leadscore score (Parquet, champion $(grep -o '"champion": "[a-z]*"' "$m/scoring.json")): wall %e s, cpu %U+%S s, max RSS %M KiB (load $(cut -d' ' -f1 /proc/loadavg))" \
   "$ls" score --model "$m" --in "$dir/pq$leads/leads.parquet" --events "$dir/pq$leads/events.parquet" --as-of $asof --out "$dir/s.csv" -q
 "$ls" sql --model "$m" --dialect postgres --leads leads --events events --as-of $asof --model-name gbm --out "$dir/q_gbm.sql" -q
