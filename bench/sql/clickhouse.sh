@@ -21,7 +21,8 @@
 #     by cityHash64(lead_id)), so every shard scores its own leads whole.
 #   1 shard: the query over Distributed tables naming shard 1 alone.
 # TRAIN=N uses the bundle bench/sql/run.sh trained on N leads; LOAD=0 reuses
-# the tables of a previous run, LOAD=only loads them and stops.
+# the tables of a previous run, LOAD=only loads them and stops; WAYS picks
+# the ways timed (default "2 1 view").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 leads=${1:-20000}
@@ -56,12 +57,12 @@ for t in leads events; do
   if [ ! -s "$tsv" ] && ! grep -q '"' "$dir/csv$leads/$t.csv"; then
     sed -e '1d;s/T\([0-9:]*\)Z,/ \1,/;s/,/\t/g;s/\t\t/\t\\N\t/g;s/\t\t/\t\\N\t/g;s/\t$/\t\\N/' "$dir/csv$leads/$t.csv" >"$tsv.tmp" && mv "$tsv.tmp" "$tsv"
   fi
-  [ -s "$tsv" ] || python3 -c '
+  [ -s "$tsv" ] || { python3 -c '
 import csv, sys
 r = csv.reader(sys.stdin); next(r)
 for row in r:
     print("\t".join("\\N" if v == "" else v.replace("T", " ").replace("Z", "") if len(v) == 20 and v[10] == "T" else v for v in row))
-' <"$dir/csv$leads/$t.csv" >"$tsv.tmp" && mv "$tsv.tmp" "$tsv"
+' <"$dir/csv$leads/$t.csv" >"$tsv.tmp" && mv "$tsv.tmp" "$tsv"; }
   for target in "$t" "${t}1"; do
     curl -sf "$s1/?insert_distributed_sync=1&query=INSERT+INTO+$db.$target+FORMAT+TabSeparated" --data-binary @"$dir/$t$leads.tsv"
   done
@@ -83,12 +84,14 @@ timed() {
   done
 }
 for model in ${MODELS:-logistic gbm rules}; do
-  for shards in 2 1; do
+  for shards in ${WAYS:-2 1 view}; do
+    [ "$shards" != view ] || continue
     lt=$db.leads; et=$db.events
     [ $shards = 1 ] && lt=$db.leads1 && et=$db.events1
     "$ls" sql --model "$m" --dialect clickhouse --leads "$lt" --events "$et" --as-of 2025-10-01 --model-name $model --out "$dir/ch_$model.sql" -q
     timed "$model, $shards shard(s)" <"$dir/ch_$model.sql"
   done
+  case " ${WAYS:-view} " in *" view "*) ;; *) continue ;; esac
   "$ls" sql --model "$m" --dialect clickhouse --leads "$db.leads_local" --events "$db.events_local" --as-of 2025-10-01 --model-name $model --out "$dir/ch_${model}_local.sql" -q
   for s in "$s1" "$s2"; do
     echo "DROP TABLE IF EXISTS $db.scored_$model" | q "$s"
