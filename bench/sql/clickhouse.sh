@@ -64,7 +64,7 @@ for row in r:
     print("\t".join("\\N" if v == "" else v.replace("T", " ").replace("Z", "") if len(v) == 20 and v[10] == "T" else v for v in row))
 ' <"$dir/csv$leads/$t.csv" >"$tsv.tmp" && mv "$tsv.tmp" "$tsv"; }
   for target in "$t" "${t}1"; do
-    curl -sf "$s1/?insert_distributed_sync=1&query=INSERT+INTO+$db.$target+FORMAT+TabSeparated" --data-binary @"$dir/$t$leads.tsv"
+    curl -sf -X POST -T "$dir/$t$leads.tsv" "$s1/?insert_distributed_sync=1&query=INSERT+INTO+$db.$target+FORMAT+TabSeparated"  # -T streams the file
   done
 done
 }
