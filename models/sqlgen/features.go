@@ -58,10 +58,10 @@ func (c *compiler) eventsStages() error {
 	// The rule sheet compares types and attributes trimmed and folded
 	// (features.FoldText): once per event here.
 	if c.plan != nil && c.planHasEvents() {
-		derived = append(derived, d.Fold(d.Trim("typ"))+" AS rtyp")
+		derived = append(derived, d.FoldTrim("typ")+" AS rtyp")
 		for i := range c.attrs {
 			if c.ruleAttr(i) {
-				derived = append(derived, d.Fold(d.Trim(fmt.Sprintf("a%d", i)))+fmt.Sprintf(" AS ra%d", i))
+				derived = append(derived, d.FoldTrim(fmt.Sprintf("a%d", i))+fmt.Sprintf(" AS ra%d", i))
 			}
 		}
 	}

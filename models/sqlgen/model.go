@@ -178,6 +178,12 @@ func (c *compiler) modelStages() error {
 	if c.plan != nil {
 		out = append(out, "rules_points", c.ruleTier()+" AS rules_tier")
 	}
+	if c.opt.Explain > 0 && c.d.reasonsArray {
+		// The reasons from the contribution columns in the same SELECT:
+		// no stage more for ClickHouse to analyse.
+		c.final = fmt.Sprintf("SELECT\n  %s,\n  %s AS reasons\nFROM {{prob}} AS pb", strings.Join(out, ",\n  "), c.reasonsArray(srcNames))
+		return nil
+	}
 	for k := range srcNames {
 		out = append(out, fmt.Sprintf("ctr%d", k))
 	}
@@ -190,10 +196,6 @@ func (c *compiler) modelStages() error {
 	cols = append([]string(nil), outputColumns...)
 	if c.plan != nil {
 		cols = append(cols, "rules_points", "rules_tier")
-	}
-	if c.d.reasonsArray {
-		c.final = fmt.Sprintf("SELECT %s, %s AS reasons\nFROM {{scored}} AS s", strings.Join(cols, ", "), c.reasonsArray(srcNames))
-		return nil
 	}
 	c.explainStages(srcNames)
 	c.final = fmt.Sprintf("SELECT %s, COALESCE(reasons, '[]') AS reasons\nFROM {{scored}} AS s LEFT JOIN {{reasons}} AS r USING (lead_id)", strings.Join(cols, ", "))
@@ -330,7 +332,7 @@ func (c *compiler) contributions() ([]string, []string, error) {
 				}
 				continue
 			}
-			addTerm(f.Source, fmt.Sprintf("%s * (z%d - %s)", d.Float(m.Weights[j]), i, d.Float(m.Means[j])))
+			addTerm(f.Source, fmt.Sprintf("%s * (%s - %s)", d.Float(m.Weights[j]), c.z(i), d.Float(m.Means[j])))
 			if f.Missing {
 				one, zero := const1(j + 1)
 				addTerm(f.Source, fmt.Sprintf("CASE WHEN x%d IS NULL THEN %s ELSE %s END", i, one, zero))
@@ -384,7 +386,7 @@ func (c *compiler) reasonsArray(names []string) string {
 	var tuples []string
 	for i, name := range names {
 		js, _ := json.Marshal(name)
-		tuples = append(tuples, fmt.Sprintf("(-ctr%d, %s, %s)", i, d.Str(name), d.Str(string(js))))
+		tuples = append(tuples, fmt.Sprintf("(-assumeNotNull(ctr%d), %s, %s)", i, d.Str(name), d.Str(string(js))))
 	}
 	all := "[" + strings.Join(tuples, ", ") + "]"
 	k := c.opt.Explain

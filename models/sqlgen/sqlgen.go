@@ -437,7 +437,7 @@ func (c *compiler) textColumn(kind, field string) string {
 	case "tok": // features.TokenText
 		e = c.d.Normalize(col, nonWordRuns)
 	default: // the rule sheet's trimmed, folded text
-		e = c.d.Fold(c.d.Trim(col))
+		e = c.d.FoldTrim(col)
 	}
 	a := fmt.Sprintf("t%d", len(c.textOrder))
 	c.textCols[k] = a

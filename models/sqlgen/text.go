@@ -130,15 +130,24 @@ func (d *Dialect) Trim(x string) string {
 }
 
 // Fold case folds every rune of x (features.FoldText).
-func (d *Dialect) Fold(x string) string {
+func (d *Dialect) Fold(x string) string { return d.foldOf(x, x) }
+
+// FoldTrim is Fold(Trim(x)): the rule sheet's key of text x.
+func (d *Dialect) FoldTrim(x string) string { return d.foldOf(x, d.Trim(x)) }
+
+// foldOf is Fold(x), for x derived from text src that is ASCII when src
+// is (the engine tests src, a column, rather than x).
+func (d *Dialect) foldOf(src, x string) string {
 	t := textTables()
 	switch d.textStyle {
 	case "array":
-		return fmt.Sprintf("arrayStringConcat(arrayMap(c -> transform(c, %s, %s, c), extractAll(%s, '(?s).')), '')", d.runeArray(t.foldFrom), d.runeArray(t.foldTo), x)
+		return d.notNull(x, func(x string) string {
+			return fmt.Sprintf("arrayStringConcat(arrayMap(c -> transform(c, %s, %s, c), extractAll(%s, '(?s).')), '')", d.runeArray(t.foldFrom), d.runeArray(t.foldTo), x)
+		})
 	case "walk":
 		// ASCII text (as many characters as bytes) folds with lower();
 		// other text rune by rune.
-		return fmt.Sprintf("CASE WHEN length(%[1]s) = length(CAST(%[1]s AS BLOB)) THEN lower(%[1]s) ELSE %[2]s END", x, d.walk(x, ""))
+		return fmt.Sprintf("CASE WHEN length(%[1]s) = length(CAST(%[1]s AS BLOB)) THEN lower(%[2]s) ELSE %[3]s END", src, x, d.walk(x, ""))
 	}
 	full := fmt.Sprintf("TRANSLATE(%s, %s, %s)", x, d.Str(t.from), d.Str(t.to))
 	if d.asciiTest == "" {
@@ -146,7 +155,13 @@ func (d *Dialect) Fold(x string) string {
 	}
 	// TRANSLATE looks each character up in the table: ASCII text (as
 	// many characters as bytes) takes the 26 letters' table instead.
-	return fmt.Sprintf("CASE WHEN %s THEN TRANSLATE(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') ELSE %s END", fmt.Sprintf(d.asciiTest, x), x, full)
+	return fmt.Sprintf("CASE WHEN %s THEN TRANSLATE(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') ELSE %s END", fmt.Sprintf(d.asciiTest, src), x, full)
+}
+
+// notNull is f(x) with NULL kept NULL, x read as not NULL inside f
+// (ClickHouse has no arrays of a Nullable type).
+func (d *Dialect) notNull(x string, f func(string) string) string {
+	return fmt.Sprintf("CASE WHEN %s IS NULL THEN NULL ELSE %s END", x, f("assumeNotNull("+x+")"))
 }
 
 // runeArray is a ClickHouse array literal of one-rune strings.
@@ -180,7 +195,9 @@ func (d *Dialect) Normalize(x string, sep int) string {
 	}
 	switch d.textStyle {
 	case "array":
-		return d.Fold(fmt.Sprintf("arrayStringConcat(extractAll(%s, %s), ' ')", x, d.Str(keep+"+")))
+		return d.notNull(x, func(x string) string {
+			return d.Fold(fmt.Sprintf("arrayStringConcat(extractAll(%s, %s), ' ')", x, d.Str(keep+"+")))
+		})
 	case "walk":
 		test := "instr(" + strings.ReplaceAll(d.Str(string(t.space)), "%", "%%") + ", %[1]s) > 0"
 		if sep == nonWordRuns {
@@ -189,7 +206,7 @@ func (d *Dialect) Normalize(x string, sep int) string {
 		return d.walk(x, test)
 	}
 	joined := fmt.Sprintf(d.regexpReplace, x, d.Str(split+"+"), "' '")
-	return d.Fold(fmt.Sprintf(d.trimChars, joined, "' '"))
+	return d.foldOf(x, fmt.Sprintf(d.trimChars, joined, "' '"))
 }
 
 // walk is SQLite's rune-by-rune rewrite of x (SQLite has neither
