@@ -37,7 +37,7 @@ type Dialect struct {
 	pow, exp, ln string
 	// greatest and least of two values.
 	greatest, least string
-	// lower lower-cases ASCII (%s).
+	// lower lower-cases the ASCII letters of text (%s), and only them.
 	lower string
 	// trimChars removes the characters of a string (%[2]s) from both ends
 	// of text (%[1]s).
@@ -77,13 +77,19 @@ type Dialect struct {
 	tryNum string
 }
 
+// asciiLower lower-cases the ASCII letters only, as features classifies
+// event types (the engines' LOWER() also lower-cases other letters,
+// differently from Go and from each other). SQLite's lower() and
+// ClickHouse's lower() are ASCII only.
+const asciiLower = "TRANSLATE(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+
 // dialects is the one table of per-engine differences.
 var dialects = map[string]*Dialect{
 	"postgres": {
 		Name: "postgres", materialized: "MATERIALIZED ", integer: "BIGINT", quote: '"', double: "DOUBLE PRECISION", text: "TEXT", floatCast: "::float8",
 		epochMicros: "CAST(EXTRACT(EPOCH FROM %s) * 1000000 AS BIGINT)",
 		intDiv:      "(%s) / (%s)", pow: "POWER", exp: "EXP", ln: "LN", greatest: "GREATEST", least: "LEAST",
-		trimChars: "BTRIM(%s, %s)", regexpReplace: "REGEXP_REPLACE(%s, %s, %s, 'g')", asciiTest: "octet_length(%[1]s) = length(%[1]s)", regexEsc: "u", lower: "LOWER(%s)", contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
+		trimChars: "BTRIM(%s, %s)", regexpReplace: "REGEXP_REPLACE(%s, %s, %s, 'g')", asciiTest: "octet_length(%[1]s) = length(%[1]s)", regexEsc: "u", lower: asciiLower, contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
 		tryNum:  "CASE WHEN %[1]s ~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$' THEN CAST(%[1]s AS DOUBLE PRECISION) END",
 		reasons: "COALESCE(json_agg(json_build_object('feature', %[1]s, 'contribution', %[2]s) ORDER BY %[3]s) FILTER (WHERE %[4]s), '[]'::json)::text",
 	},
@@ -99,7 +105,7 @@ var dialects = map[string]*Dialect{
 		Name: "duckdb", materialized: "MATERIALIZED ", integer: "BIGINT", quote: '"', double: "DOUBLE", text: "VARCHAR", floatCast: "::DOUBLE",
 		epochMicros: "epoch_us(%s)",
 		intDiv:      "(%s) // (%s)", pow: "POWER", exp: "EXP", ln: "LN", greatest: "GREATEST", least: "LEAST",
-		trimChars: "TRIM(%s, %s)", regexpReplace: "REGEXP_REPLACE(%s, %s, %s, 'g')", asciiTest: "strlen(%[1]s) = length(%[1]s)", regexEsc: "x", lower: "LOWER(%s)", contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
+		trimChars: "TRIM(%s, %s)", regexpReplace: "REGEXP_REPLACE(%s, %s, %s, 'g')", asciiTest: "strlen(%[1]s) = length(%[1]s)", regexEsc: "x", lower: asciiLower, contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
 		tryNum:  "TRY_CAST(%s AS DOUBLE)",
 		reasons: "COALESCE(CAST(to_json(list(json_object('feature', %[1]s, 'contribution', %[2]s) ORDER BY %[3]s) FILTER (WHERE %[4]s)) AS VARCHAR), '[]')",
 	},
@@ -107,7 +113,7 @@ var dialects = map[string]*Dialect{
 		Name: "bigquery", integer: "INT64", quote: '`', backslash: true, double: "FLOAT64", text: "STRING",
 		epochMicros: "UNIX_MICROS(%s)",
 		intDiv:      "DIV(%s, %s)", pow: "POW", exp: "EXP", ln: "LN", greatest: "GREATEST", least: "LEAST",
-		trimChars: "TRIM(%s, %s)", regexpReplace: "REGEXP_REPLACE(%s, %s, %s)", asciiTest: "BYTE_LENGTH(%[1]s) = LENGTH(%[1]s)", regexEsc: "x", lower: "LOWER(%s)", contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
+		trimChars: "TRIM(%s, %s)", regexpReplace: "REGEXP_REPLACE(%s, %s, %s)", asciiTest: "BYTE_LENGTH(%[1]s) = LENGTH(%[1]s)", regexEsc: "x", lower: asciiLower, contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
 		tryNum:  "SAFE_CAST(%s AS FLOAT64)",
 		reasons: "TO_JSON_STRING(ARRAY_AGG(IF(%[4]s, STRUCT(%[1]s AS feature, %[2]s AS contribution), NULL) IGNORE NULLS ORDER BY %[3]s))",
 	},
@@ -115,7 +121,7 @@ var dialects = map[string]*Dialect{
 		Name: "snowflake", integer: "INTEGER", quote: '"', backslash: true, double: "DOUBLE", text: "VARCHAR", floatCast: "::DOUBLE",
 		epochMicros: "DATE_PART(epoch_microsecond, %s)",
 		intDiv:      "FLOOR((%s) / (%s))", pow: "POWER", exp: "EXP", ln: "LN", greatest: "GREATEST", least: "LEAST",
-		trimChars: "TRIM(%s, %s)", regexpReplace: "REGEXP_REPLACE(%s, %s, %s)", lower: "LOWER(%s)", contains: "(POSITION(%[2]s, %[1]s) > 0)", cte: true, leftJoin: "LEFT JOIN",
+		trimChars: "TRIM(%s, %s)", regexpReplace: "REGEXP_REPLACE(%s, %s, %s)", lower: asciiLower, contains: "(POSITION(%[2]s, %[1]s) > 0)", cte: true, leftJoin: "LEFT JOIN",
 		tryNum:  "TRY_TO_DOUBLE(%s)",
 		reasons: "TO_JSON(ARRAY_AGG(CASE WHEN %[4]s THEN OBJECT_CONSTRUCT('feature', %[1]s, 'contribution', %[2]s) END) WITHIN GROUP (ORDER BY %[3]s))",
 	},
@@ -123,7 +129,7 @@ var dialects = map[string]*Dialect{
 		Name: "spark", integer: "BIGINT", quote: '`', backslash: true, double: "DOUBLE", text: "STRING", floatCast: "D",
 		epochMicros: "unix_micros(%s)",
 		intDiv:      "(%s) DIV (%s)", pow: "POWER", exp: "EXP", ln: "LN", greatest: "GREATEST", least: "LEAST",
-		trimChars: "TRIM(BOTH %[2]s FROM %[1]s)", regexpReplace: "regexp_replace(%s, %s, %s)", asciiTest: "octet_length(%[1]s) = length(%[1]s)", regexEsc: "x", lower: "LOWER(%s)", contains: "(INSTR(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
+		trimChars: "TRIM(BOTH %[2]s FROM %[1]s)", regexpReplace: "regexp_replace(%s, %s, %s)", asciiTest: "octet_length(%[1]s) = length(%[1]s)", regexEsc: "x", lower: asciiLower, contains: "(INSTR(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
 		tryNum:  "TRY_CAST(%s AS DOUBLE)",
 		reasons: "to_json(transform(array_sort(collect_list(CASE WHEN %[4]s THEN named_struct('o', %[3]s, 'feature', %[1]s, 'contribution', %[2]s) END)), x -> named_struct('feature', x.feature, 'contribution', x.contribution)))",
 	},

@@ -3,11 +3,8 @@ package sqlgen_test
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -181,7 +178,7 @@ func TestSQLiteOutOfRangeModes(t *testing.T) {
 // defaultFixture loads the fixture bundle trained with the defaults (folded
 // category spellings, word features of job_title, rule-sheet inputs) and
 // its history, with lead fields and events respelled as messy data spells
-// them (see respell), so Go and SQL must fold, trim and split them alike.
+// them (sqlgentest.Respell), so Go and SQL must fold, trim and split them alike.
 func defaultFixture(t *testing.T) (*models.Bundle, features.Inputs) {
 	t.Helper()
 	b, f := defaultBundle(t)
@@ -198,11 +195,11 @@ func defaultFixture(t *testing.T) (*models.Bundle, features.Inputs) {
 	dir := t.TempDir()
 	opt := datasets.ReadOptions{MissingValues: b.Spec.Config.MissingValues}
 	var in features.Inputs
-	in.Leads, _, err = datasets.ReadFile(respell(t, filepath.Join(f.Data, "leads.csv"), filepath.Join(dir, "leads.csv"),
+	in.Leads, _, err = datasets.ReadFile(sqlgentest.Respell(t, filepath.Join(f.Data, "leads.csv"), filepath.Join(dir, "leads.csv"),
 		[]string{"job_title", "industry", "country", "seniority", "lead_source"}), opt)
 	require.NoError(t, err)
-	in.Events, _, err = datasets.ReadFile(respell(t, filepath.Join(f.Data, "events.csv"), filepath.Join(dir, "events.csv"),
-		[]string{"page"}), opt)
+	in.Events, _, err = datasets.ReadFile(sqlgentest.Respell(t, filepath.Join(f.Data, "events.csv"), filepath.Join(dir, "events.csv"),
+		[]string{"type", "page", "channel"}), opt)
 	require.NoError(t, err)
 	return b, in
 }
@@ -216,62 +213,6 @@ func defaultBundle(t *testing.T) (*models.Bundle, *modelstest.Fixture) {
 	b, err := models.Load(f.Bundle)
 	require.NoError(t, err)
 	return b, f
-}
-
-// respellings turn a value into another spelling of it, or into an
-// adversarial look-alike: case, white space (tabs, runs, non-breaking and
-// ideographic spaces), the Turkish dotted and dotless I, German sharp s
-// (small and capital), ligatures, the Kelvin sign, long s, Greek sigma and
-// separators words split at.
-var respellings = []func(string) string{
-	strings.ToUpper,
-	func(s string) string { return "  " + strings.ReplaceAll(s, " ", " \t ") + "\t" },
-	func(s string) string { return strings.ReplaceAll(strings.ToLower(s), " ", "\u00a0") },
-	func(s string) string { return strings.ReplaceAll(strings.ToUpper(s), "I", "\u0130") },
-	func(s string) string { return strings.ReplaceAll(strings.ToUpper(s), "I", "\u0131") },
-	func(s string) string { return strings.ReplaceAll(s, "ss", "\u00df") + " STRA\u1e9eE" },
-	func(s string) string { return strings.ReplaceAll(s, "fi", "\ufb01") },
-	func(s string) string { return strings.ReplaceAll(strings.ToUpper(s), "K", "\u212a") },
-	func(s string) string { return strings.ReplaceAll(s, "s", "\u017f") },
-	func(s string) string { return "\u03a3\u03af\u03c3\u03c5\u03c6\u03bf\u03c2 " + s + "\u3000" },
-	func(s string) string { return strings.ReplaceAll(s, " ", "/-") + "!!" },
-	func(s string) string { return "\u00c9quipe " + s + " \u2014 2\u0663" },
-}
-
-// respell copies the CSV file src to dst with the columns cols of every
-// third row respelled (rows cycle through respellings), and returns dst.
-func respell(t *testing.T, src, dst string, cols []string) string {
-	t.Helper()
-	f, err := os.Open(src)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	var idx []int
-	for i, h := range recs[0] {
-		if slices.Contains(cols, h) {
-			idx = append(idx, i)
-		}
-	}
-	require.Len(t, idx, len(cols), "columns %v in %s", cols, src)
-	n := 0
-	for r := 1; r < len(recs); r++ {
-		if r%3 != 0 {
-			continue
-		}
-		for _, i := range idx {
-			if v := recs[r][i]; strings.TrimSpace(v) != "" {
-				recs[r][i] = respellings[n%len(respellings)](v)
-				n++
-			}
-		}
-	}
-	out, err := os.Create(dst)
-	require.NoError(t, err)
-	w := csv.NewWriter(out)
-	require.NoError(t, w.WriteAll(recs))
-	require.NoError(t, out.Close())
-	return dst
 }
 
 // The bundle trained with the defaults compiles, and its queries agree

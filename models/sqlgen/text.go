@@ -155,7 +155,7 @@ func (d *Dialect) foldOf(src, x string) string {
 	}
 	// TRANSLATE looks each character up in the table: ASCII text (as
 	// many characters as bytes) takes the 26 letters' table instead.
-	return fmt.Sprintf("CASE WHEN %s THEN TRANSLATE(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') ELSE %s END", fmt.Sprintf(d.asciiTest, src), x, full)
+	return fmt.Sprintf("CASE WHEN %s THEN %s ELSE %s END", fmt.Sprintf(d.asciiTest, src), d.Lower(x), full)
 }
 
 // notNull is f(x) with NULL kept NULL, x read as not NULL inside f
