@@ -179,7 +179,7 @@ func (c *compiler) check() error {
 	}
 	for _, f := range c.spec.Features {
 		if !knownOrigin(f.Origin) {
-			return fmt.Errorf("feature %q: kind %q cannot be compiled to SQL by this version of leadscore (train with --sql-compatible)", f.Name, f.Origin)
+			return fmt.Errorf("feature %q: kind %q cannot be compiled to SQL by this version of leadscore (a bundle from a newer leadscore?)", f.Name, f.Origin)
 		}
 		if f.Categorical {
 			continue
