@@ -326,6 +326,32 @@ func (c *compiler) contributions() ([]string, []string, error) {
 			}
 			if f.Categorical {
 				nl := len(f.Levels)
+				if _, seen := index[f.Source]; !seen {
+					// The first terms of their source: their sum from 0,
+					// added in column order as the query would add them,
+					// is a constant per level, so one CASE replaces a
+					// CASE per column (much less for an engine to plan).
+					level := func(hot int) string {
+						sum := 0.0
+						for k := 0; k <= nl+1; k++ {
+							w, mu := m.Weights[j+k], m.Means[j+k]
+							x := 0.0
+							if k == hot {
+								x = 1
+							}
+							sum += w * (x - mu)
+						}
+						return d.Float(sum)
+					}
+					var b strings.Builder
+					fmt.Fprintf(&b, "CASE WHEN x%d IS NULL THEN %s", i, level(nl+1))
+					for k := 0; k <= nl; k++ {
+						fmt.Fprintf(&b, " WHEN x%d = %d THEN %s", i, k, level(k))
+					}
+					b.WriteString(" END")
+					addTerm(f.Source, b.String())
+					continue
+				}
 				for k := 0; k <= nl+1; k++ {
 					one, zero := const1(j + k)
 					addTerm(f.Source, fmt.Sprintf("CASE WHEN %s THEN %s ELSE %s END", hotCond(i, k, nl), one, zero))
