@@ -53,6 +53,16 @@ func (c *compiler) eventsStages() error {
 	signal := fmt.Sprintf("CASE WHEN typ IS NULL THEN NULL WHEN %s THEN 0 WHEN %s THEN 1 WHEN %s THEN 2 WHEN %s AND %s IS NOT NULL AND (%s OR %s) THEN 2 END",
 		has(lt, "unsub"), has(lt, "bounce"), has(lt, "career"), pv, page, has(page, "career"), has(page, "jobs"))
 	classes := []string{email + " AS em", signal + " AS sg", "CASE WHEN " + pv + " THEN 1 ELSE 0 END AS pv"}
+	// The rule sheet compares types and attributes trimmed and folded
+	// (features.FoldText): once per type and attributes here.
+	if c.plan != nil && c.planHasEvents() {
+		classes = append(classes, d.FoldTrim("typ")+" AS rtyp")
+		for i := range c.attrs {
+			if c.ruleAttr(i) {
+				classes = append(classes, d.FoldTrim(fmt.Sprintf("a%d", i))+fmt.Sprintf(" AS ra%d", i))
+			}
+		}
+	}
 
 	if err := c.eventAggregates(); err != nil {
 		return err
@@ -303,6 +313,15 @@ func (c *compiler) rawFeature(f *features.Feature) (string, error) {
 		var val string
 		switch f.Origin {
 		case originField:
+			if c.spec.FoldCategories {
+				// As features.Spec levels a folded value: its FoldCategory
+				// against the levels' (the last level of a key wins).
+				key := map[string]int{}
+				for i, l := range f.Levels {
+					key[features.FoldCategory(l)] = i
+				}
+				return c.levelCaseFolded(c.textCols["cat:"+f.Field], f.Levels, key), nil
+			}
 			val = c.fieldAlias[f.Field]
 			return c.levelCase(val, f.Levels), nil
 		case originHour, originWeekday:
@@ -329,6 +348,12 @@ func (c *compiler) rawFeature(f *features.Feature) (string, error) {
 	switch f.Origin {
 	case originField:
 		return c.fieldAlias[f.Field], nil
+	case originToken:
+		// 1 when the field's words (features.TokenText) hold the word or
+		// bigram, space-delimited; 0 otherwise, missing text included.
+		t := c.textCols["tok:"+f.Field]
+		return fmt.Sprintf("CASE WHEN %s IS NOT NULL AND %s THEN %s ELSE %s END", t,
+			d.Contains("' ' || "+t+" || ' '", d.Str(" "+f.Key+" ")), d.Float(1), d.Float(0)), nil
 	case originFieldTime:
 		t := c.fieldAlias[f.Field]
 		return fmt.Sprintf("CASE WHEN %s IS NULL OR %s > cut_us THEN NULL ELSE %s END", t, t, days("(cut_us - "+t+")")), nil
@@ -367,6 +392,21 @@ func (c *compiler) levelCase(val string, levels []string) string {
 	fmt.Fprintf(&b, "CASE WHEN %s IS NULL THEN NULL", val)
 	for i, l := range levels {
 		fmt.Fprintf(&b, " WHEN %s = %s THEN %d", val, c.d.Str(l), i)
+	}
+	fmt.Fprintf(&b, " ELSE %d END", len(levels))
+	return b.String()
+}
+
+// levelCaseFolded maps folded category text (NULL missing) to its level
+// code: the level whose folded spelling it is (key), else other.
+func (c *compiler) levelCaseFolded(val string, levels []string, key map[string]int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CASE WHEN %s IS NULL THEN NULL", val)
+	for i, l := range levels {
+		k := features.FoldCategory(l)
+		if key[k] == i {
+			fmt.Fprintf(&b, " WHEN %s = %s THEN %d", val, c.d.Str(k), i)
+		}
 	}
 	fmt.Fprintf(&b, " ELSE %d END", len(levels))
 	return b.String()
