@@ -3,15 +3,12 @@ package sqlgen_test
 import (
 	"context"
 	"database/sql"
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/datasets/sqldb"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/internal/pgtest"
@@ -21,54 +18,16 @@ import (
 	"github.com/leadscore/leadscore/models/sqlgen/sqlgentest"
 )
 
-// fixtureAsOf is inside the fixture history, so some leads are created
-// after it (left out) and the others have events on both sides of it.
-var fixtureAsOf = time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC)
+// fixtureAsOf and fixture are the shared fixture of the engine tests.
+var fixtureAsOf = sqlgentest.FixtureAsOf
 
-// fixture loads the fixture bundle and its history.
-func fixture(t *testing.T) (*models.Bundle, features.Inputs) {
-	t.Helper()
-	f, err := modelstest.NewLegacyFixture("v1")
-	require.NoError(t, err)
-	t.Cleanup(f.Remove)
-	b, err := models.Load(f.Bundle)
-	require.NoError(t, err)
-	opt := datasets.ReadOptions{MissingValues: b.Spec.Config.MissingValues}
-	var in features.Inputs
-	in.Leads, _, err = datasets.ReadFile(filepath.Join(f.Data, "leads.csv"), opt)
-	require.NoError(t, err)
-	in.Events, _, err = datasets.ReadFile(filepath.Join(f.Data, "events.csv"), opt)
-	require.NoError(t, err)
-	return b, in
-}
-
-// checkEngine loads the fixture into db and checks every model (and the
-// logistic and rules explanations) against the Go scoring path.
-func checkEngine(t *testing.T, db interface{}, dialect string, run func(q string) (map[string]sqlgentest.Row, error), b *models.Bundle, in features.Inputs) {
-	for _, tc := range []struct {
-		model   string
-		explain int
-	}{{models.Logistic, 0}, {models.GBM, 0}, {models.Rules, 0}, {models.Logistic, 3}, {models.Rules, 2}} {
-		t.Run(tc.model+map[bool]string{true: "-explain", false: ""}[tc.explain > 0], func(t *testing.T) {
-			q, err := sqlgen.Compile(b, sqlgen.Options{Dialect: dialect, Leads: "leads", Events: "events", AsOf: fixtureAsOf, Model: tc.model, Explain: tc.explain})
-			require.NoError(t, err)
-			want, err := sqlgentest.Expected(b, in, fixtureAsOf, tc.model, tc.explain)
-			require.NoError(t, err)
-			got, err := run(q)
-			if err != nil {
-				os.WriteFile(filepath.Join(t.TempDir(), "q.sql"), []byte(q), 0o644)
-			}
-			require.NoError(t, err)
-			sqlgentest.Compare(t, want, got)
-		})
-	}
-}
+func fixture(t *testing.T) (*models.Bundle, features.Inputs) { return sqlgentest.Fixture(t) }
 
 func TestSQLiteMatchesGo(t *testing.T) {
 	b, in := fixture(t)
 	ctx := context.Background()
 	db := sqliteWith(t, in)
-	checkEngine(t, db, "sqlite", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
+	sqlgentest.CheckEngine(t, "sqlite", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
 }
 
 func TestPostgresMatchesGo(t *testing.T) {
@@ -82,7 +41,7 @@ func TestPostgresMatchesGo(t *testing.T) {
 	defer db.Close()
 	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "leads", in.Leads))
 	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "events", in.Events))
-	checkEngine(t, db, "postgres", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
+	sqlgentest.CheckEngine(t, "postgres", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
 }
 
 // The compiled clickhouse query runs through Distributed tables over two
