@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/serve"
 )
@@ -55,8 +56,13 @@ func checkOutFile(flag, path string) error {
 	return nil
 }
 
-// checkInFile checks that the input file named by flag exists.
+// checkInFile checks that the input file named by flag exists. A database
+// table or query (datasets.IsDatabase) is checked when it is read, by an
+// error that names its URL.
 func checkInFile(flag, path string) error {
+	if datasets.IsDatabase(path) {
+		return nil
+	}
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
