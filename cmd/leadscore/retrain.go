@@ -38,7 +38,7 @@ func (r *retrainFlags) register(fs *pflag.FlagSet, prefix string) {
 	if prefix == "" {
 		fs.StringVar(&r.storeURL, "store", "", "retrain on a lead store's history (sqlite:PATH or a postgres:// URL) instead of --data, --events and --outcomes")
 	}
-	fs.StringVar(&r.data, prefix+"data", "", "leads file of the history to retrain on (CSV, Parquet, Arrow or JSONL)")
+	fs.StringVar(&r.data, prefix+"data", "", "leads file of the history to retrain on (CSV, Parquet, Arrow or JSONL) or database table (sqlite:PATH?table=NAME, postgres://...?query=SELECT...)")
 	fs.StringVar(&r.events, prefix+"events", "", "activity events file of that history")
 	fs.StringVar(&r.outcomes, prefix+"outcomes", "", "closed-won outcomes file of that history")
 	fs.StringVar(&r.rules, prefix+"rules", "", "rule sheet YAML (the rules model, and the baseline while there is no model)")

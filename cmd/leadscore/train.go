@@ -89,7 +89,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	}
 	t.rf.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&t.data, "data", "", "leads file (CSV, Parquet, Arrow or JSONL)")
+	f.StringVar(&t.data, "data", "", "leads file (CSV, Parquet, Arrow or JSONL) or database table (sqlite:PATH?table=NAME, postgres://...?query=SELECT...)")
 	f.StringVar(&t.storeURL, "store", "", "train from a lead store (sqlite:PATH or a postgres:// URL) instead of --data, --events and --outcomes")
 	f.StringVar(&t.events, "events", "", "activity events file (three-table shape)")
 	f.StringVar(&t.outcomes, "outcomes", "", "closed-won outcomes file (three-table shape)")
