@@ -94,7 +94,7 @@ func table(base, name string) string {
 func TestTrainFromDatabase(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
-	code, _, stderr := runCLI(t, "generate", "--profile", "b2b", "--leads", "300", "--seed", "7", "--out", data, "-q")
+	code, _, stderr := runCLI(t, "generate", "--profile", "b2b", "--leads", "200", "--seed", "7", "--out", data, "-q")
 	require.Equal(t, 0, code, stderr)
 	sheet := filepath.Join(dir, "rules.yaml")
 	code, out, stderr := runCLI(t, "rules", "default", "--profile", "b2b")
@@ -105,7 +105,7 @@ func TestTrainFromDatabase(t *testing.T) {
 	train := func(name, leads, events, outcomes string) string {
 		bundle := filepath.Join(dir, "models", name)
 		code, _, stderr := runCLI(t, "train", "--data", leads, "--events", events, "--outcomes", outcomes,
-			"--rules", sheet, "--seed", "3", "--gbm-trees", "20", "--out", bundle, "-q")
+			"--rules", sheet, "--seed", "3", "--gbm-trees", "10", "--out", bundle, "-q")
 		require.Equal(t, 0, code, "train from %s: %s", name, stderr)
 		return bundle
 	}
