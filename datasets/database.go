@@ -58,7 +58,11 @@ func openDatabase(r *Reader) error {
 	ctx := context.Background()
 	db, err := sqldb.Open(ctx, loc, sqldb.ReadOnly)
 	if err != nil {
-		return fmt.Errorf("read %w", err)
+		// sqldb's message names the URL too: keep the driver's reason.
+		if cause := errors.Unwrap(err); cause != nil {
+			err = cause
+		}
+		return fmt.Errorf("read %s: cannot connect: %w", name, err)
 	}
 	q, what := loc.Query, "query"
 	if loc.Table != "" {

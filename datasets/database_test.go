@@ -184,5 +184,11 @@ func TestReadDatabaseErrors(t *testing.T) {
 		require.Error(t, err)
 		assert.NotContains(t, err.Error(), "s3cret")
 		assert.Contains(t, err.Error(), `table "nope"`)
+		u.Path = "/no_such_database"
+		_, _, err = datasets.ReadFile(u.String()+"&table=leads", datasets.ReadOptions{})
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "s3cret")
+		assert.Contains(t, err.Error(), "cannot connect")
+		assert.Contains(t, err.Error(), "no_such_database")
 	})
 }
