@@ -182,3 +182,10 @@ func TestScoreAndInspectFromDatabase(t *testing.T) {
 		})
 	}
 }
+
+// A bundle's manifest records the command line without database passwords.
+func TestCommandLineHidesPasswords(t *testing.T) {
+	got := commandLine([]string{"train", "--data", "postgres://u:pw@h/db?table=leads", "--store=postgres://u:pw@h/db", "--out", "m"})
+	assert.Equal(t, []string{"leadscore", "train", "--data", "postgres://u:xxxxx@h/db?table=leads", "--store=postgres://u:xxxxx@h/db", "--out", "m"}, got)
+	assert.NotContains(t, strings.Join(got, " "), "pw@")
+}

@@ -104,7 +104,7 @@ func (r *retrainFlags) options(modelsDir string, threads int, logger *slog.Logge
 	return retrain.Options{
 		Train: training.Options{
 			Data: r.data, Events: r.events, Outcomes: r.outcomes, Config: cfg, RulesFile: r.rules, Models: ms,
-			Seed: r.seed, Threads: threads, Command: append([]string{"leadscore"}, os.Args[1:]...), Logger: logger,
+			Seed: r.seed, Threads: threads, Command: commandLine(os.Args[1:]), Logger: logger,
 		},
 		ModelsDir: modelsDir, MinLeads: r.minLeads, MinConversions: r.minConv, WindowFrac: r.window,
 		MaxECE: r.maxECE, Resamples: r.resamples, Seed: uint64(r.seed), Logger: logger,

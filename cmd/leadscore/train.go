@@ -183,7 +183,7 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 	opt := training.Options{
 		Data: t.data, Events: t.events, Outcomes: t.outcomes, Read: read, Config: cfg,
 		RulesFile: t.rules, Models: ms, Champion: t.champion, Seed: t.seed, Threads: t.threads,
-		TestFrac: t.testFrac, Tune: t.tune, Weight: t.weight, LogisticL1Ratio: t.l1Ratio, Command: append([]string{"leadscore"}, os.Args[1:]...),
+		TestFrac: t.testFrac, Tune: t.tune, Weight: t.weight, LogisticL1Ratio: t.l1Ratio, Command: commandLine(os.Args[1:]),
 	}
 	if changed("period") && !t.backtest {
 		return training.Options{}, usagef("--period applies with --backtest only")
