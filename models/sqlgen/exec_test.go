@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,21 +19,34 @@ import (
 	"github.com/leadscore/leadscore/models/sqlgen/sqlgentest"
 )
 
-// fixtureAsOf and fixture are the shared fixture of the engine tests.
-var fixtureAsOf = sqlgentest.FixtureAsOf
+// The engine tests' fixtures and checks are sqlgentest's, shared with the
+// DuckDB test module (models/sqlgen/duckdbtest).
+var (
+	fixtureAsOf = sqlgentest.FixtureAsOf
+	engineCases = sqlgentest.EngineCases
+	legacyCases = sqlgentest.LegacyCases
+)
 
-func fixture(t *testing.T) (*models.Bundle, features.Inputs) { return sqlgentest.Fixture(t) }
+func fixture(t *testing.T) (*models.Bundle, features.Inputs) { return sqlgentest.LegacyFixture(t) }
+func defaultFixture(t *testing.T) (*models.Bundle, features.Inputs) {
+	return sqlgentest.DefaultFixture(t)
+}
+func defaultBundle(t *testing.T) (*models.Bundle, *modelstest.Fixture) {
+	return sqlgentest.DefaultBundle(t)
+}
 
 func TestSQLiteMatchesGo(t *testing.T) {
 	b, in := fixture(t)
+	cases := legacyCases
 	ctx := context.Background()
 	db := sqliteWith(t, in)
-	sqlgentest.CheckEngine(t, "sqlite", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
+	sqlgentest.CheckEngine(t, cases, "sqlite", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
 }
 
 func TestPostgresMatchesGo(t *testing.T) {
 	url := pgtest.URL(t)
 	b, in := fixture(t)
+	cases := legacyCases
 	ctx := context.Background()
 	loc, err := sqldb.Parse(url)
 	require.NoError(t, err)
@@ -41,14 +55,16 @@ func TestPostgresMatchesGo(t *testing.T) {
 	defer db.Close()
 	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "leads", in.Leads))
 	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "events", in.Events))
-	sqlgentest.CheckEngine(t, "postgres", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
+	sqlgentest.CheckEngine(t, cases, "postgres", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
 }
 
 // The compiled clickhouse query runs through Distributed tables over two
-// MergeTree shards, split by cityHash64(lead_id), and agrees with Go.
+// MergeTree shards, split by cityHash64(lead_id), and agrees with Go: the
+// bundle trained with the defaults on the respelled history, every model
+// and both explanations.
 func TestClickHouseTwoShardsMatchesGo(t *testing.T) {
 	ch := sqlgentest.NewClickHouse(t)
-	b, in := fixture(t)
+	b, in := defaultFixture(t)
 	ctx := context.Background()
 	require.NoError(t, ch.LoadDistributed(ctx, "leads", "lead_id", in.Leads))
 	require.NoError(t, ch.LoadDistributed(ctx, "events", "lead_id", in.Events))
@@ -63,14 +79,16 @@ func TestClickHouseTwoShardsMatchesGo(t *testing.T) {
 		assert.Positive(t, n[1], "%s rows on shard 2", tbl.name)
 		assert.Equal(t, tbl.rows, n[0]+n[1], "every %s row on exactly one shard", tbl.name)
 	}
-	for _, model := range []string{models.Logistic, models.GBM, models.Rules} {
-		t.Run(model, func(t *testing.T) {
-			q, err := sqlgen.Compile(b, sqlgen.Options{Dialect: "clickhouse", Leads: ch.Database + ".leads", Events: ch.Database + ".events", AsOf: fixtureAsOf, Model: model})
+	for _, tc := range engineCases {
+		t.Run(tc.Name(), func(t *testing.T) {
+			q, err := sqlgen.Compile(b, sqlgen.Options{Dialect: "clickhouse", Leads: ch.Database + ".leads", Events: ch.Database + ".events", AsOf: fixtureAsOf, Model: tc.Model, Explain: tc.Explain})
 			require.NoError(t, err)
-			want, err := sqlgentest.Expected(b, in, fixtureAsOf, model, 0)
+			want, err := sqlgentest.Expected(b, in, fixtureAsOf, tc.Model, tc.Explain)
 			require.NoError(t, err)
+			start := time.Now()
 			got, err := ch.Query(ctx, q)
 			require.NoError(t, err)
+			t.Logf("%d bytes of SQL, %d rows in %s", len(q), len(got), time.Since(start).Round(time.Millisecond))
 			sqlgentest.Compare(t, want, got)
 		})
 	}
@@ -109,17 +127,30 @@ func TestSQLiteOutOfRangeModes(t *testing.T) {
 	}
 }
 
-// A bundle with what the compiler cannot reproduce exactly (folded
-// category spellings, rule-sheet inputs) is refused with the way out.
-func TestCompileRefusesWhatItCannotReproduce(t *testing.T) {
-	f, err := modelstest.NewFixture("v1")
+// The bundle trained with the defaults compiles, and its queries agree
+// with Go on the respelled history in SQLite and PostgreSQL, in every
+// model and both explanations.
+func TestDefaultBundleSQLiteMatchesGo(t *testing.T) {
+	b, in := defaultFixture(t)
+	cases := engineCases
+	ctx := context.Background()
+	db := sqliteWith(t, in)
+	sqlgentest.CheckEngine(t, cases, "sqlite", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
+}
+
+func TestDefaultBundlePostgresMatchesGo(t *testing.T) {
+	url := pgtest.URL(t)
+	b, in := defaultFixture(t)
+	cases := engineCases
+	ctx := context.Background()
+	loc, err := sqldb.Parse(url)
 	require.NoError(t, err)
-	defer f.Remove()
-	b, err := models.Load(f.Bundle)
+	db, err := sqldb.Open(ctx, loc, sqldb.ReadWrite)
 	require.NoError(t, err)
-	_, err = sqlgen.Compile(b, sqlgen.Options{Dialect: "postgres", Leads: "leads", Events: "events", AsOf: fixtureAsOf, Model: models.Logistic})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "--sql-compatible")
+	defer db.Close()
+	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "leads", in.Leads))
+	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "events", in.Events))
+	sqlgentest.CheckEngine(t, cases, "postgres", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
 }
 
 // sqliteWith loads the history's leads and events into a new SQLite file,
