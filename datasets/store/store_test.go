@@ -186,9 +186,9 @@ func TestPredictionLog(t *testing.T) {
 		for i := range 7 {
 			sc := store.Score{LeadID: []string{"a", "b"}[i%2], ScoredAt: t0.Add(time.Duration(i) * time.Hour), AsOf: t0, Source: store.SourceLead,
 				ModelName: "gbm", ModelVersion: "v1", Probability: float64(i) / 10, Score: i * 10, Grade: "B", Tier: "warm",
-				RulesPoints: math.NaN(), Reasons: json.RawMessage(`[{"feature":"industry","value":"x","contribution":0.5}]`)}
+				RulesPoints: math.NaN(), RulesProbability: math.NaN(), Reasons: json.RawMessage(`[{"feature":"industry","value":"x","contribution":0.5}]`)}
 			if i == 2 {
-				sc.RulesPoints, sc.RulesTier = 35, "warm"
+				sc.RulesPoints, sc.RulesTier, sc.RulesProbability = 35, "warm", 0.125
 			}
 			scores = append(scores, sc)
 		}
@@ -199,7 +199,9 @@ func TestPredictionLog(t *testing.T) {
 		assert.Equal(t, 60, got[0].Score, "newest first")
 		assert.Equal(t, 0, got[3].Score)
 		assert.Equal(t, 35.0, got[2].RulesPoints)
+		assert.Equal(t, 0.125, got[2].RulesProbability)
 		assert.True(t, math.IsNaN(got[0].RulesPoints))
+		assert.True(t, math.IsNaN(got[0].RulesProbability), "NULL without a rule sheet")
 		page, err := s.Scores(ctx, t0.Add(time.Hour), 0, 3)
 		require.NoError(t, err)
 		require.Len(t, page, 3)
@@ -210,6 +212,7 @@ func TestPredictionLog(t *testing.T) {
 		js, err := json.Marshal(got[2])
 		require.NoError(t, err)
 		assert.Contains(t, string(js), `"rules_points":35`)
+		assert.Contains(t, string(js), `"rules_probability":0.125`)
 		n, err := s.PruneScores(ctx, t0.Add(3*time.Hour))
 		require.NoError(t, err)
 		assert.EqualValues(t, 3, n)
