@@ -250,3 +250,42 @@ func TestImportAndExport(t *testing.T) {
 		assert.False(t, strings.Contains(read(ex.Leads), "retail"))
 	})
 }
+
+// Import with Until loads what happened before the moment and hands the
+// rest over, in file order, without writing it.
+func TestImportUntil(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
+		return p
+	}
+	leads := write("leads.csv", "lead_id,created_at,employees\na,2025-03-01T09:00:00Z,50\nb,2025-03-02T09:00:00Z,7\nc,,3\n")
+	events := write("events.csv", "lead_id,timestamp,type,page\na,2025-03-01T10:00:00Z,page_view,pricing\na,2025-03-02T11:00:00Z,email_open,\nb,2025-03-02T10:00:00Z,page_view,home\n")
+	outcomes := write("outcomes.csv", "lead_id,converted_at,amount\na,2025-03-01T23:00:00Z,10\nb,2025-04-01T00:00:00Z,1200.5\n")
+	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "s.db"))
+	var later []string
+	rep, err := s.Import(ctx, store.ImportOptions{Leads: leads, Events: events, Outcomes: outcomes, Now: t0,
+		Until: time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC),
+		Later: func(it store.Item) {
+			switch {
+			case it.Lead != nil:
+				later = append(later, "lead "+it.Lead.ID+" "+it.At().Format(time.RFC3339))
+			case it.Event != nil:
+				later = append(later, "event "+it.Event.LeadID+" "+it.Event.Type+" "+it.Event.Attrs["page"])
+			case it.Outcome != nil:
+				later = append(later, "outcome "+it.Outcome.LeadID+" "+it.At().Format(time.RFC3339))
+			}
+		}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"lead b 2025-03-02T09:00:00Z", "event a email_open ", "event b page_view home", "outcome b 2025-04-01T00:00:00Z"}, later)
+	assert.EqualValues(t, 2, rep.Leads.Loaded, "a, and c without a creation time")
+	assert.EqualValues(t, 1, rep.Leads.Held)
+	assert.EqualValues(t, 1, rep.Events.Loaded)
+	assert.EqualValues(t, 2, rep.Events.Held)
+	assert.EqualValues(t, 1, rep.Outcomes.Held)
+	c, err := s.Count(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, store.Counts{Leads: 2, Versions: 2, Events: 1, Outcomes: 1}, c)
+}
