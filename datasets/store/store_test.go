@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -288,4 +289,38 @@ func TestImportUntil(t *testing.T) {
 	c, err := s.Count(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, store.Counts{Leads: 2, Versions: 2, Events: 1, Outcomes: 1}, c)
+}
+
+// Leads lists the stored leads, latest first, each with its latest score.
+func TestLeadsList(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		var leads []store.Lead
+		for i := range 5 {
+			leads = append(leads, store.Lead{ID: fmt.Sprint("L", i), Created: t0.Add(time.Duration(i) * time.Hour), Fields: json.RawMessage(`{}`)})
+		}
+		_, err := s.UpsertLeads(ctx, leads, t0, nil)
+		require.NoError(t, err)
+		var scores []store.Score
+		for i, id := range []string{"L1", "L3", "L1"} {
+			scores = append(scores, store.Score{LeadID: id, ScoredAt: t0, AsOf: t0, Source: store.SourceRescore, ModelName: "gbm", ModelVersion: "v1",
+				Probability: 0.1, Score: 10 + i, Grade: "C", Tier: "cold", RulesPoints: math.NaN(), RulesProbability: 0.2})
+		}
+		require.NoError(t, s.LogScores(ctx, scores))
+		page, err := s.Leads(ctx, 0, 3)
+		require.NoError(t, err)
+		require.Len(t, page, 3)
+		assert.Equal(t, []string{"L4", "L3", "L2"}, []string{page[0].ID, page[1].ID, page[2].ID})
+		assert.Nil(t, page[0].Latest)
+		require.NotNil(t, page[1].Latest)
+		assert.Equal(t, 11, page[1].Latest.Score)
+		assert.Equal(t, 0.2, page[1].Latest.RulesProbability)
+		assert.Equal(t, t0.Add(3*time.Hour), page[1].Created)
+		page, err = s.Leads(ctx, page[2].Seq, 3)
+		require.NoError(t, err)
+		require.Len(t, page, 2)
+		assert.Equal(t, "L1", page[0].ID)
+		assert.Equal(t, 12, page[0].Latest.Score, "the latest score")
+	})
 }
