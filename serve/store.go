@@ -39,6 +39,9 @@ const (
 	CodeStore       = "store_unavailable"
 )
 
+// Store is the lead store, nil when the server keeps none.
+func (s *Server) Store() LeadStore { return s.store }
+
 func noStore() *APIError {
 	return &APIError{Status: http.StatusNotFound, Code: CodeNotFound, Message: "this server keeps no lead store (started with --store none)"}
 }

@@ -72,6 +72,7 @@ again replaces each part cleanly.`,
 // quickstart.Run, prints what each step found and where it went, and then
 // serves the models directory unless --no-serve.
 func runQuickstart(g *globals, q quickstartFlags) error {
+	gin.SetMode(gin.ReleaseMode)
 	opt := quickstart.Options{Dir: q.dir, Leads: q.leads, Seed: q.seed, Command: []string{"leadscore", "quickstart", "--dir", q.dir}}
 	if !g.quiet {
 		opt.Log = g.stderr
@@ -114,7 +115,6 @@ func runQuickstart(g *globals, q quickstartFlags) error {
 		return nil
 	}
 	fmt.Fprintf(g.stdout, "\nServing the API on http://%s (Ctrl-C to stop). Score a lead:\n%s\n", q.addr, curlExample(q.addr))
-	gin.SetMode(gin.ReleaseMode)
 	logger := slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	fmt.Fprintf(g.stdout, "Dashboard (scores, rules versus model, reports): http://%s/\nReports: http://%s/ui/reports\n", q.addr, q.addr)
 	cfg := serve.Config{ModelsDir: res.Models, Addr: q.addr, StoreURL: "none",
