@@ -23,8 +23,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/features"
-	"github.com/leadscore/leadscore/serve"
 	release "github.com/leadscore/leadscore/internal/version"
+	"github.com/leadscore/leadscore/serve"
 )
 
 // A new user's first hour, scripted on a fresh temp directory with the
