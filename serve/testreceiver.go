@@ -3,6 +3,7 @@ package serve
 import (
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -96,8 +97,12 @@ func (s *Server) handleTestReceiver(c *gin.Context) {
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+		s.writeError(c, &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge, Message: fmt.Sprintf("a delivery larger than --max-body (%d bytes)", mbe.Limit)})
+		return
+	}
 	if err != nil {
-		s.writeError(c, &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge, Message: "a delivery larger than --max-body"})
+		s.writeError(c, badRequest(CodeMalformedJSON, "", "the delivery's body could not be read: %v", err))
 		return
 	}
 	if !webhook.Verify(r.secret, body, c.GetHeader(webhook.HeaderSignature)) {
