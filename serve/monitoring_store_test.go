@@ -50,7 +50,7 @@ func TestMonitoringFromStore(t *testing.T) {
 	scores = append(scores, store.Score{LeadID: "recent", ScoredAt: testNow.Add(-10 * day), AsOf: testNow.Add(-10 * day), Source: store.SourceScore,
 		ModelName: "gbm", ModelVersion: "v1", Probability: 0.5, Score: 50, Grade: "B", Tier: "hot", RulesPoints: math.NaN()})
 	require.NoError(t, st.LogScores(ctx, scores))
-	_, err := st.RecordOutcomes(ctx, outs, testNow)
+	_, err := st.RecordOutcomes(ctx, outs, testNow, store.NoRescore)
 	require.NoError(t, err)
 
 	require.NoError(t, s.RefreshMonitoring(ctx))

@@ -26,6 +26,10 @@ type RescoreOptions struct {
 	MaxEvents int
 	// Log appends every score to the prediction log (source rescore).
 	Log bool
+	// Settle (with Log) settles the pending rescores of IDs changed at or
+	// before AsOf in the transaction that logs their scores
+	// (store.LogRescores).
+	Settle bool
 }
 
 // rescoreBatch is how many leads are read, scored and written at a time.
@@ -96,7 +100,11 @@ func Rescore(ctx context.Context, st *store.Store, m Model, opt RescoreOptions, 
 					keep = append(keep, logged[i])
 				}
 			}
-			if err := st.LogScores(ctx, keep); err != nil {
+			log := st.LogScores
+			if opt.Settle {
+				log = func(ctx context.Context, scores []store.Score) error { return st.LogRescores(ctx, scores, ids, opt.AsOf) }
+			}
+			if err := log(ctx, keep); err != nil {
 				return err
 			}
 		}

@@ -53,12 +53,19 @@ func (s *Server) debounce() time.Duration {
 // (Config.RescoreDebounce), or at the latest five debounces after its
 // first change, and the changes of its score go to the webhooks. cause
 // CauseOutcome (an outcome was recorded) sticks until the rescore. Without
-// a store it does nothing.
+// a store it does nothing. The ingestion endpoints also keep the pending
+// rescore in the store, in the transaction of the change, so a restart
+// takes it back (recoverPending); NotifyChanged itself keeps it in memory
+// only.
 func (s *Server) NotifyChanged(ids []string, cause webhook.Cause) {
+	s.notify(ids, cause, s.cfg.Now())
+}
+
+// notify is NotifyChanged for changes made at now.
+func (s *Server) notify(ids []string, cause webhook.Cause, now time.Time) {
 	if s.store == nil || len(ids) == 0 {
 		return
 	}
-	now := s.cfg.Now()
 	r := &s.rescore
 	r.mu.Lock()
 	if r.pending == nil {
@@ -108,6 +115,51 @@ func (r *rescorer) due(now time.Time, debounce time.Duration) map[webhook.Cause]
 	return out
 }
 
+// pendingStore is a lead store that keeps pending rescores
+// (*store.Store).
+type pendingStore interface {
+	PendingRescores(ctx context.Context) ([]store.PendingRescore, error)
+}
+
+// recoverPending takes back the rescores a previous run left pending in
+// the store (it stopped or crashed between a change and its rescore):
+// each keeps its first and latest change, so one whose debounce is over
+// is rescored on the first pass, not by the next sweep.
+func (s *Server) recoverPending(ctx context.Context) error {
+	ps, ok := s.store.(pendingStore)
+	if !ok {
+		return nil
+	}
+	list, err := ps.PendingRescores(ctx)
+	if err != nil {
+		return fmt.Errorf("serve: pending rescores: %w", err)
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	r := &s.rescore
+	r.mu.Lock()
+	if r.pending == nil {
+		r.pending = make(map[string]pendingRescore, len(list))
+	}
+	for _, p := range list {
+		cur, ok := r.pending[p.LeadID]
+		if !ok || p.First.Before(cur.first) {
+			cur.first = p.First
+		}
+		if p.Last.After(cur.last) {
+			cur.last = p.Last
+		}
+		if p.Cause == store.RescoreOutcome {
+			cur.cause = webhook.CauseOutcome
+		}
+		r.pending[p.LeadID] = cur
+	}
+	r.mu.Unlock()
+	s.log.Info("took back the rescores left pending by the previous run", "leads", len(list))
+	return nil
+}
+
 // putBack returns leads to the pending set after a failed rescore, so the
 // next pass tries again.
 func (r *rescorer) putBack(ids []string, cause webhook.Cause, now time.Time) {
@@ -143,7 +195,7 @@ func (s *Server) RescoreDue(ctx context.Context) (int, error) {
 	n := 0
 	var errs []error
 	for cause, ids := range s.rescore.due(now, s.debounce()) {
-		if err := s.rescoreLeads(ctx, ids, cause, now); err != nil {
+		if err := s.rescoreLeads(ctx, ids, cause, now, true); err != nil {
 			s.rescore.putBack(ids, cause, now)
 			errs = append(errs, err)
 			continue
@@ -153,8 +205,10 @@ func (s *Server) RescoreDue(ctx context.Context) (int, error) {
 	return n, errors.Join(errs...)
 }
 
-// rescoreLeads rescores ids as of now and publishes their changes.
-func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.Cause, now time.Time) error {
+// rescoreLeads rescores ids as of now and publishes their changes. With
+// settle the log's transaction also settles the leads' pending rescores
+// (changed at or before now).
+func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.Cause, now time.Time, settle bool) error {
 	st, ok := s.store.(*store.Store)
 	if !ok {
 		return errors.New("rescore: the lead store does not support rescoring")
@@ -175,7 +229,7 @@ func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.C
 	}
 	var changes []webhook.Payload
 	err := Rescore(ctx, st, a.model, RescoreOptions{IDs: ids, AsOf: now, Score: models.ScoreOptions{Explain: webhook.DefaultTopReasons},
-		Threads: 1, MaxEvents: s.cfg.MaxEventsPerLead, Log: true}, func(sc *models.Scored) error {
+		Threads: 1, MaxEvents: s.cfg.MaxEventsPerLead, Log: true, Settle: settle}, func(sc *models.Scored) error {
 		if sc.Result == nil {
 			s.log.Warn("rescore: lead not scored", "lead_id", sc.LeadID, "error", sc.Err)
 			return nil
@@ -238,7 +292,7 @@ func leadIDs[T any](items []T, id func(T) string) []string {
 	return out
 }
 
-// notifyActivity and notifyOutcome are NotifyChanged for the ingestion
-// endpoints.
-func (s *Server) notifyActivity(ids []string) { s.NotifyChanged(ids, webhook.CauseActivity) }
-func (s *Server) notifyOutcome(ids []string)  { s.NotifyChanged(ids, webhook.CauseOutcome) }
+// notifyActivity and notifyOutcome are notify for the ingestion endpoints,
+// with the time the store recorded the change at.
+func (s *Server) notifyActivity(ids []string, at time.Time) { s.notify(ids, webhook.CauseActivity, at) }
+func (s *Server) notifyOutcome(ids []string, at time.Time)  { s.notify(ids, webhook.CauseOutcome, at) }

@@ -62,7 +62,12 @@ func (s *Store) LogScores(ctx context.Context, scores []Score) error {
 	if len(scores) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *sql.Tx) error { return s.logScores(ctx, tx, scores) })
+}
+
+// logScores inserts scores into the prediction log in tx.
+func (s *Store) logScores(ctx context.Context, tx *sql.Tx, scores []Score) error {
+	{
 		const chunk = 500
 		args := make([]any, 0, min(chunk, len(scores))*13)
 		for lo := 0; lo < len(scores); lo += chunk {
@@ -88,7 +93,7 @@ func (s *Store) LogScores(ctx context.Context, scores []Score) error {
 			}
 		}
 		return nil
-	})
+	}
 }
 
 func (s *Store) scanScores(rows *sql.Rows) ([]Score, error) {
