@@ -102,7 +102,9 @@ func Rescore(ctx context.Context, st *store.Store, m Model, opt RescoreOptions, 
 			}
 			log := st.LogScores
 			if opt.Settle {
-				log = func(ctx context.Context, scores []store.Score) error { return st.LogRescores(ctx, scores, ids, opt.AsOf) }
+				log = func(ctx context.Context, scores []store.Score) error {
+					return st.LogRescores(ctx, scores, ids, opt.AsOf)
+				}
 			}
 			if err := log(ctx, keep); err != nil {
 				return err
