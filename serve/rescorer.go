@@ -217,18 +217,16 @@ func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.C
 	if a == nil {
 		return errors.New("rescore: no model is loaded yet")
 	}
-	prev := make(map[string]*models.Result, len(ids))
-	for _, id := range ids {
-		last, err := s.store.LeadScores(ctx, id, 0, 1)
-		if err != nil {
-			return fmt.Errorf("rescore: %w", err)
-		}
-		if len(last) > 0 {
-			prev[id] = resultOfLogged(last[0])
-		}
+	last, err := st.LatestScores(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("rescore: %w", err)
+	}
+	prev := make(map[string]*models.Result, len(last))
+	for id, sc := range last {
+		prev[id] = resultOfLogged(sc)
 	}
 	var changes []webhook.Payload
-	err := Rescore(ctx, st, a.model, RescoreOptions{IDs: ids, AsOf: now, Score: models.ScoreOptions{Explain: webhook.DefaultTopReasons},
+	err = Rescore(ctx, st, a.model, RescoreOptions{IDs: ids, AsOf: now, Score: models.ScoreOptions{Explain: webhook.DefaultTopReasons},
 		Threads: 1, MaxEvents: s.cfg.MaxEventsPerLead, Log: true, Settle: settle}, func(sc *models.Scored) error {
 		if sc.Result == nil {
 			s.log.Warn("rescore: lead not scored", "lead_id", sc.LeadID, "error", sc.Err)
