@@ -36,7 +36,6 @@ type pendingRescore struct {
 type rescorer struct {
 	mu      sync.Mutex
 	pending map[string]pendingRescore
-	wake    chan struct{}
 	run     sync.Mutex // one rescoring pass at a time
 }
 
@@ -83,19 +82,6 @@ func (s *Server) notify(ids []string, cause webhook.Cause, now time.Time) {
 		r.pending[id] = p
 	}
 	r.mu.Unlock()
-	select {
-	case r.wakeCh() <- struct{}{}:
-	default:
-	}
-}
-
-func (r *rescorer) wakeCh() chan struct{} {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.wake == nil {
-		r.wake = make(chan struct{}, 1)
-	}
-	return r.wake
 }
 
 // due takes the leads whose debounce is over at now, by cause.
@@ -195,7 +181,7 @@ func (s *Server) RescoreDue(ctx context.Context) (int, error) {
 	n := 0
 	var errs []error
 	for cause, ids := range s.rescore.due(now, s.debounce()) {
-		if err := s.rescoreLeads(ctx, ids, cause, now, true); err != nil {
+		if err := s.rescoreLeads(ctx, ids, cause, now, true, 0); err != nil {
 			s.rescore.putBack(ids, cause, now)
 			errs = append(errs, err)
 			continue
@@ -205,10 +191,10 @@ func (s *Server) RescoreDue(ctx context.Context) (int, error) {
 	return n, errors.Join(errs...)
 }
 
-// rescoreLeads rescores ids as of now and publishes their changes. With
-// settle the log's transaction also settles the leads' pending rescores
-// (changed at or before now).
-func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.Cause, now time.Time, settle bool) error {
+// rescoreLeads rescores ids as of now on threads (0: GOMAXPROCS) and
+// publishes their changes. With settle the log's transaction also settles
+// the leads' pending rescores (changed at or before now).
+func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.Cause, now time.Time, settle bool, threads int) error {
 	st, ok := s.store.(*store.Store)
 	if !ok {
 		return errors.New("rescore: the lead store does not support rescoring")
@@ -227,7 +213,7 @@ func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.C
 	}
 	var changes []webhook.Payload
 	err = Rescore(ctx, st, a.model, RescoreOptions{IDs: ids, AsOf: now, Score: models.ScoreOptions{Explain: webhook.DefaultTopReasons},
-		Threads: 1, MaxEvents: s.cfg.MaxEventsPerLead, Log: true, Settle: settle}, func(sc *models.Scored) error {
+		Threads: threads, MaxEvents: s.cfg.MaxEventsPerLead, Log: true, Settle: settle}, func(sc *models.Scored) error {
 		if sc.Result == nil {
 			s.log.Warn("rescore: lead not scored", "lead_id", sc.LeadID, "error", sc.Err)
 			return nil
@@ -258,18 +244,20 @@ func resultOfLogged(sc store.Score) *models.Result {
 	return r
 }
 
-// runRescorer rescores due leads whenever a change arrives and on a tick
-// of a quarter debounce, until ctx is done.
+// runRescorer rescores due leads on a tick of an eighth of the debounce,
+// until ctx is done. A change never makes its lead due at once (it waits
+// the debounce), so a pass on every change would only split the due
+// leads into more, smaller passes, each with its own log and outbox
+// writes; on the tick a pass takes every lead that came due since the
+// last, at most debounce/8 late.
 func (s *Server) runRescorer(ctx context.Context) {
-	t := time.NewTicker(max(s.debounce()/4, 10*time.Millisecond))
+	t := time.NewTicker(max(s.debounce()/8, 10*time.Millisecond))
 	defer t.Stop()
-	wake := s.rescore.wakeCh()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		case <-wake:
 		}
 		if _, err := s.RescoreDue(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("rescoring failed; the leads are retried on the next pass", "error", err)
