@@ -124,7 +124,9 @@ func TestScheduledRetrainInReplay(t *testing.T) {
 	retrainNow := func(at time.Time) models.Decision {
 		t.Helper()
 		began := time.Now()
-		defer func() { t.Logf("retrain at %s: %s with its check", at.Format(time.DateOnly), time.Since(began).Round(time.Millisecond)) }()
+		defer func() {
+			t.Logf("retrain at %s: %s with its check", at.Format(time.DateOnly), time.Since(began).Round(time.Millisecond))
+		}()
 		tick <- at
 		deadline := time.Now().Add(5 * time.Minute)
 		for {
