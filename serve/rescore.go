@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/leadscore/leadscore/datasets/store"
@@ -60,18 +62,36 @@ func Rescore(ctx context.Context, st *store.Store, m Model, opt RescoreOptions, 
 		decoders[i] = newDecoder(sc)
 	}
 	run := func(ids []string) error {
+		// The reads, on threads goroutines taking the next lead each.
 		recs := make([]*store.Record, len(ids))
 		errs := make([]error, len(ids))
-		for i, id := range ids {
-			recs[i], errs[i] = st.Lead(ctx, id, opt.AsOf, sc.maxEvents, nil)
-			var tm *store.TooManyEventsError
-			switch {
-			case errors.Is(errs[i], store.ErrNotFound):
-				errs[i] = fmt.Errorf("no lead %q is stored", id)
-			case errors.As(errs[i], &tm):
-			case errs[i] != nil:
-				return errs[i]
-			}
+		var next atomic.Int64
+		var failed atomic.Pointer[error]
+		var wg sync.WaitGroup
+		for range min(threads, len(ids)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for failed.Load() == nil {
+					i := int(next.Add(1) - 1)
+					if i >= len(ids) {
+						return
+					}
+					recs[i], errs[i] = st.Lead(ctx, ids[i], opt.AsOf, sc.maxEvents, nil)
+					var tm *store.TooManyEventsError
+					switch {
+					case errors.Is(errs[i], store.ErrNotFound):
+						errs[i] = fmt.Errorf("no lead %q is stored", ids[i])
+					case errors.As(errs[i], &tm):
+					case errs[i] != nil:
+						failed.CompareAndSwap(nil, &errs[i])
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if err := failed.Load(); err != nil {
+			return *err
 		}
 		out := make([]models.Scored, len(ids))
 		var logged []store.Score
