@@ -5,7 +5,7 @@
 #   (defaults: all, /tmp/leadscore-bench-live)
 # Settings (environment): RATE (events/s, default 10000), DURATION (60s),
 # POOL (leads stored, 20000), LEADS (the leads of the pool the events go to:
-# those closest to the next tier up, 5000), SWEEP_LEADS (1000000),
+# those closest to the next tier up, 20000: all), SWEEP_LEADS (1000000),
 # SWEEP_EVENTS (events per lead, 3).
 #
 # 1. builds the static leadscore binary and livebench, generates 20,000 B2B
@@ -28,7 +28,7 @@ what=${1:-all}
 work=${2:-/tmp/leadscore-bench-live}
 rate=${RATE:-10000}
 dur=${DURATION:-60s}
-leads=${LEADS:-5000}
+leads=${LEADS:-20000}
 pool=${POOL:-20000}
 sweep_leads=${SWEEP_LEADS:-1000000}
 sweep_events=${SWEEP_EVENTS:-3}
