@@ -11,10 +11,11 @@
 # 1. builds the static leadscore binary and livebench, generates 20,000 B2B
 #    leads and trains a bundle (cached in WORKDIR/models);
 # 2. latency: serves it with a fresh SQLite store and a webhook URL pointing
-#    at livebench's receiver; livebench stores LEADS leads, waits until each
-#    is scored, then posts RATE events/s open loop (a batch every 10 ms) for
-#    DURATION and reports event (accepted) -> score logged and -> webhook
-#    received, p50 and p99, with the server's CPU time and peak memory;
+#    at livebench's receiver; livebench stores POOL leads, waits until each
+#    is scored, then posts RATE events/s of LEADS of them open loop (a
+#    batch every 10 ms) for DURATION and reports event (accepted) -> score
+#    logged and -> webhook received, p50 and p99, with the server's CPU
+#    time and peak memory;
 # 3. sweep: writes SWEEP_LEADS leads with SWEEP_EVENTS events each, imports
 #    them into a fresh SQLite store, serves it with a sweep of every lead
 #    one second after start (no webhooks: the sweep's cost is the
