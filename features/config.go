@@ -99,10 +99,11 @@ type Config struct {
 	// (visits, time on site, pages per visit in a flat export): their
 	// contributions count in the engagement part of a score, not in fit.
 	EngagementFields []string `yaml:"engagement_fields" json:"engagement_fields,omitempty"`
-	// SQLCompatible trains only what `leadscore sql` compiles exactly:
-	// category values compared as spelled (no Unicode case folding) and no
-	// word features from free text. (Training also leaves the rule sheet's
-	// results out of the models' inputs.)
+	// SQLCompatible trains a simpler bundle, whose `leadscore sql` query is
+	// smaller (every bundle compiles): category values compared as spelled
+	// (no Unicode case folding) and no word features from free text.
+	// (Training also leaves the rule sheet's results out of the models'
+	// inputs.)
 	SQLCompatible bool `yaml:"sql_compatible" json:"sql_compatible,omitempty"`
 
 	// GBMSubsample and GBMColSample are the shares of the training rows

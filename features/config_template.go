@@ -42,7 +42,7 @@ min_category_count: 10   # rows a category value, event type or page needs for i
 log1p: []                # numeric features to log-transform; empty or [auto]: skewed ones; [none]: off
 missing_values: []       # strings that mean missing, e.g. [Select] (--missing-values)
 engagement_fields: []    # lead fields that record what the lead did (visits, time on site), counted as engagement, not fit, e.g. [TotalVisits]
-sql_compatible: false    # true trains only what leadscore sql compiles exactly: categories compared as spelled, no word features, no rule-sheet inputs
+sql_compatible: false    # true trains a simpler bundle, whose SQL (leadscore sql) is smaller: categories compared as spelled, no word features, no rule-sheet inputs
 
 # Gradient-boosted trees: the shares of training rows and feature columns drawn
 # for each tree, in (0, 1]; 1 turns sampling off, 0 keeps the default.

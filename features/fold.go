@@ -33,9 +33,32 @@ func FoldCategory(s string) string {
 			b.WriteByte(' ')
 			space = false
 		}
-		b.WriteRune(foldRune(r))
+		b.WriteRune(FoldRune(r))
 	}
 	return b.String()
+}
+
+// FoldText returns s with every rune case folded (FoldRune) and nothing
+// else changed: the key the rule sheet compares text by. Two texts have
+// the same FoldText exactly when they are equal ignoring case as
+// FoldCategory ignores it. ASCII text without upper-case letters is
+// returned as is, without allocating.
+func FoldText(s string) string {
+	i := 0
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c >= 'A' && c <= 'Z' {
+			break
+		}
+	}
+	if i == len(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:i]...)
+	for _, r := range s[i:] {
+		b = utf8.AppendRune(b, FoldRune(r))
+	}
+	return string(b)
 }
 
 // folded reports whether s is already its own FoldCategory key: checked
@@ -59,9 +82,14 @@ func folded(s string) bool {
 	return !prevSpace
 }
 
-// foldRune returns the lower-case form of the smallest rune that r case
-// folds with.
-func foldRune(r rune) rune {
+// FoldRune returns the lower-case form of the smallest rune that r case
+// folds with (unicode.SimpleFold's orbit, then unicode.ToLower): "A" and
+// "a" give "a", "ẞ" and "ß" give "ß", the Kelvin sign gives "k" and the
+// Turkish dotted "İ" gives "i". It is the one rule of case folding for
+// category levels, word features and the rule sheet's text, and the SQL
+// compiler writes its table from it. FoldRune(FoldRune(r)) ==
+// FoldRune(r).
+func FoldRune(r rune) rune {
 	m := r
 	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
 		m = min(m, f)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"unicode"
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/stretchr/testify/assert"
@@ -95,4 +96,23 @@ func TestFitMergesCaseVariants(t *testing.T) {
 	loaded.ix = loaded.buildIndex()
 	w := loaded.TransformLead(&Lead{Fields: map[string]Value{"title": {Kind: datasets.KindCategory, Str: "VP MARKETING"}}}, nil, make([]float64, len(loaded.TreeColumns())))
 	assert.Equal(t, 1, w.UnseenCategories["title"])
+}
+
+// FoldRune is idempotent on every rune, so a folded text folds to itself
+// (SQL folds the text and compares it with folded literals), and
+// FoldText agrees with FoldCategory on text without white space.
+func TestFoldRuneIdempotent(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		f := FoldRune(r)
+		if FoldRune(f) != f {
+			t.Fatalf("FoldRune(%U) = %U, which folds to %U", r, f, FoldRune(f))
+		}
+	}
+	for _, s := range []string{"İstanbul", "STRASSE", "Straße", "STRAẞE", "ﬁnance", "K", "ſales", "ΣΊΣΥΦΟΣ", "already"} {
+		assert.Equal(t, FoldCategory(s), FoldText(s), s)
+	}
+	assert.Equal(t, "istanbul", FoldText("İSTANBUL"))
+	assert.Equal(t, FoldText("straße"), FoldText("STRAẞE"))
+	assert.Equal(t, "k", FoldText("\u212a"))
+	assert.Equal(t, " a\tb ", FoldText(" A\tB "), "white space is left alone")
 }

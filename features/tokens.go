@@ -38,18 +38,24 @@ func appendTokenText(dst []byte, text string) []byte {
 	start := len(dst)
 	inWord := false
 	for _, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if WordRune(r) {
 			if !inWord && len(dst) > start {
 				dst = append(dst, ' ')
 			}
 			inWord = true
-			dst = utf8.AppendRune(dst, foldRune(r))
+			dst = utf8.AppendRune(dst, FoldRune(r))
 			continue
 		}
 		inWord = false
 	}
 	return dst
 }
+
+// WordRune reports whether r belongs to a word of TokenText: a Unicode
+// letter (unicode.IsLetter) or decimal digit (unicode.IsDigit). Every
+// other rune separates words. The SQL compiler writes its character class
+// from it.
+func WordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // Tokens returns the distinct words and bigrams ("vp marketing") of
 // TokenText(text), in order of first appearance.

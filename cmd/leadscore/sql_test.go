@@ -39,7 +39,6 @@ func TestSQLFlags(t *testing.T) {
 		{"unknown model", []string{"--dialect", "postgres", "--leads", "l", "--events", "e", "--as-of", "2025-09-01", "--model-name", "svm"}, 1, `--model-name "svm": expected logistic, gbm or rules`},
 		{"gbm explain", []string{"--dialect", "postgres", "--leads", "l", "--events", "e", "--as-of", "2025-09-01", "--model-name", "gbm", "--explain", "3"}, 1, "--explain: not available for the gbm model"},
 		{"no events", []string{"--dialect", "postgres", "--leads", "l", "--as-of", "2025-09-01"}, 1, "--events: expected the events table"},
-		{"clickhouse explain", []string{"--dialect", "clickhouse", "--leads", "l", "--events", "e", "--as-of", "2025-09-01", "--explain", "2"}, 1, "--explain: not available in dialect clickhouse"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runCLI(t, append([]string{"sql", "--model", f.Bundle}, tc.args...)...)
@@ -53,6 +52,10 @@ func TestSQLFlags(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(q), `FROM "crm"."leads"`)
 	assert.Contains(t, string(q), "AS reasons")
+	// ClickHouse explains too, without window functions.
+	code, chq, stderr := runCLI(t, "sql", "--model", f.Bundle, "--dialect", "clickhouse", "--leads", "l", "--events", "e", "--as-of", "2025-09-01", "--explain", "2")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, chq, "arraySort(")
 }
 
 // proofEnv turns on the issue's proof at full size: 20,000 generated leads
@@ -172,15 +175,25 @@ func TestSQLMatchesScoreXEducation(t *testing.T) {
 	proveSQL(t, bundle, in, proofAsOf)
 }
 
-// A bundle trained with --sql-compatible compiles, and its queries agree
-// with leadscore score in SQLite and PostgreSQL (a small history; the
-// full-size proof above runs with LEADSCORE_SQL_PROOF=1). Without the flag
-// the same training is refused by leadscore sql with the way out.
-func TestSQLCompatibleTraining(t *testing.T) {
+// A bundle trained with the defaults, on messy text (case, runs of white
+// space, tabs and non-breaking spaces, the Turkish I, sharp s, ligatures,
+// the Kelvin sign, free-text job titles: sqlgentest.Respell) and with a
+// rule sheet, has folded category levels, word features and rule-sheet
+// inputs; leadscore sql compiles it, and its queries agree with
+// leadscore score in SQLite and PostgreSQL (a small history; the
+// full-size proof above runs with LEADSCORE_SQL_PROOF=1). --sql-compatible
+// still trains the simpler bundle (categories as spelled, no word
+// features, no rule inputs), which compiles too.
+func TestSQLDefaultTraining(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
-	code, _, stderr := runCLI(t, "generate", "--profile", "b2b", "--leads", "800", "--seed", "11", "--out", data, "-q")
+	code, _, stderr := runCLI(t, "generate", "--profile", "b2b", "--leads", "500", "--seed", "11", "--out", filepath.Join(dir, "clean"), "-q")
 	require.Equal(t, 0, code, stderr)
+	require.NoError(t, os.MkdirAll(data, 0o755))
+	sqlgentest.Respell(t, filepath.Join(dir, "clean", "leads.csv"), filepath.Join(data, "leads.csv"), []string{"job_title", "industry", "country", "seniority", "lead_source"})
+	for _, name := range []string{"events.csv", "outcomes.csv"} {
+		require.NoError(t, os.Rename(filepath.Join(dir, "clean", name), filepath.Join(data, name)))
+	}
 	sheet := filepath.Join(dir, "rules.yaml")
 	code, out, stderr := runCLI(t, "rules", "default", "--profile", "b2b")
 	require.Equal(t, 0, code, stderr)
@@ -193,16 +206,19 @@ func TestSQLCompatibleTraining(t *testing.T) {
 		require.Equal(t, 0, code, stderr)
 		return bundle
 	}
-	plain := train("plain")
-	code, _, stderr = runCLI(t, "sql", "--model", plain, "--dialect", "sqlite", "--leads", "leads", "--events", "events", "--as-of", "2025-10-01", "-q")
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "--sql-compatible")
-
-	bundle := train("compatible", "--sql-compatible")
+	bundle := train("default")
 	b, err := models.Load(bundle)
 	require.NoError(t, err)
-	assert.False(t, b.Spec.FoldCategories)
-	assert.Zero(t, b.RuleInputs.Len())
+	require.True(t, b.Spec.FoldCategories)
+	require.NotEmpty(t, b.Spec.MergedCategories(), "respelled levels merged in training")
+	require.Positive(t, b.RuleInputs.Len())
+	tokens := 0
+	for _, f := range b.Spec.Features {
+		if f.Origin == "token" {
+			tokens++
+		}
+	}
+	require.Positive(t, tokens, "word features of the job titles")
 	opt := datasets.ReadOptions{MissingValues: b.Spec.Config.MissingValues}
 	var in features.Inputs
 	in.Leads, _, err = datasets.ReadFile(filepath.Join(data, "leads.csv"), opt)
@@ -210,4 +226,12 @@ func TestSQLCompatibleTraining(t *testing.T) {
 	in.Events, _, err = datasets.ReadFile(filepath.Join(data, "events.csv"), opt)
 	require.NoError(t, err)
 	proveSQL(t, bundle, in, proofAsOf)
+
+	compatible := train("compatible", "--sql-compatible")
+	b, err = models.Load(compatible)
+	require.NoError(t, err)
+	assert.False(t, b.Spec.FoldCategories)
+	assert.Zero(t, b.RuleInputs.Len())
+	code, _, stderr = runCLI(t, "sql", "--model", compatible, "--dialect", "sqlite", "--leads", "leads", "--events", "events", "--as-of", "2025-10-01", "-q")
+	assert.Equal(t, 0, code, stderr)
 }

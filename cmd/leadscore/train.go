@@ -127,7 +127,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.StringVar(&t.outOfRange, "out-of-range", "auto", "logistic: numbers beyond their training range are clipped to it (clip), to the range widened by half its width (widened) or not at all (none); auto compares the three on the latest training leads and keeps the best (report.json out_of_range)")
 	f.BoolVar(&t.backtest, "backtest", false, "also run a rolling-origin backtest of the same models on the same data (report in DIR's parent, reports/NAME-backtest); its pooled out-of-time log loss chooses the champion")
 	f.StringVar(&t.period, "period", "month", "with --backtest: week, month or quarter")
-	f.BoolVar(&t.sqlCompatible, "sql-compatible", false, "train only what leadscore sql compiles exactly: categories compared as spelled, no word features from free text, no rule-sheet inputs (sql_compatible in leadscore.yaml)")
+	f.BoolVar(&t.sqlCompatible, "sql-compatible", false, "train a simpler bundle, whose leadscore sql query is smaller (every bundle compiles): categories compared as spelled, no word features from free text, no rule-sheet inputs (sql_compatible in leadscore.yaml)")
 	f.BoolVar(&t.ruleFeatures, "rule-features", true, "with --rules: the sheet's fit and engagement points and fired rules are inputs of the logistic and gbm models (--rule-features=false leaves them out)")
 	return cmd
 }

@@ -34,9 +34,9 @@ const BundleDir = "testdata/b2b"
 // on 2026-12-02, before category spellings were folded and token and
 // rule-sheet inputs were added, from the same history: it compares
 // categories exactly and clips numbers to their training range. It checks
-// that older bundles keep loading and scoring, and it is what the SQL
-// compiler's tests compile (leadscore sql refuses folded categories, tokens
-// and rule inputs for now).
+// that older bundles keep loading and scoring, and the SQL compiler's
+// tests compile it beside the current bundle (its categories compare as
+// spelled).
 const LegacyBundleDir = "testdata/b2b-legacy"
 
 // WriteBundle copies the fixture bundle to dir, which must not exist.

@@ -4,13 +4,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/features"
 )
 
 // lit is one literal of a condition, compiled for every kind of value it may
-// be compared with: as a trimmed lower-case string, as a number when it reads
+// be compared with: as a trimmed case-folded string (features.FoldText), as a number when it reads
 // as one and as a boolean when it is yes/no/true/false/1/0.
 type lit struct {
 	s      string
@@ -22,7 +23,7 @@ type lit struct {
 
 // newLit compiles the literal text v.
 func newLit(v string) lit {
-	l := lit{s: strings.ToLower(strings.TrimSpace(v))}
+	l := lit{s: features.FoldText(strings.TrimSpace(v))}
 	if f, err := strconv.ParseFloat(l.s, 64); err == nil {
 		l.num, l.isNum = f, true
 	}
@@ -30,15 +31,36 @@ func newLit(v string) lit {
 	return l
 }
 
-// boolWord reads yes/no/true/false/1/0 in any case.
+// boolWord reads yes/no/true/false/1/0 in any case (features.FoldText).
 func boolWord(s string) (val, ok bool) {
 	switch {
-	case strings.EqualFold(s, "yes"), strings.EqualFold(s, "true"), s == "1":
+	case foldEqual(s, "yes"), foldEqual(s, "true"), s == "1":
 		return true, true
-	case strings.EqualFold(s, "no"), strings.EqualFold(s, "false"), s == "0":
+	case foldEqual(s, "no"), foldEqual(s, "false"), s == "0":
 		return false, true
 	}
 	return false, false
+}
+
+// foldEqual reports whether features.FoldText(s) == folded, folded being
+// a FoldText already: every text comparison of the sheet folds case this
+// one way, which the SQL compiler reproduces. ASCII text is compared
+// without allocating (strings.EqualFold gives the same answer there: no
+// non-ASCII fold key is in the case orbit of an ASCII letter).
+func foldEqual(s, folded string) bool {
+	if isASCII(s) {
+		return strings.EqualFold(s, folded)
+	}
+	return features.FoldText(s) == folded
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // litSet is the literal list of an in or not_in condition. Long lists also
@@ -123,7 +145,7 @@ func (w *view) equal(l *lit) bool {
 	case datasets.KindBool:
 		return l.isBool && w.b == l.b
 	case datasets.KindCategory, datasets.KindText, datasets.KindUnknown:
-		if strings.EqualFold(w.str, l.s) {
+		if foldEqual(w.str, l.s) {
 			return true
 		}
 		if l.isBool {
@@ -139,7 +161,7 @@ func (w *view) equal(l *lit) bool {
 // in reports whether the value equals any literal of s.
 func (w *view) in(s *litSet) bool {
 	if s.m != nil && w.str != "" {
-		if _, ok := s.m[strings.ToLower(w.str)]; ok {
+		if _, ok := s.m[features.FoldText(w.str)]; ok {
 			return true
 		}
 		if !s.hasBool {
@@ -164,7 +186,7 @@ type fieldCond struct {
 	gte, lte    float64
 	hasGte      bool
 	hasLte      bool
-	contains    string // lower-cased
+	contains    string // features.FoldText, trimmed
 	hasContains bool
 	missing     int8 // -1 unset, 0 missing: false, 1 missing: true
 }
@@ -200,8 +222,12 @@ func (c *fieldCond) match(v features.Value, present bool) bool {
 	return true
 }
 
-// containsFold reports whether sub (lower-case) occurs in s ignoring case.
+// containsFold reports whether sub (a features.FoldText) occurs in
+// FoldText(s).
 func containsFold(s, sub string) bool {
+	if !isASCII(s) {
+		return strings.Contains(features.FoldText(s), sub)
+	}
 	n := len(sub)
 	for i := 0; i+n <= len(s); i++ {
 		if strings.EqualFold(s[i:i+n], sub) {
@@ -212,7 +238,7 @@ func containsFold(s, sub string) bool {
 }
 
 // attrFilter is one attribute filter of an event rule: Attrs[key] must be one
-// of vals (lower-cased).
+// of vals (features.FoldText, trimmed).
 type attrFilter struct {
 	key  string
 	vals []string
@@ -220,7 +246,7 @@ type attrFilter struct {
 
 // eventCond is the compiled condition of an event rule.
 type eventCond struct {
-	types    []string // lower-cased; empty: any type
+	types    []string // features.FoldText, trimmed; empty: any type
 	attrs    []attrFilter
 	within   time.Duration // 0: no window
 	minCount int
@@ -255,7 +281,7 @@ func (c *eventCond) matchAttrs(ev *features.Event, cache *attrCache) bool {
 		}
 		hit := false
 		for _, want := range f.vals {
-			if strings.EqualFold(v, want) {
+			if foldEqual(v, want) {
 				hit = true
 				break
 			}

@@ -98,7 +98,7 @@ func (s *Sheet) EvaluateInto(l *features.Lead, res *Result) {
 			}
 			idx, ok := s.byType[ev.Type]
 			if !ok {
-				if t := strings.ToLower(strings.TrimSpace(ev.Type)); t != ev.Type {
+				if t := features.FoldText(strings.TrimSpace(ev.Type)); t != ev.Type {
 					idx = s.byType[t]
 				}
 			}

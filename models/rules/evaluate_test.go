@@ -470,3 +470,40 @@ func TestManyRules(t *testing.T) {
 	assert.Equal(t, 6.0+2*float64(stackRules), res.Points)
 	assert.Len(t, res.Fired, 6+stackRules)
 }
+
+// Text is compared after features.FoldText, the one case folding of
+// category levels and word features, whichever path a condition takes
+// (a short or a long in list, contains, event types and attributes), so
+// the SQL compiler can reproduce it.
+func TestFoldedTextMatching(t *testing.T) {
+	long := "[a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, istanbul, straße]"
+	for _, tc := range []struct {
+		when  string
+		value string
+		fires bool
+	}{
+		{"{field: city, equals: istanbul}", "İSTANBUL", true},
+		{"{field: city, equals: İstanbul}", "ISTANBUL", true},
+		{"{field: city, in: [istanbul, x]}", " İstanbul\u00a0", true},
+		{"{field: city, in: " + long + "}", "İstanbul", true},
+		{"{field: city, in: " + long + "}", "STRAẞE", true},
+		{"{field: city, not_in: " + long + "}", "STRAẞE", false},
+		{"{field: city, in: [straße, x]}", "STRAẞE", true},
+		{"{field: city, equals: strasse}", "STRAẞE", false},
+		{"{field: city, contains: straße}", "Große STRAẞE 5", true},
+		{"{field: city, contains: \"k\"}", "\u212a", true},
+		{"{field: city, contains: \"ﬁ\"}", "fi", false},
+		{"{field: ok, equals: yes}", "YEſ", true},
+	} {
+		s := oneRule(t, tc.when, "")
+		field := "city"
+		if strings.Contains(tc.when, "field: ok") {
+			field = "ok"
+		}
+		r := s.Evaluate(leadWith(map[string]features.Value{field: text(tc.value)}))
+		assert.Equal(t, tc.fires, len(r.Fired) == 1, "%s on %q", tc.when, tc.value)
+	}
+	s := oneRule(t, "{event: FORM_Submit, page: İletişim}", "")
+	r := s.Evaluate(leadWith(nil, ev(" form_submİt\t", time.Hour, "page", "İLETİŞİM")))
+	assert.Len(t, r.Fired, 1)
+}

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/leadscore/leadscore/features"
+
 	"github.com/leadscore/leadscore/datasets"
 )
 
@@ -118,11 +120,11 @@ func lintKind(p *parser, r *rule, info *ruleInfo, kind datasets.Kind) {
 func lintEvents(p *parser, s *Sheet, infos []ruleInfo, eventTypes []string) {
 	known := make(map[string]bool, len(eventTypes))
 	for _, t := range eventTypes {
-		known[strings.ToLower(strings.TrimSpace(t))] = true
+		known[features.FoldText(strings.TrimSpace(t))] = true
 	}
 	for i := range s.rules {
 		for _, n := range infos[i].events {
-			t := strings.ToLower(strings.TrimSpace(n.Value))
+			t := features.FoldText(strings.TrimSpace(n.Value))
 			if known[t] {
 				continue
 			}

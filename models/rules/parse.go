@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/leadscore/leadscore/features"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/leadscore/leadscore/datasets"
@@ -652,7 +654,7 @@ func (p *parser) fieldCond(n *yaml.Node, kvs []keyVal, path string, r *rule, inf
 		case "contains":
 			var t string
 			if t, ok = p.text(v, kpath); ok {
-				c.contains, c.hasContains = strings.ToLower(strings.TrimSpace(t)), true
+				c.contains, c.hasContains = features.FoldText(strings.TrimSpace(t)), true
 			}
 		case "missing":
 			var b bool
@@ -749,7 +751,7 @@ func (p *parser) eventCond(kvs []keyVal, path string, r *rule, info *ruleInfo) b
 			if vs, ok = p.scalars(v, kpath); ok {
 				info.events = vs
 				for _, x := range vs {
-					t := strings.ToLower(strings.TrimSpace(x.Value))
+					t := features.FoldText(strings.TrimSpace(x.Value))
 					if slices.Contains(c.types, t) {
 						p.warnf(x, "%s: event type %q is listed twice", kpath, x.Value)
 						continue
@@ -782,7 +784,7 @@ func (p *parser) eventCond(kvs []keyVal, path string, r *rule, info *ruleInfo) b
 			if vs, ok = p.scalars(v, kpath); ok {
 				f := attrFilter{key: k}
 				for _, x := range vs {
-					f.vals = append(f.vals, strings.ToLower(strings.TrimSpace(x.Value)))
+					f.vals = append(f.vals, features.FoldText(strings.TrimSpace(x.Value)))
 				}
 				c.attrs = append(c.attrs, f)
 			}

@@ -36,7 +36,8 @@ type RulePlan struct {
 }
 
 // Literal is a condition's literal compiled for every kind of value: Text
-// is trimmed and lower-cased; Num is set when IsNum, Bool when IsBool
+// is trimmed and case folded (features.FoldText; the sheet compares the
+// trimmed, folded value with it); Num is set when IsNum, Bool when IsBool
 // (yes/no/true/false/1/0).
 type Literal struct {
 	Text   string
@@ -57,7 +58,7 @@ type FieldPlan struct {
 	Gte, Lte     float64
 	HasGte       bool
 	HasLte       bool
-	Contains     string // lower-cased
+	Contains     string // features.FoldText, trimmed
 	HasContains  bool
 	Missing      bool // missing: true
 	MissingFalse bool // missing: false
@@ -66,7 +67,8 @@ type FieldPlan struct {
 
 // EventPlan is an event condition.
 type EventPlan struct {
-	// Types are lower-cased event types (empty: any type).
+	// Types are event types, trimmed and case folded (features.FoldText;
+	// empty: any type).
 	Types []string
 	// Attrs are attribute filters: the trimmed attribute must equal one of
 	// Values ignoring case.
@@ -80,7 +82,7 @@ type EventPlan struct {
 // AttrPlan is one attribute filter of an EventPlan.
 type AttrPlan struct {
 	Key    string
-	Values []string // lower-cased
+	Values []string // trimmed, features.FoldText
 }
 
 func planLit(l lit) Literal {

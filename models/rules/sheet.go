@@ -25,7 +25,9 @@
 // are equals, in, not_in, gte, lte, between ([lo, hi], inclusive), contains
 // (case-insensitive substring) and missing (true or false); several operators
 // in one when must all hold. String comparisons are case-insensitive and
-// ignore surrounding white space. A boolean field equals yes, true or 1 when
+// ignore surrounding white space (Unicode white space; case folded rune by
+// rune with features.FoldRune, as category levels are, so "İ" matches "i"
+// and "ẞ" matches "ß", and leadscore sql reproduces them exactly). A boolean field equals yes, true or 1 when
 // set and no, false or 0 when not. A field absent from Lead.Fields, marked
 // Missing, or a category or text that is empty after trimming is missing:
 // only missing: true fires on it; every other operator (not_in included)

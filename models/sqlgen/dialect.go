@@ -37,8 +37,22 @@ type Dialect struct {
 	pow, exp, ln string
 	// greatest and least of two values.
 	greatest, least string
-	// trim removes surrounding spaces (%s); lower lower-cases ASCII (%s).
-	trim, lower string
+	// lower lower-cases the ASCII letters of text (%s), and only them.
+	lower string
+	// trimChars removes the characters of a string (%[2]s) from both ends
+	// of text (%[1]s).
+	trimChars string
+	// textStyle is how text is folded and split (text.go): "" with
+	// TRANSLATE and regexpReplace, "array" with ClickHouse's arrays of
+	// characters, "walk" with a recursive CTE over the characters
+	// (SQLite).
+	textStyle string
+	// regexpReplace replaces every match of a regular expression (%[2]s)
+	// in text (%[1]s) by %[3]s; regexEsc is how a rune is written in a
+	// bracket expression: "u" (\uXXXX), "x" (\x{X}), "" itself.
+	regexpReplace, regexEsc string
+	// asciiTest is true when text (%[1]s) is ASCII (empty: no test).
+	asciiTest string
 	// contains is true when needle (%[2]s) occurs in hay (%[1]s).
 	contains string
 	// cte: the engine takes WITH name AS (...); otherwise stages nest as
@@ -56,9 +70,18 @@ type Dialect struct {
 	// order key, %[4]s the condition of a kept row. Empty: --explain is not
 	// available.
 	reasons string
+	// reasonsArray: --explain builds the JSON array from arrays of
+	// tuples, for an engine without window functions (reasons is empty).
+	reasonsArray bool
 	// tryNum reads text (%s) as a double, NULL when it is not a number.
 	tryNum string
 }
+
+// asciiLower lower-cases the ASCII letters only, as features classifies
+// event types (the engines' LOWER() also lower-cases other letters,
+// differently from Go and from each other). SQLite's lower() and
+// ClickHouse's lower() are ASCII only.
+const asciiLower = "TRANSLATE(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 // dialects is the one table of per-engine differences.
 var dialects = map[string]*Dialect{
@@ -66,7 +89,7 @@ var dialects = map[string]*Dialect{
 		Name: "postgres", materialized: "MATERIALIZED ", integer: "BIGINT", quote: '"', double: "DOUBLE PRECISION", text: "TEXT", floatCast: "::float8",
 		epochMicros: "CAST(EXTRACT(EPOCH FROM %s) * 1000000 AS BIGINT)",
 		intDiv:      "(%s) / (%s)", pow: "POWER", exp: "EXP", ln: "LN", greatest: "GREATEST", least: "LEAST",
-		trim: "BTRIM(%s, ' ')", lower: "LOWER(%s)", contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
+		trimChars: "BTRIM(%s, %s)", regexpReplace: "REGEXP_REPLACE(%s, %s, %s, 'g')", asciiTest: "octet_length(%[1]s) = length(%[1]s)", regexEsc: "u", lower: asciiLower, contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
 		tryNum:  "CASE WHEN %[1]s ~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$' THEN CAST(%[1]s AS DOUBLE PRECISION) END",
 		reasons: "COALESCE(json_agg(json_build_object('feature', %[1]s, 'contribution', %[2]s) ORDER BY %[3]s) FILTER (WHERE %[4]s), '[]'::json)::text",
 	},
@@ -74,7 +97,7 @@ var dialects = map[string]*Dialect{
 		Name: "sqlite", materialized: "MATERIALIZED ", integer: "INTEGER", quote: '"', double: "REAL", text: "TEXT",
 		epochMicros: "(CAST(ROUND((julianday(%s) - 2440587.5) * 86400000.0) AS INTEGER) * 1000)",
 		intDiv:      "(%s) / (%s)", pow: "pow", exp: "exp", ln: "ln", greatest: "MAX", least: "MIN",
-		trim: "TRIM(%s, ' ')", lower: "LOWER(%s)", contains: "(INSTR(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
+		trimChars: "TRIM(%s, %s)", textStyle: "walk", lower: "LOWER(%s)", contains: "(INSTR(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
 		tryNum:  "CASE WHEN %[1]s <> '' AND %[1]s NOT GLOB '*[^0-9.eE+-]*' THEN CAST(%[1]s AS REAL) END",
 		reasons: "json_group_array(json_object('feature', %[1]s, 'contribution', %[2]s) ORDER BY %[3]s) FILTER (WHERE %[4]s)",
 	},
@@ -82,7 +105,7 @@ var dialects = map[string]*Dialect{
 		Name: "duckdb", materialized: "MATERIALIZED ", integer: "BIGINT", quote: '"', double: "DOUBLE", text: "VARCHAR", floatCast: "::DOUBLE",
 		epochMicros: "epoch_us(%s)",
 		intDiv:      "(%s) // (%s)", pow: "POWER", exp: "EXP", ln: "LN", greatest: "GREATEST", least: "LEAST",
-		trim: "TRIM(%s, ' ')", lower: "LOWER(%s)", contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
+		trimChars: "TRIM(%s, %s)", regexpReplace: "REGEXP_REPLACE(%s, %s, %s, 'g')", asciiTest: "strlen(%[1]s) = length(%[1]s)", regexEsc: "x", lower: asciiLower, contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
 		tryNum:  "TRY_CAST(%s AS DOUBLE)",
 		reasons: "COALESCE(CAST(to_json(list(json_object('feature', %[1]s, 'contribution', %[2]s) ORDER BY %[3]s) FILTER (WHERE %[4]s)) AS VARCHAR), '[]')",
 	},
@@ -90,7 +113,7 @@ var dialects = map[string]*Dialect{
 		Name: "bigquery", integer: "INT64", quote: '`', backslash: true, double: "FLOAT64", text: "STRING",
 		epochMicros: "UNIX_MICROS(%s)",
 		intDiv:      "DIV(%s, %s)", pow: "POW", exp: "EXP", ln: "LN", greatest: "GREATEST", least: "LEAST",
-		trim: "TRIM(%s, ' ')", lower: "LOWER(%s)", contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
+		trimChars: "TRIM(%s, %s)", regexpReplace: "REGEXP_REPLACE(%s, %s, %s)", asciiTest: "BYTE_LENGTH(%[1]s) = LENGTH(%[1]s)", regexEsc: "x", lower: asciiLower, contains: "(STRPOS(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
 		tryNum:  "SAFE_CAST(%s AS FLOAT64)",
 		reasons: "TO_JSON_STRING(ARRAY_AGG(IF(%[4]s, STRUCT(%[1]s AS feature, %[2]s AS contribution), NULL) IGNORE NULLS ORDER BY %[3]s))",
 	},
@@ -98,7 +121,7 @@ var dialects = map[string]*Dialect{
 		Name: "snowflake", integer: "INTEGER", quote: '"', backslash: true, double: "DOUBLE", text: "VARCHAR", floatCast: "::DOUBLE",
 		epochMicros: "DATE_PART(epoch_microsecond, %s)",
 		intDiv:      "FLOOR((%s) / (%s))", pow: "POWER", exp: "EXP", ln: "LN", greatest: "GREATEST", least: "LEAST",
-		trim: "TRIM(%s, ' ')", lower: "LOWER(%s)", contains: "(POSITION(%[2]s, %[1]s) > 0)", cte: true, leftJoin: "LEFT JOIN",
+		trimChars: "TRIM(%s, %s)", regexpReplace: "REGEXP_REPLACE(%s, %s, %s)", lower: asciiLower, contains: "(POSITION(%[2]s, %[1]s) > 0)", cte: true, leftJoin: "LEFT JOIN",
 		tryNum:  "TRY_TO_DOUBLE(%s)",
 		reasons: "TO_JSON(ARRAY_AGG(CASE WHEN %[4]s THEN OBJECT_CONSTRUCT('feature', %[1]s, 'contribution', %[2]s) END) WITHIN GROUP (ORDER BY %[3]s))",
 	},
@@ -106,7 +129,7 @@ var dialects = map[string]*Dialect{
 		Name: "spark", integer: "BIGINT", quote: '`', backslash: true, double: "DOUBLE", text: "STRING", floatCast: "D",
 		epochMicros: "unix_micros(%s)",
 		intDiv:      "(%s) DIV (%s)", pow: "POWER", exp: "EXP", ln: "LN", greatest: "GREATEST", least: "LEAST",
-		trim: "TRIM(%s)", lower: "LOWER(%s)", contains: "(INSTR(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
+		trimChars: "TRIM(BOTH %[2]s FROM %[1]s)", regexpReplace: "regexp_replace(%s, %s, %s)", asciiTest: "octet_length(%[1]s) = length(%[1]s)", regexEsc: "x", lower: asciiLower, contains: "(INSTR(%s, %s) > 0)", cte: true, leftJoin: "LEFT JOIN",
 		tryNum:  "TRY_CAST(%s AS DOUBLE)",
 		reasons: "to_json(transform(array_sort(collect_list(CASE WHEN %[4]s THEN named_struct('o', %[3]s, 'feature', %[1]s, 'contribution', %[2]s) END)), x -> named_struct('feature', x.feature, 'contribution', x.contribution)))",
 	},
@@ -114,8 +137,8 @@ var dialects = map[string]*Dialect{
 		Name: "clickhouse", toDouble: "toFloat64(%s)", toText: "toString(%s)", integer: "Int64", quote: '`', backslash: true, double: "Float64", text: "String",
 		epochMicros: "(toInt64(toUnixTimestamp(%s)) * 1000000)",
 		intDiv:      "intDiv(%s, %s)", pow: "pow", exp: "exp", ln: "log", greatest: "greatest", least: "least",
-		trim: "replaceRegexpAll(%s, '^ +| +$', '')", lower: "lower(%s)", contains: "(position(%s, %s) > 0)", cte: false,
-		leftJoin: "GLOBAL ANY LEFT JOIN", tryNum: "toFloat64OrNull(%s)",
+		textStyle: "array", regexEsc: "x", lower: "lower(%s)", contains: "(position(%s, %s) > 0)", cte: false,
+		leftJoin: "GLOBAL ANY LEFT JOIN", tryNum: "toFloat64OrNull(%s)", reasonsArray: true,
 	},
 }
 
@@ -147,7 +170,9 @@ func (d *Dialect) Ident(name string) string {
 // Str is a string literal.
 func (d *Dialect) Str(s string) string {
 	if d.backslash {
-		s = strings.ReplaceAll(s, `\`, `\\`)
+		// Backslash escapes, and the line breaks and tab some of these
+		// engines do not take raw inside a literal.
+		s = strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s)
 	}
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
@@ -224,9 +249,6 @@ func (d *Dialect) Greatest(a, b string) string { return d.greatest + "(" + a + "
 
 // Least of two non-NULL values.
 func (d *Dialect) Least(a, b string) string { return d.least + "(" + a + ", " + b + ")" }
-
-// Trim removes surrounding spaces.
-func (d *Dialect) Trim(x string) string { return fmt.Sprintf(d.trim, x) }
 
 // Lower lower-cases (ASCII letters at least).
 func (d *Dialect) Lower(x string) string { return fmt.Sprintf(d.lower, x) }

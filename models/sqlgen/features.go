@@ -55,6 +55,16 @@ func (c *compiler) eventsStages() error {
 	}
 	pvFlag := "CASE WHEN " + pv + " THEN 1 ELSE 0 END"
 	derived := []string{weight + " AS w", email + " AS em", signal + " AS sg", pvFlag + " AS pv"}
+	// The rule sheet compares types and attributes trimmed and folded
+	// (features.FoldText): once per event here.
+	if c.plan != nil && c.planHasEvents() {
+		derived = append(derived, d.FoldTrim("typ")+" AS rtyp")
+		for i := range c.attrs {
+			if c.ruleAttr(i) {
+				derived = append(derived, d.FoldTrim(fmt.Sprintf("a%d", i))+fmt.Sprintf(" AS ra%d", i))
+			}
+		}
+	}
 
 	aggs, err := c.eventAggregates()
 	if err != nil {
@@ -229,6 +239,15 @@ func (c *compiler) rawFeature(f *features.Feature) (string, error) {
 		var val string
 		switch f.Origin {
 		case originField:
+			if c.spec.FoldCategories {
+				// As features.Spec levels a folded value: its FoldCategory
+				// against the levels' (the last level of a key wins).
+				key := map[string]int{}
+				for i, l := range f.Levels {
+					key[features.FoldCategory(l)] = i
+				}
+				return c.levelCaseFolded(c.textCols["cat:"+f.Field], f.Levels, key), nil
+			}
 			val = c.fieldAlias[f.Field]
 			return c.levelCase(val, f.Levels), nil
 		case originHour, originWeekday:
@@ -255,6 +274,12 @@ func (c *compiler) rawFeature(f *features.Feature) (string, error) {
 	switch f.Origin {
 	case originField:
 		return c.fieldAlias[f.Field], nil
+	case originToken:
+		// 1 when the field's words (features.TokenText) hold the word or
+		// bigram, space-delimited; 0 otherwise, missing text included.
+		t := c.textCols["tok:"+f.Field]
+		return fmt.Sprintf("CASE WHEN %s IS NOT NULL AND %s THEN %s ELSE %s END", t,
+			d.Contains("' ' || "+t+" || ' '", d.Str(" "+f.Key+" ")), d.Float(1), d.Float(0)), nil
 	case originFieldTime:
 		t := c.fieldAlias[f.Field]
 		return fmt.Sprintf("CASE WHEN %s IS NULL OR %s > cut_us THEN NULL ELSE %s END", t, t, days("(cut_us - "+t+")")), nil
@@ -293,6 +318,21 @@ func (c *compiler) levelCase(val string, levels []string) string {
 	fmt.Fprintf(&b, "CASE WHEN %s IS NULL THEN NULL", val)
 	for i, l := range levels {
 		fmt.Fprintf(&b, " WHEN %s = %s THEN %d", val, c.d.Str(l), i)
+	}
+	fmt.Fprintf(&b, " ELSE %d END", len(levels))
+	return b.String()
+}
+
+// levelCaseFolded maps folded category text (NULL missing) to its level
+// code: the level whose folded spelling it is (key), else other.
+func (c *compiler) levelCaseFolded(val string, levels []string, key map[string]int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CASE WHEN %s IS NULL THEN NULL", val)
+	for i, l := range levels {
+		k := features.FoldCategory(l)
+		if key[k] == i {
+			fmt.Fprintf(&b, " WHEN %s = %s THEN %d", val, c.d.Str(k), i)
+		}
 	}
 	fmt.Fprintf(&b, " ELSE %d END", len(levels))
 	return b.String()

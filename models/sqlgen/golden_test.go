@@ -15,10 +15,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden SQL files in testdata/golden")
 
-// goldenBundle is the fixture bundle made small enough to read: its first
-// three trees and every hundredth population quantile.
+// goldenBundle is the fixture bundle trained with the defaults (folded
+// categories, word features, rule-sheet inputs) made small enough to
+// read: its first three trees and every hundredth population quantile.
 func goldenBundle(t *testing.T) *models.Bundle {
-	b, _ := fixture(t)
+	b, _ := defaultBundle(t)
 	g := *b.GBM
 	g.Roots = g.Roots[:3]
 	b.GBM = &g

@@ -1,6 +1,7 @@
 package sqlgen
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -24,7 +25,7 @@ func (c *compiler) baseStage() error {
 	if c.plan != nil {
 		cols = append(cols, c.ruleColumns()...)
 	}
-	from := "{{leads_in}} AS l"
+	from := "{{" + c.leads + "}} AS l"
 	if c.usesEvents {
 		from += " " + c.d.leftJoin + " {{agg}} AS a USING (lead_id)"
 	}
@@ -92,6 +93,10 @@ func (c *compiler) modelStages() error {
 	// explanation reads it too (else written where the margin reads it).
 	c.encStage = c.model == models.Logistic && c.opt.Explain > 0
 	from := "{{base}} AS bs"
+	if c.plan != nil {
+		c.ruleInputStage()
+		from = "{{rin}} AS ri"
+	}
 	if c.encStage {
 		var cols []string
 		for i := range c.spec.Features {
@@ -103,7 +108,7 @@ func (c *compiler) modelStages() error {
 		if len(cols) == 0 {
 			cols = append(cols, "0 AS z_none")
 		}
-		c.add("enc", fmt.Sprintf("SELECT\n  *,\n  %s\nFROM {{base}} AS bs", strings.Join(cols, ",\n  ")))
+		c.add("enc", fmt.Sprintf("SELECT\n  *,\n  %s\nFROM %s", strings.Join(cols, ",\n  "), from))
 		from = "{{enc}} AS en"
 	}
 
@@ -124,13 +129,8 @@ func (c *compiler) modelStages() error {
 		}
 		cols = append(cols, raw+" AS raw_score")
 	}
-	if c.plan != nil {
-		fit, eng, disq := c.ruleTotals()
-		points := c.rulePointsExpr(fit, eng)
-		cols = append(cols, fit+" AS rules_fit", eng+" AS rules_eng", disq+" AS rules_disq", points+" AS rules_points")
-		if c.model == models.Rules {
-			cols = append(cols, points+" AS raw_score")
-		}
+	if c.model == models.Rules {
+		cols = append(cols, "rules_points AS raw_score")
 	}
 	var srcNames []string
 	if c.opt.Explain > 0 {
@@ -178,6 +178,12 @@ func (c *compiler) modelStages() error {
 	if c.plan != nil {
 		out = append(out, "rules_points", c.ruleTier()+" AS rules_tier")
 	}
+	if c.opt.Explain > 0 && c.d.reasonsArray {
+		// The reasons from the contribution columns in the same SELECT:
+		// no stage more for ClickHouse to analyse.
+		c.final = fmt.Sprintf("SELECT\n  %s,\n  %s AS reasons\nFROM {{prob}} AS pb", strings.Join(out, ",\n  "), c.reasonsArray(srcNames))
+		return nil
+	}
 	for k := range srcNames {
 		out = append(out, fmt.Sprintf("ctr%d", k))
 	}
@@ -187,23 +193,74 @@ func (c *compiler) modelStages() error {
 		return nil
 	}
 	c.add("scored", scored)
-	c.explainStages(srcNames)
 	cols = append([]string(nil), outputColumns...)
 	if c.plan != nil {
 		cols = append(cols, "rules_points", "rules_tier")
 	}
+	c.explainStages(srcNames)
 	c.final = fmt.Sprintf("SELECT %s, COALESCE(reasons, '[]') AS reasons\nFROM {{scored}} AS s LEFT JOIN {{reasons}} AS r USING (lead_id)", strings.Join(cols, ", "))
 	return nil
 }
 
+// ruleInputStage adds rin: the rule sheet's totals (rules_fit, rules_eng,
+// rules_disq, rules_points) and the rule inputs the models read after the
+// Spec's features (models.RuleInputs), as raw columns x<n+k> (n features):
+// the fit and engagement points, and per fired input 1 when a rule of that
+// name fired (a disqualifying one included), else 0.
+func (c *compiler) ruleInputStage() {
+	d := c.d
+	fit, eng, disq := c.ruleTotals()
+	points := c.rulePointsExpr(fit, eng)
+	cols := []string{fit + " AS rules_fit", eng + " AS rules_eng", disq + " AS rules_disq", points + " AS rules_points"}
+	n := len(c.spec.Features)
+	for k, ri := range c.ruleInputs() {
+		var e string
+		switch ri.Kind {
+		case "fit_points":
+			e = fit
+		case "engagement_points":
+			e = eng
+		default:
+			var fired []string
+			for i, r := range c.plan.Rules {
+				if r.Name == ri.Rule {
+					fired = append(fired, fmt.Sprintf("rf%d", i))
+				}
+			}
+			e = d.Float(0)
+			if len(fired) > 0 {
+				e = fmt.Sprintf("CASE WHEN %s > 0 THEN %s ELSE %s END", strings.Join(fired, " + "), d.Float(1), d.Float(0))
+			}
+		}
+		cols = append(cols, fmt.Sprintf("%s AS x%d", e, n+k))
+	}
+	c.add("rin", fmt.Sprintf("SELECT\n  *,\n  %s\nFROM {{base}} AS bs", strings.Join(cols, ",\n  ")))
+}
+
+// ruleInputs are the bundle's rule inputs (none without a sheet).
+func (c *compiler) ruleInputs() []models.RuleInput {
+	if c.b.RuleInputs == nil || c.plan == nil {
+		return nil
+	}
+	return c.b.RuleInputs.Columns
+}
+
+// ruleInputZ is the linear value of rule input k: (x - Mean) / Std, as
+// models.RuleInputs.Encode (not clipped).
+func (c *compiler) ruleInputZ(k int) string {
+	ri := c.ruleInputs()[k]
+	return fmt.Sprintf("((x%d - %s) / %s)", len(c.spec.Features)+k, c.d.Float(ri.Mean), c.d.Float(ri.Std))
+}
+
 // logisticMargin is Intercept + sum_j Weights[j] x_j over the linear
-// columns in order (columns that are 0 add nothing and are left out).
+// columns in order (columns that are 0 add nothing and are left out): the
+// Spec's, then the rule inputs.
 func (c *compiler) logisticMargin() (string, error) {
 	d := c.d
 	m := c.b.Logistic
 	offs, n := c.linearOffsets()
-	if n != len(m.Weights) {
-		return "", fmt.Errorf("logistic model has %d weights, the feature spec encodes %d linear columns", len(m.Weights), n)
+	if n+len(c.ruleInputs()) != len(m.Weights) {
+		return "", fmt.Errorf("logistic model has %d weights, the feature spec and rule inputs encode %d linear columns", len(m.Weights), n+len(c.ruleInputs()))
 	}
 	var b strings.Builder
 	b.WriteString(d.Float(m.Intercept))
@@ -223,6 +280,9 @@ func (c *compiler) logisticMargin() (string, error) {
 		if f.Missing {
 			fmt.Fprintf(&b, "\n  + CASE WHEN x%d IS NULL THEN %s ELSE %s END", i, d.Float(m.Weights[j+1]), d.Float(0))
 		}
+	}
+	for k := range c.ruleInputs() {
+		fmt.Fprintf(&b, "\n  + %s * %s", d.Float(m.Weights[n+k]), c.ruleInputZ(k))
 	}
 	return "(" + b.String() + ")", nil
 }
@@ -266,17 +326,47 @@ func (c *compiler) contributions() ([]string, []string, error) {
 			}
 			if f.Categorical {
 				nl := len(f.Levels)
+				if _, seen := index[f.Source]; !seen {
+					// The first terms of their source: their sum from 0,
+					// added in column order as the query would add them,
+					// is a constant per level, so one CASE replaces a
+					// CASE per column (much less for an engine to plan).
+					level := func(hot int) string {
+						sum := 0.0
+						for k := 0; k <= nl+1; k++ {
+							w, mu := m.Weights[j+k], m.Means[j+k]
+							x := 0.0
+							if k == hot {
+								x = 1
+							}
+							sum += w * (x - mu)
+						}
+						return d.Float(sum)
+					}
+					var b strings.Builder
+					fmt.Fprintf(&b, "CASE WHEN x%d IS NULL THEN %s", i, level(nl+1))
+					for k := 0; k <= nl; k++ {
+						fmt.Fprintf(&b, " WHEN x%d = %d THEN %s", i, k, level(k))
+					}
+					b.WriteString(" END")
+					addTerm(f.Source, b.String())
+					continue
+				}
 				for k := 0; k <= nl+1; k++ {
 					one, zero := const1(j + k)
 					addTerm(f.Source, fmt.Sprintf("CASE WHEN %s THEN %s ELSE %s END", hotCond(i, k, nl), one, zero))
 				}
 				continue
 			}
-			addTerm(f.Source, fmt.Sprintf("%s * (z%d - %s)", d.Float(m.Weights[j]), i, d.Float(m.Means[j])))
+			addTerm(f.Source, fmt.Sprintf("%s * (%s - %s)", d.Float(m.Weights[j]), c.z(i), d.Float(m.Means[j])))
 			if f.Missing {
 				one, zero := const1(j + 1)
 				addTerm(f.Source, fmt.Sprintf("CASE WHEN x%d IS NULL THEN %s ELSE %s END", i, one, zero))
 			}
+		}
+		_, n := c.linearOffsets()
+		for k, ri := range c.ruleInputs() {
+			addTerm(ri.Source, fmt.Sprintf("%s * (%s - %s)", d.Float(m.Weights[n+k]), c.ruleInputZ(k), d.Float(m.Means[n+k])))
 		}
 	}
 	for k := range sums {
@@ -312,13 +402,32 @@ func (c *compiler) explainStages(names []string) {
 	c.add("reasons", fmt.Sprintf("SELECT lead_id, %s AS reasons\nFROM {{rk}} AS r WHERE %s GROUP BY lead_id", fmt.Sprintf(d.reasons, "feature", "contribution", order, keep), keep))
 }
 
+// reasonsArray is explainStages' JSON array for an engine without window
+// functions (ClickHouse), per lead from its contribution columns: the
+// (-contribution, feature, JSON name) tuples of the positive ones sorted
+// ascending (largest first, ties by name) and of the negative ones sorted
+// descending (most negative first, ties by name descending), K of each.
+func (c *compiler) reasonsArray(names []string) string {
+	d := c.d
+	var tuples []string
+	for i, name := range names {
+		js, _ := json.Marshal(name)
+		tuples = append(tuples, fmt.Sprintf("(-assumeNotNull(ctr%d), %s, %s)", i, d.Str(name), d.Str(string(js))))
+	}
+	all := "[" + strings.Join(tuples, ", ") + "]"
+	k := c.opt.Explain
+	pos := fmt.Sprintf("arraySlice(arraySort(arrayFilter(t -> t.1 < 0, %s)), 1, %d)", all, k)
+	neg := fmt.Sprintf("arraySlice(arrayReverseSort(arrayFilter(t -> t.1 > 0, %s)), 1, %d)", all, k)
+	return fmt.Sprintf(`concat('[', arrayStringConcat(arrayMap(t -> concat('{"feature":', t.3, ',"contribution":', toString(-t.1), '}'), arrayConcat(%s, %s)), ','), ']')`, pos, neg)
+}
+
 // gbmMargin is BaseScore + the leaf value of every tree, in tree order,
 // each tree a nested CASE on the raw (tree-encoded) features.
 func (c *compiler) gbmMargin() (string, error) {
 	d := c.d
 	m := c.b.GBM
-	if len(m.Columns) != len(c.spec.Features) {
-		return "", fmt.Errorf("gbm model has %d columns, the feature spec encodes %d tree columns", len(m.Columns), len(c.spec.Features))
+	if n := len(c.spec.Features) + len(c.ruleInputs()); len(m.Columns) != n {
+		return "", fmt.Errorf("gbm model has %d columns, the feature spec and rule inputs encode %d tree columns", len(m.Columns), n)
 	}
 	var b strings.Builder
 	b.WriteString(d.Float(m.BaseScore))

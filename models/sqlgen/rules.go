@@ -9,13 +9,14 @@ import (
 )
 
 // eventRuleCond is the condition an event (a row of the ev stage) counts
-// for an event rule: its type (trimmed, lower-cased) among the rule's, every
-// attribute filter matched ignoring case, and its age within the window.
+// for an event rule: its type (trimmed, case folded as features.FoldText)
+// among the rule's, every attribute filter matched the same way, and its
+// age within the window.
 func (c *compiler) eventRuleCond(e *rules.EventPlan) string {
 	d := c.d
 	var parts []string
 	if len(e.Types) > 0 {
-		parts = append(parts, d.Lower(d.Trim("typ"))+" IN ("+c.strList(e.Types)+")")
+		parts = append(parts, "rtyp IN ("+c.strList(e.Types)+")")
 	}
 	for _, a := range e.Attrs {
 		idx := -1
@@ -30,7 +31,7 @@ func (c *compiler) eventRuleCond(e *rules.EventPlan) string {
 			parts = append(parts, "1 = 0")
 			continue
 		}
-		parts = append(parts, d.Lower(d.Trim(fmt.Sprintf("a%d", idx)))+" IN ("+c.strList(a.Values)+")")
+		parts = append(parts, fmt.Sprintf("ra%d IN (%s)", idx, c.strList(a.Values)))
 	}
 	if e.Within > 0 {
 		// age <= within, both in nanoseconds.
@@ -40,6 +41,31 @@ func (c *compiler) eventRuleCond(e *rules.EventPlan) string {
 		return ""
 	}
 	return strings.Join(parts, " AND ")
+}
+
+// ruleAttr says whether an event rule filters on event attribute i.
+func (c *compiler) ruleAttr(i int) bool {
+	for _, r := range c.plan.Rules {
+		if r.Event == nil {
+			continue
+		}
+		for _, a := range r.Event.Attrs {
+			if a.Key == c.attrs[i] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isTextKind(k datasets.Kind) bool {
+	return k != datasets.KindNumber && k != datasets.KindBool && k != datasets.KindTime
+}
+
+// ruleText says whether a field rule compares the field's text: the
+// field is text and the rule tests equality, a list or a substring.
+func (c *compiler) ruleText(f *rules.FieldPlan) bool {
+	return !f.Missing && isTextKind(c.fieldKind[f.Field]) && (f.Equals != nil || f.HasIn || f.HasNotIn || f.HasContains)
 }
 
 func (c *compiler) strList(vs []string) string {
@@ -61,9 +87,11 @@ func (c *compiler) fieldRuleCond(f *rules.FieldPlan) string {
 		return col + " IS NULL"
 	}
 	var ops []string
-	isText := kind != datasets.KindNumber && kind != datasets.KindBool && kind != datasets.KindTime
+	isText := isTextKind(kind)
 	t := d.Trim(col)
-	lt := d.Lower(t)
+	// The trimmed, folded text (features.FoldText), once per field in
+	// leads_tx.
+	lt := c.textCols["rule:"+f.Field]
 	equal := func(l rules.Literal) string {
 		switch kind {
 		case datasets.KindNumber:

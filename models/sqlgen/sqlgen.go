@@ -92,6 +92,12 @@ type compiler struct {
 	usesEvents bool
 	// encStage says the linear encoding is a stage of its own (z<i>).
 	encStage bool
+	// textCols are the columns of the leads_tx stage (normalised text),
+	// by key: "cat:", "tok:" or "rule:" and the field name.
+	textCols  map[string]string
+	textOrder []aggCol
+	// leads is the stage the base stage reads the leads from.
+	leads string
 }
 
 // stage is one step of the query: a SELECT that may refer to earlier
@@ -111,7 +117,7 @@ func Compile(b *models.Bundle, opt Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	c := &compiler{d: d, b: b, spec: b.Spec, opt: opt, fieldAlias: map[string]string{}, fieldKind: map[string]datasets.Kind{}, aggIndex: map[string]string{}, pageAttr: -1}
+	c := &compiler{d: d, b: b, spec: b.Spec, opt: opt, fieldAlias: map[string]string{}, fieldKind: map[string]datasets.Kind{}, aggIndex: map[string]string{}, pageAttr: -1, textCols: map[string]string{}}
 	if err := c.check(); err != nil {
 		return "", err
 	}
@@ -145,7 +151,7 @@ func (c *compiler) check() error {
 		if c.model == models.GBM {
 			return errors.New("--explain: not available for the gbm model in SQL: its contributions are TreeSHAP values, which depend on every path of every tree and cannot be written as one expression per lead; explain with the logistic model or the rule sheet, or use leadscore score --explain")
 		}
-		if c.d.reasons == "" {
+		if c.d.reasons == "" && !c.d.reasonsArray {
 			return fmt.Errorf("--explain: not available in dialect %s (it has no window functions to rank contributions)", c.d.Name)
 		}
 	}
@@ -168,18 +174,12 @@ func (c *compiler) check() error {
 			c.pageAttr = i
 		}
 	}
-	if n := c.b.RuleInputs.Len(); n > 0 {
-		return fmt.Errorf("the models read %d rule-sheet inputs (rules as features), which this version of leadscore cannot compile to SQL: train with --rule-features=false, or --sql-compatible", n)
+	if n := c.b.RuleInputs.Len(); n > 0 && c.b.Rules == nil {
+		return fmt.Errorf("the models read %d rule-sheet inputs, but the bundle has no rule sheet", n)
 	}
 	for _, f := range c.spec.Features {
 		if !knownOrigin(f.Origin) {
-			return fmt.Errorf("feature %q: kind %q cannot be compiled to SQL by this version of leadscore (train with --sql-compatible)", f.Name, f.Origin)
-		}
-		if c.spec.FoldCategories && f.Origin == originField && f.Categorical {
-			// FoldCategory folds Unicode case and white space; SQL engines'
-			// lower() and trimming differ from it and from each other
-			// beyond ASCII, so the query could not match Go to the level.
-			return fmt.Errorf("feature %q: the bundle compares category values after Unicode case folding, which SQL engines cannot reproduce exactly: train with --sql-compatible to compare them as spelled", f.Name)
+			return fmt.Errorf("feature %q: kind %q cannot be compiled to SQL by this version of leadscore (a bundle from a newer leadscore?)", f.Name, f.Origin)
 		}
 		if f.Categorical {
 			continue
@@ -283,6 +283,7 @@ func replaceRefs(sql string, f func(string) string) string {
 func (c *compiler) compile() (string, error) {
 	c.collectFields()
 	c.leadsStage()
+	c.textStage()
 	if c.usesEvents {
 		if err := c.eventsStages(); err != nil {
 			return "", err
@@ -300,7 +301,7 @@ func (c *compiler) compile() (string, error) {
 func knownOrigin(o string) bool {
 	switch o {
 	case originField, originFieldTime, originAge, originHour, originWeekday, originEvent, originAll,
-		originActive, originOpenRate, originClickRate, originSignal:
+		originActive, originOpenRate, originClickRate, originSignal, originToken:
 		return true
 	}
 	return false
@@ -319,6 +320,7 @@ const (
 	originOpenRate  = "email_open_rate"
 	originClickRate = "email_click_rate"
 	originSignal    = "signal"
+	originToken     = "token"
 )
 
 // Time units in the query: timestamps are integer microseconds.
@@ -353,6 +355,8 @@ func (c *compiler) collectFields() {
 			addField(f.Field, k)
 		case originFieldTime:
 			addField(f.Field, datasets.KindTime)
+		case originToken:
+			addField(f.Field, datasets.KindText)
 		}
 	}
 	if c.plan != nil {
@@ -415,6 +419,60 @@ func (c *compiler) leadsStage() {
 		sel = append(sel, e+" AS "+c.fieldAlias[name])
 	}
 	c.add("leads_in", fmt.Sprintf("SELECT\n  %s\nFROM %s\nWHERE %s IS NOT NULL", strings.Join(sel, ",\n  "), c.table(c.opt.Leads), d.Ident(c.cols.ID)))
+	c.leads = "leads_in"
+}
+
+// textColumn returns the leads_tx column of a normalised text (key kind
+// "cat", "tok" or "rule" of a field), adding it when new.
+func (c *compiler) textColumn(kind, field string) string {
+	k := kind + ":" + field
+	if a, ok := c.textCols[k]; ok {
+		return a
+	}
+	col := c.fieldAlias[field]
+	var e string
+	switch kind {
+	case "cat": // features.FoldCategory
+		e = c.d.Normalize(col, spaceRuns)
+	case "tok": // features.TokenText
+		e = c.d.Normalize(col, nonWordRuns)
+	default: // the rule sheet's trimmed, folded text
+		e = c.d.FoldTrim(col)
+	}
+	a := fmt.Sprintf("t%d", len(c.textOrder))
+	c.textCols[k] = a
+	c.textOrder = append(c.textOrder, aggCol{alias: a, expr: e})
+	return a
+}
+
+// textStage adds leads_tx, the leads with their text normalised once per
+// field as features and the rule sheet compare it: folded category
+// values, the words of free text, the sheet's folded text.
+func (c *compiler) textStage() {
+	for _, f := range c.spec.Features {
+		switch {
+		case f.Origin == originField && f.Categorical && c.spec.FoldCategories:
+			c.textColumn("cat", f.Field)
+		case f.Origin == originToken:
+			c.textColumn("tok", f.Field)
+		}
+	}
+	if c.plan != nil {
+		for _, r := range c.plan.Rules {
+			if r.Field != nil && c.ruleText(r.Field) {
+				c.textColumn("rule", r.Field.Field)
+			}
+		}
+	}
+	if len(c.textOrder) == 0 {
+		return
+	}
+	var cols []string
+	for _, t := range c.textOrder {
+		cols = append(cols, t.expr+" AS "+t.alias)
+	}
+	c.add("leads_tx", fmt.Sprintf("SELECT\n  *,\n  %s\nFROM {{leads_in}} AS li", strings.Join(cols, ",\n  ")))
+	c.leads = "leads_tx"
 }
 
 // hasCreated says whether the Spec reads the creation time.
