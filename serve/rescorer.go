@@ -278,7 +278,23 @@ func leadIDs[T any](items []T, id func(T) string) []string {
 	return out
 }
 
-// notifyActivity and notifyOutcome are notify for the ingestion endpoints,
-// with the time the store recorded the change at.
-func (s *Server) notifyActivity(ids []string, at time.Time) { s.notify(ids, webhook.CauseActivity, at) }
-func (s *Server) notifyOutcome(ids []string, at time.Time)  { s.notify(ids, webhook.CauseOutcome, at) }
+// notifyActivity and notifyOutcome are NotifyChanged for the ingestion
+// endpoints, called once the write is committed: the debounce counts from
+// then, not from the request's start (a commit that waited long must not
+// make its leads due at once). recorded, the request's time the store
+// kept in pending_rescores, is not later, so a rescore as of now or later
+// settles that row.
+func (s *Server) notifyActivity(ids []string, recorded time.Time) {
+	s.notify(ids, webhook.CauseActivity, later(s.cfg.Now(), recorded))
+}
+func (s *Server) notifyOutcome(ids []string, recorded time.Time) {
+	s.notify(ids, webhook.CauseOutcome, later(s.cfg.Now(), recorded))
+}
+
+// later is the later of a and b.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
