@@ -60,9 +60,11 @@ type ReadOptions struct {
 // ReadReport counts what a Reader has read so far, so that nothing is
 // dropped silently.
 type ReadReport struct {
-	// File is the path as given to Open.
+	// File is the path as given to Open (a database URL without its
+	// password).
 	File string `json:"file"`
-	// Format is "csv", "parquet", "arrow" or "jsonl".
+	// Format is "csv", "parquet", "arrow" or "jsonl", or "sqlite" or
+	// "postgres" for a database.
 	Format string `json:"format"`
 	// Delimiter is the CSV field separator ("" for other formats).
 	Delimiter string `json:"delimiter,omitempty"`
@@ -176,10 +178,20 @@ type filler interface {
 
 // Open opens a table file, sniffs its dialect, reads the inference sample and
 // settles the schema. The caller must Close the Reader.
+//
+// path may also name a database table or query (IsDatabase):
+// sqlite:PATH?table=NAME, postgres://user@host/db?query=SELECT... (see
+// package sqldb). Its rows are rendered as text and go through the same
+// type inference, missing markers and value errors as a CSV file's; a
+// row's line is its 1-based row number, and messages name the URL with any
+// password hidden.
 func Open(path string, opt ReadOptions) (*Reader, error) {
-	format, err := detectFormat(path, opt.Format)
-	if err != nil {
-		return nil, err
+	format := ""
+	if !IsDatabase(path) {
+		var err error
+		if format, err = detectFormat(path, opt.Format); err != nil {
+			return nil, err
+		}
 	}
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = DefaultBatchSize
@@ -194,7 +206,10 @@ func Open(path string, opt ReadOptions) (*Reader, error) {
 	}
 	r := &Reader{path: path, format: format, opt: opt, missing: NewMissingSet(opt.MissingValues)}
 	r.verrs.File = path
+	var err error
 	switch format {
+	case "":
+		err = openDatabase(r)
 	case FormatCSV:
 		err = openCSV(r)
 	case FormatJSONL:
@@ -413,7 +428,7 @@ func ReadFile(path string, opt ReadOptions) (*Table, *ReadReport, error) {
 		return nil, nil, err
 	}
 	defer r.Close()
-	out := &Table{Source: path, Columns: make([]*Column, len(r.fields))}
+	out := &Table{Source: r.path, Columns: make([]*Column, len(r.fields))}
 	for i, f := range r.fields {
 		c := NewColumn(f.Name, f.Kind, 0)
 		if r.dicts[i] != nil {

@@ -1,5 +1,6 @@
 // Package datasets reads and writes the tables leadscore works on (CSV,
-// Parquet, Arrow IPC, JSON Lines), infers column types, validates input with
+// Parquet, Arrow IPC, JSON Lines; it also reads SQLite and PostgreSQL
+// tables and queries, named as in package sqldb), infers column types, validates input with
 // errors that name the file, line and column, and generates synthetic lead
 // histories with a documented ground truth.
 //

@@ -49,6 +49,10 @@ func TestScoreRowsEqualsScoringOneByOne(t *testing.T) {
 					want, err := s.Score(ds.Lead(i), opt)
 					require.NoError(t, err)
 					require.Equal(t, want, got[i], "champion %s, %+v, chunked %v, lead %s", champ, opt, chunked, want.LeadID)
+					if opt.AllModels {
+						require.NotNil(t, bc.Rules)
+						assert.Equal(t, want.Probabilities[Rules], want.RulesProbability, "the rule sheet's calibrated probability, logged for monitoring")
+					}
 					if want.Explanation != nil && len(want.Explanation.Contributions) > 0 {
 						explained++
 					}

@@ -25,7 +25,7 @@ func TestResultEncodingShape(t *testing.T) {
 		}
 		return s
 	}
-	assert.Equal(t, `LeadID string "lead_id"; Model models.ModelRef "model"; Probability float64 "probability"; Score int "score"; Percentile float64 "percentile"; Grade string "grade"; Tier string "tier"; Fit *models.Part "fit,omitempty"; Engagement *models.Part "engagement,omitempty"; FitEngagementGrade string "fit_engagement_grade,omitempty"; Rules *rules.Result "rules,omitempty"; Explanation *models.Explanation "explanation,omitempty"; Probabilities map[string]float64 "probabilities,omitempty"; Warnings []models.Warning "warnings,omitempty"; `, shape(Result{}))
+	assert.Equal(t, `LeadID string "lead_id"; Model models.ModelRef "model"; Probability float64 "probability"; Score int "score"; Percentile float64 "percentile"; Grade string "grade"; Tier string "tier"; Fit *models.Part "fit,omitempty"; Engagement *models.Part "engagement,omitempty"; FitEngagementGrade string "fit_engagement_grade,omitempty"; Rules *rules.Result "rules,omitempty"; RulesProbability float64 "-"; Explanation *models.Explanation "explanation,omitempty"; Probabilities map[string]float64 "probabilities,omitempty"; Warnings []models.Warning "warnings,omitempty"; `, shape(Result{}))
 	assert.Equal(t, `Name string "name"; Version string "version"; `, shape(ModelRef{}))
 	assert.Equal(t, `Value float64 "value"; Percentile float64 "percentile"; `, shape(Part{}))
 	assert.Equal(t, `BaseValue float64 "base_value"; Raw float64 "raw"; Contributions []models.Contribution "contributions"; `, shape(Explanation{}))

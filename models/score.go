@@ -120,13 +120,19 @@ type Result struct {
 	// FitEngagementGrade places the lead on the rule sheet's A1-D3 matrix
 	// by those two ranks. Bundles trained before the split was recorded
 	// have none of the three.
-	Fit                *Part              `json:"fit,omitempty"`
-	Engagement         *Part              `json:"engagement,omitempty"`
-	FitEngagementGrade string             `json:"fit_engagement_grade,omitempty"`
-	Rules              *rules.Result      `json:"rules,omitempty"`
-	Explanation        *Explanation       `json:"explanation,omitempty"`
-	Probabilities      map[string]float64 `json:"probabilities,omitempty"`
-	Warnings           []Warning          `json:"warnings,omitempty"`
+	Fit                *Part         `json:"fit,omitempty"`
+	Engagement         *Part         `json:"engagement,omitempty"`
+	FitEngagementGrade string        `json:"fit_engagement_grade,omitempty"`
+	Rules              *rules.Result `json:"rules,omitempty"`
+	// RulesProbability is the bundle's own rule sheet's calibrated
+	// probability (the rules model's calibrator applied to the sheet's
+	// points), NaN for a bundle without a rule sheet. The prediction log
+	// keeps it so that outcome monitoring judges the rule sheet's
+	// calibration; the API answer carries it only among Probabilities.
+	RulesProbability float64            `json:"-"`
+	Explanation      *Explanation       `json:"explanation,omitempty"`
+	Probabilities    map[string]float64 `json:"probabilities,omitempty"`
+	Warnings         []Warning          `json:"warnings,omitempty"`
 }
 
 // Scorer scores leads with one bundle. It holds scratch buffers, so a Scorer
@@ -288,6 +294,8 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 		LeadID:   l.ID,
 		Model:    ModelRef{Name: champ, Version: b.Manifest.Version},
 		Warnings: s.appendWarnings(warnings, &s.warn),
+
+		RulesProbability: math.NaN(),
 	}
 	// rr is the bundle's sheet's result (the rules model's raw score);
 	// Result.Rules is opt.Sheet's when given.
@@ -325,6 +333,9 @@ func (s *Scorer) score(l *features.Lead, opt ScoreOptions, res *Result, reuse bo
 			to = tree[len(tree)-ri.Len():]
 		}
 		ri.Encode(rr, lo, to)
+	}
+	if b.Rules != nil && rr != nil && b.Calibrators[Rules] != nil {
+		res.RulesProbability = b.Calibrators[Rules].Apply(rr.Points)
 	}
 	raw := s.raw(champ, rr)
 	if math.IsNaN(raw) || math.IsInf(raw, 0) {

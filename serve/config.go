@@ -139,6 +139,7 @@ func BindFlags(fs *pflag.FlagSet, cfg *Config) {
 	fs.StringArrayVar(&cfg.Webhooks.URLs, "webhook-url", nil, "POST tier, MQL and disqualification changes of leads to this URL (repeatable; each with its --webhook-secret-file, in the same order)")
 	fs.StringArrayVar(&cfg.Webhooks.SecretFiles, "webhook-secret-file", nil, "file holding the secret that signs the deliveries of the --webhook-url at the same position (X-Leadscore-Signature; chmod 600)")
 	fs.StringVar(&cfg.Webhooks.ConfigFile, "webhook-config", "", "YAML file listing more webhooks: webhooks: [{url, secret_file, name, events}]")
+	fs.BoolVar(&cfg.Webhooks.TestReceiver, "webhook-test-receiver", false, "also deliver every webhook to a receiver built into this server, which verifies each signature; GET /v1/admin/webhooks/received lists what it got (to try webhooks before sales has a receiver)")
 	fs.IntVar(&cfg.Webhooks.MaxAttempts, "webhook-max-attempts", 0, "attempts of a webhook delivery before it is dead-lettered (0: 8, over about 2 hours)")
 	fs.DurationVar(&cfg.RescoreDebounce, "rescore-debounce", DefaultDebounce, "a stored lead is rescored this long after its last change (new fields, events or an outcome), so a burst gives one rescore")
 	fs.DurationVar(&cfg.SweepActiveEvery, "sweep-active-every", DefaultSweepActiveEvery, "rescore the active stored leads (an event within --active-window) this often, as engagement decays and leads age (negative: never)")

@@ -60,9 +60,9 @@ func (j storeJudged) Judged(ctx context.Context, now time.Time) ([]monitor.Judge
 				LeadID: sc.LeadID, Version: sc.ModelVersion, Model: sc.ModelName, At: sc.AsOf,
 				Probability: sc.Probability, Tier: sc.Tier,
 				HasRules: !math.IsNaN(sc.RulesPoints), RulesPoints: sc.RulesPoints, RulesTier: sc.RulesTier,
-				// The log keeps the rule sheet's points, not its calibrated
-				// probability: its calibration is not judged.
-				RulesProbability: math.NaN(),
+				// NaN for scores logged before the store kept it: a
+				// version with any such score has no rule calibration.
+				RulesProbability: sc.RulesProbability,
 			})
 		}
 		if len(page) < judgedPage {

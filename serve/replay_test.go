@@ -187,7 +187,7 @@ func TestReplayHistory(t *testing.T) {
 	require.NoError(t, s.RefreshMonitoring(ctx))
 	conv, err := st.Conversions(ctx)
 	require.NoError(t, err)
-	var y, p []float64
+	var y, p, ry, rp, rs []float64
 	seen := map[string]bool{}
 	sort.SliceStable(log, func(a, b int) bool { return log[a].AsOf.Before(log[b].AsOf) })
 	horizon := 90 * 24 * time.Hour
@@ -206,6 +206,8 @@ func TestReplayHistory(t *testing.T) {
 			label = 1
 		}
 		y, p = append(y, label), append(p, sc.Probability)
+		require.False(t, math.IsNaN(sc.RulesProbability), "the log keeps the rule sheet's calibrated probability")
+		ry, rp, rs = append(ry, label), append(rp, sc.RulesProbability), append(rs, sc.RulesPoints)
 	}
 	m := s.Monitoring()
 	require.NotEmpty(t, m.Series)
@@ -217,6 +219,16 @@ func TestReplayHistory(t *testing.T) {
 	if top := lsmetrics.TopShareCaptured(y, p, 0.1); !math.IsNaN(top) {
 		assert.InDelta(t, top, g.Top10, 1e-12)
 	}
+	// The rule sheet's series: ranked by points, calibrated by the
+	// sheet's probability the log kept.
+	require.Len(t, m.Series, 2)
+	r := m.Series[1]
+	require.Equal(t, "rules", r.Model)
+	assert.Equal(t, len(ry), r.N)
+	t.Logf("rule sheet: AUC %.3f, ECE %.3f", r.AUC, r.ECE)
+	assert.InDelta(t, lsmetrics.ECE(ry, rp, 10), r.ECE, 1e-12)
+	assert.InDelta(t, lsmetrics.ROCAUC(ry, rs, nil), r.AUC, 1e-12)
+	require.Len(t, r.Calibration, 10)
 }
 
 // scanLog reads the whole prediction log in order.

@@ -32,6 +32,9 @@ type RescoreOptions struct {
 	// before AsOf in the transaction that logs their scores
 	// (store.LogRescores).
 	Settle bool
+	// ScoredAt is the time the log records the scores were issued at
+	// (zero: now); a server on a simulated clock passes its own.
+	ScoredAt time.Time
 }
 
 // rescoreBatch is how many leads are read, scored and written at a time.
@@ -98,7 +101,10 @@ func Rescore(ctx context.Context, st *store.Store, m Model, opt RescoreOptions, 
 		if opt.Log {
 			logged = make([]store.Score, len(ids))
 		}
-		now := time.Now().UTC()
+		now := opt.ScoredAt
+		if now.IsZero() {
+			now = time.Now().UTC()
+		}
 		rows := &storedRows{recs: recs, errs: errs, asOf: opt.AsOf, decoders: decoders, warnings: make([][]models.Warning, threads)}
 		m.ScoreRows(rows, opt.Score, threads, func(w, i int, res *models.Result, err error) {
 			out[i] = models.Scored{Row: i, LeadID: ids[i], Err: err}

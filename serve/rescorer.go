@@ -213,7 +213,7 @@ func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.C
 	}
 	var changes []webhook.Payload
 	err = Rescore(ctx, st, a.model, RescoreOptions{IDs: ids, AsOf: now, Score: models.ScoreOptions{Explain: webhook.DefaultTopReasons},
-		Threads: threads, MaxEvents: s.cfg.MaxEventsPerLead, Log: true, Settle: settle}, func(sc *models.Scored) error {
+		Threads: threads, MaxEvents: s.cfg.MaxEventsPerLead, Log: true, Settle: settle, ScoredAt: now}, func(sc *models.Scored) error {
 		if sc.Result == nil {
 			s.log.Warn("rescore: lead not scored", "lead_id", sc.LeadID, "error", sc.Err)
 			return nil

@@ -57,6 +57,8 @@ type Server struct {
 	unmatched []unmatched
 	// hooks delivers webhooks; nil when none is configured.
 	hooks *webhook.Dispatcher
+	// received is the built-in test receiver; nil when it is off.
+	received *testReceiver
 	// mon holds the latest monitoring figures.
 	mon monitorState
 	// rescore gathers the stored leads to rescore.
@@ -124,7 +126,7 @@ func New(cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
-	if s.hooks, err = newWebhooks(cfg, s.metrics, s.store); err != nil {
+	if s.hooks, s.received, err = newWebhooks(cfg, s.metrics, s.store); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("serve: %w", err)
 	}
@@ -400,6 +402,9 @@ func (s *Server) routes() *gin.Engine {
 	admin.POST("/admin/reload", s.handleReload)
 	admin.GET("/admin/webhooks/deliveries", s.handleDeliveries)
 	admin.POST("/admin/webhooks/deliveries/:id/replay", s.handleReplay)
+	admin.GET("/admin/webhooks/received", s.handleReceived)
+	// The test receiver authenticates deliveries by their signature.
+	e.POST(TestReceiverPath, s.handleTestReceiver)
 	score.POST("/leads", s.handleLeadsPost)
 	score.POST("/events", s.handleEventsPost)
 	score.POST("/outcomes", s.handleOutcomesPost)

@@ -47,6 +47,7 @@ type testOptions struct {
 	monitor       MonitorConfig
 	now           func() time.Time // nil: testNow
 	store         string           // Config.StoreURL
+	addr          string           // Config.Addr ("": 127.0.0.1:0)
 }
 
 type testEnv struct {
@@ -90,6 +91,9 @@ func newTestServer(t testing.TB, o testOptions) (*Server, *testEnv) {
 	}
 	if o.now != nil {
 		cfg.Now = o.now
+	}
+	if o.addr != "" {
+		cfg.Addr = o.addr
 	}
 	if o.drain == 0 {
 		cfg.Drain = -1

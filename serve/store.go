@@ -40,6 +40,9 @@ const (
 	CodeStore       = "store_unavailable"
 )
 
+// Store is the lead store, nil when the server keeps none.
+func (s *Server) Store() LeadStore { return s.store }
+
 func noStore() *APIError {
 	return &APIError{Status: http.StatusNotFound, Code: CodeNotFound, Message: "this server keeps no lead store (started with --store none)"}
 }
@@ -531,9 +534,9 @@ func (d *decoder) stored(rec *store.Record, asOf time.Time) (*features.Lead, []m
 func scoreEntry(res *models.Result, asOf, now time.Time, source string) store.Score {
 	e := store.Score{LeadID: res.LeadID, ScoredAt: now, AsOf: asOf, Source: source,
 		ModelName: res.Model.Name, ModelVersion: res.Model.Version, Probability: res.Probability,
-		Score: res.Score, Grade: res.Grade, Tier: res.Tier, RulesPoints: math.NaN()}
+		Score: res.Score, Grade: res.Grade, Tier: res.Tier, RulesPoints: math.NaN(), RulesProbability: math.NaN()}
 	if res.Rules != nil {
-		e.RulesPoints, e.RulesTier = res.Rules.Points, res.Rules.Tier
+		e.RulesPoints, e.RulesTier, e.RulesProbability = res.Rules.Points, res.Rules.Tier, res.RulesProbability
 	}
 	if res.Explanation != nil && len(res.Explanation.Contributions) > 0 {
 		if js, err := json.Marshal(res.Explanation.Contributions); err == nil {

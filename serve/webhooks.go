@@ -39,36 +39,54 @@ type WebhookConfig struct {
 	Seed uint64
 	// Client sends the deliveries (nil: webhook's default).
 	Client *http.Client
+	// TestReceiver mounts the built-in test receiver and delivers to it
+	// (--webhook-test-receiver): every delivery also goes to
+	// POST /v1/webhooks/test-receiver on Addr, which verifies its
+	// signature, and GET /v1/admin/webhooks/received lists what arrived.
+	TestReceiver bool
 }
 
 // configured reports whether any receiver is set.
 func (w WebhookConfig) configured() bool {
-	return len(w.URLs) > 0 || len(w.SecretFiles) > 0 || w.ConfigFile != ""
+	return len(w.URLs) > 0 || len(w.SecretFiles) > 0 || w.ConfigFile != "" || w.TestReceiver
 }
 
 // newWebhooks builds the dispatcher of cfg.Webhooks, nil when no receiver
-// is configured. Without an outbox of its own it keeps the deliveries in
-// the lead store when there is one, else in memory.
-func newWebhooks(cfg Config, m *metrics, st LeadStore) (*webhook.Dispatcher, error) {
+// is configured, and the built-in test receiver when it is asked for.
+// Without an outbox of its own it keeps the deliveries in the lead store
+// when there is one, else in memory.
+func newWebhooks(cfg Config, m *metrics, st LeadStore) (*webhook.Dispatcher, *testReceiver, error) {
 	w := cfg.Webhooks
 	if !w.configured() {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if w.Outbox == nil {
 		if os, ok := st.(outboxStore); ok {
 			w.Outbox = storeOutbox{st: os}
 		}
 	}
-	targets, err := webhook.LoadTargets(w.URLs, w.SecretFiles, w.ConfigFile)
-	if err != nil {
-		return nil, err
+	var targets []webhook.Target
+	if len(w.URLs) > 0 || len(w.SecretFiles) > 0 || w.ConfigFile != "" {
+		var err error
+		if targets, err = webhook.LoadTargets(w.URLs, w.SecretFiles, w.ConfigFile); err != nil {
+			return nil, nil, err
+		}
 	}
-	return webhook.New(webhook.Options{
+	var rcv *testReceiver
+	if w.TestReceiver {
+		r, t, err := testReceiverTarget(cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		rcv, targets = r, append(targets, t)
+	}
+	d, err := webhook.New(webhook.Options{
 		Targets: targets, Outbox: w.Outbox, Client: w.Client, MaxAttempts: w.MaxAttempts,
 		BaseDelay: w.BaseDelay, MaxDelay: w.MaxDelay, Seed: w.Seed, Now: cfg.Now,
 		Logger:  cfg.Logger.With("component", "webhook"),
 		Observe: func(target, result string) { m.webhooks.WithLabelValues(target, result).Inc() },
 	})
+	return d, rcv, err
 }
 
 // webhookMetrics are the webhook counters of a Server's registry.

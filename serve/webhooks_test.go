@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -121,4 +122,61 @@ func TestWebhookFlagsChecked(t *testing.T) {
 	writeFakeBundle(t, dir, "v1", testNow, fakeParams{})
 	_, err := New(Config{ModelsDir: dir, Load: loadFake, Webhooks: WebhookConfig{URLs: []string{"http://127.0.0.1:9/h"}}})
 	require.ErrorContains(t, err, "--webhook-url given 1 times and --webhook-secret-file 0 times")
+}
+
+// TestWebhookTestReceiver: with --webhook-test-receiver the server
+// delivers to a receiver of its own over HTTP, which accepts the
+// deliveries signed with its secret and lists them on GET
+// /v1/admin/webhooks/received (admin only), refuses a forged one (401,
+// counted), and the outbox shows the deliveries delivered.
+func TestWebhookTestReceiver(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	s, env := newTestServer(t, testOptions{keys: true, addr: ln.Addr().String(), webhooks: WebhookConfig{TestReceiver: true}})
+	srv := &http.Server{Handler: s.Handler()}
+	go srv.Serve(ln)
+	defer srv.Close()
+	require.Equal(t, []string{TestReceiverName}, s.Webhooks().Targets())
+	ctx := context.Background()
+	require.NoError(t, s.Webhooks().Publish(ctx, []webhook.Payload{
+		{Event: webhook.KindTierChanged, LeadID: "L-1", OldTier: "cold", NewTier: "warm", Score: 55},
+		{Event: webhook.KindTierChanged, LeadID: "L-1", OldTier: "warm", NewTier: "hot", Score: 81},
+		{Event: webhook.KindTierChanged, LeadID: "L-2", OldTier: "", NewTier: "hot", Score: 90},
+	}))
+	_, err = s.Webhooks().RunOnce(ctx)
+	require.NoError(t, err)
+
+	forged := `{"event":"tier_changed","lead_id":"L-666"}`
+	rec := env.do(t, "POST", TestReceiverPath, forged, webhook.HeaderSignature, webhook.Sign([]byte("guess"), []byte(forged)))
+	assert.Equal(t, http.StatusUnauthorized, rec.Code)
+	env.check(t, "POST", TestReceiverPath, rec)
+
+	path := "/v1/admin/webhooks/received"
+	assert.Equal(t, http.StatusForbidden, env.do(t, "GET", path, "", "Authorization", "Bearer "+scoreKey).Code)
+	rec = env.do(t, "GET", path, "", "Authorization", "Bearer "+adminKey)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	env.check(t, "GET", path, rec)
+	var got ReceivedList
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &got))
+	assert.Equal(t, 3, got.Accepted)
+	assert.Equal(t, 1, got.Rejected)
+	require.Len(t, got.Received, 3)
+	var l1 []string
+	for _, r := range got.Received {
+		assert.True(t, strings.HasPrefix(r.Delivery, "dlv_"), r.Delivery)
+		if r.LeadID == "L-1" {
+			l1 = append(l1, r.OldTier+">"+r.NewTier)
+		}
+	}
+	assert.Equal(t, []string{"cold>warm", "warm>hot"}, l1, "one lead's deliveries in order")
+	ds, err := s.Webhooks().Outbox().List(ctx, webhook.StateDelivered, 0)
+	require.NoError(t, err)
+	assert.Len(t, ds, 3, "acknowledged by the receiver")
+
+	// Off by default, and the receiver needs a fixed port to be reached.
+	_, env2 := newTestServer(t, testOptions{})
+	assert.Equal(t, http.StatusNotFound, env2.do(t, "GET", path, "").Code)
+	assert.Equal(t, http.StatusNotFound, env2.do(t, "POST", TestReceiverPath, forged).Code)
+	_, err = New(Config{ModelsDir: t.TempDir(), Addr: "127.0.0.1:0", Load: loadFake, Webhooks: WebhookConfig{TestReceiver: true}})
+	assert.ErrorContains(t, err, "--webhook-test-receiver")
 }

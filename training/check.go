@@ -24,7 +24,8 @@ func CheckInputs(opt Options) error {
 	for _, f := range []struct{ flag, path string }{
 		{"--data", opt.Data}, {"--events", opt.Events}, {"--outcomes", opt.Outcomes}, {"--rules", opt.RulesFile},
 	} {
-		if f.path == "" {
+		if f.path == "" || (f.flag != "--rules" && datasets.IsDatabase(f.path)) {
+			// A database URL is checked by opening it, below.
 			continue
 		}
 		if err := checkInputFile(f.flag, f.path); err != nil {
@@ -93,6 +94,7 @@ func missingColumns(path string, ro datasets.ReadOptions, want []wantCol) ([]str
 		return nil, err
 	}
 	schema := r.Schema()
+	name := r.Report().File // a database URL without its password
 	r.Close()
 	names := make([]string, len(schema))
 	for i, f := range schema {
@@ -110,7 +112,7 @@ func missingColumns(path string, ro datasets.ReadOptions, want []wantCol) ([]str
 		if w.key != "" {
 			how = append(how, "or "+w.key+": in leadscore.yaml")
 		}
-		msg := fmt.Sprintf("%s has no column %q (%s", path, w.name, strings.Join(how, " "))
+		msg := fmt.Sprintf("%s has no column %q (%s", name, w.name, strings.Join(how, " "))
 		if s := datasets.Suggest(w.name, names); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		}

@@ -545,11 +545,14 @@ func readInputs(opt Options, rep *Report) (features.Inputs, string, error) {
 			return nil, err
 		}
 		rep.Counts[what+"_rows"] = rr.Rows
-		if st, err := os.Stat(path); err == nil {
+		if datasets.IsDatabase(path) {
+			// rr.File is the URL without its password.
+			fmt.Fprintf(h, "%s:%s:%d;", what, rr.File, rr.Rows)
+		} else if st, err := os.Stat(path); err == nil {
 			fmt.Fprintf(h, "%s:%d:%d;", what, st.Size(), rr.Rows)
 		}
 		for _, p := range rr.Problems {
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s line %d: %s", path, p.Line, p.Message))
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s line %d: %s", rr.File, p.Line, p.Message))
 		}
 		return t, nil
 	}

@@ -78,7 +78,7 @@ gbm_trees, gbm_monotone, weight, threads, feature_config, exclude, missing_value
 	f := cmd.Flags()
 	f.StringVar(&t.config, "config", "", "backtest settings YAML (the flags below as snake_case keys); flags override it")
 	f.StringVar(&t.featureConfig, "feature-config", "", "leadscore.yaml with column names and feature settings")
-	f.StringVar(&t.data, "data", "", "leads file (CSV, Parquet, Arrow or JSONL)")
+	f.StringVar(&t.data, "data", "", "leads file (CSV, Parquet, Arrow or JSONL) or database table (sqlite:PATH?table=NAME, postgres://...?query=SELECT...)")
 	f.StringVar(&t.storeURL, "store", "", "backtest on a lead store (sqlite:PATH or a postgres:// URL) instead of --data, --events and --outcomes")
 	f.StringVar(&t.events, "events", "", "activity events file (three-table shape)")
 	f.StringVar(&t.outcomes, "outcomes", "", "closed-won outcomes file (three-table shape)")

@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -22,6 +24,7 @@ import (
 
 	"github.com/leadscore/leadscore/features"
 	release "github.com/leadscore/leadscore/internal/version"
+	"github.com/leadscore/leadscore/serve"
 )
 
 // A new user's first hour, scripted on a fresh temp directory with the
@@ -50,6 +53,9 @@ func TestFirstHour(t *testing.T) {
 	data := filepath.Join(qs, "data")
 	models := filepath.Join(qs, "models")
 	bundle := filepath.Join(models, "quickstart")
+
+	t.Run("quickstart output", func(t *testing.T) { checkQuickstartOutput(t, qs, res.stdout, res.stderr) })
+	t.Run("quickstart lead store", func(t *testing.T) { checkQuickstartStore(t, qs, 2000, res.stdout) })
 
 	t.Run("output channels", func(t *testing.T) {
 		assert.NotContains(t, res.stderr, "\r", "no progress bar when stderr is not a terminal")
@@ -135,7 +141,7 @@ func TestFirstHour(t *testing.T) {
 		addr := freeAddr(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		srv := exec.CommandContext(ctx, leadscore, "serve", "--models", models, "--addr", addr, "--log-level", "warn")
+		srv := exec.CommandContext(ctx, leadscore, "serve", "--models", models, "--addr", addr, "--log-level", "warn", "--webhook-test-receiver")
 		srv.Env = bare
 		var srvErr bytes.Buffer
 		srv.Stderr = &srvErr
@@ -171,6 +177,29 @@ func TestFirstHour(t *testing.T) {
 		require.NoError(t, err)
 		resp.Body.Close()
 		assert.Equal(t, http.StatusOK, resp.StatusCode, "the reports page the quickstart prints")
+
+		// The quickstart's lead store, served by default beside the
+		// models: its leads, a lead's score history, the delivery log.
+		page := func(path string) string {
+			resp, err := http.Get("http://" + addr + path)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			require.Equal(t, http.StatusOK, resp.StatusCode, "%s: %s", path, b)
+			return string(b)
+		}
+		list := page("/ui/stored")
+		m := regexp.MustCompile(`href="/ui/stored/([^"]+)"`).FindStringSubmatch(list)
+		require.NotNil(t, m, "the stored leads link to their pages")
+		lead := page("/ui/stored/" + m[1])
+		assert.Contains(t, lead, `class="score-row"`)
+		assert.Contains(t, lead, `id="score-history"`)
+		hooks := page("/ui/webhooks")
+		assert.Contains(t, hooks, serve.TestReceiverName)
+		assert.Contains(t, hooks, `class="delivery delivered"`)
+		assert.Contains(t, page("/ui/monitoring"), "Rule sheet of version quickstart")
+		assert.Contains(t, page("/v1/admin/webhooks/received"), `"accepted":0`, "a new process's receiver")
 	})
 
 	t.Run("item 5: serve --models pointed at one bundle serves it", func(t *testing.T) {

@@ -16,7 +16,8 @@ func newInspect(g *globals) *cobra.Command {
 		Use:   "inspect FILE",
 		Short: "Profile a table: rows, column types, missing rates, distinct and top values",
 		Example: `  leadscore inspect leads.csv
-  leadscore inspect Leads.csv --missing-values Select --target Converted --json`,
+  leadscore inspect Leads.csv --missing-values Select --target Converted --json
+  leadscore inspect 'sqlite:crm.db?table=leads'`,
 		Args: exactArgs(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt, err := rf.options()

@@ -7,7 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/datasets/sqldb"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/serve"
 )
@@ -55,8 +58,13 @@ func checkOutFile(flag, path string) error {
 	return nil
 }
 
-// checkInFile checks that the input file named by flag exists.
+// checkInFile checks that the input file named by flag exists. A database
+// table or query (datasets.IsDatabase) is checked when it is read, by an
+// error that names its URL.
 func checkInFile(flag, path string) error {
+	if datasets.IsDatabase(path) {
+		return nil
+	}
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -87,4 +95,20 @@ func modelsDir(cfg *serve.Config) error {
 	cfg.Pin = m.Version
 	cfg.ModelsDir = filepath.Dir(filepath.Clean(cfg.ModelsDir))
 	return nil
+}
+
+// commandLine is the command as run (args without the program name), for a
+// bundle's manifest, with the password of any database URL hidden
+// (--data postgres://user:pw@... or --store=postgres://...).
+func commandLine(args []string) []string {
+	out := append(make([]string, 0, len(args)+1), "leadscore")
+	for _, a := range args {
+		if k, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(k, "-") && sqldb.IsURL(v) {
+			a = k + "=" + sqldb.Redact(v)
+		} else if sqldb.IsURL(a) {
+			a = sqldb.Redact(a)
+		}
+		out = append(out, a)
+	}
+	return out
 }

@@ -38,7 +38,7 @@ func (r *retrainFlags) register(fs *pflag.FlagSet, prefix string) {
 	if prefix == "" {
 		fs.StringVar(&r.storeURL, "store", "", "retrain on a lead store's history (sqlite:PATH or a postgres:// URL) instead of --data, --events and --outcomes")
 	}
-	fs.StringVar(&r.data, prefix+"data", "", "leads file of the history to retrain on (CSV, Parquet, Arrow or JSONL)")
+	fs.StringVar(&r.data, prefix+"data", "", "leads file of the history to retrain on (CSV, Parquet, Arrow or JSONL) or database table (sqlite:PATH?table=NAME, postgres://...?query=SELECT...)")
 	fs.StringVar(&r.events, prefix+"events", "", "activity events file of that history")
 	fs.StringVar(&r.outcomes, prefix+"outcomes", "", "closed-won outcomes file of that history")
 	fs.StringVar(&r.rules, prefix+"rules", "", "rule sheet YAML (the rules model, and the baseline while there is no model)")
@@ -104,7 +104,7 @@ func (r *retrainFlags) options(modelsDir string, threads int, logger *slog.Logge
 	return retrain.Options{
 		Train: training.Options{
 			Data: r.data, Events: r.events, Outcomes: r.outcomes, Config: cfg, RulesFile: r.rules, Models: ms,
-			Seed: r.seed, Threads: threads, Command: append([]string{"leadscore"}, os.Args[1:]...), Logger: logger,
+			Seed: r.seed, Threads: threads, Command: commandLine(os.Args[1:]), Logger: logger,
 		},
 		ModelsDir: modelsDir, MinLeads: r.minLeads, MinConversions: r.minConv, WindowFrac: r.window,
 		MaxECE: r.maxECE, Resamples: r.resamples, Seed: uint64(r.seed), Logger: logger,

@@ -61,7 +61,7 @@ appends every score to the store's prediction log.`,
 	s.rf.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&s.model, "model", "", "model bundle directory (written by 'leadscore train --out')")
-	f.StringVar(&s.in, "in", "", "leads to score")
+	f.StringVar(&s.in, "in", "", "leads to score: a file or a database table (sqlite:PATH?table=NAME, postgres://...?query=SELECT...)")
 	f.StringVar(&s.events, "events", "", "their activity events (three-table shape)")
 	f.StringVar(&s.out, "out", "", "output file: .csv, .parquet or .jsonl")
 	f.StringVar(&s.asOf, "as-of", "", "score as of this time (RFC 3339 or 2006-01-02; default: now)")

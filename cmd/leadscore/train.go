@@ -89,7 +89,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	}
 	t.rf.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&t.data, "data", "", "leads file (CSV, Parquet, Arrow or JSONL)")
+	f.StringVar(&t.data, "data", "", "leads file (CSV, Parquet, Arrow or JSONL) or database table (sqlite:PATH?table=NAME, postgres://...?query=SELECT...)")
 	f.StringVar(&t.storeURL, "store", "", "train from a lead store (sqlite:PATH or a postgres:// URL) instead of --data, --events and --outcomes")
 	f.StringVar(&t.events, "events", "", "activity events file (three-table shape)")
 	f.StringVar(&t.outcomes, "outcomes", "", "closed-won outcomes file (three-table shape)")
@@ -183,7 +183,7 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 	opt := training.Options{
 		Data: t.data, Events: t.events, Outcomes: t.outcomes, Read: read, Config: cfg,
 		RulesFile: t.rules, Models: ms, Champion: t.champion, Seed: t.seed, Threads: t.threads,
-		TestFrac: t.testFrac, Tune: t.tune, Weight: t.weight, LogisticL1Ratio: t.l1Ratio, Command: append([]string{"leadscore"}, os.Args[1:]...),
+		TestFrac: t.testFrac, Tune: t.tune, Weight: t.weight, LogisticL1Ratio: t.l1Ratio, Command: commandLine(os.Args[1:]),
 	}
 	if changed("period") && !t.backtest {
 		return training.Options{}, usagef("--period applies with --backtest only")

@@ -83,7 +83,7 @@ func Parse(raw string) (Location, error) {
 		loc.Kind = Postgres
 		u, err := url.Parse(raw)
 		if err != nil {
-			return Location{}, fmt.Errorf("database %s: %v (expected postgres://user@host:port/dbname)", redact(raw), errors.Unwrap(err))
+			return Location{}, fmt.Errorf("database %s: %v (expected postgres://user@host:port/dbname)", Redact(raw), errors.Unwrap(err))
 		}
 		vals := u.Query()
 		if err := loc.takeParams(vals); err != nil {
@@ -92,7 +92,7 @@ func Parse(raw string) (Location, error) {
 		u.RawQuery = vals.Encode()
 		loc.DSN = u.String()
 	default:
-		return Location{}, fmt.Errorf("database %s: expected sqlite:PATH or a postgres:// URL", redact(raw))
+		return Location{}, fmt.Errorf("database %s: expected sqlite:PATH or a postgres:// URL", Redact(raw))
 	}
 	return loc, nil
 }
@@ -109,9 +109,11 @@ func (l *Location) takeParams(vals url.Values) error {
 
 // Redacted is the URL with any password replaced by xxxxx, for messages
 // and logs.
-func (l Location) Redacted() string { return redact(l.URL) }
+func (l Location) Redacted() string { return Redact(l.URL) }
 
-func redact(raw string) string {
+// Redact returns raw with any password replaced by xxxxx; raw is returned
+// as it is when it has none or is not a URL.
+func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.User == nil {
 		return raw

@@ -32,6 +32,47 @@ type ImportOptions struct {
 	// Progress is called after every committed batch with the file and
 	// the rows read from it so far.
 	Progress func(file string, rows int64)
+	// Until, when set, splits the history: rows timed at or after it (a
+	// lead's created_at, an event's timestamp, an outcome's converted_at)
+	// are not written but handed to Later, in file order, and counted as
+	// held. A lead without a creation time is written.
+	Until time.Time
+	Later func(Item)
+}
+
+// Item is one row Import held back (ImportOptions.Until): a lead, an
+// event or an outcome, the other two nil.
+type Item struct {
+	Lead    *Lead
+	Event   *Event
+	Outcome *Outcome
+}
+
+// At is when the item happened: the lead's creation, the event's
+// timestamp, the outcome's conversion.
+func (it Item) At() time.Time {
+	switch {
+	case it.Lead != nil:
+		return it.Lead.Created
+	case it.Event != nil:
+		return it.Event.Time
+	case it.Outcome != nil:
+		return it.Outcome.ConvertedAt
+	}
+	return time.Time{}
+}
+
+// held reports whether a row timed at is held back for Later, and hands
+// it over.
+func (opt *ImportOptions) held(at time.Time, it Item, rep *FileReport) bool {
+	if opt.Until.IsZero() || at.IsZero() || at.Before(opt.Until) {
+		return false
+	}
+	rep.Held++
+	if opt.Later != nil {
+		opt.Later(it)
+	}
+	return true
 }
 
 // FileReport counts what happened to the rows of one file.
@@ -45,6 +86,9 @@ type FileReport struct {
 	Skipped  int64            `json:"skipped"`
 	Rejected int64            `json:"rejected"`
 	Reasons  map[string]int64 `json:"reasons,omitempty"`
+	// Held were timed at or after ImportOptions.Until and handed to
+	// Later instead.
+	Held int64 `json:"held,omitempty"`
 	// Unparsed says which values did not parse as their column's type
 	// (they were stored as missing), as the reader reported them.
 	Unparsed string `json:"unparsed,omitempty"`
@@ -222,6 +266,9 @@ func (s *Store) leadBatch(ctx context.Context, opt ImportOptions, t *datasets.Ta
 			return err
 		}
 		l.Fields = b
+		if opt.held(l.Created, Item{Lead: &l}, rep) {
+			continue
+		}
 		leads = append(leads, l)
 	}
 	c, err := s.UpsertLeads(ctx, leads, opt.Now, order, NoRescore)
@@ -264,6 +311,9 @@ func (s *Store) eventBatch(ctx context.Context, opt ImportOptions, t *datasets.T
 				e.Attrs[c.Name] = v
 			}
 		}
+		if opt.held(e.Time, Item{Event: &e}, rep) {
+			continue
+		}
 		events = append(events, e)
 	}
 	n, err := s.AppendEvents(ctx, events, opt.Now, NoRescore)
@@ -299,6 +349,9 @@ func (s *Store) outcomeBatch(ctx context.Context, opt ImportOptions, t *datasets
 		}
 		if e := CheckOutcome(&o); e != nil {
 			rep.reject(e.Field + ": " + e.Message)
+			continue
+		}
+		if opt.held(o.ConvertedAt, Item{Outcome: &o}, rep) {
 			continue
 		}
 		outs = append(outs, o)

@@ -37,25 +37,46 @@ type Score struct {
 	// rule sheet.
 	RulesPoints float64 `json:"-"`
 	RulesTier   string  `json:"rules_tier,omitempty"`
+	// RulesProbability is the rule sheet's calibrated probability, NaN
+	// without a rule sheet (and for scores logged before the store kept
+	// it, schema version 3).
+	RulesProbability float64 `json:"-"`
 	// Reasons are the top contributions, as the score's explanation
 	// listed them (a JSON array; null when none were asked for).
 	Reasons json.RawMessage `json:"reasons,omitempty"`
 }
 
-// MarshalJSON writes rules_points only when there is a rule sheet.
+// MarshalJSON writes rules_points and rules_probability only when there
+// is a rule sheet.
 func (s Score) MarshalJSON() ([]byte, error) {
 	type plain Score
-	var rp *float64
-	if !math.IsNaN(s.RulesPoints) {
-		rp = &s.RulesPoints
-	}
 	return json.Marshal(struct {
 		plain
-		RulesPoints *float64 `json:"rules_points,omitempty"`
-	}{plain(s), rp})
+		RulesPoints      *float64 `json:"rules_points,omitempty"`
+		RulesProbability *float64 `json:"rules_probability,omitempty"`
+	}{plain(s), unlessNaN(s.RulesPoints), unlessNaN(s.RulesProbability)})
 }
 
-const scoreCols = `lead_id, scored_at, as_of, source, model_name, model_version, probability, score, grade, tier, rules_points, rules_tier, reasons`
+// unlessNaN is &x, nil when x is NaN.
+func unlessNaN(x float64) *float64 {
+	if math.IsNaN(x) {
+		return nil
+	}
+	return &x
+}
+
+// nullUnlessNaN is x as a column value, NULL when x is NaN.
+func nullUnlessNaN(x float64) any {
+	if math.IsNaN(x) {
+		return nil
+	}
+	return x
+}
+
+const scoreCols = `lead_id, scored_at, as_of, source, model_name, model_version, probability, score, grade, tier, rules_points, rules_tier, reasons, rules_probability`
+
+// scoreColCount is the number of scoreCols.
+const scoreColCount = 14
 
 // LogScores appends scores to the prediction log in one transaction, with
 // one multi-row insert per 500 scores.
@@ -70,16 +91,13 @@ func (s *Store) LogScores(ctx context.Context, scores []Score) error {
 func (s *Store) logScores(ctx context.Context, tx *sql.Tx, scores []Score) error {
 	{
 		const chunk = 500
-		args := make([]any, 0, min(chunk, len(scores))*13)
+		args := make([]any, 0, min(chunk, len(scores))*scoreColCount)
 		for lo := 0; lo < len(scores); lo += chunk {
 			part := scores[lo:min(lo+chunk, len(scores))]
 			args = args[:0]
 			for i := range part {
 				sc := &part[i]
-				var rp, rt, reasons any
-				if !math.IsNaN(sc.RulesPoints) {
-					rp = sc.RulesPoints
-				}
+				var rt, reasons any
 				if sc.RulesTier != "" {
 					rt = sc.RulesTier
 				}
@@ -87,9 +105,9 @@ func (s *Store) logScores(ctx context.Context, tx *sql.Tx, scores []Score) error
 					reasons = string(sc.Reasons)
 				}
 				args = append(args, sc.LeadID, ns(sc.ScoredAt), ns(sc.AsOf), sc.Source, sc.ModelName, sc.ModelVersion,
-					sc.Probability, sc.Score, sc.Grade, sc.Tier, rp, rt, reasons)
+					sc.Probability, sc.Score, sc.Grade, sc.Tier, nullUnlessNaN(sc.RulesPoints), rt, reasons, nullUnlessNaN(sc.RulesProbability))
 			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO predictions (`+scoreCols+`) VALUES `+placeholders(len(part), 13)), args...); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO predictions (`+scoreCols+`) VALUES `+placeholders(len(part), scoreColCount)), args...); err != nil {
 				return fmt.Errorf("store %s: log scores: %w", s.Redacted(), err)
 			}
 		}
@@ -103,16 +121,20 @@ func (s *Store) scanScores(rows *sql.Rows) ([]Score, error) {
 	for rows.Next() {
 		var sc Score
 		var scoredAt, asOf int64
-		var rp sql.NullFloat64
+		var rp, rprob sql.NullFloat64
 		var rt, reasons sql.NullString
 		if err := rows.Scan(&sc.ID, &sc.LeadID, &scoredAt, &asOf, &sc.Source, &sc.ModelName, &sc.ModelVersion,
-			&sc.Probability, &sc.Score, &sc.Grade, &sc.Tier, &rp, &rt, &reasons); err != nil {
+			&sc.Probability, &sc.Score, &sc.Grade, &sc.Tier, &rp, &rt, &reasons, &rprob); err != nil {
 			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
 		}
 		sc.ScoredAt, sc.AsOf = fromNs(scoredAt), fromNs(asOf)
 		sc.RulesPoints = math.NaN()
 		if rp.Valid {
 			sc.RulesPoints = rp.Float64
+		}
+		sc.RulesProbability = math.NaN()
+		if rprob.Valid {
+			sc.RulesProbability = rprob.Float64
 		}
 		sc.RulesTier = rt.String
 		if reasons.Valid {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -184,4 +185,61 @@ func (s *Store) Count(ctx context.Context) (Counts, error) {
 		}
 	}
 	return c, nil
+}
+
+// LeadSummary is a stored lead as a list shows it: its id, creation
+// time and latest logged score (Latest nil when it has none).
+type LeadSummary struct {
+	// Seq orders the leads by first arrival; it is the cursor of Leads.
+	Seq     int64
+	ID      string
+	Created time.Time // zero when unknown
+	Latest  *Score
+}
+
+// Leads pages through the stored leads, the latest arrived first: at most
+// limit leads that arrived before the lead with sequence number before
+// (0: from the latest), each with its latest logged score.
+func (s *Store) Leads(ctx context.Context, before int64, limit int) ([]LeadSummary, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT l.seq, l.lead_id, l.created_at, p.id, `+prefixed("p.", scoreCols)+`
+FROM leads l LEFT JOIN predictions p ON p.id = (SELECT MAX(x.id) FROM predictions x WHERE x.lead_id = l.lead_id)
+WHERE l.seq < ? ORDER BY l.seq DESC LIMIT ?`), before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+	}
+	defer rows.Close()
+	var out []LeadSummary
+	for rows.Next() {
+		var l LeadSummary
+		var created sql.NullInt64
+		var id, scoredAt, asOf, score sql.NullInt64
+		var lead, source, name, version, grade, tier, rt, reasons sql.NullString
+		var prob, rp, rprob sql.NullFloat64
+		if err := rows.Scan(&l.Seq, &l.ID, &created, &id, &lead, &scoredAt, &asOf, &source, &name, &version, &prob, &score, &grade, &tier, &rp, &rt, &reasons, &rprob); err != nil {
+			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
+		if created.Valid {
+			l.Created = fromNs(created.Int64)
+		}
+		if id.Valid {
+			sc := &Score{ID: id.Int64, LeadID: lead.String, ScoredAt: fromNs(scoredAt.Int64), AsOf: fromNs(asOf.Int64), Source: source.String,
+				ModelName: name.String, ModelVersion: version.String, Probability: prob.Float64, Score: int(score.Int64), Grade: grade.String,
+				Tier: tier.String, RulesPoints: math.NaN(), RulesTier: rt.String, RulesProbability: math.NaN()}
+			if rp.Valid {
+				sc.RulesPoints = rp.Float64
+			}
+			if rprob.Valid {
+				sc.RulesProbability = rprob.Float64
+			}
+			if reasons.Valid {
+				sc.Reasons = json.RawMessage(reasons.String)
+			}
+			l.Latest = sc
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }

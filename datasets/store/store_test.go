@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -186,9 +187,9 @@ func TestPredictionLog(t *testing.T) {
 		for i := range 7 {
 			sc := store.Score{LeadID: []string{"a", "b"}[i%2], ScoredAt: t0.Add(time.Duration(i) * time.Hour), AsOf: t0, Source: store.SourceLead,
 				ModelName: "gbm", ModelVersion: "v1", Probability: float64(i) / 10, Score: i * 10, Grade: "B", Tier: "warm",
-				RulesPoints: math.NaN(), Reasons: json.RawMessage(`[{"feature":"industry","value":"x","contribution":0.5}]`)}
+				RulesPoints: math.NaN(), RulesProbability: math.NaN(), Reasons: json.RawMessage(`[{"feature":"industry","value":"x","contribution":0.5}]`)}
 			if i == 2 {
-				sc.RulesPoints, sc.RulesTier = 35, "warm"
+				sc.RulesPoints, sc.RulesTier, sc.RulesProbability = 35, "warm", 0.125
 			}
 			scores = append(scores, sc)
 		}
@@ -199,7 +200,9 @@ func TestPredictionLog(t *testing.T) {
 		assert.Equal(t, 60, got[0].Score, "newest first")
 		assert.Equal(t, 0, got[3].Score)
 		assert.Equal(t, 35.0, got[2].RulesPoints)
+		assert.Equal(t, 0.125, got[2].RulesProbability)
 		assert.True(t, math.IsNaN(got[0].RulesPoints))
+		assert.True(t, math.IsNaN(got[0].RulesProbability), "NULL without a rule sheet")
 		page, err := s.Scores(ctx, t0.Add(time.Hour), 0, 3)
 		require.NoError(t, err)
 		require.Len(t, page, 3)
@@ -210,6 +213,7 @@ func TestPredictionLog(t *testing.T) {
 		js, err := json.Marshal(got[2])
 		require.NoError(t, err)
 		assert.Contains(t, string(js), `"rules_points":35`)
+		assert.Contains(t, string(js), `"rules_probability":0.125`)
 		n, err := s.PruneScores(ctx, t0.Add(3*time.Hour))
 		require.NoError(t, err)
 		assert.EqualValues(t, 3, n)
@@ -245,5 +249,78 @@ func TestImportAndExport(t *testing.T) {
 		assert.Equal(t, "lead_id,timestamp,type,page\na,2025-03-01T10:00:00Z,page_view,pricing\na,2025-03-01T11:00:00Z,email_open,\n", read(ex.Events))
 		assert.Equal(t, "lead_id,converted_at,amount\na,2025-04-01T00:00:00Z,1200.5\n", read(ex.Outcomes))
 		assert.False(t, strings.Contains(read(ex.Leads), "retail"))
+	})
+}
+
+// Import with Until loads what happened before the moment and hands the
+// rest over, in file order, without writing it.
+func TestImportUntil(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
+		return p
+	}
+	leads := write("leads.csv", "lead_id,created_at,employees\na,2025-03-01T09:00:00Z,50\nb,2025-03-02T09:00:00Z,7\nc,,3\n")
+	events := write("events.csv", "lead_id,timestamp,type,page\na,2025-03-01T10:00:00Z,page_view,pricing\na,2025-03-02T11:00:00Z,email_open,\nb,2025-03-02T10:00:00Z,page_view,home\n")
+	outcomes := write("outcomes.csv", "lead_id,converted_at,amount\na,2025-03-01T23:00:00Z,10\nb,2025-04-01T00:00:00Z,1200.5\n")
+	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "s.db"))
+	var later []string
+	rep, err := s.Import(ctx, store.ImportOptions{Leads: leads, Events: events, Outcomes: outcomes, Now: t0,
+		Until: time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC),
+		Later: func(it store.Item) {
+			switch {
+			case it.Lead != nil:
+				later = append(later, "lead "+it.Lead.ID+" "+it.At().Format(time.RFC3339))
+			case it.Event != nil:
+				later = append(later, "event "+it.Event.LeadID+" "+it.Event.Type+" "+it.Event.Attrs["page"])
+			case it.Outcome != nil:
+				later = append(later, "outcome "+it.Outcome.LeadID+" "+it.At().Format(time.RFC3339))
+			}
+		}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"lead b 2025-03-02T09:00:00Z", "event a email_open ", "event b page_view home", "outcome b 2025-04-01T00:00:00Z"}, later)
+	assert.EqualValues(t, 2, rep.Leads.Loaded, "a, and c without a creation time")
+	assert.EqualValues(t, 1, rep.Leads.Held)
+	assert.EqualValues(t, 1, rep.Events.Loaded)
+	assert.EqualValues(t, 2, rep.Events.Held)
+	assert.EqualValues(t, 1, rep.Outcomes.Held)
+	c, err := s.Count(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, store.Counts{Leads: 2, Versions: 2, Events: 1, Outcomes: 1}, c)
+}
+
+// Leads lists the stored leads, latest first, each with its latest score.
+func TestLeadsList(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		var leads []store.Lead
+		for i := range 5 {
+			leads = append(leads, store.Lead{ID: fmt.Sprint("L", i), Created: t0.Add(time.Duration(i) * time.Hour), Fields: json.RawMessage(`{}`)})
+		}
+		_, err := s.UpsertLeads(ctx, leads, t0, nil, store.NoRescore)
+		require.NoError(t, err)
+		var scores []store.Score
+		for i, id := range []string{"L1", "L3", "L1"} {
+			scores = append(scores, store.Score{LeadID: id, ScoredAt: t0, AsOf: t0, Source: store.SourceRescore, ModelName: "gbm", ModelVersion: "v1",
+				Probability: 0.1, Score: 10 + i, Grade: "C", Tier: "cold", RulesPoints: math.NaN(), RulesProbability: 0.2})
+		}
+		require.NoError(t, s.LogScores(ctx, scores))
+		page, err := s.Leads(ctx, 0, 3)
+		require.NoError(t, err)
+		require.Len(t, page, 3)
+		assert.Equal(t, []string{"L4", "L3", "L2"}, []string{page[0].ID, page[1].ID, page[2].ID})
+		assert.Nil(t, page[0].Latest)
+		require.NotNil(t, page[1].Latest)
+		assert.Equal(t, 11, page[1].Latest.Score)
+		assert.Equal(t, 0.2, page[1].Latest.RulesProbability)
+		assert.Equal(t, t0.Add(3*time.Hour), page[1].Created)
+		page, err = s.Leads(ctx, page[2].Seq, 3)
+		require.NoError(t, err)
+		require.Len(t, page, 2)
+		assert.Equal(t, "L1", page[0].ID)
+		assert.Equal(t, 12, page[0].Latest.Score, "the latest score")
 	})
 }

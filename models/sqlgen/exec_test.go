@@ -3,7 +3,6 @@ package sqlgen_test
 import (
 	"context"
 	"database/sql"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/datasets/sqldb"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/internal/pgtest"
@@ -21,66 +19,20 @@ import (
 	"github.com/leadscore/leadscore/models/sqlgen/sqlgentest"
 )
 
-// fixtureAsOf is inside the fixture history, so some leads are created
-// after it (left out) and the others have events on both sides of it.
-var fixtureAsOf = time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC)
+// The engine tests' fixtures and checks are sqlgentest's, shared with the
+// DuckDB test module (models/sqlgen/duckdbtest).
+var (
+	fixtureAsOf = sqlgentest.FixtureAsOf
+	engineCases = sqlgentest.EngineCases
+	legacyCases = sqlgentest.LegacyCases
+)
 
-// fixture loads the fixture bundle and its history.
-func fixture(t *testing.T) (*models.Bundle, features.Inputs) {
-	t.Helper()
-	f, err := modelstest.NewLegacyFixture("v1")
-	require.NoError(t, err)
-	t.Cleanup(f.Remove)
-	b, err := models.Load(f.Bundle)
-	require.NoError(t, err)
-	opt := datasets.ReadOptions{MissingValues: b.Spec.Config.MissingValues}
-	var in features.Inputs
-	in.Leads, _, err = datasets.ReadFile(filepath.Join(f.Data, "leads.csv"), opt)
-	require.NoError(t, err)
-	in.Events, _, err = datasets.ReadFile(filepath.Join(f.Data, "events.csv"), opt)
-	require.NoError(t, err)
-	return b, in
+func fixture(t *testing.T) (*models.Bundle, features.Inputs) { return sqlgentest.LegacyFixture(t) }
+func defaultFixture(t *testing.T) (*models.Bundle, features.Inputs) {
+	return sqlgentest.DefaultFixture(t)
 }
-
-// engineCases are the models and explanations every engine is checked
-// with.
-var engineCases = []engineCase{{models.Logistic, 0}, {models.GBM, 0}, {models.Rules, 0}, {models.Logistic, 3}, {models.Rules, 2}}
-
-type engineCase struct {
-	model   string
-	explain int
-}
-
-func (tc engineCase) name() string {
-	if tc.explain > 0 {
-		return tc.model + "-explain"
-	}
-	return tc.model
-}
-
-// legacyCases are what the legacy bundle (categories as spelled, no word
-// features or rule inputs) is still checked with: the parts the default
-// bundle compiles differently (the category levels, the gbm's and the
-// logistic model's columns); the rest is common.
-var legacyCases = []engineCase{{models.GBM, 0}, {models.Logistic, 3}}
-
-// checkEngine checks the cases' models and explanations, run on the
-// engine by run, against the Go scoring path.
-func checkEngine(t *testing.T, cases []engineCase, dialect string, run func(q string) (map[string]sqlgentest.Row, error), b *models.Bundle, in features.Inputs) {
-	for _, tc := range cases {
-		t.Run(tc.name(), func(t *testing.T) {
-			q, err := sqlgen.Compile(b, sqlgen.Options{Dialect: dialect, Leads: "leads", Events: "events", AsOf: fixtureAsOf, Model: tc.model, Explain: tc.explain})
-			require.NoError(t, err)
-			want, err := sqlgentest.Expected(b, in, fixtureAsOf, tc.model, tc.explain)
-			require.NoError(t, err)
-			got, err := run(q)
-			if err != nil {
-				os.WriteFile(filepath.Join(t.TempDir(), "q.sql"), []byte(q), 0o644)
-			}
-			require.NoError(t, err)
-			sqlgentest.Compare(t, want, got)
-		})
-	}
+func defaultBundle(t *testing.T) (*models.Bundle, *modelstest.Fixture) {
+	return sqlgentest.DefaultBundle(t)
 }
 
 func TestSQLiteMatchesGo(t *testing.T) {
@@ -88,7 +40,7 @@ func TestSQLiteMatchesGo(t *testing.T) {
 	cases := legacyCases
 	ctx := context.Background()
 	db := sqliteWith(t, in)
-	checkEngine(t, cases, "sqlite", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
+	sqlgentest.CheckEngine(t, cases, "sqlite", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
 }
 
 func TestPostgresMatchesGo(t *testing.T) {
@@ -103,7 +55,7 @@ func TestPostgresMatchesGo(t *testing.T) {
 	defer db.Close()
 	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "leads", in.Leads))
 	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "events", in.Events))
-	checkEngine(t, cases, "postgres", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
+	sqlgentest.CheckEngine(t, cases, "postgres", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
 }
 
 // The compiled clickhouse query runs through Distributed tables over two
@@ -128,10 +80,10 @@ func TestClickHouseTwoShardsMatchesGo(t *testing.T) {
 		assert.Equal(t, tbl.rows, n[0]+n[1], "every %s row on exactly one shard", tbl.name)
 	}
 	for _, tc := range engineCases {
-		t.Run(tc.name(), func(t *testing.T) {
-			q, err := sqlgen.Compile(b, sqlgen.Options{Dialect: "clickhouse", Leads: ch.Database + ".leads", Events: ch.Database + ".events", AsOf: fixtureAsOf, Model: tc.model, Explain: tc.explain})
+		t.Run(tc.Name(), func(t *testing.T) {
+			q, err := sqlgen.Compile(b, sqlgen.Options{Dialect: "clickhouse", Leads: ch.Database + ".leads", Events: ch.Database + ".events", AsOf: fixtureAsOf, Model: tc.Model, Explain: tc.Explain})
 			require.NoError(t, err)
-			want, err := sqlgentest.Expected(b, in, fixtureAsOf, tc.model, tc.explain)
+			want, err := sqlgentest.Expected(b, in, fixtureAsOf, tc.Model, tc.Explain)
 			require.NoError(t, err)
 			start := time.Now()
 			got, err := ch.Query(ctx, q)
@@ -175,46 +127,6 @@ func TestSQLiteOutOfRangeModes(t *testing.T) {
 	}
 }
 
-// defaultFixture loads the fixture bundle trained with the defaults (folded
-// category spellings, word features of job_title, rule-sheet inputs) and
-// its history, with lead fields and events respelled as messy data spells
-// them (sqlgentest.Respell), so Go and SQL must fold, trim and split them alike.
-func defaultFixture(t *testing.T) (*models.Bundle, features.Inputs) {
-	t.Helper()
-	b, f := defaultBundle(t)
-	var err error
-	require.True(t, b.Spec.FoldCategories)
-	require.Positive(t, b.RuleInputs.Len())
-	tokens := 0
-	for _, f := range b.Spec.Features {
-		if f.Origin == "token" {
-			tokens++
-		}
-	}
-	require.Positive(t, tokens, "the fixture has word features")
-	dir := t.TempDir()
-	opt := datasets.ReadOptions{MissingValues: b.Spec.Config.MissingValues}
-	var in features.Inputs
-	in.Leads, _, err = datasets.ReadFile(sqlgentest.Respell(t, filepath.Join(f.Data, "leads.csv"), filepath.Join(dir, "leads.csv"),
-		[]string{"job_title", "industry", "country", "seniority", "lead_source"}), opt)
-	require.NoError(t, err)
-	in.Events, _, err = datasets.ReadFile(sqlgentest.Respell(t, filepath.Join(f.Data, "events.csv"), filepath.Join(dir, "events.csv"),
-		[]string{"type", "page", "channel"}), opt)
-	require.NoError(t, err)
-	return b, in
-}
-
-// defaultBundle loads the fixture bundle trained with the defaults.
-func defaultBundle(t *testing.T) (*models.Bundle, *modelstest.Fixture) {
-	t.Helper()
-	f, err := modelstest.NewFixture("v1")
-	require.NoError(t, err)
-	t.Cleanup(f.Remove)
-	b, err := models.Load(f.Bundle)
-	require.NoError(t, err)
-	return b, f
-}
-
 // The bundle trained with the defaults compiles, and its queries agree
 // with Go on the respelled history in SQLite and PostgreSQL, in every
 // model and both explanations.
@@ -223,7 +135,7 @@ func TestDefaultBundleSQLiteMatchesGo(t *testing.T) {
 	cases := engineCases
 	ctx := context.Background()
 	db := sqliteWith(t, in)
-	checkEngine(t, cases, "sqlite", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
+	sqlgentest.CheckEngine(t, cases, "sqlite", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
 }
 
 func TestDefaultBundlePostgresMatchesGo(t *testing.T) {
@@ -238,7 +150,7 @@ func TestDefaultBundlePostgresMatchesGo(t *testing.T) {
 	defer db.Close()
 	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "leads", in.Leads))
 	require.NoError(t, sqlgentest.Load(ctx, db, "postgres", "events", in.Events))
-	checkEngine(t, cases, "postgres", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
+	sqlgentest.CheckEngine(t, cases, "postgres", func(q string) (map[string]sqlgentest.Row, error) { return sqlgentest.Query(ctx, db, q) }, b, in)
 }
 
 // sqliteWith loads the history's leads and events into a new SQLite file,

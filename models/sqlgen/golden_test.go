@@ -36,7 +36,8 @@ func goldenBundle(t *testing.T) *models.Bundle {
 }
 
 // The dialects no engine here runs (BigQuery, Snowflake, Spark; DuckDB
-// needs cgo, which the build avoids) are
+// needs cgo, which the build avoids, and runs in the module
+// models/sqlgen/duckdbtest instead) are
 // pinned as text: a change to the generator shows as a diff here, to be
 // read and then accepted with -update. The others are executed by the
 // tests beside this one.

@@ -84,7 +84,7 @@ type page struct {
 	Alerts []monitor.Alert
 }
 
-var pageNames = []string{"overview", "score", "batch", "lead", "reports", "report", "compare", "login", "message", "monitoring", "webhooks", "history"}
+var pageNames = []string{"overview", "score", "batch", "lead", "reports", "report", "compare", "login", "message", "monitoring", "webhooks", "history", "stored", "stored-lead"}
 
 // Mount adds the dashboard's pages to s: / and the /ui group on s's
 // router, and the HTML 404 of unknown /ui pages. Call it once, before s
@@ -144,6 +144,8 @@ func (d *dashboard) routes(r *gin.Engine) {
 	app.GET("/reports", d.reportsPage)
 	app.GET("/reports/:id", d.reportPage)
 	app.GET("/reports/:id/html", d.reportHTML)
+	app.GET("/stored", d.storedPage)
+	app.GET("/stored/:id", d.storedLeadPage)
 	app.GET("/monitoring", d.monitoringPage)
 	app.GET("/webhooks", d.webhooksPage)
 	app.POST("/webhooks/:id/replay", d.form, d.replay)

@@ -152,6 +152,7 @@ type envOptions struct {
 	webhooks serve.WebhookConfig
 	monitor  serve.MonitorConfig
 	now      func() time.Time // nil: realAsOf
+	store    string           // serve.Config.StoreURL ("": none)
 }
 
 // env is a server with the dashboard behind an httptest listener.
@@ -181,7 +182,7 @@ func newEnv(t testing.TB, f *fixture, o envOptions) *env {
 	logs := &syncBuffer{}
 	cfg := serve.Config{ModelsDir: dir, Addr: "127.0.0.1:0", PollInterval: -1, Reports: src, MaxBatchLeads: o.maxLeads,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Now:    func() time.Time { return realAsOf }, Webhooks: o.webhooks, Monitor: o.monitor}
+		Now:    func() time.Time { return realAsOf }, Webhooks: o.webhooks, Monitor: o.monitor, StoreURL: o.store}
 	if o.now != nil {
 		cfg.Now = o.now
 	}
@@ -192,6 +193,7 @@ func newEnv(t testing.TB, f *fixture, o envOptions) *env {
 	}
 	s, err := serve.New(cfg)
 	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
 	tmp := t.TempDir()
 	require.NoError(t, Mount(s, Options{PageSize: o.pageSize, TempDir: tmp}))
 	srv := httptest.NewServer(s.Router())
