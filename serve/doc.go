@@ -149,7 +149,11 @@
 // /v1/outcomes writes is rescored through the scoring path once no change
 // of it has arrived for Config.RescoreDebounce (--rescore-debounce,
 // default 1 s; at the latest five debounces after its first change), so a
-// burst of events gives one rescore. Each rescore goes to the prediction
+// burst of events gives one rescore. The waiting rescore is kept in the
+// store too (pending_rescores, written in the transaction of the change
+// and settled in the one that logs the rescore), and New takes the
+// waiting ones back, so a crash or stop does not defer them to the next
+// sweep. Each rescore goes to the prediction
 // log (source rescore) and is compared with the lead's previous logged
 // score (webhook.Changes): tier, MQL and disqualification changes, and the
 // rescore after an outcome, go to the webhooks. Server.NotifyChanged and

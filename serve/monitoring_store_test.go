@@ -62,7 +62,7 @@ func TestMonitoringFromStore(t *testing.T) {
 			Probability: 0.2, Score: 20, Grade: "C", Tier: "cold", RulesPoints: float64(i), RulesTier: "cold", RulesProbability: math.NaN()})
 	}
 	require.NoError(t, st.LogScores(ctx, scores))
-	_, err := st.RecordOutcomes(ctx, outs, testNow)
+	_, err := st.RecordOutcomes(ctx, outs, testNow, store.NoRescore)
 	require.NoError(t, err)
 
 	require.NoError(t, s.RefreshMonitoring(ctx))

@@ -40,7 +40,10 @@ type replayItem struct {
 // end. It checks that every change was rescored and logged, that the tier
 // changes in the prediction log reach a local receiver signed, once each
 // and in order across the restart, and that the monitoring figures equal
-// package metrics on the same log judged by hand.
+// package metrics on the same log judged by hand. The last two
+// checks, a retrain on schedule during a replay and a shuffled-labels
+// challenger refused there, need the trainer, which serve does not import:
+// they are cmd/leadscore's TestScheduledRetrainInReplay.
 func TestReplayHistory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replays a history; skipped with -short")

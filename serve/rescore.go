@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/leadscore/leadscore/datasets/store"
@@ -26,6 +28,10 @@ type RescoreOptions struct {
 	MaxEvents int
 	// Log appends every score to the prediction log (source rescore).
 	Log bool
+	// Settle (with Log) settles the pending rescores of IDs changed at or
+	// before AsOf in the transaction that logs their scores
+	// (store.LogRescores).
+	Settle bool
 	// ScoredAt is the time the log records the scores were issued at
 	// (zero: now); a server on a simulated clock passes its own.
 	ScoredAt time.Time
@@ -59,18 +65,36 @@ func Rescore(ctx context.Context, st *store.Store, m Model, opt RescoreOptions, 
 		decoders[i] = newDecoder(sc)
 	}
 	run := func(ids []string) error {
+		// The reads, on threads goroutines taking the next lead each.
 		recs := make([]*store.Record, len(ids))
 		errs := make([]error, len(ids))
-		for i, id := range ids {
-			recs[i], errs[i] = st.Lead(ctx, id, opt.AsOf, sc.maxEvents, nil)
-			var tm *store.TooManyEventsError
-			switch {
-			case errors.Is(errs[i], store.ErrNotFound):
-				errs[i] = fmt.Errorf("no lead %q is stored", id)
-			case errors.As(errs[i], &tm):
-			case errs[i] != nil:
-				return errs[i]
-			}
+		var next atomic.Int64
+		var failed atomic.Pointer[error]
+		var wg sync.WaitGroup
+		for range min(threads, len(ids)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for failed.Load() == nil {
+					i := int(next.Add(1) - 1)
+					if i >= len(ids) {
+						return
+					}
+					recs[i], errs[i] = st.Lead(ctx, ids[i], opt.AsOf, sc.maxEvents, nil)
+					var tm *store.TooManyEventsError
+					switch {
+					case errors.Is(errs[i], store.ErrNotFound):
+						errs[i] = fmt.Errorf("no lead %q is stored", ids[i])
+					case errors.As(errs[i], &tm):
+					case errs[i] != nil:
+						failed.CompareAndSwap(nil, &errs[i])
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if err := failed.Load(); err != nil {
+			return *err
 		}
 		out := make([]models.Scored, len(ids))
 		var logged []store.Score
@@ -102,7 +126,13 @@ func Rescore(ctx context.Context, st *store.Store, m Model, opt RescoreOptions, 
 					keep = append(keep, logged[i])
 				}
 			}
-			if err := st.LogScores(ctx, keep); err != nil {
+			log := st.LogScores
+			if opt.Settle {
+				log = func(ctx context.Context, scores []store.Score) error {
+					return st.LogRescores(ctx, scores, ids, opt.AsOf)
+				}
+			}
+			if err := log(ctx, keep); err != nil {
 				return err
 			}
 		}

@@ -36,7 +36,6 @@ type pendingRescore struct {
 type rescorer struct {
 	mu      sync.Mutex
 	pending map[string]pendingRescore
-	wake    chan struct{}
 	run     sync.Mutex // one rescoring pass at a time
 }
 
@@ -53,12 +52,19 @@ func (s *Server) debounce() time.Duration {
 // (Config.RescoreDebounce), or at the latest five debounces after its
 // first change, and the changes of its score go to the webhooks. cause
 // CauseOutcome (an outcome was recorded) sticks until the rescore. Without
-// a store it does nothing.
+// a store it does nothing. The ingestion endpoints also keep the pending
+// rescore in the store, in the transaction of the change, so a restart
+// takes it back (recoverPending); NotifyChanged itself keeps it in memory
+// only.
 func (s *Server) NotifyChanged(ids []string, cause webhook.Cause) {
+	s.notify(ids, cause, s.cfg.Now())
+}
+
+// notify is NotifyChanged for changes made at now.
+func (s *Server) notify(ids []string, cause webhook.Cause, now time.Time) {
 	if s.store == nil || len(ids) == 0 {
 		return
 	}
-	now := s.cfg.Now()
 	r := &s.rescore
 	r.mu.Lock()
 	if r.pending == nil {
@@ -76,19 +82,6 @@ func (s *Server) NotifyChanged(ids []string, cause webhook.Cause) {
 		r.pending[id] = p
 	}
 	r.mu.Unlock()
-	select {
-	case r.wakeCh() <- struct{}{}:
-	default:
-	}
-}
-
-func (r *rescorer) wakeCh() chan struct{} {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.wake == nil {
-		r.wake = make(chan struct{}, 1)
-	}
-	return r.wake
 }
 
 // due takes the leads whose debounce is over at now, by cause.
@@ -106,6 +99,51 @@ func (r *rescorer) due(now time.Time, debounce time.Duration) map[webhook.Cause]
 		slices.Sort(ids)
 	}
 	return out
+}
+
+// pendingStore is a lead store that keeps pending rescores
+// (*store.Store).
+type pendingStore interface {
+	PendingRescores(ctx context.Context) ([]store.PendingRescore, error)
+}
+
+// recoverPending takes back the rescores a previous run left pending in
+// the store (it stopped or crashed between a change and its rescore):
+// each keeps its first and latest change, so one whose debounce is over
+// is rescored on the first pass, not by the next sweep.
+func (s *Server) recoverPending(ctx context.Context) error {
+	ps, ok := s.store.(pendingStore)
+	if !ok {
+		return nil
+	}
+	list, err := ps.PendingRescores(ctx)
+	if err != nil {
+		return fmt.Errorf("serve: pending rescores: %w", err)
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	r := &s.rescore
+	r.mu.Lock()
+	if r.pending == nil {
+		r.pending = make(map[string]pendingRescore, len(list))
+	}
+	for _, p := range list {
+		cur, ok := r.pending[p.LeadID]
+		if !ok || p.First.Before(cur.first) {
+			cur.first = p.First
+		}
+		if p.Last.After(cur.last) {
+			cur.last = p.Last
+		}
+		if p.Cause == store.RescoreOutcome {
+			cur.cause = webhook.CauseOutcome
+		}
+		r.pending[p.LeadID] = cur
+	}
+	r.mu.Unlock()
+	s.log.Info("took back the rescores left pending by the previous run", "leads", len(list))
+	return nil
 }
 
 // putBack returns leads to the pending set after a failed rescore, so the
@@ -143,7 +181,7 @@ func (s *Server) RescoreDue(ctx context.Context) (int, error) {
 	n := 0
 	var errs []error
 	for cause, ids := range s.rescore.due(now, s.debounce()) {
-		if err := s.rescoreLeads(ctx, ids, cause, now); err != nil {
+		if err := s.rescoreLeads(ctx, ids, cause, now, true, 0); err != nil {
 			s.rescore.putBack(ids, cause, now)
 			errs = append(errs, err)
 			continue
@@ -153,8 +191,10 @@ func (s *Server) RescoreDue(ctx context.Context) (int, error) {
 	return n, errors.Join(errs...)
 }
 
-// rescoreLeads rescores ids as of now and publishes their changes.
-func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.Cause, now time.Time) error {
+// rescoreLeads rescores ids as of now on threads (0: GOMAXPROCS) and
+// publishes their changes. With settle the log's transaction also settles
+// the leads' pending rescores (changed at or before now).
+func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.Cause, now time.Time, settle bool, threads int) error {
 	st, ok := s.store.(*store.Store)
 	if !ok {
 		return errors.New("rescore: the lead store does not support rescoring")
@@ -163,19 +203,17 @@ func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.C
 	if a == nil {
 		return errors.New("rescore: no model is loaded yet")
 	}
-	prev := make(map[string]*models.Result, len(ids))
-	for _, id := range ids {
-		last, err := s.store.LeadScores(ctx, id, 0, 1)
-		if err != nil {
-			return fmt.Errorf("rescore: %w", err)
-		}
-		if len(last) > 0 {
-			prev[id] = resultOfLogged(last[0])
-		}
+	last, err := st.LatestScores(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("rescore: %w", err)
+	}
+	prev := make(map[string]*models.Result, len(last))
+	for id, sc := range last {
+		prev[id] = resultOfLogged(sc)
 	}
 	var changes []webhook.Payload
-	err := Rescore(ctx, st, a.model, RescoreOptions{IDs: ids, AsOf: now, Score: models.ScoreOptions{Explain: webhook.DefaultTopReasons},
-		Threads: 1, MaxEvents: s.cfg.MaxEventsPerLead, Log: true, ScoredAt: now}, func(sc *models.Scored) error {
+	err = Rescore(ctx, st, a.model, RescoreOptions{IDs: ids, AsOf: now, Score: models.ScoreOptions{Explain: webhook.DefaultTopReasons},
+		Threads: threads, MaxEvents: s.cfg.MaxEventsPerLead, Log: true, Settle: settle, ScoredAt: now}, func(sc *models.Scored) error {
 		if sc.Result == nil {
 			s.log.Warn("rescore: lead not scored", "lead_id", sc.LeadID, "error", sc.Err)
 			return nil
@@ -206,18 +244,20 @@ func resultOfLogged(sc store.Score) *models.Result {
 	return r
 }
 
-// runRescorer rescores due leads whenever a change arrives and on a tick
-// of a quarter debounce, until ctx is done.
+// runRescorer rescores due leads on a tick of an eighth of the debounce,
+// until ctx is done. A change never makes its lead due at once (it waits
+// the debounce), so a pass on every change would only split the due
+// leads into more, smaller passes, each with its own log and outbox
+// writes; on the tick a pass takes every lead that came due since the
+// last, at most debounce/8 late.
 func (s *Server) runRescorer(ctx context.Context) {
-	t := time.NewTicker(max(s.debounce()/4, 10*time.Millisecond))
+	t := time.NewTicker(max(s.debounce()/8, 10*time.Millisecond))
 	defer t.Stop()
-	wake := s.rescore.wakeCh()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		case <-wake:
 		}
 		if _, err := s.RescoreDue(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("rescoring failed; the leads are retried on the next pass", "error", err)
@@ -239,6 +279,22 @@ func leadIDs[T any](items []T, id func(T) string) []string {
 }
 
 // notifyActivity and notifyOutcome are NotifyChanged for the ingestion
-// endpoints.
-func (s *Server) notifyActivity(ids []string) { s.NotifyChanged(ids, webhook.CauseActivity) }
-func (s *Server) notifyOutcome(ids []string)  { s.NotifyChanged(ids, webhook.CauseOutcome) }
+// endpoints, called once the write is committed: the debounce counts from
+// then, not from the request's start (a commit that waited long must not
+// make its leads due at once). recorded, the request's time the store
+// kept in pending_rescores, is not later, so a rescore as of now or later
+// settles that row.
+func (s *Server) notifyActivity(ids []string, recorded time.Time) {
+	s.notify(ids, webhook.CauseActivity, later(s.cfg.Now(), recorded))
+}
+func (s *Server) notifyOutcome(ids []string, recorded time.Time) {
+	s.notify(ids, webhook.CauseOutcome, later(s.cfg.Now(), recorded))
+}
+
+// later is the later of a and b.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/datasets/store"
+	"github.com/leadscore/leadscore/internal/pgtest"
 	"github.com/leadscore/leadscore/serve/webhook"
 )
 
@@ -133,4 +134,83 @@ func TestRescoreMaxWait(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, rescored, "once, at five debounces")
+}
+
+// TestPendingRescoresSurviveRestart: a server stopped hard between the
+// ingestion of changes and their rescore (no drain, nothing rescored)
+// leaves the rescores pending in the store; the next server on the store
+// takes them back at start and rescores the leads on its first pass once
+// the debounce is over, not at the next sweep, an outcome's cause intact.
+// On both backends.
+func TestPendingRescoresSurviveRestart(t *testing.T) {
+	for _, b := range []struct {
+		name string
+		url  func(testing.TB) string
+	}{{"sqlite", sqliteURL}, {"postgres", pgtest.URL}} {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			url := b.url(t)
+			var mu sync.Mutex
+			var got []webhook.Payload
+			rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var p webhook.Payload
+				require.NoError(t, json.NewDecoder(r.Body).Decode(&p))
+				mu.Lock()
+				got = append(got, p)
+				mu.Unlock()
+			}))
+			defer rcv.Close()
+			secret := filepath.Join(t.TempDir(), "secret")
+			require.NoError(t, os.WriteFile(secret, []byte("s3cret\n"), 0o600))
+			var clockMu sync.Mutex
+			now := testNow
+			clock := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
+			advance := func(d time.Duration) { clockMu.Lock(); now = now.Add(d); clockMu.Unlock() }
+			opts := testOptions{store: url, now: clock, webhooks: WebhookConfig{URLs: []string{rcv.URL}, SecretFiles: []string{secret}}}
+
+			s, env := newTestServer(t, opts)
+			ingest(t, env, "/v1/leads", `[{"lead_id": "L-1", "created_at": "2024-05-01T10:00:00Z", "fields": {"TotalVisits": 0}},
+				{"lead_id": "L-2", "created_at": "2024-05-01T10:00:00Z", "fields": {"TotalVisits": 30}}]`, 200)
+			advance(DefaultDebounce)
+			n, err := s.RescoreDue(ctx)
+			require.NoError(t, err)
+			require.Equal(t, 2, n)
+			// Changes after the first rescores, then a hard stop.
+			ingest(t, env, "/v1/events", `{"lead_id": "L-1", "event_id": "e1", "type": "page_view", "timestamp": "2024-05-02T10:00:00Z"}`, 200)
+			ingest(t, env, "/v1/outcomes", `{"lead_id": "L-2", "converted_at": "2024-05-03T00:00:00Z"}`, 200)
+			require.Equal(t, 2, s.Pending())
+			require.NoError(t, s.Close())
+
+			advance(time.Minute)
+			s, _ = newTestServer(t, opts)
+			assert.Equal(t, 2, s.Pending(), "taken back from the store at start")
+			n, err = s.RescoreDue(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, 2, n, "rescored on the first pass")
+			assert.Zero(t, s.Pending())
+			left, err := s.store.(*store.Store).PendingRescores(ctx)
+			require.NoError(t, err)
+			assert.Empty(t, left, "settled with the rescore")
+			for _, id := range []string{"L-1", "L-2"} {
+				logged, err := s.store.LeadScores(ctx, id, 0, 10)
+				require.NoError(t, err)
+				require.Len(t, logged, 2, id)
+				assert.Equal(t, clock(), logged[0].AsOf, "%s: rescored by the restarted server", id)
+			}
+			_, err = s.Webhooks().RunOnce(ctx)
+			require.NoError(t, err)
+			mu.Lock()
+			defer mu.Unlock()
+			kinds := map[string]int{}
+			for _, p := range got {
+				kinds[p.Event]++
+			}
+			assert.Equal(t, 1, kinds[webhook.KindRescoredAfterOutcome], "the outcome's cause survived the restart: %v", got)
+
+			// A third start finds nothing pending.
+			require.NoError(t, s.Close())
+			s, _ = newTestServer(t, opts)
+			assert.Zero(t, s.Pending())
+		})
+	}
 }

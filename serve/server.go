@@ -122,6 +122,10 @@ func New(cfg Config) (*Server, error) {
 	if err := s.openStore(); err != nil {
 		return nil, err
 	}
+	if err := s.recoverPending(context.Background()); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if s.hooks, s.received, err = newWebhooks(cfg, s.metrics, s.store); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("serve: %w", err)

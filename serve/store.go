@@ -19,11 +19,12 @@ import (
 
 // LeadStore is what the API needs of the lead store (*store.Store): writes
 // of leads, events and outcomes (each call one transaction, committed when
-// it returns nil), a lead as of a moment, and the prediction log.
+// it returns nil, with the leads' rescores left pending in the same
+// transaction), a lead as of a moment, and the prediction log.
 type LeadStore interface {
-	UpsertLeads(ctx context.Context, leads []store.Lead, now time.Time, fieldOrder []string) (store.LeadCounts, error)
-	AppendEvents(ctx context.Context, events []store.Event, now time.Time) (int, error)
-	RecordOutcomes(ctx context.Context, outs []store.Outcome, now time.Time) (int, error)
+	UpsertLeads(ctx context.Context, leads []store.Lead, now time.Time, fieldOrder []string, rescore string) (store.LeadCounts, error)
+	AppendEvents(ctx context.Context, events []store.Event, now time.Time, rescore string) (int, error)
+	RecordOutcomes(ctx context.Context, outs []store.Outcome, now time.Time, rescore string) (int, error)
 	Lead(ctx context.Context, id string, asOf time.Time, maxEvents int, dst []store.Event) (*store.Record, error)
 	LogScores(ctx context.Context, scores []store.Score) error
 	LeadScores(ctx context.Context, leadID string, before int64, limit int) ([]store.Score, error)
@@ -248,13 +249,13 @@ func (s *Server) handleLeadsPost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	counts, err := s.store.UpsertLeads(c.Request.Context(), leads, now, order)
+	counts, err := s.store.UpsertLeads(c.Request.Context(), leads, now, order, store.RescoreActivity)
 	if err != nil {
 		s.writeError(c, storeError(err))
 		return
 	}
 	s.metrics.ingested("leads", len(leads), 0, len(rejected))
-	s.notifyActivity(leadIDs(leads, func(l store.Lead) string { return l.ID }))
+	s.notifyActivity(leadIDs(leads, func(l store.Lead) string { return l.ID }), now)
 	c.Set(keyLeads, len(leads))
 	ans := IngestAnswer{Accepted: len(leads), Created: &counts.Created, Changed: &counts.Changed, Unchanged: &counts.Unchanged, Rejected: orEmpty(rejected)}
 	s.writeJSON(c, http.StatusOK, ans)
@@ -328,14 +329,14 @@ func (s *Server) handleEventsPost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	n, err := s.store.AppendEvents(c.Request.Context(), events, now)
+	n, err := s.store.AppendEvents(c.Request.Context(), events, now, store.RescoreActivity)
 	if err != nil {
 		s.writeError(c, storeError(err))
 		return
 	}
 	dups := len(events) - n
 	s.metrics.ingested("events", n, dups, len(rejected))
-	s.notifyActivity(leadIDs(events, func(e store.Event) string { return e.LeadID }))
+	s.notifyActivity(leadIDs(events, func(e store.Event) string { return e.LeadID }), now)
 	ans := IngestAnswer{Accepted: len(events), Inserted: &n, Duplicates: &dups, Rejected: orEmpty(rejected)}
 	s.writeJSON(c, http.StatusOK, ans)
 }
@@ -393,12 +394,12 @@ func (s *Server) handleOutcomesPost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := s.store.RecordOutcomes(c.Request.Context(), outs, now); err != nil {
+	if _, err := s.store.RecordOutcomes(c.Request.Context(), outs, now, store.RescoreOutcome); err != nil {
 		s.writeError(c, storeError(err))
 		return
 	}
 	s.metrics.ingested("outcomes", len(outs), 0, len(rejected))
-	s.notifyOutcome(leadIDs(outs, func(o store.Outcome) string { return o.LeadID }))
+	s.notifyOutcome(leadIDs(outs, func(o store.Outcome) string { return o.LeadID }), now)
 	s.writeJSON(c, http.StatusOK, IngestAnswer{Accepted: len(outs), Rejected: orEmpty(rejected)})
 }
 

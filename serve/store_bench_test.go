@@ -38,7 +38,7 @@ func benchStoreServer(b *testing.B, nEvents int) (*Server, http.Handler, string)
 			fields[k] = v
 		}
 	}
-	_, err = st.UpsertLeads(context.Background(), []store.Lead{{ID: "bench-lead", Created: created, Fields: mustRaw(b, fields)}}, created, nil)
+	_, err = st.UpsertLeads(context.Background(), []store.Lead{{ID: "bench-lead", Created: created, Fields: mustRaw(b, fields)}}, created, nil, store.NoRescore)
 	require.NoError(b, err)
 	types := []string{"page_view", "email_open", "email_sent", "form_submit"}
 	evs := make([]store.Event, nEvents)
@@ -48,7 +48,7 @@ func benchStoreServer(b *testing.B, nEvents int) (*Server, http.Handler, string)
 		evs[i] = store.Event{LeadID: "bench-lead", EventID: fmt.Sprint("e", i), Type: types[i%4], Time: t, Attrs: map[string]string{"channel": "web", "page": "pricing"}}
 		plain[i] = map[string]any{"type": types[i%4], "timestamp": t.Format(time.RFC3339), "channel": "web", "page": "pricing"}
 	}
-	_, err = st.AppendEvents(context.Background(), evs, created)
+	_, err = st.AppendEvents(context.Background(), evs, created, store.NoRescore)
 	require.NoError(b, err)
 	fields["created_at"] = created.Format(time.RFC3339)
 	body, err := json.Marshal(map[string]any{"lead_id": "bench-lead", "as_of": realAsOf.Format(time.RFC3339), "fields": fields, "events": plain})

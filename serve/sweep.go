@@ -35,7 +35,7 @@ func (s *Server) Sweep(ctx context.Context, activeOnly bool) (int, error) {
 	n := 0
 	each := func(ids []string) error {
 		s.rescore.run.Lock()
-		err := s.rescoreLeads(ctx, ids, webhook.CauseActivity, now)
+		err := s.rescoreLeads(ctx, ids, webhook.CauseActivity, now, false, 1)
 		s.rescore.run.Unlock()
 		if err != nil {
 			return err

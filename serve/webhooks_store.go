@@ -15,6 +15,7 @@ type outboxStore interface {
 	OutboxEnqueue(ctx context.Context, items []store.OutboxItem) error
 	OutboxClaim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]store.OutboxItem, error)
 	OutboxAck(ctx context.Context, id string, at time.Time, status int) error
+	OutboxAckAll(ctx context.Context, ids []string, at time.Time, statuses []int) error
 	OutboxFail(ctx context.Context, id string, attempts int, next time.Time, status int, reason string) error
 	OutboxDeadLetter(ctx context.Context, id string, attempts int, at time.Time, status int, reason string) error
 	OutboxReplay(ctx context.Context, id string, now time.Time) error
@@ -76,6 +77,19 @@ func (o storeOutbox) Claim(ctx context.Context, now time.Time, limit int, lease 
 
 func (o storeOutbox) Ack(ctx context.Context, id string, at time.Time, status int) error {
 	return outboxErr(o.st.OutboxAck(ctx, id, at, status))
+}
+
+// AckAll makes storeOutbox a webhook.BatchAcker: one transaction per pass.
+func (o storeOutbox) AckAll(ctx context.Context, acks []webhook.Ack) error {
+	ids, statuses := make([]string, len(acks)), make([]int, len(acks))
+	at := time.Time{}
+	for i, a := range acks {
+		ids[i], statuses[i] = a.ID, a.Status
+		if a.At.After(at) {
+			at = a.At
+		}
+	}
+	return outboxErr(o.st.OutboxAckAll(ctx, ids, at, statuses))
 }
 
 func (o storeOutbox) Fail(ctx context.Context, id string, attempts int, next time.Time, status int, reason string) error {

@@ -24,7 +24,7 @@ func TestActiveLeadIDs(t *testing.T) {
 			at := t0.Add(-time.Duration(i) * 24 * time.Hour)
 			evs = append(evs, store.Event{LeadID: id, Type: "page_view", Time: at}, store.Event{LeadID: id, Type: "email_open", Time: at.Add(-time.Hour)})
 		}
-		_, err := s.AppendEvents(ctx, evs, t0)
+		_, err := s.AppendEvents(ctx, evs, t0, store.NoRescore)
 		require.NoError(t, err)
 		var got [][]string
 		require.NoError(t, s.ActiveLeadIDs(ctx, t0.Add(-4*24*time.Hour), 2, func(ids []string) error {

@@ -24,9 +24,9 @@ func TestConversions(t *testing.T) {
 			{LeadID: "L-1", Status: store.Won, ConvertedAt: t0},
 			{LeadID: "L-2", Status: "lost", ConvertedAt: t0},
 			{LeadID: "L-3", Status: store.Won, ConvertedAt: t0.Add(time.Hour)},
-		}, t0)
+		}, t0, store.NoRescore)
 		require.NoError(t, err)
-		_, err = s.RecordOutcomes(ctx, []store.Outcome{{LeadID: "L-3", Status: store.Won, ConvertedAt: t0.Add(2 * time.Hour)}}, t0)
+		_, err = s.RecordOutcomes(ctx, []store.Outcome{{LeadID: "L-3", Status: store.Won, ConvertedAt: t0.Add(2 * time.Hour)}}, t0, store.NoRescore)
 		require.NoError(t, err)
 		got, err = s.Conversions(ctx)
 		require.NoError(t, err)

@@ -271,7 +271,7 @@ func (s *Store) leadBatch(ctx context.Context, opt ImportOptions, t *datasets.Ta
 		}
 		leads = append(leads, l)
 	}
-	c, err := s.UpsertLeads(ctx, leads, opt.Now, order)
+	c, err := s.UpsertLeads(ctx, leads, opt.Now, order, NoRescore)
 	rep.Loaded += int64(c.Created + c.Changed)
 	rep.Skipped += int64(c.Unchanged)
 	return err
@@ -316,7 +316,7 @@ func (s *Store) eventBatch(ctx context.Context, opt ImportOptions, t *datasets.T
 		}
 		events = append(events, e)
 	}
-	n, err := s.AppendEvents(ctx, events, opt.Now)
+	n, err := s.AppendEvents(ctx, events, opt.Now, NoRescore)
 	rep.Loaded += int64(n)
 	rep.Skipped += int64(len(events) - n)
 	return err
@@ -356,7 +356,7 @@ func (s *Store) outcomeBatch(ctx context.Context, opt ImportOptions, t *datasets
 		}
 		outs = append(outs, o)
 	}
-	n, err := s.RecordOutcomes(ctx, outs, opt.Now)
+	n, err := s.RecordOutcomes(ctx, outs, opt.Now, NoRescore)
 	rep.Loaded += int64(n)
 	return err
 }

@@ -158,6 +158,44 @@ func (s *Store) OutboxAck(ctx context.Context, id string, at time.Time, status i
 	return s.updatePending(ctx, id, `state = 'delivered', done_at = ?, attempts = attempts + 1, last_status = ?, last_error = NULL`, ns(at), status)
 }
 
+// OutboxAckAll marks pending deliveries delivered in one transaction:
+// ids[i] acknowledged with statuses[i], all at at. A delivery that is not
+// pending (or unknown) fails the whole call, as OutboxAck does, and
+// nothing is marked.
+func (s *Store) OutboxAckAll(ctx context.Context, ids []string, at time.Time, statuses []int) error {
+	if len(ids) != len(statuses) {
+		return fmt.Errorf("store: outbox: %d ids and %d statuses", len(ids), len(statuses))
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, s.q(`UPDATE webhook_outbox SET state = 'delivered', done_at = ?, attempts = attempts + 1, last_status = ?, last_error = NULL, lease_until = 0 WHERE id = ? AND state = 'pending'`))
+		if err != nil {
+			return fmt.Errorf("store %s: outbox: %w", s.Redacted(), err)
+		}
+		defer st.Close()
+		for i, id := range ids {
+			res, err := st.ExecContext(ctx, ns(at), statuses[i], id)
+			if err != nil {
+				return fmt.Errorf("store %s: outbox: %w", s.Redacted(), err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				var state string
+				err := tx.QueryRowContext(ctx, s.q(`SELECT state FROM webhook_outbox WHERE id = ?`), id).Scan(&state)
+				if errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("%w: delivery %s", ErrNotFound, id)
+				}
+				if err != nil {
+					return fmt.Errorf("store %s: outbox: %w", s.Redacted(), err)
+				}
+				return fmt.Errorf("store: outbox: delivery %s is %s, not pending", id, state)
+			}
+		}
+		return nil
+	})
+}
+
 // OutboxFail records a failed attempt of a pending delivery and when to
 // retry it.
 func (s *Store) OutboxFail(ctx context.Context, id string, attempts int, next time.Time, status int, reason string) error {

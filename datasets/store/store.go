@@ -147,8 +147,8 @@ func migrations(kind sqldb.Kind) ([]migration, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("store: migrations of %s are not numbered 1, 2, 3...: %s", kind, m.name)
+		if m.version < 1 || i > 0 && m.version == out[i-1].version {
+			return nil, fmt.Errorf("store: migrations of %s need distinct positive numbers: %s", kind, m.name)
 		}
 	}
 	return out, nil
@@ -157,7 +157,10 @@ func migrations(kind sqldb.Kind) ([]migration, error) {
 // SchemaVersion is the newest schema version this binary knows.
 func SchemaVersion() int {
 	ms, _ := migrations(sqldb.SQLite)
-	return len(ms)
+	if len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
 }
 
 // migrate applies the missing migrations in one transaction. On PostgreSQL
@@ -176,14 +179,34 @@ func (s *Store) migrate(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 			return err
 		}
-		var have sql.NullInt64
-		if err := tx.QueryRowContext(ctx, "SELECT MAX(version) FROM schema_migrations").Scan(&have); err != nil {
+		rows, err := tx.QueryContext(ctx, "SELECT version FROM schema_migrations")
+		if err != nil {
 			return err
 		}
-		if int(have.Int64) > len(ms) {
-			return fmt.Errorf("store %s has schema version %d, but this leadscore knows versions up to %d: run a newer leadscore (a schema is never migrated down)", s.Redacted(), have.Int64, len(ms))
+		applied := map[int]bool{}
+		newest := 0
+		for rows.Next() {
+			var v int
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return err
+			}
+			applied[v], newest = true, max(newest, v)
 		}
-		for _, m := range ms[have.Int64:] {
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if known := ms[len(ms)-1].version; newest > known {
+			return fmt.Errorf("store %s has schema version %d, but this leadscore knows versions up to %d: run a newer leadscore (a schema is never migrated down)", s.Redacted(), newest, known)
+		}
+		// Every migration not applied yet, in order: the numbers may have
+		// gaps (branches number their migrations apart), and one that
+		// lands after a higher number was applied is still applied.
+		for _, m := range ms {
+			if applied[m.version] {
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("store %s: migration %s: %w", s.Redacted(), m.name, err)
 			}

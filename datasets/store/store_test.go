@@ -77,14 +77,14 @@ func TestFieldHistory(t *testing.T) {
 		c, err := s.UpsertLeads(ctx, []store.Lead{
 			{ID: "a", Created: t0, Fields: fields(t, `{"industry":"software","employees":50}`)},
 			{ID: "b", Created: t0, Fields: fields(t, `{"industry":"retail"}`)},
-		}, t0.Add(time.Hour), []string{"industry", "employees"})
+		}, t0.Add(time.Hour), []string{"industry", "employees"}, store.NoRescore)
 		require.NoError(t, err)
 		assert.Equal(t, store.LeadCounts{Created: 2}, c)
 		later := t0.Add(10 * 24 * time.Hour)
 		c, err = s.UpsertLeads(ctx, []store.Lead{
 			{ID: "a", Created: t0, Fields: fields(t, `{"employees":500,"industry":"software"}`)},
 			{ID: "b", Created: t0, Fields: fields(t, `{"industry":"retail"}`)},
-		}, later, nil)
+		}, later, nil, store.NoRescore)
 		require.NoError(t, err)
 		assert.Equal(t, store.LeadCounts{Changed: 1, Unchanged: 1}, c)
 
@@ -113,14 +113,14 @@ func TestEventsAreIdempotentAndOrdered(t *testing.T) {
 			{LeadID: "a", Type: "form_submit", Time: t0.Add(3 * time.Hour)},
 			{LeadID: "a", EventID: "e1", Type: "email_open", Time: t0.Add(time.Hour)}, // repeated in the batch
 		}
-		n, err := s.AppendEvents(ctx, evs, t0)
+		n, err := s.AppendEvents(ctx, evs, t0, store.NoRescore)
 		require.NoError(t, err)
 		assert.Equal(t, 3, n)
-		n, err = s.AppendEvents(ctx, evs[:2], t0) // a retry
+		n, err = s.AppendEvents(ctx, evs[:2], t0, store.NoRescore) // a retry
 		require.NoError(t, err)
 		assert.Equal(t, 0, n)
 		// Events arrive before the lead: still kept.
-		_, err = s.UpsertLeads(ctx, []store.Lead{{ID: "a", Created: t0, Fields: fields(t, `{}`)}}, t0, nil)
+		_, err = s.UpsertLeads(ctx, []store.Lead{{ID: "a", Created: t0, Fields: fields(t, `{}`)}}, t0, nil, store.NoRescore)
 		require.NoError(t, err)
 		r, err := s.Lead(ctx, "a", t0.Add(3*time.Hour), 0, nil)
 		require.NoError(t, err)
@@ -141,12 +141,12 @@ func TestBadItemRejectsTheBatch(t *testing.T) {
 		_, err := s.AppendEvents(ctx, []store.Event{
 			{LeadID: "a", Type: "page_view", Time: t0},
 			{LeadID: "a", Type: "", Time: t0},
-		}, t0)
+		}, t0, store.NoRescore)
 		var ie *store.ItemError
 		require.ErrorAs(t, err, &ie)
 		assert.Equal(t, 1, ie.Index)
 		assert.Equal(t, "type", ie.Field)
-		_, err = s.RecordOutcomes(ctx, []store.Outcome{{LeadID: "a", ConvertedAt: t0, Status: "maybe", Amount: math.NaN()}}, t0)
+		_, err = s.RecordOutcomes(ctx, []store.Outcome{{LeadID: "a", ConvertedAt: t0, Status: "maybe", Amount: math.NaN()}}, t0, store.NoRescore)
 		require.ErrorAs(t, err, &ie)
 		assert.Equal(t, "status", ie.Field)
 		n, err := s.Count(ctx)
@@ -300,7 +300,7 @@ func TestLeadsList(t *testing.T) {
 		for i := range 5 {
 			leads = append(leads, store.Lead{ID: fmt.Sprint("L", i), Created: t0.Add(time.Duration(i) * time.Hour), Fields: json.RawMessage(`{}`)})
 		}
-		_, err := s.UpsertLeads(ctx, leads, t0, nil)
+		_, err := s.UpsertLeads(ctx, leads, t0, nil, store.NoRescore)
 		require.NoError(t, err)
 		var scores []store.Score
 		for i, id := range []string{"L1", "L3", "L1"} {

@@ -213,8 +213,9 @@ func (s *Store) register(ctx context.Context, tx *sql.Tx, table string, cache *n
 // when that is unknown); a later upsert with other fields adds a version
 // valid from now, so what the lead looked like before stays on record.
 // Fields must be canonical (CanonicalFields). A lead sent twice in one
-// batch counts as two upserts, in order.
-func (s *Store) UpsertLeads(ctx context.Context, leads []Lead, now time.Time, fieldOrder []string) (LeadCounts, error) {
+// batch counts as two upserts, in order. rescore (RescoreActivity, or
+// NoRescore) leaves the leads' rescores pending in the same transaction.
+func (s *Store) UpsertLeads(ctx context.Context, leads []Lead, now time.Time, fieldOrder []string, rescore string) (LeadCounts, error) {
 	var c LeadCounts
 	for i := range leads {
 		if e := CheckLead(&leads[i]); e != nil {
@@ -233,7 +234,10 @@ func (s *Store) UpsertLeads(ctx context.Context, leads []Lead, now time.Time, fi
 		if added, err = s.register(ctx, tx, "lead_fields", cache, fieldOrder); err != nil {
 			return err
 		}
-		return s.upsertLeads(ctx, tx, leads, now, &c)
+		if err := s.upsertLeads(ctx, tx, leads, now, &c); err != nil {
+			return err
+		}
+		return s.markPending(ctx, tx, leadIDs(leads, func(l *Lead) string { return l.ID }), now, rescore)
 	})
 	if err == nil {
 		cache.add(added)
@@ -343,8 +347,9 @@ func EncodeAttrs(a map[string]string) (any, error) {
 // AppendEvents appends events in one transaction and returns how many were
 // new: an event whose EventID is already stored (or repeated in the batch)
 // is skipped, so a retried request changes nothing. Events may arrive in
-// any order.
-func (s *Store) AppendEvents(ctx context.Context, events []Event, now time.Time) (inserted int, err error) {
+// any order. rescore (RescoreActivity, or NoRescore) leaves the leads'
+// rescores pending in the same transaction.
+func (s *Store) AppendEvents(ctx context.Context, events []Event, now time.Time, rescore string) (inserted int, err error) {
 	for i := range events {
 		if e := CheckEvent(&events[i]); e != nil {
 			e.Index = i
@@ -378,7 +383,10 @@ func (s *Store) AppendEvents(ctx context.Context, events []Event, now time.Time)
 		} else {
 			inserted, err = s.appendEventsSQLite(ctx, tx, events, now)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return s.markPending(ctx, tx, leadIDs(events, func(e *Event) string { return e.LeadID }), now, rescore)
 	})
 	if err == nil {
 		cache.add(added)
@@ -467,8 +475,9 @@ ON CONFLICT DO NOTHING`, leads, ids, types, ts, attrs, ns(now))
 
 // RecordOutcomes records outcomes in one transaction. A lead has at most
 // one outcome per status: a later report replaces the earlier one (the
-// last of a batch wins).
-func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Time) (int, error) {
+// last of a batch wins). rescore (RescoreOutcome, or NoRescore) leaves the
+// leads' rescores pending in the same transaction.
+func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Time, rescore string) (int, error) {
 	for i := range outs {
 		if e := CheckOutcome(&outs[i]); e != nil {
 			e.Index = i
@@ -504,10 +513,19 @@ func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Tim
 				return fmt.Errorf("store %s: %w", s.Redacted(), err)
 			}
 		}
-		return nil
+		return s.markPending(ctx, tx, leadIDs(outs, func(o *Outcome) string { return o.LeadID }), now, rescore)
 	})
 	if err != nil {
 		return 0, err
 	}
 	return len(outs), nil
+}
+
+// leadIDs lists the lead ids of items, in order, with repeats.
+func leadIDs[T any](items []T, id func(*T) string) []string {
+	out := make([]string, len(items))
+	for i := range items {
+		out[i] = id(&items[i])
+	}
+	return out
 }

@@ -30,12 +30,12 @@ func TestStoredPages(t *testing.T) {
 	for i := range 3 {
 		leads = append(leads, store.Lead{ID: fmt.Sprint("L-", i), Created: created.Add(time.Duration(i) * time.Hour), Fields: json.RawMessage(`{"industry":"software","employees":250}`)})
 	}
-	_, err := st.UpsertLeads(ctx, leads, created, []string{"industry", "employees"})
+	_, err := st.UpsertLeads(ctx, leads, created, []string{"industry", "employees"}, store.NoRescore)
 	require.NoError(t, err)
 	_, err = st.AppendEvents(ctx, []store.Event{
 		{LeadID: "L-1", Type: "page_view", Time: created.Add(2 * time.Hour), Attrs: map[string]string{"page": "pricing"}},
 		{LeadID: "L-1", Type: "demo_request", Time: created.Add(5 * 24 * time.Hour)},
-	}, created)
+	}, created, store.NoRescore)
 	require.NoError(t, err)
 	var scores []store.Score
 	for k, sc := range []struct {

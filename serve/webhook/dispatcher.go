@@ -29,8 +29,8 @@ const (
 	DefaultBaseDelay   = 30 * time.Second
 	DefaultMaxDelay    = time.Hour
 	DefaultTimeout     = 10 * time.Second
-	DefaultBatch       = 100
-	DefaultWorkers     = 4
+	DefaultBatch       = 500
+	DefaultWorkers     = 16
 )
 
 // Target is one receiver of deliveries.
@@ -266,23 +266,33 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		errs := make([]error, len(ds))
 		moved := 0
 		var ackMu sync.Mutex
+		batch, _ := d.opt.Outbox.(BatchAcker)
+		var acks []Ack
 		for i, dl := range ds {
 			wg.Add(1)
 			sem <- struct{}{}
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				ok, err := d.attempt(ctx, dl)
+				ok, ack, err := d.attempt(ctx, dl, batch != nil)
 				errs[i] = err
 				if ok {
 					ackMu.Lock()
 					moved++
+					if ack != nil {
+						acks = append(acks, *ack)
+					}
 					ackMu.Unlock()
 				}
 			}()
 		}
 		wg.Wait()
 		total += len(ds)
+		if len(acks) > 0 {
+			if err := batch.AckAll(ctx, acks); err != nil {
+				errs = append(errs, fmt.Errorf("webhook: ack %d deliveries: %w", len(acks), err))
+			}
+		}
 		if err := errors.Join(errs...); err != nil {
 			return total, err
 		}
@@ -296,7 +306,9 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 
 // attempt sends one delivery and records the result; ok is true when it
 // left its lead's line (acknowledged or dead-lettered), so the next may go.
-func (d *Dispatcher) attempt(ctx context.Context, dl Delivery) (bool, error) {
+// With defer an acknowledgement is returned for the caller to write (a
+// BatchAcker's AckAll) instead of being written here.
+func (d *Dispatcher) attempt(ctx context.Context, dl Delivery, deferAck bool) (bool, *Ack, error) {
 	t, known := d.targets[dl.Target]
 	attempts := dl.Attempts + 1
 	var status int
@@ -311,28 +323,31 @@ func (d *Dispatcher) attempt(ctx context.Context, dl Delivery) (bool, error) {
 	switch {
 	case reason == "":
 		d.observe(dl.Target, "delivered")
-		if err := out.Ack(ctx, dl.ID, now, status); err != nil {
-			return false, fmt.Errorf("webhook: ack %s: %w", dl.ID, err)
+		if deferAck {
+			return true, &Ack{ID: dl.ID, At: now, Status: status}, nil
 		}
-		return true, nil
+		if err := out.Ack(ctx, dl.ID, now, status); err != nil {
+			return false, nil, fmt.Errorf("webhook: ack %s: %w", dl.ID, err)
+		}
+		return true, nil, nil
 	case attempts >= d.opt.MaxAttempts || !known:
 		d.observe(dl.Target, "dead")
 		d.opt.Logger.Error("webhook delivery dead-lettered after its last attempt; replay it from the dashboard or POST /v1/admin/webhooks/deliveries/{id}/replay",
 			"delivery", dl.ID, "lead_id", dl.LeadID, "target", dl.Target, "event", dl.Event, "attempts", attempts, "reason", reason)
 		if err := out.DeadLetter(ctx, dl.ID, attempts, now, status, reason); err != nil {
-			return false, fmt.Errorf("webhook: dead-letter %s: %w", dl.ID, err)
+			return false, nil, fmt.Errorf("webhook: dead-letter %s: %w", dl.ID, err)
 		}
-		return true, nil
+		return true, nil, nil
 	default:
 		d.observe(dl.Target, "retry")
 		next := now.Add(d.Backoff(dl.ID, attempts))
 		d.opt.Logger.Warn("webhook delivery failed; retrying", "delivery", dl.ID, "lead_id", dl.LeadID, "target", dl.Target,
 			"event", dl.Event, "attempt", attempts, "next_attempt", next, "reason", reason)
 		if err := out.Fail(ctx, dl.ID, attempts, next, status, reason); err != nil {
-			return false, fmt.Errorf("webhook: record failure of %s: %w", dl.ID, err)
+			return false, nil, fmt.Errorf("webhook: record failure of %s: %w", dl.ID, err)
 		}
 	}
-	return false, nil
+	return false, nil, nil
 }
 
 func (d *Dispatcher) observe(target, result string) {

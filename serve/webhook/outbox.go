@@ -119,6 +119,23 @@ type Outbox interface {
 	Get(ctx context.Context, id string) (Delivery, error)
 }
 
+// Ack is one acknowledged delivery: its id, when and the receiver's
+// status.
+type Ack struct {
+	ID     string
+	At     time.Time
+	Status int
+}
+
+// BatchAcker is an Outbox that acknowledges many deliveries in one write.
+// With one, the Dispatcher acknowledges a pass's deliveries together once
+// they are all sent (one transaction instead of one per delivery); a
+// crash before that write sends them again, which at-least-once delivery
+// allows.
+type BatchAcker interface {
+	AckAll(ctx context.Context, acks []Ack) error
+}
+
 // MemoryOutbox is an Outbox in memory: for tests, and for serve without a
 // store (deliveries are then lost on restart). The zero value is ready.
 // Delivered deliveries beyond the newest Keep are forgotten (dead ones are

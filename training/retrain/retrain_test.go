@@ -2,8 +2,6 @@ package retrain
 
 import (
 	"context"
-	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,11 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/features"
-	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/models/modelstest"
 	"github.com/leadscore/leadscore/training"
-	"github.com/leadscore/leadscore/training/backtest"
+	"github.com/leadscore/leadscore/training/retrain/retraintest"
 )
 
 var fixture *modelstest.Fixture
@@ -47,22 +44,6 @@ func options(t *testing.T, dir string) Options {
 	}
 }
 
-// shuffledFit trains on the training rows' labels shuffled (seeded): a
-// challenger that learned nothing.
-func shuffledFit(ctx context.Context, opt training.Options, prep *training.Prepared, split training.Split) (*training.Result, error) {
-	ds := *prep.Dataset
-	ds.Labels = append([]float64(nil), prep.Dataset.Labels...)
-	rng := rand.New(rand.NewPCG(11, 11))
-	rows := split.Train
-	for i := len(rows) - 1; i > 0; i-- {
-		j := rng.IntN(i + 1)
-		ds.Labels[rows[i]], ds.Labels[rows[j]] = ds.Labels[rows[j]], ds.Labels[rows[i]]
-	}
-	p := *prep
-	p.Dataset = &ds
-	return training.Fit(ctx, opt, &p, split)
-}
-
 func champion(t *testing.T, dir string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, championFile))
@@ -89,7 +70,7 @@ func TestGate(t *testing.T) {
 	assert.Equal(t, d.Challenger, champion(t, dir))
 	assert.DirExists(t, filepath.Join(dir, d.Challenger))
 	assert.NoDirExists(t, filepath.Join(dir, models.ChallengersDir, d.Challenger))
-	checkNumbers(t, opt, d, filepath.Join(dir, d.Challenger), "")
+	retraintest.CheckNumbers(t, opt.Train, d, filepath.Join(dir, d.Challenger), "")
 
 	opt.Now = func() time.Time { return now.Add(time.Hour) }
 	second, err := Run(ctx, opt)
@@ -101,10 +82,10 @@ func TestGate(t *testing.T) {
 	assert.Empty(t, d2.Comparison.ChampionOverlap, "the first challenger's record says where its data ended")
 	assert.False(t, d2.Comparison.WindowStart.Before(d.TrainedThrough), "the window starts after the champion's data")
 	assert.Equal(t, d2.Challenger, champion(t, dir))
-	checkNumbers(t, opt, d2, filepath.Join(dir, d2.Challenger), filepath.Join(dir, d.Challenger))
+	retraintest.CheckNumbers(t, opt.Train, d2, filepath.Join(dir, d2.Challenger), filepath.Join(dir, d.Challenger))
 
 	opt.Now = func() time.Time { return now.Add(2 * time.Hour) }
-	opt.Fit = shuffledFit
+	opt.Fit = retraintest.ShuffledFit
 	third, err := Run(ctx, opt)
 	require.NoError(t, err)
 	d3 := third.Decision
@@ -114,65 +95,13 @@ func TestGate(t *testing.T) {
 	assert.Equal(t, d2.Challenger, champion(t, dir), "the champion stays")
 	assert.Equal(t, d2.Challenger, d3.Serving)
 	assert.DirExists(t, filepath.Join(dir, models.ChallengersDir, d3.Challenger), "a refused challenger stays for inspection")
-	checkNumbers(t, opt, d3, filepath.Join(dir, models.ChallengersDir, d3.Challenger), filepath.Join(dir, d2.Challenger))
+	retraintest.CheckNumbers(t, opt.Train, d3, filepath.Join(dir, models.ChallengersDir, d3.Challenger), filepath.Join(dir, d2.Challenger))
 
 	recs, err := models.ReadDecisions(dir)
 	require.NoError(t, err)
 	require.Len(t, recs, 3)
 	assert.Equal(t, []string{d3.Challenger, d2.Challenger, d.Challenger}, []string{recs[0].Challenger, recs[1].Challenger, recs[2].Challenger})
 	assert.Equal(t, d3.Reason, recs[0].Reason)
-}
-
-// checkNumbers recomputes a record's comparison from the bundles on disk:
-// both score the window's rows, and package metrics and the paired
-// bootstrap give the record's numbers exactly.
-func checkNumbers(t *testing.T, opt Options, d models.Decision, chDir, champDir string) {
-	t.Helper()
-	c := d.Comparison
-	require.NotNil(t, c)
-	prep, err := training.Prepare(context.Background(), opt.Train)
-	require.NoError(t, err)
-	ds := prep.Dataset
-	chal, err := models.Load(chDir)
-	require.NoError(t, err)
-	var rows []int
-	for i := range ds.Rows {
-		if !math.IsNaN(ds.Labels[i]) && !ds.Created[i].Before(c.WindowStart) {
-			rows = append(rows, i)
-		}
-	}
-	cs := chal.ScoreDataset(ds, rows, models.ScoreOptions{AllModels: true}, 1)
-	var bs []models.Scored
-	if champDir != "" {
-		champ, err := models.Load(champDir)
-		require.NoError(t, err)
-		bs = champ.ScoreDataset(ds, rows, models.ScoreOptions{}, 1)
-	}
-	var y, pc, pb []float64
-	for k, i := range rows {
-		require.NoError(t, cs[k].Err)
-		y = append(y, ds.Labels[i])
-		pc = append(pc, cs[k].Result.Probability)
-		if bs != nil {
-			require.NoError(t, bs[k].Err)
-			pb = append(pb, bs[k].Result.Probability)
-		} else {
-			pb = append(pb, cs[k].Result.Probabilities[models.Rules])
-		}
-	}
-	assert.Equal(t, len(y), c.Rows)
-	assert.Zero(t, c.Skipped)
-	assert.Equal(t, models.Number(metrics.ROCAUC(y, pc, nil)), c.Challenger.ROCAUC)
-	assert.Equal(t, models.Number(metrics.LogLoss(y, pc, nil)), c.Challenger.LogLoss)
-	assert.Equal(t, models.Number(metrics.ECE(y, pc, 10)), c.Challenger.ECE)
-	assert.Equal(t, models.Number(metrics.ROCAUC(y, pb, nil)), c.Champion.ROCAUC)
-	assert.Equal(t, models.Number(metrics.LogLoss(y, pb, nil)), c.Champion.LogLoss)
-	assert.Equal(t, models.Number(metrics.ECE(y, pb, 10)), c.Champion.ECE)
-	p := backtest.PairedAUC(y, pc, pb, c.AUCDiff.Resamples, c.AUCDiff.Seed, 1)
-	assert.Equal(t, models.Number(p.Value), c.AUCDiff.Value)
-	assert.Equal(t, models.Number(p.Lo), c.AUCDiff.Lo)
-	assert.Equal(t, models.Number(p.Hi), c.AUCDiff.Hi)
-	assert.Contains(t, d.Reason, "95% interval")
 }
 
 // TestNotEnoughData: below the minimums nothing is trained, the record

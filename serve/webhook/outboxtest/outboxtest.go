@@ -67,6 +67,34 @@ func Run(t *testing.T, open func(t *testing.T) webhook.Outbox) {
 		assert.True(t, d.DoneAt.Equal(t0.Add(time.Second)))
 		assert.Error(t, o.Ack(ctx, "a1", t0, 200), "acknowledged once")
 	})
+	t.Run("batch ack moves the lines, all or nothing", func(t *testing.T) {
+		o := open(t)
+		b, ok := o.(webhook.BatchAcker)
+		if !ok {
+			t.Skipf("%T acknowledges one delivery at a time (no AckAll)", o)
+		}
+		require.NoError(t, o.Enqueue(ctx, []webhook.Delivery{delivery("a1", "crm", "A"), delivery("b1", "crm", "B"), delivery("a2", "crm", "A"), delivery("c1", "crm", "C")}))
+		_, err := o.Claim(ctx, t0, 10, time.Minute)
+		require.NoError(t, err)
+		at := t0.Add(time.Second)
+		require.NoError(t, b.AckAll(ctx, []webhook.Ack{{ID: "a1", At: at, Status: 200}, {ID: "b1", At: at, Status: 204}}))
+		for id, status := range map[string]int{"a1": 200, "b1": 204} {
+			d, err := o.Get(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, webhook.StateDelivered, d.State, id)
+			assert.Equal(t, status, d.LastStatus, id)
+			assert.Equal(t, 1, d.Attempts, id)
+		}
+		got, err := o.Claim(ctx, at, 10, time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"a2"}, ids(got), "a2 is next in A's line; c1 is still leased")
+		// One delivery not pending: nothing of the batch is marked.
+		require.Error(t, b.AckAll(ctx, []webhook.Ack{{ID: "a2", At: at, Status: 200}, {ID: "a1", At: at, Status: 200}}))
+		require.ErrorIs(t, b.AckAll(ctx, []webhook.Ack{{ID: "zz", At: at, Status: 200}}), webhook.ErrNotFound)
+		d, err := o.Get(ctx, "a2")
+		require.NoError(t, err)
+		assert.Equal(t, webhook.StatePending, d.State, "rolled back with the batch")
+	})
 	t.Run("fail waits for its retry and keeps the line", func(t *testing.T) {
 		o := open(t)
 		require.NoError(t, o.Enqueue(ctx, []webhook.Delivery{delivery("a1", "crm", "A"), delivery("a2", "crm", "A")}))

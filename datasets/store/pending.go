@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Causes of a pending rescore: what a write leaves pending for its leads.
+const (
+	// NoRescore leaves nothing pending (imports, tests).
+	NoRescore = ""
+	// RescoreActivity: the lead's fields or events changed.
+	RescoreActivity = "activity"
+	// RescoreOutcome: an outcome of the lead was recorded. It sticks: a
+	// later activity does not turn it back into RescoreActivity.
+	RescoreOutcome = "outcome"
+)
+
+// PendingRescore is a lead changed since its last rescore: its first and
+// latest change (server time) and the cause.
+type PendingRescore struct {
+	LeadID      string
+	First, Last time.Time
+	Cause       string
+}
+
+// markPending records in tx that ids changed at now for cause (nothing for
+// NoRescore): a lead already pending keeps its first change, takes the
+// later of the two latest changes, and an outcome cause sticks.
+func (s *Store) markPending(ctx context.Context, tx *sql.Tx, ids []string, now time.Time, cause string) error {
+	if cause == NoRescore || len(ids) == 0 {
+		return nil
+	}
+	if cause != RescoreActivity && cause != RescoreOutcome {
+		return fmt.Errorf("store: rescore cause %q: expected %q or %q", cause, RescoreActivity, RescoreOutcome)
+	}
+	seen := make(map[string]bool, len(ids))
+	uniq := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	const chunk = 500
+	args := make([]any, 0, min(chunk, len(uniq))*4)
+	for lo := 0; lo < len(uniq); lo += chunk {
+		part := uniq[lo:min(lo+chunk, len(uniq))]
+		args = args[:0]
+		for _, id := range part {
+			args = append(args, id, ns(now), ns(now), cause)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO pending_rescores (lead_id, first_at, last_at, cause) VALUES `+placeholders(len(part), 4)+
+			` ON CONFLICT (lead_id) DO UPDATE SET
+				last_at = CASE WHEN excluded.last_at > pending_rescores.last_at THEN excluded.last_at ELSE pending_rescores.last_at END,
+				cause = CASE WHEN excluded.cause = '`+RescoreOutcome+`' THEN excluded.cause ELSE pending_rescores.cause END`), args...); err != nil {
+			return fmt.Errorf("store %s: pending rescores: %w", s.Redacted(), err)
+		}
+	}
+	return nil
+}
+
+// PendingRescores returns every lead whose rescore is pending, in lead id
+// order: what a server starting on the store rescores first.
+func (s *Store) PendingRescores(ctx context.Context) ([]PendingRescore, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT lead_id, first_at, last_at, cause FROM pending_rescores ORDER BY lead_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+	}
+	defer rows.Close()
+	var out []PendingRescore
+	for rows.Next() {
+		var p PendingRescore
+		var first, last int64
+		if err := rows.Scan(&p.LeadID, &first, &last, &p.Cause); err != nil {
+			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
+		p.First, p.Last = fromNs(first), fromNs(last)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+	}
+	return out, nil
+}
+
+// LogRescores appends scores to the prediction log like LogScores and, in
+// the same transaction, settles the pending rescores of ids whose latest
+// change was at or before through: the leads a rescore took (scored or
+// not), so a change that arrived after through stays pending.
+func (s *Store) LogRescores(ctx context.Context, scores []Score, ids []string, through time.Time) error {
+	if len(scores) == 0 && len(ids) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := s.logScores(ctx, tx, scores); err != nil {
+			return err
+		}
+		const chunk = 500
+		for lo := 0; lo < len(ids); lo += chunk {
+			part := ids[lo:min(lo+chunk, len(ids))]
+			args := make([]any, 0, len(part)+1)
+			for _, id := range part {
+				args = append(args, id)
+			}
+			args = append(args, ns(through))
+			in := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
+			if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM pending_rescores WHERE lead_id IN (`+in+`) AND last_at <= ?`), args...); err != nil {
+				return fmt.Errorf("store %s: settle pending rescores: %w", s.Redacted(), err)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,76 @@
+package store_test
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/datasets/store"
+)
+
+// TestPendingRescores: the ingestion writes leave their leads' rescores
+// pending in the same transaction (nothing for a failed write or with
+// NoRescore), a lead keeps its first change and takes the latest, an
+// outcome cause sticks, the rows survive a reopen, and LogRescores settles
+// only the leads changed at or before its moment, in the transaction that
+// logs their scores.
+func TestPendingRescores(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		t1, t2, t3 := t0.Add(time.Second), t0.Add(2*time.Second), t0.Add(3*time.Second)
+		_, err := s.UpsertLeads(ctx, []store.Lead{{ID: "a", Created: t0, Fields: fields(t, `{"x": 1}`)}, {ID: "b", Created: t0, Fields: fields(t, `{}`)}, {ID: "a", Created: t0, Fields: fields(t, `{"x": 2}`)}}, t0, nil, store.RescoreActivity)
+		require.NoError(t, err)
+		_, err = s.UpsertLeads(ctx, []store.Lead{{ID: "quiet", Created: t0, Fields: fields(t, `{}`)}}, t0, nil, store.NoRescore)
+		require.NoError(t, err)
+		_, err = s.AppendEvents(ctx, []store.Event{{LeadID: "a", Type: "visit", Time: t1}, {LeadID: "c", Type: "visit", Time: t1}, {LeadID: "a", Type: "open", Time: t1}}, t1, store.RescoreActivity)
+		require.NoError(t, err)
+		_, err = s.RecordOutcomes(ctx, []store.Outcome{{LeadID: "b", ConvertedAt: t1, Amount: math.NaN()}}, t2, store.RescoreOutcome)
+		require.NoError(t, err)
+		// An activity after the outcome leaves the cause an outcome.
+		_, err = s.AppendEvents(ctx, []store.Event{{LeadID: "b", Type: "visit", Time: t2}}, t3, store.RescoreActivity)
+		require.NoError(t, err)
+		// A failed write leaves nothing pending.
+		_, err = s.AppendEvents(ctx, []store.Event{{LeadID: "d", Type: "visit", Time: t1}, {LeadID: "", Type: "visit", Time: t1}}, t3, store.RescoreActivity)
+		require.Error(t, err)
+		_, err = s.AppendEvents(ctx, []store.Event{{LeadID: "e", Type: "visit", Time: t1}}, t3, "later")
+		require.ErrorContains(t, err, `rescore cause "later"`)
+
+		want := []store.PendingRescore{
+			{LeadID: "a", First: t0, Last: t1, Cause: store.RescoreActivity},
+			{LeadID: "b", First: t0, Last: t3, Cause: store.RescoreOutcome},
+			{LeadID: "c", First: t1, Last: t1, Cause: store.RescoreActivity},
+		}
+		got, err := s.PendingRescores(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+		s.Close()
+
+		// A reopened store still has them; a rescore as of t2 settles a
+		// and c (changed by then) but not b (changed at t3), and logs
+		// its scores in the same transaction.
+		s = open(t, url)
+		got, err = s.PendingRescores(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+		scores := []store.Score{
+			{LeadID: "a", ScoredAt: t2, AsOf: t2, Source: store.SourceRescore, ModelName: "m", ModelVersion: "v1", Probability: 0.2, Score: 20, Grade: "C", Tier: "cold", RulesPoints: math.NaN()},
+			{LeadID: "b", ScoredAt: t2, AsOf: t2, Source: store.SourceRescore, ModelName: "m", ModelVersion: "v1", Probability: 0.6, Score: 60, Grade: "B", Tier: "warm", RulesPoints: math.NaN()},
+		}
+		require.NoError(t, s.LogRescores(ctx, scores, []string{"a", "b", "c"}, t2))
+		got, err = s.PendingRescores(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, want[1:2], got)
+		logged, err := s.LeadScores(ctx, "b", 0, 10)
+		require.NoError(t, err)
+		assert.Len(t, logged, 1)
+		require.NoError(t, s.LogRescores(ctx, nil, []string{"b"}, t3))
+		got, err = s.PendingRescores(ctx)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
+}
