@@ -60,13 +60,15 @@ func TestSQLFlags(t *testing.T) {
 
 // proofEnv turns on the proof at full size: 20,000 generated leads
 // and the X Education export, scored in SQLite and PostgreSQL by the
-// generated query and by leadscore score (run by hand, not by .ci/run: about thirty
-// minutes on two cores, so go test ./... leaves it out).
+// generated query and by leadscore score, each bundle trained with the
+// defaults (folded categories, word features, rule-sheet inputs). Run by
+// hand, not by .ci/run: about twenty minutes on two cores, so go test ./...
+// leaves it out.
 const proofEnv = "LEADSCORE_SQL_PROOF"
 
 func requireProof(t *testing.T) {
 	if os.Getenv(proofEnv) == "" {
-		t.Skip("the full-size SQL proof runs with " + proofEnv + "=1 (about thirty minutes on two cores)")
+		t.Skip("the full-size SQL proof runs with " + proofEnv + "=1 (about twenty minutes on two cores)")
 	}
 }
 
@@ -143,7 +145,7 @@ func TestSQLMatchesScoreGenerated(t *testing.T) {
 	require.NoError(t, os.WriteFile(sheet, []byte(out), 0o644))
 	bundle := filepath.Join(dir, "models", "v1")
 	code, _, stderr = runCLI(t, "train", "--data", filepath.Join(data, "leads.csv"), "--events", filepath.Join(data, "events.csv"),
-		"--outcomes", filepath.Join(data, "outcomes.csv"), "--rules", sheet, "--seed", "3", "--sql-compatible", "--out", bundle, "-q")
+		"--outcomes", filepath.Join(data, "outcomes.csv"), "--rules", sheet, "--seed", "3", "--out", bundle, "-q")
 	require.Equal(t, 0, code, stderr)
 	b, err := models.Load(bundle)
 	require.NoError(t, err)
@@ -166,7 +168,7 @@ func TestSQLMatchesScoreXEducation(t *testing.T) {
 	require.NoError(t, os.WriteFile(sheet, []byte(out), 0o644))
 	bundle := filepath.Join(dir, "models", "x1")
 	code, _, stderr = runCLI(t, "train", "--data", path, "--target", "Converted", "--id", "Prospect ID",
-		"--missing-values", "Select", "--rules", sheet, "--seed", "3", "--sql-compatible", "--out", bundle, "-q")
+		"--missing-values", "Select", "--rules", sheet, "--seed", "3", "--out", bundle, "-q")
 	require.Equal(t, 0, code, "train: %s", stderr)
 	in := features.Inputs{}
 	var err error
