@@ -175,7 +175,7 @@ func TestReadDatabaseErrors(t *testing.T) {
 	t.Run("password hidden", func(t *testing.T) {
 		pg := pgURL(t)
 		if pg == "" {
-			t.Skip("no PostgreSQL")
+			t.Skip("no PostgreSQL: set " + pgtest.Env + " (.ci/postgres start prints it)")
 		}
 		u, err := url.Parse(pg)
 		require.NoError(t, err)

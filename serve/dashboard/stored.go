@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -172,7 +173,7 @@ func (d *dashboard) storedLeadPage(c *gin.Context) {
 		for k, x := range fields {
 			v.Fields = append(v.Fields, kv{k, fieldText(x)})
 		}
-		slices.SortFunc(v.Fields, func(a, b kv) int { return cmpString(a.Key, b.Key) })
+		slices.SortFunc(v.Fields, func(a, b kv) int { return strings.Compare(a.Key, b.Key) })
 	}
 	evs := rec.Events
 	if len(evs) > storedEventsShown {
@@ -263,14 +264,4 @@ func fieldText(x any) string {
 	}
 	b, _ := json.Marshal(x)
 	return string(b)
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
