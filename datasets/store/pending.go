@@ -53,10 +53,10 @@ func (s *Store) markPending(ctx context.Context, tx *sql.Tx, ids []string, now t
 		for _, id := range part {
 			args = append(args, id, ns(now), ns(now), cause)
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO pending_rescores (lead_id, first_at, last_at, cause) VALUES `+placeholders(len(part), 4)+
+		if _, err := s.insertRows(ctx, tx, `INSERT INTO pending_rescores (lead_id, first_at, last_at, cause) VALUES `, 4,
 			` ON CONFLICT (lead_id) DO UPDATE SET
 				last_at = CASE WHEN excluded.last_at > pending_rescores.last_at THEN excluded.last_at ELSE pending_rescores.last_at END,
-				cause = CASE WHEN excluded.cause = '`+RescoreOutcome+`' THEN excluded.cause ELSE pending_rescores.cause END`), args...); err != nil {
+				cause = CASE WHEN excluded.cause = '`+RescoreOutcome+`' THEN excluded.cause ELSE pending_rescores.cause END`, args); err != nil {
 			return fmt.Errorf("store %s: pending rescores: %w", s.Redacted(), err)
 		}
 	}

@@ -49,6 +49,13 @@ type Store struct {
 	// writes that queue up during a commit share the next one.
 	commits chan *groupWrite
 	stopped chan struct{}
+	// wconn is SQLite's one writing connection, held by groupCommit: its
+	// page cache stays warm from one commit to the next (a write on
+	// another connection would make every connection drop its cache).
+	wconn *sql.Conn
+	// prepared are statements of the write path prepared once on the
+	// database (and so once on wconn), by query text.
+	prepared sync.Map
 	// stmts caches the rebound SQL text per query.
 	stmts sync.Map
 	// fieldNames and attrNames are the lead field and event attribute
@@ -74,11 +81,15 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	s := &Store{db: db, loc: loc, kind: loc.Kind}
 	if loc.Kind == sqldb.SQLite {
+		n := 2*runtime.GOMAXPROCS(0) + 2
+		db.SetMaxOpenConns(n + 1)
+		db.SetMaxIdleConns(n + 1)
+		if err := s.openWriter(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
 		s.commits, s.stopped = make(chan *groupWrite), make(chan struct{})
 		go s.groupCommit()
-		n := 2*runtime.GOMAXPROCS(0) + 2
-		db.SetMaxOpenConns(n)
-		db.SetMaxIdleConns(n)
 	} else {
 		db.SetMaxOpenConns(4*runtime.GOMAXPROCS(0) + 4)
 		db.SetMaxIdleConns(4*runtime.GOMAXPROCS(0) + 4)
@@ -100,6 +111,13 @@ func (s *Store) Close() error {
 		close(s.commits)
 		<-s.stopped
 		s.commits = nil
+	}
+	s.prepared.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
+	if s.wconn != nil {
+		s.wconn.Close()
 	}
 	for _, st := range []*sql.Stmt{s.hot.lead, s.hot.events} {
 		if st != nil {
@@ -254,9 +272,10 @@ func (s *Store) q(query string) string {
 // write runs fn in a write transaction and returns once it is committed,
 // or fn's error with nothing of fn written. On PostgreSQL each call is its
 // own transaction. On SQLite the calls that queue up while a commit runs
-// are committed together (group commit): each in a savepoint of one
-// transaction, so a failing call is rolled back alone, and the others
-// share one commit and one fsync.
+// are committed together (group commit), in one transaction with one
+// fsync; should one of them fail, each is run again in a transaction of
+// its own, so a failing call is rolled back alone. fn may therefore run
+// more than once and must set, not accumulate, what it reports.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.commits != nil {
 		w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
@@ -291,6 +310,56 @@ func placeholders(rows, cols int) string {
 	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
 }
 
+// writerCache is the page cache of SQLite's writing connection in KiB:
+// the indexes that events land on at random (event_id, (lead_id, ts)) stay
+// in memory for stores of a few million events, where the readers' 16 MiB
+// would have the writer read most pages back on every commit.
+const writerCache = 128 << 10
+
+// checkpointPages is the WAL's size in pages that has a commit copy it back
+// into the database (SQLite's default is 1,000): an index page changed by
+// many commits is copied once per checkpoint, so checkpoints 8 times rarer
+// copy far fewer pages under random inserts, for a WAL of up to 32 MiB.
+const checkpointPages = 8000
+
+// openWriter takes SQLite's writing connection out of the pool. Its
+// statement and savepoint journals are kept in memory (temp_store): they
+// only serve to roll back a failing statement or request inside the open
+// transaction, so writing them to a temporary file bought nothing but a
+// write system call per page changed. Durability is the WAL's, unchanged.
+func (s *Store) openWriter(ctx context.Context) error {
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store %s: %w", s.Redacted(), err)
+	}
+	for _, p := range []string{"PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -" + strconv.Itoa(writerCache),
+		"PRAGMA wal_autocheckpoint = " + strconv.Itoa(checkpointPages)} {
+		if _, err := c.ExecContext(ctx, p); err != nil {
+			c.Close()
+			return fmt.Errorf("store %s: %s: %w", s.Redacted(), p, err)
+		}
+	}
+	s.wconn = c
+	return nil
+}
+
+// stmt returns query prepared for tx, prepared once per connection and
+// kept for the store's life (the write path's fixed statements only).
+func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	v, ok := s.prepared.Load(query)
+	if !ok {
+		st, err := s.db.PrepareContext(ctx, s.q(query))
+		if err != nil {
+			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
+		var loaded bool
+		if v, loaded = s.prepared.LoadOrStore(query, st); loaded {
+			st.Close()
+		}
+	}
+	return tx.StmtContext(ctx, v.(*sql.Stmt)), nil
+}
+
 // groupWrite is one call of write waiting for the SQLite committer.
 type groupWrite struct {
 	ctx  context.Context
@@ -302,7 +371,8 @@ type groupWrite struct {
 const maxGroup = 64
 
 // groupCommit commits SQLite writes: it takes one, gathers those already
-// waiting, runs each in a savepoint of one transaction and commits once.
+// waiting, runs them in one transaction on the writing connection and
+// commits once (commitGroup).
 func (s *Store) groupCommit() {
 	defer close(s.stopped)
 	for w := range s.commits {
@@ -324,58 +394,42 @@ func (s *Store) groupCommit() {
 }
 
 func (s *Store) commitGroup(group []*groupWrite) {
-	fail := func(err error) {
-		for _, w := range group {
-			if w != nil {
-				w.done <- err
+	if len(group) > 1 {
+		// All together first, with no savepoint: a savepoint has SQLite
+		// copy every page it changes to a journal before changing it (the
+		// most costly part of a batch of events landing on random index
+		// pages). Should one write fail, nothing is committed and each is
+		// run again in a transaction of its own, so the failing one alone
+		// is refused, as with savepoints, and the others are committed.
+		if err := s.commitTx(group...); err == nil {
+			for _, w := range group {
+				w.done <- nil
 			}
+			return
 		}
 	}
-	tx, err := s.db.BeginTx(context.Background(), nil)
+	for _, w := range group {
+		w.done <- s.commitTx(w)
+	}
+}
+
+// commitTx runs the writes in one transaction on the writing connection and
+// commits it: nil when all are committed, else the first error, with
+// nothing written. A write's function runs again when its group is retried
+// one by one; it must reset what it reports (every write's does).
+func (s *Store) commitTx(ws ...*groupWrite) error {
+	tx, err := s.wconn.BeginTx(context.Background(), nil)
 	if err != nil {
-		fail(fmt.Errorf("store %s: %w", s.Redacted(), err))
-		return
+		return fmt.Errorf("store %s: %w", s.Redacted(), err)
 	}
-	ok := 0
-	for i, w := range group {
-		if len(group) == 1 {
-			if err := w.fn(tx); err != nil {
-				tx.Rollback()
-				w.done <- err
-				return
-			}
-			ok++
-			break
-		}
-		if _, err := tx.Exec("SAVEPOINT w"); err != nil {
-			tx.Rollback()
-			fail(fmt.Errorf("store %s: %w", s.Redacted(), err))
-			return
-		}
+	for _, w := range ws {
 		if err := w.fn(tx); err != nil {
-			if _, rerr := tx.Exec("ROLLBACK TO w"); rerr != nil {
-				tx.Rollback()
-				fail(fmt.Errorf("store %s: %w", s.Redacted(), rerr))
-				return
-			}
-			w.done <- err
-			group[i] = nil
-		} else {
-			ok++
-		}
-		if _, err := tx.Exec("RELEASE w"); err != nil {
 			tx.Rollback()
-			fail(fmt.Errorf("store %s: %w", s.Redacted(), err))
-			return
+			return err
 		}
-	}
-	if ok == 0 {
-		tx.Rollback()
-		return
 	}
 	if err := tx.Commit(); err != nil {
-		fail(fmt.Errorf("store %s: commit: %w", s.Redacted(), err))
-		return
+		return fmt.Errorf("store %s: commit: %w", s.Redacted(), err)
 	}
-	fail(nil)
+	return nil
 }

@@ -395,47 +395,63 @@ func (s *Store) AppendEvents(ctx context.Context, events []Event, now time.Time,
 }
 
 func (s *Store) appendEventsSQLite(ctx context.Context, tx *sql.Tx, events []Event, now time.Time) (int, error) {
-	const chunk = 500
-	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
+	args := make([]any, 0, len(events)*6)
+	for i := range events {
+		e := &events[i]
+		attrs, err := EncodeAttrs(e.Attrs)
+		if err != nil {
+			return 0, err
 		}
-	}()
-	args := make([]any, 0, chunk*6)
-	total := 0
-	for lo := 0; lo < len(events); lo += chunk {
-		part := events[lo:min(lo+chunk, len(events))]
-		args = args[:0]
-		for _, e := range part {
-			attrs, err := EncodeAttrs(e.Attrs)
-			if err != nil {
-				return 0, err
-			}
-			var id any
-			if e.EventID != "" {
-				id = e.EventID
-			}
-			args = append(args, e.LeadID, id, e.Type, ns(e.Time), attrs, ns(now))
+		var id any
+		if e.EventID != "" {
+			id = e.EventID
 		}
-		query := `INSERT INTO events (lead_id, event_id, type, ts, attrs, received_at) VALUES ` + placeholders(len(part), 6) + ` ON CONFLICT DO NOTHING`
-		var res sql.Result
-		var err error
-		if len(part) == chunk {
-			if full == nil {
-				if full, err = tx.PrepareContext(ctx, query); err != nil {
-					return 0, fmt.Errorf("store %s: %w", s.Redacted(), err)
-				}
-			}
-			res, err = full.ExecContext(ctx, args...)
-		} else {
-			res, err = tx.ExecContext(ctx, query, args...)
-		}
+		args = append(args, e.LeadID, id, e.Type, ns(e.Time), attrs, ns(now))
+	}
+	// OR IGNORE rather than ON CONFLICT DO NOTHING: the same for a repeated
+	// event_id (the only constraint a checked event can break), but no
+	// statement can then fail halfway, so SQLite keeps no statement journal
+	// (a copy of every page the insert changes).
+	return s.insertRows(ctx, tx, `INSERT OR IGNORE INTO events (lead_id, event_id, type, ts, attrs, received_at) VALUES `, 6, ``, args)
+}
+
+// rowChunks are the row counts of the multi-row inserts insertRows
+// prepares: any batch is a few of the largest, then of the smaller ones,
+// so the statements are parsed once for the store's life.
+var rowChunks = [...]int{128, 16, 1}
+
+// insertRows runs head + "(?, ...), (?, ...)" + tail over args, cols
+// values a row, and returns the rows affected: on SQLite in multi-row
+// statements of rowChunks rows, prepared once (parsing a statement of
+// hundreds of rows cost as much as running it); on PostgreSQL in one
+// statement, one round trip.
+func (s *Store) insertRows(ctx context.Context, tx *sql.Tx, head string, cols int, tail string, args []any) (int, error) {
+	total, rows := 0, len(args)/cols
+	if s.kind == sqldb.Postgres {
+		res, err := tx.ExecContext(ctx, s.q(head+placeholders(rows, cols)+tail), args...)
 		if err != nil {
 			return 0, fmt.Errorf("store %s: %w", s.Redacted(), err)
 		}
 		n, _ := res.RowsAffected()
-		total += int(n)
+		return int(n), nil
+	}
+	for _, k := range rowChunks {
+		if rows < k {
+			continue
+		}
+		st, err := s.stmt(ctx, tx, head+placeholders(k, cols)+tail)
+		if err != nil {
+			return 0, err
+		}
+		for ; rows >= k; rows -= k {
+			res, err := st.ExecContext(ctx, args[:k*cols]...)
+			if err != nil {
+				return 0, fmt.Errorf("store %s: %w", s.Redacted(), err)
+			}
+			n, _ := res.RowsAffected()
+			total += int(n)
+			args = args[k*cols:]
+		}
 	}
 	return total, nil
 }
