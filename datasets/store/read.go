@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -24,14 +26,88 @@ type Record struct {
 
 // prepare readies the statements of Lead, which serves every GET by id.
 func (s *Store) prepare(ctx context.Context) error {
-	var err error
-	if s.hot.lead, err = s.db.PrepareContext(ctx, s.q(`SELECT l.created_at, (SELECT v.fields FROM lead_versions v WHERE v.lead_id = l.lead_id AND v.valid_from <= ? ORDER BY v.valid_from DESC, v.id DESC LIMIT 1) FROM leads l WHERE l.lead_id = ?`)); err != nil {
-		return fmt.Errorf("store %s: %w", s.Redacted(), err)
-	}
-	if s.hot.events, err = s.db.PrepareContext(ctx, s.q(`SELECT type, ts, attrs FROM events WHERE lead_id = ? AND ts < ? ORDER BY ts, id`)); err != nil {
-		return fmt.Errorf("store %s: %w", s.Redacted(), err)
+	for _, q := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		// The lead's version: what any write that changes what Lead
+		// returns changes (rows of events and lead_versions are only ever
+		// added; counting them catches a row committed with a lower id
+		// after a higher one, as PostgreSQL's sequences allow).
+		{&s.hot.token, `SELECT l.created_at,
+			(SELECT COUNT(*) FROM lead_versions v WHERE v.lead_id = l.lead_id), (SELECT MAX(v.id) FROM lead_versions v WHERE v.lead_id = l.lead_id),
+			(SELECT COUNT(*) FROM events e WHERE e.lead_id = l.lead_id), (SELECT MAX(e.id) FROM events e WHERE e.lead_id = l.lead_id)
+			FROM leads l WHERE l.lead_id = ?`},
+		{&s.hot.versions, `SELECT valid_from, fields FROM lead_versions WHERE lead_id = ? ORDER BY valid_from, id`},
+		{&s.hot.events, `SELECT type, ts, attrs FROM events WHERE lead_id = ? AND ts < ? ORDER BY ts, id LIMIT ?`},
+	} {
+		var err error
+		if *q.dst, err = s.db.PrepareContext(ctx, s.q(q.query)); err != nil {
+			return fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
 	}
 	return nil
+}
+
+// leadToken identifies the state of a stored lead's history: equal tokens
+// read before two reads of the history mean equal histories.
+type leadToken struct {
+	created              sql.NullInt64
+	versions, maxVersion int64
+	events               int64
+	maxEvent             sql.NullInt64
+}
+
+// history is a stored lead's whole history as Lead decodes it: every
+// version of its fields and every event, oldest first.
+type history struct {
+	token    leadToken
+	created  time.Time
+	versions []version
+	events   []Event
+}
+
+type version struct {
+	validFrom int64
+	fields    json.RawMessage
+}
+
+// maxCachedLeads bounds the histories kept; maxCachedEvents is the most
+// events of a lead whose history is kept.
+const (
+	maxCachedLeads  = 4096
+	maxCachedEvents = 5000
+)
+
+// histories caches decoded lead histories by lead id. An entry is used
+// only when the lead's token, read from the database on every call, is
+// the one it was read under, so a write by this process, another process
+// on the same SQLite file or another replica on the same PostgreSQL is
+// seen by the next read; the cache saves reading and decoding the rows.
+type histories struct {
+	mu sync.Mutex
+	m  map[string]*history
+}
+
+func (h *histories) get(id string) *history {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.m[id]
+}
+
+func (h *histories) put(id string, e *history) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.m == nil {
+		h.m = make(map[string]*history)
+	}
+	if _, ok := h.m[id]; !ok && len(h.m) >= maxCachedLeads {
+		for k := range h.m { // evicts one entry at random
+			delete(h.m, k)
+			break
+		}
+	}
+	h.m[id] = e
 }
 
 // Lead reads lead id as of asOf: the version of its fields valid then and
@@ -39,39 +115,100 @@ func (s *Store) prepare(ctx context.Context) error {
 // no limit), reading only that lead's rows through the indexes. It returns
 // ErrNotFound for an id never stored. The record's Events reuse dst; events
 // with equal attributes share one Attrs map, which callers must not modify.
+//
+// Each call reads the lead's version (a few index lookups); the decoded
+// history of a lead read before under the same version is taken from
+// memory rather than read again.
 func (s *Store) Lead(ctx context.Context, id string, asOf time.Time, maxEvents int, dst []Event) (*Record, error) {
-	var created sql.NullInt64
-	var fields sql.NullString
-	err := s.hot.lead.QueryRowContext(ctx, ns(asOf), id).Scan(&created, &fields)
+	var tok leadToken
+	var maxVersion sql.NullInt64
+	err := s.hot.token.QueryRowContext(ctx, id).Scan(&tok.created, &tok.versions, &maxVersion, &tok.events, &tok.maxEvent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store %s: read lead: %w", s.Redacted(), err)
 	}
-	r := &Record{ID: id, Fields: json.RawMessage("{}"), Events: dst[:0]}
-	if created.Valid {
-		r.Created = fromNs(created.Int64)
+	tok.maxVersion = maxVersion.Int64
+	h := s.cache.get(id)
+	if h != nil && h.token == tok {
+		return h.asOf(id, asOf, maxEvents, dst)
 	}
-	if fields.Valid {
-		r.Fields = json.RawMessage(fields.String)
+	if tok.events > maxCachedEvents {
+		// Too long a history to keep: read the events before the moment
+		// only, and no more than one over the limit.
+		limit := int64(math.MaxInt64)
+		if maxEvents > 0 {
+			limit = int64(maxEvents) + 1
+		}
+		if h, err = s.readHistory(ctx, id, tok, ns(asOf), limit); err != nil {
+			return nil, err
+		}
+		return h.asOf(id, asOf, maxEvents, dst)
 	}
-	rows, err := s.hot.events.QueryContext(ctx, id, ns(asOf))
+	if h, err = s.readHistory(ctx, id, tok, math.MaxInt64, math.MaxInt64); err != nil {
+		return nil, err
+	}
+	s.cache.put(id, h)
+	return h.asOf(id, asOf, maxEvents, dst)
+}
+
+// asOf is the record of the lead as of the moment: the latest version
+// valid then (the latest recorded of those valid from the same moment)
+// and the events before it.
+func (h *history) asOf(id string, asOf time.Time, maxEvents int, dst []Event) (*Record, error) {
+	at := ns(asOf)
+	r := &Record{ID: id, Created: h.created, Fields: json.RawMessage("{}"), Events: dst[:0]}
+	if i := sort.Search(len(h.versions), func(i int) bool { return h.versions[i].validFrom > at }); i > 0 {
+		r.Fields = h.versions[i-1].fields
+	}
+	n := sort.Search(len(h.events), func(i int) bool { return !h.events[i].Time.Before(asOf) })
+	if maxEvents > 0 && n > maxEvents {
+		return nil, &TooManyEventsError{LeadID: id, Max: maxEvents}
+	}
+	r.Events = append(r.Events, h.events[:n]...)
+	return r, nil
+}
+
+// readHistory reads the lead's history: every version of its fields and
+// its first events (at most limit) before the moment before (Unix ns). It
+// is read after the lead's token tok, so it is at least as new as tok.
+func (s *Store) readHistory(ctx context.Context, id string, tok leadToken, before, limit int64) (*history, error) {
+	h := &history{token: tok}
+	if tok.created.Valid {
+		h.created = fromNs(tok.created.Int64)
+	}
+	rows, err := s.hot.versions.QueryContext(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: read lead: %w", s.Redacted(), err)
+	}
+	for rows.Next() {
+		var v version
+		var f string
+		if err := rows.Scan(&v.validFrom, &f); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store %s: read lead: %w", s.Redacted(), err)
+		}
+		v.fields = json.RawMessage(f)
+		h.versions = append(h.versions, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store %s: read lead: %w", s.Redacted(), err)
+	}
+	rows, err = s.hot.events.QueryContext(ctx, id, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store %s: read events: %w", s.Redacted(), err)
 	}
 	defer rows.Close()
 	// Events of a lead repeat a few types and attribute sets: each is
-	// decoded once per call, and events with the same attributes share
+	// decoded once per history, and events with the same attributes share
 	// one (read-only) map.
 	var typ, attrs sql.RawBytes
 	var ts int64
 	typesSeen := make(map[string]string, 8)
 	attrsSeen := make(map[string]map[string]string, 16)
 	for rows.Next() {
-		if maxEvents > 0 && len(r.Events) == maxEvents {
-			return nil, &TooManyEventsError{LeadID: id, Max: maxEvents}
-		}
 		if err := rows.Scan(&typ, &ts, &attrs); err != nil {
 			return nil, err
 		}
@@ -93,9 +230,9 @@ func (s *Store) Lead(ctx context.Context, id string, asOf time.Time, maxEvents i
 			}
 			e.Attrs = m
 		}
-		r.Events = append(r.Events, e)
+		h.events = append(h.events, e)
 	}
-	return r, rows.Err()
+	return h, rows.Err()
 }
 
 // TooManyEventsError is returned by Lead for a lead with more events

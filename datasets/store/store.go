@@ -62,7 +62,9 @@ type Store struct {
 	// names known to be registered.
 	fieldNames, attrNames names
 	// hot are the prepared statements of scoring by id.
-	hot struct{ lead, events *sql.Stmt }
+	hot struct{ token, versions, events *sql.Stmt }
+	// cache holds decoded lead histories for Lead.
+	cache histories
 }
 
 // Open opens (creating a SQLite file when absent) the store named by url
@@ -119,7 +121,7 @@ func (s *Store) Close() error {
 	if s.wconn != nil {
 		s.wconn.Close()
 	}
-	for _, st := range []*sql.Stmt{s.hot.lead, s.hot.events} {
+	for _, st := range []*sql.Stmt{s.hot.token, s.hot.versions, s.hot.events} {
 		if st != nil {
 			st.Close()
 		}

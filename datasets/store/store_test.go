@@ -324,3 +324,57 @@ func TestLeadsList(t *testing.T) {
 		assert.Equal(t, 12, page[0].Latest.Score, "the latest score")
 	})
 }
+
+// TestLeadSeesEveryWrite: Lead keeps decoded histories in memory, yet
+// every read sees every committed write, by this store or by another
+// handle on the same database (another process on the SQLite file,
+// another replica on PostgreSQL): new events, new field versions, a new
+// created_at, and a history too long to keep.
+func TestLeadSeesEveryWrite(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s, other := open(t, url), open(t, url)
+		later := t0.Add(48 * time.Hour)
+		_, err := s.UpsertLeads(ctx, []store.Lead{{ID: "a", Fields: fields(t, `{"industry":"software"}`)}}, t0, []string{"industry"}, store.NoRescore)
+		require.NoError(t, err)
+		read := func(s *store.Store) *store.Record {
+			t.Helper()
+			r, err := s.Lead(ctx, "a", later, 0, nil)
+			require.NoError(t, err)
+			return r
+		}
+		assert.Empty(t, read(s).Events)
+		assert.True(t, read(s).Created.IsZero())
+		for i, w := range []*store.Store{s, other, s, other} {
+			_, err := w.AppendEvents(ctx, []store.Event{{LeadID: "a", EventID: fmt.Sprint("e", i), Type: "page_view", Time: t0.Add(time.Duration(i) * time.Hour)}}, t0, store.NoRescore)
+			require.NoError(t, err)
+			assert.Len(t, read(s).Events, i+1, "after write %d", i)
+			assert.Len(t, read(other).Events, i+1, "after write %d", i)
+		}
+		_, err = other.UpsertLeads(ctx, []store.Lead{{ID: "a", Created: t0, Fields: fields(t, `{"industry":"retail"}`)}}, t0.Add(time.Hour), nil, store.NoRescore)
+		require.NoError(t, err)
+		r := read(s)
+		assert.JSONEq(t, `{"industry":"retail"}`, string(r.Fields))
+		assert.Equal(t, t0, r.Created)
+		r, err = s.Lead(ctx, "a", t0.Add(30*time.Minute), 0, nil)
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"industry":"software"}`, string(r.Fields), "the version valid at the moment")
+		assert.Len(t, r.Events, 1, "the events before the moment")
+
+		// A history longer than the cache keeps (5,000 events) is read
+		// up to the moment and the limit.
+		long := make([]store.Event, 5100)
+		for i := range long {
+			long[i] = store.Event{LeadID: "a", Type: "email_open", Time: t0.Add(time.Duration(i) * time.Second)}
+		}
+		_, err = other.AppendEvents(ctx, long, t0, store.NoRescore)
+		require.NoError(t, err)
+		assert.Len(t, read(s).Events, 5104)
+		_, err = s.Lead(ctx, "a", later, 5000, nil)
+		var tm *store.TooManyEventsError
+		assert.ErrorAs(t, err, &tm)
+		r, err = s.Lead(ctx, "a", t0.Add(100*time.Second), 5000, nil)
+		require.NoError(t, err)
+		assert.Len(t, r.Events, 101, "events at 0..100 s, and e0 at 0")
+	})
+}
