@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
+
+	"github.com/leadscore/leadscore/datasets/sqldb"
 )
 
 // Causes of a pending rescore: what a write leaves pending for its leads.
@@ -45,6 +48,11 @@ func (s *Store) markPending(ctx context.Context, tx *sql.Tx, ids []string, now t
 			uniq = append(uniq, id)
 		}
 	}
+	// In lead id order: on PostgreSQL concurrent requests upsert their
+	// rows in one order, so they wait for each other rather than deadlock
+	// (two batches naming the same leads in other orders deadlocked under
+	// concurrent ingestion, refusing one of them).
+	sort.Strings(uniq)
 	const chunk = 500
 	args := make([]any, 0, min(chunk, len(uniq))*4)
 	for lo := 0; lo < len(uniq); lo += chunk {
@@ -99,6 +107,15 @@ func (s *Store) LogRescores(ctx context.Context, scores []Score, ids []string, t
 		if err := s.logScores(ctx, tx, scores); err != nil {
 			return err
 		}
+		// Rows locked in lead id order, the order markPending upserts
+		// them in, so a settle and a concurrent ingestion on PostgreSQL
+		// wait for each other rather than deadlock.
+		ids := append([]string(nil), ids...)
+		sort.Strings(ids)
+		del := `DELETE FROM pending_rescores WHERE lead_id IN (%s) AND last_at <= ?`
+		if s.kind == sqldb.Postgres {
+			del = `DELETE FROM pending_rescores WHERE lead_id IN (SELECT lead_id FROM pending_rescores WHERE lead_id IN (%s) ORDER BY lead_id FOR UPDATE) AND last_at <= ?`
+		}
 		const chunk = 500
 		for lo := 0; lo < len(ids); lo += chunk {
 			part := ids[lo:min(lo+chunk, len(ids))]
@@ -108,7 +125,7 @@ func (s *Store) LogRescores(ctx context.Context, scores []Score, ids []string, t
 			}
 			args = append(args, ns(through))
 			in := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
-			if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM pending_rescores WHERE lead_id IN (`+in+`) AND last_at <= ?`), args...); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(fmt.Sprintf(del, in)), args...); err != nil {
 				return fmt.Errorf("store %s: settle pending rescores: %w", s.Redacted(), err)
 			}
 		}
