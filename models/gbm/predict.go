@@ -118,7 +118,7 @@ type scorer struct {
 	bins      []uint8   // the chunk's bins column-major, when c.bins is set (cols is then nil): column j of row r at j*binStride + r
 	binStride int
 	idx       [2][binSpan]uint16 // row numbers split by node, alternating by depth (the first chunkRows used; see binSpan)
-	ident     [chunkRows]uint16    // 0, 1, 2, ...
+	ident     [chunkRows]uint16  // 0, 1, 2, ...
 	stack     []frame
 }
 
