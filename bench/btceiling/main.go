@@ -48,14 +48,15 @@ func main() {
 	trees := flag.Int("gbm-trees", 150, "gbm trees (the quickstart's 150)")
 	mono := flag.String("gbm-monotone", "", "comma-separated gbm monotone constraints FEATURE=+1 (as backtest --gbm-monotone)")
 	tune := flag.Bool("tune", false, "tune the gbm on each period's validation leads (training.Options.Tune)")
+	model := flag.String("model", "", "also score the backtest's leads at their first snapshot with this bundle (for example one trained on a larger generated sample of another seed: the learning curve's far end)")
 	flag.Parse()
-	if err := run(*n, *seed, *dir, *mods, *trees, *mono, *tune); err != nil {
+	if err := run(*n, *seed, *dir, *mods, *trees, *mono, *tune, *model); err != nil {
 		fmt.Fprintln(os.Stderr, "btceiling:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, seed int64, dir, mods string, trees int, mono string, tune bool) error {
+func run(n int, seed int64, dir, mods string, trees int, mono string, tune bool, model string) error {
 	if dir == "" {
 		d, err := os.MkdirTemp("", "btceiling-*")
 		if err != nil {
@@ -132,6 +133,32 @@ func run(n int, seed int64, dir, mods string, trees int, mono string, tune bool)
 			first[ds.LeadIDs[r]] = r
 		}
 	}
+	// ext holds the given bundle's probabilities per model and lead.
+	ext := map[string]map[string]float64{}
+	if model != "" {
+		b, err := models.Load(model)
+		if err != nil {
+			return err
+		}
+		fc := b.Spec.Config
+		fc.SnapshotDays = res.Settings.SnapshotDays[:1]
+		ds1, err := features.Build(fc, prep.Inputs)
+		if err != nil {
+			return err
+		}
+		for _, r := range b.ScoreDataset(ds1, nil, models.ScoreOptions{AllModels: true}, 0) {
+			if r.Err != nil {
+				return fmt.Errorf("lead %s: %w", r.LeadID, r.Err)
+			}
+			for name, q := range r.Result.Probabilities {
+				if ext[name] == nil {
+					ext[name] = map[string]float64{}
+				}
+				ext[name][r.LeadID] = q
+			}
+		}
+	}
+	extP := map[string][]float64{}
 	var y, p, fit, day1 []float64
 	type per struct {
 		Label      string
@@ -160,6 +187,13 @@ func run(n int, seed int64, dir, mods string, trees int, mono string, tune bool)
 			pp = append(pp, tp)
 			fit = append(fit, truth.Fit[index[id]])
 			day1 = append(day1, truth.Day1[index[id]])
+			for name, q := range ext {
+				v, ok := q[id]
+				if !ok {
+					return fmt.Errorf("--model did not score lead %s at day 1", id)
+				}
+				extP[name] = append(extP[name], v)
+			}
 		}
 		if len(py) != pd.Eval.Leads {
 			return fmt.Errorf("period %s: %d leads here, %d in the backtest", pd.Label, len(py), pd.Eval.Leads)
@@ -173,6 +207,9 @@ func run(n int, seed int64, dir, mods string, trees int, mono string, tune bool)
 		p = append(p, pp...)
 	}
 	pooled := map[string]any{"truth": metrics.ROCAUC(y, p, nil), "truth_fields_only": metrics.ROCAUC(y, fit, nil), "truth_day1_observed": metrics.ROCAUC(y, day1, nil), "leads": len(y)}
+	for name, q := range extP {
+		pooled["model_"+name] = metrics.ROCAUC(y, q, nil)
+	}
 	if res.Overall != nil {
 		for _, mm := range res.Overall.Models {
 			pooled[mm.Model] = mm.ROCAUC
