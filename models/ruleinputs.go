@@ -166,8 +166,8 @@ func (ri *RuleInputs) values(r *rules.Result, dst []float64) {
 }
 
 // Encode writes a sheet result's rule inputs into lin (standardised, times
-// LinearScale) and tree (raw), each len(Columns) long; either may be nil. Values are not
-// clipped: the points of a sheet are bounded by its caps.
+// LinearScale) and tree (raw), each len(Columns) long; either may be nil.
+// Values are not clipped: the points of a sheet are bounded by its caps.
 func (ri *RuleInputs) Encode(r *rules.Result, lin, tree []float64) {
 	out := tree
 	if out == nil {

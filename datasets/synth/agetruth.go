@@ -19,8 +19,9 @@ type AgeTruth struct {
 	ConvertedDays []float64
 	// Fit is each lead's fit term of the log-hazard: the effects of its
 	// fields (industry, seniority, function, country, source and company
-	// size for b2b), all of which the leads file shows. Ranking leads by it
-	// is the best any score from the fields alone can do.
+	// size for b2b), which the leads file shows (the function through the
+	// job title). The hidden intent grows with it too, so ranking leads by
+	// it is the best any score from the fields alone can do.
 	Fit []float64
 	// Day1 is Fit plus the behaviour term of the lead's events in its
 	// first day (the latent model's coefficients on what a score at day 1
