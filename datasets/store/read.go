@@ -72,10 +72,12 @@ type version struct {
 	fields    json.RawMessage
 }
 
-// maxCachedLeads bounds the histories kept; maxCachedEvents is the most
-// events of a lead whose history is kept.
+// maxCachedLeads bounds the histories kept and maxCachedTotal the events
+// in them all (about 100 bytes each, shared attribute maps aside);
+// maxCachedEvents is the most events of a lead whose history is kept.
 const (
 	maxCachedLeads  = 4096
+	maxCachedTotal  = 500_000
 	maxCachedEvents = 5000
 )
 
@@ -85,8 +87,9 @@ const (
 // on the same SQLite file or another replica on the same PostgreSQL is
 // seen by the next read; the cache saves reading and decoding the rows.
 type histories struct {
-	mu sync.Mutex
-	m  map[string]*history
+	mu     sync.Mutex
+	m      map[string]*history
+	events int // in all the histories of m
 }
 
 func (h *histories) get(id string) *history {
@@ -101,13 +104,19 @@ func (h *histories) put(id string, e *history) {
 	if h.m == nil {
 		h.m = make(map[string]*history)
 	}
-	if _, ok := h.m[id]; !ok && len(h.m) >= maxCachedLeads {
-		for k := range h.m { // evicts one entry at random
-			delete(h.m, k)
+	if old, ok := h.m[id]; ok {
+		h.events -= len(old.events)
+		delete(h.m, id)
+	}
+	for k, v := range h.m { // evicts entries at random until e fits
+		if len(h.m) < maxCachedLeads && h.events+len(e.events) <= maxCachedTotal {
 			break
 		}
+		h.events -= len(v.events)
+		delete(h.m, k)
 	}
 	h.m[id] = e
+	h.events += len(e.events)
 }
 
 // Lead reads lead id as of asOf: the version of its fields valid then and
