@@ -92,26 +92,47 @@ func (s *Store) PendingRescores(ctx context.Context) ([]PendingRescore, error) {
 // change was at or before through: the leads a rescore took (scored or
 // not), so a change that arrived after through stays pending.
 func (s *Store) LogRescores(ctx context.Context, scores []Score, ids []string, through time.Time) error {
-	if len(scores) == 0 && len(ids) == 0 {
+	return s.WriteRescores(ctx, RescoreWrite{Scores: scores, Settle: ids, Through: through})
+}
+
+// RescoreWrite is what one batch of rescores writes: its scores, the
+// pending rescores it settles and the webhook deliveries of its changes.
+type RescoreWrite struct {
+	// Scores go to the prediction log.
+	Scores []Score
+	// Settle are the leads whose pending rescores are settled when their
+	// latest change was at or before Through.
+	Settle  []string
+	Through time.Time
+	// Outbox are new pending webhook deliveries (as OutboxEnqueue).
+	Outbox []OutboxItem
+}
+
+// WriteRescores writes w in one transaction (one commit, one fsync on
+// SQLite): the log, the settlement and the deliveries are written
+// together or not at all, so a delivery never announces a score the log
+// lacks, and a settled lead never misses its delivery.
+func (s *Store) WriteRescores(ctx context.Context, w RescoreWrite) error {
+	if len(w.Scores) == 0 && len(w.Settle) == 0 && len(w.Outbox) == 0 {
 		return nil
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := s.logScores(ctx, tx, scores); err != nil {
+		if err := s.logScores(ctx, tx, w.Scores); err != nil {
 			return err
 		}
 		const chunk = 500
-		for lo := 0; lo < len(ids); lo += chunk {
-			part := ids[lo:min(lo+chunk, len(ids))]
+		for lo := 0; lo < len(w.Settle); lo += chunk {
+			part := w.Settle[lo:min(lo+chunk, len(w.Settle))]
 			args := make([]any, 0, len(part)+1)
 			for _, id := range part {
 				args = append(args, id)
 			}
-			args = append(args, ns(through))
+			args = append(args, ns(w.Through))
 			in := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
 			if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM pending_rescores WHERE lead_id IN (`+in+`) AND last_at <= ?`), args...); err != nil {
 				return fmt.Errorf("store %s: settle pending rescores: %w", s.Redacted(), err)
 			}
 		}
-		return nil
+		return s.enqueue(ctx, tx, w.Outbox)
 	})
 }
