@@ -92,9 +92,9 @@ type dueLead struct {
 	cause webhook.Cause
 }
 
-// due takes up to limit leads whose debounce is over at now, those due
-// longest first (ties by id).
-func (r *rescorer) due(now time.Time, debounce time.Duration, limit int) []dueLead {
+// due takes the leads whose debounce is over at now, those due longest
+// first (ties by id).
+func (r *rescorer) due(now time.Time, debounce time.Duration) []dueLead {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []dueLead
@@ -113,7 +113,6 @@ func (r *rescorer) due(now time.Time, debounce time.Duration, limit int) []dueLe
 		}
 		return strings.Compare(a.id, b.id)
 	})
-	out = out[:min(limit, len(out))]
 	for _, d := range out {
 		delete(r.pending, d.id)
 	}
@@ -202,30 +201,36 @@ const maxPassBatches = 40
 // RescoreDue rescores the leads whose debounce is over, logs every new
 // score in the prediction log and publishes the changes (webhook.Changes
 // against each lead's previous logged score) to the webhooks. It takes
-// the leads due longest first, passBatch at a time, each batch as of the
-// moment it is taken, until none is due (or maxPassBatches). It returns
-// how many leads it rescored; leads whose batch failed are put back for
-// the next pass.
+// the leads due, longest due first, passBatch at a time, each batch as
+// of the moment it is started, and looks again for due leads when those
+// are done, until none is (or after maxPassBatches). It returns how many
+// leads it rescored; leads whose batch failed are put back for the next
+// pass.
 func (s *Server) RescoreDue(ctx context.Context) (int, error) {
 	s.rescore.run.Lock()
 	defer s.rescore.run.Unlock()
 	var mu sync.Mutex
-	taken := map[string]webhook.Cause{} // taken and not yet committed
+	var queue []dueLead                 // taken, not yet in a batch
+	taken := map[string]webhook.Cause{} // in a batch not yet committed
 	n, batches := 0, 0
 	next := func() ([]string, time.Time) {
 		if batches == maxPassBatches || ctx.Err() != nil {
 			return nil, time.Time{}
 		}
-		batches++
 		now := s.cfg.Now()
-		due := s.rescore.due(now, s.debounce(), passBatch)
-		ids := make([]string, len(due))
 		mu.Lock()
-		for i, d := range due {
+		defer mu.Unlock()
+		if len(queue) == 0 {
+			queue = s.rescore.due(now, s.debounce())
+		}
+		batch := queue[:min(passBatch, len(queue))]
+		queue = queue[len(batch):]
+		ids := make([]string, len(batch))
+		for i, d := range batch {
 			ids[i] = d.id
 			taken[d.id] = d.cause
 		}
-		mu.Unlock()
+		batches++
 		return ids, now
 	}
 	causeOf := func(id string) webhook.Cause {
@@ -243,13 +248,17 @@ func (s *Server) RescoreDue(ctx context.Context) (int, error) {
 		return nil
 	}
 	err := s.rescoreLeads(ctx, RescoreOptions{Next: next, Settle: true, Committed: committed}, causeOf)
-	if err != nil {
-		mu.Lock()
-		for id, cause := range taken {
-			s.rescore.putBack([]string{id}, cause, s.cfg.Now())
-		}
-		mu.Unlock()
+	// What was taken and not rescored (a failed batch, or the rest after
+	// the last batch) waits for the next pass.
+	mu.Lock()
+	now := s.cfg.Now()
+	for _, d := range queue {
+		taken[d.id] = d.cause
 	}
+	for id, cause := range taken {
+		s.rescore.putBack([]string{id}, cause, now)
+	}
+	mu.Unlock()
 	return n, err
 }
 

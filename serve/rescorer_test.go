@@ -282,8 +282,8 @@ func TestRescoreDueInBatches(t *testing.T) {
 	}
 }
 
-// TestDueLongestFirst: a pass takes the leads due longest first, at most
-// the limit, and leaves the rest (and those not due) pending.
+// TestDueLongestFirst: a pass takes the leads due, longest due first, and
+// leaves those not due pending.
 func TestDueLongestFirst(t *testing.T) {
 	d := time.Second
 	r := &rescorer{pending: map[string]pendingRescore{
@@ -293,12 +293,12 @@ func TestDueLongestFirst(t *testing.T) {
 		"busy-for-6s": {first: testNow.Add(-6 * time.Second), last: testNow},
 		"not-due":     {first: testNow.Add(-500 * time.Millisecond), last: testNow.Add(-500 * time.Millisecond)},
 	}}
-	got := r.due(testNow, d, 2)
-	require.Len(t, got, 2)
-	assert.Equal(t, "quiet-since-3s", got[0].id)
-	assert.Equal(t, "busy-for-6s", got[1].id, "due since 1 s before now")
-	got = r.due(testNow, d, 10)
-	require.Len(t, got, 1)
-	assert.Equal(t, dueLead{id: "quiet-since-2s", at: testNow.Add(-time.Second), cause: webhook.CauseOutcome}, got[0])
+	got := r.due(testNow, d)
+	assert.Equal(t, []dueLead{
+		{id: "quiet-since-3s", at: testNow.Add(-5 * time.Second)}, // five debounces after its first change
+		{id: "busy-for-6s", at: testNow.Add(-time.Second)},
+		{id: "quiet-since-2s", at: testNow.Add(-time.Second), cause: webhook.CauseOutcome},
+	}, got)
 	assert.Equal(t, 1, len(r.pending), "not-due stays")
+	assert.Empty(t, r.due(testNow, d))
 }
