@@ -189,7 +189,7 @@ func (s *Server) Pending() int {
 }
 
 // passBatch is how many due leads a rescoring pass reads, scores and
-// writes at a time: each batch's scores, settlement and webhook
+// writes at a time (up to four times as many from a long queue): each batch's scores, settlement and webhook
 // deliveries are committed together, and its deliveries leave as soon as
 // they are, while the next batch is read and scored.
 const passBatch = 500
@@ -223,7 +223,9 @@ func (s *Server) RescoreDue(ctx context.Context) (int, error) {
 		if len(queue) == 0 {
 			queue = s.rescore.due(now, s.debounce())
 		}
-		batch := queue[:min(passBatch, len(queue))]
+		// A long queue goes in larger batches (up to four times), so a
+		// backlog costs fewer commits.
+		batch := queue[:min(max(passBatch, min(len(queue)/4, 4*passBatch)), len(queue))]
 		queue = queue[len(batch):]
 		ids := make([]string, len(batch))
 		for i, d := range batch {

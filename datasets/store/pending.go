@@ -111,12 +111,15 @@ type RescoreWrite struct {
 // WriteRescores writes w in one transaction (one commit, one fsync on
 // SQLite): the log, the settlement and the deliveries are written
 // together or not at all, so a delivery never announces a score the log
-// lacks, and a settled lead never misses its delivery.
+// lacks, and a settled lead never misses its delivery. On SQLite it goes
+// into the next commit ahead of waiting requests' writes (writeFirst):
+// under sustained ingestion a rescore otherwise waited behind every
+// request in flight.
 func (s *Store) WriteRescores(ctx context.Context, w RescoreWrite) error {
 	if len(w.Scores) == 0 && len(w.Settle) == 0 && len(w.Outbox) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.writeFirst(ctx, func(tx *sql.Tx) error {
 		if err := s.logScores(ctx, tx, w.Scores); err != nil {
 			return err
 		}

@@ -48,6 +48,9 @@ type Store struct {
 	// them (groupCommit): SQLite allows one writer at a time, and the
 	// writes that queue up during a commit share the next one.
 	commits chan *groupWrite
+	// first are writes that go into the next commit ahead of those
+	// waiting on commits (writeFirst).
+	first   chan *groupWrite
 	stopped chan struct{}
 	// stmts caches the rebound SQL text per query.
 	stmts sync.Map
@@ -74,7 +77,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	s := &Store{db: db, loc: loc, kind: loc.Kind}
 	if loc.Kind == sqldb.SQLite {
-		s.commits, s.stopped = make(chan *groupWrite), make(chan struct{})
+		s.commits, s.first, s.stopped = make(chan *groupWrite), make(chan *groupWrite), make(chan struct{})
 		go s.groupCommit()
 		n := 2*runtime.GOMAXPROCS(0) + 2
 		db.SetMaxOpenConns(n)
@@ -291,6 +294,26 @@ func placeholders(rows, cols int) string {
 	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
 }
 
+// writeFirst is write for a background job that many requests' writes
+// would otherwise queue ahead of (a rescoring batch behind a stream of
+// ingestion): on SQLite it goes into the next commit, ahead of the writes
+// waiting then, so it waits at most for the commit running; requests'
+// writes still share every commit. Elsewhere it is write.
+func (s *Store) writeFirst(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.first == nil {
+		return s.write(ctx, fn)
+	}
+	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.first <- w:
+	case <-s.stopped:
+		return fmt.Errorf("store %s: closed", s.Redacted())
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-w.done
+}
+
 // groupWrite is one call of write waiting for the SQLite committer.
 type groupWrite struct {
 	ctx  context.Context
@@ -305,10 +328,29 @@ const maxGroup = 64
 // waiting, runs each in a savepoint of one transaction and commits once.
 func (s *Store) groupCommit() {
 	defer close(s.stopped)
-	for w := range s.commits {
+	for {
+		var w *groupWrite
+		select {
+		case w = <-s.first:
+		default:
+			var ok bool
+			select {
+			case w = <-s.first:
+			case w, ok = <-s.commits:
+				if !ok {
+					return
+				}
+			}
+		}
 		group := []*groupWrite{w}
 	gather:
 		for len(group) < maxGroup {
+			select {
+			case more := <-s.first:
+				group = append(group, more)
+				continue
+			default:
+			}
 			select {
 			case more, ok := <-s.commits:
 				if !ok {
