@@ -23,6 +23,7 @@ import (
 
 	"github.com/leadscore/leadscore/datasets/store"
 	lsmetrics "github.com/leadscore/leadscore/metrics"
+	"github.com/leadscore/leadscore/serve/monitor/monitortest"
 	"github.com/leadscore/leadscore/serve/webhook"
 )
 
@@ -165,27 +166,10 @@ func TestReplayHistory(t *testing.T) {
 	require.NoError(t, s.RefreshMonitoring(ctx))
 	conv, err := st.Conversions(ctx)
 	require.NoError(t, err)
-	var y, p, ry, rp, rs []float64
-	seen := map[string]bool{}
-	sort.SliceStable(log, func(a, b int) bool { return log[a].AsOf.Before(log[b].AsOf) })
-	horizon := 90 * 24 * time.Hour
-	for _, sc := range log {
-		c, won := conv[sc.LeadID]
-		if sc.AsOf.Add(horizon).After(judgeAt) || won && !c.After(sc.AsOf) {
-			continue
-		}
-		key := sc.LeadID + sc.AsOf.UTC().Format("2006-01-02")
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		label := 0.0
-		if won && !c.After(sc.AsOf.Add(horizon)) {
-			label = 1
-		}
-		y, p = append(y, label), append(p, sc.Probability)
-		require.False(t, math.IsNaN(sc.RulesProbability), "the log keeps the rule sheet's calibrated probability")
-		ry, rp, rs = append(ry, label), append(rp, sc.RulesProbability), append(rs, sc.RulesPoints)
+	j := monitortest.Judge(log, conv, judgeAt, 90*24*time.Hour)
+	y, p, ry, rp, rs := j.Y, j.P, j.Y, j.RulesP, j.RulesPoints
+	for _, v := range rp {
+		require.False(t, math.IsNaN(v), "the log keeps the rule sheet's calibrated probability")
 	}
 	m := s.Monitoring()
 	require.NotEmpty(t, m.Series)
