@@ -189,9 +189,10 @@ func (s *Server) Pending() int {
 }
 
 // passBatch is how many due leads a rescoring pass reads, scores and
-// writes at a time (up to four times as many from a long queue): each batch's scores, settlement and webhook
-// deliveries are committed together, and its deliveries leave as soon as
-// they are, while the next batch is read and scored.
+// writes at a time (up to four times as many from a long queue): each
+// batch's scores, settlement and webhook deliveries are committed
+// together, and its deliveries leave as soon as they are, while the next
+// batch is read and scored.
 const passBatch = 500
 
 // maxPassBatches ends a pass under sustained load, so that a sweep waiting
