@@ -296,9 +296,9 @@ func placeholders(rows, cols int) string {
 
 // writeFirst is write for a background job that many requests' writes
 // would otherwise queue ahead of (a rescoring batch behind a stream of
-// ingestion): on SQLite it goes into the next commit, ahead of the writes
-// waiting then, so it waits at most for the commit running; requests'
-// writes still share every commit. Elsewhere it is write.
+// ingestion): on SQLite it is committed next, ahead of the writes waiting
+// then and without them, so it waits only for the commit running when it
+// came. Elsewhere it is write.
 func (s *Store) writeFirst(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.first == nil {
 		return s.write(ctx, fn)
@@ -330,6 +330,7 @@ func (s *Store) groupCommit() {
 	defer close(s.stopped)
 	for {
 		var w *groupWrite
+		first := true
 		select {
 		case w = <-s.first:
 		default:
@@ -340,8 +341,12 @@ func (s *Store) groupCommit() {
 				if !ok {
 					return
 				}
+				first = false
 			}
 		}
+		// A writeFirst write is committed with the others waiting
+		// ahead, not with a full group of requests' writes: it then
+		// waits only for the commit running when it came.
 		group := []*groupWrite{w}
 	gather:
 		for len(group) < maxGroup {
@@ -350,6 +355,9 @@ func (s *Store) groupCommit() {
 				group = append(group, more)
 				continue
 			default:
+			}
+			if first {
+				break
 			}
 			select {
 			case more, ok := <-s.commits:
