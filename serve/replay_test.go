@@ -78,15 +78,22 @@ func TestReplayHistory(t *testing.T) {
 	copyBundle(t, f.bundle, dir, "real-v1", time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC))
 	storeURL := sqliteURL(t)
 	begin := items[0].At().Truncate(time.Hour)
+	// The restart: two hours after the first outcome of the second half
+	// of the items, so the rescore after that outcome publishes a
+	// delivery while the receiver is down.
 	half := len(items) / 2
-	mid := items[half].At().Truncate(time.Hour)
-	for half > 0 && !items[half-1].At().Before(mid) {
-		half--
+	for half < len(items)-1 && items[half].Outcome == nil {
+		half++
+	}
+	mid := items[half].At().Truncate(time.Hour).Add(2 * time.Hour)
+	for half < len(items) && items[half].At().Before(mid) {
+		half++
 	}
 	end := items[len(items)-1].At().Truncate(time.Hour).Add(time.Hour)
 	clock = NewReplayClock(begin)
-	// The receiver is down for the first half's last six hours: what the
-	// rescores then publish waits in the outbox across the restart.
+	// The receiver is down for the first half's last six hours (fewer
+	// than a delivery's attempts, one a step): what the rescores then
+	// publish waits in the outbox across the restart.
 	refuseFrom, refuseUntil = mid.Add(-6*time.Hour), mid.Add(DefaultDebounce+time.Nanosecond)
 	ctx := context.Background()
 	replay := func(part []store.Item, from, to time.Time) *Server {
