@@ -117,8 +117,8 @@ type scorer struct {
 	cols      []float64 // the chunk column-major: column j of row r at j*floatRows + r
 	bins      []uint8   // the chunk's bins column-major, when c.bins is set (cols is then nil): column j of row r at j*binStride + r
 	binStride int
-	idx       [2][chunkRows]uint16 // row numbers split by node, alternating by depth
-	ident     [chunkRows]uint16    // 0, 1, 2, ...
+	idx       [2][binSpan]uint16 // row numbers split by node, alternating by depth (the first chunkRows used; see binSpan)
+	ident     [chunkRows]uint16  // 0, 1, 2, ...
 	stack     []frame
 }
 
@@ -126,10 +126,10 @@ type scorer struct {
 func newScorer(m *Model, c *compiled, rows, cols int) *scorer {
 	s := &scorer{m: m, c: c}
 	if c.bins != nil {
-		// Columns are viewed as *[chunkRows]uint8 from their start; only
+		// Columns are viewed over binSpan bytes from their start; only
 		// the first binStride entries of each are used.
 		s.binStride = min(rows, chunkRows)
-		s.bins = make([]uint8, (len(c.bins.edges)-1)*s.binStride+chunkRows)
+		s.bins = make([]uint8, (len(c.bins.edges)-1)*s.binStride+binSpan)
 	} else {
 		s.cols = make([]float64, floatRows*cols)
 	}
@@ -203,7 +203,7 @@ func (s *scorer) tree(root int32, n int, out []float64) {
 			}
 			continue
 		}
-		dst := &s.idx[ob]
+		dst := (*[chunkRows]uint16)(s.idx[ob][:])
 		col := s.col(nd.col)
 		lo, hi := int(f.lo), int(f.hi)
 		var nl int

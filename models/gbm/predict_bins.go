@@ -142,7 +142,7 @@ func (b *binned) bin(j int, v float64) uint8 {
 
 // fill writes the bins of the rows data (row-major, cols columns, n <=
 // stride rows) to bins column-major: column j of row r at j*stride + r
-// (bins holds (columns-1)*stride + chunkRows entries). Columns no
+// (bins holds (columns-1)*stride + binSpan entries). Columns no
 // split uses are left as they are. Numeric bins are found by binary search
 // (#{t < v} over 255 sorted entries in 8 halvings), four rows at a time
 // for independent chains of loads.
@@ -187,51 +187,63 @@ func (nd *bnode) binLeft(c uint8) int {
 	}
 }
 
+// The binned kernels below index with uint16 row numbers and positions
+// into slices of exactly 1<<16 entries (binSpan), so that the compiler
+// drops every bounds check and mask from their loops: a column of the
+// chunk's bins is viewed from its start over binSpan bytes (the bins
+// buffer is padded for it) and the row buffers hold binSpan entries, of
+// which only the first chunkRows are used.
+const binSpan = 1 << 16
+
 // splitBinLE is splitLE on bins: left when col[r] <= k.
 //
 //go:noinline
-func splitBinLE(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]uint8, k uint8) int {
-	l, h := lo, hi-1
+func splitBinLE(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) int {
+	dst, col = dst[:binSpan], col[:binSpan]
+	l, h := uint16(lo), uint16(hi-1)
 	for _, r := range src {
-		g := bit(col[r&rowMask] <= k)
-		dst[l&rowMask] = r
-		dst[h&rowMask] = r
+		g := uint16(bit(col[r] <= k))
+		dst[l] = r
+		dst[h] = r
 		l += g
-		h -= 1 - g
+		h += g - 1
 	}
-	return l - lo
+	return int(l) - lo
 }
 
 // splitBinNotGT is splitLE on bins: left when col[r]+1 <= k in uint8
 // (see bnode).
 //
 //go:noinline
-func splitBinNotGT(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]uint8, k uint8) int {
-	l, h := lo, hi-1
+func splitBinNotGT(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) int {
+	dst, col = dst[:binSpan], col[:binSpan]
+	l, h := uint16(lo), uint16(hi-1)
 	for _, r := range src {
-		g := bit(col[r&rowMask]+1 <= k)
-		dst[l&rowMask] = r
-		dst[h&rowMask] = r
+		g := uint16(bit(col[r]+1 <= k))
+		dst[l] = r
+		dst[h] = r
 		l += g
-		h -= 1 - g
+		h += g - 1
 	}
-	return l - lo
+	return int(l) - lo
 }
 
 // splitBinCat is splitLE on bins for a categorical node (see bnode).
 //
 //go:noinline
-func splitBinCat(src []uint16, dst *[chunkRows]uint16, lo, hi int, col *[chunkRows]uint8, bits uint64, miss int) int {
-	l, h := lo, hi-1
+func splitBinCat(src []uint16, dst []uint16, lo, hi int, col []uint8, bits uint64, miss int) int {
+	dst, col = dst[:binSpan], col[:binSpan]
+	l, h := uint16(lo), uint16(hi-1)
+	m := uint16(miss)
 	for _, r := range src {
-		c := col[r&rowMask]
-		g := int(bits>>(c&63)&1)&bit(c < 64) | miss&bit(c == binMissing)
-		dst[l&rowMask] = r
-		dst[h&rowMask] = r
+		c := col[r]
+		g := uint16(bits>>(c&63)&1)&uint16(bit(c < 64)) | m&uint16(bit(c == binMissing))
+		dst[l] = r
+		dst[h] = r
 		l += g
-		h -= 1 - g
+		h += g - 1
 	}
-	return l - lo
+	return int(l) - lo
 }
 
 // treeBins is scorer.tree on the binned form.
@@ -264,8 +276,8 @@ func (s *scorer) treeBins(root int32, n int, out []float64) {
 			}
 			continue
 		}
-		dst := &s.idx[ob]
-		col := (*[chunkRows]uint8)(s.bins[int(nd.col)*s.binStride:])
+		dst := s.idx[ob][:]
+		col := s.bins[int(nd.col)*s.binStride:]
 		lo, hi := int(f.lo), int(f.hi)
 		var nl int
 		switch nd.kind {
