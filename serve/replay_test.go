@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -22,28 +23,21 @@ import (
 
 	"github.com/leadscore/leadscore/datasets/store"
 	lsmetrics "github.com/leadscore/leadscore/metrics"
+	"github.com/leadscore/leadscore/serve/monitor/monitortest"
 	"github.com/leadscore/leadscore/serve/webhook"
 )
 
-// replayItem is one arrival of the generated history: a lead, an event or
-// an outcome, at the time it happened.
-type replayItem struct {
-	at   time.Time
-	kind string // leads, events, outcomes
-	lead string
-	body map[string]any
-}
-
 // TestReplayHistory replays part of the generated history through the API
-// hour by hour with a simulated clock: leads, events and outcomes arrive
-// as they happened, the server is restarted halfway, a sweep runs at the
-// end. It checks that every change was rescored and logged, that the tier
-// changes in the prediction log reach a local receiver signed, once each
-// and in order across the restart, and that the monitoring figures equal
-// package metrics on the same log judged by hand. The last two
-// checks, a retrain on schedule during a replay and a shuffled-labels
-// challenger refused there, need the trainer, which serve does not import:
-// they are cmd/leadscore's TestScheduledRetrainInReplay.
+// with Replay, hour by hour on a simulated clock: leads, events and
+// outcomes arrive as they happened, the server is restarted halfway while
+// the webhook receiver is down (deliveries wait in the outbox), a sweep
+// runs at the end. It checks that every change was rescored and logged,
+// that the tier changes in the prediction log reach the receiver signed,
+// once each and in order across the restart, and that the monitoring
+// figures equal package metrics on the same log judged by hand. The
+// issue's last two checks, a retrain on schedule during a replay and a
+// shuffled-labels challenger refused there, need the trainer, which serve
+// does not import: they are cmd/leadscore's TestScheduledRetrainInReplay.
 func TestReplayHistory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replays a history; skipped with -short")
@@ -53,6 +47,9 @@ func TestReplayHistory(t *testing.T) {
 	var mu sync.Mutex
 	var got []webhook.Payload
 	var gotIDs []string
+	refused := 0
+	var clock *ReplayClock
+	var refuseFrom, refuseUntil time.Time // the receiver is down then
 	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if !webhook.Verify([]byte("replay-secret"), body, r.Header.Get(webhook.HeaderSignature)) {
@@ -65,8 +62,13 @@ func TestReplayHistory(t *testing.T) {
 			return
 		}
 		mu.Lock()
+		defer mu.Unlock()
+		if now := clock.Now(); !now.Before(refuseFrom) && now.Before(refuseUntil) {
+			refused++
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
 		got, gotIDs = append(got, p), append(gotIDs, r.Header.Get(webhook.HeaderDelivery))
-		mu.Unlock()
 	}))
 	defer rcv.Close()
 	secret := filepath.Join(t.TempDir(), "secret")
@@ -75,63 +77,47 @@ func TestReplayHistory(t *testing.T) {
 	dir := t.TempDir()
 	copyBundle(t, f.bundle, dir, "real-v1", time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC))
 	storeURL := sqliteURL(t)
-	var clockMu sync.Mutex
-	now := items[0].at.Truncate(time.Hour)
-	clock := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
-	setClock := func(t time.Time) { clockMu.Lock(); now = t; clockMu.Unlock() }
-	start := func() (*Server, *testEnv) {
-		env := &testEnv{dir: dir, logs: &syncBuffer{}}
-		s, err := New(Config{ModelsDir: dir, Addr: "127.0.0.1:0", PollInterval: -1, StoreURL: storeURL, Now: clock,
-			Webhooks: WebhookConfig{URLs: []string{rcv.URL}, SecretFiles: []string{secret}},
-			Logger:   slog.New(slog.NewJSONHandler(env.logs, nil))})
-		require.NoError(t, err)
-		env.oa, env.h = loadOpenAPI(t), s.Handler()
-		return s, env
+	begin := items[0].At().Truncate(time.Hour)
+	// The restart: two hours after the first outcome of the second half
+	// of the items, so the rescore after that outcome publishes a
+	// delivery while the receiver is down.
+	half := len(items) / 2
+	for half < len(items)-1 && items[half].Outcome == nil {
+		half++
 	}
-	s, env := start()
+	mid := items[half].At().Truncate(time.Hour).Add(2 * time.Hour)
+	for half < len(items) && items[half].At().Before(mid) {
+		half++
+	}
+	end := items[len(items)-1].At().Truncate(time.Hour).Add(time.Hour)
+	clock = NewReplayClock(begin)
+	// The receiver is down for the first half's last six hours (fewer
+	// than a delivery's attempts, one a step): what the rescores then
+	// publish waits in the outbox across the restart.
+	refuseFrom, refuseUntil = mid.Add(-6*time.Hour), mid.Add(DefaultDebounce+time.Nanosecond)
 	ctx := context.Background()
-	post := func(kind string, bodies []map[string]any) {
-		if len(bodies) == 0 {
-			return
-		}
-		b, err := json.Marshal(bodies)
+	replay := func(part []store.Item, from, to time.Time) *Server {
+		s, err := New(Config{ModelsDir: dir, Addr: "127.0.0.1:0", PollInterval: -1, StoreURL: storeURL, Now: clock.Now,
+			Webhooks: WebhookConfig{URLs: []string{rcv.URL}, SecretFiles: []string{secret}},
+			Logger:   slog.New(slog.NewJSONHandler(io.Discard, nil))})
 		require.NoError(t, err)
-		ingest(t, env, "/v1/"+kind, string(b), http.StatusOK)
-	}
-	restarted := false
-	for i := 0; i < len(items); {
-		hour := items[i].at.Truncate(time.Hour).Add(time.Hour)
-		setClock(hour)
-		_, err := s.RescoreDue(ctx)
+		api := httptest.NewServer(s.Handler())
+		defer api.Close()
+		_, err = Replay(ctx, s, clock, part, from, to, ReplayOptions{URL: api.URL, SweepEvery: -1})
 		require.NoError(t, err)
-		batch := map[string][]map[string]any{}
-		for ; i < len(items) && items[i].at.Before(hour); i++ {
-			batch[items[i].kind] = append(batch[items[i].kind], items[i].body)
-		}
-		post("leads", batch["leads"])
-		post("events", batch["events"])
-		post("outcomes", batch["outcomes"])
-		if !restarted && i >= len(items)/2 {
-			// Halfway: rescore what is pending, leave the deliveries in
-			// the outbox, and restart.
-			setClock(hour.Add(DefaultDebounce))
-			_, err := s.RescoreDue(ctx)
-			require.NoError(t, err)
-			require.NoError(t, s.Close())
-			s, env = start()
-			restarted = true
-		} else if i%7 == 0 {
-			_, err := s.Webhooks().RunOnce(ctx)
-			require.NoError(t, err)
-		}
+		return s
 	}
-	end := clock().Add(DefaultDebounce)
-	setClock(end)
-	_, err := s.RescoreDue(ctx)
-	require.NoError(t, err)
+	// Halfway the server stops with deliveries pending, and a new one
+	// replays the rest on the same store.
+	s := replay(items[:half], begin, mid)
+	require.NoError(t, s.Close())
+	mu.Lock()
+	require.Positive(t, refused, "deliveries were left pending across the restart")
+	mu.Unlock()
+	s = replay(items[half:], mid, end)
 	assert.Zero(t, s.Pending())
 	// The sweep rescores every stored lead a day later.
-	setClock(end.Add(24 * time.Hour))
+	clock.Set(end.Add(DefaultDebounce + 24*time.Hour))
 	n, err := s.Sweep(ctx, false)
 	require.NoError(t, err)
 	assert.Equal(t, len(leads), n)
@@ -183,31 +169,14 @@ func TestReplayHistory(t *testing.T) {
 	// metrics on the log, judged here by hand (horizon 90 days, not after
 	// the conversion, one score per lead and day).
 	judgeAt := end.Add(200 * 24 * time.Hour)
-	setClock(judgeAt)
+	clock.Set(judgeAt)
 	require.NoError(t, s.RefreshMonitoring(ctx))
 	conv, err := st.Conversions(ctx)
 	require.NoError(t, err)
-	var y, p, ry, rp, rs []float64
-	seen := map[string]bool{}
-	sort.SliceStable(log, func(a, b int) bool { return log[a].AsOf.Before(log[b].AsOf) })
-	horizon := 90 * 24 * time.Hour
-	for _, sc := range log {
-		c, won := conv[sc.LeadID]
-		if sc.AsOf.Add(horizon).After(judgeAt) || won && !c.After(sc.AsOf) {
-			continue
-		}
-		key := sc.LeadID + sc.AsOf.UTC().Format("2006-01-02")
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		label := 0.0
-		if won && !c.After(sc.AsOf.Add(horizon)) {
-			label = 1
-		}
-		y, p = append(y, label), append(p, sc.Probability)
-		require.False(t, math.IsNaN(sc.RulesProbability), "the log keeps the rule sheet's calibrated probability")
-		ry, rp, rs = append(ry, label), append(rp, sc.RulesProbability), append(rs, sc.RulesPoints)
+	j := monitortest.Judge(log, conv, judgeAt, 90*24*time.Hour)
+	y, p, ry, rp, rs := j.Y, j.P, j.Y, j.RulesP, j.RulesPoints
+	for _, v := range rp {
+		require.False(t, math.IsNaN(v), "the log keeps the rule sheet's calibrated probability")
 	}
 	m := s.Monitoring()
 	require.NotEmpty(t, m.Series)
@@ -251,7 +220,7 @@ func scanLog(ctx context.Context, st *store.Store, fn func(store.Score)) error {
 
 // replayItems takes the first 30 leads of the fixture history and 20 of
 // its converted leads, with their events and outcomes, in time order.
-func replayItems(t *testing.T, f *realFixture) ([]replayItem, map[string]bool) {
+func replayItems(t *testing.T, f *realFixture) ([]store.Item, map[string]bool) {
 	t.Helper()
 	lh, lrows := readCSV(t, filepath.Join(f.data, "leads.csv"))
 	eh, erows := readCSV(t, filepath.Join(f.data, "events.csv"))
@@ -266,7 +235,7 @@ func replayItems(t *testing.T, f *realFixture) ([]replayItem, map[string]bool) {
 	for _, r := range lrows[:30] {
 		leads[r[0]] = true
 	}
-	var items []replayItem
+	var items []store.Item
 	at := func(s string) time.Time {
 		ts, err := time.Parse(time.RFC3339, s)
 		require.NoError(t, err)
@@ -282,31 +251,35 @@ func replayItems(t *testing.T, f *realFixture) ([]replayItem, map[string]bool) {
 				fields[c] = r[i]
 			}
 		}
-		items = append(items, replayItem{at: at(r[1]), kind: "leads", lead: r[0], body: map[string]any{"lead_id": r[0], "created_at": r[1], "fields": fields}})
+		b, err := json.Marshal(fields)
+		require.NoError(t, err)
+		items = append(items, store.Item{Lead: &store.Lead{ID: r[0], Created: at(r[1]), Fields: b}})
 	}
 	for k, r := range erows {
 		if !leads[r[0]] {
 			continue
 		}
-		ev := map[string]any{"lead_id": r[0], "timestamp": r[1], "type": r[2], "event_id": fmt.Sprint("e", k)}
+		e := &store.Event{LeadID: r[0], EventID: fmt.Sprint("e", k), Type: r[2], Time: at(r[1]), Attrs: map[string]string{}}
 		for i, c := range eh {
 			if i > 2 && r[i] != "" {
-				ev[c] = r[i]
+				e.Attrs[c] = r[i]
 			}
 		}
-		items = append(items, replayItem{at: at(r[1]), kind: "events", lead: r[0], body: ev})
+		items = append(items, store.Item{Event: e})
 	}
 	for _, r := range orows {
 		if !leads[r[0]] {
 			continue
 		}
-		o := map[string]any{"lead_id": r[0], "converted_at": r[1]}
+		o := &store.Outcome{LeadID: r[0], ConvertedAt: at(r[1]), Amount: math.NaN()}
 		if len(oh) > 2 && r[2] != "" {
-			o["amount"] = json.Number(r[2])
+			v, err := strconv.ParseFloat(r[2], 64)
+			require.NoError(t, err)
+			o.Amount = v
 		}
-		items = append(items, replayItem{at: at(r[1]), kind: "outcomes", lead: r[0], body: o})
+		items = append(items, store.Item{Outcome: o})
 	}
 	// Stable: a lead arrives before its events of the same instant.
-	sort.SliceStable(items, func(a, b int) bool { return items[a].at.Before(items[b].at) })
+	sort.SliceStable(items, func(a, b int) bool { return items[a].At().Before(items[b].At()) })
 	return items, leads
 }

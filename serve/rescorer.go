@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -84,19 +85,36 @@ func (s *Server) notify(ids []string, cause webhook.Cause, now time.Time) {
 	r.mu.Unlock()
 }
 
-// due takes the leads whose debounce is over at now, by cause.
-func (r *rescorer) due(now time.Time, debounce time.Duration) map[webhook.Cause][]string {
+// dueLead is a lead whose debounce is over.
+type dueLead struct {
+	id    string
+	at    time.Time // when it came due
+	cause webhook.Cause
+}
+
+// due takes the leads whose debounce is over at now, those due longest
+// first (ties by id).
+func (r *rescorer) due(now time.Time, debounce time.Duration) []dueLead {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := map[webhook.Cause][]string{}
+	var out []dueLead
 	for id, p := range r.pending {
-		if now.Sub(p.last) >= debounce || now.Sub(p.first) >= debounce*maxWaitFactor {
-			out[p.cause] = append(out[p.cause], id)
-			delete(r.pending, id)
+		at := p.last.Add(debounce)
+		if cap := p.first.Add(debounce * maxWaitFactor); cap.Before(at) {
+			at = cap
+		}
+		if !at.After(now) {
+			out = append(out, dueLead{id: id, at: at, cause: p.cause})
 		}
 	}
-	for _, ids := range out {
-		slices.Sort(ids)
+	slices.SortFunc(out, func(a, b dueLead) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	for _, d := range out {
+		delete(r.pending, d.id)
 	}
 	return out
 }
@@ -170,31 +188,90 @@ func (s *Server) Pending() int {
 	return len(s.rescore.pending)
 }
 
+// passBatch is how many due leads a rescoring pass reads, scores and
+// writes at a time (up to four times as many from a long queue): each
+// batch's scores, settlement and webhook deliveries are committed
+// together, and its deliveries leave as soon as they are, while the next
+// batch is read and scored.
+const passBatch = 500
+
+// maxPassBatches ends a pass under sustained load, so that a sweep waiting
+// to rescore gets its turn; the next pass follows on the rescorer's tick.
+const maxPassBatches = 40
+
 // RescoreDue rescores the leads whose debounce is over, logs every new
 // score in the prediction log and publishes the changes (webhook.Changes
-// against each lead's previous logged score) to the webhooks. It returns
-// how many leads it rescored.
+// against each lead's previous logged score) to the webhooks. It takes
+// the leads due, longest due first, passBatch at a time, each batch as
+// of the moment it is started, and looks again for due leads when those
+// are done, until none is (or after maxPassBatches). It returns how many
+// leads it rescored; leads whose batch failed are put back for the next
+// pass.
 func (s *Server) RescoreDue(ctx context.Context) (int, error) {
 	s.rescore.run.Lock()
 	defer s.rescore.run.Unlock()
-	now := s.cfg.Now()
-	n := 0
-	var errs []error
-	for cause, ids := range s.rescore.due(now, s.debounce()) {
-		if err := s.rescoreLeads(ctx, ids, cause, now, true, 0); err != nil {
-			s.rescore.putBack(ids, cause, now)
-			errs = append(errs, err)
-			continue
+	var mu sync.Mutex
+	var queue []dueLead                 // taken, not yet in a batch
+	taken := map[string]webhook.Cause{} // in a batch not yet committed
+	n, batches := 0, 0
+	next := func() ([]string, time.Time) {
+		if batches == maxPassBatches || ctx.Err() != nil {
+			return nil, time.Time{}
+		}
+		now := s.cfg.Now()
+		mu.Lock()
+		defer mu.Unlock()
+		if len(queue) == 0 {
+			queue = s.rescore.due(now, s.debounce())
+		}
+		// A long queue goes in larger batches (up to four times), so a
+		// backlog costs fewer commits.
+		batch := queue[:min(max(passBatch, min(len(queue)/4, 4*passBatch)), len(queue))]
+		queue = queue[len(batch):]
+		ids := make([]string, len(batch))
+		for i, d := range batch {
+			ids[i] = d.id
+			taken[d.id] = d.cause
+		}
+		batches++
+		return ids, now
+	}
+	causeOf := func(id string) webhook.Cause {
+		mu.Lock()
+		defer mu.Unlock()
+		return taken[id]
+	}
+	committed := func(ids []string) error {
+		mu.Lock()
+		for _, id := range ids {
+			delete(taken, id)
 		}
 		n += len(ids)
+		mu.Unlock()
+		return nil
 	}
-	return n, errors.Join(errs...)
+	err := s.rescoreLeads(ctx, RescoreOptions{Next: next, Settle: true, Committed: committed}, causeOf)
+	// What was taken and not rescored (a failed batch, or the rest after
+	// the last batch) waits for the next pass.
+	mu.Lock()
+	now := s.cfg.Now()
+	for _, d := range queue {
+		taken[d.id] = d.cause
+	}
+	for id, cause := range taken {
+		s.rescore.putBack([]string{id}, cause, now)
+	}
+	mu.Unlock()
+	return n, err
 }
 
-// rescoreLeads rescores ids as of now on threads (0: GOMAXPROCS) and
-// publishes their changes. With settle the log's transaction also settles
-// the leads' pending rescores (changed at or before now).
-func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.Cause, now time.Time, settle bool, threads int) error {
+// rescoreLeads rescores the leads of opt (IDs or Next; Threads, Settle
+// and Committed as set) through the one scoring path, logs each score,
+// and writes the changes each causes (webhook.Changes against the lead's
+// previous logged score, cause causeOf) to the webhook outbox in the
+// transaction of its batch's log; a dispatcher on another outbox gets
+// them published after that commit.
+func (s *Server) rescoreLeads(ctx context.Context, opt RescoreOptions, causeOf func(id string) webhook.Cause) error {
 	st, ok := s.store.(*store.Store)
 	if !ok {
 		return errors.New("rescore: the lead store does not support rescoring")
@@ -203,32 +280,91 @@ func (s *Server) rescoreLeads(ctx context.Context, ids []string, cause webhook.C
 	if a == nil {
 		return errors.New("rescore: no model is loaded yet")
 	}
-	last, err := st.LatestScores(ctx, ids)
-	if err != nil {
-		return fmt.Errorf("rescore: %w", err)
+	// The deliveries go into the batch's transaction when the outbox is
+	// this store's webhook_outbox table.
+	inTx := false
+	if s.hooks != nil {
+		if so, ok := s.hooks.Outbox().(storeOutbox); ok && so.st == outboxStore(st) {
+			inTx = true
+		}
 	}
-	prev := make(map[string]*models.Result, len(last))
-	for id, sc := range last {
-		prev[id] = resultOfLogged(sc)
+	// The changes of the batch being written: with another outbox, to
+	// publish after its commit; in the transaction, whether it has any
+	// (the dispatcher is woken only then).
+	var publish []webhook.Payload
+	wake := false
+	opt.Score = models.ScoreOptions{Explain: webhook.DefaultTopReasons}
+	opt.MaxEvents = s.cfg.MaxEventsPerLead
+	opt.Log = true
+	opt.Now = s.cfg.Now
+	opt.Outbox = func(batch []models.Scored, asOf time.Time) ([]store.OutboxItem, error) {
+		if s.hooks == nil {
+			return nil, nil
+		}
+		ids := make([]string, 0, len(batch))
+		for _, sc := range batch {
+			if sc.Result != nil {
+				ids = append(ids, sc.LeadID)
+			}
+		}
+		last, err := st.LatestScores(ctx, ids)
+		if err != nil {
+			return nil, fmt.Errorf("rescore: %w", err)
+		}
+		var changes []webhook.Payload
+		for _, sc := range batch {
+			if sc.Result == nil {
+				continue
+			}
+			var prev *models.Result
+			if l, ok := last[sc.LeadID]; ok {
+				prev = resultOfLogged(l)
+			}
+			changes = append(changes, webhook.Changes(prev, sc.Result, causeOf(sc.LeadID), asOf, 0)...)
+		}
+		if !inTx {
+			publish = changes
+			return nil, nil
+		}
+		ds, err := s.hooks.Deliveries(changes)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]store.OutboxItem, len(ds))
+		for i, d := range ds {
+			items[i] = toItem(d)
+		}
+		wake = len(items) > 0
+		return items, nil
 	}
-	var changes []webhook.Payload
-	err = Rescore(ctx, st, a.model, RescoreOptions{IDs: ids, AsOf: now, Score: models.ScoreOptions{Explain: webhook.DefaultTopReasons},
-		Threads: threads, MaxEvents: s.cfg.MaxEventsPerLead, Log: true, Settle: settle, ScoredAt: now}, func(sc *models.Scored) error {
+	// Outbox runs for a batch only once the batch before is committed
+	// (and Committed has run for it), so one variable carries a batch's
+	// changes from its Outbox call to its Committed call.
+	committed := opt.Committed
+	opt.Committed = func(ids []string) error {
+		var err error
+		if wake {
+			s.hooks.Wake()
+			wake = false
+		} else if len(publish) > 0 {
+			err = s.hooks.Publish(ctx, publish)
+			publish = nil
+		}
+		if committed != nil {
+			committed(ids)
+		}
+		return err
+	}
+	err := Rescore(ctx, st, a.model, opt, func(sc *models.Scored) error {
 		if sc.Result == nil {
 			s.log.Warn("rescore: lead not scored", "lead_id", sc.LeadID, "error", sc.Err)
 			return nil
 		}
 		s.metrics.scoredOne(a.version, outcome{Tier: sc.Result.Tier, Score: sc.Result.Score, Warnings: sc.Result.Warnings})
-		changes = append(changes, webhook.Changes(prev[sc.LeadID], sc.Result, cause, now, 0)...)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("rescore: %w", err)
-	}
-	if s.hooks != nil && len(changes) > 0 {
-		if err := s.hooks.Publish(ctx, changes); err != nil {
-			return err
-		}
 	}
 	return nil
 }

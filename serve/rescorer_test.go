@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -213,4 +214,91 @@ func TestPendingRescoresSurviveRestart(t *testing.T) {
 			assert.Zero(t, s.Pending())
 		})
 	}
+}
+
+// TestRescoreDueInBatches: more due leads than a batch are rescored
+// passBatch at a time; each batch's log entries, settled pending rows and
+// webhook deliveries are written together, so once RescoreDue returns
+// every lead is logged once, nothing is left pending in the store and
+// every tier change waits in the outbox, and the dispatcher then delivers
+// each once.
+func TestRescoreDueInBatches(t *testing.T) {
+	var mu sync.Mutex
+	got := map[string]int{}
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p webhook.Payload
+		body, _ := io.ReadAll(r.Body)
+		require.NoError(t, json.Unmarshal(body, &p))
+		mu.Lock()
+		got[p.LeadID]++
+		mu.Unlock()
+	}))
+	defer rcv.Close()
+	secret := filepath.Join(t.TempDir(), "secret")
+	require.NoError(t, os.WriteFile(secret, []byte("s3cret\n"), 0o600))
+	var clockMu sync.Mutex
+	now := testNow
+	clock := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
+	s, env := newTestServer(t, testOptions{store: sqliteURL(t), now: clock,
+		webhooks: WebhookConfig{URLs: []string{rcv.URL}, SecretFiles: []string{secret}}})
+	t.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	const leads = 2*passBatch + 100
+	for lo := 0; lo < leads; lo += 500 {
+		var b []string
+		for i := lo; i < min(lo+500, leads); i++ {
+			// TotalVisits 5: p = logistic(0.5), a first score warm.
+			b = append(b, fmt.Sprintf(`{"lead_id": "B-%04d", "created_at": "2024-05-01T10:00:00Z", "fields": {"TotalVisits": 5}}`, i))
+		}
+		ingest(t, env, "/v1/leads", "["+strings.Join(b, ",")+"]", 200)
+	}
+	clockMu.Lock()
+	now = now.Add(DefaultDebounce)
+	clockMu.Unlock()
+	n, err := s.RescoreDue(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, leads, n)
+	st := s.store.(*store.Store)
+	var logged, pending int
+	require.NoError(t, st.DB().QueryRow(`SELECT COUNT(*) FROM predictions WHERE source = 'rescore'`).Scan(&logged))
+	require.NoError(t, st.DB().QueryRow(`SELECT COUNT(*) FROM pending_rescores`).Scan(&pending))
+	assert.Equal(t, leads, logged, "each lead logged once")
+	assert.Zero(t, pending, "every pending rescore settled")
+	waiting, err := s.Webhooks().Outbox().List(ctx, webhook.StatePending, 2*leads)
+	require.NoError(t, err)
+	assert.Len(t, waiting, leads, "a tier change per lead, in the outbox before any delivery")
+	for {
+		k, err := s.Webhooks().RunOnce(ctx)
+		require.NoError(t, err)
+		if k == 0 {
+			break
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Len(t, got, leads)
+	for id, k := range got {
+		assert.Equal(t, 1, k, id)
+	}
+}
+
+// TestDueLongestFirst: a pass takes the leads due, longest due first, and
+// leaves those not due pending.
+func TestDueLongestFirst(t *testing.T) {
+	d := time.Second
+	r := &rescorer{pending: map[string]pendingRescore{
+		"quiet-since-3s": {first: testNow.Add(-10 * time.Second), last: testNow.Add(-3 * time.Second)},
+		"quiet-since-2s": {first: testNow.Add(-2 * time.Second), last: testNow.Add(-2 * time.Second), cause: webhook.CauseOutcome},
+		// Changing all along: due at five debounces after its first change.
+		"busy-for-6s": {first: testNow.Add(-6 * time.Second), last: testNow},
+		"not-due":     {first: testNow.Add(-500 * time.Millisecond), last: testNow.Add(-500 * time.Millisecond)},
+	}}
+	got := r.due(testNow, d)
+	assert.Equal(t, []dueLead{
+		{id: "quiet-since-3s", at: testNow.Add(-5 * time.Second)}, // five debounces after its first change
+		{id: "busy-for-6s", at: testNow.Add(-time.Second)},
+		{id: "quiet-since-2s", at: testNow.Add(-time.Second), cause: webhook.CauseOutcome},
+	}, got)
+	assert.Equal(t, 1, len(r.pending), "not-due stays")
+	assert.Empty(t, r.due(testNow, d))
 }

@@ -17,8 +17,10 @@ const (
 	DefaultSweepEvery = 24 * time.Hour
 	// DefaultActiveWindow makes a lead active: an event within it.
 	DefaultActiveWindow = 30 * 24 * time.Hour
-	// sweepBatch is how many leads one step of the sweep rescores.
-	sweepBatch = 1000
+	// sweepBatch is how many leads one step of the sweep rescores, holding
+	// the rescoring lock: Rescore writes each rescoreBatch of them while
+	// it reads and scores the next.
+	sweepBatch = 4000
 )
 
 // Sweep rescores stored leads as of now, as time moves their scores
@@ -35,7 +37,7 @@ func (s *Server) Sweep(ctx context.Context, activeOnly bool) (int, error) {
 	n := 0
 	each := func(ids []string) error {
 		s.rescore.run.Lock()
-		err := s.rescoreLeads(ctx, ids, webhook.CauseActivity, now, false, 1)
+		err := s.rescoreLeads(ctx, RescoreOptions{IDs: ids, AsOf: now, Threads: 1}, func(string) webhook.Cause { return webhook.CauseActivity })
 		s.rescore.run.Unlock()
 		if err != nil {
 			return err

@@ -5,7 +5,6 @@ import (
 	"math"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/leadscore/leadscore/datasets/store"
 	lsmetrics "github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/serve"
+	"github.com/leadscore/leadscore/serve/monitor/monitortest"
 )
 
 // Refused flags exit 2 before any work. (TestFirstHour runs the
@@ -131,26 +131,8 @@ func checkQuickstartStore(t *testing.T, dir string, leads int, stdout string) {
 	now := end.Add(serve.DefaultDebounce)
 	conv, err := st.Conversions(ctx)
 	require.NoError(t, err)
-	sort.SliceStable(log, func(a, b int) bool { return log[a].AsOf.Before(log[b].AsOf) })
-	horizon := 90 * 24 * time.Hour
-	seen := map[string]bool{}
-	var y, p, rp []float64
-	for _, sc := range log {
-		cv, won := conv[sc.LeadID]
-		if sc.AsOf.Add(horizon).After(now) || won && !cv.After(sc.AsOf) {
-			continue
-		}
-		key := sc.LeadID + sc.AsOf.UTC().Format("2006-01-02")
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		label := 0.0
-		if won && !cv.After(sc.AsOf.Add(horizon)) {
-			label = 1
-		}
-		y, p, rp = append(y, label), append(p, sc.Probability), append(rp, sc.RulesProbability)
-	}
+	j := monitortest.Judge(log, conv, now, 90*24*time.Hour)
+	y, p, rp := j.Y, j.P, j.RulesP
 	require.NotEmpty(t, y)
 	for _, s := range []struct {
 		re   string

@@ -137,7 +137,8 @@ const (
 // file opened ReadWrite is created when absent and put in WAL mode with
 // synchronous=FULL, so a committed transaction survives a crash of the
 // process or the machine, with a 10 s busy timeout for concurrent writers,
-// foreign keys on and a 16 MiB page cache per connection. ReadOnly refuses to create a missing file.
+// foreign keys on, a 16 MiB page cache per connection and temporary storage
+// in memory. ReadOnly refuses to create a missing file.
 func Open(ctx context.Context, loc Location, mode Mode) (*sql.DB, error) {
 	var db *sql.DB
 	var err error
@@ -147,7 +148,11 @@ func Open(ctx context.Context, loc Location, mode Mode) (*sql.DB, error) {
 		// A 16 MiB page cache per connection (SQLite's default is 2 MiB):
 		// under sustained ingestion and rescoring most of the CPU went to
 		// reading evicted index pages back (pread) page by page.
-		dsn := "file:" + loc.Path + "?" + pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-16384)&_txlock=immediate"
+		// Temporary storage in memory: the store's group commit runs each
+		// write in a savepoint, whose sub-journal otherwise goes to a
+		// temporary file (11% of a busy server's CPU was its pwrite
+		// calls).
+		dsn := "file:" + loc.Path + "?" + pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-16384)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 		if mode == ReadOnly {
 			dsn = "file:" + loc.Path + "?mode=ro&" + pragmas
 		}

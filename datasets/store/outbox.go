@@ -53,19 +53,29 @@ func (s *Store) nextSeq(ctx context.Context, tx *sql.Tx) (int64, error) {
 // OutboxEnqueue stores new pending deliveries in one transaction, each
 // with the next seq.
 func (s *Store) OutboxEnqueue(ctx context.Context, items []OutboxItem) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		for _, it := range items {
-			seq, err := s.nextSeq(ctx, tx)
-			if err != nil {
+	return s.write(ctx, func(tx *sql.Tx) error { return s.enqueue(ctx, tx, items) })
+}
+
+// enqueue inserts items as pending deliveries in tx, each with the next
+// seq. On SQLite, whose writes are serialised, the seq is looked up once
+// and counted on; PostgreSQL takes each from its sequence.
+func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, items []OutboxItem) error {
+	var seq int64
+	for i, it := range items {
+		if i == 0 || s.kind == sqldb.Postgres {
+			var err error
+			if seq, err = s.nextSeq(ctx, tx); err != nil {
 				return fmt.Errorf("store %s: outbox: %w", s.Redacted(), err)
 			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO webhook_outbox (id, seq, target, lead_id, event, body, state, attempts, next_attempt, lease_until, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?)`), it.ID, seq, it.Target, it.LeadID, it.Event, it.Body, OutboxPending, ns(it.NextAttempt), ns(it.CreatedAt)); err != nil {
-				return fmt.Errorf("store %s: outbox: delivery %s: %w", s.Redacted(), it.ID, err)
-			}
+		} else {
+			seq++
 		}
-		return nil
-	})
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO webhook_outbox (id, seq, target, lead_id, event, body, state, attempts, next_attempt, lease_until, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?)`), it.ID, seq, it.Target, it.LeadID, it.Event, it.Body, OutboxPending, ns(it.NextAttempt), ns(it.CreatedAt)); err != nil {
+			return fmt.Errorf("store %s: outbox: delivery %s: %w", s.Redacted(), it.ID, err)
+		}
+	}
+	return nil
 }
 
 func scanOutbox(rows *sql.Rows) ([]OutboxItem, error) {

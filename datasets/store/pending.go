@@ -100,17 +100,41 @@ func (s *Store) PendingRescores(ctx context.Context) ([]PendingRescore, error) {
 // change was at or before through: the leads a rescore took (scored or
 // not), so a change that arrived after through stays pending.
 func (s *Store) LogRescores(ctx context.Context, scores []Score, ids []string, through time.Time) error {
-	if len(scores) == 0 && len(ids) == 0 {
+	return s.WriteRescores(ctx, RescoreWrite{Scores: scores, Settle: ids, Through: through})
+}
+
+// RescoreWrite is what one batch of rescores writes: its scores, the
+// pending rescores it settles and the webhook deliveries of its changes.
+type RescoreWrite struct {
+	// Scores go to the prediction log.
+	Scores []Score
+	// Settle are the leads whose pending rescores are settled when their
+	// latest change was at or before Through.
+	Settle  []string
+	Through time.Time
+	// Outbox are new pending webhook deliveries (as OutboxEnqueue).
+	Outbox []OutboxItem
+}
+
+// WriteRescores writes w in one transaction (one commit, one fsync on
+// SQLite): the log, the settlement and the deliveries are written
+// together or not at all, so a delivery never announces a score the log
+// lacks, and a settled lead never misses its delivery. On SQLite it goes
+// into the next commit ahead of waiting requests' writes (writeFirst):
+// under sustained ingestion a rescore otherwise waited behind every
+// request in flight.
+func (s *Store) WriteRescores(ctx context.Context, w RescoreWrite) error {
+	if len(w.Scores) == 0 && len(w.Settle) == 0 && len(w.Outbox) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := s.logScores(ctx, tx, scores); err != nil {
+	return s.writeFirst(ctx, func(tx *sql.Tx) error {
+		if err := s.logScores(ctx, tx, w.Scores); err != nil {
 			return err
 		}
 		// Rows locked in lead id order, the order markPending upserts
 		// them in, so a settle and a concurrent ingestion on PostgreSQL
 		// wait for each other rather than deadlock.
-		ids := append([]string(nil), ids...)
+		ids := append([]string(nil), w.Settle...)
 		sort.Strings(ids)
 		del := `DELETE FROM pending_rescores WHERE lead_id IN (%s) AND last_at <= ?`
 		if s.kind == sqldb.Postgres {
@@ -123,12 +147,12 @@ func (s *Store) LogRescores(ctx context.Context, scores []Score, ids []string, t
 			for _, id := range part {
 				args = append(args, id)
 			}
-			args = append(args, ns(through))
+			args = append(args, ns(w.Through))
 			in := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
 			if _, err := tx.ExecContext(ctx, s.q(fmt.Sprintf(del, in)), args...); err != nil {
 				return fmt.Errorf("store %s: settle pending rescores: %w", s.Redacted(), err)
 			}
 		}
-		return nil
+		return s.enqueue(ctx, tx, w.Outbox)
 	})
 }

@@ -389,3 +389,117 @@ WHERE l.seq < ? ORDER BY l.seq DESC LIMIT ?`), before, limit)
 	}
 	return out, rows.Err()
 }
+
+// LeadsAsOf reads the leads ids as of asOf, as Lead reads one, in two
+// set-based queries (fields, then events ordered by lead and time) instead
+// of two per lead: recs[i] is ids[i]'s record, or errs[i] says why there
+// is none (ErrNotFound, or a *TooManyEventsError past maxEvents; 0: no
+// limit). The error is the store's. Each distinct event type and
+// attribute set is decoded once per call, and events with equal
+// attributes share one Attrs map, which callers must not modify.
+func (s *Store) LeadsAsOf(ctx context.Context, ids []string, asOf time.Time, maxEvents int) (recs []*Record, errs []error, err error) {
+	recs, errs = make([]*Record, len(ids)), make([]error, len(ids))
+	if len(ids) == 0 {
+		return recs, errs, nil
+	}
+	at := make(map[string]int, len(ids))
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, ns(asOf))
+	for i, id := range ids {
+		errs[i] = ErrNotFound
+		if _, dup := at[id]; !dup {
+			at[id] = i
+			args = append(args, id)
+		}
+	}
+	in := strings.TrimSuffix(strings.Repeat("?, ", len(args)-1), ", ")
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT l.lead_id, l.created_at, (SELECT v.fields FROM lead_versions v WHERE v.lead_id = l.lead_id AND v.valid_from <= ? ORDER BY v.valid_from DESC, v.id DESC LIMIT 1) FROM leads l WHERE l.lead_id IN (`+in+`)`), args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store %s: read leads: %w", s.Redacted(), err)
+	}
+	for rows.Next() {
+		var id string
+		var created sql.NullInt64
+		var fields sql.NullString
+		if err := rows.Scan(&id, &created, &fields); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("store %s: read leads: %w", s.Redacted(), err)
+		}
+		i, ok := at[id]
+		if !ok {
+			continue
+		}
+		r := &Record{ID: id, Fields: json.RawMessage("{}")}
+		if created.Valid {
+			r.Created = fromNs(created.Int64)
+		}
+		if fields.Valid {
+			r.Fields = json.RawMessage(fields.String)
+		}
+		recs[i], errs[i] = r, nil
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store %s: read leads: %w", s.Redacted(), err)
+	}
+	// The events: the asOf argument moves from the front to the back.
+	args = append(args[1:], ns(asOf))
+	rows, err = s.db.QueryContext(ctx, s.q(`SELECT lead_id, type, ts, attrs FROM events WHERE lead_id IN (`+in+`) AND ts < ? ORDER BY lead_id, ts, id`), args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store %s: read events: %w", s.Redacted(), err)
+	}
+	defer rows.Close()
+	var lead, typ, attrs sql.RawBytes
+	var ts int64
+	typesSeen := make(map[string]string, 8)
+	attrsSeen := make(map[string]map[string]string, 16)
+	cur := -1
+	for rows.Next() {
+		if err := rows.Scan(&lead, &typ, &ts, &attrs); err != nil {
+			return nil, nil, fmt.Errorf("store %s: read events: %w", s.Redacted(), err)
+		}
+		if cur < 0 || recs[cur] == nil || recs[cur].ID != string(lead) {
+			i, ok := at[string(lead)]
+			if !ok {
+				continue
+			}
+			cur = i
+		}
+		r := recs[cur]
+		if r == nil || errs[cur] != nil {
+			continue // an event of a lead with no row (or past the limit)
+		}
+		if maxEvents > 0 && len(r.Events) == maxEvents {
+			recs[cur], errs[cur] = nil, &TooManyEventsError{LeadID: r.ID, Max: maxEvents}
+			continue
+		}
+		t, ok := typesSeen[string(typ)]
+		if !ok {
+			t = string(typ)
+			typesSeen[t] = t
+		}
+		e := Event{LeadID: r.ID, Type: t, Time: fromNs(ts)}
+		if attrs != nil {
+			m, ok := attrsSeen[string(attrs)]
+			if !ok {
+				if m, err = decodeAttrs(string(attrs)); err != nil {
+					return nil, nil, fmt.Errorf("store %s: lead %s: stored attributes: %w", s.Redacted(), r.ID, err)
+				}
+				if len(attrsSeen) < 1024 {
+					attrsSeen[string(attrs)] = m
+				}
+			}
+			e.Attrs = m
+		}
+		r.Events = append(r.Events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store %s: read events: %w", s.Redacted(), err)
+	}
+	for i, id := range ids {
+		if j := at[id]; j != i {
+			recs[i], errs[i] = recs[j], errs[j]
+		}
+	}
+	return recs, errs, nil
+}

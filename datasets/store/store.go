@@ -48,6 +48,9 @@ type Store struct {
 	// them (groupCommit): SQLite allows one writer at a time, and the
 	// writes that queue up during a commit share the next one.
 	commits chan *groupWrite
+	// first are writes that go into the next commit ahead of those
+	// waiting on commits (writeFirst).
+	first   chan *groupWrite
 	stopped chan struct{}
 	// wconn is SQLite's one writing connection, held by groupCommit: its
 	// page cache stays warm from one commit to the next (a write on
@@ -90,7 +93,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 			db.Close()
 			return nil, err
 		}
-		s.commits, s.stopped = make(chan *groupWrite), make(chan struct{})
+		s.commits, s.first, s.stopped = make(chan *groupWrite), make(chan *groupWrite), make(chan struct{})
 		go s.groupCommit()
 	} else {
 		db.SetMaxOpenConns(4*runtime.GOMAXPROCS(0) + 4)
@@ -362,6 +365,26 @@ func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, 
 	return tx.StmtContext(ctx, v.(*sql.Stmt)), nil
 }
 
+// writeFirst is write for a background job that many requests' writes
+// would otherwise queue ahead of (a rescoring batch behind a stream of
+// ingestion): on SQLite it is committed next, ahead of the writes waiting
+// then and without them, so it waits only for the commit running when it
+// came. Elsewhere it is write.
+func (s *Store) writeFirst(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.first == nil {
+		return s.write(ctx, fn)
+	}
+	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.first <- w:
+	case <-s.stopped:
+		return fmt.Errorf("store %s: closed", s.Redacted())
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-w.done
+}
+
 // groupWrite is one call of write waiting for the SQLite committer.
 type groupWrite struct {
 	ctx  context.Context
@@ -377,10 +400,37 @@ const maxGroup = 64
 // commits once (commitGroup).
 func (s *Store) groupCommit() {
 	defer close(s.stopped)
-	for w := range s.commits {
+	for {
+		var w *groupWrite
+		first := true
+		select {
+		case w = <-s.first:
+		default:
+			var ok bool
+			select {
+			case w = <-s.first:
+			case w, ok = <-s.commits:
+				if !ok {
+					return
+				}
+				first = false
+			}
+		}
+		// A writeFirst write is committed with the others waiting
+		// ahead, not with a full group of requests' writes: it then
+		// waits only for the commit running when it came.
 		group := []*groupWrite{w}
 	gather:
 		for len(group) < maxGroup {
+			select {
+			case more := <-s.first:
+				group = append(group, more)
+				continue
+			default:
+			}
+			if first {
+				break
+			}
 			select {
 			case more, ok := <-s.commits:
 				if !ok {

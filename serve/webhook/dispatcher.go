@@ -186,12 +186,28 @@ func (d *Dispatcher) MaxAttempts() int { return d.opt.MaxAttempts }
 // now, and wakes the sender. Payloads of one lead are delivered in the
 // order given.
 func (d *Dispatcher) Publish(ctx context.Context, ps []Payload) error {
+	ds, err := d.Deliveries(ps)
+	if err != nil || len(ds) == 0 {
+		return err
+	}
+	if err := d.opt.Outbox.Enqueue(ctx, ds); err != nil {
+		return fmt.Errorf("webhook: %w", err)
+	}
+	d.Wake()
+	return nil
+}
+
+// Deliveries are the new pending deliveries of ps, one per payload and
+// target that wants its event, due now: what Publish enqueues. A caller
+// that writes them into the outbox itself (in the transaction of the
+// change they announce) calls Wake after its commit.
+func (d *Dispatcher) Deliveries(ps []Payload) ([]Delivery, error) {
 	now := d.opt.Now()
 	var ds []Delivery
 	for _, p := range ps {
 		body, err := json.Marshal(p)
 		if err != nil {
-			return fmt.Errorf("webhook: encode payload of lead %s: %w", p.LeadID, err)
+			return nil, fmt.Errorf("webhook: encode payload of lead %s: %w", p.LeadID, err)
 		}
 		for _, name := range d.order {
 			if !d.targets[name].wants(p.Event) {
@@ -201,14 +217,7 @@ func (d *Dispatcher) Publish(ctx context.Context, ps []Payload) error {
 				Body: body, NextAttempt: now, CreatedAt: now})
 		}
 	}
-	if len(ds) == 0 {
-		return nil
-	}
-	if err := d.opt.Outbox.Enqueue(ctx, ds); err != nil {
-		return fmt.Errorf("webhook: %w", err)
-	}
-	d.Wake()
-	return nil
+	return ds, nil
 }
 
 // newID returns a random delivery id: "dlv_" and 24 hex digits.
