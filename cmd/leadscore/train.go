@@ -49,6 +49,7 @@ type trainFlags struct {
 	backtest                 bool
 	period                   string
 	storeURL                 string
+	maxExamples              int
 }
 
 func newTrain(g *globals) *cobra.Command {
@@ -128,6 +129,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.BoolVar(&t.backtest, "backtest", false, "also run a rolling-origin backtest of the same models on the same data (report in DIR's parent, reports/NAME-backtest); its pooled out-of-time log loss chooses the champion")
 	f.StringVar(&t.period, "period", "month", "with --backtest: week, month or quarter")
 	f.BoolVar(&t.sqlCompatible, "sql-compatible", false, "train a simpler bundle, whose leadscore sql query is smaller (every bundle compiles): categories compared as spelled, no word features from free text, no rule-sheet inputs (sql_compatible in leadscore.yaml)")
+	f.IntVar(&t.maxExamples, "max-examples", 0, "at most this many training examples (lead snapshots): beyond it, a deterministic sample of leads by a hash of the lead id, each example weighted 1/rate, so memory stops growing with the leads (report.json rows.sampling; max_examples in leadscore.yaml; 0: every example)")
 	f.BoolVar(&t.ruleFeatures, "rule-features", true, "with --rules: the sheet's fit and engagement points and fired rules are inputs of the logistic and gbm models (--rule-features=false leaves them out)")
 	return cmd
 }
@@ -153,6 +155,10 @@ func (t *trainFlags) options(cmd *cobra.Command) (training.Options, error) {
 	override(changed, "horizon", &cfg.HorizonDays, t.horizon)
 	override(changed, "snapshots", &cfg.SnapshotDays, t.snapshots)
 	override(changed, "sql-compatible", &cfg.SQLCompatible, t.sqlCompatible)
+	if changed("max-examples") && t.maxExamples < 0 {
+		return training.Options{}, usagef("--max-examples %d: expected 0 (keep every example) or a positive number", t.maxExamples)
+	}
+	override(changed, "max-examples", &cfg.MaxExamples, t.maxExamples)
 	cfg.Exclude = append(cfg.Exclude, t.exclude...)
 	cfg.AllowLeaky = append(cfg.AllowLeaky, t.allowLeaky...)
 	cfg.MissingValues = append(cfg.MissingValues, read.MissingValues...)
@@ -224,6 +230,9 @@ func runTrain(g *globals, opt training.Options, out, shown string) error {
 		opt.Logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		opt.Progress = func(stage string) { g.infof("  %s\n", strings.ReplaceAll(stage, "_", " ")) }
 	}
+	// Stream the events grouped by lead: train keeps only the bundle, never
+	// the examples' events (--backtest does: it scores them).
+	opt.StreamEvents = true
 	res, err := training.Train(context.Background(), opt)
 	if err != nil {
 		return err
