@@ -280,6 +280,10 @@ func printTrained(w io.Writer, res *training.Result, shown string) {
 		fmt.Fprintf(w, "  %-9s ROC AUC %.4f  PR AUC %.4f  log loss %.4f  ECE %.4f\n", n, m.ROCAUC, m.PRAUC, m.LogLoss, m.ECE)
 	}
 	fmt.Fprintf(w, "champion: %s (%s)\n", r.Champion, r.ChampionReason)
+	if sp := r.Build.Sampling; sp != nil {
+		fmt.Fprintf(w, "trained on a sample (--max-examples %d): %d of %d leads, %d of %d snapshots, each weighted %.4g (report.json rows.sampling)\n",
+			sp.MaxExamples, sp.LeadsKept, sp.Leads, sp.ExamplesKept, sp.Examples, sp.Weight)
+	}
 	for _, s := range r.LeakageSuspects {
 		if uninformative(s.Reason) {
 			// A constant or id-like column cannot leak; it is just of no use.
