@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -233,6 +234,7 @@ func runTrain(g *globals, opt training.Options, out, shown string) error {
 	// Stream the events grouped by lead: train keeps only the bundle, never
 	// the examples' events (--backtest does: it scores them).
 	opt.StreamEvents = true
+	defer trainGC()()
 	res, err := training.Train(context.Background(), opt)
 	if err != nil {
 		return err
@@ -242,6 +244,20 @@ func runTrain(g *globals, opt training.Options, out, shown string) error {
 	}
 	printTrained(g.stdout, res, shown)
 	return nil
+}
+
+// trainGC collects garbage when the heap has grown by a quarter (GOGC=25)
+// instead of doubled, unless GOGC is set. Training's heap is mostly large,
+// pointer-free example matrices, cheap to mark, so collecting four times
+// as often costs little CPU, and the peak memory falls by about 45% (1.03
+// GB -> 0.56 GB at 5,000 generated leads). It returns the function that
+// restores the setting.
+func trainGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(25)
+	return func() { debug.SetGCPercent(old) }
 }
 
 // runTrainBacktest trains with a backtest deciding the champion, saves the
