@@ -17,6 +17,17 @@ type AgeTruth struct {
 	// ConvertedDays is the conversion time in days after creation, NaN
 	// for leads that never convert.
 	ConvertedDays []float64
+	// Fit is each lead's fit term of the log-hazard: the effects of its
+	// fields (industry, seniority, function, country, source and company
+	// size for b2b), which the leads file shows (the function through the
+	// job title). The hidden intent grows with it too, so ranking leads by
+	// it is the best any score from the fields alone can do.
+	Fit []float64
+	// Day1 is Fit plus the behaviour term of the lead's events in its
+	// first day (the latent model's coefficients on what a score at day 1
+	// can see): the fields and first-day activity weighed as the
+	// generator weighs them, without the hidden noise and intent.
+	Day1 []float64
 	// hz holds each lead's daily hazard exp(η_d) (intercept included).
 	hz [][HorizonDays]float64
 }
@@ -39,7 +50,7 @@ func TruthAtAges(cfg Config) (*AgeTruth, error) {
 		return nil, err
 	}
 	sched := newSchedule(cfg)
-	t := &AgeTruth{Created: make([]time.Time, cfg.Leads), ConvertedDays: make([]float64, cfg.Leads), hz: make([][HorizonDays]float64, cfg.Leads)}
+	t := &AgeTruth{Created: make([]time.Time, cfg.Leads), ConvertedDays: make([]float64, cfg.Leads), Fit: make([]float64, cfg.Leads), Day1: make([]float64, cfg.Leads), hz: make([][HorizonDays]float64, cfg.Leads)}
 	scale := math.Exp(m.intercept)
 	var l lead
 	for i := range cfg.Leads {
@@ -48,6 +59,15 @@ func TruthAtAges(cfg Config) (*AgeTruth, error) {
 		m.simulate(&l, r)
 		m.convert(&l, r)
 		t.ConvertedDays[i] = math.NaN()
+		t.Fit[i] = l.fit
+		var c counts
+		c.lastActive = -1
+		for _, ev := range l.events {
+			if ev.t < 1 {
+				c.add(ev)
+			}
+		}
+		t.Day1[i] = l.fit + m.behaviourTerm(&c, l.senior)
 		if l.converted {
 			t.ConvertedDays[i] = l.convT
 		}

@@ -53,3 +53,39 @@ func TestTruthAtAges(t *testing.T) {
 	_, err = tr.P(0, -1)
 	assert.Error(t, err)
 }
+
+// Day1 is Fit plus the behaviour term of the first day's events: it equals
+// Fit for every lead without an event in its first day, and differs only
+// for leads with one.
+func TestTruthDay1(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{Profile: ProfileB2B, Leads: 300, Seed: 5, Format: "csv"}
+	_, err := Generate(cfg, dir, nil)
+	require.NoError(t, err)
+	tr, err := TruthAtAges(cfg)
+	require.NoError(t, err)
+	events, _, err := datasets.ReadFile(filepath.Join(dir, EventsFile+".csv"), datasets.ReadOptions{})
+	require.NoError(t, err)
+	index := map[string]int{}
+	for i := range cfg.Leads {
+		index[LeadID(i)] = i
+	}
+	ids, ts := events.Col("lead_id"), events.Col("timestamp")
+	active := map[int]bool{}
+	for r := range ids.Len() {
+		i := index[ids.String(r)]
+		if time.Unix(0, ts.Time[r]).Sub(tr.Created[i]) < 24*time.Hour {
+			active[i] = true
+		}
+	}
+	require.NotEmpty(t, active)
+	differ := 0
+	for i := range cfg.Leads {
+		if !active[i] {
+			assert.Equal(t, tr.Fit[i], tr.Day1[i], "lead %d has no first-day event", i)
+		} else if tr.Day1[i] != tr.Fit[i] {
+			differ++
+		}
+	}
+	assert.Greater(t, differ, 0)
+}

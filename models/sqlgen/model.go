@@ -245,11 +245,15 @@ func (c *compiler) ruleInputs() []models.RuleInput {
 	return c.b.RuleInputs.Columns
 }
 
-// ruleInputZ is the linear value of rule input k: (x - Mean) / Std, as
-// models.RuleInputs.Encode (not clipped).
+// ruleInputZ is the linear value of rule input k: (x - Mean) / Std *
+// LinearScale, as models.RuleInputs.Encode (not clipped).
 func (c *compiler) ruleInputZ(k int) string {
 	ri := c.ruleInputs()[k]
-	return fmt.Sprintf("((x%d - %s) / %s)", len(c.spec.Features)+k, c.d.Float(ri.Mean), c.d.Float(ri.Std))
+	z := fmt.Sprintf("((x%d - %s) / %s)", len(c.spec.Features)+k, c.d.Float(ri.Mean), c.d.Float(ri.Std))
+	if s := ri.LinearScale(); s != 1 {
+		z = fmt.Sprintf("(%s * %s)", z, c.d.Float(s))
+	}
+	return z
 }
 
 // logisticMargin is Intercept + sum_j Weights[j] x_j over the linear
