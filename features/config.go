@@ -114,6 +114,14 @@ type Config struct {
 	// features never use them.
 	GBMSubsample float64 `yaml:"gbm_subsample" json:"gbm_subsample,omitempty"`
 	GBMColSample float64 `yaml:"gbm_colsample" json:"gbm_colsample,omitempty"`
+
+	// MaxExamples caps the training examples (train's --max-examples): when
+	// a training build would make more, it keeps a deterministic sample of
+	// the leads, chosen by a hash of the lead id, with every example of a
+	// kept lead, so that about MaxExamples remain, and weights each kept
+	// example by 1/rate (BuildReport.Sampling). 0, the default, keeps every
+	// example. Scoring never samples.
+	MaxExamples int `yaml:"max_examples" json:"max_examples,omitempty"`
 }
 
 // maxWindows is the largest number of look-back windows a Config may have.
@@ -198,6 +206,9 @@ func (c Config) Validate() error {
 	}
 	if c.MinCategoryCount < 0 {
 		return fmt.Errorf("config min_category_count: %d is negative", c.MinCategoryCount)
+	}
+	if c.MaxExamples < 0 {
+		return fmt.Errorf("config max_examples: %d is negative; use 0 to keep every example", c.MaxExamples)
 	}
 	for _, f := range []struct {
 		key string

@@ -48,4 +48,8 @@ sql_compatible: false    # true trains a simpler bundle, whose SQL (leadscore sq
 # for each tree, in (0, 1]; 1 turns sampling off, 0 keeps the default.
 gbm_subsample: 0         # default 0.8 (--gbm-subsample)
 gbm_colsample: 0         # default 0.5 (--gbm-colsample)
+
+# Training memory: at most this many examples (lead snapshots); beyond it a
+# deterministic sample of leads, weighted 1/rate. 0 keeps every example.
+max_examples: 0          # (--max-examples)
 `

@@ -3,6 +3,7 @@ package features
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"slices"
@@ -80,6 +81,41 @@ type BuildReport struct {
 	// data because none were configured.
 	SnapshotDays     []int `json:"snapshot_days,omitempty"`
 	SnapshotsDerived bool  `json:"snapshots_derived,omitempty"`
+	// Sampling is set when Config.MaxExamples made the build keep a sample
+	// of the leads (nil: every example was kept).
+	Sampling *Sampling `json:"sampling,omitempty"`
+}
+
+// Sampling describes the lead sample of a build capped by
+// Config.MaxExamples. A lead is kept, with all its examples, when the
+// 64-bit FNV-1a hash of its id, mixed by SplitMix64's finalizer and
+// divided by 2^64, is below Rate, so the
+// sample depends on the lead ids alone: not on the order of the rows, the
+// seed or the machine. Rate is MaxExamples / Examples, so about MaxExamples
+// examples are kept (censored snapshots are dropped afterwards, as without
+// sampling), and every kept example weighs Weight = 1/Rate in the fits and
+// calibrations: the weighted sample stands for the whole population.
+type Sampling struct {
+	MaxExamples int `json:"max_examples"`
+	// Examples and Leads are the examples (before censoring) and the
+	// leads with at least one example, before sampling; ExamplesKept and
+	// LeadsKept those kept.
+	Examples     int     `json:"examples"`
+	ExamplesKept int     `json:"examples_kept"`
+	Leads        int     `json:"leads"`
+	LeadsKept    int     `json:"leads_kept"`
+	Rate         float64 `json:"rate"`
+	Weight       float64 `json:"weight"`
+	Method       string  `json:"method"`
+}
+
+// SampleWeight is the weight of every example of the Dataset: 1/rate of
+// its lead sample (Report.Sampling), or 1 when every example was kept.
+func (d *Dataset) SampleWeight() float64 {
+	if d.Report.Sampling == nil {
+		return 1
+	}
+	return d.Report.Sampling.Weight
 }
 
 // Dataset is a set of examples: one row per (lead, cutoff), with its label
@@ -122,6 +158,14 @@ type Dataset struct {
 	store     *eventStore
 	// eventAttrs are the event attribute columns aggregated.
 	eventAttrs []string
+	// srcRow is each row's number in the build, as BuildByLead's visit
+	// saw it (SourceRow).
+	srcRow []int32
+	// typeFirst holds, per lead, the first time of each event type when
+	// the events were streamed by lead (BuildByLead), and typeNames the
+	// type names it indexes; nil otherwise.
+	typeFirst [][]typeFirst
+	typeNames []string
 }
 
 // Build builds a training Dataset. With Outcomes it takes snapshots of every
@@ -144,6 +188,36 @@ func BuildStreaming(cfg Config, in Inputs, next func() (*datasets.Table, error),
 	}
 	return build(cfg, in, next, buildMode(in), time.Time{}, keepEvents, true)
 }
+
+// ErrEventsNotGrouped is returned by BuildByLead when an event of a lead
+// comes after events of another lead that followed the lead's earlier
+// events: the events are not grouped by lead.
+var ErrEventsNotGrouped = errors.New("events are not grouped by lead")
+
+// BuildByLead is BuildStreaming for events grouped by lead: all the events
+// of a lead come together, in any order of leads and times (a file written
+// in lead order, or a query ORDER BY lead id). Memory stays bounded by the
+// rows x features plus one lead's events. When all the events of a lead
+// have been read, visit (when not nil) is called once for each of the
+// lead's rows (censored snapshots included) with the row's number in the
+// build (see SourceRow) and the Lead as Dataset.Lead would return it, with
+// its events strictly before the cutoff; then the lead's events are
+// dropped. Leads without events are visited at the end. When an event of a
+// lead comes after other leads' events that followed the lead's earlier
+// ones, BuildByLead stops with an error wrapping ErrEventsNotGrouped and
+// naming the line: read such events with Build or BuildStreaming.
+// Dataset.Lead returns leads without events.
+func BuildByLead(cfg Config, in Inputs, next func() (*datasets.Table, error), visit func(row int, l *Lead)) (*Dataset, error) {
+	if next == nil {
+		next = tableOnce(nil)
+	}
+	return buildWith(cfg, in, next, buildMode(in), time.Time{}, false, true, &leadStream{visit: visit, cur: -1})
+}
+
+// SourceRow returns the number of row i in the build: the row number
+// BuildByLead's visit received for it (censored rows are dropped from the
+// Dataset, so the two differ).
+func (d *Dataset) SourceRow(i int) int { return int(d.srcRow[i]) }
 
 // buildMode is "snapshots" with an outcomes table, else "flat".
 func buildMode(in Inputs) string {
@@ -206,6 +280,11 @@ type builder struct {
 }
 
 func build(cfg Config, in Inputs, next func() (*datasets.Table, error), mode string, cutoff time.Time, keepEvents, withEvents bool) (*Dataset, error) {
+	return buildWith(cfg, in, next, mode, cutoff, keepEvents, withEvents, nil)
+}
+
+// buildWith is build, with the events streamed by lead when stream is set.
+func buildWith(cfg Config, in Inputs, next func() (*datasets.Table, error), mode string, cutoff time.Time, keepEvents, withEvents bool, stream *leadStream) (*Dataset, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -236,7 +315,15 @@ func build(cfg Config, in Inputs, next func() (*datasets.Table, error), mode str
 	if err != nil {
 		return nil, err
 	}
+	if mode != "scoring" {
+		b.sampleLeads()
+	}
 	b.ev = newEventReader(cfg, len(b.rowLead), keepEvents)
+	if stream != nil {
+		stream.done = make([]bool, len(b.leadRow))
+		stream.first = make([][]typeFirst, len(b.leadRow))
+		b.ev.stream = stream
+	}
 	for {
 		t, err := next()
 		if errors.Is(err, io.EOF) {
@@ -251,6 +338,9 @@ func build(cfg Config, in Inputs, next func() (*datasets.Table, error), mode str
 		if err := b.ev.fold(b, t); err != nil {
 			return nil, err
 		}
+	}
+	if stream != nil {
+		b.ev.finishStream(b)
 	}
 	b.maxTs = max(b.maxTs, b.ev.maxTs)
 	if mode == "snapshots" {
@@ -380,6 +470,78 @@ func (b *builder) created(li int32) int64 {
 		return datasets.MissingTime
 	}
 	return b.createdCol.Time[b.leadRow[li]]
+}
+
+// sampleLeads keeps a deterministic sample of the leads when the rows
+// exceed cfg.MaxExamples (see Sampling). A lead's rows are contiguous, in
+// lead order, and stay so.
+func (b *builder) sampleLeads() {
+	n, maxRows := len(b.rowLead), b.cfg.MaxExamples
+	if maxRows <= 0 || n <= maxRows {
+		return
+	}
+	rate := float64(maxRows) / float64(n)
+	keep := make([]bool, len(b.leadRow))
+	sp := &Sampling{MaxExamples: maxRows, Examples: n, Rate: rate, Weight: 1 / rate,
+		Method: "lead kept when splitmix64(fnv1a64(lead id)) / 2^64 < rate; weight 1/rate"}
+	for li, row := range b.leadRow {
+		if b.rowCount[li] == 0 {
+			continue
+		}
+		sp.Leads++
+		if SampledIn(idString(b.idCol, int(row)), rate) {
+			keep[li] = true
+			sp.LeadsKept++
+		}
+	}
+	w := 0
+	for r := range n {
+		if li := b.rowLead[r]; keep[li] {
+			b.rowLead[w], b.rowCutoff[w], b.rowLabel[w] = li, b.rowCutoff[r], b.rowLabel[r]
+			w++
+		}
+	}
+	b.rowLead, b.rowCutoff, b.rowLabel = b.rowLead[:w], b.rowCutoff[:w], b.rowLabel[:w]
+	clear(b.rowCount)
+	for r, li := range b.rowLead {
+		if b.rowCount[li] == 0 {
+			b.rowStart[li] = int32(r)
+		}
+		b.rowCount[li]++
+	}
+	sp.ExamplesKept = w
+	b.rep.Sampling = sp
+}
+
+// SampledIn says whether a lead with this id is in a sample at rate: the
+// 64-bit FNV-1a hash of the id, mixed by SplitMix64's finalizer and
+// divided by 2^64, is below rate.
+func SampledIn(id string, rate float64) bool {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	// FNV-1a's high bits barely change between ids that differ in their
+	// last characters (L000001, L000002, ...): mix them with SplitMix64's
+	// finalizer before comparing.
+	x := h.Sum64()
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	x ^= x >> 31
+	return float64(x) < rate*(1<<64)
+}
+
+// leadAt returns build row r as a Lead without events, as Dataset.Lead
+// returns it.
+func (b *builder) leadAt(r int) *Lead {
+	li := b.rowLead[r]
+	row := int(b.leadRow[li])
+	l := &Lead{ID: idString(b.idCol, row), Fields: leadFields(b.cfg, b.leads, row)}
+	if c := b.created(li); c != datasets.MissingTime {
+		l.Created = time.Unix(0, c).UTC()
+	}
+	if c := b.rowCutoff[r]; c != math.MaxInt64 {
+		l.Cutoff = time.Unix(0, c).UTC()
+	}
+	return l
 }
 
 // deriveSchedule sets the snapshot ages from the data (SnapshotSchedule),
@@ -584,7 +746,7 @@ func (b *builder) finish() *Dataset {
 		Rows: n, LeadIDs: make([]string, n), Cutoffs: make([]time.Time, n), Created: make([]time.Time, n),
 		Labels: make([]float64, n), ConvertedAt: make([]time.Time, n), Amounts: make([]float64, n),
 		LeadRows: make([]int, n), Leads: b.leads, cfg: b.cfg,
-		cutoffNs: make([]int64, n), createdNs: make([]int64, n), leadOf: make([]int32, n),
+		cutoffNs: make([]int64, n), createdNs: make([]int64, n), leadOf: make([]int32, n), srcRow: make([]int32, n),
 	}
 	ev := &b.ev
 	d.fold, d.keys, d.keyIndex, d.hasEvents = ev.agg, ev.keys, ev.keyIndex, ev.seen
@@ -629,6 +791,14 @@ func (b *builder) finish() *Dataset {
 		d.Amounts[j] = b.leadAmount[li]
 		d.LeadRows[j] = row
 		d.leadOf[j] = li
+		d.srcRow[j] = int32(r)
+	}
+	if s := ev.stream; s != nil {
+		d.typeFirst = s.first
+		d.typeNames = make([]string, len(ev.types))
+		for i, t := range ev.types {
+			d.typeNames[i] = t.name
+		}
 	}
 	if ev.store != nil {
 		ev.finishStore()
@@ -717,19 +887,24 @@ func (d *Dataset) catalog(ev *eventReader) []Feature {
 // cutoff and the events strictly before the cutoff, sorted by time. Events
 // are empty when the Dataset was built with keepEvents false.
 func (d *Dataset) Lead(i int) *Lead {
-	l := &Lead{ID: d.LeadIDs[i], Created: d.Created[i], Cutoff: d.Cutoffs[i]}
-	row := d.LeadRows[i]
-	l.Fields = make(map[string]Value, len(d.Leads.Columns))
-	for _, c := range d.Leads.Columns {
-		if c.Name == d.cfg.ID || c.Name == d.cfg.Target {
-			continue
-		}
-		l.Fields[c.Name] = columnValue(c, row)
-	}
+	l := &Lead{ID: d.LeadIDs[i], Created: d.Created[i], Cutoff: d.Cutoffs[i], Fields: leadFields(d.cfg, d.Leads, d.LeadRows[i])}
 	if d.store != nil {
 		l.Events = d.store.events(int(d.leadOf[i]), d.cutoffNs[i])
 	}
 	return l
+}
+
+// leadFields returns the fields of row of the leads table t: every column
+// except the id and the target.
+func leadFields(cfg Config, t *datasets.Table, row int) map[string]Value {
+	f := make(map[string]Value, len(t.Columns))
+	for _, c := range t.Columns {
+		if c.Name == cfg.ID || c.Name == cfg.Target {
+			continue
+		}
+		f[c.Name] = columnValue(c, row)
+	}
+	return f
 }
 
 // columnValue returns row i of c as a Value.
@@ -763,6 +938,9 @@ func (d *Dataset) FeatureNames() []string {
 // see (those before each row's cutoff), sorted; nil when the dataset keeps
 // no events (streamed) or there are more than maxEventTypes.
 func (d *Dataset) trainEventTypes(train []int) []string {
+	if d.typeFirst != nil {
+		return d.streamedEventTypes(train)
+	}
 	s := d.store
 	if s == nil {
 		return nil
@@ -780,6 +958,30 @@ func (d *Dataset) trainEventTypes(train []int) []string {
 	for ti, ok := range seen {
 		if ok {
 			out = append(out, s.typeNames[ti])
+		}
+	}
+	if len(out) > maxEventTypes {
+		return nil
+	}
+	slices.Sort(out)
+	return out
+}
+
+// streamedEventTypes is trainEventTypes for events streamed by lead: a row
+// saw a type when the lead's first event of that type is before its cutoff.
+func (d *Dataset) streamedEventTypes(train []int) []string {
+	seen := make([]bool, len(d.typeNames))
+	for _, i := range train {
+		for _, f := range d.typeFirst[d.leadOf[i]] {
+			if f.t < d.cutoffNs[i] {
+				seen[f.typ] = true
+			}
+		}
+	}
+	var out []string
+	for ti, ok := range seen {
+		if ok {
+			out = append(out, d.typeNames[ti])
 		}
 	}
 	if len(out) > maxEventTypes {

@@ -57,7 +57,11 @@
 // (BuildStreaming), so memory grows with rows x features, not with events.
 // Time-decayed counts are summed in fixed point, which makes them
 // independent of event order: a single lead scored through TransformLead
-// gets exactly the numbers of the batch path.
+// gets exactly the numbers of the batch path. With events grouped by lead,
+// BuildByLead also hands each lead's rows, with their events, to a visitor
+// (training evaluates the rule sheet there) before dropping the events, so
+// nothing but the aggregates outlives a lead. Config.MaxExamples caps the
+// rows with a deterministic, weighted sample of the leads (Sampling).
 //
 // # Leakage
 //

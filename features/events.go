@@ -1,6 +1,7 @@
 package features
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -62,7 +63,28 @@ type eventReader struct {
 	attrIndex  []map[string]int32
 	attrCache  []map[*datasets.Dict][]int32 // per attr: dict code -> value index + 1
 	store      *eventStore
+	stream     *leadStream
 	keyScratch []int32
+}
+
+// leadStream is the state of a build whose events come grouped by lead
+// (BuildByLead): the current lead's events, kept until the next lead's.
+type leadStream struct {
+	visit func(row int, l *Lead)
+	cur   int32  // the lead whose events are buffered, -1 none
+	done  []bool // per lead: its events were visited
+	first [][]typeFirst
+
+	t     []int64
+	typ   []int32
+	attrs [][]int32 // per attribute
+	perm  []int32
+}
+
+// typeFirst is the time of a lead's first event of a type.
+type typeFirst struct {
+	typ int32
+	t   int64
 }
 
 func newEventReader(cfg Config, nrows int, keep bool) eventReader {
@@ -182,6 +204,10 @@ func (r *eventReader) fold(b *builder, t *datasets.Table) error {
 		return fmt.Errorf("events: %w; set events.type in leadscore.yaml", err)
 	}
 	r.resolveAttrs(t)
+	// Text columns get a new dictionary with each batch: forget the codes
+	// of earlier batches, so the caches stay the size of one batch.
+	pruneCache(r.idCache, idc.Dict)
+	pruneCache(r.typeCache, yc.Dict)
 	acols := make([]*datasets.Column, len(r.attrs))
 	for a, name := range r.attrs {
 		c, err := t.MustCol(name)
@@ -189,6 +215,7 @@ func (r *eventReader) fold(b *builder, t *datasets.Table) error {
 			return fmt.Errorf("events: %w; list only existing columns in events.attrs", err)
 		}
 		acols[a] = c
+		pruneCache(r.attrCache[a], c.Dict)
 	}
 	r.seen = true
 	n := t.Rows()
@@ -313,8 +340,106 @@ func (r *eventReader) fold(b *builder, t *datasets.Table) error {
 		if r.store != nil {
 			r.store.add(li, ts, ti, attrVal)
 		}
+		if s := r.stream; s != nil && b.rowCount[li] > 0 {
+			if li != s.cur {
+				r.flushLead(b)
+				if s.done[li] {
+					return fmt.Errorf("%s line %d: an event of lead %q after events of other leads: %w", t.Source, lineOf(t, i), idString(idc, i), ErrEventsNotGrouped)
+				}
+				s.cur = li
+			}
+			if len(s.attrs) < len(attrVal) {
+				s.attrs = make([][]int32, len(attrVal))
+			}
+			s.t = append(s.t, ts)
+			s.typ = append(s.typ, ti)
+			for a, v := range attrVal {
+				s.attrs[a] = append(s.attrs[a], v)
+			}
+		}
 	}
 	return nil
+}
+
+// pruneCache drops the entries of every dictionary but d.
+func pruneCache(m map[*datasets.Dict][]int32, d *datasets.Dict) {
+	for k := range m {
+		if k != d {
+			delete(m, k)
+		}
+	}
+}
+
+// flushLead visits the rows of the buffered lead with its events, records
+// the first time of each of its event types and empties the buffer.
+func (r *eventReader) flushLead(b *builder) {
+	s := r.stream
+	li := s.cur
+	if li < 0 {
+		return
+	}
+	s.cur = -1
+	s.done[li] = true
+	// In time order, ties in arrival order (as eventStore.finish).
+	s.perm = s.perm[:0]
+	for i := range s.t {
+		s.perm = append(s.perm, int32(i))
+	}
+	slices.SortStableFunc(s.perm, func(a, c int32) int { return cmp.Compare(s.t[a], s.t[c]) })
+	var first []typeFirst
+	for _, p := range s.perm {
+		if ti := s.typ[p]; ti >= 0 && !slices.ContainsFunc(first, func(f typeFirst) bool { return f.typ == ti }) {
+			first = append(first, typeFirst{ti, s.t[p]})
+		}
+	}
+	s.first[li] = first
+	if s.visit != nil {
+		var evs []Event
+		if len(s.perm) > 0 {
+			evs = make([]Event, len(s.perm))
+		}
+		for k, p := range s.perm {
+			e := Event{Time: time.Unix(0, s.t[p]).UTC()}
+			if ti := s.typ[p]; ti >= 0 {
+				e.Type = r.types[ti].name
+			}
+			for a, name := range r.attrs {
+				if v := s.attrs[a][p]; v >= 0 {
+					if e.Attrs == nil {
+						e.Attrs = make(map[string]string, len(r.attrs))
+					}
+					e.Attrs[name] = r.attrVals[a][v].value
+				}
+			}
+			evs[k] = e
+		}
+		start, count := int(b.rowStart[li]), int(b.rowCount[li])
+		for row := start; row < start+count; row++ {
+			l := b.leadAt(row)
+			cut := b.rowCutoff[row]
+			m, _ := slices.BinarySearchFunc(evs, cut, func(e Event, c int64) int { return cmp.Compare(e.Time.UnixNano(), c) })
+			if m > 0 {
+				l.Events = evs[:m:m]
+			}
+			s.visit(row, l)
+		}
+	}
+	s.t, s.typ = s.t[:0], s.typ[:0]
+	for a := range s.attrs {
+		s.attrs[a] = s.attrs[a][:0]
+	}
+}
+
+// finishStream visits the last lead and then the leads without events.
+func (r *eventReader) finishStream(b *builder) {
+	s := r.stream
+	r.flushLead(b)
+	for li := range b.leadRow {
+		if b.rowCount[li] > 0 && !s.done[li] {
+			s.cur = int32(li)
+			r.flushLead(b)
+		}
+	}
 }
 
 // foldEvent adds one event of lead li at ts to every row of the lead whose

@@ -163,8 +163,9 @@ func rulesParts(rr *rules.Result) (fit, eng, base float64) {
 // the other may be nil): base + fit + engagement is the model's raw score of
 // each row, exactly as Score splits it (logistic: its contributions; gbm:
 // TreeSHAP values, computed on threads goroutines). The rule sheet's parts
-// come from its result per lead, so leads gives row i as a lead for it.
-func (b *Bundle) Parts(model string, lin, tree *features.Matrix, rows []int, leads func(i int) *features.Lead, threads int) (fit, eng []float64, base float64, err error) {
+// come from its result per row, which sheet gives for row i (b.Rules
+// evaluated on row i's lead).
+func (b *Bundle) Parts(model string, lin, tree *features.Matrix, rows []int, sheet func(i int) rules.Result, threads int) (fit, eng []float64, base float64, err error) {
 	fit, eng = make([]float64, len(rows)), make([]float64, len(rows))
 	switch model {
 	case Logistic:
@@ -192,12 +193,12 @@ func (b *Bundle) Parts(model string, lin, tree *features.Matrix, rows []int, lea
 			fit[k], eng[k] = splitParts(phi[k*X.Cols:(k+1)*X.Cols], group)
 		}
 	case Rules:
-		if b.Rules == nil || leads == nil {
+		if b.Rules == nil || sheet == nil {
 			return nil, nil, 0, fmt.Errorf("parts: no rule sheet")
 		}
 		for k, i := range rows {
 			// Ungrouped rules' points are the base, which then differs by lead.
-			rr := b.Rules.Evaluate(leads(i))
+			rr := sheet(i)
 			fit[k], eng[k], _ = rulesParts(&rr)
 		}
 	default:

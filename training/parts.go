@@ -6,6 +6,7 @@ import (
 
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/models/rules"
 )
 
 // partsSample caps the rows whose fit and engagement parts a bundle's
@@ -18,18 +19,25 @@ const partsSample = 5000
 // and engagement parts of the training rows (a seeded sample of at most
 // partsSample) and the fit-engagement matrix of the held-out rows (the same
 // cap), graded against those quantiles.
-func partsPopulations(b *models.Bundle, ds *features.Dataset, lin, tree *features.Matrix, split Split, opt Options) (map[string]*models.PartsPopulation, error) {
+func partsPopulations(b *models.Bundle, prep *Prepared, lin, tree *features.Matrix, split Split, opt Options) (map[string]*models.PartsPopulation, error) {
+	ds := prep.Dataset
+	sheet := func(i int) rules.Result {
+		if prep.ruleResults != nil {
+			return prep.ruleResults[ds.SourceRow(i)] // evaluated while the events streamed
+		}
+		return b.Rules.Evaluate(ds.Lead(i))
+	}
 	train := sampleRows(split.Train, partsSample, uint64(opt.Seed), 1)
 	test := sampleRows(split.Test, partsSample, uint64(opt.Seed), 2)
 	out := map[string]*models.PartsPopulation{}
 	for _, name := range b.Models() {
-		fit, eng, _, err := b.Parts(name, lin, tree, train, ds.Lead, opt.Threads)
+		fit, eng, _, err := b.Parts(name, lin, tree, train, sheet, opt.Threads)
 		if err != nil {
 			return nil, err
 		}
 		pop := &models.PartsPopulation{Fit: models.Quantiles(fit), Engagement: models.Quantiles(eng), Rows: len(train)}
 		if len(test) > 0 {
-			tf, te, _, err := b.Parts(name, lin, tree, test, ds.Lead, opt.Threads)
+			tf, te, _, err := b.Parts(name, lin, tree, test, sheet, opt.Threads)
 			if err != nil {
 				return nil, err
 			}

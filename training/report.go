@@ -226,5 +226,9 @@ func buildSummary(b features.BuildReport) string {
 	if len(left) > 0 {
 		s += " Left out and counted: " + strings.Join(left, "; ") + "."
 	}
+	if sp := b.Sampling; sp != nil {
+		s += fmt.Sprintf(" Capped at %d examples (max_examples): %d of %d leads kept by a hash of the lead id (rate %.4g; %d of %d examples before censoring), each example weighted %.4g.",
+			sp.MaxExamples, sp.LeadsKept, sp.Leads, sp.Rate, sp.ExamplesKept, sp.Examples, sp.Weight)
+	}
 	return s
 }

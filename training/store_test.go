@@ -40,9 +40,10 @@ func importSample(t *testing.T, url string, opt Options) *store.Store {
 	return st
 }
 
-// TestTrainFromStoreMatchesFiles: one history, loaded from files and from
-// a store the same files were imported into, gives identical training
-// rows, identical encoded features and an identical bundle.
+// TestTrainFromStoreMatchesFiles: one history, loaded from files (events
+// read whole) and from a store the same files were imported into (events
+// streamed by lead), gives identical training rows, identical encoded
+// features and an identical bundle.
 func TestTrainFromStoreMatchesFiles(t *testing.T) {
 	ctx := context.Background()
 	files := smallHistory(t)
@@ -53,8 +54,14 @@ func TestTrainFromStoreMatchesFiles(t *testing.T) {
 
 	p1, err := Prepare(ctx, files)
 	require.NoError(t, err)
+	// The store's events stream one lead at a time (as train does), the
+	// files' are read whole: the same rows, features and bundle.
+	fromStore.StreamEvents = true
 	p2, err := Prepare(ctx, fromStore)
 	require.NoError(t, err)
+	require.NotNil(t, p2.ruleResults, "the store's export is grouped by lead")
+	assert.Nil(t, p2.Inputs.Events)
+	assert.Equal(t, p1.Counts, p2.Counts)
 	d1, d2 := p1.Dataset, p2.Dataset
 	require.Positive(t, d1.Rows)
 	assert.Equal(t, d1.Report, d2.Report)

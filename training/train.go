@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -79,6 +80,14 @@ type Options struct {
 	HotShare, WarmShare float64
 	Name                string
 	Command             []string
+	// StreamEvents reads the events file batch by batch, grouped by lead
+	// (features.BuildByLead): each lead's events are aggregated, the rule
+	// sheet evaluated on them, and then dropped, so memory does not grow
+	// with the events. The Prepared Dataset then keeps no events
+	// (Dataset.Lead returns none), which Fit does not need but backtests
+	// and retrain comparisons, which score the Dataset, do. A file whose
+	// events are not grouped by lead is read whole instead, with a warning.
+	StreamEvents bool
 	// Logger receives progress; nil is silent.
 	Logger *slog.Logger
 	// Progress, when set, is called as each stage starts.
@@ -108,6 +117,10 @@ type Prepared struct {
 	Counts   map[string]int
 	Warnings []string
 	Timings  map[string]float64
+	// ruleResults are the rule sheet's results per build row
+	// (Dataset.SourceRow), evaluated while the events streamed; nil when
+	// the Dataset keeps its events.
+	ruleResults []rules.Result
 }
 
 // Train runs the whole pipeline: Prepare, the default train/test split
@@ -151,20 +164,43 @@ func Prepare(ctx context.Context, opt Options) (*Prepared, error) {
 	}
 	t0 := time.Now()
 	stageStart(opt, "read")
-	in, fp, err := readInputs(opt, rep)
+	stream := opt.StreamEvents && opt.Events != ""
+	in, parts, err := readInputs(opt, rep, !stream)
 	if err != nil {
 		return nil, err
 	}
-	prep.Inputs, prep.Fingerprint, prep.Warnings = in, fp, rep.Warnings
+	prep.Inputs, prep.Fingerprint, prep.Warnings = in, fingerprint(parts), rep.Warnings
 	prep.Timings["read"] = since(t0)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	t0 = time.Now()
 	stageStart(opt, "build_examples")
-	ds, err := features.Build(opt.Config, in)
-	if err != nil {
-		return nil, err
+	var ds *features.Dataset
+	if stream {
+		var grouped bool
+		if ds, grouped, err = buildStreaming(opt, prep, rep, parts); err != nil {
+			return nil, err
+		}
+		if !grouped {
+			// Read whole, as without StreamEvents.
+			prep.ruleResults = nil
+			opt.Logger.Warn("events not grouped by lead: reading them whole", "file", opt.Events)
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: the events are not grouped by lead, so they were read whole and training memory grew with them; sort the file by lead id (leadscore generate and the lead store write it so) to stream it", opt.Events))
+			events, tag, err := readTable(opt, rep, opt.Events, "events")
+			if err != nil {
+				return nil, err
+			}
+			prep.Inputs.Events, in.Events = events, events
+			prep.Fingerprint = fingerprint(slices.Insert(parts, 1, tag))
+			stream = false
+		}
+		prep.Warnings = rep.Warnings
+	}
+	if !stream {
+		if ds, err = features.Build(opt.Config, in); err != nil {
+			return nil, err
+		}
 	}
 	if ds.Rows == 0 {
 		return nil, fmt.Errorf("no labelled examples: %s", buildSummary(ds.Report))
@@ -172,6 +208,51 @@ func Prepare(ctx context.Context, opt Options) (*Prepared, error) {
 	prep.Dataset = ds
 	prep.Timings["build"] = since(t0)
 	return prep, nil
+}
+
+// buildStreaming builds prep's examples with the events file read in
+// batches, grouped by lead (features.BuildByLead), evaluating the rule
+// sheet (when opt fits it) on each lead's events before they are dropped.
+// It sets prep's counts, fingerprint and rule results. grouped is false,
+// with no error, when the file's events are not grouped by lead.
+func buildStreaming(opt Options, prep *Prepared, rep *Report, parts []string) (ds *features.Dataset, grouped bool, err error) {
+	var sheet *rules.Sheet
+	if slices.Contains(opt.Models, models.Rules) {
+		if sheet, _, err = loadRules(opt); err != nil {
+			return nil, false, err
+		}
+	}
+	r, err := datasets.Open(opt.Events, opt.Read)
+	if err != nil {
+		return nil, false, err
+	}
+	defer r.Close()
+	var res []rules.Result
+	visit := func(row int, l *features.Lead) {
+		if row >= len(res) {
+			res = append(res, make([]rules.Result, row+1-len(res)+len(res)/2)...)
+		}
+		res[row] = sheet.Evaluate(l)
+	}
+	if sheet == nil {
+		visit = nil
+	}
+	ds, err = features.BuildByLead(opt.Config, prep.Inputs, r.Next, visit)
+	if errors.Is(err, features.ErrEventsNotGrouped) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	rr := r.Report()
+	prep.Counts["events_rows"] = rr.Rows
+	for _, p := range rr.Problems { // as readTable
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s line %d: %s", rr.File, p.Line, p.Message))
+	}
+	parts = slices.Insert(slices.Clone(parts), 1, fileTag(opt.Events, "events", rr))
+	prep.Fingerprint = fingerprint(parts)
+	prep.ruleResults = res
+	return ds, true, nil
 }
 
 func stageStart(opt Options, name string) {
@@ -268,7 +349,13 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 			sheetRes = make([]rules.Result, ds.Rows)
 		}
 		for i := range pts {
-			r := sheet.Evaluate(ds.Lead(i))
+			var r rules.Result
+			if prep.ruleResults != nil {
+				// Evaluated while the events streamed (buildStreaming).
+				r = prep.ruleResults[ds.SourceRow(i)]
+			} else {
+				r = sheet.Evaluate(ds.Lead(i))
+			}
 			pts[i] = r.Points
 			if sheetRes != nil {
 				sheetRes[i] = r
@@ -462,7 +549,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 	}
 	rep.Champion, rep.ChampionReason = champ, why
 	b.Scoring = scoring(champ, probs, split.Train, opt)
-	if b.Scoring.Parts, err = partsPopulations(b, ds, lin, tree, split, opt); err != nil {
+	if b.Scoring.Parts, err = partsPopulations(b, prep, lin, tree, split, opt); err != nil {
 		return nil, err
 	}
 	rep.Tiers = TierInfo{Hot: b.Scoring.HotThreshold, Warm: b.Scoring.WarmThreshold, GradeScores: b.Scoring.GradeScores}
@@ -535,45 +622,73 @@ func withDefaults(opt Options) Options {
 	return opt
 }
 
-// readInputs reads the input files and fingerprints their contents.
-func readInputs(opt Options, rep *Report) (features.Inputs, string, error) {
+// readInputs reads the input files (the events only when withEvents) and
+// returns the fingerprint parts of those read (fileTag), in the order
+// leads, events, outcomes.
+func readInputs(opt Options, rep *Report, withEvents bool) (features.Inputs, []string, error) {
 	var in features.Inputs
-	h := sha256.New()
+	var parts []string
 	read := func(path, what string) (*datasets.Table, error) {
-		t, rr, err := datasets.ReadFile(path, opt.Read)
-		if err != nil {
-			return nil, err
-		}
-		rep.Counts[what+"_rows"] = rr.Rows
-		if datasets.IsDatabase(path) {
-			// rr.File is the URL without its password.
-			fmt.Fprintf(h, "%s:%s:%d;", what, rr.File, rr.Rows)
-		} else if st, err := os.Stat(path); err == nil {
-			fmt.Fprintf(h, "%s:%d:%d;", what, st.Size(), rr.Rows)
-		}
-		for _, p := range rr.Problems {
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s line %d: %s", rr.File, p.Line, p.Message))
-		}
-		return t, nil
+		t, tag, err := readTable(opt, rep, path, what)
+		parts = append(parts, tag)
+		return t, err
 	}
 	var err error
 	if in.Leads, err = read(opt.Data, "leads"); err != nil {
-		return in, "", err
+		return in, nil, err
 	}
 	if opt.Events != "" && opt.Outcomes == "" {
-		return in, "", fmt.Errorf("events given without outcomes: the three-table shape learns from the closed-won outcomes")
+		return in, nil, fmt.Errorf("events given without outcomes: the three-table shape learns from the closed-won outcomes")
 	}
-	if opt.Events != "" {
+	if opt.Events != "" && withEvents {
 		if in.Events, err = read(opt.Events, "events"); err != nil {
-			return in, "", err
+			return in, nil, err
 		}
 	}
 	if opt.Outcomes != "" {
 		if in.Outcomes, err = read(opt.Outcomes, "outcomes"); err != nil {
-			return in, "", err
+			return in, nil, err
 		}
 	}
-	return in, hex.EncodeToString(h.Sum(nil))[:16], nil
+	return in, parts, nil
+}
+
+// readTable reads one input file whole, counts its rows in rep (as
+// what_rows), adds its problems to rep's warnings and returns its
+// fingerprint part (fileTag).
+func readTable(opt Options, rep *Report, path, what string) (*datasets.Table, string, error) {
+	t, rr, err := datasets.ReadFile(path, opt.Read)
+	if err != nil {
+		return nil, "", err
+	}
+	rep.Counts[what+"_rows"] = rr.Rows
+	for _, p := range rr.Problems {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s line %d: %s", rr.File, p.Line, p.Message))
+	}
+	return t, fileTag(path, what, rr), nil
+}
+
+// fileTag is the fingerprint part of a file read: its size (for a
+// database, its URL without the password) and rows.
+func fileTag(path, what string, rr *datasets.ReadReport) string {
+	if datasets.IsDatabase(path) {
+		// rr.File is the URL without its password.
+		return fmt.Sprintf("%s:%s:%d;", what, rr.File, rr.Rows)
+	}
+	if st, err := os.Stat(path); err == nil {
+		return fmt.Sprintf("%s:%d:%d;", what, st.Size(), rr.Rows)
+	}
+	return ""
+}
+
+// fingerprint hashes the parts of readInputs into the bundle's data
+// fingerprint.
+func fingerprint(parts []string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		io.WriteString(h, p)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 func loadRules(opt Options) (*rules.Sheet, []byte, error) {

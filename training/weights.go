@@ -23,7 +23,32 @@ type WeightInfo struct {
 // with an example needs a finite weight >= 0: a missing, negative or
 // infinite one is an error naming the file, line and lead, as is a column
 // that is not numeric or weights that are all 0.
+//
+// When ds holds a sample of the leads (Config.MaxExamples), every weight is
+// multiplied by the sample's 1/rate (and is 1/rate without a weight column),
+// so that the weighted sample stands for every lead.
 func exampleWeights(ds *features.Dataset, name string) ([]float64, *WeightInfo, error) {
+	w, info, err := columnWeights(ds, name)
+	if err != nil || ds.Report.Sampling == nil {
+		return w, info, err
+	}
+	sw := ds.SampleWeight()
+	if w == nil {
+		w = make([]float64, ds.Rows)
+		for i := range w {
+			w[i] = sw
+		}
+		return w, info, nil
+	}
+	for i := range w {
+		w[i] *= sw
+	}
+	return w, info, nil
+}
+
+// columnWeights returns the weight of every example of ds from the leads
+// column name (nil, nil when name is empty).
+func columnWeights(ds *features.Dataset, name string) ([]float64, *WeightInfo, error) {
 	if name == "" {
 		return nil, nil, nil
 	}

@@ -45,6 +45,7 @@ func TestExitStatus(t *testing.T) {
 		{"bad scale_pos_weight", []string{"train", "--data", bad, "--target", "b", "--out", filepath.Join(dir, "m"), "--gbm-scale-pos-weight", "-1"}, 2, "--gbm-scale-pos-weight"},
 		{"bad subsample", []string{"train", "--data", bad, "--target", "b", "--out", filepath.Join(dir, "m"), "--gbm-subsample", "0"}, 2, "--gbm-subsample 0"},
 		{"bad colsample", []string{"train", "--data", bad, "--target", "b", "--out", filepath.Join(dir, "m"), "--gbm-colsample", "1.5"}, 2, "--gbm-colsample 1.5"},
+		{"bad max-examples", []string{"train", "--data", bad, "--target", "b", "--out", filepath.Join(dir, "m"), "--max-examples", "-5"}, 2, "--max-examples -5"},
 		{"bad out-of-range mode", []string{"train", "--data", bad, "--target", "b", "--out", filepath.Join(dir, "m"), "--out-of-range", "stretch"}, 2, `--out-of-range "stretch"`},
 		{"period without backtest", []string{"train", "--data", bad, "--target", "b", "--out", filepath.Join(dir, "m"), "--period", "week"}, 2, "--period applies with --backtest only"},
 		{"bad backtest colsample", []string{"backtest", "--data", bad, "--target", "b", "--time", "b", "--report", filepath.Join(dir, "bt"), "--gbm-colsample", "-0.5"}, 1, "gbm_colsample -0.5"},

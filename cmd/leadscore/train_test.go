@@ -1,9 +1,13 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/features"
 )
@@ -51,4 +55,31 @@ func TestGBMSamplingPrecedence(t *testing.T) {
 		assert.Equal(t, tc.wantSub, p.Subsample, tc.name)
 		assert.Equal(t, tc.wantCol, p.ColSample, tc.name)
 	}
+}
+
+// train --max-examples samples the leads, says so and records it in
+// report.json; the events stream (generate writes them grouped by lead).
+func TestTrainMaxExamples(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	code, _, stderr := runCLI(t, "generate", "--profile", "b2b", "--leads", "300", "--seed", "4", "--out", data, "-q")
+	require.Zero(t, code, stderr)
+	out := filepath.Join(dir, "m")
+	code, stdout, stderr := runCLI(t, "train", "--data", filepath.Join(data, "leads.csv"), "--events", filepath.Join(data, "events.csv"),
+		"--outcomes", filepath.Join(data, "outcomes.csv"), "--models", "logistic", "--max-examples", "800", "--out", out)
+	require.Zero(t, code, stderr)
+	assert.Contains(t, stdout, "trained on a sample (--max-examples 800)")
+	assert.NotContains(t, stderr+stdout, "not grouped by lead")
+	b, err := os.ReadFile(filepath.Join(out, "report.json"))
+	require.NoError(t, err)
+	var rep struct {
+		Rows features.BuildReport `json:"rows"`
+	}
+	require.NoError(t, json.Unmarshal(b, &rep))
+	sp := rep.Rows.Sampling
+	require.NotNil(t, sp)
+	assert.Equal(t, 800, sp.MaxExamples)
+	assert.InDelta(t, 1/sp.Rate, sp.Weight, 1e-9)
+	assert.Greater(t, sp.Examples, 800)
+	assert.Less(t, sp.LeadsKept, sp.Leads)
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/leadscore/leadscore/datasets/sqldb"
 	"github.com/leadscore/leadscore/internal/atomicfile"
 )
 
@@ -47,8 +48,10 @@ type Exported struct {
 //     smallest snapshot age) are what was known at that cutoff and at
 //     every later one, so no value changed after a cutoff reaches it.
 //     A lead without a creation time gets its latest fields.
-//   - events.csv: lead_id, timestamp, type and every attribute, in the
-//     order they were stored.
+//   - events.csv: lead_id, timestamp, type and every attribute, grouped
+//     by lead (lead ids in byte order), each lead's events by time and
+//     then in the order they were stored, so that training can read them
+//     one lead at a time.
 //   - outcomes.csv: lead_id, converted_at and amount of the closed-won
 //     outcomes (lost and disqualified leads are negatives as any lead
 //     without a won outcome).
@@ -228,7 +231,15 @@ func (s *Store) exportEvents(ctx context.Context, path string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT lead_id, ts, type, attrs FROM events ORDER BY id`)
+	// Grouped by lead, each lead's events in time order (ties in the order
+	// stored), along the events_lead_ts index: training streams the file
+	// one lead at a time (features.BuildByLead). Lead ids compare as bytes
+	// in both backends, so both write the same file.
+	order := `lead_id, ts, id`
+	if s.kind == sqldb.Postgres {
+		order = `lead_id COLLATE "C", ts, id`
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT lead_id, ts, type, attrs FROM events ORDER BY `+order)
 	if err != nil {
 		out.f.Abort()
 		return 0, fmt.Errorf("store %s: %w", s.Redacted(), err)
