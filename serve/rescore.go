@@ -237,11 +237,17 @@ func readLeads(ctx context.Context, st *store.Store, ids []string, asOf time.Tim
 	}
 	for i, err := range errs {
 		if errors.Is(err, store.ErrNotFound) {
-			errs[i] = fmt.Errorf("no lead %q is stored", ids[i])
+			errs[i] = leadNotStored(ids[i])
 		}
 	}
 	return recs, errs, nil
 }
+
+// leadNotStored is why a lead with events but no lead record (its events
+// arrived first, which ingestion allows) is not rescored.
+type leadNotStored string
+
+func (id leadNotStored) Error() string { return fmt.Sprintf("no lead %q is stored", string(id)) }
 
 // storedRows are stored leads as models.Rows, each worker decoding with a
 // decoder of its own.

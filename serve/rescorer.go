@@ -355,14 +355,29 @@ func (s *Server) rescoreLeads(ctx context.Context, opt RescoreOptions, causeOf f
 		}
 		return err
 	}
+	// Leads whose events came before the lead itself are counted and
+	// logged once per pass, not once each: under load they are many.
+	var unstored int
+	var unstoredIDs []string
 	err := Rescore(ctx, st, a.model, opt, func(sc *models.Scored) error {
 		if sc.Result == nil {
+			var missing leadNotStored
+			if errors.As(sc.Err, &missing) {
+				if unstored++; len(unstoredIDs) < 5 {
+					unstoredIDs = append(unstoredIDs, string(missing))
+				}
+				return nil
+			}
 			s.log.Warn("rescore: lead not scored", "lead_id", sc.LeadID, "error", sc.Err)
 			return nil
 		}
 		s.metrics.scoredOne(a.version, outcome{Tier: sc.Result.Tier, Score: sc.Result.Score, Warnings: sc.Result.Warnings})
 		return nil
 	})
+	if unstored > 0 {
+		s.log.Warn("rescore: leads with events but no stored lead were not scored; they are scored once the lead is posted",
+			"leads", unstored, "first_ids", unstoredIDs)
+	}
 	if err != nil {
 		return fmt.Errorf("rescore: %w", err)
 	}

@@ -302,3 +302,41 @@ func TestDueLongestFirst(t *testing.T) {
 	assert.Equal(t, 1, len(r.pending), "not-due stays")
 	assert.Empty(t, r.due(testNow, d))
 }
+
+// TestEventsBeforeTheirLead: events may arrive before their lead. The
+// rescore of such leads waits for the lead, is logged once per pass with
+// a count (not one line per lead), and the lead is scored as soon as it is
+// posted.
+func TestEventsBeforeTheirLead(t *testing.T) {
+	var clockMu sync.Mutex
+	now := testNow
+	clock := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
+	advance := func(d time.Duration) { clockMu.Lock(); now = now.Add(d); clockMu.Unlock() }
+	s, env := newTestServer(t, testOptions{store: sqliteURL(t), now: clock})
+	t.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	var events []string
+	for i := range 8 {
+		events = append(events, fmt.Sprintf(`{"lead_id": "E-%d", "event_id": "e%d", "type": "page_view", "timestamp": "2024-05-02T10:00:00Z"}`, i, i))
+	}
+	ingest(t, env, "/v1/events", "["+strings.Join(events, ",")+"]", 200)
+	advance(DefaultDebounce)
+	_, err := s.RescoreDue(ctx)
+	require.NoError(t, err)
+	hist, err := s.Store().LeadScores(ctx, "E-0", 0, 10)
+	require.NoError(t, err)
+	assert.Empty(t, hist, "no lead is stored yet")
+	logs := env.logs.String()
+	assert.Equal(t, 1, strings.Count(logs, "leads with events but no stored lead"), logs)
+	assert.Contains(t, logs, `"leads":8`)
+	assert.NotContains(t, logs, "lead not scored")
+
+	ingest(t, env, "/v1/leads", `{"lead_id": "E-3", "created_at": "2024-05-01T10:00:00Z", "fields": {"TotalVisits": 1}}`, 200)
+	advance(DefaultDebounce)
+	n, err := s.RescoreDue(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "the lead is rescored once posted")
+	hist, err = s.Store().LeadScores(ctx, "E-3", 0, 10)
+	require.NoError(t, err)
+	assert.Len(t, hist, 1)
+}
