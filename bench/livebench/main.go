@@ -12,7 +12,9 @@
 // time from its request being accepted (200) to the first rescore of its
 // lead that covers it (the log's scored_at) and, for the events whose
 // rescore changed a tier (a delivery), to the delivery reaching the
-// receiver. Client and server share one clock (one machine).
+// receiver. It also prints, per rescore, the time from the last event it
+// covers to its scored_at: the delay after a lead's burst of events ends,
+// the debounce included. Client and server share one clock (one machine).
 //
 //	livebench history -data leads.csv -leads 1000000 -events 3 -out DIR
 //
@@ -442,6 +444,18 @@ func latency(url, hook, secretFile, data string, poolSize, nLeads, rate int, dur
 		kk := key{e.lead, sc.AsOf.UnixNano()}
 		coveredBy[kk] = append(coveredBy[kk], e.accepted)
 	}
+	// A rescore's delay after the last event it covers: the time from the
+	// end of a lead's burst to its new score, the debounce included.
+	scoredAt := map[key]time.Time{}
+	for i, scs := range byLead {
+		for _, sc := range scs {
+			scoredAt[key{int32(i), sc.AsOf.UnixNano()}] = sc.ScoredAt
+		}
+	}
+	var afterLast []time.Duration
+	for k, accs := range coveredBy {
+		afterLast = append(afterLast, scoredAt[k].Sub(slices.MaxFunc(accs, time.Time.Compare)))
+	}
 	rc.mu.Lock()
 	got := rc.got
 	rc.mu.Unlock()
@@ -463,6 +477,7 @@ func latency(url, hook, secretFile, data string, poolSize, nLeads, rate int, dur
 	fmt.Printf("%d rescores logged for %d events (%d not covered); %d deliveries (%d after the events' rescores, %d bad signatures)\n",
 		len(scores), len(events), uncovered, len(got), matched, rc.bad.Load())
 	fmt.Printf("RESULT event to score logged: n %d p50 %s p99 %s max %s\n", len(toScore), pct(toScore, 0.5), pct(toScore, 0.99), pct(toScore, 1))
+	fmt.Printf("RESULT last event of a rescore to its score logged (debounce included): n %d p50 %s p99 %s max %s\n", len(afterLast), pct(afterLast, 0.5), pct(afterLast, 0.99), pct(afterLast, 1))
 	fmt.Printf("RESULT event to webhook received: n %d p50 %s p99 %s max %s\n", len(toHook), pct(toHook, 0.5), pct(toHook, 0.99), pct(toHook, 1))
 	return nil
 }
