@@ -954,17 +954,7 @@ func (d *Dataset) trainEventTypes(train []int) []string {
 			}
 		}
 	}
-	var out []string
-	for ti, ok := range seen {
-		if ok {
-			out = append(out, s.typeNames[ti])
-		}
-	}
-	if len(out) > maxEventTypes {
-		return nil
-	}
-	slices.Sort(out)
-	return out
+	return seenTypes(seen, s.typeNames)
 }
 
 // streamedEventTypes is trainEventTypes for events streamed by lead: a row
@@ -978,10 +968,16 @@ func (d *Dataset) streamedEventTypes(train []int) []string {
 			}
 		}
 	}
+	return seenTypes(seen, d.typeNames)
+}
+
+// seenTypes is the names of the seen types, sorted; nil when there are
+// more than maxEventTypes.
+func seenTypes(seen []bool, names []string) []string {
 	var out []string
 	for ti, ok := range seen {
 		if ok {
-			out = append(out, d.typeNames[ti])
+			out = append(out, names[ti])
 		}
 	}
 	if len(out) > maxEventTypes {
