@@ -200,13 +200,12 @@ const binSpan = 1 << 16
 //go:noinline
 func splitBinLE(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) int {
 	dst, col = dst[:binSpan], col[:binSpan]
-	l, h := uint16(lo), uint16(hi-1)
+	l, q := uint16(lo), uint16(hi-1-lo)
 	for _, r := range src {
 		g := uint16(bit(col[r] <= k))
-		dst[l] = r
-		dst[h] = r
+		dst[l+q&(g-1)] = r
 		l += g
-		h += g - 1
+		q--
 	}
 	return int(l) - lo
 }
@@ -217,13 +216,12 @@ func splitBinLE(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) in
 //go:noinline
 func splitBinNotGT(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) int {
 	dst, col = dst[:binSpan], col[:binSpan]
-	l, h := uint16(lo), uint16(hi-1)
+	l, q := uint16(lo), uint16(hi-1-lo)
 	for _, r := range src {
 		g := uint16(bit(col[r]+1 <= k))
-		dst[l] = r
-		dst[h] = r
+		dst[l+q&(g-1)] = r
 		l += g
-		h += g - 1
+		q--
 	}
 	return int(l) - lo
 }
@@ -233,15 +231,14 @@ func splitBinNotGT(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8)
 //go:noinline
 func splitBinCat(src []uint16, dst []uint16, lo, hi int, col []uint8, bits uint64, miss int) int {
 	dst, col = dst[:binSpan], col[:binSpan]
-	l, h := uint16(lo), uint16(hi-1)
+	l, q := uint16(lo), uint16(hi-1-lo)
 	m := uint16(miss)
 	for _, r := range src {
 		c := col[r]
 		g := uint16(bits>>(c&63)&1)&uint16(bit(c < 64)) | m&uint16(bit(c == binMissing))
-		dst[l] = r
-		dst[h] = r
+		dst[l+q&(g-1)] = r
 		l += g
-		h += g - 1
+		q--
 	}
 	return int(l) - lo
 }
@@ -276,8 +273,12 @@ func (s *scorer) treeBins(root int32, n int, out []float64) {
 			}
 			continue
 		}
-		dst := s.idx[ob][:]
 		col := s.bins[int(nd.col)*s.binStride:]
+		if l, r := &nodes[nd.left], &nodes[nd.left+1]; l.kind == kindLeaf && r.kind == kindLeaf {
+			twigBins(nd, src, col, out, math.Float64frombits(l.bits), math.Float64frombits(r.bits))
+			continue
+		}
+		dst := s.idx[ob][:]
 		lo, hi := int(f.lo), int(f.hi)
 		var nl int
 		switch nd.kind {
@@ -297,6 +298,34 @@ func (s *scorer) treeBins(root int32, n int, out []float64) {
 		}
 	}
 	s.stack = st
+}
+
+// twigBins adds to out[r], for each row r of src, the value of the leaf
+// it reaches from internal node nd, whose children are both leaves: vl
+// on the left, vr on the right. The rows are not split, so their leaves
+// cost no pass of their own.
+//
+//go:noinline
+func twigBins(nd *bnode, src []uint16, col []uint8, out []float64, vl, vr float64) {
+	col = col[:binSpan]
+	v := [2]float64{vr, vl}
+	k := nd.k
+	switch nd.kind {
+	case kindLE:
+		for _, r := range src {
+			out[r] += v[bit(col[r] <= k)]
+		}
+	case kindNotGT:
+		for _, r := range src {
+			out[r] += v[bit(col[r]+1 <= k)]
+		}
+	default:
+		bits, m := nd.bits, int(k)
+		for _, r := range src {
+			c := col[r]
+			out[r] += v[int(bits>>(c&63)&1)&bit(c < 64)|m&bit(c == binMissing)]
+		}
+	}
 }
 
 // walkBins returns the leaf value that chunk row r reaches from node n of
