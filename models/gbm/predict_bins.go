@@ -16,7 +16,7 @@ import (
 //     above every k;
 //   - categorical column (all its splits sets of at most 64 codes): bin(v)
 //     = v when v is a code in [0, 64), binOther for any other value and
-//     binMissing when missing.
+//     binCatMissing when missing (see catSet).
 //
 // Models it cannot express (a category set of more than 64 codes, more
 // than maxEdges thresholds on a column, a NaN threshold, a column split
@@ -32,7 +32,10 @@ type binned struct {
 const (
 	binOther   = 64  // categorical value that is no code in [0, 64)
 	binMissing = 255 // NaN
-	maxEdges   = 254 // thresholds per numeric column (bins 0..254)
+	// binCatMissing is the bin of a missing categorical value: codes,
+	// binOther and it fit in the 128 bits of catSet.
+	binCatMissing = 65
+	maxEdges      = 254 // thresholds per numeric column (bins 0..254)
 )
 
 // bnode is one node of the binned form: kindLeaf with its value's bits in
@@ -128,7 +131,7 @@ func (b *binned) bin(j int, v float64) uint8 {
 			c = uint8(k)
 		}
 		if v != v {
-			c = binMissing
+			c = binCatMissing
 		}
 		return c
 	}
@@ -183,7 +186,8 @@ func (nd *bnode) binLeft(c uint8) int {
 	case kindNotGT:
 		return bit(c+1 <= nd.k)
 	default:
-		return int(nd.bits>>(c&63)&1)&bit(c < 64) | int(nd.k)&bit(c == binMissing)
+		set := catSet(nd.bits, int(nd.k))
+		return int(set[c>>6&1] >> (c & 63) & 1)
 	}
 }
 
@@ -232,10 +236,10 @@ func splitBinNotGT(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8)
 func splitBinCat(src []uint16, dst []uint16, lo, hi int, col []uint8, bits uint64, miss int) int {
 	dst, col = dst[:binSpan], col[:binSpan]
 	l, q := uint16(lo), uint16(hi-1-lo)
-	m := uint16(miss)
+	set := catSet(bits, miss)
 	for _, r := range src {
 		c := col[r]
-		g := uint16(bits>>(c&63)&1)&uint16(bit(c < 64)) | m&uint16(bit(c == binMissing))
+		g := uint16(set[c>>6&1] >> (c & 63) & 1)
 		dst[l+q&(g-1)] = r
 		l += g
 		q--
@@ -320,10 +324,10 @@ func twigBins(nd *bnode, src []uint16, col []uint8, out []float64, vl, vr float6
 			out[r] += v[bit(col[r]+1 <= k)]
 		}
 	default:
-		bits, m := nd.bits, int(k)
+		set := catSet(nd.bits, int(k))
 		for _, r := range src {
 			c := col[r]
-			out[r] += v[int(bits>>(c&63)&1)&bit(c < 64)|m&bit(c == binMissing)]
+			out[r] += v[set[c>>6&1]>>(c&63)&1]
 		}
 	}
 }
@@ -339,4 +343,11 @@ func (s *scorer) walkBins(n int32, r int) float64 {
 		}
 		n = nd.left + 1 - int32(nd.binLeft(s.bins[int(nd.col)*s.binStride+r]))
 	}
+}
+
+// catSet returns the bins that go left at a categorical node with codes
+// bits, missing values going left when miss is 1: bit c of the 128 bits
+// for bin c (binOther never, binCatMissing when miss).
+func catSet(bits uint64, miss int) [2]uint64 {
+	return [2]uint64{bits, uint64(miss&1) << (binCatMissing - 64)}
 }
