@@ -41,8 +41,8 @@ const (
 // bnode is one node of the binned form: kindLeaf with its value's bits in
 // bits; kindLE (left when bin <= k); kindNotGT (left when bin <= k-1 or
 // missing: k holds the threshold index plus one, compared to bin+1 in
-// uint8, where a missing bin wraps to 0); kindCat (left when bin < 64 and
-// bit bin of bits is set, or when missing and dl).
+// uint8, where a missing bin wraps to 0); kindCat (left when bit bin of
+// catSet(bits, k) is set: a code of bits, or missing when k is 1).
 type bnode struct {
 	bits uint64
 	left int32
