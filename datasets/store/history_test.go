@@ -78,7 +78,7 @@ func TestLeadHistoryForTraining(t *testing.T) {
 		up(t0.Add(time.Hour), store.Lead{ID: "a", Created: t0, Fields: json.RawMessage(`{"industry":"retail"}`)})
 		up(t0.Add(10*day), store.Lead{ID: "a", Created: t0, Fields: json.RawMessage(`{"industry":"software","employees":50}`)})
 		up(t0.Add(10*day), store.Lead{ID: "a", Created: t0, Fields: json.RawMessage(`{"industry":"software","employees":50}`)}) // unchanged: no version
-		up(t0.Add(5*day), store.Lead{ID: "b", Fields: json.RawMessage(`{"industry":"media"}`)})                                    // no creation time yet
+		up(t0.Add(5*day), store.Lead{ID: "b", Fields: json.RawMessage(`{"industry":"media"}`)})                                 // no creation time yet
 		up(t0.Add(6*day), store.Lead{ID: "b", Created: t0, Fields: json.RawMessage(`{"industry":"media"}`)})
 
 		tr := readForTraining(t, s)
