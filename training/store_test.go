@@ -2,10 +2,12 @@ package training
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -148,4 +150,63 @@ func sameBits(t *testing.T, want, got []float64, what string) {
 			return
 		}
 	}
+}
+
+// TestTrainFromStoreSeesFieldHistory: a lead whose fields change through
+// the store between two of its snapshots gives each snapshot its own
+// value, and a change after its last cutoff is never seen.
+func TestTrainFromStoreSeesFieldHistory(t *testing.T) {
+	ctx := context.Background()
+	files := smallHistory(t)
+	st := importSample(t, "sqlite:"+filepath.Join(t.TempDir(), "store.db"), files)
+	opt := FromStore(st, files)
+	opt.StreamEvents = true
+	before, err := Prepare(ctx, opt)
+	require.NoError(t, err)
+	ds := before.Dataset
+	// A lead with at least two labelled snapshots.
+	var id string
+	var rows []int
+	for i := 0; i < ds.Rows && len(rows) < 2; i++ {
+		if ds.LeadIDs[i] != id {
+			id, rows = ds.LeadIDs[i], nil
+		}
+		rows = append(rows, i)
+	}
+	require.Len(t, rows, 2)
+	orig := ds.Lead(rows[0]).Fields["industry"].Str
+	require.NotEmpty(t, orig)
+	last := ds.Cutoffs[rows[1]]
+	for i := rows[1]; i < ds.Rows && ds.LeadIDs[i] == id; i++ {
+		last = ds.Cutoffs[i]
+	}
+	between := ds.Cutoffs[rows[0]].Add(ds.Cutoffs[rows[1]].Sub(ds.Cutoffs[rows[0]]) / 2)
+	for _, v := range []struct {
+		at       time.Time
+		industry string
+	}{{between, "zz-changed"}, {last.Add(time.Second), "zz-late"}} {
+		_, err := st.UpsertLeads(ctx, []store.Lead{{ID: id, Created: ds.Created[rows[0]], Fields: json.RawMessage(`{"industry":"` + v.industry + `"}`)}}, v.at, nil, "")
+		require.NoError(t, err)
+	}
+
+	after, err := Prepare(ctx, opt)
+	require.NoError(t, err)
+	d := after.Dataset
+	assert.Equal(t, ds.LeadIDs, d.LeadIDs, "the same examples")
+	assert.Equal(t, 2, after.Counts["lead_versions"]-after.Counts["leads_rows"], "two versions more than leads")
+	n := 0
+	for i := range d.Rows {
+		if d.LeadIDs[i] != id {
+			continue
+		}
+		got := d.Lead(i).Fields["industry"].Str
+		want := orig
+		if d.Cutoffs[i].After(between) {
+			want = "zz-changed"
+		}
+		assert.Equal(t, want, got, "snapshot at %s", d.Cutoffs[i])
+		assert.NotEqual(t, "zz-late", got, "changed after the last cutoff")
+		n++
+	}
+	assert.GreaterOrEqual(t, n, 2)
 }
