@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/leadscore/leadscore/datasets"
@@ -209,12 +210,82 @@ func (s *Store) OpenEvents(ctx context.Context, opt datasets.ReadOptions) (*data
 		}
 		return rec, nil
 	}
-	r, err := datasets.OpenRecords(s.Redacted()+" (events)", header, next, rows.Close, opt)
+	get, stop := prefetch(next)
+	done := func() error {
+		stop()
+		return rows.Close()
+	}
+	r, err := datasets.OpenRecords(s.Redacted()+" (events)", header, get, done, opt)
 	if err != nil {
-		rows.Close()
+		done()
 		return nil, err
 	}
 	return r, nil
+}
+
+// prefetchBatch is the number of records prefetch reads ahead per batch.
+const prefetchBatch = 4096
+
+// prefetch calls next in a goroutine of its own, up to four batches of
+// records ahead of get, so that reading the database and what the caller
+// does with the records (parsing them, building examples) use two cores.
+// get returns the records of next, in order, then its error (io.EOF at the
+// end). stop ends the goroutine and waits for it; call it before closing
+// what next reads.
+func prefetch(next func() ([]string, error)) (get func() ([]string, error), stop func()) {
+	type batch struct {
+		recs [][]string
+		err  error
+	}
+	ch := make(chan batch, 4)
+	quit := make(chan struct{})
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		for {
+			b := batch{recs: make([][]string, 0, prefetchBatch)}
+			for len(b.recs) < prefetchBatch && b.err == nil {
+				rec, err := next()
+				if err != nil {
+					b.err = err
+					break
+				}
+				b.recs = append(b.recs, append([]string(nil), rec...))
+			}
+			select {
+			case ch <- b:
+			case <-quit:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+		}
+	}()
+	var cur batch
+	pos := 0
+	var last error
+	get = func() ([]string, error) {
+		for pos == len(cur.recs) {
+			if cur.err != nil || last != nil {
+				if last == nil {
+					last = cur.err
+				}
+				return nil, last
+			}
+			cur, pos = <-ch, 0
+		}
+		pos++
+		return cur.recs[pos-1], nil
+	}
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			close(quit)
+			<-exited
+		})
+	}
+	return get, stop
 }
 
 // ReadWonOutcomes reads the closed-won outcomes as a table for training:
