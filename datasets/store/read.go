@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -185,7 +186,15 @@ func (h *histories) check(id string, dv int64, v Version) {
 type changes struct {
 	mu   sync.Mutex
 	conn *sql.Conn
-	stmt *sql.Stmt
+	// stmt is PRAGMA data_version prepared on conn's driver connection,
+	// run through conn.Raw: the database/sql layers cost as much as the
+	// read itself.
+	stmt driver.Stmt
+	// read is c.readRaw, bound once; ctx, dest and err are its argument
+	// and results.
+	read func(driverConn any) error
+	ctx  context.Context
+	dest [1]driver.Value
 	// value was read by the read that started at start (monotonic).
 	value int64
 	start time.Time
@@ -210,20 +219,49 @@ func (s *Store) dataVersion(ctx context.Context) (dv int64, ok bool) {
 		if err != nil {
 			return 0, false
 		}
-		stmt, err := conn.PrepareContext(ctx, "PRAGMA data_version")
-		if err != nil {
-			conn.Close()
-			return 0, false
-		}
-		c.conn, c.stmt = conn, stmt
+		c.conn, c.read = conn, c.readRaw
 	}
 	start := time.Now()
-	if err := c.stmt.QueryRowContext(ctx).Scan(&dv); err != nil {
+	c.ctx = ctx
+	err := c.conn.Raw(c.read)
+	c.ctx = nil
+	v, isInt := c.dest[0].(int64)
+	if err != nil || !isInt {
 		c.closeLocked()
 		return 0, false
 	}
-	c.value, c.start = dv, start
-	return dv, true
+	c.value, c.start = v, start
+	return v, true
+}
+
+// readRaw reads the data version into c.dest on conn's driver connection
+// (c.mu held).
+func (c *changes) readRaw(dc any) error {
+	if c.stmt == nil {
+		p, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return errors.New("the SQLite driver cannot prepare statements with a context")
+		}
+		st, err := p.PrepareContext(c.ctx, "PRAGMA data_version")
+		if err != nil {
+			return err
+		}
+		c.stmt = st
+	}
+	q, ok := c.stmt.(driver.StmtQueryContext)
+	if !ok {
+		return errors.New("the SQLite driver cannot query with a context")
+	}
+	rows, err := q.QueryContext(c.ctx, nil)
+	if err != nil {
+		return err
+	}
+	c.dest[0] = nil
+	err = rows.Next(c.dest[:])
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // close releases the data version's connection.
@@ -235,7 +273,9 @@ func (c *changes) close() {
 
 func (c *changes) closeLocked() {
 	if c.conn != nil {
-		c.stmt.Close()
+		if c.stmt != nil {
+			c.conn.Raw(func(any) error { return c.stmt.Close() })
+		}
 		c.conn.Close()
 		c.conn, c.stmt = nil, nil
 		c.start = time.Time{}
