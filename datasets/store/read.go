@@ -190,10 +190,8 @@ type changes struct {
 	// run through conn.Raw: the database/sql layers cost as much as the
 	// read itself.
 	stmt driver.Stmt
-	// read is c.readRaw, bound once; ctx, dest and err are its argument
-	// and results.
+	// read is c.readRaw, bound once; dest is its result.
 	read func(driverConn any) error
-	ctx  context.Context
 	dest [1]driver.Value
 	// value was read by the read that started at start (monotonic).
 	value int64
@@ -222,9 +220,7 @@ func (s *Store) dataVersion(ctx context.Context) (dv int64, ok bool) {
 		c.conn, c.read = conn, c.readRaw
 	}
 	start := time.Now()
-	c.ctx = ctx
 	err := c.conn.Raw(c.read)
-	c.ctx = nil
 	v, isInt := c.dest[0].(int64)
 	if err != nil || !isInt {
 		c.closeLocked()
@@ -235,14 +231,17 @@ func (s *Store) dataVersion(ctx context.Context) (dv int64, ok bool) {
 }
 
 // readRaw reads the data version into c.dest on conn's driver connection
-// (c.mu held).
+// (c.mu held). The read takes no request's context: it is shared by the
+// requests waiting, and a WAL read does not wait for writers; without a
+// context that can end, the driver also skips setting up its interruption.
 func (c *changes) readRaw(dc any) error {
+	ctx := context.Background()
 	if c.stmt == nil {
 		p, ok := dc.(driver.ConnPrepareContext)
 		if !ok {
 			return errors.New("the SQLite driver cannot prepare statements with a context")
 		}
-		st, err := p.PrepareContext(c.ctx, "PRAGMA data_version")
+		st, err := p.PrepareContext(ctx, "PRAGMA data_version")
 		if err != nil {
 			return err
 		}
@@ -252,7 +251,7 @@ func (c *changes) readRaw(dc any) error {
 	if !ok {
 		return errors.New("the SQLite driver cannot query with a context")
 	}
-	rows, err := q.QueryContext(c.ctx, nil)
+	rows, err := q.QueryContext(ctx, nil)
 	if err != nil {
 		return err
 	}
