@@ -216,8 +216,11 @@
 // (one object or an array; one transaction each, answered after commit; a
 // bad item refuses the request naming "[i].field", or with ?partial=1 is
 // listed under "rejected"), GET /v1/leads/{id} (the stored lead scored
-// through the scoring path as of now or ?as_of=, with "fields" and
-// "event_count"), GET /v1/leads/{id}/scores and GET /v1/scores?since=.
+// through the scoring path as of ?as_of= or now rounded up to the second,
+// with "as_of", "fields" and "event_count"; the lead's last answer is
+// issued again while its version in the store, the model, the moment and
+// the options are the same: leadAnswers), GET /v1/leads/{id}/scores and
+// GET /v1/scores?since=.
 // Every score issued is appended to the prediction log by one goroutine
 // that commits what gathered in 50 ms (scoreLog); Config.ScoreRetention
 // (--score-retention) prunes it hourly. Rescore scores stored leads in bulk

@@ -9,112 +9,166 @@ import (
 	"github.com/leadscore/leadscore/datasets/store"
 )
 
-// The prediction log is written behind the answers: a request hands its
-// entries to the scoreLog and returns, and one goroutine commits what has
-// gathered, one multi-row insert per transaction. Scoring thus never waits
-// for the disk, and the log costs one commit per batch of requests instead
-// of one per request. The queue is bounded: when the store falls behind,
-// requests wait for room (nothing is dropped). Stopping the server writes
-// what is queued; a crash loses at most the entries of the last logLinger
-// (ingested leads, events and outcomes are committed before they are
-// acknowledged and never wait here).
+// The prediction log is written behind the answers: a request appends its
+// entries to the scoreLog's pending list and returns, and one goroutine
+// commits what has gathered, in multi-row inserts of up to maxLogBatch
+// entries per transaction. Scoring thus never waits for the disk, and the
+// log costs one commit per batch of requests instead of one per request;
+// adding an entry is an append under a mutex, with no allocation once the
+// lists have grown (the writer swaps two lists). The pending list is
+// bounded: when the store falls behind, requests wait for room (nothing is
+// dropped). Stopping the server writes what is pending; a crash loses at
+// most the entries of the last logLinger (ingested leads, events and
+// outcomes are committed before they are acknowledged and never wait
+// here).
 type scoreLog struct {
-	st   LeadStore
-	log  *slog.Logger
-	ch   chan logItem
-	done chan struct{}
-	// mu guards closed: a handler cut off by the shutdown timeout may
-	// still add entries after close, which are then dropped, not sent on
-	// a closed channel.
-	mu      sync.RWMutex
-	closed  bool
+	st      LeadStore
+	log     *slog.Logger
 	written func(n int)
 	failed  func(n int)
+	// wake tells the writer that there is work: entries after none, a
+	// full batch, a flush or the close.
+	wake chan struct{}
+	done chan struct{}
+
+	mu sync.Mutex
+	// room is signalled when the writer takes the pending entries.
+	room    sync.Cond
+	pending []store.Score
+	// spare is the list the writer wrote last, reused for pending.
+	spare []store.Score
+	// waiting are flushes to signal once what is pending is written.
+	waiting []chan struct{}
+	// closed is set by close: a handler cut off by the shutdown timeout
+	// may still add entries after it, which are then dropped.
+	closed bool
 }
 
-// logItem is one request's entries, or (done set) a request to signal
-// once everything queued before it is written.
-type logItem struct {
-	entries []store.Score
-	done    chan struct{}
-}
-
-// scoreLogQueue is how many requests' entries may wait to be written.
-const scoreLogQueue = 4096
+// maxLogPending bounds the entries waiting to be written (a request whose
+// entries alone are more waits for an empty list).
+const maxLogPending = 65536
 
 // logLinger is how long the writer gathers entries before a commit: the
 // log lags the answers by at most about this much.
 const logLinger = 50 * time.Millisecond
 
-// maxLogBatch bounds the entries committed in one transaction.
+// maxLogBatch bounds the entries committed in one transaction; the writer
+// stops gathering when so many are pending.
 const maxLogBatch = 5000
 
 func newScoreLog(st LeadStore, log *slog.Logger, written, failed func(int)) *scoreLog {
-	l := &scoreLog{st: st, log: log, ch: make(chan logItem, scoreLogQueue), done: make(chan struct{}), written: written, failed: failed}
+	l := &scoreLog{st: st, log: log, wake: make(chan struct{}, 1), done: make(chan struct{}), written: written, failed: failed}
+	l.room.L = &l.mu
 	go l.run()
 	return l
 }
 
-// add queues entries (waiting for room when the queue is full).
+func (l *scoreLog) signal() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// add queues entries (waiting for room when the list is full).
 func (l *scoreLog) add(entries []store.Score) {
 	if len(entries) == 0 {
 		return
 	}
-	l.mu.RLock()
-	defer l.mu.RUnlock()
+	l.mu.Lock()
+	for !l.closed && len(l.pending) > 0 && len(l.pending)+len(entries) > maxLogPending {
+		l.room.Wait()
+	}
 	if l.closed {
+		l.mu.Unlock()
 		l.log.Warn("scores issued after shutdown were not written to the prediction log", "scores", len(entries))
 		return
 	}
-	l.ch <- logItem{entries: entries}
+	n := len(l.pending)
+	l.pending = append(l.pending, entries...)
+	l.mu.Unlock()
+	if n == 0 || n < maxLogBatch && n+len(entries) >= maxLogBatch {
+		l.signal()
+	}
+}
+
+// addOne queues one entry, as add does.
+func (l *scoreLog) addOne(e store.Score) {
+	l.mu.Lock()
+	for !l.closed && len(l.pending) >= maxLogPending {
+		l.room.Wait()
+	}
+	if l.closed {
+		l.mu.Unlock()
+		l.log.Warn("scores issued after shutdown were not written to the prediction log", "scores", 1)
+		return
+	}
+	n := len(l.pending)
+	l.pending = append(l.pending, e)
+	l.mu.Unlock()
+	if n == 0 || n+1 == maxLogBatch {
+		l.signal()
+	}
 }
 
 // flush waits until every entry queued before it is written.
 func (l *scoreLog) flush() {
 	done := make(chan struct{})
-	l.mu.RLock()
+	l.mu.Lock()
 	if l.closed {
-		l.mu.RUnlock()
+		l.mu.Unlock()
 		return
 	}
-	l.ch <- logItem{done: done}
-	l.mu.RUnlock()
+	l.waiting = append(l.waiting, done)
+	l.mu.Unlock()
+	l.signal()
 	<-done
 }
 
 func (l *scoreLog) run() {
 	defer close(l.done)
-	var batch []store.Score
-	var waiting []chan struct{}
-	for first := range l.ch {
-		batch, waiting = append(batch[:0], first.entries...), waiting[:0]
-		if first.done != nil {
-			waiting = append(waiting, first.done)
-		}
+	linger := time.NewTimer(logLinger)
+	linger.Stop()
+	for range l.wake {
 		// Gather for up to logLinger, so that under load one commit
-		// carries the scores of many requests.
-		linger := time.NewTimer(logLinger)
-	gather:
-		for len(batch) < maxLogBatch && len(waiting) == 0 {
-			select {
-			case more, ok := <-l.ch:
-				if !ok {
-					break gather
-				}
-				batch = append(batch, more.entries...)
-				if more.done != nil {
-					waiting = append(waiting, more.done)
-				}
-			case <-linger.C:
-				break gather
+		// carries the scores of many requests; a flush, the close or a
+		// full batch ends the wait.
+		deadline := time.Now().Add(logLinger)
+		for {
+			l.mu.Lock()
+			urgent := l.closed || len(l.waiting) > 0 || len(l.pending) >= maxLogBatch || len(l.pending) == 0
+			l.mu.Unlock()
+			wait := time.Until(deadline)
+			if urgent || wait <= 0 {
+				break
 			}
+			linger.Reset(wait)
+			select {
+			case <-l.wake:
+			case <-linger.C:
+			}
+			linger.Stop()
 		}
-		linger.Stop()
-		if len(batch) > 0 {
-			l.write(batch)
+		l.mu.Lock()
+		batch := l.pending
+		l.pending, l.spare = l.spare[:0], nil
+		waiting := l.waiting
+		l.waiting = nil
+		closed := l.closed
+		l.room.Broadcast()
+		l.mu.Unlock()
+		for lo := 0; lo < len(batch); lo += maxLogBatch {
+			l.write(batch[lo:min(lo+maxLogBatch, len(batch))])
 		}
 		for _, w := range waiting {
 			close(w)
+		}
+		clear(batch) // drops the references to reasons and strings
+		l.mu.Lock()
+		l.spare = batch[:0]
+		l.mu.Unlock()
+		if closed {
+			return
 		}
 	}
 }
@@ -136,13 +190,17 @@ func (l *scoreLog) write(batch []store.Score) {
 	l.log.Error("could not write scores to the prediction log", "scores", len(batch), "store", l.st.Redacted(), "error", err)
 }
 
-// close writes what is queued and stops.
+// close writes what is pending and stops.
 func (l *scoreLog) close() {
 	l.mu.Lock()
-	if !l.closed {
-		l.closed = true
-		close(l.ch)
+	if l.closed {
+		l.mu.Unlock()
+		<-l.done
+		return
 	}
+	l.closed = true
+	l.room.Broadcast()
 	l.mu.Unlock()
+	l.signal()
 	<-l.done
 }

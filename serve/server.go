@@ -66,8 +66,10 @@ type Server struct {
 
 	// store is the lead store (nil: stateless); scores writes the
 	// prediction log into it. ownStore is set when New opened it.
-	store     LeadStore
-	scores    *scoreLog
+	store  LeadStore
+	scores *scoreLog
+	// answers are the latest answers of GET /v1/leads/{id}.
+	answers   leadAnswers
 	ownStore  bool
 	closeOnce sync.Once
 }
@@ -111,7 +113,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		s.log.Warn("could not remove every stale temporary file; 'leadscore gc' retries", "error", err)
 	}
-	s.reg.onSwap, s.reg.onLoad, s.reg.onFallback = s.metrics.swapped, s.metrics.loaded, s.metrics.fellBack
+	s.reg.onLoad, s.reg.onFallback = s.metrics.loaded, s.metrics.fellBack
+	s.reg.onSwap = func(old, cur *active) {
+		s.answers.clear()
+		s.metrics.swapped(old, cur)
+	}
 	s.reg.maxEvents = cfg.MaxEventsPerLead
 	if _, err := s.reg.reload(true); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ type LeadStore interface {
 	AppendEvents(ctx context.Context, events []store.Event, now time.Time, rescore string) (int, error)
 	RecordOutcomes(ctx context.Context, outs []store.Outcome, now time.Time, rescore string) (int, error)
 	Lead(ctx context.Context, id string, asOf time.Time, maxEvents int, dst []store.Event) (*store.Record, error)
+	LeadVersion(ctx context.Context, id string) (store.Version, error)
 	LogScores(ctx context.Context, scores []store.Score) error
 	LeadScores(ctx context.Context, leadID string, before int64, limit int) ([]store.Score, error)
 	Scores(ctx context.Context, since time.Time, after int64, limit int) ([]store.Score, error)
@@ -403,9 +405,30 @@ func (s *Server) handleOutcomesPost(c *gin.Context) {
 	s.writeJSON(c, http.StatusOK, IngestAnswer{Accepted: len(outs), Rejected: orEmpty(rejected)})
 }
 
+// asOfResolution is the resolution of GET /v1/leads/{id}'s default
+// moment: without ?as_of= a lead is scored as of the server's clock
+// rounded up to the next whole second, which the answer states in as_of.
+// Rounding up keeps every write acknowledged before the request in the
+// answer (a new version of the fields is valid from the server's clock at
+// the write). Within one second a lead's answer changes only when the lead
+// or the model does, so it can be issued again from memory (leadAnswers).
+const asOfResolution = time.Second
+
+// defaultAsOf is the moment GET /v1/leads/{id} scores at without ?as_of=.
+func defaultAsOf(now time.Time) time.Time {
+	t := now.Truncate(asOfResolution)
+	if t.Before(now) {
+		t = t.Add(asOfResolution)
+	}
+	return t
+}
+
 // handleLead answers GET /v1/leads/{id}: the lead's score from its stored
 // fields and events as of now (or ?as_of=), through the scoring path, with
-// its fields and event count.
+// the moment, its fields and event count. The answer last issued for the
+// lead is issued again, logged as a new score, when the lead's version
+// (read from the store on every request), the model, the moment and the
+// options are the same.
 func (s *Server) handleLead(c *gin.Context) {
 	if s.store == nil {
 		s.writeError(c, noStore())
@@ -417,7 +440,7 @@ func (s *Server) handleLead(c *gin.Context) {
 		return
 	}
 	now := s.cfg.Now().UTC()
-	asOf := now
+	asOf := defaultAsOf(now)
 	if v := c.Query("as_of"); v != "" {
 		t, ok := parseTime(v)
 		if !ok {
@@ -428,7 +451,7 @@ func (s *Server) handleLead(c *gin.Context) {
 			s.writeError(c, badRequest(CodeFutureTimestamp, "as_of", "%s is more than a day after the server's clock", t.Format(time.RFC3339Nano)))
 			return
 		}
-		asOf = t
+		asOf = t.UTC()
 	}
 	a := s.reg.current()
 	if a == nil {
@@ -437,17 +460,20 @@ func (s *Server) handleLead(c *gin.Context) {
 	}
 	id := c.Param("id")
 	c.Set(keyLeads, 1)
-	rec, err := s.store.Lead(c.Request.Context(), id, asOf, s.cfg.MaxEventsPerLead, nil)
-	var tm *store.TooManyEventsError
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		s.writeError(c, &APIError{Status: http.StatusNotFound, Code: CodeUnknownLead, Message: "no lead with this id is stored; send it to POST /v1/leads first"})
+	ctx := c.Request.Context()
+	version, err := s.store.LeadVersion(ctx, id)
+	if err != nil {
+		s.writeError(c, leadError(err))
 		return
-	case errors.As(err, &tm):
-		s.writeError(c, tooManyEvents(tm.Max))
+	}
+	key := leadKey{model: a, version: version, asOfSec: asOf.Unix(), asOfNsec: asOf.Nanosecond(), opt: opt}
+	if ans := s.answers.get(id, key); ans != nil {
+		s.issueLead(c, a, ans, now)
 		return
-	case err != nil:
-		s.writeError(c, storeError(err))
+	}
+	rec, err := s.store.Lead(ctx, id, asOf, s.cfg.MaxEventsPerLead, nil)
+	if err != nil {
+		s.writeError(c, leadError(err))
 		return
 	}
 	out := s.getBytes()
@@ -458,28 +484,57 @@ func (s *Server) handleLead(c *gin.Context) {
 		s.writeError(c, aerr)
 		return
 	}
-	s.metrics.scoredOne(a.version, o)
-	s.logScores(sr)
-	// The result object, with the lead's fields and event count.
+	// The result object, with the moment, the lead's fields and its event
+	// count.
 	buf = buf[:len(buf)-1]
-	buf = append(buf, `,"fields":`...)
+	buf = append(buf, `,"as_of":"`...)
+	buf = asOf.AppendFormat(buf, time.RFC3339Nano)
+	buf = append(buf, `","fields":`...)
 	buf = append(buf, rec.Fields...)
 	buf = append(buf, `,"event_count":`...)
 	buf = strconv.AppendInt(buf, int64(len(rec.Events)), 10)
 	buf = append(buf, '}', '\n')
 	*out = buf
-	writeBytes(c, http.StatusOK, jsonType, buf)
+	key.version = rec.Version // what the answer was computed from
+	o.Warnings = slices.Clone(o.Warnings)
+	ans := &leadAnswer{key: key, body: slices.Clone(buf), outcome: o, entry: sr}
+	s.answers.put(id, ans)
+	s.issueLead(c, a, ans, now)
+}
+
+// issueLead counts, logs (scored now) and writes an answer of GET
+// /v1/leads/{id}.
+func (s *Server) issueLead(c *gin.Context, a *active, ans *leadAnswer, now time.Time) {
+	s.metrics.scoredOne(a.version, ans.outcome)
+	if s.scores != nil {
+		e := ans.entry
+		e.ScoredAt = now
+		s.scores.addOne(e)
+	}
+	writeBytes(c, http.StatusOK, jsonType, ans.body)
+}
+
+// leadError is the answer to a failed read of a stored lead.
+func leadError(err error) *APIError {
+	var tm *store.TooManyEventsError
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return &APIError{Status: http.StatusNotFound, Code: CodeUnknownLead, Message: "no lead with this id is stored; send it to POST /v1/leads first"}
+	case errors.As(err, &tm):
+		return tooManyEvents(tm.Max)
+	}
+	return storeError(err)
 }
 
 // scoreStored scores a stored lead through the model's scoring path: its
 // fields are read by the request decoder's rules (decoder.decodeFields), so
 // a stored lead scores exactly as the same lead sent to POST /v1/score.
-func (s *Server) scoreStored(a *active, dst []byte, rec *store.Record, asOf time.Time, opt models.ScoreOptions, now time.Time) ([]byte, outcome, []store.Score, *APIError) {
+func (s *Server) scoreStored(a *active, dst []byte, rec *store.Record, asOf time.Time, opt models.ScoreOptions, now time.Time) ([]byte, outcome, store.Score, *APIError) {
 	d := a.getDecoder()
 	l, warnings, aerr := d.stored(rec, asOf)
 	if aerr != nil {
 		a.putDecoder(d)
-		return dst, outcome{}, nil, aerr
+		return dst, outcome{}, store.Score{}, aerr
 	}
 	sc := a.getScorer()
 	res := &d.res
@@ -487,16 +542,16 @@ func (s *Server) scoreStored(a *active, dst []byte, rec *store.Record, asOf time
 	a.putScorer(sc)
 	if err != nil {
 		a.putDecoder(d)
-		return dst, outcome{}, nil, scoreError(err)
+		return dst, outcome{}, store.Score{}, scoreError(err)
 	}
 	out, o, err := appendScored(dst, res, warnings)
-	var logged []store.Score
-	if s.scores != nil && err == nil {
-		logged = []store.Score{scoreEntry(res, asOf, now, store.SourceLead)}
+	var logged store.Score
+	if err == nil {
+		logged = scoreEntry(res, asOf, now, store.SourceLead)
 	}
 	a.putDecoder(d)
 	if err != nil {
-		return dst, outcome{}, nil, scoreError(err)
+		return dst, outcome{}, store.Score{}, scoreError(err)
 	}
 	return out, o, logged, nil
 }

@@ -79,6 +79,17 @@ func BenchmarkStoredLead(b *testing.B) {
 		}
 		s.scores.flush()
 	})
+	b.Run("get-fresh", func(b *testing.B) { // the answer computed anew each time
+		for b.Loop() {
+			s.answers.clear()
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", get, nil))
+			if rec.Code != 200 {
+				b.Fatal(rec.Body.String())
+			}
+		}
+		s.scores.flush()
+	})
 	b.Run("get-nolog", func(b *testing.B) {
 		sl := s.scores
 		s.scores = nil

@@ -171,6 +171,8 @@ func TestStoredLeadScoresLikePost(t *testing.T) {
 		}
 		assert.JSONEq(t, string(mustJSON(t, nEvents)), string(got["event_count"]))
 		assert.NotEmpty(t, got["fields"])
+		assert.JSONEq(t, mustJSON(t, realAsOf), string(got["as_of"]))
+		delete(got, "as_of")
 		delete(got, "fields")
 		delete(got, "event_count")
 		var want map[string]json.RawMessage

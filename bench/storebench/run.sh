@@ -55,6 +55,7 @@ ingest() {
 serve 18090 "sqlite:$work/store.db"
 sqlite_pid=${pids[-1]}
 serve 18091 none
+stateless_pid=${pids[-1]}
 uptime
 out="$work/results.txt"
 : >"$out"
@@ -66,9 +67,18 @@ if [ -n "${LEADSCORE_BENCH_POSTGRES:-}" ]; then
 fi
 "$work/storebench" lead -url http://127.0.0.1:18090 -events 200 -batch 100 -out "$work"
 uptime
-LABEL=get-lead-sqlite  wrk -t2 -c50 -d"$dur" --latency -s bench/storebench/get.lua "http://127.0.0.1:18090/v1/leads/bench-lead?explain=5" | grep RESULT | tee -a "$out"
-LABEL=score-stateless  wrk -t2 -c50 -d"$dur" --latency -s bench/serve/post.lua "http://127.0.0.1:18091/v1/score?explain=5" -- "$work/lead.json" | grep RESULT | tee -a "$out"
-LABEL=score-logged     wrk -t2 -c50 -d"$dur" --latency -s bench/serve/post.lua "http://127.0.0.1:18090/v1/score?explain=5" -- "$work/lead.json" | grep RESULT | tee -a "$out"
+# load LABEL PID wrk-args...: one wrk run; its RESULT line gains the
+# server's CPU seconds (user + system) during the run.
+load() {
+  local label=$1 pid=$2 c0 c1; shift 2
+  c0=$(cpu_s "$pid")
+  LABEL=$label wrk -t2 -c50 -d"$dur" --latency "$@" | grep RESULT | tr -d '\n' >"$work/wrk.line"
+  c1=$(cpu_s "$pid")
+  awk -v a="$c0" -v b="$c1" '{printf "%s  server CPU %.2f s\n", $0, b-a}' "$work/wrk.line" | tee -a "$out"
+}
+load get-lead-sqlite "$sqlite_pid" -s bench/storebench/get.lua "http://127.0.0.1:18090/v1/leads/bench-lead?explain=5"
+load score-stateless "$stateless_pid" -s bench/serve/post.lua "http://127.0.0.1:18091/v1/score?explain=5" -- "$work/lead.json"
+load score-logged "$sqlite_pid" -s bench/serve/post.lua "http://127.0.0.1:18090/v1/score?explain=5" -- "$work/lead.json"
 LABEL=batch-stateless  wrk -t2 -c4 -d"$dur" --latency -s bench/serve/post.lua "http://127.0.0.1:18091/v1/score/batch?explain=0" -- "$work/batch.json" | grep RESULT | tee -a "$out"
 LABEL=batch-logged     wrk -t2 -c4 -d"$dur" --latency -s bench/serve/post.lua "http://127.0.0.1:18090/v1/score/batch?explain=0" -- "$work/batch.json" | grep RESULT | tee -a "$out"
 uptime

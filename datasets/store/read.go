@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/leadscore/leadscore/datasets/sqldb"
 )
 
 // Record is a stored lead as of a moment: its fields as they were then and
@@ -22,6 +25,10 @@ type Record struct {
 	// ({} when the moment is before the lead's first version).
 	Fields json.RawMessage
 	Events []Event
+	// Version is the lead's version the record was read under: a later
+	// LeadVersion equal to it means the record is still the lead's as of
+	// the same moment.
+	Version Version
 }
 
 // prepare readies the statements of Lead, which serves every GET by id.
@@ -33,11 +40,13 @@ func (s *Store) prepare(ctx context.Context) error {
 		// The lead's version: what any write that changes what Lead
 		// returns changes (rows of events and lead_versions are only ever
 		// added; counting them catches a row committed with a lower id
-		// after a higher one, as PostgreSQL's sequences allow).
-		{&s.hot.token, `SELECT l.created_at,
-			(SELECT COUNT(*) FROM lead_versions v WHERE v.lead_id = l.lead_id), (SELECT MAX(v.id) FROM lead_versions v WHERE v.lead_id = l.lead_id),
-			(SELECT COUNT(*) FROM events e WHERE e.lead_id = l.lead_id), (SELECT MAX(e.id) FROM events e WHERE e.lead_id = l.lead_id)
-			FROM leads l WHERE l.lead_id = ?`},
+		// after a higher one, as PostgreSQL's sequences allow). Each table
+		// is read once, counting and taking the maximum in one pass over
+		// the lead's index entries.
+		{&s.hot.token, `SELECT l.created_at, v.n, v.m, e.n, e.m FROM leads l,
+			(SELECT COUNT(*) AS n, MAX(id) AS m FROM lead_versions WHERE lead_id = ?) v,
+			(SELECT COUNT(*) AS n, MAX(id) AS m FROM events WHERE lead_id = ?) e
+			WHERE l.lead_id = ?`},
 		{&s.hot.versions, `SELECT valid_from, fields FROM lead_versions WHERE lead_id = ? ORDER BY valid_from, id`},
 		{&s.hot.events, `SELECT type, ts, attrs FROM events WHERE lead_id = ? AND ts < ? ORDER BY ts, id LIMIT ?`},
 	} {
@@ -49,14 +58,20 @@ func (s *Store) prepare(ctx context.Context) error {
 	return nil
 }
 
-// leadToken identifies the state of a stored lead's history: equal tokens
-// read before two reads of the history mean equal histories.
-type leadToken struct {
+// Version identifies the state of a stored lead's history: every write
+// that changes what Lead returns for the lead at any moment (a new event,
+// a new version of its fields, a new created_at) changes it, and equal
+// versions read before two reads of the history mean equal histories.
+// Versions are comparable with ==; the zero Version is no lead's.
+type Version struct {
 	created              sql.NullInt64
 	versions, maxVersion int64
 	events               int64
 	maxEvent             sql.NullInt64
 }
+
+// leadToken is the package's name for a lead's Version.
+type leadToken = Version
 
 // history is a stored lead's whole history as Lead decodes it: every
 // version of its fields and every event, oldest first.
@@ -90,7 +105,22 @@ type histories struct {
 	mu     sync.Mutex
 	m      map[string]*history
 	events int // in all the histories of m
+	// checked are lead versions read from the database, each with the
+	// SQLite data version read just before it (see changes).
+	checked map[string]checkedVersion
+	changes changes
 }
+
+// checkedVersion is a lead's version and the data version of the
+// database read before it: while the data version stays the same, no
+// commit has happened since and the lead's version still holds.
+type checkedVersion struct {
+	dataVersion int64
+	version     Version
+}
+
+// maxChecked bounds the lead versions kept with their data version.
+const maxChecked = 65536
 
 func (h *histories) get(id string) *history {
 	h.mu.Lock()
@@ -119,26 +149,180 @@ func (h *histories) put(id string, e *history) {
 	h.events += len(e.events)
 }
 
+// checkedAt returns the lead's version when it was read under data
+// version dv.
+func (h *histories) checkedAt(id string, dv int64) (Version, bool) {
+	h.mu.Lock()
+	c, ok := h.checked[id]
+	h.mu.Unlock()
+	return c.version, ok && c.dataVersion == dv
+}
+
+func (h *histories) check(id string, dv int64, v Version) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.checked == nil {
+		h.checked = make(map[string]checkedVersion)
+	}
+	if _, ok := h.checked[id]; !ok && len(h.checked) >= maxChecked {
+		for k := range h.checked { // evicts one at random
+			delete(h.checked, k)
+			break
+		}
+	}
+	h.checked[id] = checkedVersion{dataVersion: dv, version: v}
+}
+
+// changes reads SQLite's data version on one connection of its own (PRAGMA
+// data_version): it changes whenever any other connection, of this
+// process or another, commits to the database, and this connection never
+// writes. Reading it is much cheaper than reading a lead's version, and
+// while it stays the same every lead's version does too.
+//
+// Requests that arrive while a read is running share the next one: a
+// caller takes the value of a read that started after it called (so it
+// sees every commit acknowledged before the call), and under load one
+// read answers every request that queued behind the previous one.
+type changes struct {
+	mu   sync.Mutex
+	conn *sql.Conn
+	// stmt is PRAGMA data_version prepared on conn's driver connection,
+	// run through conn.Raw: the database/sql layers cost as much as the
+	// read itself.
+	stmt driver.Stmt
+	// read is c.readRaw, bound once; dest is its result.
+	read func(driverConn any) error
+	dest [1]driver.Value
+	// value was read by the read that started at start (monotonic).
+	value int64
+	start time.Time
+}
+
+// dataVersion returns the database's data version as of a moment after
+// the call; ok is false for PostgreSQL or when it cannot be read (the
+// caller then reads the lead's version itself).
+func (s *Store) dataVersion(ctx context.Context) (dv int64, ok bool) {
+	if s.kind != sqldb.SQLite {
+		return 0, false
+	}
+	called := time.Now()
+	c := &s.cache.changes
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.start.After(called) {
+		return c.value, true
+	}
+	if c.conn == nil {
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return 0, false
+		}
+		c.conn, c.read = conn, c.readRaw
+	}
+	start := time.Now()
+	err := c.conn.Raw(c.read)
+	v, isInt := c.dest[0].(int64)
+	if err != nil || !isInt {
+		c.closeLocked()
+		return 0, false
+	}
+	c.value, c.start = v, start
+	return v, true
+}
+
+// readRaw reads the data version into c.dest on conn's driver connection
+// (c.mu held). The read takes no request's context: it is shared by the
+// requests waiting, and a WAL read does not wait for writers; without a
+// context that can end, the driver also skips setting up its interruption.
+func (c *changes) readRaw(dc any) error {
+	ctx := context.Background()
+	if c.stmt == nil {
+		p, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return errors.New("the SQLite driver cannot prepare statements with a context")
+		}
+		st, err := p.PrepareContext(ctx, "PRAGMA data_version")
+		if err != nil {
+			return err
+		}
+		c.stmt = st
+	}
+	q, ok := c.stmt.(driver.StmtQueryContext)
+	if !ok {
+		return errors.New("the SQLite driver cannot query with a context")
+	}
+	rows, err := q.QueryContext(ctx, nil)
+	if err != nil {
+		return err
+	}
+	c.dest[0] = nil
+	err = rows.Next(c.dest[:])
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// close releases the data version's connection.
+func (c *changes) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closeLocked()
+}
+
+func (c *changes) closeLocked() {
+	if c.conn != nil {
+		if c.stmt != nil {
+			c.conn.Raw(func(any) error { return c.stmt.Close() })
+		}
+		c.conn.Close()
+		c.conn, c.stmt = nil, nil
+		c.start = time.Time{}
+	}
+}
+
+// LeadVersion returns the current version of lead id (ErrNotFound for an
+// id never stored): a Record read under the same version is still the
+// lead's record. On SQLite it costs one read of the database's data
+// version, shared by concurrent callers, while nothing has been committed
+// since the lead's version was last read; otherwise a few index lookups.
+func (s *Store) LeadVersion(ctx context.Context, id string) (Version, error) {
+	dv, haveDV := s.dataVersion(ctx)
+	if haveDV {
+		if v, ok := s.cache.checkedAt(id, dv); ok {
+			return v, nil
+		}
+	}
+	var tok Version
+	var maxVersion sql.NullInt64
+	err := s.hot.token.QueryRowContext(ctx, id, id, id).Scan(&tok.created, &tok.versions, &maxVersion, &tok.events, &tok.maxEvent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Version{}, ErrNotFound
+	}
+	if err != nil {
+		return Version{}, fmt.Errorf("store %s: read lead: %w", s.Redacted(), err)
+	}
+	tok.maxVersion = maxVersion.Int64
+	if haveDV {
+		s.cache.check(id, dv, tok)
+	}
+	return tok, nil
+}
+
 // Lead reads lead id as of asOf: the version of its fields valid then and
 // its events before then (more than maxEvents is a *TooManyEventsError; 0:
 // no limit), reading only that lead's rows through the indexes. It returns
 // ErrNotFound for an id never stored. The record's Events reuse dst; events
 // with equal attributes share one Attrs map, which callers must not modify.
 //
-// Each call reads the lead's version (a few index lookups); the decoded
-// history of a lead read before under the same version is taken from
-// memory rather than read again.
+// Each call reads the lead's version (LeadVersion); the decoded history
+// of a lead read before under the same version is taken from memory
+// rather than read again.
 func (s *Store) Lead(ctx context.Context, id string, asOf time.Time, maxEvents int, dst []Event) (*Record, error) {
-	var tok leadToken
-	var maxVersion sql.NullInt64
-	err := s.hot.token.QueryRowContext(ctx, id).Scan(&tok.created, &tok.versions, &maxVersion, &tok.events, &tok.maxEvent)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	tok, err := s.LeadVersion(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("store %s: read lead: %w", s.Redacted(), err)
+		return nil, err
 	}
-	tok.maxVersion = maxVersion.Int64
 	h := s.cache.get(id)
 	if h != nil && h.token == tok {
 		return h.asOf(id, asOf, maxEvents, dst)
@@ -167,7 +351,7 @@ func (s *Store) Lead(ctx context.Context, id string, asOf time.Time, maxEvents i
 // and the events before it.
 func (h *history) asOf(id string, asOf time.Time, maxEvents int, dst []Event) (*Record, error) {
 	at := ns(asOf)
-	r := &Record{ID: id, Created: h.created, Fields: json.RawMessage("{}"), Events: dst[:0]}
+	r := &Record{ID: id, Created: h.created, Fields: json.RawMessage("{}"), Events: dst[:0], Version: h.token}
 	if i := sort.Search(len(h.versions), func(i int) bool { return h.versions[i].validFrom > at }); i > 0 {
 		r.Fields = h.versions[i-1].fields
 	}

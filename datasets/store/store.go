@@ -129,6 +129,7 @@ func (s *Store) Close() error {
 			st.Close()
 		}
 	}
+	s.cache.changes.close()
 	return s.db.Close()
 }
 

@@ -1,0 +1,214 @@
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/datasets/store"
+)
+
+// TestLeadAnswerCache: GET /v1/leads/{id} issues its last answer again
+// while nothing it depends on changed, and that answer is byte for byte
+// the one scoring gives afresh; every kind of write (events, fields,
+// created_at, by this server or by another handle on the store), a new
+// moment and a model change give a new answer; each issue is logged.
+func TestLeadAnswerCache(t *testing.T) {
+	f := realBundle(t)
+	env := &testEnv{dir: t.TempDir(), logs: &syncBuffer{}}
+	copyBundle(t, f.bundle, env.dir, "real-v1", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	url := sqliteURL(t)
+	st, err := store.Open(context.Background(), url)
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	// other is another process (or replica) writing to the same store.
+	other, err := store.Open(context.Background(), url)
+	require.NoError(t, err)
+	t.Cleanup(func() { other.Close() })
+	var clock atomic.Int64
+	clock.Store(realAsOf.Add(time.Hour + 300*time.Millisecond).UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
+	s, err := New(Config{ModelsDir: env.dir, Addr: "127.0.0.1:0", PollInterval: -1, Store: st, Now: now,
+		Logger: slog.New(slog.NewJSONHandler(env.logs, nil))})
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	env.oa, env.h = loadOpenAPI(t), s.Handler()
+
+	ids, leads := realLeads(t, f, 40)
+	var id string
+	var lead map[string]any
+	for i, l := range leads {
+		if evs, ok := l["events"].([]map[string]any); ok && len(evs) >= 3 {
+			id, lead = ids[i], l
+			break
+		}
+	}
+	require.NotEmpty(t, id, "a lead with events")
+	fields := map[string]any{}
+	for k, v := range lead["fields"].(map[string]any) {
+		if k != "created_at" {
+			fields[k] = v
+		}
+	}
+	created := lead["fields"].(map[string]any)["created_at"]
+	putLead := func(fields map[string]any, created any) {
+		body := mustJSON(t, map[string]any{"lead_id": id, "created_at": created, "fields": fields})
+		ingest(t, env, "/v1/leads", body, 200)
+	}
+	putLead(fields, created)
+	evs := lead["events"].([]map[string]any)
+	for _, e := range evs {
+		e["lead_id"] = id
+	}
+	ingest(t, env, "/v1/events", mustJSON(t, evs), 200)
+
+	path := "/v1/leads/" + id + "?explain=3"
+	issued := 0
+	get := func() []byte {
+		t.Helper()
+		rec := env.do(t, "GET", path, "")
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		env.check(t, "GET", "/v1/leads/"+id, rec)
+		issued++
+		return rec.Body.Bytes()
+	}
+	// fresh scores the lead anew: with no answer kept, nothing is reused.
+	fresh := func() []byte {
+		t.Helper()
+		s.answers.clear()
+		return get()
+	}
+	cached := func() *leadAnswer {
+		s.answers.mu.RLock()
+		defer s.answers.mu.RUnlock()
+		return s.answers.m[id]
+	}
+	field := func(body []byte, name string) string {
+		var m map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(body, &m))
+		return string(m[name])
+	}
+
+	first := get()
+	kept := cached()
+	require.NotNil(t, kept)
+	assert.JSONEq(t, mustJSON(t, realAsOf.Add(time.Hour+time.Second)), field(first, "as_of"), "now, rounded up to the second")
+	clock.Add(int64(500 * time.Millisecond)) // the same second
+	again := get()
+	assert.Same(t, kept, cached(), "the same answer is issued again")
+	assert.Equal(t, string(first), string(again))
+	assert.Equal(t, string(first), string(fresh()), "a reused answer is the fresh one, byte for byte")
+
+	// The answer is POST /v1/score's for the same lead at the stated as_of.
+	post := map[string]any{"lead_id": id, "as_of": realAsOf.Add(time.Hour + time.Second), "fields": lead["fields"], "events": evs}
+	for _, e := range evs {
+		delete(e, "lead_id")
+	}
+	rec := env.do(t, "POST", "/v1/score?explain=3", mustJSON(t, post))
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	var want, got map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &want))
+	require.NoError(t, json.Unmarshal(again, &got))
+	delete(got, "as_of")
+	delete(got, "fields")
+	delete(got, "event_count")
+	assert.Equal(t, want, got)
+
+	// Other options and another second are other answers.
+	rec = env.do(t, "GET", "/v1/leads/"+id+"?explain=1", "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	issued++
+	assert.NotEqual(t, string(first), rec.Body.String())
+	assert.Equal(t, string(first), string(fresh()))
+	clock.Add(int64(time.Second))
+	next := get()
+	assert.JSONEq(t, mustJSON(t, realAsOf.Add(time.Hour+2*time.Second)), field(next, "as_of"))
+	assert.Equal(t, string(next), string(fresh()))
+
+	// Every kind of write makes a new answer, equal to a fresh one.
+	eventAt := realAsOf.Add(-time.Hour)
+	typ := evs[0]["type"].(string)
+	writes := []struct {
+		name    string
+		write   func()
+		changes string // the member of the answer the write changes
+	}{
+		{"event through the API", func() {
+			ingest(t, env, "/v1/events", mustJSON(t, map[string]any{"lead_id": id, "event_id": "x1", "type": typ, "timestamp": eventAt}), 200)
+		}, "event_count"},
+		{"event by another handle", func() {
+			_, err := other.AppendEvents(context.Background(), []store.Event{{LeadID: id, EventID: "x2", Type: typ, Time: eventAt}}, now(), store.NoRescore)
+			require.NoError(t, err)
+		}, "event_count"},
+		{"fields through the API", func() {
+			fields["cache_test"] = "one"
+			putLead(fields, created)
+		}, "fields"},
+		{"fields by another handle", func() {
+			fields["cache_test"] = "two"
+			raw, err := json.Marshal(fields)
+			require.NoError(t, err)
+			_, err = other.UpsertLeads(context.Background(), []store.Lead{{ID: id, Created: parseCreated(t, created), Fields: raw}}, now(), nil, store.NoRescore)
+			require.NoError(t, err)
+		}, "fields"},
+		{"created_at", func() {
+			putLead(fields, parseCreated(t, created).Add(-24*time.Hour))
+		}, "probability"},
+		{"model", func() {
+			copyBundle(t, f.bundle, env.dir, "real-v2", time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC))
+			_, err := s.Reload()
+			require.NoError(t, err)
+		}, "model"},
+	}
+	for _, w := range writes {
+		before := get()
+		require.NotNil(t, cached())
+		w.write()
+		after := get()
+		assert.NotEqual(t, field(before, w.changes), field(after, w.changes), w.name)
+		assert.Equal(t, string(after), string(fresh()), w.name)
+	}
+	assert.Contains(t, string(get()), `"version":"real-v2"`)
+
+	// An outcome does not enter the score: the answer stays the fresh one.
+	before := get()
+	ingest(t, env, "/v1/outcomes", mustJSON(t, map[string]any{"lead_id": id, "converted_at": now().Add(-time.Minute)}), 200)
+	assert.Equal(t, string(before), string(get()))
+	assert.Equal(t, string(before), string(fresh()))
+
+	// Every answer issued, reused or not, is in the prediction log.
+	s.scores.flush()
+	n := 0
+	var cursor int64
+	for {
+		scores, err := st.LeadScores(context.Background(), id, cursor, 1000)
+		require.NoError(t, err)
+		for _, sc := range scores {
+			if sc.Source == store.SourceLead {
+				n++
+			}
+		}
+		if len(scores) < 1000 {
+			break
+		}
+		cursor = scores[len(scores)-1].ID
+	}
+	assert.Equal(t, issued, n)
+}
+
+func parseCreated(t *testing.T, v any) time.Time {
+	t.Helper()
+	if tm, ok := v.(time.Time); ok {
+		return tm
+	}
+	tm, ok := parseTime(v.(string))
+	require.True(t, ok, "created_at %v", v)
+	return tm
+}
