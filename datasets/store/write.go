@@ -395,24 +395,38 @@ func (s *Store) AppendEvents(ctx context.Context, events []Event, now time.Time,
 }
 
 func (s *Store) appendEventsSQLite(ctx context.Context, tx *sql.Tx, events []Event, now time.Time) (int, error) {
-	args := make([]any, 0, len(events)*6)
+	// The events table has no rowid (migration 6): the batch takes its
+	// ids from event_seq in this transaction, so they follow arrival
+	// order across requests and processes (SQLite has one writer at a
+	// time).
+	seq, err := s.stmt(ctx, tx, `UPDATE event_seq SET last = last + ? RETURNING last`)
+	if err != nil {
+		return 0, err
+	}
+	var last int64
+	if err := seq.QueryRowContext(ctx, len(events)).Scan(&last); err != nil {
+		return 0, fmt.Errorf("store %s: event ids: %w", s.Redacted(), err)
+	}
+	id := last - int64(len(events))
+	args := make([]any, 0, len(events)*7)
 	for i := range events {
 		e := &events[i]
 		attrs, err := EncodeAttrs(e.Attrs)
 		if err != nil {
 			return 0, err
 		}
-		var id any
+		var eid any
 		if e.EventID != "" {
-			id = e.EventID
+			eid = e.EventID
 		}
-		args = append(args, e.LeadID, id, e.Type, ns(e.Time), attrs, ns(now))
+		id++
+		args = append(args, e.LeadID, ns(e.Time), id, eid, e.Type, attrs, ns(now))
 	}
 	// OR IGNORE rather than ON CONFLICT DO NOTHING: the same for a repeated
 	// event_id (the only constraint a checked event can break), but no
 	// statement can then fail halfway, so SQLite keeps no statement journal
 	// (a copy of every page the insert changes).
-	return s.insertRows(ctx, tx, `INSERT OR IGNORE INTO events (lead_id, event_id, type, ts, attrs, received_at) VALUES `, 6, ``, args)
+	return s.insertRows(ctx, tx, `INSERT OR IGNORE INTO events (lead_id, ts, id, event_id, type, attrs, received_at) VALUES `, 7, ``, args)
 }
 
 // rowChunks are the row counts of the multi-row inserts insertRows
