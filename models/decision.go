@@ -114,8 +114,12 @@ type Comparison struct {
 	Challenger ModelFigures  `json:"challenger"`
 	Champion   ModelFigures  `json:"champion"`
 	AUCDiff    PairedFigures `json:"roc_auc_difference"`
+	// ECEDiff is the paired bootstrap of the challenger's ECE minus the
+	// baseline's, from the same resamples as AUCDiff (absent from records
+	// written before it existed).
+	ECEDiff PairedFigures `json:"ece_difference"`
 	// MaxECE is the calibration threshold: the challenger's ECE must be at
-	// most max(MaxECE, the champion's ECE).
+	// most MaxECE, or not above the baseline's beyond ECEDiff's interval.
 	MaxECE Number `json:"max_ece"`
 	// ChampionOverlap is set when the champion may have been trained on
 	// leads of the window (its training data's end is unknown, or after

@@ -193,6 +193,7 @@ func runBacktest(g *globals, cfg backtest.Config, dir string) error {
 	if !g.quiet {
 		cfg.Logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
+	defer trainGC()()
 	res, err := backtest.Run(context.Background(), cfg)
 	if err != nil {
 		return err

@@ -79,7 +79,11 @@ func runQuickstart(g *globals, q quickstartFlags) error {
 	}
 	bar := g.newProgress(q.leads, "generating leads")
 	opt.GenerateProgress = func(done, _ int) { bar.Set(done) }
+	// Training and the backtest run side by side here: the same garbage
+	// collector setting as train keeps their peak memory down.
+	restoreGC := trainGC()
 	res, err := quickstart.Run(context.Background(), opt)
+	restoreGC()
 	bar.Done()
 	if err != nil {
 		return err

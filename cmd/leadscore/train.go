@@ -246,7 +246,7 @@ func runTrain(g *globals, opt training.Options, out, shown string) error {
 	return nil
 }
 
-// trainGC collects garbage when the heap has grown by a quarter (GOGC=25)
+// trainGC (train, backtest and quickstart) collects garbage when the heap has grown by a quarter (GOGC=25)
 // instead of doubled, unless GOGC is set. Training's heap is mostly large,
 // pointer-free example matrices, cheap to mark, so collecting four times
 // as often costs little CPU, and the peak memory falls by about 45% (1.03

@@ -17,11 +17,21 @@ type PairedDifference struct {
 // and scores both on them, so the interval of the difference is free of
 // the rows' shared luck. NaN when a class is missing.
 func PairedAUC(y, a, b []float64, resamples int, seed uint64, threads int) PairedDifference {
+	auc, _ := PairedAUCECE(y, a, b, resamples, seed, threads)
+	return auc
+}
+
+// PairedAUCECE is PairedAUC that also returns, from the same resamples, the
+// paired difference of the ECE (10 equal-width bins, as metrics.ECE) of
+// the probabilities a and b; its PValue is the share of resamples where
+// a's ECE is at most b's (a lower ECE is better).
+func PairedAUCECE(y, a, b []float64, resamples int, seed uint64, threads int) (auc, ece PairedDifference) {
 	ma := &modelScores{rank: newRanking(a), val: a, prob: a}
 	mb := &modelScores{rank: newRanking(b), val: b, prob: b}
 	br := bootstrap(y, []*modelScores{ma, mb}, resamples, seed, threads)
-	var d PairedDifference
-	d.Value = aucRanked(ma.rank, y, nil) - aucRanked(mb.rank, y, nil)
-	d.Lo, d.Hi, d.PValue = br.paired(0, 1, mAUC)
-	return d
+	auc.Value = aucRanked(ma.rank, y, nil) - aucRanked(mb.rank, y, nil)
+	auc.Lo, auc.Hi, auc.PValue = br.paired(0, 1, mAUC)
+	ece.Value = weightedECE(y, a, nil, 10) - weightedECE(y, b, nil, 10)
+	ece.Lo, ece.Hi, ece.PValue = br.paired(0, 1, mECE)
+	return auc, ece
 }

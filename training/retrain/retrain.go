@@ -18,12 +18,15 @@
 //  3. Both score the window's examples through the one scoring path
 //     (Bundle.ScoreDataset); rows either cannot score are left out of
 //     both. ROC AUC with the paired bootstrap interval of the difference
-//     (backtest.PairedAUC), log loss and ECE come from package metrics.
+//     (backtest.PairedAUCECE, which gives the ECE difference's interval from the
+//     same resamples), log loss and ECE come from package metrics.
 //     Without a champion the baseline is the rule sheet's calibrated
 //     probability from the challenger bundle.
 //  4. Promotion needs both: the challenger's AUC is not worse beyond the
 //     interval (the interval's upper end is not below zero), and its ECE is
-//     at most max(MaxECE, the baseline's ECE).
+//     at most max(MaxECE, the baseline's ECE) or, on a window too small
+//     for that to tell, not above the baseline's beyond the paired
+//     interval of the ECE difference (its lower end is not above zero).
 //  5. A decision record (models.Decision) goes to DIR/decisions/. A
 //     promoted challenger is renamed from DIR/challengers/ into DIR and
 //     the champion file is replaced atomically (temporary file, rename):
@@ -490,9 +493,12 @@ func compare(ds *features.Dataset, rows []int, chal, champ *models.Bundle, opt O
 	}
 	cmp.Challenger = fig(chal.Manifest.Version, chal.Scoring.Champion, pc)
 	cmp.Champion = fig(baseVersion, baseModel, pb)
-	d := backtest.PairedAUC(y, pc, pb, opt.Resamples, opt.Seed, threads)
+	d, e := backtest.PairedAUCECE(y, pc, pb, opt.Resamples, opt.Seed, threads)
 	cmp.AUCDiff = models.PairedFigures{Value: models.Number(d.Value), Lo: models.Number(d.Lo), Hi: models.Number(d.Hi),
 		PValue: models.Number(d.PValue), Resamples: opt.Resamples, Seed: opt.Seed}
+	// The ECE difference's value is the two figures' difference exactly.
+	cmp.ECEDiff = models.PairedFigures{Value: cmp.Challenger.ECE - cmp.Champion.ECE, Lo: models.Number(e.Lo), Hi: models.Number(e.Hi),
+		PValue: models.Number(e.PValue), Resamples: opt.Resamples, Seed: opt.Seed}
 	return cmp, nil
 }
 
@@ -504,19 +510,29 @@ func verdict(c *models.Comparison, maxECE float64) (bool, string) {
 	if !math.IsNaN(baseECE) && baseECE > limit {
 		limit = baseECE
 	}
+	// A small window's ECE is noisy: a challenger above the limit still
+	// passes when its ECE is not above the baseline's beyond the paired
+	// interval, as for the AUC.
+	eceLo := float64(c.ECEDiff.Lo)
+	eceWithinNoise := !math.IsNaN(baseECE) && !math.IsNaN(eceLo) && eceLo <= 0
 	base := "the " + c.Baseline
 	if c.Baseline == "champion" {
 		base = "champion " + c.Champion.Version
 	}
 	aucText := fmt.Sprintf("ROC AUC %.4f vs %.4f (difference %+.4f, 95%% interval [%+.4f, %+.4f] over %d paired resamples)",
 		float64(c.Challenger.ROCAUC), float64(c.Champion.ROCAUC), float64(c.AUCDiff.Value), float64(c.AUCDiff.Lo), hi, c.AUCDiff.Resamples)
+	eceText := fmt.Sprintf("ECE %.4f vs %.4f (difference %+.4f, 95%% interval [%+.4f, %+.4f])",
+		chECE, baseECE, float64(c.ECEDiff.Value), eceLo, float64(c.ECEDiff.Hi))
 	switch {
 	case math.IsNaN(hi):
 		return false, "the window has one class only or too few rows for an interval, so the challenger cannot be shown not to be worse; " + base + " stays"
 	case hi < 0:
 		return false, "the challenger ranks worse than " + base + " beyond the interval: " + aucText + "; " + base + " stays"
-	case math.IsNaN(chECE) || chECE > limit:
-		return false, fmt.Sprintf("the challenger's calibration is off: ECE %.4f is above the threshold %.4f (the larger of --max-ece and %s's ECE %.4f); %s stays", chECE, limit, base, baseECE, base)
+	case math.IsNaN(chECE) || (chECE > limit && !eceWithinNoise):
+		return false, fmt.Sprintf("the challenger's calibration is off: ECE %.4f is above the threshold %.4f (the larger of --max-ece and %s's ECE %.4f) and worse than %s's beyond the interval: %s; %s stays", chECE, limit, base, baseECE, base, eceText, base)
+	case chECE > limit:
+		return true, fmt.Sprintf("the challenger is not worse than %s beyond the interval (%s), and its ECE is above %.4f but not worse than %s's beyond the interval (%s); log loss %.4f vs %.4f",
+			base, aucText, limit, base, eceText, float64(c.Challenger.LogLoss), float64(c.Champion.LogLoss))
 	}
 	return true, fmt.Sprintf("the challenger is not worse than %s beyond the interval (%s) and its ECE %.4f is within %.4f; log loss %.4f vs %.4f",
 		base, aucText, chECE, limit, float64(c.Challenger.LogLoss), float64(c.Champion.LogLoss))

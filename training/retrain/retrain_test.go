@@ -2,6 +2,7 @@ package retrain
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,4 +150,35 @@ func TestRunRefusesBadModelsDir(t *testing.T) {
 	opt.ModelsDir = dir
 	_, err = Run(context.Background(), opt)
 	require.ErrorContains(t, err, `the champion file names "gone"`)
+}
+
+// TestVerdictECE: the calibration check passes a challenger within the
+// threshold, or above it but not worse than the baseline beyond the paired
+// interval, and refuses one that is worse beyond it.
+func TestVerdictECE(t *testing.T) {
+	cmp := func(ch, base, lo, hi float64) *models.Comparison {
+		return &models.Comparison{Baseline: "champion",
+			Challenger: models.ModelFigures{Version: "v2", ROCAUC: 0.80, ECE: models.Number(ch)},
+			Champion:   models.ModelFigures{Version: "v1", ROCAUC: 0.79, ECE: models.Number(base)},
+			AUCDiff:    models.PairedFigures{Value: 0.01, Lo: -0.01, Hi: 0.03, Resamples: 200},
+			ECEDiff:    models.PairedFigures{Value: models.Number(ch - base), Lo: models.Number(lo), Hi: models.Number(hi)}}
+	}
+	for _, c := range []struct {
+		name             string
+		ch, base, lo, hi float64
+		promote          bool
+		reason           string
+	}{
+		{"within the threshold", 0.03, 0.04, -0.02, 0.01, true, "is within 0.0500"},
+		{"within the champion's ECE", 0.07, 0.08, -0.03, 0.01, true, "is within 0.0800"},
+		{"above both, within noise", 0.081, 0.0768, -0.012, 0.021, true, "not worse than champion v1's beyond the interval (ECE 0.0810"},
+		{"worse beyond the interval", 0.12, 0.06, 0.03, 0.09, false, "calibration is off"},
+		{"no interval", 0.12, 0.06, math.NaN(), math.NaN(), false, "calibration is off"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ok, why := verdict(cmp(c.ch, c.base, c.lo, c.hi), 0.05)
+			assert.Equal(t, c.promote, ok, why)
+			assert.Contains(t, why, c.reason)
+		})
+	}
 }

@@ -83,10 +83,13 @@ func CheckNumbers(t *testing.T, train training.Options, d models.Decision, chDir
 	assert.Equal(t, models.Number(metrics.ROCAUC(y, pb, nil)), c.Champion.ROCAUC)
 	assert.Equal(t, models.Number(metrics.LogLoss(y, pb, nil)), c.Champion.LogLoss)
 	assert.Equal(t, models.Number(metrics.ECE(y, pb, 10)), c.Champion.ECE)
-	p := backtest.PairedAUC(y, pc, pb, c.AUCDiff.Resamples, c.AUCDiff.Seed, 1)
+	p, e := backtest.PairedAUCECE(y, pc, pb, c.AUCDiff.Resamples, c.AUCDiff.Seed, 1)
 	assert.Equal(t, models.Number(p.Value), c.AUCDiff.Value)
 	assert.Equal(t, models.Number(p.Lo), c.AUCDiff.Lo)
 	assert.Equal(t, models.Number(p.Hi), c.AUCDiff.Hi)
+	assert.InDelta(t, metrics.ECE(y, pc, 10)-metrics.ECE(y, pb, 10), float64(c.ECEDiff.Value), 1e-12)
+	assert.Equal(t, models.Number(e.Lo), c.ECEDiff.Lo)
+	assert.Equal(t, models.Number(e.Hi), c.ECEDiff.Hi)
 	if !strings.Contains(d.Reason, "calibration is off") {
 		assert.Contains(t, d.Reason, "95% interval", "the reason states the interval")
 	}
