@@ -587,9 +587,20 @@ func (s *Spec) Linear(d *Dataset) (*Matrix, Warnings) { return s.LinearWith(d, n
 // at zero for the caller to fill (inputs computed outside the Spec, such as
 // a rule sheet's results), without copying the matrix.
 func (s *Spec) LinearWith(d *Dataset, extra []ColumnInfo) (*Matrix, Warnings) {
+	return s.LinearRowsWith(d, nil, extra)
+}
+
+// LinearRowsWith is LinearWith for the dataset rows rows only, in that
+// order (nil: every row): row k of the matrix encodes dataset row
+// rows[k], and the warnings count those rows.
+func (s *Spec) LinearRowsWith(d *Dataset, rows []int, extra []ColumnInfo) (*Matrix, Warnings) {
 	ix := s.index()
-	m := NewMatrix(d.Rows, append(slices.Clone(ix.linear), extra...))
-	w := s.encode(d, m, ix.linOff, true)
+	n := d.Rows
+	if rows != nil {
+		n = len(rows)
+	}
+	m := NewMatrix(n, append(slices.Clone(ix.linear), extra...))
+	w := s.encode(d, rows, m, ix.linOff, true)
 	return m, w
 }
 
@@ -603,25 +614,32 @@ func (s *Spec) Tree(d *Dataset) (*Matrix, Warnings) { return s.TreeWith(d, nil) 
 func (s *Spec) TreeWith(d *Dataset, extra []ColumnInfo) (*Matrix, Warnings) {
 	ix := s.index()
 	m := NewMatrix(d.Rows, append(slices.Clone(ix.tree), extra...))
-	w := s.encode(d, m, ix.treeOff, false)
+	w := s.encode(d, nil, m, ix.treeOff, false)
 	return m, w
 }
 
-func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
+// encode writes the dataset rows rows (nil: all) into m's rows 0, 1, ...
+func (s *Spec) encode(d *Dataset, rows []int, m *Matrix, offs []int, linear bool) Warnings {
 	ix := s.index()
 	var w Warnings
 	cols := m.Cols
-	span := func(i, off, n int) []float64 { return m.Data[i*cols+off : i*cols+off+n] }
+	span := func(k, off, n int) []float64 { return m.Data[k*cols+off : k*cols+off+n] }
+	row := func(k int) int {
+		if rows == nil {
+			return k
+		}
+		return rows[k]
+	}
 	for fi := range s.Features {
 		f := &s.Features[fi]
 		off := offs[fi]
 		if !f.Categorical {
 			get := d.numeric(f)
 			missing, outside := 0, 0
-			for i := 0; i < d.Rows; i++ {
+			for k := 0; k < m.Rows; k++ {
 				x := math.NaN()
 				if get != nil {
-					x = get(i)
+					x = get(row(k))
 				}
 				if math.IsNaN(x) {
 					missing++
@@ -629,9 +647,9 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 					outside++
 				}
 				if linear {
-					f.encodeNum(x, ix.lo[fi], ix.hi[fi], span(i, off, 1+b2i(f.Missing)), nil)
+					f.encodeNum(x, ix.lo[fi], ix.hi[fi], span(k, off, 1+b2i(f.Missing)), nil)
 				} else {
-					f.encodeNum(x, ix.lo[fi], ix.hi[fi], nil, span(i, off, 1))
+					f.encodeNum(x, ix.lo[fi], ix.hi[fi], nil, span(k, off, 1))
 				}
 			}
 			if f.isField() && missing > 0 {
@@ -649,10 +667,10 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 			lv[c], isNew[c] = ix.level(fi, name)
 		}
 		missing, unseen := 0, 0
-		for i := 0; i < d.Rows; i++ {
+		for k := 0; k < m.Rows; k++ {
 			l := int32(-1)
 			if ok {
-				if c := g.code(i); c >= 0 {
+				if c := g.code(row(k)); c >= 0 {
 					l = lv[c]
 					if isNew[c] {
 						unseen++
@@ -663,9 +681,9 @@ func (s *Spec) encode(d *Dataset, m *Matrix, offs []int, linear bool) Warnings {
 				missing++
 			}
 			if linear {
-				f.encodeCat(l, span(i, off, len(f.Levels)+2), nil)
+				f.encodeCat(l, span(k, off, len(f.Levels)+2), nil)
 			} else {
-				f.encodeCat(l, nil, span(i, off, 1))
+				f.encodeCat(l, nil, span(k, off, 1))
 			}
 		}
 		if f.Field != "" && missing > 0 {

@@ -299,6 +299,23 @@ func TestUnseenCategoriesAndMissingColumns(t *testing.T) {
 		assert.Contains(t, w.String(), `unseen categories: "note" 1, "source" 1`)
 	})
 
+	t.Run("a subset of rows encodes as those rows of the whole", func(t *testing.T) {
+		score := flatLeads([]string{"tiktok", "fax", "web", ""}, []float64{1, 2, 3, 4}, []string{"zzz", "", "a", "b"}, []float64{0, 0, 0, 0})
+		sd, err := ScoringDataset(cfg, Inputs{Leads: score}, time.Time{})
+		require.NoError(t, err)
+		extra := []ColumnInfo{{Name: "rule sheet: fit points"}}
+		all, _ := spec.LinearWith(sd, extra)
+		rows := []int{3, 0, 3}
+		sub, w := spec.LinearRowsWith(sd, rows, extra)
+		require.Equal(t, len(rows), sub.Rows)
+		assert.Equal(t, all.Columns, sub.Columns)
+		for k, r := range rows {
+			assert.Equal(t, all.Row(r), sub.Row(k), "row %d is dataset row %d", k, r)
+		}
+		assert.Equal(t, map[string]int{"source": 1, "note": 1}, w.UnseenCategories, "only the chosen rows are counted: row 0 once")
+		assert.Equal(t, map[string]int{"source": 2}, w.ImputedMissing, "row 3 twice")
+	})
+
 	t.Run("missing required columns are listed; optional ones imputed", func(t *testing.T) {
 		score := table("new.csv", catCol("id", "q"), numCol("converted", 0))
 		sd, err := ScoringDataset(cfg, Inputs{Leads: score}, time.Time{})

@@ -115,15 +115,14 @@ func chooseOutOfRange(opt Options, ds *features.Dataset, spec *features.Spec, sp
 		return clip, nil, fmt.Errorf("choose out-of-range mode: %w", err)
 	}
 	// encode returns the rows of the linear encoding under o, with the
-	// rule inputs, dropping the full matrix at once (it holds every
-	// example of the dataset).
+	// rule inputs (only those rows are encoded: in a backtest the dataset
+	// holds every period's examples).
 	encode := func(o features.OutOfRange, rows []int) (*features.Matrix, error) {
 		s, err := subSpec.WithOutOfRange(o)
 		if err != nil {
 			return nil, err
 		}
-		X, _ := s.LinearWith(ds, ri.ColumnInfos())
-		X = rowsOf(X, rows)
+		X, _ := s.LinearRowsWith(ds, rows, ri.ColumnInfos())
 		if ri != nil {
 			sub := make([]rules.Result, len(rows))
 			for i, r := range rows {

@@ -20,18 +20,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/datasets/store"
+	"github.com/leadscore/leadscore/internal/pgtest"
 )
 
 // crashKillsEnv sets how many times TestCrashDuringIngestion kills the
 // server (default 3; the acceptance run is 20).
 const crashKillsEnv = "LEADSCORE_CRASH_KILLS"
 
-// TestCrashDuringIngestion runs the real static binary with a SQLite store,
-// sends event batches from two clients and SIGKILLs the server at random
+// TestCrashDuringIngestion runs the real static binary on a store, sends
+// event batches from two clients and SIGKILLs the server at random
 // moments. After every kill the store holds every event whose request was
 // acknowledged, and no event twice, although the clients resend every
 // batch that was not acknowledged (as a client retrying after a failure
-// does).
+// does). It runs on a SQLite file and on a fresh PostgreSQL database (the
+// server named by LEADSCORE_TEST_POSTGRES; without it that half is skipped,
+// or fails in CI, where LEADSCORE_REQUIRE_POSTGRES is set).
 func TestCrashDuringIngestion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it")
@@ -50,7 +53,17 @@ func TestCrashDuringIngestion(t *testing.T) {
 	require.NoError(t, err, "go build: %s", out)
 	models := filepath.Join(root, "models")
 	require.NoError(t, os.MkdirAll(models, 0o755))
-	dbPath := filepath.Join(root, "store.db")
+	t.Run("sqlite", func(t *testing.T) {
+		crashDuringIngestion(t, bin, models, "sqlite:"+filepath.Join(t.TempDir(), "store.db"), kills)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		crashDuringIngestion(t, bin, models, pgtest.URL(t), kills)
+	})
+}
+
+// crashDuringIngestion is TestCrashDuringIngestion on the store at url:
+// kills SIGKILLs of the server bin, each followed by the checks.
+func crashDuringIngestion(t *testing.T, bin, models, url string, kills int) {
 	rng := rand.New(rand.NewPCG(16, 20))
 
 	acked := map[string]bool{} // event ids whose request was answered 200
@@ -66,7 +79,7 @@ func TestCrashDuringIngestion(t *testing.T) {
 	}
 	for k := range kills {
 		addr := freeAddr(t)
-		srv := exec.Command(bin, "serve", "--models", models, "--addr", addr, "--store", "sqlite:"+dbPath, "--poll", "-1s", "--log-level", "warn")
+		srv := exec.Command(bin, "serve", "--models", models, "--addr", addr, "--store", url, "--poll", "-1s", "--log-level", "warn")
 		var stderr bytes.Buffer
 		srv.Stderr = &stderr
 		require.NoError(t, srv.Start())
@@ -108,7 +121,7 @@ func TestCrashDuringIngestion(t *testing.T) {
 		wg.Wait()
 
 		// The store after the kill: every acknowledged event, once.
-		st, err := store.Open(context.Background(), "sqlite:"+dbPath)
+		st, err := store.Open(context.Background(), url)
 		require.NoError(t, err)
 		rows, err := st.DB().Query("SELECT event_id, COUNT(*) FROM events GROUP BY event_id")
 		require.NoError(t, err)

@@ -53,6 +53,9 @@ func (s *Store) markPending(ctx context.Context, tx *sql.Tx, ids []string, now t
 	// (two batches naming the same leads in other orders deadlocked under
 	// concurrent ingestion, refusing one of them).
 	sort.Strings(uniq)
+	if s.kind == sqldb.Postgres {
+		return s.markPendingPG(ctx, tx, uniq, now, cause)
+	}
 	const chunk = 500
 	args := make([]any, 0, min(chunk, len(uniq))*4)
 	for lo := 0; lo < len(uniq); lo += chunk {

@@ -442,8 +442,19 @@ func (s *Store) LeadsAsOf(ctx context.Context, ids []string, asOf time.Time, max
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("store %s: read leads: %w", s.Redacted(), err)
 	}
-	// The events: the asOf argument moves from the front to the back.
-	args = append(args[1:], ns(asOf))
+	// The events of the leads found (a lead's events may arrive before
+	// the lead: reading those would be wasted), asOf at the back.
+	args = args[:0]
+	for i, id := range ids {
+		if at[id] == i && errs[i] == nil {
+			args = append(args, id)
+		}
+	}
+	if len(args) == 0 {
+		return recs, errs, nil
+	}
+	in = strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
+	args = append(args, ns(asOf))
 	rows, err = s.db.QueryContext(ctx, s.q(`SELECT lead_id, type, ts, attrs FROM events WHERE lead_id IN (`+in+`) AND ts < ? ORDER BY lead_id, ts, id`), args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store %s: read events: %w", s.Redacted(), err)

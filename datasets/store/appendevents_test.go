@@ -1,0 +1,107 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/leadscore/leadscore/datasets/store"
+)
+
+// storedEventIDs counts the stored rows of each event_id.
+func storedEventIDs(t *testing.T, s *store.Store) map[string]int {
+	t.Helper()
+	rows, err := s.DB().Query(`SELECT event_id, COUNT(*) FROM events WHERE event_id IS NOT NULL GROUP BY event_id`)
+	require.NoError(t, err)
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		require.NoError(t, rows.Scan(&id, &n))
+		out[id] = n
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
+// A batch mixing stored and new event ids (on PostgreSQL the optimistic
+// insert fails and the batch goes in again skipping the stored ids) keeps
+// each id once, counts only the new events, and still leaves its leads'
+// rescores pending.
+func TestAppendEventsMixingStoredAndNew(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		ev := func(lead, id string, h int) store.Event {
+			return store.Event{LeadID: lead, EventID: id, Type: "page_view", Time: t0.Add(time.Duration(h) * time.Hour)}
+		}
+		n, err := s.AppendEvents(ctx, []store.Event{ev("a", "e1", 1), ev("b", "e2", 2)}, t0, store.NoRescore)
+		require.NoError(t, err)
+		require.Equal(t, 2, n)
+		n, err = s.AppendEvents(ctx, []store.Event{ev("c", "e3", 3), ev("b", "e2", 2), ev("c", "e4", 4), ev("c", "e3", 3), {LeadID: "c", Type: "email_open", Time: t0}},
+			t0.Add(time.Minute), store.RescoreActivity)
+		require.NoError(t, err)
+		assert.Equal(t, 3, n, "e3, e4 and the event without an id are new")
+		assert.Equal(t, map[string]int{"e1": 1, "e2": 1, "e3": 1, "e4": 1}, storedEventIDs(t, s))
+		p, err := s.PendingRescores(ctx)
+		require.NoError(t, err)
+		require.Len(t, p, 2)
+		assert.Equal(t, []string{"b", "c"}, []string{p[0].LeadID, p[1].LeadID})
+		// Only unknown leads: no record, each not found.
+		recs, errs, err := s.LeadsAsOf(ctx, []string{"c", "b", "c"}, t0.Add(time.Hour), 0)
+		require.NoError(t, err)
+		for i := range recs {
+			assert.Nil(t, recs[i])
+			assert.ErrorIs(t, errs[i], store.ErrNotFound)
+		}
+	})
+}
+
+// Requests in flight at once with overlapping event ids (clients retrying
+// while the first attempt is still running): every id is stored once, and
+// the accepted counts add up to the distinct ids.
+func TestAppendEventsConcurrentRepeats(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		const writers, perBatch, batches = 4, 50, 6
+		var mu sync.Mutex
+		total := 0
+		var wg sync.WaitGroup
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for b := range batches {
+					// Writer w's batch b overlaps half of writer w-1's.
+					lo := (w*batches+b)*perBatch/2 - w*perBatch/2
+					evs := make([]store.Event, perBatch)
+					for i := range evs {
+						k := lo + i
+						evs[i] = store.Event{LeadID: fmt.Sprint("L", k%13), EventID: fmt.Sprint("ev", k), Type: "page_view", Time: t0.Add(time.Duration(k) * time.Second)}
+					}
+					n, err := s.AppendEvents(ctx, evs, t0, store.RescoreActivity)
+					if !assert.NoError(t, err) {
+						return
+					}
+					mu.Lock()
+					total += n
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		stored := storedEventIDs(t, s)
+		for id, n := range stored {
+			assert.Equal(t, 1, n, id)
+		}
+		assert.Equal(t, len(stored), total, "accepted counts add up to the distinct events")
+		assert.Greater(t, len(stored), writers*perBatch)
+	})
+}
