@@ -193,6 +193,26 @@ func Open(path string, opt ReadOptions) (*Reader, error) {
 			return nil, err
 		}
 	}
+	return openWith(path, format, opt, func(r *Reader) error {
+		switch format {
+		case "":
+			return openDatabase(r)
+		case FormatCSV:
+			return openCSV(r)
+		case FormatJSONL:
+			return openJSONL(r)
+		case FormatParquet:
+			return openParquet(r)
+		case FormatArrow:
+			return openArrow(r)
+		}
+		return nil
+	})
+}
+
+// openWith is Open with the format's setup in open, which installs the
+// Reader's schema and row source.
+func openWith(path, format string, opt ReadOptions, open func(r *Reader) error) (*Reader, error) {
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = DefaultBatchSize
 	}
@@ -206,20 +226,7 @@ func Open(path string, opt ReadOptions) (*Reader, error) {
 	}
 	r := &Reader{path: path, format: format, opt: opt, missing: NewMissingSet(opt.MissingValues)}
 	r.verrs.File = path
-	var err error
-	switch format {
-	case "":
-		err = openDatabase(r)
-	case FormatCSV:
-		err = openCSV(r)
-	case FormatJSONL:
-		err = openJSONL(r)
-	case FormatParquet:
-		err = openParquet(r)
-	case FormatArrow:
-		err = openArrow(r)
-	}
-	if err != nil {
+	if err := open(r); err != nil {
 		return nil, err
 	}
 	if err := r.checkColumns(); err != nil {
@@ -427,6 +434,11 @@ func ReadFile(path string, opt ReadOptions) (*Table, *ReadReport, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	return ReadAll(r)
+}
+
+// ReadAll reads the rest of r's table and closes r, as ReadFile does.
+func ReadAll(r *Reader) (*Table, *ReadReport, error) {
 	defer r.Close()
 	out := &Table{Source: r.path, Columns: make([]*Column, len(r.fields))}
 	for i, f := range r.fields {

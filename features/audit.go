@@ -250,15 +250,15 @@ func filledAUC(f *Feature, d *Dataset, train []int, y []float64, missing []bool)
 	return aucAbs(x, ys), len(sub)
 }
 
-// distinctLeadRows returns one leads-table row per distinct lead in train.
+// distinctLeadRows returns one leads-table row per distinct lead in train:
+// the fields its first row in train sees.
 func distinctLeadRows(d *Dataset, train []int) []int {
 	seen := make(map[int]bool, len(train))
 	var out []int
 	for _, i := range train {
-		r := d.LeadRows[i]
-		if !seen[r] {
-			seen[r] = true
-			out = append(out, r)
+		if g := d.LeadGroup(i); !seen[g] {
+			seen[g] = true
+			out = append(out, d.LeadRows[i])
 		}
 	}
 	return out
@@ -363,11 +363,11 @@ func afterConversion(d *Dataset, f *Feature, train []int) (float64, int) {
 	seen := map[int]bool{}
 	n, after := 0, 0
 	for _, i := range train {
-		r := d.LeadRows[i]
-		if seen[r] || d.ConvertedAt[i].IsZero() || c.Time[r] == datasets.MissingTime {
+		r, g := d.LeadRows[i], d.LeadGroup(i)
+		if seen[g] || d.ConvertedAt[i].IsZero() || c.Time[r] == datasets.MissingTime {
 			continue
 		}
-		seen[r] = true
+		seen[g] = true
 		n++
 		if c.Time[r] >= d.ConvertedAt[i].UnixNano() {
 			after++
@@ -401,7 +401,7 @@ func targetMeanOOF(codes []int32, y []float64, d *Dataset, train []int) []float6
 	var tcnt [auditFolds]float64
 	leadOf := make([]int, len(codes))
 	for j := range codes {
-		leadOf[j] = d.LeadRows[train[j]]
+		leadOf[j] = d.LeadGroup(train[j])
 	}
 	// Folds fails only for k < 1 or a group per row missing; neither can be.
 	fold, _ := Folds(y, leadOf, auditFolds, auditSeed)

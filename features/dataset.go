@@ -22,6 +22,15 @@ type Inputs struct {
 	Events   *datasets.Table
 	Outcomes *datasets.Table
 	AsOf     time.Time
+	// ValidFrom, when set, makes Leads a field history: row i of Leads is
+	// a version of its lead's fields, valid from ValidFrom[i] (Unix
+	// nanoseconds) until the lead's next version, and the rows of a lead
+	// are its versions (not duplicates), in any order. Every example then
+	// sees the version valid at its cutoff: the latest one valid from the
+	// cutoff or earlier, never one valid from a later time. The lead's id
+	// and creation time come from its first row. When nil, each lead has
+	// one row, valid from its creation (a leads file).
+	ValidFrom []int64
 }
 
 // BuildReport counts what happened to the input rows while building a
@@ -148,6 +157,7 @@ type Dataset struct {
 	cutoffNs  []int64
 	createdNs []int64
 	leadOf    []int32 // index into the event store's leads
+	leadRow   []int32 // the leads-table row of each lead's first version
 	fold      folder
 	keys      []string
 	keyIndex  map[string]int
@@ -214,6 +224,12 @@ func BuildByLead(cfg Config, in Inputs, next func() (*datasets.Table, error), vi
 	return buildWith(cfg, in, next, buildMode(in), time.Time{}, false, true, &leadStream{visit: visit, cur: -1})
 }
 
+// LeadGroup returns a number that row i shares with exactly the other rows
+// of its lead: the leads-table row of the lead's first version (LeadRows
+// when every lead has one row). Group rows by it, not by LeadRows, whose
+// rows differ between the snapshots of a lead whose fields changed.
+func (d *Dataset) LeadGroup(i int) int { return int(d.leadRow[d.leadOf[i]]) }
+
 // SourceRow returns the number of row i in the build: the row number
 // BuildByLead's visit received for it (censored rows are dropped from the
 // Dataset, so the two differ).
@@ -273,6 +289,11 @@ type builder struct {
 	rowLead   []int32
 	rowCutoff []int64
 	rowLabel  []float64
+	rowVer    []int32 // the leads-table row of the fields each row sees
+
+	// hist indexes the field versions (Inputs.ValidFrom); nil when each
+	// lead has one row.
+	hist *fieldHistory
 
 	maxTs int64
 
@@ -294,7 +315,10 @@ func buildWith(cfg Config, in Inputs, next func() (*datasets.Table, error), mode
 	}
 	b := &builder{cfg: cfg, mode: mode, leads: in.Leads, maxTs: math.MinInt64}
 	b.rep.Mode = mode
-	if err := b.readLeads(); err != nil {
+	if err := checkValidFrom(in.Leads, in.ValidFrom); err != nil {
+		return nil, err
+	}
+	if err := b.readLeads(in.ValidFrom); err != nil {
 		return nil, err
 	}
 	if err := b.readOutcomes(in.Outcomes); err != nil {
@@ -308,7 +332,7 @@ func buildWith(cfg Config, in Inputs, next func() (*datasets.Table, error), mode
 		if len(b.cfg.SnapshotDays) == 0 {
 			b.deriveSchedule(in.AsOf)
 		}
-		b.snapshotRows()
+		err = b.snapshotRows()
 	case "scoring":
 		err = b.scoringRows(cutoff)
 	}
@@ -362,7 +386,9 @@ func idString(c *datasets.Column, i int) string {
 	return c.String(i)
 }
 
-func (b *builder) readLeads() error {
+// readLeads indexes the leads of the leads table (and, with validFrom,
+// their field versions).
+func (b *builder) readLeads(validFrom []int64) error {
 	t := b.leads
 	var err error
 	if b.idCol, err = t.MustCol(b.cfg.ID); err != nil {
@@ -378,15 +404,29 @@ func (b *builder) readLeads() error {
 	}
 	n := t.Rows()
 	b.leadIndex = make(map[string]int32, n)
+	var leadOfRow []int32
+	if validFrom != nil {
+		leadOfRow = make([]int32, n)
+	}
 	for i := 0; i < n; i++ {
 		id := idString(b.idCol, i)
 		if id == "" {
 			b.rep.MissingLeadIDs++
+			if leadOfRow != nil {
+				leadOfRow[i] = -1
+			}
 			continue
 		}
-		if _, dup := b.leadIndex[id]; dup {
+		if li, dup := b.leadIndex[id]; dup {
+			if leadOfRow != nil {
+				leadOfRow[i] = li // another version of the lead's fields
+				continue
+			}
 			b.rep.DuplicateLeadIDs++
 			continue
+		}
+		if leadOfRow != nil {
+			leadOfRow[i] = int32(len(b.leadRow))
 		}
 		b.leadIndex[id] = int32(len(b.leadRow))
 		b.leadRow = append(b.leadRow, int32(i))
@@ -395,6 +435,9 @@ func (b *builder) readLeads() error {
 		}
 	}
 	b.rep.Leads = len(b.leadRow)
+	if validFrom != nil {
+		b.hist = newFieldHistory(validFrom, leadOfRow, len(b.leadRow))
+	}
 	b.leadConv = make([]int64, len(b.leadRow))
 	b.leadAmount = make([]float64, len(b.leadRow))
 	for i := range b.leadConv {
@@ -455,7 +498,13 @@ func (b *builder) readOutcomes(t *datasets.Table) error {
 	return nil
 }
 
-func (b *builder) addRow(li int32, cutoff int64, label float64) {
+// addRow adds a row of lead li at cutoff, seeing the lead's fields as of
+// the cutoff.
+func (b *builder) addRow(li int32, cutoff int64, label float64) error {
+	ver, err := b.versionAt(li, cutoff)
+	if err != nil {
+		return err
+	}
 	if b.rowCount[li] == 0 {
 		b.rowStart[li] = int32(len(b.rowLead))
 	}
@@ -463,6 +512,8 @@ func (b *builder) addRow(li int32, cutoff int64, label float64) {
 	b.rowLead = append(b.rowLead, li)
 	b.rowCutoff = append(b.rowCutoff, cutoff)
 	b.rowLabel = append(b.rowLabel, label)
+	b.rowVer = append(b.rowVer, ver)
+	return nil
 }
 
 func (b *builder) created(li int32) int64 {
@@ -497,11 +548,11 @@ func (b *builder) sampleLeads() {
 	w := 0
 	for r := range n {
 		if li := b.rowLead[r]; keep[li] {
-			b.rowLead[w], b.rowCutoff[w], b.rowLabel[w] = li, b.rowCutoff[r], b.rowLabel[r]
+			b.rowLead[w], b.rowCutoff[w], b.rowLabel[w], b.rowVer[w] = li, b.rowCutoff[r], b.rowLabel[r], b.rowVer[r]
 			w++
 		}
 	}
-	b.rowLead, b.rowCutoff, b.rowLabel = b.rowLead[:w], b.rowCutoff[:w], b.rowLabel[:w]
+	b.rowLead, b.rowCutoff, b.rowLabel, b.rowVer = b.rowLead[:w], b.rowCutoff[:w], b.rowLabel[:w], b.rowVer[:w]
 	clear(b.rowCount)
 	for r, li := range b.rowLead {
 		if b.rowCount[li] == 0 {
@@ -533,8 +584,7 @@ func SampledIn(id string, rate float64) bool {
 // returns it.
 func (b *builder) leadAt(r int) *Lead {
 	li := b.rowLead[r]
-	row := int(b.leadRow[li])
-	l := &Lead{ID: idString(b.idCol, row), Fields: leadFields(b.cfg, b.leads, row)}
+	l := &Lead{ID: idString(b.idCol, int(b.leadRow[li])), Fields: leadFields(b.cfg, b.leads, int(b.rowVer[r]))}
 	if c := b.created(li); c != datasets.MissingTime {
 		l.Created = time.Unix(0, c).UTC()
 	}
@@ -563,7 +613,7 @@ func (b *builder) deriveSchedule(asOf time.Time) {
 
 // snapshotRows adds a row per lead and snapshot day, dropping snapshots at or
 // after conversion. Labels and censoring wait for the end of the data.
-func (b *builder) snapshotRows() {
+func (b *builder) snapshotRows() error {
 	if b.rep.SnapshotDays == nil {
 		b.rep.SnapshotDays = slices.Clone(b.cfg.SnapshotDays)
 	}
@@ -579,9 +629,12 @@ func (b *builder) snapshotRows() {
 				b.rep.DroppedAfterConversion++
 				continue
 			}
-			b.addRow(int32(li), cut, math.NaN())
+			if err := b.addRow(int32(li), cut, math.NaN()); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
 // labelAndCensor labels every snapshot whose horizon ended by end and
@@ -624,7 +677,9 @@ func (b *builder) flatRows(asOf time.Time, withEvents bool) error {
 			b.rep.Unlabeled++
 			continue
 		}
-		b.addRow(int32(li), cutoffs[li], y)
+		if err := b.addRow(int32(li), cutoffs[li], y); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -694,7 +749,9 @@ func (b *builder) scoringRows(cutoff time.Time) error {
 		if conv := b.leadConv[li]; conv != datasets.MissingTime && conv <= c {
 			b.rep.AlreadyConverted++
 		}
-		b.addRow(int32(li), c, math.NaN())
+		if err := b.addRow(int32(li), c, math.NaN()); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -745,7 +802,7 @@ func (b *builder) finish() *Dataset {
 	d := &Dataset{
 		Rows: n, LeadIDs: make([]string, n), Cutoffs: make([]time.Time, n), Created: make([]time.Time, n),
 		Labels: make([]float64, n), ConvertedAt: make([]time.Time, n), Amounts: make([]float64, n),
-		LeadRows: make([]int, n), Leads: b.leads, cfg: b.cfg,
+		LeadRows: make([]int, n), Leads: b.leads, cfg: b.cfg, leadRow: b.leadRow,
 		cutoffNs: make([]int64, n), createdNs: make([]int64, n), leadOf: make([]int32, n), srcRow: make([]int32, n),
 	}
 	ev := &b.ev
@@ -773,6 +830,7 @@ func (b *builder) finish() *Dataset {
 		li := b.rowLead[r]
 		row := int(b.leadRow[li])
 		d.LeadIDs[j] = idString(b.idCol, row)
+		row = int(b.rowVer[r])
 		d.cutoffNs[j] = b.rowCutoff[r]
 		if b.rowCutoff[r] != math.MaxInt64 {
 			d.Cutoffs[j] = time.Unix(0, b.rowCutoff[r]).UTC()

@@ -21,6 +21,12 @@ import (
 // only in case, spacing or spelling, a "did you mean". Prepare calls it
 // first; commands call it before they start anything slow.
 func CheckInputs(opt Options) error {
+	if opt.Store != nil {
+		if err := checkStore(opt); err != nil {
+			return err
+		}
+		return checkRules(opt)
+	}
 	for _, f := range []struct{ flag, path string }{
 		{"--data", opt.Data}, {"--events", opt.Events}, {"--outcomes", opt.Outcomes}, {"--rules", opt.RulesFile},
 	} {
@@ -35,10 +41,8 @@ func CheckInputs(opt Options) error {
 	if opt.Data == "" {
 		return errors.New("no leads file: pass --data FILE")
 	}
-	if opt.RulesFile != "" || opt.RulesYAML != nil || slices.Contains(opt.Models, models.Rules) {
-		if _, _, err := loadRules(opt); err != nil {
-			return err
-		}
+	if err := checkRules(opt); err != nil {
+		return err
 	}
 	cfg := opt.Config.WithDefaults()
 	leads := []wantCol{{cfg.ID, "--id", "id"}}
@@ -170,4 +174,14 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// checkRules checks that the rule sheet a run of opt needs parses.
+func checkRules(opt Options) error {
+	if opt.RulesFile != "" || opt.RulesYAML != nil || slices.Contains(opt.Models, models.Rules) {
+		if _, _, err := loadRules(opt); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,14 +2,17 @@ package training
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leadscore/leadscore/datasets"
 	"github.com/leadscore/leadscore/datasets/store"
 	"github.com/leadscore/leadscore/datasets/synth"
 	"github.com/leadscore/leadscore/internal/pgtest"
@@ -48,9 +51,8 @@ func TestTrainFromStoreMatchesFiles(t *testing.T) {
 	ctx := context.Background()
 	files := smallHistory(t)
 	st := importSample(t, "sqlite:"+filepath.Join(t.TempDir(), "store.db"), files)
-	fromStore, ex, err := FromStore(ctx, st, t.TempDir(), files)
-	require.NoError(t, err)
-	assert.NotEqual(t, files.Data, fromStore.Data)
+	fromStore := FromStore(st, files)
+	assert.Empty(t, fromStore.Data, "read from the store, not from files")
 
 	p1, err := Prepare(ctx, files)
 	require.NoError(t, err)
@@ -59,7 +61,7 @@ func TestTrainFromStoreMatchesFiles(t *testing.T) {
 	fromStore.StreamEvents = true
 	p2, err := Prepare(ctx, fromStore)
 	require.NoError(t, err)
-	require.NotNil(t, p2.ruleResults, "the store's export is grouped by lead")
+	require.NotNil(t, p2.ruleResults, "the store's events come grouped by lead")
 	assert.Nil(t, p2.Inputs.Events)
 	assert.Equal(t, p1.Counts, p2.Counts)
 	d1, d2 := p1.Dataset, p2.Dataset
@@ -70,7 +72,7 @@ func TestTrainFromStoreMatchesFiles(t *testing.T) {
 	assert.Equal(t, d1.Created, d2.Created)
 	assert.Equal(t, d1.Labels, d2.Labels)
 	assert.Equal(t, d1.ConvertedAt, d2.ConvertedAt)
-	assert.EqualValues(t, d1.Report.Leads, ex.LeadRows)
+	assert.Equal(t, d1.Report.Leads, p2.Counts["leads_rows"])
 
 	split, err := DefaultSplit(files, d1)
 	require.NoError(t, err)
@@ -106,25 +108,36 @@ func TestTrainFromStoreMatchesFiles(t *testing.T) {
 	assert.Equal(t, r1.Report.Metrics, r2.Report.Metrics)
 }
 
-// TestStoreExportSameOnPostgres: the tables a PostgreSQL store exports for
-// training are byte for byte those of a SQLite store holding the same
-// history.
-func TestStoreExportSameOnPostgres(t *testing.T) {
+// TestStoreTablesSameOnPostgres: the tables a PostgreSQL store gives
+// training are those of a SQLite store holding the same history.
+func TestStoreTablesSameOnPostgres(t *testing.T) {
 	ctx := context.Background()
 	files := smallHistory(t)
-	lite := importSample(t, "sqlite:"+filepath.Join(t.TempDir(), "store.db"), files)
-	pg := importSample(t, pgtest.URL(t), files)
-	e1, err := lite.Export(ctx, t.TempDir(), 24*3600e9)
+	lite := FromStore(importSample(t, "sqlite:"+filepath.Join(t.TempDir(), "store.db"), files), files)
+	pg := FromStore(importSample(t, pgtest.URL(t), files), files)
+	p1, err := Prepare(ctx, lite)
 	require.NoError(t, err)
-	e2, err := pg.Export(ctx, t.TempDir(), 24*3600e9)
+	p2, err := Prepare(ctx, pg)
 	require.NoError(t, err)
-	for _, p := range [][2]string{{e1.Leads, e2.Leads}, {e1.Events, e2.Events}, {e1.Outcomes, e2.Outcomes}} {
-		a, err := os.ReadFile(p[0])
-		require.NoError(t, err)
-		b, err := os.ReadFile(p[1])
-		require.NoError(t, err)
-		assert.True(t, string(a) == string(b), "%s differs between SQLite and PostgreSQL", filepath.Base(p[0]))
+	assert.Equal(t, p1.Counts, p2.Counts)
+	for _, tb := range [][2]*datasets.Table{{p1.Inputs.Leads, p2.Inputs.Leads}, {p1.Inputs.Events, p2.Inputs.Events}, {p1.Inputs.Outcomes, p2.Inputs.Outcomes}} {
+		require.Equal(t, tb[0].Names(), tb[1].Names())
+		for j, c := range tb[0].Columns {
+			d := tb[1].Columns[j]
+			require.Equal(t, c.Kind, d.Kind, c.Name)
+			require.Equal(t, tb[0].Rows(), tb[1].Rows())
+			for i := range tb[0].Rows() {
+				if c.IsMissing(i) || d.IsMissing(i) {
+					require.Equal(t, c.IsMissing(i), d.IsMissing(i), "%s row %d", c.Name, i)
+					continue
+				}
+				require.Equal(t, c.String(i), d.String(i), "%s row %d", c.Name, i)
+			}
+		}
 	}
+	assert.Equal(t, p1.Inputs.ValidFrom, p2.Inputs.ValidFrom)
+	assert.Equal(t, p1.Dataset.LeadIDs, p2.Dataset.LeadIDs)
+	assert.Equal(t, p1.Dataset.Labels, p2.Dataset.Labels)
 }
 
 // sameBits asserts two float slices hold the same bits (NaN included).
@@ -137,4 +150,63 @@ func sameBits(t *testing.T, want, got []float64, what string) {
 			return
 		}
 	}
+}
+
+// TestTrainFromStoreSeesFieldHistory: a lead whose fields change through
+// the store between two of its snapshots gives each snapshot its own
+// value, and a change after its last cutoff is never seen.
+func TestTrainFromStoreSeesFieldHistory(t *testing.T) {
+	ctx := context.Background()
+	files := smallHistory(t)
+	st := importSample(t, "sqlite:"+filepath.Join(t.TempDir(), "store.db"), files)
+	opt := FromStore(st, files)
+	opt.StreamEvents = true
+	before, err := Prepare(ctx, opt)
+	require.NoError(t, err)
+	ds := before.Dataset
+	// A lead with at least two labelled snapshots.
+	var id string
+	var rows []int
+	for i := 0; i < ds.Rows && len(rows) < 2; i++ {
+		if ds.LeadIDs[i] != id {
+			id, rows = ds.LeadIDs[i], nil
+		}
+		rows = append(rows, i)
+	}
+	require.Len(t, rows, 2)
+	orig := ds.Lead(rows[0]).Fields["industry"].Str
+	require.NotEmpty(t, orig)
+	last := ds.Cutoffs[rows[1]]
+	for i := rows[1]; i < ds.Rows && ds.LeadIDs[i] == id; i++ {
+		last = ds.Cutoffs[i]
+	}
+	between := ds.Cutoffs[rows[0]].Add(ds.Cutoffs[rows[1]].Sub(ds.Cutoffs[rows[0]]) / 2)
+	for _, v := range []struct {
+		at       time.Time
+		industry string
+	}{{between, "zz-changed"}, {last.Add(time.Second), "zz-late"}} {
+		_, err := st.UpsertLeads(ctx, []store.Lead{{ID: id, Created: ds.Created[rows[0]], Fields: json.RawMessage(`{"industry":"` + v.industry + `"}`)}}, v.at, nil, "")
+		require.NoError(t, err)
+	}
+
+	after, err := Prepare(ctx, opt)
+	require.NoError(t, err)
+	d := after.Dataset
+	assert.Equal(t, ds.LeadIDs, d.LeadIDs, "the same examples")
+	assert.Equal(t, 2, after.Counts["lead_versions"]-after.Counts["leads_rows"], "two versions more than leads")
+	n := 0
+	for i := range d.Rows {
+		if d.LeadIDs[i] != id {
+			continue
+		}
+		got := d.Lead(i).Fields["industry"].Str
+		want := orig
+		if d.Cutoffs[i].After(between) {
+			want = "zz-changed"
+		}
+		assert.Equal(t, want, got, "snapshot at %s", d.Cutoffs[i])
+		assert.NotEqual(t, "zz-late", got, "changed after the last cutoff")
+		n++
+	}
+	assert.GreaterOrEqual(t, n, 2)
 }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/datasets/store"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/internal/version"
 	"github.com/leadscore/leadscore/metrics"
@@ -40,8 +41,12 @@ type Options struct {
 	// Events and Outcomes are the activity and closed-won files of the
 	// three-table shape; both empty for flat data.
 	Events, Outcomes string
-	Read             datasets.ReadOptions
-	Config           features.Config
+	// Store, when set, is the training data in place of Data, Events and
+	// Outcomes (which must be empty): its leads with their field history,
+	// events and won outcomes, read directly (see FromStore).
+	Store  *store.Store
+	Read   datasets.ReadOptions
+	Config features.Config
 	// RulesFile is the rule sheet; RulesYAML, when set, is used instead.
 	RulesFile string
 	RulesYAML []byte
@@ -164,8 +169,15 @@ func Prepare(ctx context.Context, opt Options) (*Prepared, error) {
 	}
 	t0 := time.Now()
 	stageStart(opt, "read")
-	stream := opt.StreamEvents && opt.Events != ""
-	in, parts, err := readInputs(opt, rep, !stream)
+	stream := opt.StreamEvents && (opt.Events != "" || opt.Store != nil)
+	var in features.Inputs
+	var parts []string
+	var err error
+	if opt.Store != nil {
+		in, parts, err = readStore(ctx, opt, rep, !stream)
+	} else {
+		in, parts, err = readInputs(opt, rep, !stream)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -179,8 +191,11 @@ func Prepare(ctx context.Context, opt Options) (*Prepared, error) {
 	var ds *features.Dataset
 	if stream {
 		var grouped bool
-		if ds, grouped, err = buildStreaming(opt, prep, rep, parts); err != nil {
+		if ds, grouped, err = buildStreaming(ctx, opt, prep, rep, parts); err != nil {
 			return nil, err
+		}
+		if !grouped && opt.Store != nil {
+			return nil, fmt.Errorf("store %s: the events did not come grouped by lead: %w", opt.Store.Redacted(), features.ErrEventsNotGrouped)
 		}
 		if !grouped {
 			// Read whole, as without StreamEvents.
@@ -215,14 +230,19 @@ func Prepare(ctx context.Context, opt Options) (*Prepared, error) {
 // sheet (when opt fits it) on each lead's events before they are dropped.
 // It sets prep's counts, fingerprint and rule results. grouped is false,
 // with no error, when the file's events are not grouped by lead.
-func buildStreaming(opt Options, prep *Prepared, rep *Report, parts []string) (ds *features.Dataset, grouped bool, err error) {
+func buildStreaming(ctx context.Context, opt Options, prep *Prepared, rep *Report, parts []string) (ds *features.Dataset, grouped bool, err error) {
 	var sheet *rules.Sheet
 	if slices.Contains(opt.Models, models.Rules) {
 		if sheet, _, err = loadRules(opt); err != nil {
 			return nil, false, err
 		}
 	}
-	r, err := datasets.Open(opt.Events, opt.Read)
+	var r *datasets.Reader
+	if opt.Store != nil {
+		r, err = opt.Store.OpenEvents(ctx, opt.Read)
+	} else {
+		r, err = datasets.Open(opt.Events, opt.Read)
+	}
 	if err != nil {
 		return nil, false, err
 	}
@@ -246,10 +266,12 @@ func buildStreaming(opt Options, prep *Prepared, rep *Report, parts []string) (d
 	}
 	rr := r.Report()
 	prep.Counts["events_rows"] = rr.Rows
-	for _, p := range rr.Problems { // as readTable
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s line %d: %s", rr.File, p.Line, p.Message))
+	addProblems(rep, rr)
+	tag := fileTag(opt.Events, "events", rr)
+	if opt.Store != nil {
+		tag = storeTag(opt.Store, "events", rr)
 	}
-	parts = slices.Insert(slices.Clone(parts), 1, fileTag(opt.Events, "events", rr))
+	parts = slices.Insert(slices.Clone(parts), 1, tag)
 	prep.Fingerprint = fingerprint(parts)
 	prep.ruleResults = res
 	return ds, true, nil
@@ -409,7 +431,7 @@ func Fit(ctx context.Context, opt Options, prep *Prepared, split Split) (*Result
 		// the choice of lambda for its own rows.
 		leadOf := make([]int, len(split.Train))
 		for p, r := range split.Train {
-			leadOf[p] = ds.LeadRows[r]
+			leadOf[p] = ds.LeadGroup(r)
 		}
 		foldOf, err := features.Folds(yTrain, leadOf, 5, uint64(opt.Seed)+1)
 		if err != nil {
@@ -662,9 +684,7 @@ func readTable(opt Options, rep *Report, path, what string) (*datasets.Table, st
 		return nil, "", err
 	}
 	rep.Counts[what+"_rows"] = rr.Rows
-	for _, p := range rr.Problems {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s line %d: %s", rr.File, p.Line, p.Message))
-	}
+	addProblems(rep, rr)
 	return t, fileTag(path, what, rr), nil
 }
 

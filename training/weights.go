@@ -80,8 +80,8 @@ func columnWeights(ds *features.Dataset, name string) ([]float64, *WeightInfo, e
 		w[i] = v
 		sum += v
 		info.Min, info.Max = min(info.Min, v), max(info.Max, v)
-		if !seen[r] {
-			seen[r] = true
+		if g := ds.LeadGroup(i); !seen[g] {
+			seen[g] = true
 			if v == 0 {
 				info.Zero++
 			}

@@ -13,8 +13,8 @@
 # Each measured step runs as `flock /tmp/leadscore-bench.lock /usr/bin/time
 # -v`, so it waits for other measurements on a shared machine; the load
 # average is printed before and after. Needs about 10 GB of disk per
-# 1,000,000 leads in WORKDIR (2.8 GB of CSV, 6.2 GB of store) and as much
-# again in TMPDIR for train --store's export.
+# 1,000,000 leads in WORKDIR (2.8 GB of CSV, 6.2 GB of store); train
+# --store reads the store directly and writes no temporary files.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=${1:?usage: run.sh WORKDIR store|files [LEADS] [MAX_EXAMPLES]}

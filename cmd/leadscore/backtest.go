@@ -5,14 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/leadscore/leadscore/datasets/store"
-	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/training/backtest"
 	"github.com/leadscore/leadscore/training/htmlreport"
 )
@@ -222,10 +219,11 @@ func printBacktest(w io.Writer, res *backtest.Result, dir string) {
 	}
 }
 
-// runBacktestStore backtests on a lead store: its history is written as
-// the three tables (fields as of each lead's first snapshot, as training
-// from the store reads them) into a temporary directory, and the backtest
-// reads them as files.
+// runBacktestStore backtests on a lead store: the backtest reads its
+// leads with their field history (each snapshot sees the fields valid at
+// its cutoff), outcomes and events straight from the store. The events are
+// held in memory, as a backtest holds a file's: it scores every period's
+// leads with their events.
 func runBacktestStore(g *globals, cmd *cobra.Command, t *backtestFlags) error {
 	for _, f := range []string{"data", "events", "outcomes", "target", "time", "id", "created", "outcome-id", "converted-at"} {
 		if cmd.Flags().Changed(f) {
@@ -235,15 +233,9 @@ func runBacktestStore(g *globals, cmd *cobra.Command, t *backtestFlags) error {
 	if err := requireFlags(cmd, "report"); err != nil {
 		return err
 	}
-	dir, err := store.ExportDir()
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	// toConfig takes the flags given: the three tables Export writes are
-	// given as --data, --events and --outcomes.
-	for flag, name := range map[string]string{"data": "leads.csv", "events": "events.csv", "outcomes": "outcomes.csv"} {
-		if err := cmd.Flags().Set(flag, filepath.Join(dir, name)); err != nil {
+	// toConfig's shape checks see the three tables the store holds.
+	for _, flag := range []string{"data", "events", "outcomes"} {
+		if err := cmd.Flags().Set(flag, t.storeURL); err != nil {
 			return err
 		}
 	}
@@ -251,20 +243,15 @@ func runBacktestStore(g *globals, cmd *cobra.Command, t *backtestFlags) error {
 	if err != nil {
 		return err
 	}
-	cfg.Data, cfg.Events, cfg.Outcomes = t.data, t.events, t.outcomes
+	cfg.Data, cfg.Events, cfg.Outcomes = "", "", ""
 	cfg.ID, cfg.Created, cfg.OutcomeID, cfg.ConvertedAt = store.ColLeadID, store.ColCreated, store.ColLeadID, store.ColConvertedAt
-	// The first snapshot age, configured or (when derived) the ladder's first.
-	first := features.Config{SnapshotDays: cfg.SnapshotDays}.FirstSnapshotDay()
 	ctx := context.Background()
 	st, err := store.Open(ctx, t.storeURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ex, err := st.Export(ctx, dir, time.Duration(first)*24*time.Hour)
-	if err != nil {
-		return err
-	}
-	g.infof("  lead store %s: %d leads, %d events, %d won outcomes\n", st.Redacted(), ex.LeadRows, ex.EventRows, ex.OutcomeRows)
+	cfg.Store = st
+	g.infof("  reading the lead store %s\n", st.Redacted())
 	return runBacktest(g, cfg, t.report)
 }

@@ -112,25 +112,19 @@ func (r *retrainFlags) options(modelsDir string, threads int, logger *slog.Logge
 }
 
 // runRetrain runs the gate on opt's files, or with storeURL on the lead
-// store's history: training.FromStore writes it as the three tables into a
-// temporary directory (removed afterwards) and points opt at them.
+// store's history, read straight from the store (training.FromStore). The
+// gate holds the events in memory, as it does a file's: it scores the
+// comparison window's leads with their events.
 func runRetrain(ctx context.Context, opt retrain.Options, storeURL string) (*retrain.Result, error) {
 	if storeURL == "" {
 		return retrain.Run(ctx, opt)
 	}
-	dir, err := store.ExportDir()
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
 	st, err := store.Open(ctx, storeURL)
 	if err != nil {
 		return nil, fmt.Errorf("--store: %w", err)
 	}
 	defer st.Close()
-	if opt.Train, _, err = training.FromStore(ctx, st, dir, opt.Train); err != nil {
-		return nil, err
-	}
+	opt.Train = training.FromStore(st, opt.Train)
 	return retrain.Run(ctx, opt)
 }
 

@@ -161,8 +161,7 @@ func TestScheduledRetrainInReplay(t *testing.T) {
 		st, err := store.Open(ctx, storeURL)
 		require.NoError(t, err)
 		defer st.Close()
-		train, _, err := training.FromStore(ctx, st, t.TempDir(), opt.Train)
-		require.NoError(t, err)
+		train := training.FromStore(st, opt.Train)
 		retraintest.CheckNumbers(t, train, d, chDir, champDir)
 		return d
 	}

@@ -362,9 +362,10 @@ func shapeFlags(changed func(string) bool, threeTables bool) error {
 // no information (constant, or a distinct id-like value per lead).
 func uninformative(reason string) bool { return features.Suspect{Reason: reason}.Uninformative() }
 
-// runTrainStore trains from a lead store: training.FromStore writes the
-// store's history as the three tables into a temporary directory, and the
-// file pipeline builds the same point-in-time examples from them.
+// runTrainStore trains from a lead store: training.FromStore points the
+// options at it, and training reads the leads with their field history,
+// the outcomes and, one lead at a time, the events straight from the
+// store, building the same point-in-time examples as from files.
 func runTrainStore(g *globals, cmd *cobra.Command, t *trainFlags) error {
 	for _, f := range []string{"data", "events", "outcomes", "target", "time"} {
 		if cmd.Flags().Changed(f) {
@@ -377,13 +378,8 @@ func runTrainStore(g *globals, cmd *cobra.Command, t *trainFlags) error {
 	if err := checkNewBundleDir("--out", t.out); err != nil {
 		return err
 	}
-	dir, err := store.ExportDir()
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	// The shape checks of options see the three tables FromStore writes.
-	t.data, t.events, t.outcomes = filepath.Join(dir, "leads.csv"), filepath.Join(dir, "events.csv"), filepath.Join(dir, "outcomes.csv")
+	// The shape checks of options see the three tables the store holds.
+	t.data, t.events, t.outcomes = t.storeURL, t.storeURL, t.storeURL
 	opt, err := t.options(cmd)
 	if err != nil {
 		return err
@@ -395,11 +391,7 @@ func runTrainStore(g *globals, cmd *cobra.Command, t *trainFlags) error {
 	}
 	defer st.Close()
 	g.infof("  reading the lead store %s\n", st.Redacted())
-	opt, ex, err := training.FromStore(ctx, st, dir, opt)
-	if err != nil {
-		return err
-	}
-	g.infof("  %d leads, %d events, %d won outcomes\n", ex.LeadRows, ex.EventRows, ex.OutcomeRows)
+	opt = training.FromStore(st, opt)
 	if err := training.CheckInputs(opt); err != nil {
 		return err
 	}

@@ -242,13 +242,12 @@ func TestImportAndExport(t *testing.T) {
 		assert.EqualValues(t, 1, rep.Events.Rejected)
 		assert.EqualValues(t, 1, rep.Outcomes.Loaded)
 
-		ex, err := s.Export(ctx, t.TempDir(), 24*time.Hour)
-		require.NoError(t, err)
-		read := func(p string) string { b, err := os.ReadFile(p); require.NoError(t, err); return string(b) }
-		assert.Equal(t, "industry,lead_id,created_at,employees\nsoftware,a,2025-03-01T09:00:00Z,50\n\"x,y\",b,2025-03-02T09:00:00Z,\n", read(ex.Leads))
-		assert.Equal(t, "lead_id,timestamp,type,page\na,2025-03-01T10:00:00Z,page_view,pricing\na,2025-03-01T11:00:00Z,email_open,\n", read(ex.Events))
-		assert.Equal(t, "lead_id,converted_at,amount\na,2025-04-01T00:00:00Z,1200.5\n", read(ex.Outcomes))
-		assert.False(t, strings.Contains(read(ex.Leads), "retail"))
+		tr := readForTraining(t, s)
+		assert.Equal(t, "industry,lead_id,created_at,employees\nsoftware,a,2025-03-01T09:00:00Z,50\n\"x,y\",b,2025-03-02T09:00:00Z,\n", tr.leads)
+		assert.Equal(t, []int64{ns(t, "2025-03-01T09:00:00Z"), ns(t, "2025-03-02T09:00:00Z")}, tr.validFrom, "each lead's fields valid from its creation")
+		assert.Equal(t, "lead_id,timestamp,type,page\na,2025-03-01T10:00:00Z,page_view,pricing\na,2025-03-01T11:00:00Z,email_open,\n", tr.events)
+		assert.Equal(t, "lead_id,converted_at,amount\na,2025-04-01T00:00:00Z,1200.5\n", tr.outcomes)
+		assert.False(t, strings.Contains(tr.leads, "retail"))
 	})
 }
 

@@ -306,6 +306,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			res.Settings.Data = append(res.Settings.Data, filepath.Base(f))
 		}
 	}
+	if cfg.Store != nil {
+		res.Settings.Data = append(res.Settings.Data, cfg.Store.Redacted())
+	}
 	tl := newTimeline(ds, fc)
 	res.Settings.SnapshotDays = tl.snapshotDays
 	res.Settings.EvaluatedAt = tl.evalAt

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/leadscore/leadscore/datasets"
+	"github.com/leadscore/leadscore/datasets/store"
 	"github.com/leadscore/leadscore/features"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/training"
@@ -95,6 +96,10 @@ type Config struct {
 	// training run on the same data can share it). The backtest only reads
 	// it.
 	Prepared *training.Prepared `yaml:"-"`
+	// Store, when set, is the backtest's data in place of Data, Events and
+	// Outcomes: a lead store's leads with their field history, events and
+	// won outcomes (training.FromStore).
+	Store *store.Store `yaml:"-"`
 	// Training, when set, are the options of every period's fit in place
 	// of those built from the fields above (train --backtest fits the
 	// periods as it fits the bundle); the file and rule sheet fields still
@@ -155,7 +160,7 @@ func (c Config) withDefaults() Config {
 }
 
 func (c Config) validate() error {
-	if c.Data == "" {
+	if c.Data == "" && c.Store == nil {
 		return errors.New("no leads file: set data (--data)")
 	}
 	if !validUnit(c.Period) {
@@ -256,7 +261,7 @@ func (c Config) featureConfig() (features.Config, error) {
 	fc.Exclude = append(fc.Exclude, c.Exclude...)
 	fc.MissingValues = append(fc.MissingValues, c.MissingValues...)
 	fc = fc.WithDefaults()
-	if c.Outcomes == "" {
+	if c.Outcomes == "" && c.Store == nil {
 		if fc.Target == "" {
 			return fc, errors.New("flat data needs a target column (--target COL), or give --outcomes")
 		}
@@ -284,6 +289,9 @@ func (c Config) trainingOptions() (training.Options, error) {
 	opt := training.Options{
 		Data: c.Data, Events: c.Events, Outcomes: c.Outcomes, Read: read, Config: fc,
 		RulesFile: c.Rules, Models: ms, Seed: c.Seed, Threads: c.Threads, Name: "backtest", Weight: c.Weight,
+	}
+	if c.Store != nil {
+		opt = training.FromStore(c.Store, opt)
 	}
 	if c.GBMTrees > 0 || c.GBMSubsample > 0 || c.GBMColSample > 0 {
 		opt.GBM = training.GBMDefaults(fc) // the feature config's sampling, overridden below

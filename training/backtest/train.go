@@ -35,7 +35,7 @@ func TrainWithBacktest(ctx context.Context, opt training.Options, period string)
 	bopt.Logger, bopt.Progress = nil, nil
 	ms := res.Bundle.Models()
 	cfg := Config{
-		Data: opt.Data, Events: opt.Events, Outcomes: opt.Outcomes, Rules: opt.RulesFile,
+		Data: opt.Data, Events: opt.Events, Outcomes: opt.Outcomes, Store: opt.Store, Rules: opt.RulesFile,
 		Period: period, Seed: opt.Seed, Threads: opt.Threads, Prepared: prep, Training: &bopt,
 		Models: slices.DeleteFunc(slices.Clone(ms), func(m string) bool { return m == models.Rules }),
 		Logger: opt.Logger,
