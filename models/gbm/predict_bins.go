@@ -16,7 +16,7 @@ import (
 //     above every k;
 //   - categorical column (all its splits sets of at most 64 codes): bin(v)
 //     = v when v is a code in [0, 64), binOther for any other value and
-//     binMissing when missing.
+//     binCatMissing when missing (see catSet).
 //
 // Models it cannot express (a category set of more than 64 codes, more
 // than maxEdges thresholds on a column, a NaN threshold, a column split
@@ -32,14 +32,17 @@ type binned struct {
 const (
 	binOther   = 64  // categorical value that is no code in [0, 64)
 	binMissing = 255 // NaN
-	maxEdges   = 254 // thresholds per numeric column (bins 0..254)
+	// binCatMissing is the bin of a missing categorical value: codes,
+	// binOther and it fit in the 128 bits of catSet.
+	binCatMissing = 65
+	maxEdges      = 254 // thresholds per numeric column (bins 0..254)
 )
 
 // bnode is one node of the binned form: kindLeaf with its value's bits in
 // bits; kindLE (left when bin <= k); kindNotGT (left when bin <= k-1 or
 // missing: k holds the threshold index plus one, compared to bin+1 in
-// uint8, where a missing bin wraps to 0); kindCat (left when bin < 64 and
-// bit bin of bits is set, or when missing and dl).
+// uint8, where a missing bin wraps to 0); kindCat (left when bit bin of
+// catSet(bits, k) is set: a code of bits, or missing when k is 1).
 type bnode struct {
 	bits uint64
 	left int32
@@ -128,7 +131,7 @@ func (b *binned) bin(j int, v float64) uint8 {
 			c = uint8(k)
 		}
 		if v != v {
-			c = binMissing
+			c = binCatMissing
 		}
 		return c
 	}
@@ -183,7 +186,8 @@ func (nd *bnode) binLeft(c uint8) int {
 	case kindNotGT:
 		return bit(c+1 <= nd.k)
 	default:
-		return int(nd.bits>>(c&63)&1)&bit(c < 64) | int(nd.k)&bit(c == binMissing)
+		set := catSet(nd.bits, int(nd.k))
+		return int(set[c>>6&1] >> (c & 63) & 1)
 	}
 }
 
@@ -200,13 +204,12 @@ const binSpan = 1 << 16
 //go:noinline
 func splitBinLE(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) int {
 	dst, col = dst[:binSpan], col[:binSpan]
-	l, h := uint16(lo), uint16(hi-1)
+	l, q := uint16(lo), uint16(hi-1-lo)
 	for _, r := range src {
 		g := uint16(bit(col[r] <= k))
-		dst[l] = r
-		dst[h] = r
+		dst[l+q&(g-1)] = r
 		l += g
-		h += g - 1
+		q--
 	}
 	return int(l) - lo
 }
@@ -217,13 +220,12 @@ func splitBinLE(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) in
 //go:noinline
 func splitBinNotGT(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) int {
 	dst, col = dst[:binSpan], col[:binSpan]
-	l, h := uint16(lo), uint16(hi-1)
+	l, q := uint16(lo), uint16(hi-1-lo)
 	for _, r := range src {
 		g := uint16(bit(col[r]+1 <= k))
-		dst[l] = r
-		dst[h] = r
+		dst[l+q&(g-1)] = r
 		l += g
-		h += g - 1
+		q--
 	}
 	return int(l) - lo
 }
@@ -233,15 +235,14 @@ func splitBinNotGT(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8)
 //go:noinline
 func splitBinCat(src []uint16, dst []uint16, lo, hi int, col []uint8, bits uint64, miss int) int {
 	dst, col = dst[:binSpan], col[:binSpan]
-	l, h := uint16(lo), uint16(hi-1)
-	m := uint16(miss)
+	l, q := uint16(lo), uint16(hi-1-lo)
+	set := catSet(bits, miss)
 	for _, r := range src {
 		c := col[r]
-		g := uint16(bits>>(c&63)&1)&uint16(bit(c < 64)) | m&uint16(bit(c == binMissing))
-		dst[l] = r
-		dst[h] = r
+		g := uint16(set[c>>6&1] >> (c & 63) & 1)
+		dst[l+q&(g-1)] = r
 		l += g
-		h += g - 1
+		q--
 	}
 	return int(l) - lo
 }
@@ -276,8 +277,12 @@ func (s *scorer) treeBins(root int32, n int, out []float64) {
 			}
 			continue
 		}
-		dst := s.idx[ob][:]
 		col := s.bins[int(nd.col)*s.binStride:]
+		if l, r := &nodes[nd.left], &nodes[nd.left+1]; l.kind == kindLeaf && r.kind == kindLeaf {
+			twigBins(nd, src, col, out, math.Float64frombits(l.bits), math.Float64frombits(r.bits))
+			continue
+		}
+		dst := s.idx[ob][:]
 		lo, hi := int(f.lo), int(f.hi)
 		var nl int
 		switch nd.kind {
@@ -299,6 +304,34 @@ func (s *scorer) treeBins(root int32, n int, out []float64) {
 	s.stack = st
 }
 
+// twigBins adds to out[r], for each row r of src, the value of the leaf
+// it reaches from internal node nd, whose children are both leaves: vl
+// on the left, vr on the right. The rows are not split, so their leaves
+// cost no pass of their own.
+//
+//go:noinline
+func twigBins(nd *bnode, src []uint16, col []uint8, out []float64, vl, vr float64) {
+	col = col[:binSpan]
+	v := [2]float64{vr, vl}
+	k := nd.k
+	switch nd.kind {
+	case kindLE:
+		for _, r := range src {
+			out[r] += v[bit(col[r] <= k)]
+		}
+	case kindNotGT:
+		for _, r := range src {
+			out[r] += v[bit(col[r]+1 <= k)]
+		}
+	default:
+		set := catSet(nd.bits, int(k))
+		for _, r := range src {
+			c := col[r]
+			out[r] += v[set[c>>6&1]>>(c&63)&1]
+		}
+	}
+}
+
 // walkBins returns the leaf value that chunk row r reaches from node n of
 // the binned form.
 func (s *scorer) walkBins(n int32, r int) float64 {
@@ -310,4 +343,11 @@ func (s *scorer) walkBins(n int32, r int) float64 {
 		}
 		n = nd.left + 1 - int32(nd.binLeft(s.bins[int(nd.col)*s.binStride+r]))
 	}
+}
+
+// catSet returns the bins that go left at a categorical node with codes
+// bits, missing values going left when miss is 1: bit c of the 128 bits
+// for bin c (binOther never, binCatMissing when miss).
+func catSet(bits uint64, miss int) [2]uint64 {
+	return [2]uint64{bits, uint64(miss&1) << (binCatMissing - 64)}
 }
