@@ -56,6 +56,12 @@ type Store struct {
 	// page cache stays warm from one commit to the next (a write on
 	// another connection would make every connection drop its cache).
 	wconn *sql.Conn
+	// ckpt wakes checkpoints (SQLite) after a commit; it runs them on
+	// cconn, off the committing goroutine, and closes ckptDone when
+	// ckpt is closed.
+	ckpt     chan struct{}
+	ckptDone chan struct{}
+	cconn    *sql.Conn
 	// prepared are statements of the write path prepared once on the
 	// database (and so once on wconn), by query text.
 	prepared sync.Map
@@ -87,12 +93,20 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	s := &Store{db: db, loc: loc, kind: loc.Kind}
 	if loc.Kind == sqldb.SQLite {
 		n := 2*runtime.GOMAXPROCS(0) + 2
-		db.SetMaxOpenConns(n + 1)
-		db.SetMaxIdleConns(n + 1)
+		db.SetMaxOpenConns(n + 2)
+		db.SetMaxIdleConns(n + 2)
 		if err := s.openWriter(ctx); err != nil {
 			db.Close()
 			return nil, err
 		}
+		c, err := db.Conn(ctx)
+		if err != nil {
+			s.wconn.Close()
+			db.Close()
+			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
+		s.cconn, s.ckpt, s.ckptDone = c, make(chan struct{}, 1), make(chan struct{})
+		go s.checkpoints()
 		s.commits, s.first, s.stopped = make(chan *groupWrite), make(chan *groupWrite), make(chan struct{})
 		go s.groupCommit()
 	} else {
@@ -116,6 +130,12 @@ func (s *Store) Close() error {
 		close(s.commits)
 		<-s.stopped
 		s.commits = nil
+	}
+	if s.ckpt != nil {
+		close(s.ckpt)
+		<-s.ckptDone
+		s.cconn.Close()
+		s.ckpt = nil
 	}
 	s.prepared.Range(func(_, v any) bool {
 		v.(*sql.Stmt).Close()
@@ -322,11 +342,36 @@ func placeholders(rows, cols int) string {
 // would have the writer read most pages back on every commit.
 const writerCache = 128 << 10
 
-// checkpointPages is the WAL's size in pages that has a commit copy it back
-// into the database (SQLite's default is 1,000): an index page changed by
-// many commits is copied once per checkpoint, so checkpoints 8 times rarer
-// copy far fewer pages under random inserts, for a WAL of up to 32 MiB.
-const checkpointPages = 8000
+// checkpointEvery is how often, at most, the checkpointer copies the
+// WAL's new pages back into the database (checkpoints): after a commit,
+// on its own connection, so the committing goroutine goes on with the
+// next commit while the checkpoint writes and syncs the database file
+// (under ingestion, a checkpoint's writes and fsync of thousands of
+// random pages held up every request behind it). A page changed by many
+// commits within the interval is copied once.
+const checkpointEvery = time.Second
+
+// checkpointPages is the WAL's size in pages at which a commit checkpoints
+// itself (SQLite's default is 1,000): a safety net should the
+// checkpointer fall behind, which also lets the WAL start over from its
+// beginning (128 MiB at most, besides the last commit).
+const checkpointPages = 32000
+
+// checkpoints runs a passive checkpoint (one that never waits for a
+// reader or a writer) after a commit, at most every checkpointEvery,
+// until ckpt is closed. A checkpoint that fails or stops short loses
+// nothing: the pages stay in the WAL for the next one.
+func (s *Store) checkpoints() {
+	defer close(s.ckptDone)
+	var last time.Time
+	for range s.ckpt {
+		if time.Since(last) < checkpointEvery {
+			continue
+		}
+		last = time.Now()
+		s.cconn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
+	}
+}
 
 // openWriter takes SQLite's writing connection out of the pool. Its
 // statement and savepoint journals are kept in memory (temp_store): they
@@ -483,6 +528,11 @@ func (s *Store) commitTx(ws ...*groupWrite) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store %s: commit: %w", s.Redacted(), err)
+	}
+	// Wake the checkpointer (it skips wakes within checkpointEvery).
+	select {
+	case s.ckpt <- struct{}{}:
+	default:
 	}
 	return nil
 }

@@ -370,6 +370,15 @@ func (s *Store) AppendEvents(ctx context.Context, events []Event, now time.Time,
 		}
 	}
 	sort.Strings(keys)
+	var rows []any
+	if s.kind != sqldb.Postgres {
+		// Built here, on the request's goroutine: on SQLite the
+		// transaction runs on the one committing goroutine, which every
+		// request waits for.
+		if rows, err = sqliteEventRows(events, now); err != nil {
+			return 0, err
+		}
+	}
 	cache := &s.attrNames
 	var added []string
 	err = s.write(ctx, func(tx *sql.Tx) error {
@@ -381,7 +390,7 @@ func (s *Store) AppendEvents(ctx context.Context, events []Event, now time.Time,
 		if s.kind == sqldb.Postgres {
 			inserted, err = s.appendEventsPG(ctx, tx, events, now)
 		} else {
-			inserted, err = s.appendEventsSQLite(ctx, tx, events, now)
+			inserted, err = s.appendEventsSQLite(ctx, tx, rows)
 		}
 		if err != nil {
 			return err
@@ -394,25 +403,59 @@ func (s *Store) AppendEvents(ctx context.Context, events []Event, now time.Time,
 	return inserted, err
 }
 
-func (s *Store) appendEventsSQLite(ctx context.Context, tx *sql.Tx, events []Event, now time.Time) (int, error) {
-	args := make([]any, 0, len(events)*6)
+// sqliteEventCols are the values of an events row on SQLite, in the
+// order of appendEventsSQLite's insert; the id (sqliteEventID) is set in
+// the transaction.
+const (
+	sqliteEventCols = 7
+	sqliteEventID   = 2
+)
+
+// sqliteEventRows returns the values of the events' rows for
+// appendEventsSQLite, their ids left to set.
+func sqliteEventRows(events []Event, now time.Time) ([]any, error) {
+	args := make([]any, 0, len(events)*sqliteEventCols)
+	received := ns(now)
 	for i := range events {
 		e := &events[i]
 		attrs, err := EncodeAttrs(e.Attrs)
 		if err != nil {
-			return 0, err
+			return nil, fmt.Errorf("event %d: attributes: %w", i, err)
 		}
-		var id any
+		var eid any
 		if e.EventID != "" {
-			id = e.EventID
+			eid = e.EventID
 		}
-		args = append(args, e.LeadID, id, e.Type, ns(e.Time), attrs, ns(now))
+		args = append(args, e.LeadID, ns(e.Time), nil, eid, e.Type, attrs, received)
+	}
+	return args, nil
+}
+
+// appendEventsSQLite inserts rows (sqliteEventRows), setting their ids.
+func (s *Store) appendEventsSQLite(ctx context.Context, tx *sql.Tx, rows []any) (int, error) {
+	n := len(rows) / sqliteEventCols
+	// The events table has no rowid (migration 6): the batch takes its
+	// ids from event_seq in this transaction, so they follow arrival
+	// order across requests and processes (SQLite has one writer at a
+	// time). They are set again when the write is retried alone.
+	seq, err := s.stmt(ctx, tx, `UPDATE event_seq SET last = last + ? RETURNING last`)
+	if err != nil {
+		return 0, err
+	}
+	var last int64
+	if err := seq.QueryRowContext(ctx, n).Scan(&last); err != nil {
+		return 0, fmt.Errorf("store %s: event ids: %w", s.Redacted(), err)
+	}
+	id := last - int64(n)
+	for i := sqliteEventID; i < len(rows); i += sqliteEventCols {
+		id++
+		rows[i] = id
 	}
 	// OR IGNORE rather than ON CONFLICT DO NOTHING: the same for a repeated
 	// event_id (the only constraint a checked event can break), but no
 	// statement can then fail halfway, so SQLite keeps no statement journal
 	// (a copy of every page the insert changes).
-	return s.insertRows(ctx, tx, `INSERT OR IGNORE INTO events (lead_id, event_id, type, ts, attrs, received_at) VALUES `, 6, ``, args)
+	return s.insertRows(ctx, tx, `INSERT OR IGNORE INTO events (lead_id, ts, id, event_id, type, attrs, received_at) VALUES `, sqliteEventCols, ``, rows)
 }
 
 // rowChunks are the row counts of the multi-row inserts insertRows

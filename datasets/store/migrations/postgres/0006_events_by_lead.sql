@@ -1,0 +1,7 @@
+-- Version 6 changes SQLite's layout only: its events table is stored in
+-- lead order without a rowid, and its pending_rescores without the second
+-- B-tree a rowid table keeps for a text key (see
+-- migrations/sqlite/0006_events_by_lead.sql). PostgreSQL's tables are
+-- heaps with the same columns and the covering index of version 5 already
+-- serves a lead's reads, so nothing changes here; the file keeps the two
+-- backends' version numbers the same.
