@@ -1,6 +1,7 @@
 package features
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -41,20 +42,10 @@ func newFieldHistory(validFrom []int64, leadOfRow []int32, leads int) *fieldHist
 	for li := range leads {
 		seg := h.rows[h.off[li]:h.off[li+1]]
 		slices.SortStableFunc(seg, func(a, b int32) int {
-			return cmpInt64(validFrom[a], validFrom[b])
+			return cmp.Compare(validFrom[a], validFrom[b])
 		})
 	}
 	return h
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // at returns the row of lead li's version valid at cutoff: the latest one
