@@ -75,16 +75,7 @@ func TestBuildByLeadMatchesBuild(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, whole.Report, streamed.Report)
 	require.Equal(t, whole.FeatureNames(), streamed.FeatureNames())
-	for fi := range whole.defs {
-		f := &whole.defs[fi]
-		if f.Categorical {
-			continue
-		}
-		a, b := whole.numeric(f), streamed.numeric(f)
-		for i := range whole.Rows {
-			require.True(t, sameFloats([]float64{a(i)}, []float64{b(i)}), "%s row %d", f.Name, i)
-		}
-	}
+	requireSameNumbers(t, whole, streamed)
 	withEvents := 0
 	for i := range whole.Rows {
 		want := whole.Lead(i)

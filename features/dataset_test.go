@@ -197,16 +197,7 @@ func TestStreamingMatchesSingleTable(t *testing.T) {
 	assert.Equal(t, 3, whole.Report.EventsUnknownLead)
 	names := whole.FeatureNames()
 	require.ElementsMatch(t, names, streamed.FeatureNames())
-	for fi := range whole.defs {
-		f := &whole.defs[fi]
-		if f.Categorical {
-			continue
-		}
-		a, b := whole.numeric(f), streamed.numeric(f)
-		for i := range whole.Rows {
-			require.True(t, sameFloats([]float64{a(i)}, []float64{b(i)}), "%s row %d", f.Name, i)
-		}
-	}
+	requireSameNumbers(t, whole, streamed)
 	assert.Empty(t, streamed.Lead(0).Events, "streaming without keepEvents stores no events")
 }
 

@@ -75,3 +75,19 @@ func allRows(n int) []int {
 	}
 	return out
 }
+
+// requireSameNumbers checks that every numeric feature of b equals a's,
+// row by row (NaN equal to NaN).
+func requireSameNumbers(t *testing.T, a, b *Dataset) {
+	t.Helper()
+	for fi := range a.defs {
+		f := &a.defs[fi]
+		if f.Categorical {
+			continue
+		}
+		x, y := a.numeric(f), b.numeric(f)
+		for i := range a.Rows {
+			require.True(t, sameFloats([]float64{x(i)}, []float64{y(i)}), "%s row %d", f.Name, i)
+		}
+	}
+}
