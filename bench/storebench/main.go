@@ -2,9 +2,12 @@
 //
 //	storebench ingest -url http://127.0.0.1:18090 -events 400000 -batch 500 -clients 4
 //
-// posts batches of events (each with a unique event_id) from concurrent
-// clients and prints the events committed per second and the request
-// latencies. Bodies are built before the clock starts.
+// first stores the -leads leads the events belong to (POST /v1/leads, before
+// the clock starts, so the server's rescorer scores them as their events
+// arrive, as it would in production), then posts batches of events (each
+// with a unique event_id) from concurrent clients and prints the events
+// committed per second and the request latencies. Bodies are built before
+// the clock starts.
 //
 //	storebench lead -url http://127.0.0.1:18090 -events 200 -out DIR
 //
@@ -26,10 +29,41 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
+
+// settle and serverPID are the -settle and -server-pid flags.
+var (
+	settle    time.Duration
+	serverPID int
+)
+
+// cpuSeconds is process pid's user + system CPU time so far (0 for pid 0),
+// from /proc/PID/stat (in clock ticks of 1/100 s on Linux).
+func cpuSeconds(pid int) (float64, error) {
+	if pid == 0 {
+		return 0, nil
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command name (which may hold spaces) in ")".
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: too few fields", pid)
+	}
+	utime, err1 := strconv.ParseFloat(f[11], 64)
+	stime, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: utime %q, stime %q", pid, f[11], f[12])
+	}
+	return (utime + stime) / 100, nil
+}
 
 var (
 	types = []string{"page_view", "email_sent", "email_open", "social_interaction", "content_download", "form_submit", "email_click", "live_chat"}
@@ -50,6 +84,8 @@ func main() {
 	seed := fs.Uint64("seed", 1, "random seed")
 	prefix := fs.String("prefix", "ev", "event id prefix, so runs against one store do not collide (ingest)")
 	out := fs.String("out", ".", "directory for lead.json and batch.json (lead)")
+	fs.IntVar(&serverPID, "server-pid", 0, "the server's process id: its CPU time (user + system, from /proc) during the timed part is printed (ingest)")
+	fs.DurationVar(&settle, "settle", 3*time.Second, "wait after storing the leads, before the clock starts (ingest)")
 	fs.Parse(os.Args[2:])
 	rng := rand.New(rand.NewPCG(*seed, 16))
 	var err error
@@ -91,13 +127,60 @@ func post(c *http.Client, url string, body []byte) error {
 	return nil
 }
 
+// leadFields are the fields of a stored lead: the b2b profile's columns,
+// varied by lead.
+func leadFields(rng *rand.Rand) map[string]any {
+	return map[string]any{"industry": industries[rng.IntN(len(industries))], "employees": 10 + rng.IntN(5000),
+		"annual_revenue": 100000 + rng.IntN(50000000), "job_title": titles[rng.IntN(len(titles))],
+		"seniority": seniorities[rng.IntN(len(seniorities))], "country": countries[rng.IntN(len(countries))],
+		"lead_source": sources[rng.IntN(len(sources))]}
+}
+
+var (
+	industries  = []string{"software", "finance", "healthcare", "manufacturing", "retail", "education"}
+	titles      = []string{"VP Marketing", "CTO", "Marketing Manager", "Engineer", "CEO", "Analyst"}
+	seniorities = []string{"vp", "c_level", "manager", "individual"}
+	countries   = []string{"Germany", "United States", "France", "United Kingdom", "India"}
+	sources     = []string{"webinar", "organic", "paid_search", "referral", "event"}
+)
+
+// storeLeads stores the leads prefix-L0000000 ... (leads of them) in
+// batches of 500, created at base.
+func storeLeads(url string, leads int, prefix string, base time.Time, rng *rand.Rand) error {
+	c := &http.Client{Timeout: time.Minute}
+	for lo := 0; lo < leads; lo += 500 {
+		ls := make([]map[string]any, 0, 500)
+		for i := lo; i < min(lo+500, leads); i++ {
+			ls = append(ls, map[string]any{"lead_id": leadID(prefix, i), "created_at": base.Format(time.RFC3339), "fields": leadFields(rng)})
+		}
+		b, err := json.Marshal(ls)
+		if err != nil {
+			return err
+		}
+		if err := post(c, url+"/v1/leads", b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func leadID(prefix string, i int) string { return fmt.Sprintf("%s-L%07d", prefix, i) }
+
 func ingest(url string, n, batch, clients, leads int, prefix string, rng *rand.Rand) error {
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	t0 := time.Now()
+	if err := storeLeads(url, leads, prefix, base, rng); err != nil {
+		return err
+	}
+	fmt.Printf("stored %d leads in %.1f s\n", leads, time.Since(t0).Seconds())
+	// The rescorer scores the new leads a debounce later: let it finish
+	// before the clock starts.
+	time.Sleep(settle)
 	var bodies [][]byte
 	for lo := 0; lo < n; lo += batch {
 		evs := make([]map[string]any, 0, batch)
 		for i := lo; i < min(lo+batch, n); i++ {
-			lead := fmt.Sprintf("L%07d", rng.IntN(leads))
+			lead := leadID(prefix, rng.IntN(leads))
 			evs = append(evs, event(rng, lead, fmt.Sprintf("%s-%d", prefix, i), base.Add(time.Duration(rng.IntN(180*24*3600))*time.Second)))
 		}
 		b, err := json.Marshal(evs)
@@ -105,6 +188,10 @@ func ingest(url string, n, batch, clients, leads int, prefix string, rng *rand.R
 			return err
 		}
 		bodies = append(bodies, b)
+	}
+	cpu0, err := cpuSeconds(serverPID)
+	if err != nil {
+		return err
 	}
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -136,6 +223,10 @@ func ingest(url string, n, batch, clients, leads int, prefix string, rng *rand.R
 	}
 	wg.Wait()
 	el := time.Since(start)
+	cpu1, err := cpuSeconds(serverPID)
+	if err != nil {
+		return err
+	}
 	if firstErr != nil {
 		return firstErr
 	}
@@ -143,6 +234,9 @@ func ingest(url string, n, batch, clients, leads int, prefix string, rng *rand.R
 	fmt.Printf("RESULT ingest events %d batch %d clients %d: %.0f events/s, %.1f requests/s, p50 %.1f ms, p99 %.1f ms, %.1f s\n",
 		n, batch, clients, float64(n)/el.Seconds(), float64(len(bodies))/el.Seconds(),
 		ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), el.Seconds())
+	if serverPID != 0 {
+		fmt.Printf("RESULT server CPU %.1f s: %.0f events per CPU-second\n", cpu1-cpu0, float64(n)/(cpu1-cpu0))
+	}
 	return nil
 }
 

@@ -9,8 +9,15 @@
 #    leads and trains a bundle (cached in WORKDIR/models);
 # 2. serves it three times: with a fresh SQLite store (:18090), stateless
 #    with --store none (:18091) and, when asked, on PostgreSQL (:18092);
-# 3. ingestion: storebench posts 400,000 events in batches of 500 from 4
-#    clients (targets: 50,000 events/s into SQLite, 100,000 into PostgreSQL);
+# 3. ingestion: storebench stores 10,000 leads, then posts EVENTS (default
+#    400,000) events of those leads in batches of 500 from 4 clients
+#    (targets: 50,000 events/s into SQLite, 100,000 into PostgreSQL); the
+#    server rescores the leads as their events arrive, as it does by default.
+#    SERVE_FLAGS are added to every serve (e.g. --rescore=false, to see what
+#    rescoring costs); LEADSCORE=PATH runs that binary instead of building
+#    one (a reference run of another commit); PROFILE=1 builds with -tags
+#    pprof and writes a 10 s CPU profile of the SQLite server during its
+#    ingestion to WORKDIR/ingest.pprof; INGEST_ONLY=1 stops after it;
 # 4. scoring by id: storebench stores bench-lead with 200 events; wrk (2
 #    threads, 50 connections) GETs /v1/leads/bench-lead?explain=5 on the
 #    store (target p99 <= 5 ms) and POSTs the same lead to the stateless
@@ -24,9 +31,16 @@ cd "$(dirname "$0")/../.."
 work=${1:-/tmp/leadscore-bench-store}
 dur=${2:-10s}
 mkdir -p "$work"
-CGO_ENABLED=0 go build -o "$work/leadscore" ./cmd/leadscore
+events=${EVENTS:-400000}
+if [ -n "${LEADSCORE:-}" ]; then
+  ls=$LEADSCORE
+else
+  tags=
+  [ -n "${PROFILE:-}" ] && tags="-tags pprof"
+  CGO_ENABLED=0 go build $tags -o "$work/leadscore" ./cmd/leadscore
+  ls="$work/leadscore"
+fi
 go build -o "$work/storebench" ./bench/storebench
-ls="$work/leadscore"
 if [ ! -f "$work/models/v1/manifest.json" ]; then
   "$ls" generate --profile b2b --leads 2000 --seed 5 --out "$work/data" >/dev/null
   "$ls" train --data "$work/data/leads.csv" --events "$work/data/events.csv" --outcomes "$work/data/outcomes.csv" \
@@ -36,21 +50,25 @@ rm -f "$work"/store.db*
 pids=()
 trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 serve() { # PORT STORE
-  "$ls" serve --models "$work/models" --addr "127.0.0.1:$1" --store "$2" --log-level warn --memory-limit -1 2>>"$work/serve-$1.err" &
+  LEADSCORE_PPROF=${PROFILE:+127.0.0.1:$(($1 + 1000))} "$ls" serve --models "$work/models" --addr "127.0.0.1:$1" --store "$2" --log-level warn --memory-limit -1 ${SERVE_FLAGS:-} 2>>"$work/serve-$1.err" &
   pids+=($!)
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$1/readyz" >/dev/null && return; sleep 0.2; done
   echo "server on $1 not ready"; cat "$work/serve-$1.err"; exit 1
 }
 # cpu_s PID: the process's user + system CPU seconds so far.
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15)/hz}' "/proc/$1/stat"; }
-# ingest NAME PORT PID: 400,000 events; prints events/s and events per
-# CPU-second of the server (which the load of other work does not change).
+# ingest NAME PORT PID: EVENTS events; prints events/s and events per
+# CPU-second of the server (which the load of other work does not change),
+# counted from the start of the timed part to its end.
 ingest() {
-  local c0 c1
-  c0=$(cpu_s "$3")
-  "$work/storebench" ingest -url "http://127.0.0.1:$2" -events 400000 -batch 500 -clients 4 -prefix "$1$$" | sed "s/RESULT /RESULT $1 /" | tee -a "$out"
-  c1=$(cpu_s "$3")
-  awk -v a="$c0" -v b="$c1" -v n=400000 -v name="$1" 'BEGIN{printf "RESULT %s server CPU %.1f s: %.0f events per CPU-second\n", name, b-a, n/(b-a)}' | tee -a "$out"
+  local prof=
+  if [ -n "${PROFILE:-}" ] && [ "$1" = sqlite ]; then
+    (sleep 8; curl -s -o "$work/ingest.pprof" "http://127.0.0.1:$(($2 + 1000))/debug/pprof/profile?seconds=10") &
+    prof=$!
+  fi
+  "$work/storebench" ingest -url "http://127.0.0.1:$2" -events "$events" -batch 500 -clients 4 -prefix "$1$$" \
+    -server-pid "$3" | sed "s/RESULT /RESULT $1 /" | tee -a "$out"
+  [ -z "$prof" ] || wait "$prof"
 }
 serve 18090 "sqlite:$work/store.db"
 sqlite_pid=${pids[-1]}
@@ -65,6 +83,7 @@ if [ -n "${LEADSCORE_BENCH_POSTGRES:-}" ]; then
   ingest postgres 18092 "${pids[-1]}"
   kill "${pids[-1]}"; unset 'pids[-1]'
 fi
+if [ -n "${INGEST_ONLY:-}" ]; then du -h "$work"/store.db* | tee -a "$out"; exit 0; fi
 "$work/storebench" lead -url http://127.0.0.1:18090 -events 200 -batch 100 -out "$work"
 uptime
 # load LABEL PID wrk-args...: one wrk run; its RESULT line gains the
