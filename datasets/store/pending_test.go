@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,3 +76,72 @@ func TestPendingRescores(t *testing.T) {
 		assert.Empty(t, got)
 	})
 }
+
+// TestPendingRescoresConcurrent: writes committed together (SQLite's group
+// commit writes one pending row per distinct lead for the whole group)
+// leave the rows that one upsert per write in turn would: each lead keeps
+// the change of the first write committed and takes the latest, an
+// outcome among them sticks, and a refused write leaves none of its own
+// marks.
+func TestPendingRescoresConcurrent(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		const writers = 24
+		var wg sync.WaitGroup
+		for g := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				at := t0.Add(time.Duration(g) * time.Second)
+				own := fmt.Sprintf("g%02d", g)
+				var err error
+				switch g % 3 {
+				case 0:
+					_, err = s.AppendEvents(ctx, []store.Event{{LeadID: "x", Type: "visit", Time: t1(g)}, {LeadID: own, Type: "visit", Time: t1(g)}, {LeadID: "x", Type: "open", Time: t1(g)}}, at, store.RescoreActivity)
+				case 1:
+					_, err = s.RecordOutcomes(ctx, []store.Outcome{{LeadID: "y", ConvertedAt: at, Amount: math.NaN()}, {LeadID: own, ConvertedAt: at, Amount: math.NaN()}}, at, store.RescoreOutcome)
+				default:
+					// Fails on its second event, after marking "bad".
+					_, err = s.AppendEvents(ctx, []store.Event{{LeadID: "bad", Type: "visit", Time: t1(g)}, {LeadID: "bad", Type: "visit"}}, at, store.RescoreActivity)
+					if err == nil {
+						t.Error("an event without a timestamp was accepted")
+					}
+					_, err = s.AppendEvents(ctx, []store.Event{{LeadID: "x", Type: "visit", Time: t1(g)}, {LeadID: "y", Type: "visit", Time: t1(g)}}, at, store.RescoreActivity)
+				}
+				assert.NoError(t, err)
+			}()
+		}
+		wg.Wait()
+		got, err := s.PendingRescores(ctx)
+		require.NoError(t, err)
+		want := map[string]store.PendingRescore{
+			"x": {LeadID: "x", First: t0, Last: t0.Add((writers - 1) * time.Second), Cause: store.RescoreActivity},
+			"y": {LeadID: "y", First: t0.Add(time.Second), Last: t0.Add((writers - 1) * time.Second), Cause: store.RescoreOutcome},
+		}
+		for g := range writers {
+			if g%3 != 2 {
+				cause := store.RescoreActivity
+				if g%3 == 1 {
+					cause = store.RescoreOutcome
+				}
+				at := t0.Add(time.Duration(g) * time.Second)
+				want[fmt.Sprintf("g%02d", g)] = store.PendingRescore{LeadID: fmt.Sprintf("g%02d", g), First: at, Last: at, Cause: cause}
+			}
+		}
+		require.Len(t, got, len(want))
+		for _, p := range got {
+			w := want[p.LeadID]
+			if p.LeadID == "x" || p.LeadID == "y" {
+				// Marked by many writers: the first committed one's
+				// change, whichever that was.
+				assert.False(t, p.First.Before(w.First) || p.First.After(w.Last), "%s first at %s", p.LeadID, p.First)
+				w.First = p.First
+			}
+			assert.Equal(t, w, p, p.LeadID)
+		}
+	})
+}
+
+// t1 is an event time of writer g.
+func t1(g int) time.Time { return t0.Add(time.Duration(g) * time.Minute) }
