@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -226,6 +227,7 @@ func (s *Store) UpsertLeads(ctx context.Context, leads []Lead, now time.Time, fi
 	if len(leads) == 0 {
 		return c, nil
 	}
+	leads = byLeadID(leads, func(l *Lead) string { return l.ID })
 	cache := &s.fieldNames
 	var added []string
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -513,6 +515,7 @@ func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Tim
 	if len(outs) == 0 {
 		return 0, nil
 	}
+	outs = byLeadID(outs, func(o *Outcome) string { return o.LeadID })
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		const chunk = 500
 		for lo := 0; lo < len(outs); lo += chunk {
@@ -545,6 +548,17 @@ func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Tim
 		return 0, err
 	}
 	return len(outs), nil
+}
+
+// byLeadID returns a copy of items in lead id order, a lead's items in
+// their order in the request (the last still wins). Upserts then take the
+// rows' locks in one order whatever the request's: on PostgreSQL two
+// requests naming the same leads in other orders each waited for the
+// other's rows, a deadlock that failed one of them.
+func byLeadID[T any](items []T, id func(*T) string) []T {
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b T) int { return strings.Compare(id(&a), id(&b)) })
+	return out
 }
 
 // leadIDs lists the lead ids of items, in order, with repeats.
