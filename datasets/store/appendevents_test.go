@@ -133,6 +133,18 @@ func TestWritesInOppositeOrders(t *testing.T) {
 			c, err := s.UpsertLeads(context.Background(), leads, t0, []string{"n"}, store.RescoreActivity)
 			return c.Created, err
 		}},
+		{"new field names", func(s *store.Store, r int, order []int) (int, error) {
+			names := make([]string, 0, 20)
+			for k := range 20 {
+				i := k // the first writer names them up, the second down
+				if order[0] != 0 {
+					i = 19 - k
+				}
+				names = append(names, fmt.Sprintf("r%d_f%02d", r, i))
+			}
+			c, err := s.UpsertLeads(context.Background(), []store.Lead{{ID: fmt.Sprint("names-", r, "-", order[0]), Created: t0, Fields: fields(t, "{}")}}, t0, names, store.NoRescore)
+			return c.Created, err
+		}},
 		{"outcomes", func(s *store.Store, r int, order []int) (int, error) {
 			outs := make([]store.Outcome, len(order))
 			for k, i := range order {

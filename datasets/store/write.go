@@ -200,6 +200,16 @@ func (s *Store) register(ctx context.Context, tx *sql.Tx, table string, cache *n
 	if len(miss) == 0 {
 		return nil, nil
 	}
+	if s.kind == sqldb.Postgres {
+		// Names keep the order they were first sent in, so they cannot be
+		// inserted in a fixed order as rows are: requests adding names wait
+		// for each other here instead, before they lock anything else (two
+		// adding the same names in other orders deadlocked). The lock is
+		// released at commit; SQLite's one writer needs none.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "leadscore "+table); err != nil {
+			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
+	}
 	query := s.q("INSERT INTO " + table + " (name, position) SELECT ?, COALESCE(MAX(position), 0) + 1 FROM " + table + " WHERE true ON CONFLICT (name) DO NOTHING")
 	for _, n := range miss {
 		if _, err := tx.ExecContext(ctx, query, n); err != nil {
