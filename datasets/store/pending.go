@@ -40,15 +40,6 @@ func (s *Store) markPending(ctx context.Context, tx *sql.Tx, ids []string, now t
 	if cause != RescoreActivity && cause != RescoreOutcome {
 		return fmt.Errorf("store: rescore cause %q: expected %q or %q", cause, RescoreActivity, RescoreOutcome)
 	}
-	if s.commits != nil {
-		// SQLite: every write runs on the committing goroutine, which
-		// gathers the marks of its transaction and writes one row per
-		// distinct lead before the commit (flushPending).
-		for _, id := range ids {
-			s.pend.add(id, ns(now), cause == RescoreOutcome)
-		}
-		return nil
-	}
 	seen := make(map[string]bool, len(ids))
 	uniq := make([]string, 0, len(ids))
 	for _, id := range ids {
@@ -62,58 +53,16 @@ func (s *Store) markPending(ctx context.Context, tx *sql.Tx, ids []string, now t
 	// (two batches naming the same leads in other orders deadlocked under
 	// concurrent ingestion, refusing one of them).
 	sort.Strings(uniq)
-	return s.markPendingPG(ctx, tx, uniq, now, cause)
-}
-
-// pendingMarks are the pending rescores marked in the SQLite transaction
-// being built, by lead: the change of its first mark, the latest change
-// and whether an outcome was among them. Only the committing goroutine uses them.
-type pendingMarks map[string]pendingMark
-
-type pendingMark struct {
-	first, last int64
-	outcome     bool
-}
-
-func (m *pendingMarks) add(id string, at int64, outcome bool) {
-	if *m == nil {
-		*m = pendingMarks{}
+	if s.kind == sqldb.Postgres {
+		return s.markPendingPG(ctx, tx, uniq, now, cause)
 	}
-	p, ok := (*m)[id]
-	if !ok {
-		p.first, p.last = at, at
-	}
-	p.last, p.outcome = max(p.last, at), p.outcome || outcome
-	(*m)[id] = p
-}
-
-// flushPending writes the transaction's pending marks (SQLite), one row
-// per distinct lead however many writes of the group marked it, in lead
-// id order: the same rows as one upsert per mark in turn (a lead already
-// pending keeps its first change, takes the later of the two latest
-// changes, and an outcome sticks). It runs before the commit and before
-// anything in the transaction reads or deletes pending rescores
-// (WriteRescores' settlement), so a settlement sees every mark made
-// before it, as it would have row by row.
-func (s *Store) flushPending(ctx context.Context, tx *sql.Tx) error {
-	if len(s.pend) == 0 {
-		return nil
-	}
-	ids := make([]string, 0, len(s.pend))
-	for id := range s.pend {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
 	const chunk = 500
-	args := make([]any, 0, min(chunk, len(ids))*4)
-	for lo := 0; lo < len(ids); lo += chunk {
+	args := make([]any, 0, min(chunk, len(uniq))*4)
+	for lo := 0; lo < len(uniq); lo += chunk {
+		part := uniq[lo:min(lo+chunk, len(uniq))]
 		args = args[:0]
-		for _, id := range ids[lo:min(lo+chunk, len(ids))] {
-			p, cause := s.pend[id], RescoreActivity
-			if p.outcome {
-				cause = RescoreOutcome
-			}
-			args = append(args, id, p.first, p.last, cause)
+		for _, id := range part {
+			args = append(args, id, ns(now), ns(now), cause)
 		}
 		if _, err := s.insertRows(ctx, tx, `INSERT INTO pending_rescores (lead_id, first_at, last_at, cause) VALUES `, 4,
 			` ON CONFLICT (lead_id) DO UPDATE SET
@@ -122,7 +71,6 @@ func (s *Store) flushPending(ctx context.Context, tx *sql.Tx) error {
 			return fmt.Errorf("store %s: pending rescores: %w", s.Redacted(), err)
 		}
 	}
-	clear(s.pend)
 	return nil
 }
 
@@ -189,9 +137,6 @@ func (s *Store) WriteRescores(ctx context.Context, w RescoreWrite) error {
 		// Rows locked in lead id order, the order markPending upserts
 		// them in, so a settle and a concurrent ingestion on PostgreSQL
 		// wait for each other rather than deadlock.
-		if err := s.flushPending(ctx, tx); err != nil {
-			return err
-		}
 		ids := append([]string(nil), w.Settle...)
 		sort.Strings(ids)
 		del := `DELETE FROM pending_rescores WHERE lead_id IN (%s) AND last_at <= ?`

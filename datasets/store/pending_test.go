@@ -77,9 +77,9 @@ func TestPendingRescores(t *testing.T) {
 	})
 }
 
-// TestPendingRescoresConcurrent: writes committed together (SQLite's group
-// commit writes one pending row per distinct lead for the whole group)
-// leave the rows that one upsert per write in turn would: each lead keeps
+// TestPendingRescoresConcurrent: concurrent writes (committed together by
+// SQLite's group commit) leave the rows that one upsert per write in turn
+// would: each lead keeps
 // the change of the first write committed and takes the latest, an
 // outcome among them sticks, and a refused write leaves none of its own
 // marks.

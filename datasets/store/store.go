@@ -74,9 +74,6 @@ type Store struct {
 	hot struct{ token, versions, events *sql.Stmt }
 	// cache holds decoded lead histories for Lead.
 	cache histories
-	// pend are the pending rescores marked in the SQLite transaction
-	// being built (markPending), written before it commits.
-	pend pendingMarks
 }
 
 // Open opens (creating a SQLite file when absent) the store named by url
@@ -519,7 +516,6 @@ func (s *Store) commitGroup(group []*groupWrite) {
 // nothing written. A write's function runs again when its group is retried
 // one by one; it must reset what it reports (every write's does).
 func (s *Store) commitTx(ws ...*groupWrite) error {
-	clear(s.pend)
 	tx, err := s.wconn.BeginTx(context.Background(), nil)
 	if err != nil {
 		return fmt.Errorf("store %s: %w", s.Redacted(), err)
@@ -529,11 +525,6 @@ func (s *Store) commitTx(ws ...*groupWrite) error {
 			tx.Rollback()
 			return err
 		}
-	}
-	// The group's pending rescores, one row per distinct lead.
-	if err := s.flushPending(context.Background(), tx); err != nil {
-		tx.Rollback()
-		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store %s: commit: %w", s.Redacted(), err)
