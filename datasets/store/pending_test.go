@@ -79,10 +79,9 @@ func TestPendingRescores(t *testing.T) {
 
 // TestPendingRescoresConcurrent: concurrent writes (committed together by
 // SQLite's group commit) leave the rows that one upsert per write in turn
-// would: each lead keeps
-// the change of the first write committed and takes the latest, an
-// outcome among them sticks, and a refused write leaves none of its own
-// marks.
+// would: each lead keeps the change of the first write committed and
+// takes the latest, an outcome among them sticks, and a refused write
+// leaves none of its own marks.
 func TestPendingRescoresConcurrent(t *testing.T) {
 	backends(t, func(t *testing.T, url string) {
 		ctx := context.Background()
