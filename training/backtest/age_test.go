@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -221,4 +222,24 @@ func TestBacktestAgePointInTime(t *testing.T) {
 	assert.Equal(t, scores(last), scores(after), "an event after the scoring moment never counts")
 	before := withDemo(-time.Hour)
 	assert.NotEqual(t, scores(last), scores(before), "the same event before the moment does")
+}
+
+// TestAgeAgreement sets the held-out table beside the backtest at the ages
+// both have, and says whether they agree on champion minus rule sheet.
+func TestAgeAgreement(t *testing.T) {
+	ev := func(d float64) *Evaluation {
+		return &Evaluation{Leads: 500, Comparisons: []Paired{{Metric: "roc_auc", Predictive: Champion, Baseline: "rules",
+			Difference: Interval{Value: htmlreport.Float(d), Lo: htmlreport.Float(d - 0.01), Hi: htmlreport.Float(d + 0.01)}, PValue: 0.02, Resamples: 200}}}
+	}
+	r := &Result{ByAge: []AgeResult{{AgeDays: 1, Overall: ev(0.007)}, {AgeDays: 7, Overall: ev(-0.003)}, {AgeDays: 30, Overall: ev(0.03)}}}
+	held := []training.AgeMetrics{
+		{AgeDays: 1, Examples: 4000, ROCAUC: map[string]float64{"logistic": 0.78, "rules": 0.75}},
+		{AgeDays: 7, Examples: 3900, ROCAUC: map[string]float64{"logistic": 0.82, "rules": 0.81}},
+		{AgeDays: 90, Examples: 100, ROCAUC: map[string]float64{"logistic": 0.7, "rules": 0.6}},
+	}
+	lines := AgeAgreement(held, "logistic", r)
+	require.Len(t, lines, 2, "ages 1 and 7 are in both")
+	assert.Contains(t, lines[0], "day 1: held-out logistic 0.7800, rule sheet 0.7500 (+0.0300, 4000 examples); backtest champion minus rule sheet +0.0070")
+	assert.True(t, strings.HasSuffix(lines[0], "they agree"), lines[0])
+	assert.True(t, strings.HasSuffix(lines[1], "they disagree"), lines[1])
 }

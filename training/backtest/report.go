@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/training"
 	"github.com/leadscore/leadscore/training/htmlreport"
 )
 
@@ -620,4 +621,33 @@ func ListReports(parentDir string) ([]ReportInfo, error) {
 		return out[i].Name > out[j].Name
 	})
 	return out, nil
+}
+
+// AgeAgreement sets a bundle's held-out ROC AUC by lead age (the training
+// report's metrics_by_age, for its champion and the rule sheet) beside the
+// backtest's pooled ROC AUC at the same ages, one line per score age the
+// held-out table also has, and says whether the two agree on the sign of
+// champion minus rule sheet. Empty without a rule sheet or common ages.
+func AgeAgreement(held []training.AgeMetrics, champion string, r *Result) []string {
+	var out []string
+	for _, a := range r.ByAge {
+		k := slices.IndexFunc(held, func(h training.AgeMetrics) bool { return h.AgeDays == a.AgeDays })
+		if k < 0 || a.Overall == nil {
+			continue
+		}
+		h := held[k]
+		hc, okc := h.ROCAUC[champion]
+		hr, okr := h.ROCAUC[models.Rules]
+		c, ok := comparison(a.Overall, Champion, models.Rules)
+		if !okc || !okr || !ok {
+			continue
+		}
+		verdict := "they agree"
+		if (hc-hr > 0) != (c.Difference.Value > 0) {
+			verdict = "they disagree"
+		}
+		out = append(out, fmt.Sprintf("day %d: held-out %s %.4f, rule sheet %.4f (%+.4f, %d examples); backtest champion minus rule sheet %s (95%% interval %s to %s, %s, %d leads): %s",
+			a.AgeDays, champion, hc, hr, hc-hr, h.Examples, signed(c.Difference.Value), signed(c.Difference.Lo), signed(c.Difference.Hi), pValue(c.PValue, c.Resamples), a.Overall.Leads, verdict))
+	}
+	return out
 }
