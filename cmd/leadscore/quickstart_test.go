@@ -51,7 +51,7 @@ func checkQuickstartOutput(t *testing.T, dir, stdout, stderr string) {
 	// The held-out table and the backtest, side by side at the ages both
 	// have, when the backtest evaluated any month.
 	if m := regexp.MustCompile(`(\d+) evaluated`).FindStringSubmatch(stdout); m != nil && m[1] != "0" {
-		assert.Regexp(t, `age by age \(ROC AUC\):\n  day 1: held-out \w+ 0\.\d{4}, rule sheet 0\.\d{4} .*backtest champion minus rule sheet .*: they (agree|disagree)\n`, stdout)
+		assert.Regexp(t, `age by age \(ROC AUC\)\.\n  day 1: held-out \w+ 0\.\d{4}, rule sheet 0\.\d{4} .*backtest champion minus rule sheet .*: they (agree|disagree)\n`, stdout)
 	}
 	assert.NotContains(t, stdout, "Serving the API", "--no-serve")
 	assert.Contains(t, stdout, "serve --models "+filepath.Join(dir, "models")+" --webhook-test-receiver")

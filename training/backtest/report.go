@@ -166,6 +166,14 @@ func comparison(ev *Evaluation, a, b string) (Paired, bool) {
 	return Paired{}, false
 }
 
+// days writes 1 day, 7 days.
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
 // signed formats a difference with its sign, to 4 decimals.
 func signed(x htmlreport.Float) string {
 	if math.IsNaN(float64(x)) {
@@ -184,12 +192,12 @@ func ageSummary(r *Result) []string {
 	for _, a := range r.ByAge {
 		ev := a.Overall
 		if ev == nil {
-			out = append(out, fmt.Sprintf("At %d days after creation no period is evaluated yet (outcomes not all known).", a.AgeDays))
+			out = append(out, fmt.Sprintf("At %s after creation no period is evaluated yet (outcomes not all known).", days(a.AgeDays)))
 			continue
 		}
 		ch, _ := find(ev, Champion)
-		s := fmt.Sprintf("At %d days after creation (%d leads not converted by then, %d conversions, %d %ss): champion ROC AUC %s",
-			a.AgeDays, ev.Leads, ev.Conversions, len(a.Periods), r.Settings.Period, htmlreport.Num(float64(ch.ROCAUC.Value), 4))
+		s := fmt.Sprintf("At %s after creation (%d leads not converted by then, %d conversions, %d %ss): champion ROC AUC %s",
+			days(a.AgeDays), ev.Leads, ev.Conversions, len(a.Periods), r.Settings.Period, htmlreport.Num(float64(ch.ROCAUC.Value), 4))
 		if rs, ok := find(ev, models.Rules); ok {
 			s += fmt.Sprintf(", rule sheet %s", htmlreport.Num(float64(rs.ROCAUC.Value), 4))
 			if c, ok := comparison(ev, Champion, models.Rules); ok {
