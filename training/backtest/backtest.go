@@ -25,7 +25,8 @@
 // has had that age plus the full horizon by the end of the data; a period
 // incomplete at its smallest age is reported as incomplete, never scored
 // against outcomes that are not known yet. Each age is pooled over the
-// periods evaluated at it (Result.ByAge); the smallest is Result.Overall. The rule sheet is scored as is:
+// periods evaluated at it (Result.ByAge); the smallest is Result.Overall.
+// The rule sheet is scored as is:
 // its points rank the leads and a calibrator fitted on the training window
 // turns them into probabilities for log loss, Brier and ECE.
 //
@@ -807,6 +808,13 @@ func runPeriod(ctx context.Context, cfg Config, opt training.Options, prep *trai
 	for k, a := range ages {
 		res := results[:len(a.rows)]
 		results = results[len(a.rows):]
+		if len(a.rows) == 0 && k > 0 {
+			// Every lead of the period converted before this age.
+			if ae := p.age(a.age); ae != nil {
+				ae.Status = StatusNoLeads
+			}
+			continue
+		}
 		sc, unscored, err := scoreSet(b, ds, res)
 		if err != nil {
 			if k == 0 {

@@ -537,13 +537,15 @@ func methodNotes(r *Result) []string {
 		fmt.Sprintf("Leads are grouped into %ss by creation time. Each %s is scored by models fitted only on leads whose %d-day outcome window had closed when the %s began, so no outcome learned later reaches them.", s.Period, s.Period, s.HorizonDays, s.Period),
 		"Of those training leads, the earliest 80% fit the models and the latest 20% choose the champion (lowest log loss) and nothing else; tier thresholds come from the training population.",
 		fmt.Sprintf("A period's leads are scored at the %s and count as converted when they closed within %d days after it. A period is evaluated only once every one of its leads has had that long; later periods are marked incomplete.", s.EvaluatedAt, s.HorizonDays),
-		"At a later age only the leads that had not converted by then are scored, with the fields and activity known at that moment; the same fit of the period scores every age. The champion of a period is the fitted model with the lowest log loss on its validation leads at every training snapshot age; the pooled tables at the top are at the first score age.",
 		fmt.Sprintf("A period needs %d training leads with known outcomes and %d conversions; earlier periods are a warm-up.", s.MinTrain, minConversions),
 		"The rule sheet is scored as written: its points rank leads, and a calibrator fitted on the training window turns points into probabilities for log loss, Brier and ECE. Its MQL leads are those at or above the sheet's MQL points (disqualified leads excluded).",
 		"A model's MQL leads are those in its warm or hot tier, hot leads those in its hot tier; for logistic and gbm when they are not the champion, the same shares of their training population.",
 		"Top 10% capture is the share of a period's conversions among its 10% best-scored leads; leads tied at the cut count in proportion.",
 		fmt.Sprintf("Intervals: %d bootstrap resamples of leads (seed %d), percentile 95%% intervals. The paired test resamples both scores together; p is the share of resamples in which the predictive model (the champion, or the better fitted model when the rule sheet is champion) did not beat the rule sheet.", s.Resamples, s.Seed),
 		fmt.Sprintf("Drift: population stability index over deciles of the training window (categories: one bin each, those under 2%% of the training window together; missing values: a bin) of every encoded feature, per source field, and of the champion's probability; above %.1f is flagged.", DriftThreshold),
+	}
+	if len(s.ScoreAges) > 1 {
+		notes = append(notes, "At a later age only the leads that had not converted by then are scored, with the fields and activity known at that moment; the same fit of the period scores every age. The champion of a period is the fitted model with the lowest log loss on its validation leads at every training snapshot age; the pooled tables at the top are at the first score age.")
 	}
 	return notes
 }
