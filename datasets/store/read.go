@@ -179,13 +179,24 @@ func (h *histories) check(id string, dv int64, v Version) {
 // writes. Reading it is much cheaper than reading a lead's version, and
 // while it stays the same every lead's version does too.
 //
-// Requests that arrive while a read is running share the next one: a
-// caller takes the value of a read that started after it called (so it
-// sees every commit acknowledged before the call), and under load one
-// read answers every request that queued behind the previous one.
+// A caller must take the value of a read that started after it called
+// (so it sees every commit acknowledged before the call). Reads run one at
+// a time, in rounds: a caller that finds no read running starts one and
+// takes its value; callers that come while one runs wait for the next
+// round, which the first of them to see the running one end starts, and
+// all of them are released together when it ends. Under load one read
+// thus answers every request that queued behind the previous one, and no
+// lock is held during a read (a mutex held across it made the waiters
+// queue and wake one by one, one scheduling delay each).
 type changes struct {
-	mu   sync.Mutex
-	conn *sql.Conn
+	mu sync.Mutex
+	// running is the round whose read is under way (nil: none); next is
+	// the round the callers that came during it wait for.
+	running, next *dvRound
+
+	// readMu serialises the reads (and close) on conn.
+	readMu sync.Mutex
+	conn   *sql.Conn
 	// stmt is PRAGMA data_version prepared on conn's driver connection,
 	// run through conn.Raw: the database/sql layers cost as much as the
 	// read itself.
@@ -193,9 +204,14 @@ type changes struct {
 	// read is c.readRaw, bound once; dest is its result.
 	read func(driverConn any) error
 	dest [1]driver.Value
-	// value was read by the read that started at start (monotonic).
+}
+
+// dvRound is one read of the data version; value and ok are set before
+// done is closed.
+type dvRound struct {
+	done  chan struct{}
 	value int64
-	start time.Time
+	ok    bool
 }
 
 // dataVersion returns the database's data version as of a moment after
@@ -205,33 +221,74 @@ func (s *Store) dataVersion(ctx context.Context) (dv int64, ok bool) {
 	if s.kind != sqldb.SQLite {
 		return 0, false
 	}
-	called := time.Now()
 	c := &s.cache.changes
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.start.After(called) {
-		return c.value, true
+	if c.running == nil {
+		// No read under way: start one now (taking along whoever waits
+		// for the next round).
+		r := c.next
+		if r == nil {
+			r = &dvRound{done: make(chan struct{})}
+		}
+		c.running, c.next = r, nil
+		c.mu.Unlock()
+		c.lead(ctx, s.db, r)
+		return r.value, r.ok
 	}
+	// The read under way may have started before this call: wait for the
+	// round after it.
+	r := c.next
+	if r == nil {
+		r = &dvRound{done: make(chan struct{})}
+		c.next = r
+	}
+	prev := c.running
+	c.mu.Unlock()
+	<-prev.done
+	c.mu.Lock()
+	if c.running == nil && c.next == r {
+		c.running, c.next = r, nil
+		c.mu.Unlock()
+		c.lead(ctx, s.db, r)
+		return r.value, r.ok
+	}
+	c.mu.Unlock() // another caller started r
+	<-r.done
+	return r.value, r.ok
+}
+
+// lead runs round r's read and releases its callers.
+func (c *changes) lead(ctx context.Context, db *sql.DB, r *dvRound) {
+	c.readMu.Lock()
+	r.value, r.ok = c.readLocked(ctx, db)
+	c.readMu.Unlock()
+	c.mu.Lock()
+	c.running = nil
+	c.mu.Unlock()
+	close(r.done)
+}
+
+// readLocked reads the data version (c.readMu held), opening the
+// connection first if need be.
+func (c *changes) readLocked(ctx context.Context, db *sql.DB) (int64, bool) {
 	if c.conn == nil {
-		conn, err := s.db.Conn(ctx)
+		conn, err := db.Conn(ctx)
 		if err != nil {
 			return 0, false
 		}
 		c.conn, c.read = conn, c.readRaw
 	}
-	start := time.Now()
 	err := c.conn.Raw(c.read)
 	v, isInt := c.dest[0].(int64)
 	if err != nil || !isInt {
 		c.closeLocked()
 		return 0, false
 	}
-	c.value, c.start = v, start
 	return v, true
 }
 
 // readRaw reads the data version into c.dest on conn's driver connection
-// (c.mu held). The read takes no request's context: it is shared by the
+// (c.readMu held). The read takes no request's context: it is shared by the
 // requests waiting, and a WAL read does not wait for writers; without a
 // context that can end, the driver also skips setting up its interruption.
 func (c *changes) readRaw(dc any) error {
@@ -265,8 +322,8 @@ func (c *changes) readRaw(dc any) error {
 
 // close releases the data version's connection.
 func (c *changes) close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.readMu.Lock()
+	defer c.readMu.Unlock()
 	c.closeLocked()
 }
 
@@ -277,7 +334,6 @@ func (c *changes) closeLocked() {
 		}
 		c.conn.Close()
 		c.conn, c.stmt = nil, nil
-		c.start = time.Time{}
 	}
 }
 
