@@ -108,7 +108,52 @@ type histories struct {
 	// checked are lead versions read from the database, each with the
 	// SQLite data version read just before it (see changes).
 	checked map[string]checkedVersion
+	// reading are the lead versions being read, each under the data
+	// version read before it: a caller that read the same data version
+	// takes that read's result instead of reading the lead again (after
+	// each commit every lead's first few requests would otherwise all
+	// read it).
+	reading map[string]*versionRead
 	changes changes
+}
+
+// versionRead is a lead version being read; v and err are set before
+// done is closed.
+type versionRead struct {
+	dataVersion int64
+	done        chan struct{}
+	v           Version
+	err         error
+}
+
+// startRead returns the read of lead id's version under data version dv
+// under way, or registers one for the caller to run (lead true).
+func (h *histories) startRead(id string, dv int64) (r *versionRead, lead bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r := h.reading[id]; r != nil && r.dataVersion == dv {
+		return r, false
+	}
+	if h.reading == nil {
+		h.reading = make(map[string]*versionRead)
+	}
+	r = &versionRead{dataVersion: dv, done: make(chan struct{})}
+	h.reading[id] = r
+	return r, true
+}
+
+// endRead publishes r's result (keeping a version read without error as
+// checked) and releases its waiters.
+func (h *histories) endRead(id string, r *versionRead) {
+	if r.err == nil {
+		h.check(id, r.dataVersion, r.v)
+	}
+	h.mu.Lock()
+	if h.reading[id] == r {
+		delete(h.reading, id)
+	}
+	h.mu.Unlock()
+	close(r.done)
 }
 
 // checkedVersion is a lead's version and the data version of the
@@ -344,11 +389,30 @@ func (c *changes) closeLocked() {
 // since the lead's version was last read; otherwise a few index lookups.
 func (s *Store) LeadVersion(ctx context.Context, id string) (Version, error) {
 	dv, haveDV := s.dataVersion(ctx)
-	if haveDV {
-		if v, ok := s.cache.checkedAt(id, dv); ok {
-			return v, nil
-		}
+	if !haveDV {
+		return s.readVersion(ctx, id)
 	}
+	if v, ok := s.cache.checkedAt(id, dv); ok {
+		return v, nil
+	}
+	// Nothing was committed between two reads of the same data version,
+	// so a read of the lead's version started after the other caller's
+	// (equal) data version holds for this caller too.
+	r, lead := s.cache.startRead(id, dv)
+	if !lead {
+		<-r.done
+		if r.err == nil || errors.Is(r.err, ErrNotFound) {
+			return r.v, r.err
+		}
+		return s.readVersion(ctx, id) // the other caller's context ended
+	}
+	r.v, r.err = s.readVersion(ctx, id)
+	s.cache.endRead(id, r)
+	return r.v, r.err
+}
+
+// readVersion reads lead id's version from the database.
+func (s *Store) readVersion(ctx context.Context, id string) (Version, error) {
 	var tok Version
 	var maxVersion sql.NullInt64
 	err := s.hot.token.QueryRowContext(ctx, id, id, id).Scan(&tok.created, &tok.versions, &maxVersion, &tok.events, &tok.maxEvent)
@@ -359,9 +423,6 @@ func (s *Store) LeadVersion(ctx context.Context, id string) (Version, error) {
 		return Version{}, fmt.Errorf("store %s: read lead: %w", s.Redacted(), err)
 	}
 	tok.maxVersion = maxVersion.Int64
-	if haveDV {
-		s.cache.check(id, dv, tok)
-	}
 	return tok, nil
 }
 
@@ -379,6 +440,15 @@ func (s *Store) Lead(ctx context.Context, id string, asOf time.Time, maxEvents i
 	if err != nil {
 		return nil, err
 	}
+	return s.LeadWithVersion(ctx, id, tok, asOf, maxEvents, dst)
+}
+
+// LeadWithVersion is Lead for a caller that has just read the lead's
+// version tok with LeadVersion (so it is not read twice): the record is
+// the lead's as of asOf at version tok or later (Record.Version says
+// which).
+func (s *Store) LeadWithVersion(ctx context.Context, id string, tok Version, asOf time.Time, maxEvents int, dst []Event) (*Record, error) {
+	var err error
 	h := s.cache.get(id)
 	if h != nil && h.token == tok {
 		return h.asOf(id, asOf, maxEvents, dst)
