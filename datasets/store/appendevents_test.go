@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -103,5 +104,115 @@ func TestAppendEventsConcurrentRepeats(t *testing.T) {
 		}
 		assert.Equal(t, len(stored), total, "accepted counts add up to the distinct events")
 		assert.Greater(t, len(stored), writers*perBatch)
+	})
+}
+
+// Two requests carrying the same items in opposite orders, in flight at
+// once (a client's retry reordered by a queue, two CRM syncs): neither
+// fails. On PostgreSQL an insert locks each row's unique key as it reaches
+// the row, so two such requests deadlocked, and one failed, until rows
+// went in key order (events by event_id, leads and outcomes by lead id).
+func TestWritesInOppositeOrders(t *testing.T) {
+	const rounds, perBatch = 12, 300
+	kinds := []struct {
+		name  string
+		write func(s *store.Store, r int, order []int) (int, error)
+	}{
+		{"events", func(s *store.Store, r int, order []int) (int, error) {
+			evs := make([]store.Event, len(order))
+			for k, i := range order {
+				evs[k] = store.Event{LeadID: fmt.Sprint("L", i%7), EventID: fmt.Sprintf("r%d-ev%03d", r, i), Type: "page_view", Time: t0.Add(time.Duration(i) * time.Second)}
+			}
+			return s.AppendEvents(context.Background(), evs, t0, store.RescoreActivity)
+		}},
+		{"leads", func(s *store.Store, r int, order []int) (int, error) {
+			leads := make([]store.Lead, len(order))
+			for k, i := range order {
+				leads[k] = store.Lead{ID: fmt.Sprintf("r%d-lead%03d", r, i), Created: t0, Fields: fields(t, fmt.Sprintf(`{"n": %d}`, i))}
+			}
+			c, err := s.UpsertLeads(context.Background(), leads, t0, []string{"n"}, store.RescoreActivity)
+			return c.Created, err
+		}},
+		{"new field names", func(s *store.Store, r int, order []int) (int, error) {
+			names := make([]string, 0, 20)
+			for k := range 20 {
+				i := k // the first writer names them up, the second down
+				if order[0] != 0 {
+					i = 19 - k
+				}
+				names = append(names, fmt.Sprintf("r%d_f%02d", r, i))
+			}
+			c, err := s.UpsertLeads(context.Background(), []store.Lead{{ID: fmt.Sprint("names-", r, "-", order[0]), Created: t0, Fields: fields(t, "{}")}}, t0, names, store.NoRescore)
+			return c.Created, err
+		}},
+		{"outcomes", func(s *store.Store, r int, order []int) (int, error) {
+			outs := make([]store.Outcome, len(order))
+			for k, i := range order {
+				outs[k] = store.Outcome{LeadID: fmt.Sprintf("r%d-lead%03d", r, i), Status: store.Won, ConvertedAt: t0.Add(time.Duration(i) * time.Hour), Amount: math.NaN()}
+			}
+			n, err := s.RecordOutcomes(context.Background(), outs, t0, store.RescoreOutcome)
+			return n, err
+		}},
+	}
+	backends(t, func(t *testing.T, url string) {
+		s := open(t, url)
+		for _, kind := range kinds {
+			for r := range rounds {
+				up, down := make([]int, perBatch), make([]int, perBatch)
+				for i := range up {
+					up[i], down[perBatch-1-i] = i, i
+				}
+				var wg sync.WaitGroup
+				start := make(chan struct{})
+				counts := make([]int, 2)
+				for w, order := range [][]int{up, down} {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						<-start
+						n, err := kind.write(s, r, order)
+						assert.NoError(t, err, "%s, round %d, writer %d", kind.name, r, w)
+						counts[w] = n
+					}()
+				}
+				close(start)
+				wg.Wait()
+				require.False(t, t.Failed())
+				if kind.name == "events" {
+					assert.Equal(t, perBatch, counts[0]+counts[1], "round %d: each event accepted once", r)
+				}
+			}
+		}
+		for id, n := range storedEventIDs(t, s) {
+			assert.Equal(t, 1, n, id)
+		}
+	})
+}
+
+// Ids keep each batch's arrival order, whatever order the rows are
+// inserted in: events of one lead at one instant are read back in the
+// order they were sent.
+func TestAppendEventsKeepArrivalOrder(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		sent := []string{"z", "b", "y", "a", ""}
+		evs := make([]store.Event, len(sent))
+		for i, id := range sent {
+			evs[i] = store.Event{LeadID: "L", EventID: id, Type: fmt.Sprint("type_", i), Time: t0}
+		}
+		_, err := s.AppendEvents(ctx, evs, t0, store.NoRescore)
+		require.NoError(t, err)
+		rows, err := s.DB().Query(`SELECT type FROM events ORDER BY id`)
+		require.NoError(t, err)
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var ty string
+			require.NoError(t, rows.Scan(&ty))
+			got = append(got, ty)
+		}
+		require.NoError(t, rows.Err())
+		assert.Equal(t, []string{"type_0", "type_1", "type_2", "type_3", "type_4"}, got)
 	})
 }

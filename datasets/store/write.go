@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -199,6 +200,16 @@ func (s *Store) register(ctx context.Context, tx *sql.Tx, table string, cache *n
 	if len(miss) == 0 {
 		return nil, nil
 	}
+	if s.kind == sqldb.Postgres {
+		// Names keep the order they were first sent in, so they cannot be
+		// inserted in a fixed order as rows are: requests adding names wait
+		// for each other here instead, before they lock anything else (two
+		// adding the same names in other orders deadlocked). The lock is
+		// released at commit; SQLite's one writer needs none.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "leadscore "+table); err != nil {
+			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
+	}
 	query := s.q("INSERT INTO " + table + " (name, position) SELECT ?, COALESCE(MAX(position), 0) + 1 FROM " + table + " WHERE true ON CONFLICT (name) DO NOTHING")
 	for _, n := range miss {
 		if _, err := tx.ExecContext(ctx, query, n); err != nil {
@@ -226,6 +237,7 @@ func (s *Store) UpsertLeads(ctx context.Context, leads []Lead, now time.Time, fi
 	if len(leads) == 0 {
 		return c, nil
 	}
+	leads = byLeadID(leads, func(l *Lead) string { return l.ID })
 	cache := &s.fieldNames
 	var added []string
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -513,6 +525,7 @@ func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Tim
 	if len(outs) == 0 {
 		return 0, nil
 	}
+	outs = byLeadID(outs, func(o *Outcome) string { return o.LeadID })
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		const chunk = 500
 		for lo := 0; lo < len(outs); lo += chunk {
@@ -545,6 +558,17 @@ func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Tim
 		return 0, err
 	}
 	return len(outs), nil
+}
+
+// byLeadID returns a copy of items in lead id order, a lead's items in
+// their order in the request (the last still wins). Upserts then take the
+// rows' locks in one order whatever the request's: on PostgreSQL two
+// requests naming the same leads in other orders each waited for the
+// other's rows, a deadlock that failed one of them.
+func byLeadID[T any](items []T, id func(*T) string) []T {
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b T) int { return strings.Compare(id(&a), id(&b)) })
+	return out
 }
 
 // leadIDs lists the lead ids of items, in order, with repeats.

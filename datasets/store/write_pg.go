@@ -62,8 +62,19 @@ func (s *Store) appendEventsPG(ctx context.Context, tx *sql.Tx, events []Event, 
 		}
 		leads, ids, types, ts, attrs = append(leads, e.LeadID), append(ids, id), append(types, e.Type), append(ts, ns(e.Time)), append(attrs, as)
 	}
-	const insert = `INSERT INTO events (lead_id, event_id, type, ts, attrs, received_at)
-SELECT l, i, t, ts, a, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS u(l, i, t, ts, a)`
+	// The rows go in event_id order: an insert locks each event_id's
+	// entry of the unique index as it reaches the row, so two requests
+	// carrying the same ids in different orders would each wait for the
+	// other (a deadlock, and one request failing). Their ids are taken
+	// first, in arrival order (the inner query, which the outer sort does
+	// not flatten), so events of one lead at one instant still read back
+	// in the order they were sent.
+	const insert = `INSERT INTO events (id, lead_id, event_id, type, ts, attrs, received_at)
+SELECT id, l, i, t, ts, a, $6 FROM (
+	SELECT nextval('events_id_seq') AS id, l, i, t, ts, a
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) WITH ORDINALITY AS u(l, i, t, ts, a, o)
+	ORDER BY o OFFSET 0) AS arrived
+ORDER BY i`
 	args := []any{leads, ids, types, ts, attrs, ns(now)}
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT events_new"); err != nil {
 		return 0, fmt.Errorf("store %s: %w", s.Redacted(), err)
