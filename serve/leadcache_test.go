@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -85,11 +86,7 @@ func TestLeadAnswerCache(t *testing.T) {
 		s.answers.clear()
 		return get()
 	}
-	cached := func() *leadAnswer {
-		s.answers.mu.RLock()
-		defer s.answers.mu.RUnlock()
-		return s.answers.m[id]
-	}
+	cached := func() *leadAnswer { return cachedAnswer(s, id, defaultAsOf(now())) }
 	field := func(body []byte, name string) string {
 		var m map[string]json.RawMessage
 		require.NoError(t, json.Unmarshal(body, &m))
@@ -203,6 +200,17 @@ func TestLeadAnswerCache(t *testing.T) {
 	assert.Equal(t, issued, n)
 }
 
+// cachedAnswer is the answer s keeps for lead id in the slot of moment
+// asOf (nil: none).
+func cachedAnswer(s *Server, id string, asOf time.Time) *leadAnswer {
+	s.answers.mu.RLock()
+	defer s.answers.mu.RUnlock()
+	if sl := s.answers.m[id]; sl != nil {
+		return sl[leadKey{asOfSec: asOf.Unix()}.slot()]
+	}
+	return nil
+}
+
 func parseCreated(t *testing.T, v any) time.Time {
 	t.Helper()
 	if tm, ok := v.(time.Time); ok {
@@ -211,4 +219,126 @@ func parseCreated(t *testing.T, v any) time.Time {
 	tm, ok := parseTime(v.(string))
 	require.True(t, ok, "created_at %v", v)
 	return tm
+}
+
+// TestLeadAnswerAhead: near the end of a second GET /v1/leads/{id}
+// computes the next second's answer ahead; the next second issues it when
+// nothing changed (byte for byte the fresh answer), and scores afresh
+// after a write to the lead made meanwhile, by this server or another
+// handle on the store.
+func TestLeadAnswerAhead(t *testing.T) {
+	f := realBundle(t)
+	env := &testEnv{dir: t.TempDir(), logs: &syncBuffer{}}
+	copyBundle(t, f.bundle, env.dir, "real-v1", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	url := sqliteURL(t)
+	st, err := store.Open(context.Background(), url)
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	other, err := store.Open(context.Background(), url)
+	require.NoError(t, err)
+	t.Cleanup(func() { other.Close() })
+	var clock atomic.Int64
+	base := realAsOf.Add(time.Hour)
+	clock.Store(base.UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
+	s, err := New(Config{ModelsDir: env.dir, Addr: "127.0.0.1:0", PollInterval: -1, Store: st, Now: now,
+		Logger: slog.New(slog.NewJSONHandler(env.logs, nil))})
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	env.oa, env.h = loadOpenAPI(t), s.Handler()
+
+	ids, leads := realLeads(t, f, 40)
+	var id string
+	var lead map[string]any
+	for i, l := range leads {
+		if evs, ok := l["events"].([]map[string]any); ok && len(evs) >= 3 {
+			id, lead = ids[i], l
+			break
+		}
+	}
+	require.NotEmpty(t, id, "a lead with events")
+	ingest(t, env, "/v1/leads", mustJSON(t, map[string]any{"lead_id": id, "created_at": lead["fields"].(map[string]any)["created_at"], "fields": lead["fields"]}), 200)
+	evs := lead["events"].([]map[string]any)
+	for _, e := range evs {
+		e["lead_id"] = id
+	}
+	ingest(t, env, "/v1/events", mustJSON(t, evs), 200)
+	typ := evs[0]["type"].(string)
+
+	get := func() []byte {
+		t.Helper()
+		rec := env.do(t, "GET", "/v1/leads/"+id+"?explain=3", "")
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		return rec.Body.Bytes()
+	}
+	fresh := func() []byte {
+		t.Helper()
+		s.answers.clear()
+		return get()
+	}
+	writes := []struct {
+		name  string
+		write func(i int)
+	}{
+		{"nothing", nil},
+		{"event through the API", func(i int) {
+			ingest(t, env, "/v1/events", mustJSON(t, map[string]any{"lead_id": id, "event_id": fmt.Sprint("ahead", i), "type": typ, "timestamp": now()}), 200)
+		}},
+		{"event by another handle", func(i int) {
+			_, err := other.AppendEvents(context.Background(), []store.Event{{LeadID: id, EventID: fmt.Sprint("ahead", i), Type: typ, Time: now()}}, now(), store.NoRescore)
+			require.NoError(t, err)
+		}},
+	}
+	for i, w := range writes {
+		// The last answerAhead of a second: the next second's answer is
+		// computed after this one.
+		clock.Store(base.Add(time.Duration(2*i)*time.Second + time.Second - answerAhead/2).UnixNano())
+		get()
+		next := defaultAsOf(now()).Add(asOfResolution)
+		ahead := cachedAnswer(s, id, next)
+		require.NotNil(t, ahead, w.name)
+		require.Equal(t, next.Unix(), ahead.key.asOfSec, "%s: computed ahead for the next second", w.name)
+		if w.write != nil {
+			w.write(i)
+		}
+		clock.Add(int64(answerAhead))
+		got := get()
+		if w.write == nil {
+			assert.Same(t, ahead, cachedAnswer(s, id, next), "the answer computed ahead is issued")
+		} else {
+			assert.NotSame(t, ahead, cachedAnswer(s, id, next), "%s: the answer computed ahead is not issued", w.name)
+			assert.NotEqual(t, string(ahead.body), string(got), w.name)
+		}
+		assert.Equal(t, string(got), string(fresh()), w.name)
+	}
+}
+
+// TestLeadAnswerFlights: requests that miss the same answer together
+// share one computation; a failed one leaves the others to compute it.
+func TestLeadAnswerFlights(t *testing.T) {
+	var c leadAnswers
+	key := leadKey{asOfSec: 7}
+	a, f, lead := c.lookup("x", key)
+	require.Nil(t, a)
+	require.True(t, lead, "the first request computes")
+	a2, f2, lead2 := c.lookup("x", key)
+	assert.Nil(t, a2)
+	assert.False(t, lead2, "the second waits")
+	assert.Same(t, f, f2)
+	_, f3, lead3 := c.lookup("y", key)
+	assert.True(t, lead3, "another lead is another flight")
+	other := key
+	other.asOfSec = 8
+	_, _, lead4 := c.lookup("x", other)
+	assert.True(t, lead4, "another moment is another flight")
+	ans := &leadAnswer{key: key, body: []byte("{}")}
+	c.land("x", key, f, ans)
+	<-f2.done
+	assert.Same(t, ans, f2.ans)
+	assert.Same(t, ans, c.get("x", key), "a landed answer is cached")
+	c.clear()
+	c.land("y", key, f3, &leadAnswer{key: key, body: []byte("{}")})
+	assert.Nil(t, c.get("y", key), "an answer of a flight from before a clear is not cached")
+	_, _, lead5 := c.lookup("x", key)
+	assert.True(t, lead5, "a landed flight is gone")
 }

@@ -28,6 +28,7 @@ type LeadStore interface {
 	RecordOutcomes(ctx context.Context, outs []store.Outcome, now time.Time, rescore string) (int, error)
 	Lead(ctx context.Context, id string, asOf time.Time, maxEvents int, dst []store.Event) (*store.Record, error)
 	LeadVersion(ctx context.Context, id string) (store.Version, error)
+	LeadWithVersion(ctx context.Context, id string, v store.Version, asOf time.Time, maxEvents int, dst []store.Event) (*store.Record, error)
 	LogScores(ctx context.Context, scores []store.Score) error
 	LeadScores(ctx context.Context, leadID string, before int64, limit int) ([]store.Score, error)
 	Scores(ctx context.Context, since time.Time, after int64, limit int) ([]store.Score, error)
@@ -428,7 +429,9 @@ func defaultAsOf(now time.Time) time.Time {
 // the moment, its fields and event count. The answer last issued for the
 // lead is issued again, logged as a new score, when the lead's version
 // (read from the store on every request), the model, the moment and the
-// options are the same.
+// options are the same; requests that miss together share one scoring
+// (leadAnswers), and near the end of a second the next second's answer
+// is computed ahead.
 func (s *Server) handleLead(c *gin.Context) {
 	if s.store == nil {
 		s.writeError(c, noStore())
@@ -441,6 +444,7 @@ func (s *Server) handleLead(c *gin.Context) {
 	}
 	now := s.cfg.Now().UTC()
 	asOf := defaultAsOf(now)
+	explicit := false
 	if v := c.Query("as_of"); v != "" {
 		t, ok := parseTime(v)
 		if !ok {
@@ -451,7 +455,7 @@ func (s *Server) handleLead(c *gin.Context) {
 			s.writeError(c, badRequest(CodeFutureTimestamp, "as_of", "%s is more than a day after the server's clock", t.Format(time.RFC3339Nano)))
 			return
 		}
-		asOf = t.UTC()
+		asOf, explicit = t.UTC(), true
 	}
 	a := s.reg.current()
 	if a == nil {
@@ -467,22 +471,73 @@ func (s *Server) handleLead(c *gin.Context) {
 		return
 	}
 	key := leadKey{model: a, version: version, asOfSec: asOf.Unix(), asOfNsec: asOf.Nanosecond(), opt: opt}
-	if ans := s.answers.get(id, key); ans != nil {
-		s.issueLead(c, a, ans, now)
+	ans := s.answers.get(id, key)
+	if ans == nil {
+		if ans, aerr = s.leadAnswer(ctx, a, id, key, asOf); aerr != nil {
+			s.writeError(c, aerr)
+			return
+		}
+	}
+	s.issueLead(c, a, ans, now)
+	if !explicit && asOf.Sub(now) <= answerAhead {
+		s.answerAhead(c, a, id, key, asOf.Add(asOfResolution))
+	}
+}
+
+// leadAnswer returns lead id's answer under key (as of asOf), computing it
+// once for every request that asks for it meanwhile.
+func (s *Server) leadAnswer(ctx context.Context, a *active, id string, key leadKey, asOf time.Time) (*leadAnswer, *APIError) {
+	ans, f, lead := s.answers.lookup(id, key)
+	switch {
+	case ans != nil:
+		return ans, nil
+	case !lead:
+		<-f.done
+		if f.ans != nil {
+			return f.ans, nil
+		}
+		// The flight failed (its request may have gone): compute it here.
+		return s.computeLead(ctx, a, id, key, asOf)
+	}
+	ans, aerr := s.computeLead(ctx, a, id, key, asOf)
+	s.answers.land(id, key, f, ans)
+	return ans, aerr
+}
+
+// answerAhead computes lead id's answer as of next, the next second's
+// default moment, after flushing the request's own answer, unless it is
+// cached or being computed already. It is cached under the lead's version
+// it was computed from, so a write to the lead before the next second's
+// requests makes them compute it again.
+func (s *Server) answerAhead(c *gin.Context, a *active, id string, key leadKey, next time.Time) {
+	key.asOfSec, key.asOfNsec = next.Unix(), next.Nanosecond()
+	if s.answers.get(id, key) != nil {
 		return
 	}
-	rec, err := s.store.Lead(ctx, id, asOf, s.cfg.MaxEventsPerLead, nil)
-	if err != nil {
-		s.writeError(c, leadError(err))
+	ans, f, lead := s.answers.lookup(id, key)
+	if ans != nil || !lead {
 		return
+	}
+	c.Writer.Flush()
+	ans, _ = s.computeLead(context.WithoutCancel(c.Request.Context()), a, id, key, next)
+	s.answers.land(id, key, f, ans)
+}
+
+// computeLead reads lead id's record under key.version as of asOf and
+// scores it through the scoring path: the answer's body, with the moment,
+// the lead's fields and its event count, keyed by the version the record
+// was read under.
+func (s *Server) computeLead(ctx context.Context, a *active, id string, key leadKey, asOf time.Time) (*leadAnswer, *APIError) {
+	rec, err := s.store.LeadWithVersion(ctx, id, key.version, asOf, s.cfg.MaxEventsPerLead, nil)
+	if err != nil {
+		return nil, leadError(err)
 	}
 	out := s.getBytes()
 	defer s.putBytes(out)
-	buf, o, sr, aerr := s.scoreStored(a, (*out)[:0], rec, asOf, opt, now)
+	buf, o, sr, aerr := s.scoreStored(a, (*out)[:0], rec, asOf, key.opt, asOf)
 	*out = buf
 	if aerr != nil {
-		s.writeError(c, aerr)
-		return
+		return nil, aerr
 	}
 	// The result object, with the moment, the lead's fields and its event
 	// count.
@@ -497,9 +552,7 @@ func (s *Server) handleLead(c *gin.Context) {
 	*out = buf
 	key.version = rec.Version // what the answer was computed from
 	o.Warnings = slices.Clone(o.Warnings)
-	ans := &leadAnswer{key: key, body: slices.Clone(buf), outcome: o, entry: sr}
-	s.answers.put(id, ans)
-	s.issueLead(c, a, ans, now)
+	return &leadAnswer{key: key, body: slices.Clone(buf), outcome: o, entry: sr}, nil
 }
 
 // issueLead counts, logs (scored now) and writes an answer of GET

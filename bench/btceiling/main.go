@@ -19,7 +19,13 @@
 //
 // Per period it also prints the leads the period's fit saw (TrainLeads).
 //
-//	go run ./bench/btceiling --leads 20000 --seed 1 --models gbm,logistic
+// At every score age of the backtest (--score-ages, default the
+// backtest's: every snapshot age up to 30 days) it prints, under "by_age",
+// the pooled ROC AUC of each model and of the truth at that age
+// (P(convert in the 90 days after the age)) on the same leads, and the
+// champion's paired difference from the rule sheet.
+//
+//	go run ./bench/btceiling --leads 20000 --seed 1 --models gbm,logistic --score-ages 1,7,14,30
 package main
 
 import (
@@ -27,8 +33,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/leadscore/leadscore/datasets/synth"
@@ -48,15 +57,28 @@ func main() {
 	trees := flag.Int("gbm-trees", 150, "gbm trees (the quickstart's 150)")
 	mono := flag.String("gbm-monotone", "", "comma-separated gbm monotone constraints FEATURE=+1 (as backtest --gbm-monotone)")
 	tune := flag.Bool("tune", false, "tune the gbm on each period's validation leads (training.Options.Tune)")
+	ages := flag.String("score-ages", "", "comma-separated lead ages in days the backtest scores at (default: the backtest's)")
 	model := flag.String("model", "", "also score the backtest's leads at their first snapshot with this bundle (for example one trained on a larger generated sample of another seed: the learning curve's far end)")
 	flag.Parse()
-	if err := run(*n, *seed, *dir, *mods, *trees, *mono, *tune, *model); err != nil {
+	var scoreAges []int
+	for _, f := range strings.Split(*ages, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		a, err := strconv.Atoi(f)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "btceiling: --score-ages %q: %v\n", *ages, err)
+			os.Exit(2)
+		}
+		scoreAges = append(scoreAges, a)
+	}
+	if err := run(*n, *seed, *dir, *mods, *trees, *mono, *tune, *model, scoreAges); err != nil {
 		fmt.Fprintln(os.Stderr, "btceiling:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, seed int64, dir, mods string, trees int, mono string, tune bool, model string) error {
+func run(n int, seed int64, dir, mods string, trees int, mono string, tune bool, model string, scoreAges []int) error {
 	if dir == "" {
 		d, err := os.MkdirTemp("", "btceiling-*")
 		if err != nil {
@@ -99,7 +121,7 @@ func run(n int, seed int64, dir, mods string, trees int, mono string, tune bool,
 		ms = []string{models.Logistic, models.GBM}
 	}
 	bt := backtest.Config{Data: topt.Data, Events: topt.Events, Outcomes: topt.Outcomes, Rules: rulesFile,
-		Period: backtest.Month, Models: ms, GBMTrees: trees, Seed: seed, Prepared: prep}
+		Period: backtest.Month, Models: ms, GBMTrees: trees, Seed: seed, Prepared: prep, ScoreAges: scoreAges}
 	if mono != "" {
 		bt.GBMMonotone = strings.Split(mono, ",")
 	}
@@ -168,6 +190,10 @@ func run(n int, seed int64, dir, mods string, trees int, mono string, tune bool,
 		Models     map[string]float64
 	}
 	var periods []per
+	byAge, err := agesTable(res, ds, truth, index)
+	if err != nil {
+		return err
+	}
 	for _, pd := range res.Periods {
 		if pd.Status != backtest.StatusEvaluated {
 			continue
@@ -218,5 +244,52 @@ func run(n int, seed int64, dir, mods string, trees int, mono string, tune bool,
 	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
-	return enc.Encode(map[string]any{"snapshot_days": res.Settings.SnapshotDays, "pooled": pooled, "periods": periods})
+	return enc.Encode(map[string]any{"snapshot_days": res.Settings.SnapshotDays, "pooled": pooled, "periods": periods, "by_age": byAge})
+}
+
+// agesTable lists, per score age, the backtest's pooled ROC AUC of every
+// model row, the champion minus the rule sheet, and the truth's pooled ROC
+// AUC on the same leads: each period evaluated at that age, its leads'
+// rows at that age.
+func agesTable(res *backtest.Result, ds *features.Dataset, truth *synth.AgeTruth, index map[string]int) ([]map[string]any, error) {
+	var out []map[string]any
+	for _, ar := range res.ByAge {
+		if ar.Overall == nil {
+			continue
+		}
+		var y, p []float64
+		for _, pd := range res.Periods {
+			if !slices.Contains(ar.Periods, pd.Label) {
+				continue
+			}
+			for r := 0; r < ds.Rows; r++ {
+				c := ds.Created[r]
+				if c.Before(pd.Start) || !c.Before(pd.End) {
+					continue
+				}
+				age := ds.Cutoffs[r].Sub(c).Hours() / 24
+				if math.Round(age) != float64(ar.AgeDays) {
+					continue
+				}
+				tp, err := truth.P(index[ds.LeadIDs[r]], age)
+				if err != nil {
+					return nil, err
+				}
+				y = append(y, ds.Labels[r])
+				p = append(p, tp)
+			}
+		}
+		if len(y) != ar.Overall.Leads {
+			return nil, fmt.Errorf("age %d: %d leads here, %d in the backtest", ar.AgeDays, len(y), ar.Overall.Leads)
+		}
+		row := map[string]any{"age_days": ar.AgeDays, "leads": len(y), "conversions": ar.Overall.Conversions, "periods": len(ar.Periods), "truth": metrics.ROCAUC(y, p, nil)}
+		for _, mm := range ar.Overall.Models {
+			row[mm.Model] = mm.ROCAUC.Value
+		}
+		for _, c := range ar.Overall.Comparisons {
+			row[c.Predictive+"_minus_"+c.Baseline] = c
+		}
+		out = append(out, row)
+	}
+	return out, nil
 }

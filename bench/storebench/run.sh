@@ -12,12 +12,7 @@
 # 3. ingestion: storebench stores 10,000 leads, then posts EVENTS (default
 #    400,000) events of those leads in batches of 500 from 4 clients
 #    (targets: 50,000 events/s into SQLite, 100,000 into PostgreSQL); the
-#    server rescores the leads as their events arrive, as it does by default.
-#    SERVE_FLAGS are added to every serve (e.g. --rescore=false, to see what
-#    rescoring costs); LEADSCORE=PATH runs that binary instead of building
-#    one (a reference run of another commit); PROFILE=1 builds with -tags
-#    pprof and writes a 10 s CPU profile of the SQLite server during its
-#    ingestion to WORKDIR/ingest.pprof; INGEST_ONLY=1 stops after it;
+#    server rescores the leads as their events arrive, as it does by default;
 # 4. scoring by id: storebench stores bench-lead with 200 events; wrk (2
 #    threads, 50 connections) GETs /v1/leads/bench-lead?explain=5 on the
 #    store (target p99 <= 5 ms) and POSTs the same lead to the stateless
@@ -26,21 +21,33 @@
 # 5. the prediction log's cost on batches: /v1/score/batch of 100 leads (200 events each)
 #    with and without the store.
 # wrk and the clients share the two cores with the server.
+# STEPS (default "ingest get batch") picks the steps: STEPS=get measures
+# scoring by id and the stateless POST only (the store then holds the one
+# lead; no ingestion before). BIN=path serves another leadscore binary
+# (e.g. one built with -tags pprof; LEADSCORE_PPROF=127.0.0.1:6060 then
+# serves its profiles). TASKSET="A B" pins the servers to CPU list A and
+# wrk to CPU list B (an experiment: by default they share both cores).
+# SERVE_FLAGS are added to every serve (e.g. --rescore-debounce 1h, to see
+# what rescoring costs). PROFILE=1 builds with -tags pprof and writes a
+# 10 s CPU profile of the SQLite server during its ingestion to
+# WORKDIR/ingest.pprof.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=${1:-/tmp/leadscore-bench-store}
 dur=${2:-10s}
 mkdir -p "$work"
+steps=" ${STEPS:-ingest get batch} "
 events=${EVENTS:-400000}
-if [ -n "${LEADSCORE:-}" ]; then
-  ls=$LEADSCORE
-else
-  tags=
-  [ -n "${PROFILE:-}" ] && tags="-tags pprof"
-  CGO_ENABLED=0 go build $tags -o "$work/leadscore" ./cmd/leadscore
-  ls="$work/leadscore"
-fi
+tags=
+[ -z "${PROFILE:-}" ] || tags="-tags pprof"
+CGO_ENABLED=0 go build $tags -o "$work/leadscore" ./cmd/leadscore
 go build -o "$work/storebench" ./bench/storebench
+ls="${BIN:-$work/leadscore}"
+srvpin=() wrkpin=()
+if [ -n "${TASKSET:-}" ]; then
+  read -r a b <<<"$TASKSET"
+  srvpin=(taskset -c "$a") wrkpin=(taskset -c "$b")
+fi
 if [ ! -f "$work/models/v1/manifest.json" ]; then
   "$ls" generate --profile b2b --leads 2000 --seed 5 --out "$work/data" >/dev/null
   "$ls" train --data "$work/data/leads.csv" --events "$work/data/events.csv" --outcomes "$work/data/outcomes.csv" \
@@ -50,7 +57,10 @@ rm -f "$work"/store.db*
 pids=()
 trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 serve() { # PORT STORE
-  LEADSCORE_PPROF=${PROFILE:+127.0.0.1:$(($1 + 1000))} "$ls" serve --models "$work/models" --addr "127.0.0.1:$1" --store "$2" --log-level warn --memory-limit -1 ${SERVE_FLAGS:-} 2>>"$work/serve-$1.err" &
+  local pp=${LEADSCORE_PPROF:-}
+  [ -z "${PROFILE:-}" ] || pp=127.0.0.1:$(($1 + 1000))
+  LEADSCORE_PPROF=$pp "${srvpin[@]}" "$ls" serve --models "$work/models" --addr "127.0.0.1:$1" --store "$2" \
+    --log-level warn --memory-limit -1 ${SERVE_FLAGS:-} 2>>"$work/serve-$1.err" &
   pids+=($!)
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$1/readyz" >/dev/null && return; sleep 0.2; done
   echo "server on $1 not ready"; cat "$work/serve-$1.err"; exit 1
@@ -59,7 +69,7 @@ serve() { # PORT STORE
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15)/hz}' "/proc/$1/stat"; }
 # ingest NAME PORT PID: EVENTS events; prints events/s and events per
 # CPU-second of the server (which the load of other work does not change),
-# counted from the start of the timed part to its end.
+# counted by storebench over the timed part only.
 ingest() {
   local prof=
   if [ -n "${PROFILE:-}" ] && [ "$1" = sqlite ]; then
@@ -77,13 +87,14 @@ stateless_pid=${pids[-1]}
 uptime
 out="$work/results.txt"
 : >"$out"
+if [[ $steps == *" ingest "* ]]; then
 ingest sqlite 18090 "$sqlite_pid"
-if [ -n "${LEADSCORE_BENCH_POSTGRES:-}" ]; then
+fi
+if [[ $steps == *" ingest "* && -n "${LEADSCORE_BENCH_POSTGRES:-}" ]]; then
   serve 18092 "$LEADSCORE_BENCH_POSTGRES"
   ingest postgres 18092 "${pids[-1]}"
   kill "${pids[-1]}"; unset 'pids[-1]'
 fi
-if [ -n "${INGEST_ONLY:-}" ]; then du -h "$work"/store.db* | tee -a "$out"; exit 0; fi
 "$work/storebench" lead -url http://127.0.0.1:18090 -events 200 -batch 100 -out "$work"
 uptime
 # load LABEL PID wrk-args...: one wrk run; its RESULT line gains the
@@ -91,21 +102,27 @@ uptime
 load() {
   local label=$1 pid=$2 c0 c1; shift 2
   c0=$(cpu_s "$pid")
-  LABEL=$label wrk -t2 -c50 -d"$dur" --latency "$@" | grep RESULT | tr -d '\n' >"$work/wrk.line"
+  LABEL=$label "${wrkpin[@]}" wrk -t2 -c50 -d"$dur" --latency "$@" | grep RESULT | tr -d '\n' >"$work/wrk.line"
   c1=$(cpu_s "$pid")
   awk -v a="$c0" -v b="$c1" '{printf "%s  server CPU %.2f s\n", $0, b-a}' "$work/wrk.line" | tee -a "$out"
 }
+if [[ $steps == *" get "* ]]; then
 load get-lead-sqlite "$sqlite_pid" -s bench/storebench/get.lua "http://127.0.0.1:18090/v1/leads/bench-lead?explain=5"
 load score-stateless "$stateless_pid" -s bench/serve/post.lua "http://127.0.0.1:18091/v1/score?explain=5" -- "$work/lead.json"
 load score-logged "$sqlite_pid" -s bench/serve/post.lua "http://127.0.0.1:18090/v1/score?explain=5" -- "$work/lead.json"
+fi
+if [[ $steps == *" batch "* ]]; then
 LABEL=batch-stateless  wrk -t2 -c4 -d"$dur" --latency -s bench/serve/post.lua "http://127.0.0.1:18091/v1/score/batch?explain=0" -- "$work/batch.json" | grep RESULT | tee -a "$out"
 LABEL=batch-logged     wrk -t2 -c4 -d"$dur" --latency -s bench/serve/post.lua "http://127.0.0.1:18090/v1/score/batch?explain=0" -- "$work/batch.json" | grep RESULT | tee -a "$out"
+fi
 uptime
 awk '
   $2=="get-lead-sqlite"{g=$4; gp99=$9} $2=="score-stateless"{s=$4} $2=="batch-stateless"{bs=$4} $2=="batch-logged"{bl=$4}
   END{
-    printf "GET /v1/leads/{id} p99: %.2f ms (target <= 5 ms)\n", gp99
-    printf "GET /v1/leads/{id} / stateless /v1/score: %.0f%% (target >= 40%%)\n", 100*g/s
-    printf "batch with the prediction log / stateless: %.0f%%\n", 100*bl/bs
+    if (s > 0) {
+      printf "GET /v1/leads/{id} p99: %.2f ms (target <= 5 ms)\n", gp99
+      printf "GET /v1/leads/{id} / stateless /v1/score: %.0f%% (target >= 40%%)\n", 100*g/s
+    }
+    if (bs > 0) printf "batch with the prediction log / stateless: %.0f%%\n", 100*bl/bs
   }' "$out" | tee -a "$out"
 du -h "$work"/store.db* | tee -a "$out"

@@ -24,7 +24,7 @@ type backtestFlags struct {
 	outcomeID, convertedAt, rules string
 	period, report                string
 	exclude, modelList            []string
-	snapshots                     []int
+	snapshots, scoreAges          []int
 	minTrain, horizon, resamples  int
 	gbmTrees, threads             int
 	gbmSubsample, gbmColSample    float64
@@ -41,16 +41,18 @@ func newBacktest(g *globals) *cobra.Command {
 		Long: `backtest cuts the leads into weeks, months or quarters by creation time. For
 each period after --min-train leads of history it fits the models only on leads
 whose outcome window (--horizon days after the snapshot) had closed when the
-period began, scores the period's leads at their first snapshot and, once their
-horizon has passed, measures every model and the rule sheet on them with
-bootstrap 95% intervals, a paired test of predictive against rules, and feature
-drift (PSI). Periods whose outcomes are not all known yet are shown as
+period began, scores the period's leads at each --score-ages age (default: every
+snapshot age up to 30 days; at each age only the leads not converted by then,
+as known at that moment) and, once their horizon has passed, measures every
+model and the rule sheet on them with bootstrap 95% intervals, paired tests of
+each model against rules and of logistic against gbm, per age and pooled, and
+feature drift (PSI). Periods whose outcomes are not all known yet are shown as
 incomplete. The report directory holds report.html (self-contained), report.json
 and report.md.
 
 Flags override --config (a YAML file with the same settings as snake_case keys:
 data, events, outcomes, id, created, outcome_id, converted_at, target, time,
-rules, period, min_train, horizon_days, snapshot_days, seed, resamples, models,
+rules, period, min_train, horizon_days, snapshot_days, score_ages, seed, resamples, models,
 gbm_trees, gbm_monotone, weight, threads, feature_config, exclude, missing_values, types).`,
 		Example: `  leadscore backtest --data leads.csv --events events.csv --outcomes outcomes.csv --rules rules.yaml --report reports/backtest
   leadscore backtest --data olist_marketing_qualified_leads_dataset.csv --outcomes olist_closed_deals_dataset.csv \
@@ -89,7 +91,8 @@ gbm_trees, gbm_monotone, weight, threads, feature_config, exclude, missing_value
 	f.StringVar(&t.period, "period", "", "period length: week, month or quarter (default month)")
 	f.IntVar(&t.minTrain, "min-train", 0, fmt.Sprintf("leads with known outcomes needed before a period is backtested (default %d)", backtest.DefaultMinTrain))
 	f.IntVar(&t.horizon, "horizon", 0, "days after a snapshot within which a conversion counts (default 90)")
-	f.IntSliceVar(&t.snapshots, "snapshots", nil, "training snapshot ages in days after creation (default: derived from the data, 1,3,7,14,30,60,90,180,365... as far as history allows); periods are scored at the first")
+	f.IntSliceVar(&t.snapshots, "snapshots", nil, "training snapshot ages in days after creation (default: derived from the data, 1,3,7,14,30,60,90,180,365... as far as history allows)")
+	f.IntSliceVar(&t.scoreAges, "score-ages", nil, fmt.Sprintf("lead ages in days after creation at which each period's leads are scored, each a snapshot age (default: every snapshot age up to %d days)", backtest.DefaultMaxScoreAge))
 	f.Int64Var(&t.seed, "seed", 1, "random seed of the fits and the bootstrap")
 	f.IntVar(&t.resamples, "resamples", 0, fmt.Sprintf("bootstrap resamples, at least 200 (default %d)", backtest.DefaultResamples))
 	f.StringSliceVar(&t.modelList, "models", nil, "predictive models: logistic,gbm (default both)")
@@ -133,6 +136,7 @@ func (t *backtestFlags) toConfig(cmd *cobra.Command) (backtest.Config, error) {
 	override(changed, "min-train", &cfg.MinTrain, t.minTrain)
 	override(changed, "horizon", &cfg.HorizonDays, t.horizon)
 	override(changed, "snapshots", &cfg.SnapshotDays, t.snapshots)
+	override(changed, "score-ages", &cfg.ScoreAges, t.scoreAges)
 	if changed("seed") || cfg.Seed == 0 {
 		cfg.Seed = t.seed
 	}

@@ -49,6 +49,7 @@ func TestExitStatus(t *testing.T) {
 		{"bad out-of-range mode", []string{"train", "--data", bad, "--target", "b", "--out", filepath.Join(dir, "m"), "--out-of-range", "stretch"}, 2, `--out-of-range "stretch"`},
 		{"period without backtest", []string{"train", "--data", bad, "--target", "b", "--out", filepath.Join(dir, "m"), "--period", "week"}, 2, "--period applies with --backtest only"},
 		{"bad backtest colsample", []string{"backtest", "--data", bad, "--target", "b", "--time", "b", "--report", filepath.Join(dir, "bt"), "--gbm-colsample", "-0.5"}, 1, "gbm_colsample -0.5"},
+		{"backtest score age not a snapshot", []string{"backtest", "--data", bad, "--target", "b", "--time", "b", "--report", filepath.Join(dir, "bt"), "--snapshots", "1,7", "--score-ages", "1,5"}, 1, "score age 5 days is not a training snapshot age [1 7]: add it to --snapshots"},
 		{"score bad explain", []string{"score", "--model", dir, "--in", bad, "--out", filepath.Join(dir, "o.csv"), "--explain", "x"}, 2, "--explain"},
 	}
 	for _, tc := range tests {

@@ -93,6 +93,12 @@ func runQuickstart(g *globals, q quickstartFlags) error {
 	}
 	printTrained(g.stdout, res.Train, res.Bundle)
 	printBacktest(g.stdout, res.Backtest, res.BacktestReport)
+	if lines := backtest.AgeAgreement(res.Train.Report.MetricsByAge, res.Train.Report.Champion, res.Backtest); len(lines) > 0 {
+		fmt.Fprintln(g.stdout, "The bundle's held-out table and the backtest, age by age (ROC AUC).")
+		for _, l := range lines {
+			fmt.Fprintf(g.stdout, "  %s\n", l)
+		}
+	}
 	printComparison(g, res.Compare, res.CompareReport)
 	fmt.Fprintf(g.stdout, "\nSample in %s, model bundle in %s (report.md inside), set up in %.0fs.\n",
 		res.Data, res.Bundle, res.Elapsed.Seconds())

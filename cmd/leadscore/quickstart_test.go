@@ -48,6 +48,11 @@ func checkQuickstartOutput(t *testing.T, dir, stdout, stderr string) {
 	done := strings.Index(stdout, "Sample in "+filepath.Join(dir, "data"))
 	st := strings.Index(stdout, "Lead store "+filepath.Join(dir, serve.DefaultStoreFile))
 	require.True(t, profile >= 0 && train > profile && bt > train && cmp > bt && done > cmp && st > done, "stdout:\n%s", stdout)
+	// The held-out table and the backtest, side by side at the ages both
+	// have, when the backtest evaluated any month.
+	if m := regexp.MustCompile(`(\d+) evaluated`).FindStringSubmatch(stdout); m != nil && m[1] != "0" {
+		assert.Regexp(t, `age by age \(ROC AUC\)\.\n  day 1: held-out \w+ 0\.\d{4}, rule sheet 0\.\d{4} .*backtest champion minus rule sheet .*: they (agree|disagree)\n`, stdout)
+	}
 	assert.NotContains(t, stdout, "Serving the API", "--no-serve")
 	assert.Contains(t, stdout, "serve --models "+filepath.Join(dir, "models")+" --webhook-test-receiver")
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -60,4 +62,65 @@ func TestDataVersion(t *testing.T) {
 		assert.NotEqual(t, v1, v2, "a commit by handle %d", i)
 		v1 = v2
 	}
+}
+
+// TestDataVersionConcurrent: callers that share reads of the data version
+// each get a value read after their call, so none misses a commit
+// acknowledged before it called.
+func TestDataVersionConcurrent(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "store.db"))
+	require.NoError(t, err)
+	defer s.Close()
+	const commits, readers = 30, 8
+	// after[i] is the data version once commit i is acknowledged (the
+	// writer reads it before its next commit); acked counts the commits.
+	after := make([]int64, commits+1)
+	var acked atomic.Int64
+	v, ok := s.dataVersion(ctx)
+	require.True(t, ok)
+	after[0] = v
+	type seen struct{ acked, value int64 }
+	got := make([][]seen, readers)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for r := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				n := acked.Load()
+				v, ok := s.dataVersion(ctx)
+				if !ok {
+					t.Error("the data version could not be read")
+					return
+				}
+				got[r] = append(got[r], seen{n, v})
+			}
+		}()
+	}
+	for i := 1; i <= commits; i++ {
+		_, err := s.AppendEvents(ctx, []Event{{LeadID: "a", Type: "page_view", Time: time.Unix(int64(i), 0)}}, time.Now(), NoRescore)
+		require.NoError(t, err)
+		v, ok := s.dataVersion(ctx)
+		require.True(t, ok)
+		require.NotEqual(t, after[i-1], v, "commit %d changes the data version", i)
+		after[i] = v
+		acked.Store(int64(i))
+	}
+	close(stop)
+	wg.Wait()
+	calls := 0
+	for r := range got {
+		for _, g := range got[r] {
+			calls++
+			require.GreaterOrEqual(t, g.value, after[g.acked], "a call after commit %d got the data version of before it", g.acked)
+		}
+	}
+	assert.Greater(t, calls, commits, "the readers ran alongside the commits")
 }

@@ -108,7 +108,52 @@ type histories struct {
 	// checked are lead versions read from the database, each with the
 	// SQLite data version read just before it (see changes).
 	checked map[string]checkedVersion
+	// reading are the lead versions being read, each under the data
+	// version read before it: a caller that read the same data version
+	// takes that read's result instead of reading the lead again (after
+	// each commit every lead's first few requests would otherwise all
+	// read it).
+	reading map[string]*versionRead
 	changes changes
+}
+
+// versionRead is a lead version being read; v and err are set before
+// done is closed.
+type versionRead struct {
+	dataVersion int64
+	done        chan struct{}
+	v           Version
+	err         error
+}
+
+// startRead returns the read of lead id's version under data version dv
+// under way, or registers one for the caller to run (lead true).
+func (h *histories) startRead(id string, dv int64) (r *versionRead, lead bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r := h.reading[id]; r != nil && r.dataVersion == dv {
+		return r, false
+	}
+	if h.reading == nil {
+		h.reading = make(map[string]*versionRead)
+	}
+	r = &versionRead{dataVersion: dv, done: make(chan struct{})}
+	h.reading[id] = r
+	return r, true
+}
+
+// endRead publishes r's result (keeping a version read without error as
+// checked) and releases its waiters.
+func (h *histories) endRead(id string, r *versionRead) {
+	if r.err == nil {
+		h.check(id, r.dataVersion, r.v)
+	}
+	h.mu.Lock()
+	if h.reading[id] == r {
+		delete(h.reading, id)
+	}
+	h.mu.Unlock()
+	close(r.done)
 }
 
 // checkedVersion is a lead's version and the data version of the
@@ -179,13 +224,24 @@ func (h *histories) check(id string, dv int64, v Version) {
 // writes. Reading it is much cheaper than reading a lead's version, and
 // while it stays the same every lead's version does too.
 //
-// Requests that arrive while a read is running share the next one: a
-// caller takes the value of a read that started after it called (so it
-// sees every commit acknowledged before the call), and under load one
-// read answers every request that queued behind the previous one.
+// A caller must take the value of a read that started after it called
+// (so it sees every commit acknowledged before the call). Reads run one at
+// a time, in rounds: a caller that finds no read running starts one and
+// takes its value; callers that come while one runs wait for the next
+// round, which the first of them to see the running one end starts, and
+// all of them are released together when it ends. Under load one read
+// thus answers every request that queued behind the previous one, and no
+// lock is held during a read (a mutex held across it made the waiters
+// queue and wake one by one, one scheduling delay each).
 type changes struct {
-	mu   sync.Mutex
-	conn *sql.Conn
+	mu sync.Mutex
+	// running is the round whose read is under way (nil: none); next is
+	// the round the callers that came during it wait for.
+	running, next *dvRound
+
+	// readMu serialises the reads (and close) on conn.
+	readMu sync.Mutex
+	conn   *sql.Conn
 	// stmt is PRAGMA data_version prepared on conn's driver connection,
 	// run through conn.Raw: the database/sql layers cost as much as the
 	// read itself.
@@ -193,9 +249,14 @@ type changes struct {
 	// read is c.readRaw, bound once; dest is its result.
 	read func(driverConn any) error
 	dest [1]driver.Value
-	// value was read by the read that started at start (monotonic).
+}
+
+// dvRound is one read of the data version; value and ok are set before
+// done is closed.
+type dvRound struct {
+	done  chan struct{}
 	value int64
-	start time.Time
+	ok    bool
 }
 
 // dataVersion returns the database's data version as of a moment after
@@ -205,33 +266,74 @@ func (s *Store) dataVersion(ctx context.Context) (dv int64, ok bool) {
 	if s.kind != sqldb.SQLite {
 		return 0, false
 	}
-	called := time.Now()
 	c := &s.cache.changes
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.start.After(called) {
-		return c.value, true
+	if c.running == nil {
+		// No read under way: start one now (taking along whoever waits
+		// for the next round).
+		r := c.next
+		if r == nil {
+			r = &dvRound{done: make(chan struct{})}
+		}
+		c.running, c.next = r, nil
+		c.mu.Unlock()
+		c.lead(ctx, s.db, r)
+		return r.value, r.ok
 	}
+	// The read under way may have started before this call: wait for the
+	// round after it.
+	r := c.next
+	if r == nil {
+		r = &dvRound{done: make(chan struct{})}
+		c.next = r
+	}
+	prev := c.running
+	c.mu.Unlock()
+	<-prev.done
+	c.mu.Lock()
+	if c.running == nil && c.next == r {
+		c.running, c.next = r, nil
+		c.mu.Unlock()
+		c.lead(ctx, s.db, r)
+		return r.value, r.ok
+	}
+	c.mu.Unlock() // another caller started r
+	<-r.done
+	return r.value, r.ok
+}
+
+// lead runs round r's read and releases its callers.
+func (c *changes) lead(ctx context.Context, db *sql.DB, r *dvRound) {
+	c.readMu.Lock()
+	r.value, r.ok = c.readLocked(ctx, db)
+	c.readMu.Unlock()
+	c.mu.Lock()
+	c.running = nil
+	c.mu.Unlock()
+	close(r.done)
+}
+
+// readLocked reads the data version (c.readMu held), opening the
+// connection first if need be.
+func (c *changes) readLocked(ctx context.Context, db *sql.DB) (int64, bool) {
 	if c.conn == nil {
-		conn, err := s.db.Conn(ctx)
+		conn, err := db.Conn(ctx)
 		if err != nil {
 			return 0, false
 		}
 		c.conn, c.read = conn, c.readRaw
 	}
-	start := time.Now()
 	err := c.conn.Raw(c.read)
 	v, isInt := c.dest[0].(int64)
 	if err != nil || !isInt {
 		c.closeLocked()
 		return 0, false
 	}
-	c.value, c.start = v, start
 	return v, true
 }
 
 // readRaw reads the data version into c.dest on conn's driver connection
-// (c.mu held). The read takes no request's context: it is shared by the
+// (c.readMu held). The read takes no request's context: it is shared by the
 // requests waiting, and a WAL read does not wait for writers; without a
 // context that can end, the driver also skips setting up its interruption.
 func (c *changes) readRaw(dc any) error {
@@ -265,8 +367,8 @@ func (c *changes) readRaw(dc any) error {
 
 // close releases the data version's connection.
 func (c *changes) close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.readMu.Lock()
+	defer c.readMu.Unlock()
 	c.closeLocked()
 }
 
@@ -277,7 +379,6 @@ func (c *changes) closeLocked() {
 		}
 		c.conn.Close()
 		c.conn, c.stmt = nil, nil
-		c.start = time.Time{}
 	}
 }
 
@@ -288,11 +389,30 @@ func (c *changes) closeLocked() {
 // since the lead's version was last read; otherwise a few index lookups.
 func (s *Store) LeadVersion(ctx context.Context, id string) (Version, error) {
 	dv, haveDV := s.dataVersion(ctx)
-	if haveDV {
-		if v, ok := s.cache.checkedAt(id, dv); ok {
-			return v, nil
-		}
+	if !haveDV {
+		return s.readVersion(ctx, id)
 	}
+	if v, ok := s.cache.checkedAt(id, dv); ok {
+		return v, nil
+	}
+	// Nothing was committed between two reads of the same data version,
+	// so a read of the lead's version started after the other caller's
+	// (equal) data version holds for this caller too.
+	r, lead := s.cache.startRead(id, dv)
+	if !lead {
+		<-r.done
+		if r.err == nil || errors.Is(r.err, ErrNotFound) {
+			return r.v, r.err
+		}
+		return s.readVersion(ctx, id) // the other caller's context ended
+	}
+	r.v, r.err = s.readVersion(ctx, id)
+	s.cache.endRead(id, r)
+	return r.v, r.err
+}
+
+// readVersion reads lead id's version from the database.
+func (s *Store) readVersion(ctx context.Context, id string) (Version, error) {
 	var tok Version
 	var maxVersion sql.NullInt64
 	err := s.hot.token.QueryRowContext(ctx, id, id, id).Scan(&tok.created, &tok.versions, &maxVersion, &tok.events, &tok.maxEvent)
@@ -303,9 +423,6 @@ func (s *Store) LeadVersion(ctx context.Context, id string) (Version, error) {
 		return Version{}, fmt.Errorf("store %s: read lead: %w", s.Redacted(), err)
 	}
 	tok.maxVersion = maxVersion.Int64
-	if haveDV {
-		s.cache.check(id, dv, tok)
-	}
 	return tok, nil
 }
 
@@ -323,6 +440,15 @@ func (s *Store) Lead(ctx context.Context, id string, asOf time.Time, maxEvents i
 	if err != nil {
 		return nil, err
 	}
+	return s.LeadWithVersion(ctx, id, tok, asOf, maxEvents, dst)
+}
+
+// LeadWithVersion is Lead for a caller that has just read the lead's
+// version tok with LeadVersion (so it is not read twice): the record is
+// the lead's as of asOf at version tok or later (Record.Version says
+// which).
+func (s *Store) LeadWithVersion(ctx context.Context, id string, tok Version, asOf time.Time, maxEvents int, dst []Event) (*Record, error) {
+	var err error
 	h := s.cache.get(id)
 	if h != nil && h.token == tok {
 		return h.asOf(id, asOf, maxEvents, dst)

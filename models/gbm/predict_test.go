@@ -144,23 +144,30 @@ func TestPredictMarginsMatchReferenceWalk(t *testing.T) {
 	for _, c := range []struct {
 		sh   predShape
 		rows int
+		same bool // every row a copy of the first: each node sends all its rows one way
 	}{
-		{predShape{cols: 5, trees: 7, leaves: 2, binned: true}, 37},
-		{predShape{cols: 6, trees: 20, leaves: 63, binned: true}, 3000},
-		{predShape{cols: 6, trees: 20, leaves: 63, wide: true}, 3000},
-		{predShape{cols: 6, trees: 10, leaves: 63, lopsided: true, binned: true}, 1500},
-		{predShape{cols: 9, trees: 5, leaves: 300, lopsided: true, wide: true}, 2100},
+		{predShape{cols: 5, trees: 7, leaves: 2, binned: true}, 37, false},
+		{predShape{cols: 6, trees: 20, leaves: 63, binned: true}, 3000, false},
+		{predShape{cols: 6, trees: 20, leaves: 63, wide: true}, 3000, false},
+		{predShape{cols: 6, trees: 10, leaves: 63, lopsided: true, binned: true}, 1500, false},
+		{predShape{cols: 9, trees: 5, leaves: 300, lopsided: true, wide: true}, 2100, false},
 		// Up to 254 distinct thresholds per column fit the bins, more do not.
-		{predShape{cols: 5, trees: 12, leaves: 64, fine: true, binned: true}, 2500},
-		{predShape{cols: 5, trees: 30, leaves: 64, fine: true}, 2500},
-		{predShape{cols: 5, trees: 3, leaves: 40, binned: true}, 2*chunkRows + 2*floatRows + 7}, // several chunks, the last one short
-		{predShape{cols: 4, trees: 1, leaves: 1, binned: true}, 10},
-		{predShape{cols: 4, trees: 3, leaves: 1, binned: true}, 100},
+		{predShape{cols: 5, trees: 12, leaves: 64, fine: true, binned: true}, 2500, false},
+		{predShape{cols: 5, trees: 30, leaves: 64, fine: true}, 2500, false},
+		{predShape{cols: 5, trees: 3, leaves: 40, binned: true}, 2*chunkRows + 2*floatRows + 7, false}, // several chunks, the last one short
+		{predShape{cols: 4, trees: 1, leaves: 1, binned: true}, 10, false},
+		{predShape{cols: 4, trees: 3, leaves: 1, binned: true}, 100, false},
+		{predShape{cols: 6, trees: 40, leaves: 63, lopsided: true, binned: true}, 500, true},
+		{predShape{cols: 6, trees: 40, leaves: 63, binned: true}, 500, true},
 	} {
 		m := predTestModel(rng, c.sh)
 		require.Equal(t, c.sh.binned, m.fast.bins != nil, "%+v", c.sh)
 		X := features.NewMatrix(c.rows, m.Columns)
 		for i := range X.Rows {
+			if c.same && i > 0 {
+				copy(X.Row(i), X.Row(0))
+				continue
+			}
 			predTestRow(rng, m, X.Row(i))
 		}
 		for _, threads := range []int{1, 2} {

@@ -15,12 +15,18 @@
 // possible) are held out of the fit to pick the champion, as `leadscore
 // train --time` does; the other 80% fit the models.
 //
-// The period's own leads are then scored at their first snapshot (the
-// moment marketing first triages a lead; the earliest of SnapshotDays) and
-// evaluated against their outcomes within the horizon. A period is
-// evaluated only when every one of its leads has had its full horizon by the
-// end of the data; later periods are reported as incomplete, never scored
-// against outcomes that are not known yet. The rule sheet is scored as is:
+// The period's own leads are then scored, by that one fit, at each of the
+// score ages (Config.ScoreAges; by default every snapshot age up to 30
+// days, the first being the moment marketing first triages a lead) and
+// evaluated against their outcomes within the horizon after that age. At
+// an age only the leads that had not converted by then are scored, with
+// the fields and events known at that moment (their snapshot row at that
+// age). A period is evaluated at an age only when every one of its leads
+// has had that age plus the full horizon by the end of the data; a period
+// incomplete at its smallest age is reported as incomplete, never scored
+// against outcomes that are not known yet. Each age is pooled over the
+// periods evaluated at it (Result.ByAge); the smallest is Result.Overall.
+// The rule sheet is scored as is:
 // its points rank the leads and a calibrator fitted on the training window
 // turns them into probabilities for log loss, Brier and ECE.
 //
@@ -96,8 +102,12 @@ type Result struct {
 	// logistic, gbm and champion.
 	Models  []string `json:"models"`
 	Periods []Period `json:"periods"`
-	// Overall pools the evaluated periods' out-of-time scores.
+	// Overall pools the evaluated periods' out-of-time scores at the
+	// primary (smallest) score age.
 	Overall *Evaluation `json:"overall,omitempty"`
+	// ByAge pools, per score age, the out-of-time scores of the periods
+	// evaluated at that age (snapshot data only; the first is Overall).
+	ByAge []AgeResult `json:"by_age,omitempty"`
 	// Curves are drawn from the pooled scores.
 	Curves []Curve `json:"curves,omitempty"`
 	// Distribution is the champion's pooled probability by outcome.
@@ -113,6 +123,7 @@ type Settings struct {
 	MinTrain     int      `json:"min_train"`
 	HorizonDays  int      `json:"horizon_days"`
 	SnapshotDays []int    `json:"snapshot_days"`
+	ScoreAges    []int    `json:"score_ages,omitempty"`
 	EvaluatedAt  string   `json:"evaluated_at"`
 	Seed         int64    `json:"seed"`
 	Resamples    int      `json:"resamples"`
@@ -158,14 +169,21 @@ type Period struct {
 	TrainLatestEnd time.Time `json:"train_latest_outcome_end,omitzero"`
 	Champion       string    `json:"champion,omitempty"`
 	// Predictive is the model compared with the rule sheet.
-	Predictive string           `json:"predictive,omitempty"`
-	Eval       *Evaluation      `json:"evaluation,omitempty"`
-	Drift      []Drift          `json:"drift,omitempty"`
-	ScorePSI   htmlreport.Float `json:"score_psi"`
+	Predictive string `json:"predictive,omitempty"`
+	// Eval is the period's leads scored at the primary score age.
+	Eval *Evaluation `json:"evaluation,omitempty"`
+	// ByAge has the period's leads scored at every score age by the same
+	// fit (snapshot data only; the first is Eval).
+	ByAge    []AgeEvaluation  `json:"by_age,omitempty"`
+	Drift    []Drift          `json:"drift,omitempty"`
+	ScorePSI htmlreport.Float `json:"score_psi"`
 	// ScoreDrift flags a score PSI above DriftThreshold.
 	ScoreDrift bool `json:"score_psi_flagged"`
 	// trainRows are the dataset rows the period's fit saw (for tests).
 	trainRows []int
+	// scoredAt holds, per score age (-1 for flat data), the rows, labels
+	// and scores behind the evaluation, for pooling and tests.
+	scoredAt map[int]*scored
 }
 
 // Evaluation is the scoring of one set of leads by every model.
@@ -173,7 +191,37 @@ type Evaluation struct {
 	Leads       int            `json:"leads"`
 	Conversions int            `json:"conversions"`
 	Models      []ModelMetrics `json:"models"`
-	Paired      []Paired       `json:"paired,omitempty"`
+	// Paired compares the predictive model with the rule sheet (ROC AUC
+	// and top 10% capture).
+	Paired []Paired `json:"paired,omitempty"`
+	// Comparisons are the paired bootstraps of the ROC AUC of every model
+	// row against the rule sheet, and of logistic against gbm, on the same
+	// resamples as Paired.
+	Comparisons []Paired `json:"comparisons,omitempty"`
+}
+
+// AgeEvaluation is one period's leads scored at one age: the leads created
+// in the period that had neither converted nor been censored at that age,
+// with their features as of that moment and their outcome within the
+// horizon after it.
+type AgeEvaluation struct {
+	AgeDays int `json:"age_days"`
+	// Status is evaluated, or incomplete when the period's leads have not
+	// all had the age plus the horizon by the end of the data.
+	Status string `json:"status"`
+	// Leads scored at this age; Unscored refused (a required field is
+	// missing).
+	Leads    int         `json:"leads"`
+	Unscored int         `json:"unscored,omitempty"`
+	Eval     *Evaluation `json:"evaluation,omitempty"`
+}
+
+// AgeResult pools the evaluated periods' scores at one age.
+type AgeResult struct {
+	AgeDays int `json:"age_days"`
+	// Periods are the labels of the periods pooled at this age.
+	Periods []string    `json:"periods"`
+	Overall *Evaluation `json:"overall,omitempty"`
 }
 
 // Interval is an estimate and its bootstrap 95% interval.
@@ -251,6 +299,7 @@ type Distribution struct {
 
 // scored holds one evaluated set: labels and each model's scores.
 type scored struct {
+	rows   []int // dataset rows, in the order of y
 	y      []float64
 	names  []string // models in result order, champion last
 	scores []*modelScores
@@ -310,7 +359,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.Settings.Data = append(res.Settings.Data, cfg.Store.Redacted())
 	}
 	tl := newTimeline(ds, fc)
+	if err := tl.setScoreAges(cfg.ScoreAges); err != nil {
+		return nil, fmt.Errorf("backtest: %w", err)
+	}
 	res.Settings.SnapshotDays = tl.snapshotDays
+	res.Settings.ScoreAges = tl.scoreAges
 	res.Settings.EvaluatedAt = tl.evalAt
 	res.Data = DataInfo{
 		Mode: ds.Report.Mode, Leads: len(tl.leads), Examples: ds.Rows, Positives: ds.Report.Positives,
@@ -321,16 +374,15 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.Models = append(slices.Clone(opt.Models), Champion)
 
-	var pooled []*scored
 	var jobs []*periodJob
 	for pi, sp := range periodsBetween(tl.first, tl.last, cfg.Period) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		p := Period{Label: sp.Label, Start: sp.Start, End: sp.End, ScorePSI: htmlreport.Float(math.NaN())}
-		p.OutcomesKnownAt = sp.End.Add(tl.firstSnap + tl.horizon)
+		p.OutcomesKnownAt = tl.outcomesKnownAt(sp.End, tl.primaryAge())
 		train := tl.trainRows(sp.Start)
-		evalRows := tl.evalRows(sp.Start, sp.End)
+		evalRows := tl.evalRows(sp.Start, sp.End, tl.primaryAge())
 		p.Leads = len(evalRows)
 		p.trainRows = train
 		p.TrainExamples = len(train)
@@ -357,14 +409,28 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			p.Reason = fmt.Sprintf("%d converted examples in the training window (%d in its fitting part); need %d there", p.TrainPositives, fitPos, minConversions)
 		case len(evalRows) == 0:
 			p.Status = StatusNoLeads
-			p.Reason = "no lead created in the period has a labelled first snapshot"
+			p.Reason = fmt.Sprintf("no lead created in the period has a labelled snapshot at %d day(s)", tl.primaryAge())
 		}
 		if p.Status != "" {
 			res.Periods = append(res.Periods, p)
 			continue
 		}
+		// The same fit scores the period's leads at every score age whose
+		// outcomes are all known.
+		var ages []ageRows
+		for _, a := range tl.scoreAges {
+			ae := AgeEvaluation{AgeDays: a, Status: StatusIncomplete}
+			if !tl.outcomesKnownAt(sp.End, a).After(tl.asOf) {
+				ae.Status = StatusEvaluated
+				ages = append(ages, ageRows{age: a, rows: tl.evalRows(sp.Start, sp.End, a)})
+			}
+			p.ByAge = append(p.ByAge, ae)
+		}
+		if len(ages) == 0 {
+			ages = []ageRows{{age: tl.primaryAge(), rows: evalRows}} // flat data
+		}
 		res.Periods = append(res.Periods, p)
-		jobs = append(jobs, &periodJob{at: len(res.Periods) - 1, split: split, evalRows: evalRows, seed: uint64(cfg.Seed) + uint64(pi)*7919})
+		jobs = append(jobs, &periodJob{at: len(res.Periods) - 1, split: split, ages: ages, seed: uint64(cfg.Seed) + uint64(pi)*7919})
 	}
 	// The periods' fits are independent (each has its own seed), so up to
 	// two run at a time; the result does not depend on the order.
@@ -385,7 +451,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				}
 				p := &res.Periods[j.at]
 				log.Info("backtest period", "period", p.Label, "train_leads", p.TrainLeads, "leads", p.Leads)
-				j.sc, j.err = runPeriod(ctx, cfg, opt, prep, tl, p, j.split, j.evalRows, j.seed)
+				j.err = runPeriod(ctx, cfg, opt, prep, tl, p, j.split, j.ages, j.seed)
 			}
 		}()
 	}
@@ -402,30 +468,76 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			}
 			p.Status = StatusFailed
 			p.Reason = j.err.Error()
+			p.Eval, p.ByAge = nil, nil
 			log.Warn("backtest period failed", "period", p.Label, "err", j.err)
 			continue
 		}
 		p.Status = StatusEvaluated
-		pooled = append(pooled, j.sc)
 	}
-	if len(pooled) > 0 {
-		all := pool(pooled)
-		res.Overall = evaluate(all, cfg.Resamples, uint64(cfg.Seed), cfg.Threads)
-		res.Curves, res.Distribution = curves(all)
-	}
+	res.poolAges(cfg, tl)
 	res.Summary = summarize(res)
 	return res, nil
+}
+
+// poolAges pools the evaluated periods' scores at each score age into
+// ByAge, and at the primary age into Overall, with the curves.
+func (r *Result) poolAges(cfg Config, tl *timeline) {
+	ages := tl.scoreAges
+	if len(ages) == 0 {
+		ages = []int{tl.primaryAge()}
+	}
+	for k, a := range ages {
+		ar := AgeResult{AgeDays: a}
+		var sets []*scored
+		for _, p := range r.Periods {
+			if p.Status != StatusEvaluated {
+				continue
+			}
+			if sc := p.scoredAt[a]; sc != nil && len(sc.y) > 0 {
+				sets = append(sets, sc)
+				ar.Periods = append(ar.Periods, p.Label)
+			}
+		}
+		if len(sets) > 0 {
+			all := pool(sets)
+			// Each age draws its own resamples; the primary age's are
+			// those of a backtest at one age.
+			ar.Overall = evaluate(all, cfg.Resamples, uint64(cfg.Seed)+uint64(k)*104729, cfg.Threads)
+			if k == 0 {
+				r.Overall = ar.Overall
+				r.Curves, r.Distribution = curves(all)
+			}
+		}
+		if len(tl.scoreAges) > 0 {
+			r.ByAge = append(r.ByAge, ar)
+		}
+	}
+}
+
+// age returns the period's evaluation at age a, nil when it has none.
+func (p *Period) age(a int) *AgeEvaluation {
+	for k := range p.ByAge {
+		if p.ByAge[k].AgeDays == a {
+			return &p.ByAge[k]
+		}
+	}
+	return nil
+}
+
+// ageRows are a period's rows to score at one age.
+type ageRows struct {
+	age  int
+	rows []int
 }
 
 // periodJob is one period to fit and evaluate: res.Periods[at] and its
 // inputs, then its outcome.
 type periodJob struct {
-	at       int
-	split    training.Split
-	evalRows []int
-	seed     uint64
-	sc       *scored
-	err      error
+	at    int
+	split training.Split
+	ages  []ageRows
+	seed  uint64
+	err   error
 }
 
 // minLevel is a slog.Handler that drops records below a level.
@@ -456,11 +568,14 @@ type timeline struct {
 	first, last  time.Time
 	asOf         time.Time
 	horizon      time.Duration
-	firstSnap    time.Duration
 	snapshotDays []int
-	evalAt       string
-	leads        map[string]bool
-	firstRow     map[string]int // lead -> its earliest row
+	// scoreAges are the ages each period is scored at (nil for flat data);
+	// age is each row's age at its cutoff in whole days (-1 unknown).
+	scoreAges []int
+	age       []int
+	evalAt    string
+	leads     map[string]bool
+	firstRow  map[string]int // lead -> its earliest row
 }
 
 func newTimeline(ds *features.Dataset, fc features.Config) *timeline {
@@ -469,15 +584,19 @@ func newTimeline(ds *features.Dataset, fc features.Config) *timeline {
 	if ds.Report.Mode == "snapshots" {
 		tl.snapshotDays = ds.SnapshotDays()
 		slices.Sort(tl.snapshotDays)
-		tl.firstSnap = time.Duration(tl.snapshotDays[0]) * 24 * time.Hour
+		tl.scoreAges = []int{tl.snapshotDays[0]}
 		tl.evalAt = fmt.Sprintf("first snapshot, %d day(s) after creation", tl.snapshotDays[0])
 	} else {
 		tl.evalAt = "the row's time column"
 	}
+	tl.age = make([]int, ds.Rows)
 	for i := 0; i < ds.Rows; i++ {
 		k := ds.Created[i]
+		tl.age[i] = -1
 		if k.IsZero() {
 			k = ds.Cutoffs[i]
+		} else if tl.scoreAges != nil {
+			tl.age[i] = int(math.Round(ds.Cutoffs[i].Sub(k).Hours() / 24))
 		}
 		tl.key[i] = k
 		if k.IsZero() {
@@ -518,16 +637,82 @@ func (tl *timeline) trainRows(start time.Time) []int {
 	return out
 }
 
-// evalRows returns the first row of every lead created in [start, end).
-func (tl *timeline) evalRows(start, end time.Time) []int {
+// setScoreAges sets the ages periods are scored at: ages, sorted, each of
+// which must be a snapshot age; by default every snapshot age up to
+// DefaultMaxScoreAge days (at least the first). Flat data takes none.
+func (tl *timeline) setScoreAges(ages []int) error {
+	if tl.ds.Report.Mode != "snapshots" {
+		if len(ages) > 0 {
+			return fmt.Errorf("score_ages %v: flat data is scored at its time column; score ages need leads with events and outcomes (--events, --outcomes)", ages)
+		}
+		return nil
+	}
+	if len(ages) == 0 {
+		tl.scoreAges = []int{tl.snapshotDays[0]}
+		for _, d := range tl.snapshotDays[1:] {
+			if d <= DefaultMaxScoreAge {
+				tl.scoreAges = append(tl.scoreAges, d)
+			}
+		}
+	} else {
+		for _, a := range ages {
+			if !slices.Contains(tl.snapshotDays, a) {
+				return fmt.Errorf("score age %d days is not a training snapshot age %v: add it to --snapshots (snapshot_days) or drop it from --score-ages (score_ages)", a, tl.snapshotDays)
+			}
+		}
+		tl.scoreAges = slices.Sorted(slices.Values(ages))
+	}
+	if len(tl.scoreAges) == 1 {
+		tl.evalAt = fmt.Sprintf("snapshot %d day(s) after creation", tl.scoreAges[0])
+	} else {
+		tl.evalAt = fmt.Sprintf("snapshots %s days after creation", joinInts(tl.scoreAges))
+	}
+	return nil
+}
+
+// joinInts writes 1, 7, 14 and 30.
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for k, x := range xs {
+		s[k] = fmt.Sprint(x)
+	}
+	return joinStrings(s)
+}
+
+// primaryAge is the smallest score age, -1 for flat data.
+func (tl *timeline) primaryAge() int {
+	if len(tl.scoreAges) == 0 {
+		return -1
+	}
+	return tl.scoreAges[0]
+}
+
+// outcomesKnownAt is when every lead created before end has had age days
+// plus the horizon (flat data: the horizon after its time).
+func (tl *timeline) outcomesKnownAt(end time.Time, age int) time.Time {
+	return end.Add(time.Duration(max(0, age))*24*time.Hour + tl.horizon)
+}
+
+// evalRows returns, for every lead created in [start, end), its row at
+// the given age: its snapshot age days after creation, which exists only
+// when the lead had not converted by then and is labelled (not censored).
+// Age -1 (flat data) takes each lead's first row.
+func (tl *timeline) evalRows(start, end time.Time, age int) []int {
 	var out []int
-	for _, r := range tl.firstRow {
-		k := tl.key[r]
-		if !k.Before(start) && k.Before(end) {
+	if age < 0 {
+		for _, r := range tl.firstRow {
+			if k := tl.key[r]; !k.Before(start) && k.Before(end) {
+				out = append(out, r)
+			}
+		}
+		sort.Ints(out)
+		return out
+	}
+	for r, k := range tl.key {
+		if tl.age[r] == age && !k.Before(start) && k.Before(end) {
 			out = append(out, r)
 		}
 	}
-	sort.Ints(out)
 	return out
 }
 
@@ -598,49 +783,111 @@ func validationSplit(tl *timeline, train []int) training.Split {
 	return s
 }
 
-// runPeriod fits on the training window, scores the period's leads and
-// evaluates them.
-func runPeriod(ctx context.Context, cfg Config, opt training.Options, prep *training.Prepared, tl *timeline, p *Period, split training.Split, evalRows []int, seed uint64) (*scored, error) {
+// runPeriod fits on the training window, scores the period's leads at
+// each of ages with that one fit and evaluates them: p.Eval at the first
+// age, p.ByAge at each.
+func runPeriod(ctx context.Context, cfg Config, opt training.Options, prep *training.Prepared, tl *timeline, p *Period, split training.Split, ages []ageRows, seed uint64) error {
 	ds := prep.Dataset
 	train := p.trainRows
 	fit, err := training.Fit(ctx, opt, prep, split)
 	if err != nil {
-		return nil, fmt.Errorf("fit on %d training leads: %w", p.TrainLeads, err)
+		return fmt.Errorf("fit on %d training leads: %w", p.TrainLeads, err)
 	}
 	b := fit.Bundle
 	p.Champion = b.Scoring.Champion
 	// The period's leads are scored as the service would score them:
-	// through the bundle's scoring path. A lead the service would refuse
-	// (a field the model requires is missing) is left out and counted.
-	res := b.ScoreDataset(ds, evalRows, models.ScoreOptions{AllModels: true}, cfg.Threads)
-	kept := res[:0]
-	scoredRows := make([]int, 0, len(evalRows))
+	// through the bundle's scoring path, every age's rows in one call.
+	var all []int
+	for _, a := range ages {
+		all = append(all, a.rows...)
+	}
+	results := b.ScoreDataset(ds, all, models.ScoreOptions{AllModels: true}, cfg.Threads)
+	p.scoredAt = map[int]*scored{}
+	var primaryProb []float64
+	var primaryRows []int
+	for k, a := range ages {
+		res := results[:len(a.rows)]
+		results = results[len(a.rows):]
+		if len(a.rows) == 0 && k > 0 {
+			// Every lead of the period converted before this age.
+			if ae := p.age(a.age); ae != nil {
+				ae.Status = StatusNoLeads
+			}
+			continue
+		}
+		sc, unscored, err := scoreSet(b, ds, res)
+		if err != nil {
+			if k == 0 {
+				return err
+			}
+			return fmt.Errorf("at age %d days: %w", a.age, err)
+		}
+		if sc.rules >= 0 {
+			sc.pred = predictiveIndex(sc, fit.Report)
+			p.Predictive = sc.names[sc.pred]
+		}
+		// Each age draws its own resamples; the primary age's are those of
+		// a backtest at one age.
+		ev := evaluate(sc, cfg.Resamples, seed+uint64(k)*104729, cfg.Threads)
+		p.scoredAt[a.age] = sc
+		if k == 0 {
+			p.Eval, p.Unscored = ev, unscored
+			primaryRows = sc.rows
+			primaryProb = sc.scores[slices.Index(sc.names, Champion)].prob
+		}
+		if ae := p.age(a.age); ae != nil {
+			ae.Leads, ae.Unscored, ae.Eval = len(sc.y), unscored, ev
+		}
+	}
+	// Drift compares like with like: the training leads at their first
+	// snapshot against the period's leads at theirs.
+	var trainFirst []int
+	for _, r := range train {
+		if tl.firstRow[ds.LeadIDs[r]] == r {
+			trainFirst = append(trainFirst, r)
+		}
+	}
+	champProb := slices.Clone(fit.Probabilities[b.Scoring.Champion])
+	for k, r := range primaryRows {
+		champProb[r] = primaryProb[k]
+	}
+	p.Drift, p.ScorePSI = drift(b, ds, fit.Tree, trainFirst, primaryRows, champProb)
+	p.ScoreDrift = float64(p.ScorePSI) > DriftThreshold
+	return nil
+}
+
+// scoreSet turns the bundle's results for one set of rows into labels and
+// each model's scores, the champion last. A lead the service would refuse
+// (a field the model requires is missing) is left out and counted.
+func scoreSet(b *models.Bundle, ds *features.Dataset, res []models.Scored) (*scored, int, error) {
+	unscored := 0
+	kept := make([]models.Scored, 0, len(res))
 	for _, r := range res {
 		var mf *models.MissingFieldsError
 		if errors.As(r.Err, &mf) {
-			p.Unscored++
+			unscored++
 			continue
 		}
+		if r.Err != nil {
+			return nil, 0, fmt.Errorf("score lead %s of the period: %w", r.LeadID, r.Err)
+		}
 		kept = append(kept, r)
-		scoredRows = append(scoredRows, r.Row)
 	}
-	res, evalRows = kept, scoredRows
-	if len(evalRows) == 0 {
-		return nil, fmt.Errorf("none of the period's %d leads could be scored: each lacks a field the model requires", p.Unscored)
+	if len(kept) == 0 {
+		return nil, unscored, fmt.Errorf("none of the period's %d leads could be scored: each lacks a field the model requires", unscored)
 	}
-	sc := &scored{y: pick(ds.Labels, evalRows), pred: -1, rules: -1, source: b.Scoring.Champion}
+	n := len(kept)
+	sc := &scored{pred: -1, rules: -1, source: b.Scoring.Champion, rows: make([]int, n), y: make([]float64, n)}
 	var sheetRes []rules.Result
 	if b.Rules != nil {
-		sheetRes = make([]rules.Result, len(evalRows))
+		sheetRes = make([]rules.Result, n)
 	}
 	probs := map[string][]float64{}
 	for _, name := range b.Models() {
-		probs[name] = make([]float64, len(evalRows))
+		probs[name] = make([]float64, n)
 	}
-	for k, r := range res {
-		if r.Err != nil {
-			return nil, fmt.Errorf("score lead %s of the period: %w", r.LeadID, r.Err)
-		}
+	for k, r := range kept {
+		sc.rows[k], sc.y[k] = r.Row, ds.Labels[r.Row]
 		for name, p := range r.Result.Probabilities {
 			probs[name][k] = p
 		}
@@ -651,9 +898,9 @@ func runPeriod(ctx context.Context, cfg Config, opt training.Options, prep *trai
 	for _, name := range b.Models() {
 		prob := probs[name]
 		ms := &modelScores{prob: prob}
-		mql, hot := make([]bool, len(evalRows)), make([]bool, len(evalRows))
+		mql, hot := make([]bool, n), make([]bool, n)
 		if name == models.Rules {
-			pts := make([]float64, len(evalRows))
+			pts := make([]float64, n)
 			for k, rr := range sheetRes {
 				pts[k] = rr.Points
 				mql[k] = rr.Tier == rules.TierWarm || rr.Tier == rules.TierHot
@@ -679,26 +926,7 @@ func runPeriod(ctx context.Context, cfg Config, opt training.Options, prep *trai
 	sc.scores = append(sc.scores, sc.scores[ci])
 	sc.mql = append(sc.mql, sc.mql[ci])
 	sc.hot = append(sc.hot, sc.hot[ci])
-	if sc.rules >= 0 {
-		sc.pred = predictiveIndex(sc, fit.Report)
-		p.Predictive = sc.names[sc.pred]
-	}
-	p.Eval = evaluate(sc, cfg.Resamples, seed, cfg.Threads)
-	// Drift compares like with like: the training leads at their first
-	// snapshot against the period's leads at theirs.
-	var trainFirst []int
-	for _, r := range train {
-		if tl.firstRow[ds.LeadIDs[r]] == r {
-			trainFirst = append(trainFirst, r)
-		}
-	}
-	champProb := slices.Clone(fit.Probabilities[b.Scoring.Champion])
-	for k, r := range evalRows {
-		champProb[r] = probs[b.Scoring.Champion][k]
-	}
-	p.Drift, p.ScorePSI = drift(b, ds, fit.Tree, trainFirst, evalRows, champProb)
-	p.ScoreDrift = float64(p.ScorePSI) > DriftThreshold
-	return sc, nil
+	return sc, unscored, nil
 }
 
 // predictiveIndex is the champion when it is a fitted model, else the
@@ -781,6 +1009,26 @@ func evaluate(sc *scored, resamples int, seed uint64, threads int) *Evaluation {
 			})
 		}
 	}
+	// Every model row against the rule sheet, and logistic against gbm.
+	compare := func(a, b int) {
+		est := sc.scores[a].evaluateAll(sc.y, nil)[mAUC] - sc.scores[b].evaluateAll(sc.y, nil)[mAUC]
+		lo, hi, pv := br.paired(a, b, mAUC)
+		ev.Comparisons = append(ev.Comparisons, Paired{
+			Metric: "roc_auc", Predictive: sc.names[a], Baseline: sc.names[b],
+			Difference: Interval{Value: htmlreport.Float(est), Lo: htmlreport.Float(lo), Hi: htmlreport.Float(hi)},
+			PValue:     htmlreport.Float(pv), Resamples: resamples,
+		})
+	}
+	if sc.rules >= 0 {
+		for k, name := range sc.names {
+			if k != sc.rules && name != "predictive" {
+				compare(k, sc.rules)
+			}
+		}
+	}
+	if l, g := slices.Index(sc.names, models.Logistic), slices.Index(sc.names, models.GBM); l >= 0 && g >= 0 {
+		compare(l, g)
+	}
 	return ev
 }
 
@@ -801,7 +1049,10 @@ func rateOf(y []float64, sel []bool) (int, htmlreport.Float) {
 }
 
 // pool concatenates the evaluated periods. The predictive row of a pooled
-// period follows each period's choice.
+// period follows each period's choice. Pooled, the champion row ranks
+// leads by probability: a period whose champion is the rule sheet ranks by
+// its points alone, which are on another scale than the other periods'
+// probabilities.
 func pool(ps []*scored) *scored {
 	out := &scored{names: ps[0].names, rules: ps[0].rules, pred: -1, source: ps[len(ps)-1].source}
 	nm := len(out.names)
@@ -813,9 +1064,14 @@ func pool(ps []*scored) *scored {
 	var predMQL, predHot []bool
 	for _, s := range ps {
 		out.y = append(out.y, s.y...)
+		out.rows = append(out.rows, s.rows...)
 		for k := range out.names {
 			probs[k] = append(probs[k], s.scores[k].prob...)
-			ranks[k] = append(ranks[k], rankValues(s, k)...)
+			if out.names[k] == Champion {
+				ranks[k] = append(ranks[k], s.scores[k].prob...)
+			} else {
+				ranks[k] = append(ranks[k], rankValues(s, k)...)
+			}
 			out.mql[k] = append(out.mql[k], s.mql[k]...)
 			out.hot[k] = append(out.hot[k], s.hot[k]...)
 		}
@@ -854,25 +1110,53 @@ func pick(xs []float64, idx []int) []float64 {
 // ChampionChoice picks, among the named models, the one with the lowest
 // pooled out-of-time log loss over the evaluated periods, and says why; ok
 // is false when no period was evaluated or some named model was not (a
-// backtest of part of the models cannot choose among all of them).
+// backtest of part of the models cannot choose among all of them). With
+// several score ages the log loss is that of every score the backtest
+// made, all ages together: each age's pooled log loss weighted by the
+// leads scored at that age, so every (lead, age) score counts once.
 func (r *Result) ChampionChoice(names []string) (name, reason string, ok bool) {
 	if r.Overall == nil {
 		return "", "", false
 	}
-	for _, n := range names {
-		if !slices.ContainsFunc(r.Overall.Models, func(m ModelMetrics) bool { return m.Model == n }) {
-			return "", "", false
+	evals := []*Evaluation{r.Overall}
+	var ages []string
+	if len(r.ByAge) > 1 {
+		evals = nil
+		for _, a := range r.ByAge {
+			if a.Overall != nil {
+				evals = append(evals, a.Overall)
+				ages = append(ages, fmt.Sprint(a.AgeDays))
+			}
+		}
+	}
+	leads := 0
+	for _, ev := range evals {
+		leads += ev.Leads
+		for _, n := range names {
+			if !slices.ContainsFunc(ev.Models, func(m ModelMetrics) bool { return m.Model == n }) {
+				return "", "", false
+			}
 		}
 	}
 	var parts []string
 	best := -1.0
-	for _, m := range r.Overall.Models {
-		if !slices.Contains(names, m.Model) || math.IsNaN(float64(m.LogLoss.Value)) {
+	for _, n := range names {
+		var sum, w float64
+		for _, ev := range evals {
+			m, _ := find(ev, n)
+			if ll := float64(m.LogLoss.Value); !math.IsNaN(ll) {
+				sum += ll * float64(ev.Leads)
+				w += float64(ev.Leads)
+			}
+		}
+		if w == 0 {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s %.4f (ROC AUC %.3f)", m.Model, float64(m.LogLoss.Value), float64(m.ROCAUC.Value)))
-		if name == "" || float64(m.LogLoss.Value) < best {
-			name, best = m.Model, float64(m.LogLoss.Value)
+		ll := sum / w
+		m, _ := find(r.Overall, n)
+		parts = append(parts, fmt.Sprintf("%s %.4f (ROC AUC %.3f at %s)", n, ll, float64(m.ROCAUC.Value), r.primaryAgeText()))
+		if name == "" || ll < best {
+			name, best = n, ll
 		}
 	}
 	if name == "" {
@@ -884,5 +1168,25 @@ func (r *Result) ChampionChoice(names []string) (name, reason string, ok bool) {
 			evaluated++
 		}
 	}
-	return name, fmt.Sprintf("lowest pooled out-of-time log loss in the %s backtest over %d periods and %d leads (%s)", r.Settings.Period, evaluated, r.Overall.Leads, strings.Join(parts, ", ")), true
+	where := fmt.Sprintf("%d leads", leads)
+	if len(ages) > 1 {
+		where = fmt.Sprintf("%d scores of leads %s days old", leads, joinStrings(ages))
+	}
+	return name, fmt.Sprintf("lowest pooled out-of-time log loss in the %s backtest over %d periods and %s (%s)", r.Settings.Period, evaluated, where, strings.Join(parts, ", ")), true
+}
+
+// primaryAgeText names the age Overall is scored at.
+func (r *Result) primaryAgeText() string {
+	if len(r.Settings.ScoreAges) == 0 {
+		return "the time column"
+	}
+	return fmt.Sprintf("day %d", r.Settings.ScoreAges[0])
+}
+
+// joinStrings writes a, b and c.
+func joinStrings(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }

@@ -61,8 +61,16 @@ type Config struct {
 	// the feature config's, 90).
 	HorizonDays int `yaml:"horizon_days"`
 	// SnapshotDays are the training snapshot ages (default: the feature
-	// config's, 1, 7, 14, 30); periods are evaluated at the first.
+	// config's, derived from the data: 1, 3, 7, 14, 30, 60, ... as far as
+	// history allows).
 	SnapshotDays []int `yaml:"snapshot_days"`
+	// ScoreAges are the lead ages, in days after creation, at which each
+	// period's leads are scored and evaluated, each one a snapshot age
+	// (default: every snapshot age up to DefaultMaxScoreAge days). The
+	// smallest is the period's primary age: it decides whether a period
+	// is complete and fills Period.Eval and Result.Overall. Snapshot data
+	// only; flat data is scored at its time column.
+	ScoreAges []int `yaml:"score_ages"`
 	// Seed drives every random choice (default 1).
 	Seed int64 `yaml:"seed"`
 	// Resamples is the number of bootstrap resamples (default 200, at
@@ -111,6 +119,10 @@ type Config struct {
 const (
 	DefaultMinTrain  = 500
 	DefaultResamples = 200
+	// DefaultMaxScoreAge bounds the default score ages: every snapshot age
+	// in a lead's first month, when most leads are triaged and most
+	// conversions happen.
+	DefaultMaxScoreAge = 30
 	// minConversions is the number of converted examples the fitting part
 	// of a period's training window needs: the logistic regression's 5-fold
 	// cross-validation and the calibrators' 5 folds need several per fold.
@@ -174,6 +186,17 @@ func (c Config) validate() error {
 	}
 	if c.HorizonDays < 0 {
 		return fmt.Errorf("horizon_days %d is negative", c.HorizonDays)
+	}
+	for k, a := range c.ScoreAges {
+		if a < 0 {
+			return fmt.Errorf("score_ages %d is negative: expected days after creation (--score-ages)", a)
+		}
+		if slices.Contains(c.ScoreAges[:k], a) {
+			return fmt.Errorf("score_ages lists %d twice (--score-ages)", a)
+		}
+		if len(c.SnapshotDays) > 0 && !slices.Contains(c.SnapshotDays, a) {
+			return fmt.Errorf("score age %d days is not a training snapshot age %v: add it to --snapshots (snapshot_days) or drop it from --score-ages (score_ages)", a, c.SnapshotDays)
+		}
 	}
 	if (c.Events != "") && c.Outcomes == "" {
 		return errors.New("events need outcomes: give the closed-won outcomes file too (--outcomes)")

@@ -7,11 +7,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/leadscore/leadscore/models"
+	"github.com/leadscore/leadscore/training"
 	"github.com/leadscore/leadscore/training/htmlreport"
 )
 
@@ -118,6 +120,7 @@ func summarize(r *Result) []string {
 		out = append(out, head+" (no rule sheet was given: pass --rules to compare).")
 		out = append(out, fmt.Sprintf("ROC AUC %s (95%% interval %s).", f3(pred.ROCAUC.Value), ci3(pred.ROCAUC)))
 	}
+	out = append(out, ageSummary(r)...)
 	var notes []string
 	if incomplete > 0 {
 		notes = append(notes, fmt.Sprintf("%d %s(s) at the end are incomplete: their leads have not all had the %d-day horizon yet, so they are not scored against outcomes", incomplete, unit, r.Settings.HorizonDays))
@@ -151,6 +154,124 @@ func summarize(r *Result) []string {
 		out = append(out, fmt.Sprintf("Drift beyond PSI 0.2 in %d feature-periods, e.g. %s.", len(drifted), strings.Join(drifted[:3], ", ")))
 	}
 	return out
+}
+
+// comparison returns the paired ROC AUC comparison a minus b of ev.
+func comparison(ev *Evaluation, a, b string) (Paired, bool) {
+	for _, c := range ev.Comparisons {
+		if c.Predictive == a && c.Baseline == b {
+			return c, true
+		}
+	}
+	return Paired{}, false
+}
+
+// days writes 1 day, 7 days.
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+// signed formats a difference with its sign, to 4 decimals.
+func signed(x htmlreport.Float) string {
+	if math.IsNaN(float64(x)) {
+		return "–"
+	}
+	return fmt.Sprintf("%+.4f", float64(x))
+}
+
+// ageSummary is one sentence per score age when there are several: the
+// champion against the rule sheet on the leads still open at that age.
+func ageSummary(r *Result) []string {
+	if len(r.ByAge) < 2 {
+		return nil
+	}
+	var out []string
+	for _, a := range r.ByAge {
+		ev := a.Overall
+		if ev == nil {
+			out = append(out, fmt.Sprintf("At %s after creation no period is evaluated yet (outcomes not all known).", days(a.AgeDays)))
+			continue
+		}
+		ch, _ := find(ev, Champion)
+		s := fmt.Sprintf("At %s after creation (%d leads not converted by then, %d conversions, %d %ss): champion ROC AUC %s",
+			days(a.AgeDays), ev.Leads, ev.Conversions, len(a.Periods), r.Settings.Period, htmlreport.Num(float64(ch.ROCAUC.Value), 4))
+		if rs, ok := find(ev, models.Rules); ok {
+			s += fmt.Sprintf(", rule sheet %s", htmlreport.Num(float64(rs.ROCAUC.Value), 4))
+			if c, ok := comparison(ev, Champion, models.Rules); ok {
+				s += fmt.Sprintf(", difference %s (95%% interval %s to %s, %s)", signed(c.Difference.Value), signed(c.Difference.Lo), signed(c.Difference.Hi), pValue(c.PValue, c.Resamples))
+			}
+		}
+		out = append(out, s+".")
+	}
+	return out
+}
+
+// ageSection is the pooled comparison at each score age and the same by
+// period (nil with one age).
+func ageSection(r *Result) *htmlreport.Section {
+	if len(r.ByAge) < 2 {
+		return nil
+	}
+	modelCols := slices.DeleteFunc(slices.Clone(r.Models), func(m string) bool { return m == Champion })
+	if r.Settings.RuleSheet != "" && !slices.Contains(modelCols, models.Rules) {
+		modelCols = append([]string{models.Rules}, modelCols...)
+	}
+	modelCols = append(modelCols, Champion)
+	head := []string{"age (days)", "periods", "leads", "conversions"}
+	for _, m := range modelCols {
+		head = append(head, modelLabel(ModelMetrics{Model: m})+" ROC AUC")
+	}
+	pooled := &htmlreport.Table{Caption: "Pooled ROC AUC by lead age", Header: append(slices.Clone(head),
+		"champion minus rules", "95% CI", "p (difference <= 0)")}
+	comps := &htmlreport.Table{Caption: "Paired bootstrap of the ROC AUC by lead age",
+		Header: []string{"age (days)", "comparison", "difference", "95% CI", "p (difference <= 0)"},
+		Note:   "Each age draws its own resamples of its leads; p is the share of resamples in which the first model did not beat the second."}
+	byPeriod := &htmlreport.Table{Caption: "ROC AUC by period and lead age", Header: append([]string{"period"}, head[2:]...)}
+	aucCells := func(ev *Evaluation) []string {
+		var c []string
+		for _, m := range modelCols {
+			mm, ok := find(ev, m)
+			if !ok {
+				c = append(c, "–")
+				continue
+			}
+			c = append(c, htmlreport.Num(float64(mm.ROCAUC.Value), 4))
+		}
+		return c
+	}
+	for _, a := range r.ByAge {
+		ev := a.Overall
+		if ev == nil {
+			continue
+		}
+		row := append([]string{fmt.Sprint(a.AgeDays), fmt.Sprint(len(a.Periods)), fmt.Sprint(ev.Leads), fmt.Sprint(ev.Conversions)}, aucCells(ev)...)
+		if c, ok := comparison(ev, Champion, models.Rules); ok {
+			row = append(row, signed(c.Difference.Value), signed(c.Difference.Lo)+" to "+signed(c.Difference.Hi), pValue(c.PValue, c.Resamples))
+		} else {
+			row = append(row, "–", "–", "–")
+		}
+		pooled.Rows = append(pooled.Rows, row)
+		for _, c := range ev.Comparisons {
+			comps.Rows = append(comps.Rows, []string{fmt.Sprint(a.AgeDays), modelLabel(ModelMetrics{Model: c.Predictive}) + " minus " + modelLabel(ModelMetrics{Model: c.Baseline}),
+				signed(c.Difference.Value), signed(c.Difference.Lo) + " to " + signed(c.Difference.Hi), pValue(c.PValue, c.Resamples)})
+		}
+	}
+	for _, p := range r.Periods {
+		for _, ae := range p.ByAge {
+			if ae.Eval == nil {
+				continue
+			}
+			byPeriod.Rows = append(byPeriod.Rows, append([]string{p.Label, fmt.Sprint(ae.AgeDays), fmt.Sprint(ae.Eval.Leads), fmt.Sprint(ae.Eval.Conversions)}, aucCells(ae.Eval)...))
+		}
+	}
+	byPeriod.Header = append([]string{"period", "age (days)", "leads", "conversions"}, head[4:]...)
+	return &htmlreport.Section{Title: "By lead age", Blocks: []htmlreport.Block{
+		{Text: fmt.Sprintf("The same fits score each period's leads again at %s days after creation: at each age only the leads that had not converted by then, with their fields and activity as of that moment, the rule sheet scored at the same moment, and a conversion counted within %d days after it. A period counts at an age once all its leads have had that age plus %d days.", joinInts(r.Settings.ScoreAges), r.Settings.HorizonDays, r.Settings.HorizonDays)},
+		{Table: pooled}, {Table: comps}, {Table: byPeriod},
+	}}
 }
 
 // metricsTable is the long table of model metrics: one row per model. A
@@ -228,6 +349,9 @@ func (r *Result) Doc() *htmlreport.Doc {
 		}
 		sec.Blocks = append(sec.Blocks, curveCharts(r)...)
 		d.Sections = append(d.Sections, sec)
+	}
+	if sec := ageSection(r); sec != nil {
+		d.Sections = append(d.Sections, *sec)
 	}
 	d.Sections = append(d.Sections, periodSections(r)...)
 	d.Sections = append(d.Sections, htmlreport.Section{Title: "How this backtest works", Blocks: []htmlreport.Block{{List: methodNotes(r)}}})
@@ -420,6 +544,9 @@ func methodNotes(r *Result) []string {
 		fmt.Sprintf("Intervals: %d bootstrap resamples of leads (seed %d), percentile 95%% intervals. The paired test resamples both scores together; p is the share of resamples in which the predictive model (the champion, or the better fitted model when the rule sheet is champion) did not beat the rule sheet.", s.Resamples, s.Seed),
 		fmt.Sprintf("Drift: population stability index over deciles of the training window (categories: one bin each, those under 2%% of the training window together; missing values: a bin) of every encoded feature, per source field, and of the champion's probability; above %.1f is flagged.", DriftThreshold),
 	}
+	if len(s.ScoreAges) > 1 {
+		notes = append(notes, "At a later age only the leads that had not converted by then are scored, with the fields and activity known at that moment; the same fit of the period scores every age. The champion of a period is the fitted model with the lowest log loss on its validation leads at every training snapshot age; the pooled tables at the top are at the first score age.")
+	}
 	return notes
 }
 
@@ -504,4 +631,33 @@ func ListReports(parentDir string) ([]ReportInfo, error) {
 		return out[i].Name > out[j].Name
 	})
 	return out, nil
+}
+
+// AgeAgreement sets a bundle's held-out ROC AUC by lead age (the training
+// report's metrics_by_age, for its champion and the rule sheet) beside the
+// backtest's pooled ROC AUC at the same ages, one line per score age the
+// held-out table also has, and says whether the two agree on the sign of
+// champion minus rule sheet. Empty without a rule sheet or common ages.
+func AgeAgreement(held []training.AgeMetrics, champion string, r *Result) []string {
+	var out []string
+	for _, a := range r.ByAge {
+		k := slices.IndexFunc(held, func(h training.AgeMetrics) bool { return h.AgeDays == a.AgeDays })
+		if k < 0 || a.Overall == nil {
+			continue
+		}
+		h := held[k]
+		hc, okc := h.ROCAUC[champion]
+		hr, okr := h.ROCAUC[models.Rules]
+		c, ok := comparison(a.Overall, Champion, models.Rules)
+		if !okc || !okr || !ok {
+			continue
+		}
+		verdict := "they agree"
+		if (hc-hr > 0) != (c.Difference.Value > 0) {
+			verdict = "they disagree"
+		}
+		out = append(out, fmt.Sprintf("day %d: held-out %s %.4f, rule sheet %.4f (%+.4f, %d examples); backtest champion minus rule sheet %s (95%% interval %s to %s, %s, %d leads): %s",
+			a.AgeDays, champion, hc, hr, hc-hr, h.Examples, signed(c.Difference.Value), signed(c.Difference.Lo), signed(c.Difference.Hi), pValue(c.PValue, c.Resamples), a.Overall.Leads, verdict))
+	}
+	return out
 }
