@@ -22,36 +22,8 @@ import (
 // created_at, by this server or by another handle on the store), a new
 // moment and a model change give a new answer; each issue is logged.
 func TestLeadAnswerCache(t *testing.T) {
-	f := realBundle(t)
-	env := &testEnv{dir: t.TempDir(), logs: &syncBuffer{}}
-	copyBundle(t, f.bundle, env.dir, "real-v1", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
-	url := sqliteURL(t)
-	st, err := store.Open(context.Background(), url)
-	require.NoError(t, err)
-	t.Cleanup(func() { st.Close() })
-	// other is another process (or replica) writing to the same store.
-	other, err := store.Open(context.Background(), url)
-	require.NoError(t, err)
-	t.Cleanup(func() { other.Close() })
-	var clock atomic.Int64
-	clock.Store(realAsOf.Add(time.Hour + 300*time.Millisecond).UnixNano())
-	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
-	s, err := New(Config{ModelsDir: env.dir, Addr: "127.0.0.1:0", PollInterval: -1, Store: st, Now: now,
-		Logger: slog.New(slog.NewJSONHandler(env.logs, nil))})
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
-	env.oa, env.h = loadOpenAPI(t), s.Handler()
-
-	ids, leads := realLeads(t, f, 40)
-	var id string
-	var lead map[string]any
-	for i, l := range leads {
-		if evs, ok := l["events"].([]map[string]any); ok && len(evs) >= 3 {
-			id, lead = ids[i], l
-			break
-		}
-	}
-	require.NotEmpty(t, id, "a lead with events")
+	c := newCacheCase(t, realAsOf.Add(time.Hour+300*time.Millisecond))
+	f, env, st, other, s, clock, now, id, lead := c.f, c.env, c.st, c.other, c.s, c.clock, c.now, c.id, c.lead
 	fields := map[string]any{}
 	for k, v := range lead["fields"].(map[string]any) {
 		if k != "created_at" {
@@ -200,6 +172,50 @@ func TestLeadAnswerCache(t *testing.T) {
 	assert.Equal(t, issued, n)
 }
 
+// cacheCase is a server on a SQLite store whose clock the test sets, with
+// a second handle on the same store (another process or replica writing
+// to it), and a real lead with at least three events, not yet stored.
+type cacheCase struct {
+	f         *realFixture
+	env       *testEnv
+	st, other *store.Store
+	s         *Server
+	clock     *atomic.Int64
+	now       func() time.Time
+	id        string
+	lead      map[string]any
+}
+
+func newCacheCase(t *testing.T, start time.Time) *cacheCase {
+	t.Helper()
+	c := &cacheCase{f: realBundle(t), env: &testEnv{dir: t.TempDir(), logs: &syncBuffer{}}, clock: &atomic.Int64{}}
+	copyBundle(t, c.f.bundle, c.env.dir, "real-v1", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	url := sqliteURL(t)
+	var err error
+	for _, h := range []**store.Store{&c.st, &c.other} {
+		*h, err = store.Open(context.Background(), url)
+		require.NoError(t, err)
+		st := *h
+		t.Cleanup(func() { st.Close() })
+	}
+	c.clock.Store(start.UnixNano())
+	c.now = func() time.Time { return time.Unix(0, c.clock.Load()).UTC() }
+	c.s, err = New(Config{ModelsDir: c.env.dir, Addr: "127.0.0.1:0", PollInterval: -1, Store: c.st, Now: c.now,
+		Logger: slog.New(slog.NewJSONHandler(c.env.logs, nil))})
+	require.NoError(t, err)
+	t.Cleanup(func() { c.s.Close() })
+	c.env.oa, c.env.h = loadOpenAPI(t), c.s.Handler()
+	ids, leads := realLeads(t, c.f, 40)
+	for i, l := range leads {
+		if evs, ok := l["events"].([]map[string]any); ok && len(evs) >= 3 {
+			c.id, c.lead = ids[i], l
+			break
+		}
+	}
+	require.NotEmpty(t, c.id, "a lead with events")
+	return c
+}
+
 // cachedAnswer is the answer s keeps for lead id in the slot of moment
 // asOf (nil: none).
 func cachedAnswer(s *Server, id string, asOf time.Time) *leadAnswer {
@@ -227,36 +243,9 @@ func parseCreated(t *testing.T, v any) time.Time {
 // after a write to the lead made meanwhile, by this server or another
 // handle on the store.
 func TestLeadAnswerAhead(t *testing.T) {
-	f := realBundle(t)
-	env := &testEnv{dir: t.TempDir(), logs: &syncBuffer{}}
-	copyBundle(t, f.bundle, env.dir, "real-v1", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
-	url := sqliteURL(t)
-	st, err := store.Open(context.Background(), url)
-	require.NoError(t, err)
-	t.Cleanup(func() { st.Close() })
-	other, err := store.Open(context.Background(), url)
-	require.NoError(t, err)
-	t.Cleanup(func() { other.Close() })
-	var clock atomic.Int64
 	base := realAsOf.Add(time.Hour)
-	clock.Store(base.UnixNano())
-	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
-	s, err := New(Config{ModelsDir: env.dir, Addr: "127.0.0.1:0", PollInterval: -1, Store: st, Now: now,
-		Logger: slog.New(slog.NewJSONHandler(env.logs, nil))})
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
-	env.oa, env.h = loadOpenAPI(t), s.Handler()
-
-	ids, leads := realLeads(t, f, 40)
-	var id string
-	var lead map[string]any
-	for i, l := range leads {
-		if evs, ok := l["events"].([]map[string]any); ok && len(evs) >= 3 {
-			id, lead = ids[i], l
-			break
-		}
-	}
-	require.NotEmpty(t, id, "a lead with events")
+	c := newCacheCase(t, base)
+	env, other, s, clock, now, id, lead := c.env, c.other, c.s, c.clock, c.now, c.id, c.lead
 	ingest(t, env, "/v1/leads", mustJSON(t, map[string]any{"lead_id": id, "created_at": lead["fields"].(map[string]any)["created_at"], "fields": lead["fields"]}), 200)
 	evs := lead["events"].([]map[string]any)
 	for _, e := range evs {
