@@ -113,7 +113,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		db.SetMaxOpenConns(4*runtime.GOMAXPROCS(0) + 4)
 		db.SetMaxIdleConns(4*runtime.GOMAXPROCS(0) + 4)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrateBounded(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -205,6 +205,28 @@ func SchemaVersion() int {
 		return 0
 	}
 	return ms[len(ms)-1].version
+}
+
+// migrateBounded runs migrate. On SQLite the writing connection keeps its
+// temporary storage in files meanwhile: a migration that rewrites a table
+// in another order (version 6) sorts every row, and with the writer's
+// in-memory temporary storage that sort held the whole table in memory
+// (776 MB of RSS for 4.3 million events, so about 10 GB for 50 million).
+// In files, SQLite's sorter spills to disk beyond its cache.
+func (s *Store) migrateBounded(ctx context.Context) error {
+	if s.wconn == nil {
+		return s.migrate(ctx)
+	}
+	if _, err := s.wconn.ExecContext(ctx, "PRAGMA temp_store = FILE"); err != nil {
+		return fmt.Errorf("store %s: %w", s.Redacted(), err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	if _, err := s.wconn.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
+		return fmt.Errorf("store %s: %w", s.Redacted(), err)
+	}
+	return nil
 }
 
 // migrate applies the missing migrations in one transaction. On PostgreSQL
