@@ -1,6 +1,8 @@
 // Command gbm benchmarks models/gbm against XGBoost on one synthetic data
 // set: "gen" writes it, "run" trains, predicts and explains with gbm and
-// prints the timings as JSON. bench/gbm/run.sh runs both sides.
+// prints the timings as JSON. bench/gbm/run.sh runs both sides. "predict"
+// times batch prediction alone with a saved model, pass after pass, for
+// A/B comparisons of the prediction code (bench/gbm/ab.sh).
 package main
 
 import (
@@ -26,7 +28,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: gbm gen|run [flags]")
+		fmt.Fprintln(os.Stderr, "usage: gbm gen|run|predict [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -35,8 +37,10 @@ func main() {
 		err = gen(os.Args[2:])
 	case "run":
 		err = run(os.Args[2:])
+	case "predict":
+		err = predict(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q, want gen or run", os.Args[1])
+		err = fmt.Errorf("unknown command %q, want gen, run or predict", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gbm bench:", err)
@@ -202,4 +206,67 @@ func trainOrLoad(path string, X *features.Matrix, y []float64, p gbm.Params) (*g
 		return nil, false, err
 	}
 	return m, false, os.WriteFile(path, b, 0o644)
+}
+
+// predict times Model.PredictMargins alone: the model saved by run -model,
+// rows [offset, offset+rows) of the data file, passes passes over them on
+// threads goroutines. It prints one JSON line with each pass's CPU and
+// wall time in ns per row and the number of rows (one in 97) whose batch
+// margin differs from Model.Margin in any bit.
+func predict(args []string) error {
+	fs := flag.NewFlagSet("predict", flag.ExitOnError)
+	data := fs.String("data", "/tmp/gbm_bench.bin", "data file from gen")
+	modelPath := fs.String("model", "", "model JSON written by run -model (required)")
+	offset := fs.Int("offset", 0, "first row predicted")
+	nrows := fs.Int("rows", 200000, "rows predicted per pass")
+	passes := fs.Int("passes", 3, "passes over the rows")
+	threads := fs.Int("threads", 1, "threads")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of the timed passes here")
+	fs.Parse(args)
+	if *modelPath == "" {
+		return fmt.Errorf("predict: -model is required (write one with run -model FILE)")
+	}
+	b, err := os.ReadFile(*modelPath)
+	if err != nil {
+		return err
+	}
+	m := new(gbm.Model)
+	if err := json.Unmarshal(b, m); err != nil {
+		return fmt.Errorf("read model %s: %w", *modelPath, err)
+	}
+	X, _, err := suite.ReadGBM(*data)
+	if err != nil {
+		return err
+	}
+	if *offset < 0 || *nrows < 1 || *offset+*nrows > X.Rows {
+		return fmt.Errorf("-offset %d -rows %d: the data file has %d rows", *offset, *nrows, X.Rows)
+	}
+	X = suite.Rows(X, *offset, *offset+*nrows)
+	out := make([]float64, X.Rows)
+	m.PredictMargins(X, out, *threads) // warm: compiled form, caches
+	runtime.GC()
+	if *prof != "" {
+		stop, err := startProfile(*prof)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	var cpuNs, wallNs []float64
+	for range *passes {
+		c0, t0 := cpuTime(), time.Now()
+		m.PredictMargins(X, out, *threads)
+		cpuNs = append(cpuNs, (cpuTime()-c0)*1e9/float64(X.Rows))
+		wallNs = append(wallNs, float64(time.Since(t0).Nanoseconds())/float64(X.Rows))
+	}
+	mismatches := 0
+	for i := 0; i < X.Rows; i += 97 {
+		if math.Float64bits(m.Margin(X.Row(i))) != math.Float64bits(out[i]) {
+			mismatches++
+		}
+	}
+	return json.NewEncoder(os.Stdout).Encode(map[string]any{
+		"rows": X.Rows, "threads": *threads, "cpu_ns_per_row": cpuNs, "wall_ns_per_row": wallNs,
+		"mismatches": mismatches,
+	})
 }
