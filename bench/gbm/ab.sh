@@ -4,7 +4,9 @@
 # times, each running `predict` (PASSES passes over ROWS rows of the data
 # file on THREADS goroutines, with a model saved by `run -model`). Prints
 # every pass's CPU ns per row, then each build's median and minimum and
-# the ratio of the medians, with the load average before and after.
+# the ratios of the minima, lower quartiles and medians (other programs
+# on the machine only ever add CPU time: read the minima and quartiles
+# first), with the load average before and after.
 #
 # Usage:
 #   bench/gbm/ab.sh MODEL.json BIN_A BIN_B
@@ -36,7 +38,9 @@ for line in open(sys.argv[1]):
     runs[side] += o["cpu_ns_per_row"]
     mism[side] += o["mismatches"]
 med = {s: statistics.median(v) for s, v in runs.items()}
+q1 = {s: statistics.quantiles(v, n=4)[0] for s, v in runs.items()}
+lo = {s: min(v) for s, v in runs.items()}
 for s, v in runs.items():
-    print(f"{s}: CPU ns/row median {med[s]:.0f} min {min(v):.0f} max {max(v):.0f} ({len(v)} passes, {mism[s]} mismatches)")
-print(f"B/A median {med['B'] / med['A']:.3f}; load {sys.argv[2]} -> {sys.argv[3]}")
+    print(f"{s}: CPU ns/row min {lo[s]:.0f} lower quartile {q1[s]:.0f} median {med[s]:.0f} max {max(v):.0f} ({len(v)} passes, {mism[s]} mismatches)")
+print(f"B/A: min {lo['B'] / lo['A']:.3f}, lower quartile {q1['B'] / q1['A']:.3f}, median {med['B'] / med['A']:.3f}; load {sys.argv[2]} -> {sys.argv[3]}")
 PYEOF

@@ -129,7 +129,7 @@ func newScorer(m *Model, c *compiled, rows, cols int) *scorer {
 		// Columns are viewed over binSpan bytes from their start; only
 		// the first binStride entries of each are used.
 		s.binStride = min(rows, chunkRows)
-		s.bins = make([]uint8, (len(c.bins.edges)-1)*s.binStride+binSpan)
+		s.bins = make([]uint8, (len(c.bins.search)-1)*s.binStride+binSpan)
 	} else {
 		s.cols = make([]float64, floatRows*cols)
 	}

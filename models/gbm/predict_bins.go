@@ -22,10 +22,10 @@ import (
 // than maxEdges thresholds on a column, a NaN threshold, a column split
 // both ways, more than 1<<16 columns) keep the float64 form.
 type binned struct {
-	edges []*[256]float64 // per numeric column: T_j padded with +Inf
-	cat   []bool          // per column: categorical
-	used  []int32         // columns split on, ascending
-	nodes []bnode
+	search []*searchTree // per numeric column: its thresholds T_j as a search tree
+	cat    []bool        // per column: categorical
+	used   []int32       // columns split on, ascending
+	nodes  []bnode
 }
 
 // Bins of special values.
@@ -61,7 +61,7 @@ func compileBins(m *Model) *binned {
 	if cols > 1<<16 {
 		return nil
 	}
-	b := &binned{edges: make([]*[256]float64, cols), cat: make([]bool, cols), nodes: make([]bnode, len(m.Feature))}
+	b := &binned{search: make([]*searchTree, cols), cat: make([]bool, cols), nodes: make([]bnode, len(m.Feature))}
 	num := make([]bool, cols)
 	thr := make([][]float64, cols)
 	for n, f := range m.Feature {
@@ -97,12 +97,7 @@ func compileBins(m *Model) *binned {
 			return nil
 		}
 		thr[j] = e
-		p := new([256]float64)
-		copy(p[:], e)
-		for i := len(e); i < len(p); i++ {
-			p[i] = math.Inf(1)
-		}
-		b.edges[j] = p
+		b.search[j] = newSearchTree(e)
 	}
 	for n, f := range m.Feature {
 		switch {
@@ -122,58 +117,105 @@ func compileBins(m *Model) *binned {
 	return b
 }
 
-// bin returns the bin of value v in column j.
-func (b *binned) bin(j int, v float64) uint8 {
-	if b.cat[j] {
-		k := int64(v)
-		c := uint8(binOther)
-		if uint64(k) < 64 && float64(k) == v {
-			c = uint8(k)
+// searchTree holds the sorted thresholds T_j of a numeric column (at most
+// maxEdges), padded with +Inf to 255 entries p[0..254], as a complete
+// binary search tree in breadth-first order (Eytzinger): node i at t[i]
+// (1 <= i <= 255), its children at 2i and 2i+1, the in-order walk being
+// p; t[0] is unused. Eight steps down from node 1 (down) end at
+// i = 256 + #{k : p[k] < v}, which wraps in uint8 to v's bin. Each step
+// is a load, a comparison and a shift, where a binary search over p also
+// adds and masks its bounds.
+type searchTree [256]float64
+
+// newSearchTree returns the search tree of the sorted thresholds e.
+func newSearchTree(e []float64) *searchTree {
+	t := new(searchTree)
+	k := 0
+	var place func(i int)
+	place = func(i int) {
+		if i > 255 {
+			return
 		}
-		if v != v {
-			c = binCatMissing
+		place(2 * i)
+		t[i] = math.Inf(1)
+		if k < len(e) {
+			t[i] = e[k]
 		}
-		return c
+		k++
+		place(2*i + 1)
 	}
-	e := b.edges[j]
-	i := 0
-	for step := 128; step > 0; step >>= 1 {
-		i += step & -bit(e[(i+step-1)&255] < v)
+	place(1)
+	return t
+}
+
+// down returns the node below node i on v's way: 2i+1 when t[i] < v, else
+// 2i, in uint8 (the last step wraps to the bin; NaN ends at bin 0).
+func (t *searchTree) down(i uint8, v float64) uint8 {
+	return i<<1 | uint8(bit(t[i] < v))
+}
+
+// catBin returns the bin of value v in a categorical column.
+func catBin(v float64) uint8 {
+	k := int64(v)
+	c := uint8(binOther)
+	if uint64(k) < 64 && float64(k) == v {
+		c = uint8(k)
 	}
-	return uint8(i) | uint8(-bit(v != v))
+	if v != v {
+		c = binCatMissing
+	}
+	return c
 }
 
 // fill writes the bins of the rows data (row-major, cols columns, n <=
 // stride rows) to bins column-major: column j of row r at j*stride + r
 // (bins holds (columns-1)*stride + binSpan entries). Columns no
-// split uses are left as they are. Numeric bins are found by binary search
-// (#{t < v} over 255 sorted entries in 8 halvings), four rows at a time
-// for independent chains of loads.
+// split uses are left as they are.
 func (b *binned) fill(bins []uint8, stride int, data []float64, cols, n int) {
 	data = data[:n*cols]
 	for _, j := range b.used {
 		col := (*[chunkRows]uint8)(bins[int(j)*stride:])
-		e := b.edges[j]
-		r := 0
-		if e != nil {
-			for ; r+4 <= n; r += 4 {
-				v0, v1, v2, v3 := data[r*cols+int(j)], data[(r+1)*cols+int(j)], data[(r+2)*cols+int(j)], data[(r+3)*cols+int(j)]
-				var i0, i1, i2, i3 int
-				for step := 128; step > 0; step >>= 1 {
-					i0 += step & -bit(e[(i0+step-1)&255] < v0)
-					i1 += step & -bit(e[(i1+step-1)&255] < v1)
-					i2 += step & -bit(e[(i2+step-1)&255] < v2)
-					i3 += step & -bit(e[(i3+step-1)&255] < v3)
-				}
-				col[r&rowMask] = uint8(i0) | uint8(-bit(v0 != v0))
-				col[(r+1)&rowMask] = uint8(i1) | uint8(-bit(v1 != v1))
-				col[(r+2)&rowMask] = uint8(i2) | uint8(-bit(v2 != v2))
-				col[(r+3)&rowMask] = uint8(i3) | uint8(-bit(v3 != v3))
-			}
+		if t := b.search[j]; t != nil {
+			binNumeric(t, col, data[j:], cols, n)
+			continue
 		}
-		for ; r < n; r++ {
-			col[r&rowMask] = b.bin(int(j), data[r*cols+int(j)])
+		for r := range n {
+			col[r&rowMask] = catBin(data[r*cols+int(j)])
 		}
+	}
+}
+
+// binNumeric writes to col[r] the bin of value v[r*cols] (r < n) in a
+// numeric column whose search tree is t: 8 steps down the tree (down),
+// then binMissing for NaN. Four rows descend together, as independent
+// chains of loads.
+//
+//go:noinline
+func binNumeric(t *searchTree, col *[chunkRows]uint8, v []float64, cols, n int) {
+	r := 0
+	for ; r+4 <= n; r += 4 {
+		w := v[r*cols:]
+		v0, v1, v2, v3 := w[0], w[cols], w[2*cols], w[3*cols]
+		i0, i1, i2, i3 := t.down(1, v0), t.down(1, v1), t.down(1, v2), t.down(1, v3)
+		i0, i1, i2, i3 = t.down(i0, v0), t.down(i1, v1), t.down(i2, v2), t.down(i3, v3)
+		i0, i1, i2, i3 = t.down(i0, v0), t.down(i1, v1), t.down(i2, v2), t.down(i3, v3)
+		i0, i1, i2, i3 = t.down(i0, v0), t.down(i1, v1), t.down(i2, v2), t.down(i3, v3)
+		i0, i1, i2, i3 = t.down(i0, v0), t.down(i1, v1), t.down(i2, v2), t.down(i3, v3)
+		i0, i1, i2, i3 = t.down(i0, v0), t.down(i1, v1), t.down(i2, v2), t.down(i3, v3)
+		i0, i1, i2, i3 = t.down(i0, v0), t.down(i1, v1), t.down(i2, v2), t.down(i3, v3)
+		i0, i1, i2, i3 = t.down(i0, v0), t.down(i1, v1), t.down(i2, v2), t.down(i3, v3)
+		col[r&rowMask] = i0 | uint8(-bit(v0 != v0))
+		col[(r+1)&rowMask] = i1 | uint8(-bit(v1 != v1))
+		col[(r+2)&rowMask] = i2 | uint8(-bit(v2 != v2))
+		col[(r+3)&rowMask] = i3 | uint8(-bit(v3 != v3))
+	}
+	for ; r < n; r++ {
+		x := v[r*cols]
+		i := uint8(1)
+		for range 8 {
+			i = t.down(i, x)
+		}
+		col[r&rowMask] = i | uint8(-bit(x != x))
 	}
 }
 
