@@ -2,6 +2,7 @@ package gbm
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -16,7 +17,12 @@ import (
 //     above every k;
 //   - categorical column (all its splits sets of at most 64 codes): bin(v)
 //     = v when v is a code in [0, 64), binOther for any other value and
-//     binCatMissing when missing (see catSet).
+//     binCatMissing when missing (see catSet);
+//   - narrow categorical column, one whose splits use at most 62 of the 64
+//     codes: two codes z and m that no split uses stand in for binOther
+//     and binCatMissing (a value m itself gets bin z, as no split uses
+//     either), so every bin is below 64 and a node's left bins are a table
+//     of 64 bytes, one per bin (kindCat).
 //
 // Models it cannot express (a category set of more than 64 codes, more
 // than maxEdges thresholds on a column, a NaN threshold, a column split
@@ -24,8 +30,15 @@ import (
 type binned struct {
 	search []*searchTree // per numeric column: its thresholds T_j as a search tree
 	cat    []bool        // per column: categorical
-	used   []int32       // columns split on, ascending
-	nodes  []bnode
+	// per categorical column: the bins of values that are no code in
+	// [0, 64) and of missing values (binOther and binCatMissing, or z and
+	// m for a narrow column)
+	catOther, catMiss []uint8
+	used              []int32 // columns split on, ascending
+	nodes             []bnode
+	// lefts holds the tables of the kindCat nodes, 64 bytes each: byte c
+	// of a node's table is 1 when bin c goes left, else 0.
+	lefts []uint8
 }
 
 // Bins of special values.
@@ -41,15 +54,22 @@ const (
 // bnode is one node of the binned form: kindLeaf with its value's bits in
 // bits; kindLE (left when bin <= k); kindNotGT (left when bin <= k-1 or
 // missing: k holds the threshold index plus one, compared to bin+1 in
-// uint8, where a missing bin wraps to 0); kindCat (left when bit bin of
-// catSet(bits, k) is set: a code of bits, or missing when k is 1).
+// uint8, where a missing bin wraps to 0); kindCat, on a narrow column
+// (left when byte bin of its table, binned.lefts[bits:bits+64], is 1: the
+// node's codes, and m when missing values go left); kindCatPair, on
+// another categorical column (left when bit bin of catSet(bits, k) is
+// set: a code of bits, or missing when k is 1).
 type bnode struct {
 	bits uint64
 	left int32
 	col  uint16
 	kind uint8
-	k    uint8 // threshold bin; for kindCat 1 when missing values go left
+	k    uint8 // threshold bin; for kindCatPair 1 when missing values go left
 }
+
+// kindCatPair is the binned form's kind for a categorical node on a
+// column that is not narrow (see binned).
+const kindCatPair = kindCatWide + 1
 
 // compileBins returns the binned form of m, or nil when m has a split it
 // cannot express.
@@ -61,9 +81,11 @@ func compileBins(m *Model) *binned {
 	if cols > 1<<16 {
 		return nil
 	}
-	b := &binned{search: make([]*searchTree, cols), cat: make([]bool, cols), nodes: make([]bnode, len(m.Feature))}
+	b := &binned{search: make([]*searchTree, cols), cat: make([]bool, cols), nodes: make([]bnode, len(m.Feature)),
+		catOther: make([]uint8, cols), catMiss: make([]uint8, cols)}
 	num := make([]bool, cols)
 	thr := make([][]float64, cols)
+	codes := make([]uint64, cols) // per categorical column: the codes its splits use
 	for n, f := range m.Feature {
 		switch {
 		case f < 0:
@@ -71,6 +93,7 @@ func compileBins(m *Model) *binned {
 			return nil
 		case m.CatLen[n] == 1:
 			b.cat[f] = true
+			codes[f] |= m.CatBits[m.CatStart[n]]
 		default:
 			t := m.Threshold[n]
 			if t != t {
@@ -86,6 +109,11 @@ func compileBins(m *Model) *binned {
 		}
 		if num[j] || b.cat[j] {
 			b.used = append(b.used, int32(j))
+		}
+		b.catOther[j], b.catMiss[j] = binOther, binCatMissing
+		if free := ^codes[j]; bits.OnesCount64(free) >= 2 {
+			z := bits.TrailingZeros64(free)
+			b.catOther[j], b.catMiss[j] = uint8(z), uint8(bits.TrailingZeros64(free&^(1<<z)))
 		}
 		e := thr[j]
 		if len(e) == 0 {
@@ -104,7 +132,15 @@ func compileBins(m *Model) *binned {
 		case f < 0:
 			b.nodes[n] = bnode{kind: kindLeaf, left: int32(n), bits: math.Float64bits(m.Value[n])}
 		case m.CatLen[n] == 1:
-			b.nodes[n] = bnode{kind: kindCat, col: uint16(f), left: m.Left[n], bits: m.CatBits[m.CatStart[n]], k: uint8(bit(m.DefaultLeft[n]))}
+			nd := bnode{kind: kindCatPair, col: uint16(f), left: m.Left[n], bits: m.CatBits[m.CatStart[n]], k: uint8(bit(m.DefaultLeft[n]))}
+			if miss := b.catMiss[f]; miss < 64 {
+				codes := nd.bits | uint64(nd.k)<<miss
+				nd.kind, nd.k, nd.bits = kindCat, 0, uint64(len(b.lefts))
+				for c := range 64 {
+					b.lefts = append(b.lefts, uint8(codes>>c&1))
+				}
+			}
+			b.nodes[n] = nd
 		default:
 			k, _ := slices.BinarySearch(thr[f], m.Threshold[n])
 			nd := bnode{kind: kindLE, col: uint16(f), left: m.Left[n], k: uint8(k)}
@@ -154,15 +190,16 @@ func (t *searchTree) down(i uint8, v float64) uint8 {
 	return i<<1 | uint8(bit(t[i] < v))
 }
 
-// catBin returns the bin of value v in a categorical column.
-func catBin(v float64) uint8 {
+// catBin returns the bin of value v in a categorical column whose bins of
+// other values and of missing ones are other and miss (see binned).
+func catBin(v float64, other, miss uint8) uint8 {
 	k := int64(v)
-	c := uint8(binOther)
-	if uint64(k) < 64 && float64(k) == v {
+	c := other
+	if uint64(k) < 64 && float64(k) == v && uint8(k) != miss {
 		c = uint8(k)
 	}
 	if v != v {
-		c = binCatMissing
+		c = miss
 	}
 	return c
 }
@@ -179,8 +216,9 @@ func (b *binned) fill(bins []uint8, stride int, data []float64, cols, n int) {
 			binNumeric(t, col, data[j:], cols, n)
 			continue
 		}
+		other, miss := b.catOther[j], b.catMiss[j]
 		for r := range n {
-			col[r&rowMask] = catBin(data[r*cols+int(j)])
+			col[r&rowMask] = catBin(data[r*cols+int(j)], other, miss)
 		}
 	}
 }
@@ -221,12 +259,14 @@ func binNumeric(t *searchTree, col *[chunkRows]uint8, v []float64, cols, n int) 
 
 // binLeft returns 1 when bin c goes to the left child of internal node nd,
 // else 0.
-func (nd *bnode) binLeft(c uint8) int {
+func (b *binned) binLeft(nd *bnode, c uint8) int {
 	switch nd.kind {
 	case kindLE:
 		return bit(c <= nd.k)
 	case kindNotGT:
 		return bit(c+1 <= nd.k)
+	case kindCat:
+		return int(b.left(nd)[c&63])
 	default:
 		set := catSet(nd.bits, int(nd.k))
 		return int(set[c>>6&1] >> (c & 63) & 1)
@@ -284,10 +324,32 @@ func splitBinNotGT(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8)
 	return int(l) - lo
 }
 
-// splitBinCat is splitLE on bins for a categorical node (see bnode).
+// splitBinCat is splitLE on bins for a kindCat node with table left:
+// left when left[col[r]] is 1 (a load, where a bit test of a 64-bit set
+// compiles to more instructions in Go).
 //
 //go:noinline
-func splitBinCat(src []uint16, dst []uint16, lo, hi int, col []uint8, bits uint64, miss int) int {
+func splitBinCat(src []uint16, dst []uint16, lo, hi int, col []uint8, left *[64]uint8) int {
+	dst, col = dst[:binSpan], col[:binSpan]
+	l, q := uint16(lo), uint16(hi-1-lo)
+	lt := *left // on the stack, where the loop needs no nil check
+	for _, r := range src {
+		g := uint16(lt[col[r]&63])
+		p := l + q
+		if g != 0 {
+			p = l
+		}
+		dst[p] = r
+		l += g
+		q--
+	}
+	return int(l) - lo
+}
+
+// splitBinCatPair is splitLE on bins for a kindCatPair node.
+//
+//go:noinline
+func splitBinCatPair(src []uint16, dst []uint16, lo, hi int, col []uint8, bits uint64, miss int) int {
 	dst, col = dst[:binSpan], col[:binSpan]
 	l, q := uint16(lo), uint16(hi-1-lo)
 	set := catSet(bits, miss)
@@ -337,7 +399,7 @@ func (s *scorer) treeBins(root int32, n int, out []float64) {
 		}
 		col := s.bins[int(nd.col)*s.binStride:]
 		if l, r := &nodes[nd.left], &nodes[nd.left+1]; l.kind == kindLeaf && r.kind == kindLeaf {
-			twigBins(nd, src, col, out, math.Float64frombits(l.bits), math.Float64frombits(r.bits))
+			twigBins(s.c.bins, nd, src, col, out, math.Float64frombits(l.bits), math.Float64frombits(r.bits))
 			continue
 		}
 		dst := s.idx[ob][:]
@@ -348,8 +410,10 @@ func (s *scorer) treeBins(root int32, n int, out []float64) {
 			nl = splitBinLE(src, dst, lo, hi, col, nd.k)
 		case kindNotGT:
 			nl = splitBinNotGT(src, dst, lo, hi, col, nd.k)
+		case kindCat:
+			nl = splitBinCat(src, dst, lo, hi, col, s.c.bins.left(nd))
 		default:
-			nl = splitBinCat(src, dst, lo, hi, col, nd.bits, int(nd.k))
+			nl = splitBinCatPair(src, dst, lo, hi, col, nd.bits, int(nd.k))
 		}
 		mid := f.lo + int32(nl)
 		if mid < f.hi {
@@ -368,7 +432,7 @@ func (s *scorer) treeBins(root int32, n int, out []float64) {
 // cost no pass of their own.
 //
 //go:noinline
-func twigBins(nd *bnode, src []uint16, col []uint8, out []float64, vl, vr float64) {
+func twigBins(b *binned, nd *bnode, src []uint16, col []uint8, out []float64, vl, vr float64) {
 	col = col[:binSpan]
 	v := [2]float64{vr, vl}
 	k := nd.k
@@ -380,6 +444,11 @@ func twigBins(nd *bnode, src []uint16, col []uint8, out []float64, vl, vr float6
 	case kindNotGT:
 		for _, r := range src {
 			out[r] += v[bit(col[r]+1 <= k)]
+		}
+	case kindCat:
+		left := b.left(nd)
+		for _, r := range src {
+			out[r] += v[left[col[r]&63]&1]
 		}
 	default:
 		set := catSet(nd.bits, int(k))
@@ -399,8 +468,13 @@ func (s *scorer) walkBins(n int32, r int) float64 {
 		if nd.kind == kindLeaf {
 			return math.Float64frombits(nd.bits)
 		}
-		n = nd.left + 1 - int32(nd.binLeft(s.bins[int(nd.col)*s.binStride+r]))
+		n = nd.left + 1 - int32(s.c.bins.binLeft(nd, s.bins[int(nd.col)*s.binStride+r]))
 	}
+}
+
+// left returns the table of kindCat node nd.
+func (b *binned) left(nd *bnode) *[64]uint8 {
+	return (*[64]uint8)(b.lefts[nd.bits:])
 }
 
 // catSet returns the bins that go left at a categorical node with codes

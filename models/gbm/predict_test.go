@@ -1,8 +1,10 @@
 package gbm
 
 import (
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/leadscore/leadscore/features"
@@ -48,6 +50,10 @@ type predShape struct {
 	wide                bool // column 1 categorical with up to 130 codes (two or three bit words)
 	fine                bool // numeric thresholds drawn from a normal distribution, not a grid of 9
 	binned              bool // the compiled model should use bins
+	// codes, when set, limits the categorical splits of columns 0 and 1
+	// (not wide) to codes below it: at most 62 makes the columns narrow
+	// (see binned), whose nodes use tables of 64 bytes
+	codes int
 }
 
 // predTestModel grows random trees of shape sh: column 0 is categorical
@@ -86,7 +92,11 @@ func predTestModel(rng *rand.Rand, sh predShape) *Model {
 				}
 			case f < 2:
 				m.CatStart[node], m.CatLen[node] = int32(len(m.CatBits)), 1
-				m.CatBits = append(m.CatBits, rng.Uint64())
+				bits := rng.Uint64()
+				if sh.codes > 0 {
+					bits &= 1<<sh.codes - 1
+				}
+				m.CatBits = append(m.CatBits, bits)
 			case sh.fine:
 				m.Threshold[node] = rng.NormFloat64()
 				if rng.IntN(50) == 0 {
@@ -129,6 +139,12 @@ func predTestRow(rng *rand.Rand, m *Model, row []float64) {
 			if rng.IntN(2) == 0 {
 				row[j] = math.Nextafter(row[j], math.Inf(2*rng.IntN(2)-1))
 			}
+		case 5:
+			if j < 2 { // codes near the top of a narrow column's
+				row[j] = float64(rng.IntN(70))
+				break
+			}
+			fallthrough
 		default:
 			if j < 2 {
 				row[j] = float64(rng.IntN(140))
@@ -159,9 +175,29 @@ func TestPredictMarginsMatchReferenceWalk(t *testing.T) {
 		{predShape{cols: 4, trees: 3, leaves: 1, binned: true}, 100, false},
 		{predShape{cols: 6, trees: 40, leaves: 63, lopsided: true, binned: true}, 500, true},
 		{predShape{cols: 6, trees: 40, leaves: 63, binned: true}, 500, true},
+		// Categorical columns whose splits use few codes (narrow ones),
+		// and one that uses 62 codes (the most a narrow column may).
+		{predShape{cols: 6, trees: 20, leaves: 63, binned: true, codes: 20}, 3000, false},
+		{predShape{cols: 6, trees: 30, leaves: 63, lopsided: true, binned: true, codes: 62}, 3000, false},
+		{predShape{cols: 6, trees: 20, leaves: 63, binned: true, codes: 20}, 500, true},
 	} {
 		m := predTestModel(rng, c.sh)
 		require.Equal(t, c.sh.binned, m.fast.bins != nil, "%+v", c.sh)
+		if b := m.fast.bins; b != nil && (c.sh.codes > 0 || c.sh.trees*c.sh.leaves >= 100) {
+			// Narrow columns use tables, the others the 128-bit sets
+			// (the random sets of a large model use every code).
+			want := uint8(kindCatPair)
+			if c.sh.codes > 0 {
+				want = kindCat
+			}
+			kinds := map[uint8]int{}
+			for n, f := range m.Feature {
+				if f >= 0 && m.CatLen[n] > 0 {
+					kinds[b.nodes[n].kind]++
+				}
+			}
+			require.Equal(t, []uint8{want}, slices.Collect(maps.Keys(kinds)), "%+v", c.sh)
+		}
 		X := features.NewMatrix(c.rows, m.Columns)
 		for i := range X.Rows {
 			if c.same && i > 0 {
