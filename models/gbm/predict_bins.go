@@ -285,10 +285,11 @@ func (b *binned) binLeft(nd *bnode, c uint8) int {
 // bench/gbm models.
 const binSpan = 1 << 16
 
-// splitBinLE is splitLE on bins: left when col[r] <= k.
+// splitBinLEGo is splitLE on bins: left when col[r] <= k. splitBinLE is
+// this loop, in assembly on amd64.
 //
 //go:noinline
-func splitBinLE(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) int {
+func splitBinLEGo(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) int {
 	dst, col = dst[:binSpan], col[:binSpan]
 	l, q := uint16(lo), uint16(hi-1-lo)
 	for _, r := range src {
@@ -304,11 +305,11 @@ func splitBinLE(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) in
 	return int(l) - lo
 }
 
-// splitBinNotGT is splitLE on bins: left when col[r]+1 <= k in uint8
-// (see bnode).
+// splitBinNotGTGo is splitLE on bins: left when col[r]+1 <= k in uint8
+// (see bnode). splitBinNotGT is this loop, in assembly on amd64.
 //
 //go:noinline
-func splitBinNotGT(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) int {
+func splitBinNotGTGo(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8) int {
 	dst, col = dst[:binSpan], col[:binSpan]
 	l, q := uint16(lo), uint16(hi-1-lo)
 	for _, r := range src {
@@ -324,12 +325,13 @@ func splitBinNotGT(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8)
 	return int(l) - lo
 }
 
-// splitBinCat is splitLE on bins for a kindCat node with table left:
+// splitBinCatGo is splitLE on bins for a kindCat node with table left:
 // left when left[col[r]] is 1 (a load, where a bit test of a 64-bit set
-// compiles to more instructions in Go).
+// compiles to more instructions in Go). splitBinCat is this loop, in
+// assembly on amd64.
 //
 //go:noinline
-func splitBinCat(src []uint16, dst []uint16, lo, hi int, col []uint8, left *[64]uint8) int {
+func splitBinCatGo(src []uint16, dst []uint16, lo, hi int, col []uint8, left *[64]uint8) int {
 	dst, col = dst[:binSpan], col[:binSpan]
 	l, q := uint16(lo), uint16(hi-1-lo)
 	lt := *left // on the stack, where the loop needs no nil check

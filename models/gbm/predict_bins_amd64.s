@@ -1,0 +1,108 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// The split kernels of predict_bins_amd64.go: splitLE's loop (see
+// predict.go) on bins, 10 to 12 instructions per row where the Go
+// compiler emits 14 to 16. Registers: SI the end of src, CX the row
+// index counting up from -n to 0, DI dst, AX l, DX q, BX col, R8 the
+// threshold (k1) or the table (lut). A row r with bin c goes to dst[l]
+// (then l++) when it goes left, else to dst[l+q]; q-- per row. Row
+// numbers and positions are below 1<<16, and the Go wrappers check that
+// col and dst hold 1<<16 entries.
+
+// func splitLEAsm(src *uint16, n int, dst *uint16, l, q int, col *uint8, k1 int) int
+// Left when c < k1 (c <= k).
+TEXT ·splitLEAsm(SB), NOSPLIT, $0-64
+	MOVQ src+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ dst+16(FP), DI
+	MOVQ l+24(FP), AX
+	MOVQ q+32(FP), DX
+	MOVQ col+40(FP), BX
+	MOVQ k1+48(FP), R8
+	TESTQ CX, CX
+	JEQ leDone
+	LEAQ (SI)(CX*2), SI
+	NEGQ CX
+
+leLoop:
+	MOVWLZX (SI)(CX*2), R9
+	MOVBLZX (BX)(R9*1), R10
+	LEAL (AX)(DX*1), R11
+	CMPL R10, R8
+	CMOVLCS AX, R11
+	MOVW R9, (DI)(R11*2)
+	ADCL $0, AX
+	DECL DX
+	INCQ CX
+	JNZ leLoop
+
+leDone:
+	MOVQ AX, ret+56(FP)
+	RET
+
+// func splitNotGTAsm(src *uint16, n int, dst *uint16, l, q int, col *uint8, k1 int) int
+// Left when uint8(c+1) < k1 (uint8(c+1) <= k: a missing bin wraps to 0).
+TEXT ·splitNotGTAsm(SB), NOSPLIT, $0-64
+	MOVQ src+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ dst+16(FP), DI
+	MOVQ l+24(FP), AX
+	MOVQ q+32(FP), DX
+	MOVQ col+40(FP), BX
+	MOVQ k1+48(FP), R8
+	TESTQ CX, CX
+	JEQ ngDone
+	LEAQ (SI)(CX*2), SI
+	NEGQ CX
+
+ngLoop:
+	MOVWLZX (SI)(CX*2), R9
+	MOVBLZX (BX)(R9*1), R10
+	INCB R10
+	LEAL (AX)(DX*1), R11
+	CMPL R10, R8
+	CMOVLCS AX, R11
+	MOVW R9, (DI)(R11*2)
+	ADCL $0, AX
+	DECL DX
+	INCQ CX
+	JNZ ngLoop
+
+ngDone:
+	MOVQ AX, ret+56(FP)
+	RET
+
+// func splitCatAsm(src *uint16, n int, dst *uint16, l, q int, col *uint8, lut *[64]uint8) int
+// Left when lut[c&63] is 1 (it is 0 or 1).
+TEXT ·splitCatAsm(SB), NOSPLIT, $0-64
+	MOVQ src+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ dst+16(FP), DI
+	MOVQ l+24(FP), AX
+	MOVQ q+32(FP), DX
+	MOVQ col+40(FP), BX
+	MOVQ lut+48(FP), R8
+	TESTQ CX, CX
+	JEQ catDone
+	LEAQ (SI)(CX*2), SI
+	NEGQ CX
+
+catLoop:
+	MOVWLZX (SI)(CX*2), R9
+	MOVBLZX (BX)(R9*1), R10
+	ANDL $63, R10
+	MOVBLZX (R8)(R10*1), R10
+	LEAL (AX)(DX*1), R11
+	TESTL R10, R10
+	CMOVLNE AX, R11
+	MOVW R9, (DI)(R11*2)
+	ADDL R10, AX
+	DECL DX
+	INCQ CX
+	JNZ catLoop
+
+catDone:
+	MOVQ AX, ret+56(FP)
+	RET
