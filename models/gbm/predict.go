@@ -118,6 +118,7 @@ type scorer struct {
 	bins      []uint8   // the chunk's bins column-major, when c.bins is set (cols is then nil): column j of row r at j*binStride + r
 	binStride int
 	idx       [2][binSpan]uint16 // row numbers split by node, alternating by depth (the first chunkRows used; see binSpan)
+	sum       [chunkRows]float64 // the binned form's sums of a chunk's rows, indexed by row number masked with rowMask
 	ident     [chunkRows]uint16  // 0, 1, 2, ...
 	stack     []frame
 }
@@ -153,9 +154,11 @@ func (s *scorer) chunk(data []float64, cols int, out []float64) {
 	}
 	if b := s.c.bins; b != nil {
 		b.fill(s.bins, s.binStride, data, cols, n)
+		copy(s.sum[:], out)
 		for _, root := range s.m.Roots {
-			s.treeBins(root, n, out)
+			s.treeBins(root, n)
 		}
+		copy(out, s.sum[:n])
 		return
 	}
 	data = data[:n*cols]

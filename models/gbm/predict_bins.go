@@ -369,10 +369,10 @@ func splitBinCatPair(src []uint16, dst []uint16, lo, hi int, col []uint8, bits u
 	return int(l) - lo
 }
 
-// treeBins is scorer.tree on the binned form.
-func (s *scorer) treeBins(root int32, n int, out []float64) {
+// treeBins is scorer.tree on the binned form, adding to s.sum.
+func (s *scorer) treeBins(root int32, n int) {
 	nodes := s.c.bins.nodes
-	out = out[:n]
+	out := &s.sum
 	st := append(s.stack[:0], frame{node: root, hi: int32(n), buf: 2})
 	for len(st) > 0 {
 		f := st[len(st)-1]
@@ -389,13 +389,13 @@ func (s *scorer) treeBins(root int32, n int, out []float64) {
 		if nd.kind == kindLeaf {
 			v := math.Float64frombits(nd.bits)
 			for _, r := range src {
-				out[r] += v
+				out[r&rowMask] += v
 			}
 			continue
 		}
 		if len(src) < walkBelow {
 			for _, r := range src {
-				out[r] += s.walkBins(f.node, int(r))
+				out[r&rowMask] += s.walkBins(f.node, int(r))
 			}
 			continue
 		}
@@ -431,33 +431,52 @@ func (s *scorer) treeBins(root int32, n int, out []float64) {
 // twigBins adds to out[r], for each row r of src, the value of the leaf
 // it reaches from internal node nd, whose children are both leaves: vl
 // on the left, vr on the right. The rows are not split, so their leaves
-// cost no pass of their own.
+// cost no pass of their own. The loops are twigLE, twigNotGT and twigCat
+// (in assembly on amd64) and the one below.
 //
 //go:noinline
-func twigBins(b *binned, nd *bnode, src []uint16, col []uint8, out []float64, vl, vr float64) {
+func twigBins(b *binned, nd *bnode, src []uint16, col []uint8, out *[chunkRows]float64, vl, vr float64) {
 	col = col[:binSpan]
 	v := [2]float64{vr, vl}
 	k := nd.k
 	switch nd.kind {
 	case kindLE:
-		for _, r := range src {
-			out[r] += v[bit(col[r] <= k)]
-		}
+		twigLE(src, col, out, k, &v)
 	case kindNotGT:
-		for _, r := range src {
-			out[r] += v[bit(col[r]+1 <= k)]
-		}
+		twigNotGT(src, col, out, k, &v)
 	case kindCat:
-		left := b.left(nd)
-		for _, r := range src {
-			out[r] += v[left[col[r]&63]&1]
-		}
+		twigCat(src, col, out, b.left(nd), &v)
 	default:
 		set := catSet(nd.bits, int(k))
 		for _, r := range src {
 			c := col[r]
-			out[r] += v[set[c>>6&1]>>(c&63)&1]
+			out[r&rowMask] += v[set[c>>6&1]>>(c&63)&1]
 		}
+	}
+}
+
+// twigLEGo adds v[1] to out[r] for the rows r of src with col[r] <= k,
+// v[0] to the others.
+func twigLEGo(src []uint16, col []uint8, out *[chunkRows]float64, k uint8, v *[2]float64) {
+	col = col[:binSpan]
+	for _, r := range src {
+		out[r&rowMask] += v[bit(col[r] <= k)]
+	}
+}
+
+// twigNotGTGo is twigLEGo for col[r]+1 <= k in uint8 (see bnode).
+func twigNotGTGo(src []uint16, col []uint8, out *[chunkRows]float64, k uint8, v *[2]float64) {
+	col = col[:binSpan]
+	for _, r := range src {
+		out[r&rowMask] += v[bit(col[r]+1 <= k)]
+	}
+}
+
+// twigCatGo is twigLEGo for left[col[r]&63] == 1 (a kindCat node).
+func twigCatGo(src []uint16, col []uint8, out *[chunkRows]float64, left *[64]uint8, v *[2]float64) {
+	col = col[:binSpan]
+	for _, r := range src {
+		out[r&rowMask] += v[left[col[r]&63]&1]
 	}
 }
 

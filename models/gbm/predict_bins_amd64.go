@@ -2,11 +2,25 @@
 
 package gbm
 
-// The binned split kernels in assembly (predict_bins_amd64.s): the loops
-// of splitBinLEGo, splitBinNotGTGo and splitBinCatGo with a row's side
+// The binned split and twig kernels in assembly (predict_bins_amd64.s):
+// the loops of splitBinLEGo, splitBinNotGTGo, splitBinCatGo, twigLEGo,
+// twigNotGTGo and twigCatGo with a row's side
 // taken from the carry flag of one comparison (or a table byte) and added
-// to l directly, and the loop counting up to zero: 10 to 12 instructions
-// per row where the compiled Go loops take 14 to 16.
+// to l (or used as an index) directly, and the loop counting up to zero:
+// 10 to 12 instructions per row where the compiled Go loops take 13 to 16.
+
+//go:noescape
+func twigLEAsm(src *uint16, n int, col *uint8, sum *[chunkRows]float64, k1 int, v *[2]float64)
+
+//go:noescape
+func twigNotGTAsm(src *uint16, n int, col *uint8, sum *[chunkRows]float64, k1 int, v *[2]float64)
+
+//go:noescape
+func twigCatAsm(src *uint16, n int, col *uint8, sum *[chunkRows]float64, lut *[64]uint8, v *[2]float64)
+
+// The twig kernels mask row numbers with 8191: chunkRows must be 8192.
+var _ [chunkRows - 8192]struct{}
+var _ [8192 - chunkRows]struct{}
 
 //go:noescape
 func splitLEAsm(src *uint16, n int, dst *uint16, l, q int, col *uint8, k1 int) int
@@ -42,4 +56,31 @@ func splitBinCat(src []uint16, dst []uint16, lo, hi int, col []uint8, left *[64]
 	}
 	dst, col = dst[:binSpan], col[:binSpan]
 	return splitCatAsm(&src[0], len(src), &dst[0], lo, hi-1-lo, &col[0], left) - lo
+}
+
+// twigLE is twigLEGo.
+func twigLE(src []uint16, col []uint8, out *[chunkRows]float64, k uint8, v *[2]float64) {
+	if len(src) == 0 {
+		return
+	}
+	col = col[:binSpan]
+	twigLEAsm(&src[0], len(src), &col[0], out, int(k)+1, v)
+}
+
+// twigNotGT is twigNotGTGo.
+func twigNotGT(src []uint16, col []uint8, out *[chunkRows]float64, k uint8, v *[2]float64) {
+	if len(src) == 0 {
+		return
+	}
+	col = col[:binSpan]
+	twigNotGTAsm(&src[0], len(src), &col[0], out, int(k)+1, v)
+}
+
+// twigCat is twigCatGo.
+func twigCat(src []uint16, col []uint8, out *[chunkRows]float64, left *[64]uint8, v *[2]float64) {
+	if len(src) == 0 {
+		return
+	}
+	col = col[:binSpan]
+	twigCatAsm(&src[0], len(src), &col[0], out, left, v)
 }

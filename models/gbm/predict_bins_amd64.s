@@ -106,3 +106,94 @@ catLoop:
 catDone:
 	MOVQ AX, ret+56(FP)
 	RET
+
+// The twig kernels: sum[r&8191] += v[left], left being 1 or 0 as in the
+// split kernels above; the sum is v[left] + sum[r], as the Go loops add.
+
+// func twigLEAsm(src *uint16, n int, col *uint8, sum *[chunkRows]float64, k1 int, v *[2]float64)
+TEXT ·twigLEAsm(SB), NOSPLIT, $0-48
+	MOVQ src+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ col+16(FP), BX
+	MOVQ sum+24(FP), DI
+	MOVQ k1+32(FP), R8
+	MOVQ v+40(FP), R12
+	TESTQ CX, CX
+	JEQ tleDone
+	LEAQ (SI)(CX*2), SI
+	NEGQ CX
+
+tleLoop:
+	MOVWLZX (SI)(CX*2), R9
+	MOVBLZX (BX)(R9*1), R10
+	ANDL $8191, R9
+	XORL R11, R11
+	CMPL R10, R8
+	ADCL $0, R11
+	MOVSD (R12)(R11*8), X0
+	ADDSD (DI)(R9*8), X0
+	MOVSD X0, (DI)(R9*8)
+	INCQ CX
+	JNZ tleLoop
+
+tleDone:
+	RET
+
+// func twigNotGTAsm(src *uint16, n int, col *uint8, sum *[chunkRows]float64, k1 int, v *[2]float64)
+TEXT ·twigNotGTAsm(SB), NOSPLIT, $0-48
+	MOVQ src+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ col+16(FP), BX
+	MOVQ sum+24(FP), DI
+	MOVQ k1+32(FP), R8
+	MOVQ v+40(FP), R12
+	TESTQ CX, CX
+	JEQ tngDone
+	LEAQ (SI)(CX*2), SI
+	NEGQ CX
+
+tngLoop:
+	MOVWLZX (SI)(CX*2), R9
+	MOVBLZX (BX)(R9*1), R10
+	INCB R10
+	ANDL $8191, R9
+	XORL R11, R11
+	CMPL R10, R8
+	ADCL $0, R11
+	MOVSD (R12)(R11*8), X0
+	ADDSD (DI)(R9*8), X0
+	MOVSD X0, (DI)(R9*8)
+	INCQ CX
+	JNZ tngLoop
+
+tngDone:
+	RET
+
+// func twigCatAsm(src *uint16, n int, col *uint8, sum *[chunkRows]float64, lut *[64]uint8, v *[2]float64)
+TEXT ·twigCatAsm(SB), NOSPLIT, $0-48
+	MOVQ src+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ col+16(FP), BX
+	MOVQ sum+24(FP), DI
+	MOVQ lut+32(FP), R8
+	MOVQ v+40(FP), R12
+	TESTQ CX, CX
+	JEQ tcatDone
+	LEAQ (SI)(CX*2), SI
+	NEGQ CX
+
+tcatLoop:
+	MOVWLZX (SI)(CX*2), R9
+	MOVBLZX (BX)(R9*1), R10
+	ANDL $63, R10
+	MOVBLZX (R8)(R10*1), R11
+	ANDL $1, R11
+	ANDL $8191, R9
+	MOVSD (R12)(R11*8), X0
+	ADDSD (DI)(R9*8), X0
+	MOVSD X0, (DI)(R9*8)
+	INCQ CX
+	JNZ tcatLoop
+
+tcatDone:
+	RET

@@ -15,3 +15,15 @@ func splitBinNotGT(src []uint16, dst []uint16, lo, hi int, col []uint8, k uint8)
 func splitBinCat(src []uint16, dst []uint16, lo, hi int, col []uint8, left *[64]uint8) int {
 	return splitBinCatGo(src, dst, lo, hi, col, left)
 }
+
+func twigLE(src []uint16, col []uint8, out *[chunkRows]float64, k uint8, v *[2]float64) {
+	twigLEGo(src, col, out, k, v)
+}
+
+func twigNotGT(src []uint16, col []uint8, out *[chunkRows]float64, k uint8, v *[2]float64) {
+	twigNotGTGo(src, col, out, k, v)
+}
+
+func twigCat(src []uint16, col []uint8, out *[chunkRows]float64, left *[64]uint8, v *[2]float64) {
+	twigCatGo(src, col, out, left, v)
+}

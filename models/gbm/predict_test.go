@@ -286,5 +286,39 @@ func TestSplitKernelsMatchGo(t *testing.T) {
 			require.Equal(t, nb, na, "%s n %d", kn.name, n)
 			require.Equal(t, b, a, "%s n %d", kn.name, n)
 		}
+		// The twig kernels add the left or the right value to each row's
+		// sum (rows masked to a chunk).
+		v := [2]float64{rng.NormFloat64(), rng.NormFloat64()}
+		twigs := []struct {
+			name      string
+			asm, pure func(out *[chunkRows]float64)
+		}{
+			{"twigCat", func(out *[chunkRows]float64) { twigCat(src, col, out, &lut, &v) },
+				func(out *[chunkRows]float64) { twigCatGo(src, col, out, &lut, &v) }},
+		}
+		for _, k := range []uint8{0, 1, 127, 253, 254} {
+			twigs = append(twigs, struct {
+				name      string
+				asm, pure func(out *[chunkRows]float64)
+			}{"twigLE", func(out *[chunkRows]float64) { twigLE(src, col, out, k, &v) },
+				func(out *[chunkRows]float64) { twigLEGo(src, col, out, k, &v) }},
+				struct {
+					name      string
+					asm, pure func(out *[chunkRows]float64)
+				}{"twigNotGT", func(out *[chunkRows]float64) { twigNotGT(src, col, out, k, &v) },
+					func(out *[chunkRows]float64) { twigNotGTGo(src, col, out, k, &v) }})
+		}
+		for _, tw := range twigs {
+			var a, b [chunkRows]float64
+			for i := range a {
+				a[i] = rng.NormFloat64()
+				b[i] = a[i]
+			}
+			tw.asm(&a)
+			tw.pure(&b)
+			for i := range a {
+				require.Equal(t, math.Float64bits(b[i]), math.Float64bits(a[i]), "%s n %d row %d", tw.name, n, i)
+			}
+		}
 	}
 }
