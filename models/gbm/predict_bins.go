@@ -160,7 +160,10 @@ func compileBins(m *Model) *binned {
 // p; t[0] is unused. Eight steps down from node 1 (down) end at
 // i = 256 + #{k : p[k] < v}, which wraps in uint8 to v's bin. Each step
 // is a load, a comparison and a shift, where a binary search over p also
-// adds and masks its bounds.
+// adds and masks its bounds. The tree holds the thresholds negated, -p,
+// and a step compares -v < -p[k] (the same as p[k] < v): so in the
+// assembly kernel one comparison's carry flag is the step, and a NaN,
+// unordered, sets it at every step and ends at binMissing.
 type searchTree [256]float64
 
 // newSearchTree returns the search tree of the sorted thresholds e.
@@ -173,9 +176,9 @@ func newSearchTree(e []float64) *searchTree {
 			return
 		}
 		place(2 * i)
-		t[i] = math.Inf(1)
+		t[i] = math.Inf(-1)
 		if k < len(e) {
-			t[i] = e[k]
+			t[i] = -e[k]
 		}
 		k++
 		place(2*i + 1)
@@ -184,10 +187,11 @@ func newSearchTree(e []float64) *searchTree {
 	return t
 }
 
-// down returns the node below node i on v's way: 2i+1 when t[i] < v, else
-// 2i, in uint8 (the last step wraps to the bin; NaN ends at bin 0).
-func (t *searchTree) down(i uint8, v float64) uint8 {
-	return i<<1 | uint8(bit(t[i] < v))
+// down returns the node below node i on the way of value -nv: 2i+1 when
+// nv < t[i] (the threshold is below the value), else 2i, in uint8 (the
+// last step wraps to the bin; NaN ends at bin 0).
+func (t *searchTree) down(i uint8, nv float64) uint8 {
+	return i<<1 | uint8(bit(nv < t[i]))
 }
 
 // catBin returns the bin of value v in a categorical column whose bins of
@@ -223,17 +227,18 @@ func (b *binned) fill(bins []uint8, stride int, data []float64, cols, n int) {
 	}
 }
 
-// binNumeric writes to col[r] the bin of value v[r*cols] (r < n) in a
-// numeric column whose search tree is t: 8 steps down the tree (down),
-// then binMissing for NaN. Four rows descend together, as independent
-// chains of loads.
+// binNumericGo writes to col[r] the bin of value v[r*cols] (from <= r <
+// n) in a numeric column whose search tree is t: 8 steps down the tree
+// (down), then binMissing for NaN. Four rows descend together, as
+// independent chains of loads. binNumeric is this loop, in assembly on
+// amd64.
 //
 //go:noinline
-func binNumeric(t *searchTree, col *[chunkRows]uint8, v []float64, cols, n int) {
-	r := 0
+func binNumericGo(t *searchTree, col *[chunkRows]uint8, v []float64, cols, from, n int) {
+	r := from
 	for ; r+4 <= n; r += 4 {
 		w := v[r*cols:]
-		v0, v1, v2, v3 := w[0], w[cols], w[2*cols], w[3*cols]
+		v0, v1, v2, v3 := -w[0], -w[cols], -w[2*cols], -w[3*cols]
 		i0, i1, i2, i3 := t.down(1, v0), t.down(1, v1), t.down(1, v2), t.down(1, v3)
 		i0, i1, i2, i3 = t.down(i0, v0), t.down(i1, v1), t.down(i2, v2), t.down(i3, v3)
 		i0, i1, i2, i3 = t.down(i0, v0), t.down(i1, v1), t.down(i2, v2), t.down(i3, v3)
@@ -248,7 +253,7 @@ func binNumeric(t *searchTree, col *[chunkRows]uint8, v []float64, cols, n int) 
 		col[(r+3)&rowMask] = i3 | uint8(-bit(v3 != v3))
 	}
 	for ; r < n; r++ {
-		x := v[r*cols]
+		x := -v[r*cols]
 		i := uint8(1)
 		for range 8 {
 			i = t.down(i, x)

@@ -10,6 +10,9 @@ package gbm
 // 10 to 12 instructions per row where the compiled Go loops take 13 to 16.
 
 //go:noescape
+func binNumericAsm(t *searchTree, col *uint8, v *float64, stride, groups int)
+
+//go:noescape
 func twigLEAsm(src *uint16, n int, col *uint8, sum *[chunkRows]float64, k1 int, v *[2]float64)
 
 //go:noescape
@@ -83,4 +86,17 @@ func twigCat(src []uint16, col []uint8, out *[chunkRows]float64, left *[64]uint8
 	}
 	col = col[:binSpan]
 	twigCatAsm(&src[0], len(src), &col[0], out, left, v)
+}
+
+// binNumeric is binNumericGo: groups of four rows in assembly, the last
+// n mod 4 rows in Go.
+func binNumeric(t *searchTree, col *[chunkRows]uint8, v []float64, cols, n int) {
+	g := n / 4
+	if g > 0 {
+		_ = v[(4*g-1)*cols] // the last value the assembly reads
+		binNumericAsm(t, &col[0], &v[0], 8*cols, g)
+	}
+	if 4*g < n {
+		binNumericGo(t, col, v, cols, 4*g, n)
+	}
 }

@@ -197,3 +197,55 @@ tcatLoop:
 
 tcatDone:
 	RET
+
+// func binNumericAsm(t *searchTree, col *uint8, v *float64, stride, groups int)
+// Bins 4*groups rows (binNumericGo): value k of a group at v + k*stride
+// bytes, negated, descends t in 8 steps, each a comparison with the
+// tree's entry whose carry flag (-v < -p, or unordered) shifts into the
+// node index (ADC i, i: i = 2i + carry); the index's low byte is the bin.
+#define STEP(I, X) UCOMISD (AX)(I*8), X; ADCL I, I
+
+TEXT ·binNumericAsm(SB), NOSPLIT, $0-40
+	MOVQ t+0(FP), AX
+	MOVQ col+8(FP), DI
+	MOVQ v+16(FP), SI
+	MOVQ stride+24(FP), BX
+	MOVQ groups+32(FP), CX
+	MOVQ $0x8000000000000000, DX
+	MOVQ DX, X8
+	LEAQ (BX)(BX*2), R13
+	TESTQ CX, CX
+	JEQ binDone
+
+binLoop:
+	MOVSD (SI), X0
+	MOVSD (SI)(BX*1), X1
+	MOVSD (SI)(BX*2), X2
+	MOVSD (SI)(R13*1), X3
+	XORPD X8, X0
+	XORPD X8, X1
+	XORPD X8, X2
+	XORPD X8, X3
+	MOVL $1, R9
+	MOVL $1, R10
+	MOVL $1, R11
+	MOVL $1, R12
+	STEP(R9, X0); STEP(R10, X1); STEP(R11, X2); STEP(R12, X3)
+	STEP(R9, X0); STEP(R10, X1); STEP(R11, X2); STEP(R12, X3)
+	STEP(R9, X0); STEP(R10, X1); STEP(R11, X2); STEP(R12, X3)
+	STEP(R9, X0); STEP(R10, X1); STEP(R11, X2); STEP(R12, X3)
+	STEP(R9, X0); STEP(R10, X1); STEP(R11, X2); STEP(R12, X3)
+	STEP(R9, X0); STEP(R10, X1); STEP(R11, X2); STEP(R12, X3)
+	STEP(R9, X0); STEP(R10, X1); STEP(R11, X2); STEP(R12, X3)
+	STEP(R9, X0); STEP(R10, X1); STEP(R11, X2); STEP(R12, X3)
+	MOVB R9, (DI)
+	MOVB R10, 1(DI)
+	MOVB R11, 2(DI)
+	MOVB R12, 3(DI)
+	ADDQ $4, DI
+	LEAQ (SI)(BX*4), SI
+	DECQ CX
+	JNZ binLoop
+
+binDone:
+	RET

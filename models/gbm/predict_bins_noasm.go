@@ -27,3 +27,7 @@ func twigNotGT(src []uint16, col []uint8, out *[chunkRows]float64, k uint8, v *[
 func twigCat(src []uint16, col []uint8, out *[chunkRows]float64, left *[64]uint8, v *[2]float64) {
 	twigCatGo(src, col, out, left, v)
 }
+
+func binNumeric(t *searchTree, col *[chunkRows]uint8, v []float64, cols, n int) {
+	binNumericGo(t, col, v, cols, 0, n)
+}
