@@ -2,12 +2,16 @@
 
 package gbm
 
-// The binned split and twig kernels in assembly (predict_bins_amd64.s):
-// the loops of splitBinLEGo, splitBinNotGTGo, splitBinCatGo, twigLEGo,
-// twigNotGTGo and twigCatGo with a row's side
-// taken from the carry flag of one comparison (or a table byte) and added
-// to l (or used as an index) directly, and the loop counting up to zero:
-// 10 to 12 instructions per row where the compiled Go loops take 13 to 16.
+// The binned split and twig kernels and the binning in assembly
+// (predict_bins_amd64.s): the loops of splitBinLEGo, splitBinNotGTGo,
+// splitBinCatGo, twigLEGo, twigNotGTGo, twigCatGo and binNumericGo, with a
+// row's side (or a search step) taken from the carry flag of one
+// comparison (or a table byte) and added to l or the node index (or used
+// as an index) directly, and the loops counting to zero: 10 to 12
+// instructions per row where the compiled Go loops take 13 to 16, and 2
+// per search step instead of 6. TestSplitKernelsMatchGo and
+// TestBinNumericMatchesGo compare each with its Go loop; the purego build
+// tag uses the Go loops (predict_bins_noasm.go).
 
 //go:noescape
 func binNumericAsm(t *searchTree, col *uint8, v *float64, stride, groups int)

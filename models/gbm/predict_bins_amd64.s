@@ -2,7 +2,8 @@
 
 #include "textflag.h"
 
-// The split kernels of predict_bins_amd64.go: splitLE's loop (see
+// The kernels of predict_bins_amd64.go. First the split kernels,
+// splitLE's loop (see
 // predict.go) on bins, 10 to 12 instructions per row where the Go
 // compiler emits 14 to 16. Registers: SI the end of src, CX the row
 // index counting up from -n to 0, DI dst, AX l, DX q, BX col, R8 the
