@@ -84,7 +84,7 @@ func (s *Store) LogScores(ctx context.Context, scores []Score) error {
 	if len(scores) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(tx *sql.Tx) error { return s.logScores(ctx, tx, scores) })
+	return s.writeAside(ctx, func(tx *sql.Tx) error { return s.logScores(ctx, tx, scores) })
 }
 
 // logScores inserts scores into the prediction log in tx, in multi-row
