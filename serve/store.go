@@ -551,20 +551,19 @@ func (s *Server) computeLead(ctx context.Context, a *active, id string, key lead
 	buf = append(buf, '}', '\n')
 	*out = buf
 	key.version = rec.Version // what the answer was computed from
-	o.Warnings = slices.Clone(o.Warnings)
-	return &leadAnswer{key: key, body: slices.Clone(buf), outcome: o, entry: sr}, nil
+	return &leadAnswer{key: key, body: slices.Clone(buf), counters: s.metrics.scoredCounters(a.version, o), entry: sr}, nil
 }
 
 // issueLead counts, logs (scored now) and writes an answer of GET
 // /v1/leads/{id}.
 func (s *Server) issueLead(c *gin.Context, a *active, ans *leadAnswer, now time.Time) {
-	s.metrics.scoredOne(a.version, ans.outcome)
+	addCounted(ans.counters)
 	if s.scores != nil {
 		e := ans.entry
 		e.ScoredAt = now
 		s.scores.addOne(e)
 	}
-	writeBytes(c, http.StatusOK, jsonType, ans.body)
+	writeBytesOnce(c, http.StatusOK, jsonType, ans.body)
 }
 
 // leadError is the answer to a failed read of a stored lead.
