@@ -437,7 +437,8 @@ func (s *Server) handleLead(c *gin.Context) {
 		s.writeError(c, noStore())
 		return
 	}
-	opt, aerr := scoreOptions(c)
+	q := c.Request.URL.Query() // parsed once
+	opt, aerr := queryOptions(q)
 	if aerr != nil {
 		s.writeError(c, aerr)
 		return
@@ -445,7 +446,7 @@ func (s *Server) handleLead(c *gin.Context) {
 	now := s.cfg.Now().UTC()
 	asOf := defaultAsOf(now)
 	explicit := false
-	if v := c.Query("as_of"); v != "" {
+	if v := q.Get("as_of"); v != "" {
 		t, ok := parseTime(v)
 		if !ok {
 			s.writeError(c, badRequest(CodeInvalidParameter, "as_of", "expected a timestamp (RFC 3339 or 2006-01-02), got %q", v))
