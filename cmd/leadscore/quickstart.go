@@ -93,7 +93,7 @@ func runQuickstart(g *globals, q quickstartFlags) error {
 	}
 	printTrained(g.stdout, res.Train, res.Bundle)
 	printBacktest(g.stdout, res.Backtest, res.BacktestReport)
-	if lines := backtest.AgeAgreement(res.Train.Report.MetricsByAge, res.Train.Report.Champion, res.Backtest); len(lines) > 0 {
+	if lines := backtest.AgeAgreement(res.Train.Report.MetricsByAge, res.Train.Report.Metrics, res.Train.Report.Champion, res.Backtest); len(lines) > 0 {
 		fmt.Fprintln(g.stdout, "The bundle's held-out table and the backtest, age by age (ROC AUC).")
 		for _, l := range lines {
 			fmt.Fprintf(g.stdout, "  %s\n", l)

@@ -149,16 +149,48 @@ func TestBacktestAtAges(t *testing.T) {
 	}
 	assert.Positive(t, later, "some leads converted between day 1 and day 7 and are left out at day 7")
 
+	// Every score at every age pooled: the concatenation of the ages'
+	// scores, the champion ranked by probability and the sheet by points.
+	require.NotNil(t, res.AllAges)
+	assert.Equal(t, []int{1, 7}, res.AllAges.Ages)
+	var y, champ, sheet []float64
+	leads := map[string]bool{}
+	for _, age := range res.Settings.ScoreAges {
+		for _, p := range res.Periods {
+			if sc := p.scoredAt[age]; p.Status == StatusEvaluated && sc != nil {
+				y = append(y, sc.y...)
+				champ = append(champ, sc.scores[slices.Index(sc.names, Champion)].prob...)
+				sheet = append(sheet, sc.scores[sc.rules].val...)
+				for _, r := range sc.rows {
+					leads[ds.LeadIDs[r]] = true
+				}
+			}
+		}
+	}
+	all := res.AllAges.Overall
+	assert.Equal(t, res.ByAge[0].Overall.Leads+res.ByAge[1].Overall.Leads, all.Leads, "one row per score")
+	assert.Equal(t, len(leads), res.AllAges.Leads)
+	assert.Less(t, res.AllAges.Leads, all.Leads, "leads scored at both ages count once as leads")
+	ch, _ := find(all, Champion)
+	rs, _ := find(all, "rules")
+	assert.InDelta(t, metrics.ROCAUC(y, champ, nil), float64(ch.ROCAUC.Value), 1e-12)
+	assert.InDelta(t, metrics.ROCAUC(y, sheet, nil), float64(rs.ROCAUC.Value), 1e-12)
+	c, ok := comparison(all, Champion, "rules")
+	require.True(t, ok)
+	assert.True(t, c.Difference.Lo <= c.Difference.Value && c.Difference.Value <= c.Difference.Hi, "%+v", c.Difference)
+
 	// The report shows the per-age tables.
 	out := filepath.Join(t.TempDir(), "report")
 	require.NoError(t, WriteReport(out, res))
 	page, err := os.ReadFile(filepath.Join(out, htmlreport.HTMLFile))
 	require.NoError(t, err)
 	rows := tableRows(t, string(page), "Pooled ROC AUC by lead age")
-	require.Len(t, rows, 3, "the header and ages 1 and 7")
+	require.Len(t, rows, 4, "the header, ages 1 and 7, and all ages pooled")
 	assert.Equal(t, "7", rows[2][0])
-	assert.Len(t, tableRows(t, string(page), "Paired bootstrap of the ROC AUC by lead age"), 5, "the header, logistic and champion against rules at each age")
+	assert.Equal(t, "all (1 and 7)", rows[3][0])
+	assert.Len(t, tableRows(t, string(page), "Paired bootstrap of the ROC AUC by lead age"), 7, "the header, logistic and champion against rules at each age and pooled")
 	assert.Contains(t, fmt.Sprint(res.Summary), "At 7 days after creation")
+	assert.Contains(t, fmt.Sprint(res.Summary), "Every score at every age pooled")
 }
 
 // TestBacktestAgePointInTime adds, for the leads of the last period
@@ -237,9 +269,18 @@ func TestAgeAgreement(t *testing.T) {
 		{AgeDays: 7, Examples: 3900, ROCAUC: map[string]float64{"logistic": 0.82, "rules": 0.81}},
 		{AgeDays: 90, Examples: 100, ROCAUC: map[string]float64{"logistic": 0.7, "rules": 0.6}},
 	}
-	lines := AgeAgreement(held, "logistic", r)
+	lines := AgeAgreement(held, nil, "logistic", r)
 	require.Len(t, lines, 2, "ages 1 and 7 are in both")
 	assert.Contains(t, lines[0], "day 1: held-out logistic 0.7800, rule sheet 0.7500 (+0.0300, 4000 examples); backtest champion minus rule sheet +0.0070")
 	assert.True(t, strings.HasSuffix(lines[0], "they agree"), lines[0])
 	assert.True(t, strings.HasSuffix(lines[1], "they disagree"), lines[1])
+
+	// With the every-age pools on both sides, a last line compares them.
+	r.AllAges = &AllAgesResult{Ages: []int{1, 7, 30}, Leads: 600, Overall: ev(0.07)}
+	pooled := map[string]metrics.Report{"logistic": {N: 8000, ROCAUC: 0.82}, "rules": {N: 8000, ROCAUC: 0.70}}
+	lines = AgeAgreement(held, pooled, "logistic", r)
+	require.Len(t, lines, 3)
+	assert.Equal(t, "all ages pooled: held-out logistic 0.8200, rule sheet 0.7000 (+0.1200, 8000 examples at 1, 7 and 90 days); backtest champion minus rule sheet +0.0700 (95% interval +0.0600 to +0.0800, p = 0.020, 500 scores at 1, 7 and 30 days): they agree", lines[2])
+	r.AllAges.Overall = ev(-0.01)
+	assert.True(t, strings.HasSuffix(AgeAgreement(held, pooled, "logistic", r)[2], "they disagree"))
 }

@@ -108,6 +108,8 @@ type Result struct {
 	// ByAge pools, per score age, the out-of-time scores of the periods
 	// evaluated at that age (snapshot data only; the first is Overall).
 	ByAge []AgeResult `json:"by_age,omitempty"`
+	// AllAges pools every score of ByAge (with two or more ages).
+	AllAges *AllAgesResult `json:"all_ages,omitempty"`
 	// Curves are drawn from the pooled scores.
 	Curves []Curve `json:"curves,omitempty"`
 	// Distribution is the champion's pooled probability by outcome.
@@ -222,6 +224,20 @@ type AgeResult struct {
 	// Periods are the labels of the periods pooled at this age.
 	Periods []string    `json:"periods"`
 	Overall *Evaluation `json:"overall,omitempty"`
+}
+
+// AllAgesResult pools every out-of-time score the backtest made, at every
+// score age: a lead scored at several ages counts once per age, as the
+// queue sales works from holds leads of every age side by side and one
+// score must rank them all. Its bootstrap resamples leads, each with all
+// of its scores, so a lead's scores at several ages are not counted as
+// independent evidence.
+type AllAgesResult struct {
+	// Ages are the score ages pooled.
+	Ages []int `json:"ages"`
+	// Leads counts distinct leads; Overall.Leads counts scores.
+	Leads   int         `json:"leads"`
+	Overall *Evaluation `json:"overall"`
 }
 
 // Interval is an estimate and its bootstrap 95% interval.
@@ -486,6 +502,8 @@ func (r *Result) poolAges(cfg Config, tl *timeline) {
 	if len(ages) == 0 {
 		ages = []int{tl.primaryAge()}
 	}
+	var every []*scored
+	var pooledAges []int
 	for k, a := range ages {
 		ar := AgeResult{AgeDays: a}
 		var sets []*scored
@@ -499,6 +517,8 @@ func (r *Result) poolAges(cfg Config, tl *timeline) {
 			}
 		}
 		if len(sets) > 0 {
+			every = append(every, sets...)
+			pooledAges = append(pooledAges, a)
 			all := pool(sets)
 			// Each age draws its own resamples; the primary age's are
 			// those of a backtest at one age.
@@ -512,6 +532,23 @@ func (r *Result) poolAges(cfg Config, tl *timeline) {
 			r.ByAge = append(r.ByAge, ar)
 		}
 	}
+	if len(pooledAges) < 2 {
+		return
+	}
+	all := pool(every)
+	lead := map[string]int{}
+	clusters := make([]int, len(all.rows))
+	for i, row := range all.rows {
+		id := tl.ds.LeadIDs[row]
+		c, ok := lead[id]
+		if !ok {
+			c = len(lead)
+			lead[id] = c
+		}
+		clusters[i] = c
+	}
+	r.AllAges = &AllAgesResult{Ages: pooledAges, Leads: len(lead),
+		Overall: evaluateClusters(all, clusters, cfg.Resamples, uint64(cfg.Seed)+uint64(len(ages))*104729, cfg.Threads)}
 }
 
 // age returns the period's evaluation at age a, nil when it has none.
@@ -971,13 +1008,19 @@ func tierThresholds(b *models.Bundle, name string) (warm, hot float64) {
 // evaluate computes every model's metrics with bootstrap intervals and the
 // paired comparisons.
 func evaluate(sc *scored, resamples int, seed uint64, threads int) *Evaluation {
+	return evaluateClusters(sc, nil, resamples, seed, threads)
+}
+
+// evaluateClusters is evaluate with the bootstrap resampling clusters of
+// rows (see bootstrapClusters); Leads counts rows.
+func evaluateClusters(sc *scored, clusters []int, resamples int, seed uint64, threads int) *Evaluation {
 	ev := &Evaluation{Leads: len(sc.y)}
 	for _, v := range sc.y {
 		if v == 1 {
 			ev.Conversions++
 		}
 	}
-	br := bootstrap(sc.y, sc.scores, resamples, seed, threads)
+	br := bootstrapClusters(sc.y, clusters, sc.scores, resamples, seed, threads)
 	for k, name := range sc.names {
 		est := sc.scores[k].evaluateAll(sc.y, nil)
 		iv := func(m int) Interval {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadscore/leadscore/metrics"
 	"github.com/leadscore/leadscore/models"
 	"github.com/leadscore/leadscore/training"
 	"github.com/leadscore/leadscore/training/htmlreport"
@@ -206,6 +207,19 @@ func ageSummary(r *Result) []string {
 		}
 		out = append(out, s+".")
 	}
+	if aa := r.AllAges; aa != nil {
+		ev := aa.Overall
+		ch, _ := find(ev, Champion)
+		s := fmt.Sprintf("Every score at every age pooled (%d scores of %d leads at %s days, %d conversions), as a queue holds leads of every age at once: champion ROC AUC %s",
+			ev.Leads, aa.Leads, joinInts(aa.Ages), ev.Conversions, htmlreport.Num(float64(ch.ROCAUC.Value), 4))
+		if rs, ok := find(ev, models.Rules); ok {
+			s += fmt.Sprintf(", rule sheet %s", htmlreport.Num(float64(rs.ROCAUC.Value), 4))
+			if c, ok := comparison(ev, Champion, models.Rules); ok {
+				s += fmt.Sprintf(", difference %s (95%% interval %s to %s, %s; leads resampled with all their scores)", signed(c.Difference.Value), signed(c.Difference.Lo), signed(c.Difference.Hi), pValue(c.PValue, c.Resamples))
+			}
+		}
+		out = append(out, s+".")
+	}
 	return out
 }
 
@@ -256,6 +270,22 @@ func ageSection(r *Result) *htmlreport.Section {
 		pooled.Rows = append(pooled.Rows, row)
 		for _, c := range ev.Comparisons {
 			comps.Rows = append(comps.Rows, []string{fmt.Sprint(a.AgeDays), modelLabel(ModelMetrics{Model: c.Predictive}) + " minus " + modelLabel(ModelMetrics{Model: c.Baseline}),
+				signed(c.Difference.Value), signed(c.Difference.Lo) + " to " + signed(c.Difference.Hi), pValue(c.PValue, c.Resamples)})
+		}
+	}
+	if aa := r.AllAges; aa != nil {
+		ev := aa.Overall
+		label := "all (" + joinInts(aa.Ages) + ")"
+		row := append([]string{label, "–", fmt.Sprintf("%d scores of %d leads", ev.Leads, aa.Leads), fmt.Sprint(ev.Conversions)}, aucCells(ev)...)
+		if c, ok := comparison(ev, Champion, models.Rules); ok {
+			row = append(row, signed(c.Difference.Value), signed(c.Difference.Lo)+" to "+signed(c.Difference.Hi), pValue(c.PValue, c.Resamples))
+		} else {
+			row = append(row, "–", "–", "–")
+		}
+		pooled.Rows = append(pooled.Rows, row)
+		pooled.Note = "The last row pools every score at every age, as a queue holds leads of every age at once; its bootstrap resamples leads with all their scores."
+		for _, c := range ev.Comparisons {
+			comps.Rows = append(comps.Rows, []string{label, modelLabel(ModelMetrics{Model: c.Predictive}) + " minus " + modelLabel(ModelMetrics{Model: c.Baseline}),
 				signed(c.Difference.Value), signed(c.Difference.Lo) + " to " + signed(c.Difference.Hi), pValue(c.PValue, c.Resamples)})
 		}
 	}
@@ -638,8 +668,31 @@ func ListReports(parentDir string) ([]ReportInfo, error) {
 // backtest's pooled ROC AUC at the same ages, one line per score age the
 // held-out table also has, and says whether the two agree on the sign of
 // champion minus rule sheet. Empty without a rule sheet or common ages.
-func AgeAgreement(held []training.AgeMetrics, champion string, r *Result) []string {
-	var out []string
+// With the backtest's every-age pool (Result.AllAges) and the held-out
+// metrics over all ages (pooled, the training report's metrics), a last
+// line sets those two side by side the same way.
+func AgeAgreement(held []training.AgeMetrics, pooled map[string]metrics.Report, champion string, r *Result) (out []string) {
+	defer func() {
+		hc, okc := pooled[champion]
+		hr, okr := pooled[models.Rules]
+		if len(out) == 0 || r.AllAges == nil || !okc || !okr {
+			return
+		}
+		c, ok := comparison(r.AllAges.Overall, Champion, models.Rules)
+		if !ok {
+			return
+		}
+		var ages []int
+		for _, h := range held {
+			ages = append(ages, h.AgeDays)
+		}
+		verdict := "they agree"
+		if (hc.ROCAUC-hr.ROCAUC > 0) != (c.Difference.Value > 0) {
+			verdict = "they disagree"
+		}
+		out = append(out, fmt.Sprintf("all ages pooled: held-out %s %.4f, rule sheet %.4f (%+.4f, %d examples at %s days); backtest champion minus rule sheet %s (95%% interval %s to %s, %s, %d scores at %s days): %s",
+			champion, hc.ROCAUC, hr.ROCAUC, hc.ROCAUC-hr.ROCAUC, hc.N, joinInts(ages), signed(c.Difference.Value), signed(c.Difference.Lo), signed(c.Difference.Hi), pValue(c.PValue, c.Resamples), r.AllAges.Overall.Leads, joinInts(r.AllAges.Ages), verdict))
+	}()
 	for _, a := range r.ByAge {
 		k := slices.IndexFunc(held, func(h training.AgeMetrics) bool { return h.AgeDays == a.AgeDays })
 		if k < 0 || a.Overall == nil {

@@ -225,14 +225,41 @@ func resampleWeights(n int, seed uint64, b int, w []float64) {
 	}
 }
 
+// resampleClusters draws resample b of clustered rows: nc clusters with
+// replacement (row r belongs to cluster clusters[r] in [0, nc)), every row
+// of a drawn cluster counted as often as its cluster was drawn. cw is
+// scratch of nc entries. Like resampleWeights, seeded by (seed, b).
+func resampleClusters(clusters []int, nc int, seed uint64, b int, w, cw []float64) {
+	clear(cw)
+	rng := rand.New(rand.NewPCG(seed, uint64(b)+1))
+	for k := 0; k < nc; k++ {
+		cw[rng.IntN(nc)]++
+	}
+	for r, c := range clusters {
+		w[r] = cw[c]
+	}
+}
+
 // bootstrap evaluates every model on the same resamples (paired), using
 // threads goroutines.
 func bootstrap(y []float64, ms []*modelScores, resamples int, seed uint64, threads int) bootstrapResult {
+	return bootstrapClusters(y, nil, ms, resamples, seed, threads)
+}
+
+// bootstrapClusters is bootstrap with rows resampled by cluster
+// (clusters[r] in [0, max+1) for row r): rows that belong together, such
+// as one lead's scores at several ages, are drawn together, so the
+// intervals do not treat them as independent. Nil clusters resample rows.
+func bootstrapClusters(y []float64, clusters []int, ms []*modelScores, resamples int, seed uint64, threads int) bootstrapResult {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
 	res := bootstrapResult{values: make([][][numMetrics]float64, resamples)}
 	n := len(y)
+	nc := 0
+	for _, c := range clusters {
+		nc = max(nc, c+1)
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for t := 0; t < threads; t++ {
@@ -240,8 +267,13 @@ func bootstrap(y []float64, ms []*modelScores, resamples int, seed uint64, threa
 		go func() {
 			defer wg.Done()
 			w := make([]float64, n)
+			cw := make([]float64, nc)
 			for b := range next {
-				resampleWeights(n, seed, b, w)
+				if clusters != nil {
+					resampleClusters(clusters, nc, seed, b, w, cw)
+				} else {
+					resampleWeights(n, seed, b, w)
+				}
 				vals := make([][numMetrics]float64, len(ms))
 				for k, m := range ms {
 					vals[k] = m.evaluateAll(y, w)

@@ -3,6 +3,7 @@ package backtest
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -89,6 +90,39 @@ func TestBootstrapReproducibleBySeed(t *testing.T) {
 	assert.Equal(t, 0.0, dlo)
 	assert.Equal(t, 0.0, dhi)
 	assert.Equal(t, 1.0, pv)
+}
+
+// TestBootstrapClusters checks resampling by cluster: every row of a
+// cluster gets its cluster's draw count, the draws add up to the number of
+// clusters, and a resample differs from one of single rows. With clusters
+// that duplicate every row, the interval is wider than resampling the
+// duplicated rows as if they were independent.
+func TestBootstrapClusters(t *testing.T) {
+	clusters := []int{0, 0, 0, 1, 2, 2, 3, 4, 4, 4}
+	w := make([]float64, len(clusters))
+	cw := make([]float64, 5)
+	for b := range 50 {
+		resampleClusters(clusters, 5, 7, b, w, cw)
+		assert.Equal(t, w[0], w[1])
+		assert.Equal(t, w[1], w[2])
+		assert.Equal(t, w[4], w[5])
+		assert.Equal(t, w[7], w[9])
+		assert.Equal(t, 5.0, cw[0]+cw[1]+cw[2]+cw[3]+cw[4])
+	}
+
+	y, p := randomScores(300, 5, false)
+	yy := append(slices.Clone(y), y...)
+	pp := append(slices.Clone(p), p...)
+	dup := make([]int, len(yy))
+	for i := range dup {
+		dup[i] = i % len(y)
+	}
+	ms := []*modelScores{{rank: newRanking(pp), val: pp, prob: pp}}
+	rows := bootstrap(yy, ms, 300, 3, 2)
+	byCluster := bootstrapClusters(yy, dup, ms, 300, 3, 2)
+	rlo, rhi := rows.interval(0, mAUC)
+	clo, chi := byCluster.interval(0, mAUC)
+	assert.Greater(t, chi-clo, 1.2*(rhi-rlo), "copies drawn together: the interval of the original rows, about sqrt(2) wider")
 }
 
 func TestPairedDetectsBetterModel(t *testing.T) {
