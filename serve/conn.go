@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"net"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 )
@@ -33,7 +34,9 @@ func (l gatherListener) Accept() (net.Conn, error) {
 type gatherConn struct {
 	net.Conn
 	gathering bool
-	held      []byte
+	// held is what was written while gathering, in a buffer from
+	// heldBuffers (idle connections keep none).
+	held *[]byte
 	// err is the failed write of held, returned by the writes after it.
 	err error
 }
@@ -43,7 +46,10 @@ func (c *gatherConn) Write(p []byte) (int, error) {
 		return 0, c.err
 	}
 	if c.gathering {
-		c.held = append(c.held, p...)
+		if c.held == nil {
+			c.held = heldBuffers.Get().(*[]byte)
+		}
+		*c.held = append(*c.held, p...)
 		return len(p), nil
 	}
 	return c.Conn.Write(p)
@@ -58,18 +64,23 @@ func (c *gatherConn) CloseWrite() error {
 	return nil
 }
 
+// heldBuffers are the buffers of the responses being gathered.
+var heldBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
 // send writes what was held, in one call, and stops gathering.
 func (c *gatherConn) send() error {
 	c.gathering = false
-	if len(c.held) == 0 {
+	if c.held == nil {
 		return nil
 	}
-	_, c.err = c.Conn.Write(c.held)
-	if cap(c.held) > 64<<10 {
-		c.held = nil
-	} else {
-		c.held = c.held[:0]
+	if len(*c.held) > 0 {
+		_, c.err = c.Conn.Write(*c.held)
 	}
+	if cap(*c.held) <= 64<<10 {
+		*c.held = (*c.held)[:0]
+		heldBuffers.Put(c.held)
+	}
+	c.held = nil
 	return c.err
 }
 
