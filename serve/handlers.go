@@ -3,6 +3,7 @@ package serve
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -77,8 +78,12 @@ func mediaType(h string) string {
 
 // scoreOptions reads ?explain=K|all (default 5) and ?all_models=1.
 func scoreOptions(c *gin.Context) (models.ScoreOptions, *APIError) {
+	return queryOptions(c.Request.URL.Query())
+}
+
+// queryOptions reads the scoring options of a parsed query string.
+func queryOptions(q url.Values) (models.ScoreOptions, *APIError) {
 	opt := models.ScoreOptions{Explain: 5}
-	q := c.Request.URL.Query()
 	if v := q.Get("explain"); v != "" {
 		if v == "all" {
 			opt.Explain = models.ExplainAll

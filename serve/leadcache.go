@@ -69,9 +69,10 @@ type leadKey struct {
 // leadAnswer is one cached answer: the body sent and what each issue of it
 // counts and logs. It is never modified once cached.
 type leadAnswer struct {
-	key     leadKey
-	body    []byte
-	outcome outcome
+	key  leadKey
+	body []byte
+	// counters are what an issue adds to the metrics (scoredCounters).
+	counters []counted
 	// entry is the prediction-log entry, its ScoredAt set per issue.
 	entry store.Score
 }

@@ -1,11 +1,16 @@
 package serve
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/datasets/store"
+	"github.com/leadscore/leadscore/models"
 )
 
 // TestLeadAnswerCache: GET /v1/leads/{id} issues its last answer again
@@ -330,4 +336,123 @@ func TestLeadAnswerFlights(t *testing.T) {
 	assert.Nil(t, c.get("y", key), "an answer of a flight from before a clear is not cached")
 	_, _, lead5 := c.lookup("x", key)
 	assert.True(t, lead5, "a landed flight is gone")
+}
+
+// countingListener counts the write calls on its connections.
+type countingListener struct {
+	net.Listener
+	writes *atomic.Int64
+}
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	return countingConn{c, l.writes}, err
+}
+
+type countingConn struct {
+	net.Conn
+	writes *atomic.Int64
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	c.writes.Add(1)
+	return c.Conn.Write(p)
+}
+
+// TestLeadAnswerOneWrite: served on a connection, GET /v1/leads/{id}
+// sends each answer (headers and a body larger than net/http's 4 KiB
+// buffer) in one write call, byte for byte the handler's, several
+// answers in a row on one kept-alive connection; other routes are
+// unchanged.
+func TestLeadAnswerOneWrite(t *testing.T) {
+	c := newCacheCase(t, realAsOf.Add(time.Hour))
+	body := map[string]any{"lead_id": c.id, "created_at": c.lead["fields"].(map[string]any)["created_at"], "fields": c.lead["fields"]}
+	ingest(t, c.env, "/v1/leads", mustJSON(t, body), 200)
+	evs := c.lead["events"].([]map[string]any)
+	for _, e := range evs {
+		e["lead_id"] = c.id
+	}
+	ingest(t, c.env, "/v1/events", mustJSON(t, evs), 200)
+	path := "/v1/leads/" + c.id + "?explain=40"
+	want := c.env.do(t, "GET", path, "")
+	require.Equal(t, http.StatusOK, want.Code, want.Body.String())
+	require.Greater(t, want.Body.Len(), 4096, "an answer larger than net/http's buffer")
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var writes atomic.Int64
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.s.Serve(ctx, countingListener{ln, &writes}) }()
+	defer func() { cancel(); <-done }()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+	r := bufio.NewReader(conn)
+	for i := range 3 {
+		before := writes.Load()
+		fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path)
+		resp, err := http.ReadResponse(r, nil)
+		require.NoError(t, err)
+		got, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, want.Body.String(), string(got), "answer %d", i)
+		assert.Equal(t, int64(1), writes.Load()-before, "answer %d in one write", i)
+	}
+	// Another route writes as before (its answer is small: one write).
+	fmt.Fprintf(conn, "GET /v1/leads/nobody HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp, err := http.ReadResponse(r, nil)
+	require.NoError(t, err)
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+
+	// Each of the 4 issues (1 scored, 3 reused) counts the lead, its tier
+	// and each of its warnings, as a score computed anew does.
+	var ans struct {
+		Tier     string
+		Warnings []struct{ Code string }
+	}
+	require.NoError(t, json.Unmarshal(want.Body.Bytes(), &ans))
+	require.NotEmpty(t, ans.Warnings, "an answer with warnings: %s", want.Body.String())
+	perCode := map[string]int{}
+	for _, w := range ans.Warnings {
+		perCode[w.Code]++
+	}
+	metrics := c.env.do(t, "GET", "/metrics", "").Body.String()
+	version := c.s.reg.current().version
+	assert.Contains(t, metrics, fmt.Sprintf(`leadscore_leads_scored_total{model_version=%q} 4`, version))
+	assert.Contains(t, metrics, fmt.Sprintf(`leadscore_scores_total{model_version=%q,tier=%q} 4`, version, ans.Tier))
+	for code, n := range perCode {
+		assert.Contains(t, metrics, fmt.Sprintf(`leadscore_score_warnings_total{code=%q,model_version=%q} %d`, code, version, 4*n))
+	}
+}
+
+// TestScoredCounters: an answer's resolved counters, added once per issue,
+// count what scoredOne counts for the same score, warnings given several
+// times included.
+func TestScoredCounters(t *testing.T) {
+	o := outcome{Tier: "warm", Warnings: []models.Warning{{Code: "out_of_range"}, {Code: "missing_imputed"}, {Code: "out_of_range"}, {Code: "out_of_range"}}}
+	byOne, byCounters := newMetrics(), newMetrics()
+	cs := byCounters.scoredCounters("v7", o)
+	for range 3 {
+		byOne.scoredOne("v7", o)
+		addCounted(cs)
+	}
+	scrape := func(m *metrics) string {
+		rec := httptest.NewRecorder()
+		m.handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		var lines []string
+		for _, l := range strings.Split(rec.Body.String(), "\n") {
+			if strings.HasPrefix(l, "leadscore_") {
+				lines = append(lines, l)
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
+	want := scrape(byOne)
+	require.Contains(t, want, `leadscore_score_warnings_total{code="out_of_range",model_version="v7"} 9`)
+	assert.Equal(t, want, scrape(byCounters))
 }

@@ -196,6 +196,37 @@ func (m *metrics) scoredOne(version string, o outcome) {
 	}
 }
 
+// counted is a counter and how much one issue of an answer adds to it.
+type counted struct {
+	c prometheus.Counter
+	n float64
+}
+
+// scoredCounters resolves once what scoredOne counts for a score issued
+// again and again (a cached answer of GET /v1/leads/{id}), so each issue
+// adds to the counters without looking them up by their labels.
+func (m *metrics) scoredCounters(version string, o outcome) []counted {
+	out := []counted{{m.leads.WithLabelValues(version), 1}, {m.scores.WithLabelValues(o.Tier, version), 1}}
+	byCode := map[string]int{}
+	for _, w := range o.Warnings {
+		if i, ok := byCode[w.Code]; ok {
+			out[i].n++
+			continue
+		}
+		byCode[w.Code] = len(out)
+		out = append(out, counted{m.warnings.WithLabelValues(w.Code, version), 1})
+	}
+	return out
+}
+
+// addCounted counts a score issued with its resolved counters: the same
+// counts as scoredOne.
+func addCounted(cs []counted) {
+	for _, x := range cs {
+		x.c.Add(x.n)
+	}
+}
+
 // ingested counts an ingestion request's items.
 func (m *metrics) ingested(kind string, accepted, duplicates, rejected int) {
 	m.ingest.WithLabelValues(kind, "accepted").Add(float64(accepted))

@@ -293,7 +293,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      s.cfg.WriteTimeout,
 		IdleTimeout:       s.cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ConnContext:       withConn,
 	}
+	ln = gatherListener{ln}
 	if s.cfg.MemoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		prev := debug.SetMemoryLimit(s.cfg.MemoryLimit)
 		defer debug.SetMemoryLimit(prev)

@@ -437,7 +437,8 @@ func (s *Server) handleLead(c *gin.Context) {
 		s.writeError(c, noStore())
 		return
 	}
-	opt, aerr := scoreOptions(c)
+	q := c.Request.URL.Query() // parsed once
+	opt, aerr := queryOptions(q)
 	if aerr != nil {
 		s.writeError(c, aerr)
 		return
@@ -445,7 +446,7 @@ func (s *Server) handleLead(c *gin.Context) {
 	now := s.cfg.Now().UTC()
 	asOf := defaultAsOf(now)
 	explicit := false
-	if v := c.Query("as_of"); v != "" {
+	if v := q.Get("as_of"); v != "" {
 		t, ok := parseTime(v)
 		if !ok {
 			s.writeError(c, badRequest(CodeInvalidParameter, "as_of", "expected a timestamp (RFC 3339 or 2006-01-02), got %q", v))
@@ -551,20 +552,19 @@ func (s *Server) computeLead(ctx context.Context, a *active, id string, key lead
 	buf = append(buf, '}', '\n')
 	*out = buf
 	key.version = rec.Version // what the answer was computed from
-	o.Warnings = slices.Clone(o.Warnings)
-	return &leadAnswer{key: key, body: slices.Clone(buf), outcome: o, entry: sr}, nil
+	return &leadAnswer{key: key, body: slices.Clone(buf), counters: s.metrics.scoredCounters(a.version, o), entry: sr}, nil
 }
 
 // issueLead counts, logs (scored now) and writes an answer of GET
 // /v1/leads/{id}.
 func (s *Server) issueLead(c *gin.Context, a *active, ans *leadAnswer, now time.Time) {
-	s.metrics.scoredOne(a.version, ans.outcome)
+	addCounted(ans.counters)
 	if s.scores != nil {
 		e := ans.entry
 		e.ScoredAt = now
 		s.scores.addOne(e)
 	}
-	writeBytes(c, http.StatusOK, jsonType, ans.body)
+	writeBytesOnce(c, http.StatusOK, jsonType, ans.body)
 }
 
 // leadError is the answer to a failed read of a stored lead.

@@ -218,8 +218,11 @@ func (h *histories) check(id string, dv int64, v Version) {
 	h.checked[id] = checkedVersion{dataVersion: dv, version: v}
 }
 
-// changes reads SQLite's data version on one connection of its own (PRAGMA
-// data_version): it changes whenever any other connection, of this
+// changes tells whether anything was committed since a lead's version was
+// read. Usually the WAL index's header in shared memory says so, with a
+// memory read (walChanges). Failing that (no mapping, or a commit writing
+// the header at that instant), it reads SQLite's data version on one
+// connection of its own (PRAGMA data_version): it changes whenever any other connection, of this
 // process or another, commits to the database, and this connection never
 // writes. Reading it is much cheaper than reading a lead's version, and
 // while it stays the same every lead's version does too.
@@ -234,6 +237,11 @@ func (h *histories) check(id string, dv int64, v Version) {
 // lock is held during a read (a mutex held across it made the waiters
 // queue and wake one by one, one scheduling delay each).
 type changes struct {
+	// wal reads commits from the WAL index's header in shared memory,
+	// without a call into SQLite; the data version is read only when it
+	// is not mapped or is being written.
+	wal walChanges
+
 	mu sync.Mutex
 	// running is the round whose read is under way (nil: none); next is
 	// the round the callers that came during it wait for.
@@ -266,6 +274,15 @@ func (s *Store) dataVersion(ctx context.Context) (dv int64, ok bool) {
 	if s.kind != sqldb.SQLite {
 		return 0, false
 	}
+	if v, ok := s.cache.changes.wal.version(); ok {
+		return v, true
+	}
+	return s.readDataVersion(ctx)
+}
+
+// readDataVersion is dataVersion read from SQLite (PRAGMA data_version),
+// in rounds shared by concurrent callers.
+func (s *Store) readDataVersion(ctx context.Context) (dv int64, ok bool) {
 	c := &s.cache.changes
 	c.mu.Lock()
 	if c.running == nil {
@@ -384,9 +401,11 @@ func (c *changes) closeLocked() {
 
 // LeadVersion returns the current version of lead id (ErrNotFound for an
 // id never stored): a Record read under the same version is still the
-// lead's record. On SQLite it costs one read of the database's data
-// version, shared by concurrent callers, while nothing has been committed
-// since the lead's version was last read; otherwise a few index lookups.
+// lead's record. On SQLite it costs a read of the WAL index's header in
+// shared memory (or, failing that, of the database's data version, shared
+// by concurrent callers) while nothing that changes a lead has been
+// committed since the lead's version was last read; otherwise a few index
+// lookups.
 func (s *Store) LeadVersion(ctx context.Context, id string) (Version, error) {
 	dv, haveDV := s.dataVersion(ctx)
 	if !haveDV {

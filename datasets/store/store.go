@@ -121,11 +121,18 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if s.cconn != nil {
+		// The checkpoints' connection stays open as long as the store,
+		// and with it SQLite's use of the -shm file.
+		s.cache.changes.wal.idx = openWALIndex(ctx, s.cconn)
+	}
 	return s, nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	// Unmapped while the store's connections keep SQLite's -shm file.
+	s.cache.changes.wal.close()
 	if s.commits != nil {
 		close(s.commits)
 		<-s.stopped
@@ -325,8 +332,20 @@ func (s *Store) q(query string) string {
 // its own, so a failing call is rolled back alone. fn may therefore run
 // more than once and must set, not accumulate, what it reports.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.writeGroup(ctx, fn, false)
+}
+
+// writeAside is write for a write that changes no lead's history (no
+// leads, lead_versions or events row): the prediction log. On SQLite its
+// commits, when committed without other writes, are recorded as such, so
+// they do not make LeadVersion read the leads' versions again.
+func (s *Store) writeAside(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.writeGroup(ctx, fn, true)
+}
+
+func (s *Store) writeGroup(ctx context.Context, fn func(tx *sql.Tx) error, aside bool) error {
 	if s.commits != nil {
-		w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+		w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1), aside: aside}
 		select {
 		case s.commits <- w:
 		case <-ctx.Done():
@@ -458,6 +477,8 @@ type groupWrite struct {
 	ctx  context.Context
 	fn   func(tx *sql.Tx) error
 	done chan error
+	// aside: the write changes no lead's history (writeAside).
+	aside bool
 }
 
 // maxGroup bounds the writes committed together.
@@ -542,6 +563,18 @@ func (s *Store) commitTx(ws ...*groupWrite) error {
 	if err != nil {
 		return fmt.Errorf("store %s: %w", s.Redacted(), err)
 	}
+	// A commit of writes that all change no lead is marked for the
+	// readers of the WAL index: its header before the commit is read here,
+	// after BEGIN IMMEDIATE took the write lock, so no other commit comes
+	// between it and this transaction's.
+	var pre walHeader
+	aside := true
+	for _, w := range ws {
+		aside = aside && w.aside
+	}
+	if aside {
+		pre, aside = s.cache.changes.wal.header()
+	}
 	for _, w := range ws {
 		if err := w.fn(tx); err != nil {
 			tx.Rollback()
@@ -550,6 +583,11 @@ func (s *Store) commitTx(ws ...*groupWrite) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store %s: commit: %w", s.Redacted(), err)
+	}
+	if aside {
+		if post, ok := s.cache.changes.wal.header(); ok {
+			s.cache.changes.wal.mark(pre, post)
+		}
 	}
 	// Wake the checkpointer (it skips wakes within checkpointEvery).
 	select {
