@@ -47,7 +47,7 @@ sql_compatible: false    # true trains a simpler bundle, whose SQL (leadscore sq
 # Gradient-boosted trees: the shares of training rows and feature columns drawn
 # for each tree, in (0, 1]; 1 turns sampling off, 0 keeps the default.
 gbm_subsample: 0         # default 0.8 (--gbm-subsample)
-gbm_colsample: 0         # default 0.5 (--gbm-colsample)
+gbm_colsample: 0         # default: about 25 columns per tree, a share between 0.1 and 0.5 (--gbm-colsample)
 
 # Training memory: at most this many examples (lead snapshots); beyond it a
 # deterministic sample of leads, weighted 1/rate. 0 keeps every example.

@@ -78,6 +78,17 @@ type GBMInfo struct {
 	// Monotone names the constrained features (--gbm-monotone): +1 the
 	// score never falls as the feature grows, -1 never rises.
 	Monotone map[string]int8 `json:"monotone,omitempty"`
+	// RowsPerLead is the fitting rows' mean number of snapshots per lead,
+	// and LambdaPerLead the L2 penalty asked for, per lead: Params.Lambda,
+	// the penalty applied, is their product (gbmLambda). Under --tune,
+	// whose candidates set the penalty themselves, LambdaPerLead is absent.
+	RowsPerLead   float64 `json:"rows_per_lead"`
+	LambdaPerLead float64 `json:"lambda_per_lead,omitempty"`
+	// Columns is the number of feature columns; ColSampleSized says that
+	// Params.ColSample was left to them (gbm.SizedColSample) rather than
+	// set by --gbm-colsample or gbm_colsample.
+	Columns        int  `json:"columns"`
+	ColSampleSized bool `json:"colsample_sized,omitempty"`
 }
 
 // Markdown renders the report for humans.
@@ -113,6 +124,14 @@ func (r *Report) Markdown() string {
 	if g := r.GBM; g != nil {
 		fmt.Fprintf(&b, "\ngbm: %d trees kept of at most %d, up to %d leaves, learning rate %g; each tree drew %.0f%% of the %d fitting rows and %.0f%% of the feature columns (--gbm-subsample, --gbm-colsample).\n",
 			g.BestIteration, g.Params.Trees, g.Params.Leaves, g.Params.LearningRate, 100*g.Params.Subsample, g.FitRows, 100*g.Params.ColSample)
+		if g.ColSampleSized {
+			fmt.Fprintf(&b, "The share of columns per tree was sized by the %d feature columns: about %d per tree, between %.0f%% and %.0f%% (--gbm-colsample sets it).\n",
+				g.Columns, gbm.ColumnsPerTree, 100*gbm.MinSizedColSample, 100*gbm.MaxSizedColSample)
+		}
+		if g.RowsPerLead > 1 && g.LambdaPerLead > 0 {
+			fmt.Fprintf(&b, "Its L2 penalty on leaf values, %g per lead, was %.4g on the fitting rows: %.2f snapshots per lead, so that a lead weighs the same against the penalty however many snapshots it has.\n",
+				g.LambdaPerLead, g.Params.Lambda, g.RowsPerLead)
+		}
 	}
 	if len(r.MetricsByAge) > 0 {
 		b.WriteString("\n## Held-out ROC AUC by lead age\n\nThe same held-out leads, by their age at the snapshot (a backtest scores leads at the first age).\n\n| age (days) | examples | converted |")

@@ -179,15 +179,72 @@ func TestReportRecordsGBMSampling(t *testing.T) {
 // defaults otherwise; the template's comments name those defaults.
 func TestGBMDefaults(t *testing.T) {
 	d := gbm.DefaultParams()
-	assert.Equal(t, d, GBMDefaults(features.Config{}))
+	want := d
+	want.ColSample = 0 // sized by the columns when the gbm is fitted
+	assert.Equal(t, want, GBMDefaults(features.Config{}))
 	p := GBMDefaults(features.Config{GBMSubsample: 0.6})
 	assert.Equal(t, 0.6, p.Subsample)
-	assert.Equal(t, d.ColSample, p.ColSample)
+	assert.Zero(t, p.ColSample)
 	p = GBMDefaults(features.Config{GBMColSample: 1})
 	assert.Equal(t, d.Subsample, p.Subsample)
 	assert.Equal(t, 1.0, p.ColSample)
 	assert.Contains(t, features.ConfigTemplate, fmt.Sprintf("gbm_subsample: 0         # default %g ", d.Subsample))
-	assert.Contains(t, features.ConfigTemplate, fmt.Sprintf("gbm_colsample: 0         # default %g ", d.ColSample))
+	assert.Contains(t, features.ConfigTemplate, fmt.Sprintf("gbm_colsample: 0         # default: about %d columns per tree, a share between %g and %g ",
+		gbm.ColumnsPerTree, gbm.MinSizedColSample, gbm.MaxSizedColSample))
+}
+
+// The gbm's L2 penalty is per lead: on snapshot data it is multiplied by
+// the fitting rows' snapshots per lead, counted here independently of
+// rowsPerLead, and report.json and report.md say so.
+func TestGBMLambdaPerLead(t *testing.T) {
+	res := trainedSample(t)
+	g := res.Report.GBM
+	require.NotNil(t, g)
+	assert.Equal(t, fastGBM().Lambda, g.LambdaPerLead)
+	assert.Greater(t, g.RowsPerLead, 2.0, "the sample has several snapshots per lead")
+	assert.InDelta(t, g.LambdaPerLead*g.RowsPerLead, g.Params.Lambda, 1e-12)
+	assert.Equal(t, g.Params.Lambda, res.Bundle.GBM.Params.Lambda, "the penalty applied is the one the model records")
+	assert.Contains(t, res.Report.Markdown(), fmt.Sprintf("%g per lead, was %.4g on the fitting rows: %.2f snapshots per lead", g.LambdaPerLead, g.Params.Lambda, g.RowsPerLead))
+	// The fitting rows' leads are among the training leads.
+	assert.GreaterOrEqual(t, g.RowsPerLead, float64(g.FitRows)/float64(res.Report.Split.TrainLeads))
+
+	// --tune's candidates set their own penalty, unscaled.
+	opt := sampleOptions(t)
+	opt.Models, opt.Tune = []string{models.GBM}, true
+	tuned, err := Train(context.Background(), opt)
+	require.NoError(t, err)
+	assert.Zero(t, tuned.Report.GBM.LambdaPerLead)
+	assert.Contains(t, []float64{1, 5}, tuned.Report.GBM.Params.Lambda)
+	assert.NotContains(t, tuned.Report.Markdown(), "per lead, was")
+}
+
+// Left to the data, the share of columns per tree is sized by the feature
+// columns, and report.json, report.md and the model say what was used.
+func TestGBMColSampleSizedByColumns(t *testing.T) {
+	opt := sampleOptions(t)
+	opt.Models = []string{models.GBM}
+	opt.GBM.ColSample = 0
+	res, err := Train(context.Background(), opt)
+	require.NoError(t, err)
+	g := res.Report.GBM
+	assert.True(t, g.ColSampleSized)
+	assert.Equal(t, res.Tree.Cols, g.Columns)
+	assert.Greater(t, g.Columns, 2*gbm.ColumnsPerTree, "the sample is wide enough for the share to fall below half")
+	assert.InDelta(t, float64(gbm.ColumnsPerTree)/float64(g.Columns), g.Params.ColSample, 1e-12)
+	assert.Equal(t, g.Params.ColSample, res.Bundle.GBM.Params.ColSample)
+	assert.Contains(t, res.Report.Markdown(), fmt.Sprintf("sized by the %d feature columns: about %d per tree", g.Columns, gbm.ColumnsPerTree))
+	// A share that is set is kept and not reported as sized.
+	assert.False(t, trainedSample(t).Report.GBM.ColSampleSized)
+}
+
+func TestRowsPerLead(t *testing.T) {
+	ids := []string{"a", "a", "a", "b", "b", "c"}
+	assert.Equal(t, 2.0, rowsPerLead(ids, []int{0, 1, 2, 3, 4, 5}))
+	assert.Equal(t, 1.5, rowsPerLead(ids, []int{0, 1, 5}))
+	assert.Equal(t, 1.0, rowsPerLead(ids, nil))
+	assert.Equal(t, 1.0, gbmLambda(1, 1))
+	assert.Equal(t, 7.5, gbmLambda(1, 7.5))
+	assert.Equal(t, 2.0, gbmLambda(2, 0.5), "never below the penalty asked for")
 }
 
 func TestDamagedBundleIsRefused(t *testing.T) {

@@ -99,7 +99,7 @@ gbm_trees, gbm_monotone, weight, threads, feature_config, exclude, missing_value
 	f.StringSliceVar(&t.exclude, "exclude", nil, "columns never to use as features (comma-separated)")
 	f.IntVar(&t.gbmTrees, "gbm-trees", 0, "gbm: number of trees (fewer is faster)")
 	f.Float64Var(&t.gbmSubsample, "gbm-subsample", 0, "gbm: share of the training rows drawn for each tree, as in train (default 0.8)")
-	f.Float64Var(&t.gbmColSample, "gbm-colsample", 0, "gbm: share of the feature columns drawn for each tree, as in train (default 0.5)")
+	f.Float64Var(&t.gbmColSample, "gbm-colsample", 0, "gbm: share of the feature columns drawn for each tree, as in train (default: sized by the feature columns, about 25 per tree, between 0.1 and 0.5)")
 	f.StringVar(&t.weight, "weight", "", "numeric leads column that weights each lead's examples in the fits, as in train")
 	f.StringSliceVar(&t.gbmMonotone, "gbm-monotone", nil, "gbm: monotone constraints as in train, FEATURE=+1 or FEATURE=-1 (comma-separated or repeated)")
 	f.IntVar(&t.threads, "threads", 0, "worker threads (default: all cores)")

@@ -122,7 +122,7 @@ leads and writes a model bundle directory with report.json and report.md.`,
 	f.IntVar(&t.gbmBins, "gbm-bins", 0, "gbm: max histogram bins per feature")
 	f.IntVar(&t.gbmES, "gbm-early-stopping", 0, "gbm: early-stopping patience in trees, 0 turns it off (default: the gbm default)")
 	f.Float64Var(&t.gbmSubsample, "gbm-subsample", 0, "gbm: share of the training rows drawn for each tree, in (0, 1]; 1 turns row sampling off (default 0.8, which regularises and speeds up the fit)")
-	f.Float64Var(&t.gbmColSam, "gbm-colsample", 0, "gbm: share of the feature columns drawn for each tree, in (0, 1]; 1 turns column sampling off (default 0.5, which regularises and speeds up the fit)")
+	f.Float64Var(&t.gbmColSam, "gbm-colsample", 0, "gbm: share of the feature columns drawn for each tree, in (0, 1]; 1 turns column sampling off (default: sized by the feature columns, about 25 per tree, between 0.1 and 0.5; it regularises and speeds up the fit)")
 	f.StringVar(&t.weight, "weight", "", "numeric column of the leads file that weights each lead's examples in the fits and calibrations (for example deal value); never a feature")
 	f.Float64Var(&t.gbmScalePos, "gbm-scale-pos-weight", 0, "gbm: weight of every converted example relative to the others (default 1; the calibration undoes the shift in probabilities)")
 	f.StringSliceVar(&t.gbmMonotone, "gbm-monotone", nil, "gbm: FEATURE=+1 (a larger value never lowers the score) or FEATURE=-1 (never raises it); FEATURE may use * and ?, e.g. 'event:page_view:pricing:count_*=+1' (names as in the bundle's spec.json; comma-separated or repeated)")

@@ -38,7 +38,7 @@ func TestGBMSamplingPrecedence(t *testing.T) {
 		changed          []string
 		wantSub, wantCol float64
 	}{
-		{"defaults", features.Config{}, nil, 0.8, 0.5},
+		{"defaults", features.Config{}, nil, 0.8, 0}, // 0: sized by the columns at fit time
 		{"config file", yaml, nil, 0.6, 0.4},
 		{"flag over the file", yaml, []string{"gbm-subsample"}, 0.9, 0.4},
 		{"both flags", yaml, []string{"gbm-subsample", "gbm-colsample"}, 0.9, 0.7},

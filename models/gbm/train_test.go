@@ -354,3 +354,15 @@ func TestValidationLossFollowsTheModel(t *testing.T) {
 		assert.Equal(t, logLoss(margins(&c, V), vy, nil), m.ValidLoss[k-1], "round %d", k)
 	}
 }
+
+func TestSizedColSample(t *testing.T) {
+	for _, c := range []struct {
+		cols int
+		want float64
+	}{
+		{0, MaxSizedColSample}, {-1, MaxSizedColSample}, {1, MaxSizedColSample}, {20, MaxSizedColSample},
+		{50, MaxSizedColSample}, {100, 0.25}, {125, 0.2}, {250, MinSizedColSample}, {274, MinSizedColSample},
+	} {
+		assert.InDelta(t, c.want, SizedColSample(c.cols), 1e-12, "cols %d", c.cols)
+	}
+}

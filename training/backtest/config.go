@@ -83,8 +83,9 @@ type Config struct {
 	GBMTrees int `yaml:"gbm_trees"`
 	// GBMSubsample and GBMColSample are the shares of the training rows
 	// and of the feature columns drawn for each tree, in (0, 1], as
-	// train's --gbm-subsample and --gbm-colsample (default: the gbm
-	// defaults, 0.8 and 0.5; 1 turns sampling off).
+	// train's --gbm-subsample and --gbm-colsample (default: train's, 0.8
+	// of the rows and about 25 columns per tree, a share between 0.1 and
+	// 0.5; 1 turns sampling off).
 	GBMSubsample float64 `yaml:"gbm_subsample"`
 	GBMColSample float64 `yaml:"gbm_colsample"`
 	// GBMMonotone constrains the gbm as train's --gbm-monotone does:
