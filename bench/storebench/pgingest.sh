@@ -9,8 +9,9 @@
 # is read from /proc). Without binaries, the static binary of this
 # checkout. Needs WORKDIR/models (bench/storebench/run.sh makes it).
 #
-# For each binary: serve on the fresh database (:18192) and post 400,000
-# events in batches of 500 from 4 clients (storebench ingest, as run.sh),
+# For each binary: serve on the fresh database (:18192) and post EVENTS
+# (default 400,000) events in batches of 500 from CLIENTS (default 4)
+# concurrent clients (storebench ingest, as run.sh),
 # then print events/s, the leadscore server's CPU and the CPU of the
 # PostgreSQL backends serving that database (user + system, from /proc),
 # and of the server's shared WAL writer, checkpointer and background writer
@@ -52,7 +53,7 @@ for bin in "${bins[@]}"; do
   uptime
   pg_ticks >"$work/pg-before"
   c0=$(cpu_s $pid)
-  "$work/storebench" ingest -url http://127.0.0.1:18192 -events 400000 -batch 500 -clients 4 -prefix "pg$$"
+  "$work/storebench" ingest -url http://127.0.0.1:18192 -events "${EVENTS:-400000}" -batch 500 -clients "${CLIENTS:-4}" -prefix "pg$$"
   c1=$(cpu_s $pid)
   pg_ticks >"$work/pg-after"
   uptime

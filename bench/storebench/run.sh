@@ -10,9 +10,10 @@
 # 2. serves it three times: with a fresh SQLite store (:18090), stateless
 #    with --store none (:18091) and, when asked, on PostgreSQL (:18092);
 # 3. ingestion: storebench stores 10,000 leads, then posts EVENTS (default
-#    400,000) events of those leads in batches of 500 from 4 clients
-#    (targets: 50,000 events/s into SQLite, 100,000 into PostgreSQL); the
-#    server rescores the leads as their events arrive, as it does by default;
+#    400,000) events of those leads in batches of 500 from CLIENTS (default
+#    4) concurrent clients (targets: 50,000 events/s into SQLite, 100,000
+#    into PostgreSQL); the server rescores the leads as their events
+#    arrive, as it does by default; CLIENT_TIME=1 prints the clients' CPU;
 # 4. scoring by id: storebench stores bench-lead with 200 events; wrk (2
 #    threads, 50 connections) GETs /v1/leads/bench-lead?explain=5 on the
 #    store (target p99 <= 5 ms) and POSTs the same lead to the stateless
@@ -78,7 +79,7 @@ ingest() {
     (sleep 8; curl -s -o "$work/ingest.pprof" "http://127.0.0.1:$(($2 + 1000))/debug/pprof/profile?seconds=10") &
     prof=$!
   fi
-  "$work/storebench" ingest -url "http://127.0.0.1:$2" -events "$events" -batch 500 -clients 4 -prefix "$1$$" \
+  ${CLIENT_TIME:+/usr/bin/time -f "RESULT client CPU %U user %S sys, %e s wall"} "$work/storebench" ingest -url "http://127.0.0.1:$2" -events "$events" -batch 500 -clients "${CLIENTS:-4}" -prefix "$1$$" \
     -server-pid "$3" | sed "s/RESULT /RESULT $1 /" | tee -a "$out"
   [ -z "$prof" ] || wait "$prof"
 }
