@@ -395,6 +395,16 @@ func resultOfLogged(sc store.Score) *models.Result {
 	return r
 }
 
+// pendingSlack is the store's pending slack for a debounce d: a lead's
+// pending-rescore row is written again only when its latest change is
+// older than this (store.SetPendingSlack), half the debounce and at most
+// half a second. A settle then deletes the row of a lead rescored at
+// least this long after its latest change, which the debounce ensures for
+// every lead whose changes have stopped.
+func pendingSlack(d time.Duration) time.Duration {
+	return min(d/2, 500*time.Millisecond)
+}
+
 // runRescorer rescores due leads on a tick of an eighth of the debounce,
 // until ctx is done. A change never makes its lead due at once (it waits
 // the debounce), so a pass on every change would only split the due

@@ -312,6 +312,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		go s.runMonitoring(pollCtx)
 	}
 	if s.store != nil {
+		if ps, ok := s.store.(interface{ SetPendingSlack(time.Duration) }); ok {
+			ps.SetPendingSlack(pendingSlack(s.debounce()))
+		}
 		go s.runRescorer(pollCtx)
 		go s.runSweeps(pollCtx)
 	}

@@ -144,3 +144,76 @@ func TestPendingRescoresConcurrent(t *testing.T) {
 
 // t1 is an event time of writer g.
 func t1(g int) time.Time { return t0.Add(time.Duration(g) * time.Minute) }
+
+// TestPendingSlack: with a pending slack, an activity of a lead whose row
+// was committed with a change less than the slack before is not written
+// (the row keeps its latest change), a later one is, an outcome always is,
+// a failed write spares nothing, and a settle deletes a row only when its
+// latest change is at least the slack before the rescore's moment, so
+// that every change the row stands for came before it. Without a slack
+// every change is written, as before.
+func TestPendingSlack(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		const slack = 500 * time.Millisecond
+		s.SetPendingSlack(slack)
+		at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+		visit := func(lead string, ms int) error {
+			_, err := s.AppendEvents(ctx, []store.Event{{LeadID: lead, Type: "visit", Time: at(ms)}}, at(ms), store.RescoreActivity)
+			return err
+		}
+		pending := func() map[string]store.PendingRescore {
+			got, err := s.PendingRescores(ctx)
+			require.NoError(t, err)
+			m := map[string]store.PendingRescore{}
+			for _, p := range got {
+				m[p.LeadID] = p
+			}
+			return m
+		}
+		require.NoError(t, visit("a", 0))
+		require.NoError(t, visit("a", 300)) // within the slack: spared
+		assert.Equal(t, store.PendingRescore{LeadID: "a", First: at(0), Last: at(0), Cause: store.RescoreActivity}, pending()["a"])
+		require.NoError(t, visit("a", 600)) // past it: written
+		assert.Equal(t, at(600), pending()["a"].Last)
+		// Leads too: the same marks.
+		_, err := s.UpsertLeads(ctx, []store.Lead{{ID: "a", Created: t0, Fields: fields(t, `{"x": 1}`)}}, at(700), nil, store.RescoreActivity)
+		require.NoError(t, err)
+		assert.Equal(t, at(600), pending()["a"].Last)
+		// An outcome is always written.
+		_, err = s.RecordOutcomes(ctx, []store.Outcome{{LeadID: "a", ConvertedAt: at(800), Amount: math.NaN()}}, at(800), store.RescoreOutcome)
+		require.NoError(t, err)
+		assert.Equal(t, store.PendingRescore{LeadID: "a", First: at(0), Last: at(800), Cause: store.RescoreOutcome}, pending()["a"])
+
+		// A failed write spares nothing: the next change is written.
+		_, err = s.AppendEvents(ctx, []store.Event{{LeadID: "d", Type: "visit", Time: at(0)}, {LeadID: "", Type: "visit", Time: at(0)}}, at(0), store.RescoreActivity)
+		require.Error(t, err)
+		require.NoError(t, visit("d", 100))
+		assert.Equal(t, at(100), pending()["d"].Last)
+
+		// The row of a (latest change written at 800, maybe later ones
+		// spared until 1,300) is settled only by a rescore at 1,300 or later.
+		require.NoError(t, s.LogRescores(ctx, nil, []string{"a", "d"}, at(1299)))
+		assert.Contains(t, pending(), "a")
+		assert.NotContains(t, pending(), "d") // 100 <= 1,299 - 500
+		require.NoError(t, s.LogRescores(ctx, nil, []string{"a"}, at(1300)))
+		assert.NotContains(t, pending(), "a")
+
+		// Once a's row is settled, its next change is written even within
+		// the slack of the last written one (800), and the one after is
+		// spared again.
+		require.NoError(t, visit("a", 1000))
+		assert.Equal(t, store.PendingRescore{LeadID: "a", First: at(1000), Last: at(1000), Cause: store.RescoreActivity}, pending()["a"])
+		require.NoError(t, visit("a", 1100))
+		assert.Equal(t, at(1000), pending()["a"].Last)
+
+		// No slack: every change is written.
+		s.SetPendingSlack(0)
+		require.NoError(t, visit("b", 0))
+		require.NoError(t, visit("b", 10))
+		assert.Equal(t, at(10), pending()["b"].Last)
+		require.NoError(t, s.LogRescores(ctx, nil, []string{"b"}, at(10)))
+		assert.NotContains(t, pending(), "b")
+	})
+}

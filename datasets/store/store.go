@@ -70,6 +70,8 @@ type Store struct {
 	// fieldNames and attrNames are the lead field and event attribute
 	// names known to be registered.
 	fieldNames, attrNames names
+	// marks spares repeated pending-rescore upserts (SetPendingSlack).
+	marks pendingMarks
 	// hot are the prepared statements of scoring by id.
 	hot struct{ token, versions, events *sql.Stmt }
 	// cache holds decoded lead histories for Lead.

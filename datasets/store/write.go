@@ -240,6 +240,7 @@ func (s *Store) UpsertLeads(ctx context.Context, leads []Lead, now time.Time, fi
 	leads = byLeadID(leads, func(l *Lead) string { return l.ID })
 	cache := &s.fieldNames
 	var added []string
+	var marked []string
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		c = LeadCounts{}
 		var err error
@@ -249,10 +250,11 @@ func (s *Store) UpsertLeads(ctx context.Context, leads []Lead, now time.Time, fi
 		if err := s.upsertLeads(ctx, tx, leads, now, &c); err != nil {
 			return err
 		}
-		return s.markPending(ctx, tx, leadIDs(leads, func(l *Lead) string { return l.ID }), now, rescore)
+		return s.markPending(ctx, tx, leadIDs(leads, func(l *Lead) string { return l.ID }), now, rescore, &marked)
 	})
 	if err == nil {
 		cache.add(added)
+		s.marks.record(marked, ns(now))
 	}
 	return c, err
 }
@@ -393,6 +395,7 @@ func (s *Store) AppendEvents(ctx context.Context, events []Event, now time.Time,
 	}
 	cache := &s.attrNames
 	var added []string
+	var marked []string
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		inserted = 0
 		var err error
@@ -407,10 +410,11 @@ func (s *Store) AppendEvents(ctx context.Context, events []Event, now time.Time,
 		if err != nil {
 			return err
 		}
-		return s.markPending(ctx, tx, leadIDs(events, func(e *Event) string { return e.LeadID }), now, rescore)
+		return s.markPending(ctx, tx, leadIDs(events, func(e *Event) string { return e.LeadID }), now, rescore, &marked)
 	})
 	if err == nil {
 		cache.add(added)
+		s.marks.record(marked, ns(now))
 	}
 	return inserted, err
 }
@@ -526,6 +530,7 @@ func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Tim
 		return 0, nil
 	}
 	outs = byLeadID(outs, func(o *Outcome) string { return o.LeadID })
+	var marked []string
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		const chunk = 500
 		for lo := 0; lo < len(outs); lo += chunk {
@@ -552,11 +557,12 @@ func (s *Store) RecordOutcomes(ctx context.Context, outs []Outcome, now time.Tim
 				return fmt.Errorf("store %s: %w", s.Redacted(), err)
 			}
 		}
-		return s.markPending(ctx, tx, leadIDs(outs, func(o *Outcome) string { return o.LeadID }), now, rescore)
+		return s.markPending(ctx, tx, leadIDs(outs, func(o *Outcome) string { return o.LeadID }), now, rescore, &marked)
 	})
 	if err != nil {
 		return 0, err
 	}
+	s.marks.record(marked, ns(now))
 	return len(outs), nil
 }
 
