@@ -153,7 +153,7 @@
 // store too (pending_rescores, written in the transaction of the change
 // and settled in the one that logs the rescore), and New takes the
 // waiting ones back, so a crash or stop does not defer them to the next
-// sweep. Run gives the store a pending slack of half the debounce (at
+// sweep. Serve gives the store a pending slack of half the debounce (at
 // most 0.5 s, store.SetPendingSlack): a lead's row is written again only
 // when its latest written change is older than that. Each rescore goes to the prediction
 // log (source rescore) and is compared with the lead's previous logged
