@@ -29,7 +29,9 @@
 # lead; no ingestion before). BIN=path serves another leadscore binary
 # (e.g. one built with -tags pprof; LEADSCORE_PPROF=127.0.0.1:6060 then
 # serves its profiles). TASKSET="A B" pins the servers to CPU list A and
-# wrk to CPU list B (an experiment: by default they share both cores).
+# wrk to CPU list B (by default they share both cores; TASKSET="0 1" takes
+# the /healthz p99 floor from 7.5-9.5 ms down to 2.7-2.9 ms on the 2-core
+# VM, see BENCHMARKS.md).
 # SERVE_FLAGS are added to every serve (e.g. --rescore-debounce 1h, to see
 # what rescoring costs). PROFILE=1 builds with -tags pprof and writes a
 # 10 s CPU profile of the SQLite server during its ingestion to
