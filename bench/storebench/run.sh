@@ -35,7 +35,7 @@
 # SERVE_FLAGS are added to every serve (e.g. --rescore-debounce 1h, to see
 # what rescoring costs). PROFILE=1 builds with -tags pprof and writes a
 # 10 s CPU profile of the SQLite server during its ingestion to
-# WORKDIR/ingest.pprof.
+# WORKDIR/ingest.pprof, starting PROFILE_AFTER (default 8) seconds in.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=${1:-/tmp/leadscore-bench-store}
@@ -78,7 +78,7 @@ cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15)/hz}' "/proc/
 ingest() {
   local prof=
   if [ -n "${PROFILE:-}" ] && [ "$1" = sqlite ]; then
-    (sleep 8; curl -s -o "$work/ingest.pprof" "http://127.0.0.1:$(($2 + 1000))/debug/pprof/profile?seconds=10") &
+    (sleep ${PROFILE_AFTER:-8}; curl -s -o "$work/ingest.pprof" "http://127.0.0.1:$(($2 + 1000))/debug/pprof/profile?seconds=10") &
     prof=$!
   fi
   ${CLIENT_TIME:+/usr/bin/time -f "RESULT client CPU %U user %S sys, %e s wall"} "$work/storebench" ingest -url "http://127.0.0.1:$2" -events "$events" -batch 500 -clients "${CLIENTS:-4}" -prefix "$1$$" \
