@@ -224,7 +224,8 @@
 // the options are the same: leadAnswers), GET /v1/leads/{id}/scores and
 // GET /v1/scores?since=.
 // Every score issued is appended to the prediction log by one goroutine
-// that commits what gathered in 50 ms (scoreLog); Config.ScoreRetention
+// that commits what gathered in 50 ms (scoreLog), the repeats of one
+// answer in one row (store.LogScores); Config.ScoreRetention
 // (--score-retention) prunes it hourly. Rescore scores stored leads in bulk
 // (leadscore score --store). Without a store those endpoints answer 404.
 package serve

@@ -218,6 +218,33 @@ func TestStoredLeadScoresLikePost(t *testing.T) {
 	}
 	assert.Len(t, all, 2*len(leads)+5)
 	assert.Equal(t, store.SourceBatch, all[len(all)-1].Source)
+
+	// The same answer issued again and again (scoring by id's cached
+	// answer) is logged once per commit, yet listed once per issuance.
+	for range 20 {
+		get := env.do(t, "GET", "/v1/leads/"+ids[1]+"?explain=3&as_of="+realAsOf.Format(time.RFC3339), "")
+		require.Equal(t, http.StatusOK, get.Code, get.Body.String())
+	}
+	s.scores.flush()
+	rec = env.do(t, "GET", "/v1/leads/"+ids[1]+"/scores?limit=100", "")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	page.Next = nil
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &page))
+	require.Equal(t, 23, len(page.Scores), "the POST, the first GET, the batch's and 20 more")
+	first := page.Scores[21]
+	assert.Equal(t, store.SourceBatch, page.Scores[20].Source)
+	for i, sc := range page.Scores[:20] {
+		assert.Equal(t, store.SourceLead, sc.Source, i)
+		assert.Equal(t, first.Reasons, sc.Reasons, i)
+		assert.Equal(t, first.Score, sc.Score, i)
+		assert.Equal(t, first.AsOf, sc.AsOf, i)
+		if i > 0 {
+			assert.Equal(t, page.Scores[i-1].ID-1, sc.ID, "one id per issuance, newest first")
+		}
+	}
+	var rows int
+	require.NoError(t, st.DB().QueryRow(`SELECT COUNT(*) FROM predictions WHERE lead_id = ? AND source = ?`, ids[1], store.SourceLead).Scan(&rows))
+	assert.Equal(t, 2, rows, "the first GET's row, and one for the 20 repeats")
 	rec = env.do(t, "GET", "/v1/scores?since=yesterday", "")
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
 }

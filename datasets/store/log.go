@@ -3,10 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -83,36 +86,155 @@ const scoreCols = `lead_id, scored_at, as_of, source, model_name, model_version,
 const scoreColCount = 14
 
 // LogScores appends scores to the prediction log in one transaction, with
-// one multi-row insert per 500 scores.
+// one multi-row insert per 500 rows. Entries of one answer issued again
+// unchanged (every field equal but ScoredAt, and the very same Reasons
+// bytes, as the answers scoring by id serves from its cache) become one
+// row standing for all of them, up to maxRepeats + 1 (see logRun).
 func (s *Store) LogScores(ctx context.Context, scores []Score) error {
 	if len(scores) == 0 {
 		return nil
 	}
-	return s.writeAside(ctx, func(tx *sql.Tx) error { return s.logScores(ctx, tx, scores) })
+	runs := collapseScores(scores)
+	return s.writeAside(ctx, func(tx *sql.Tx) error { return s.logScores(ctx, tx, runs) })
 }
 
-// logScores inserts scores into the prediction log in tx, in multi-row
+// maxRepeats bounds the earlier issuances one row of the log stands for.
+const maxRepeats = 4095
+
+// logRun is one row of the prediction log: the answer of sc issued at
+// sc.ScoredAt alone (times nil) or at every one of times (nanoseconds,
+// ascending). Its row holds the ids first .. first + len(times) - 1.
+type logRun struct {
+	sc    *Score
+	times []int64
+}
+
+// issued is the number of issuances of r.
+func (r *logRun) issued() int { return max(1, len(r.times)) }
+
+// runKey is what two log entries of one run share: every field but the
+// time and id, and their reasons' very bytes (not an equal copy).
+type runKey struct {
+	lead, source, model, version, grade, tier, rulesTier string
+	asOf                                                 int64
+	prob, rulesPoints, rulesProb                         uint64
+	score                                                int
+	reasons                                              *byte
+	nreasons                                             int
+}
+
+// collapseScores groups scores into rows: each entry joins the open row of
+// its answer, or opens one, in the order of first appearance.
+func collapseScores(scores []Score) []logRun {
+	runs := make([]logRun, 0, len(scores))
+	if len(scores) <= 1 {
+		if len(scores) == 0 {
+			return nil
+		}
+		return append(runs, logRun{sc: &scores[0]})
+	}
+	open := make(map[runKey]int, min(len(scores), 1024))
+	for i := range scores {
+		sc := &scores[i]
+		k := runKey{lead: sc.LeadID, source: sc.Source, model: sc.ModelName, version: sc.ModelVersion, grade: sc.Grade, tier: sc.Tier,
+			rulesTier: sc.RulesTier, asOf: ns(sc.AsOf), prob: math.Float64bits(sc.Probability), rulesPoints: math.Float64bits(sc.RulesPoints),
+			rulesProb: math.Float64bits(sc.RulesProbability), score: sc.Score, reasons: unsafe.SliceData(sc.Reasons), nreasons: len(sc.Reasons)}
+		if j, ok := open[k]; ok && len(runs[j].times) <= maxRepeats {
+			r := &runs[j]
+			if r.times == nil {
+				r.times = append(make([]int64, 0, 8), ns(r.sc.ScoredAt))
+			}
+			r.times = append(r.times, ns(sc.ScoredAt))
+			continue
+		}
+		open[k] = len(runs)
+		runs = append(runs, logRun{sc: sc})
+	}
+	for i := range runs {
+		// Issuances are listed in time order; the answers' goroutines
+		// may have queued them slightly out of it.
+		slices.Sort(runs[i].times)
+	}
+	return runs
+}
+
+// repeatGaps encodes the gaps between successive times (ascending) as
+// unsigned varints: repeated_at.
+func repeatGaps(times []int64) []byte {
+	out := make([]byte, 0, 3*len(times))
+	for i := 1; i < len(times); i++ {
+		out = binary.AppendUvarint(out, uint64(times[i]-times[i-1]))
+	}
+	return out
+}
+
+// predictionsLock is the PostgreSQL advisory lock (transaction level)
+// under which a log write takes its block of ids, so that replicas sharing
+// the store never take overlapping ones.
+const predictionsLock = 0x6c73_7072_6564 // "lspred"
+
+// nextScoreIDs takes n consecutive ids for log rows in tx and returns the
+// first: after the highest id any row holds (id + repeats of the newest
+// row) on SQLite, whose writer holds the database's write lock; from the
+// table's sequence under predictionsLock on PostgreSQL.
+func (s *Store) nextScoreIDs(ctx context.Context, tx *sql.Tx, n int) (int64, error) {
+	if s.kind == sqldb.Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(predictionsLock)); err != nil {
+			return 0, fmt.Errorf("store %s: log scores: %w", s.Redacted(), err)
+		}
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT setval(pg_get_serial_sequence('predictions', 'id'), nextval(pg_get_serial_sequence('predictions', 'id')) + $1 - 1)`, n).Scan(&last); err != nil {
+			return 0, fmt.Errorf("store %s: log scores: %w", s.Redacted(), err)
+		}
+		return last - int64(n) + 1, nil
+	}
+	var last int64
+	err := tx.QueryRowContext(ctx, `SELECT id + repeats FROM predictions ORDER BY id DESC LIMIT 1`).Scan(&last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("store %s: log scores: %w", s.Redacted(), err)
+	}
+	return last + 1, nil
+}
+
+const logCols = scoreCols + `, id, repeats, repeated_at`
+
+// logColCount is the number of logCols.
+const logColCount = scoreColCount + 3
+
+// logScores inserts runs into the prediction log in tx, in multi-row
 // inserts of at most 500 rows (insertRows: on SQLite through statements
 // prepared once, as parsing a statement of hundreds of rows costs a third
 // of running it). On SQLite it yields the processor after each insert of
 // 128 rows (about 2 ms of CPU): a busy server's log commits a thousand
 // scores at once, and requests queued behind that one insert on a
 // processor waited for all of it.
-func (s *Store) logScores(ctx context.Context, tx *sql.Tx, scores []Score) error {
+func (s *Store) logScores(ctx context.Context, tx *sql.Tx, runs []logRun) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	total := 0
+	for i := range runs {
+		total += runs[i].issued()
+	}
+	id, err := s.nextScoreIDs(ctx, tx, total)
+	if err != nil {
+		return err
+	}
 	chunk := 500
 	if s.kind == sqldb.SQLite {
 		chunk = rowChunks[0]
 	}
-	args := make([]any, 0, min(chunk, len(scores))*scoreColCount)
-	for lo := 0; lo < len(scores); lo += chunk {
+	args := make([]any, 0, min(chunk, len(runs))*logColCount)
+	for lo := 0; lo < len(runs); lo += chunk {
 		if lo > 0 && s.kind == sqldb.SQLite {
 			runtime.Gosched()
 		}
-		part := scores[lo:min(lo+chunk, len(scores))]
+		part := runs[lo:min(lo+chunk, len(runs))]
 		args = args[:0]
 		for i := range part {
-			sc := &part[i]
-			var rt, reasons any
+			r := &part[i]
+			sc := r.sc
+			var rt, reasons, gaps any
 			if sc.RulesTier != "" {
 				rt = sc.RulesTier
 			}
@@ -122,29 +244,44 @@ func (s *Store) logScores(ctx context.Context, tx *sql.Tx, scores []Score) error
 				// fifth of a busy server's allocations).
 				reasons = unsafe.String(unsafe.SliceData(sc.Reasons), len(sc.Reasons))
 			}
-			args = append(args, sc.LeadID, ns(sc.ScoredAt), ns(sc.AsOf), sc.Source, sc.ModelName, sc.ModelVersion,
-				sc.Probability, sc.Score, sc.Grade, sc.Tier, nullUnlessNaN(sc.RulesPoints), rt, reasons, nullUnlessNaN(sc.RulesProbability))
+			at := ns(sc.ScoredAt)
+			if len(r.times) > 1 {
+				at, gaps = r.times[len(r.times)-1], repeatGaps(r.times)
+			}
+			args = append(args, sc.LeadID, at, ns(sc.AsOf), sc.Source, sc.ModelName, sc.ModelVersion,
+				sc.Probability, sc.Score, sc.Grade, sc.Tier, nullUnlessNaN(sc.RulesPoints), rt, reasons, nullUnlessNaN(sc.RulesProbability),
+				id, r.issued()-1, gaps)
+			id += int64(r.issued())
 		}
-		if _, err := s.insertRows(ctx, tx, `INSERT INTO predictions (`+scoreCols+`) VALUES `, scoreColCount, "", args); err != nil {
+		if _, err := s.insertRows(ctx, tx, `INSERT INTO predictions (`+logCols+`) VALUES `, logColCount, "", args); err != nil {
 			return fmt.Errorf("log scores: %w", err)
 		}
 	}
 	return nil
 }
 
-func (s *Store) scanScores(rows *sql.Rows) ([]Score, error) {
+// readCols are the columns readers select: the row's id, the score and
+// its repeats.
+const readCols = `id, ` + scoreCols + `, repeats, repeated_at`
+
+// scanScores reads rows of readCols and lists their issuances: each row's
+// in time order, or newest first when desc; only those keep accepts (nil:
+// all), at most limit (0: no limit).
+func (s *Store) scanScores(rows *sql.Rows, desc bool, keep func(id, at int64) bool, limit int) ([]Score, error) {
 	defer rows.Close()
 	var out []Score
+	var times []int64
 	for rows.Next() {
 		var sc Score
-		var scoredAt, asOf int64
+		var scoredAt, asOf, repeats int64
 		var rp, rprob sql.NullFloat64
 		var rt, reasons sql.NullString
+		var gaps []byte
 		if err := rows.Scan(&sc.ID, &sc.LeadID, &scoredAt, &asOf, &sc.Source, &sc.ModelName, &sc.ModelVersion,
-			&sc.Probability, &sc.Score, &sc.Grade, &sc.Tier, &rp, &rt, &reasons, &rprob); err != nil {
+			&sc.Probability, &sc.Score, &sc.Grade, &sc.Tier, &rp, &rt, &reasons, &rprob, &repeats, &gaps); err != nil {
 			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
 		}
-		sc.ScoredAt, sc.AsOf = fromNs(scoredAt), fromNs(asOf)
+		sc.AsOf = fromNs(asOf)
 		sc.RulesPoints = math.NaN()
 		if rp.Valid {
 			sc.RulesPoints = rp.Float64
@@ -157,9 +294,61 @@ func (s *Store) scanScores(rows *sql.Rows) ([]Score, error) {
 		if reasons.Valid {
 			sc.Reasons = json.RawMessage(reasons.String)
 		}
-		out = append(out, sc)
+		var err error
+		if times, err = issueTimes(times[:0], scoredAt, repeats, gaps); err != nil {
+			return nil, fmt.Errorf("store %s: prediction log row %d: %w", s.Redacted(), sc.ID, err)
+		}
+		first := sc.ID
+		for k := range times {
+			if desc {
+				k = len(times) - 1 - k
+			}
+			id, at := first+int64(k), times[k]
+			if keep != nil && !keep(id, at) {
+				continue
+			}
+			e := sc
+			e.ID, e.ScoredAt = id, fromNs(at)
+			out = append(out, e)
+			if len(out) == limit {
+				return out, nil
+			}
+		}
 	}
 	return out, rows.Err()
+}
+
+// issueTimes appends to dst the times of the 1 + repeats issuances of a
+// row, oldest first, the last at scoredAt and the others before it by the
+// gaps of repeated_at.
+func issueTimes(dst []int64, scoredAt, repeats int64, gaps []byte) ([]int64, error) {
+	if repeats < 0 || repeats > maxRepeats {
+		return dst, fmt.Errorf("repeats is %d, expected 0 to %d", repeats, maxRepeats)
+	}
+	n := int(repeats) + 1
+	dst = slices.Grow(dst, n)[:n]
+	dst[n-1] = scoredAt
+	var total int64
+	rest := gaps
+	for k := range n - 1 {
+		g, w := binary.Uvarint(rest)
+		if w <= 0 || g > math.MaxInt64/2 {
+			return dst, fmt.Errorf("repeated_at holds %d gaps, expected %d", k, n-1)
+		}
+		dst[k] = int64(g) // the gap after issuance k, for now
+		total += int64(g)
+		rest = rest[w:]
+	}
+	if len(rest) > 0 {
+		return dst, fmt.Errorf("repeated_at holds more than the %d gaps of its repeats", n-1)
+	}
+	t := scoredAt - total
+	for k := range n - 1 {
+		g := dst[k]
+		dst[k] = t
+		t += g
+	}
+	return dst, nil
 }
 
 // LeadScores returns a lead's scores, newest first: at most limit, older
@@ -168,11 +357,11 @@ func (s *Store) LeadScores(ctx context.Context, leadID string, before int64, lim
 	if before <= 0 {
 		before = math.MaxInt64
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, `+scoreCols+` FROM predictions WHERE lead_id = ? AND id < ? ORDER BY id DESC LIMIT ?`), leadID, before, limit)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+readCols+` FROM predictions WHERE lead_id = ? AND id < ? ORDER BY id DESC LIMIT ?`), leadID, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
 	}
-	return s.scanScores(rows)
+	return s.scanScores(rows, true, func(id, _ int64) bool { return id < before }, limit)
 }
 
 // LatestScores returns the newest logged score of each of ids that has
@@ -188,16 +377,16 @@ func (s *Store) LatestScores(ctx context.Context, ids []string) (map[string]Scor
 			args[i] = id
 		}
 		in := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
-		rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, `+scoreCols+` FROM predictions WHERE id IN (SELECT MAX(id) FROM predictions WHERE lead_id IN (`+in+`) GROUP BY lead_id)`), args...)
+		rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+readCols+` FROM predictions WHERE id IN (SELECT MAX(id) FROM predictions WHERE lead_id IN (`+in+`) GROUP BY lead_id)`), args...)
 		if err != nil {
 			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
 		}
-		scores, err := s.scanScores(rows)
+		scores, err := s.scanScores(rows, false, nil, 0)
 		if err != nil {
 			return nil, err
 		}
 		for _, sc := range scores {
-			out[sc.LeadID] = sc
+			out[sc.LeadID] = sc // a row's last issuance comes last
 		}
 	}
 	return out, nil
@@ -206,23 +395,46 @@ func (s *Store) LatestScores(ctx context.Context, ids []string) (map[string]Scor
 // Scores pages through the log in the order it was written: at most limit
 // entries scored at or after since, with an id above after.
 func (s *Store) Scores(ctx context.Context, since time.Time, after int64, limit int) ([]Score, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, `+scoreCols+` FROM predictions WHERE id > ? AND scored_at >= ? ORDER BY id LIMIT ?`), after, ns(since), limit)
+	from := ns(since)
+	keep := func(id, at int64) bool { return id > after && at >= from }
+	var out []Score
+	if after > 0 {
+		// The row holding id after may hold later issuances too.
+		rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+readCols+` FROM predictions WHERE id <= ? ORDER BY id DESC LIMIT 1`), after)
+		if err != nil {
+			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
+		if out, err = s.scanScores(rows, false, keep, limit); err != nil {
+			return nil, err
+		}
+	}
+	if len(out) == limit {
+		return out, nil
+	}
+	// A row's scored_at is its last issuance's: every row with one at or
+	// after since qualifies, and each gives at least that one.
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+readCols+` FROM predictions WHERE id > ? AND scored_at >= ? ORDER BY id LIMIT ?`), after, from, limit-len(out))
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
 	}
-	return s.scanScores(rows)
+	more, err := s.scanScores(rows, false, keep, limit-len(out))
+	return append(out, more...), err
 }
 
 // PruneScores deletes the log entries scored before the moment and
-// returns how many went.
+// returns how many went (entries of a row of repeats go together, when
+// the last of them is before the moment).
 func (s *Store) PruneScores(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM predictions WHERE scored_at < ?`), ns(before))
-		if err != nil {
+		// A row goes when its last issuance is older than the moment; one
+		// whose issuances straddle it stays whole.
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(SUM(1 + repeats), 0) FROM predictions WHERE scored_at < ?`), ns(before)).Scan(&n); err != nil {
 			return fmt.Errorf("store %s: %w", s.Redacted(), err)
 		}
-		n, _ = res.RowsAffected()
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM predictions WHERE scored_at < ?`), ns(before)); err != nil {
+			return fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
 		return nil
 	})
 	return n, err

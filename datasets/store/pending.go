@@ -142,7 +142,7 @@ func (s *Store) WriteRescores(ctx context.Context, w RescoreWrite) error {
 		return nil
 	}
 	err := s.writeFirst(ctx, func(tx *sql.Tx) error {
-		if err := s.logScores(ctx, tx, w.Scores); err != nil {
+		if err := s.logScores(ctx, tx, collapseScores(w.Scores)); err != nil {
 			return err
 		}
 		// Rows locked in lead id order, the order markPending upserts

@@ -648,14 +648,19 @@ type Counts struct {
 	Leads, Versions, Events, Outcomes, Scores int64
 }
 
-// Count counts the rows of each table.
+// Count counts the rows of each table (Scores: the issued scores, a row
+// of repeats counting each).
 func (s *Store) Count(ctx context.Context) (Counts, error) {
 	var c Counts
 	for _, t := range []struct {
 		table string
 		dst   *int64
 	}{{"leads", &c.Leads}, {"lead_versions", &c.Versions}, {"events", &c.Events}, {"outcomes", &c.Outcomes}, {"predictions", &c.Scores}} {
-		if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t.table).Scan(t.dst); err != nil {
+		q := "SELECT COUNT(*) FROM " + t.table
+		if t.table == "predictions" {
+			q = "SELECT COUNT(*) + COALESCE(SUM(repeats), 0) FROM predictions" // every issuance
+		}
+		if err := s.db.QueryRowContext(ctx, q).Scan(t.dst); err != nil {
 			return c, fmt.Errorf("store %s: %w", s.Redacted(), err)
 		}
 	}
@@ -663,7 +668,8 @@ func (s *Store) Count(ctx context.Context) (Counts, error) {
 }
 
 // LeadSummary is a stored lead as a list shows it: its id, creation
-// time and latest logged score (Latest nil when it has none).
+// time and latest logged score (Latest nil when it has none; the last
+// issuance of its row, see LogScores).
 type LeadSummary struct {
 	// Seq orders the leads by first arrival; it is the cursor of Leads.
 	Seq     int64
@@ -679,7 +685,7 @@ func (s *Store) Leads(ctx context.Context, before int64, limit int) ([]LeadSumma
 	if before <= 0 {
 		before = math.MaxInt64
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT l.seq, l.lead_id, l.created_at, p.id, `+prefixed("p.", scoreCols)+`
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT l.seq, l.lead_id, l.created_at, p.id + p.repeats, `+prefixed("p.", scoreCols)+`
 FROM leads l LEFT JOIN predictions p ON p.id = (SELECT MAX(x.id) FROM predictions x WHERE x.lead_id = l.lead_id)
 WHERE l.seq < ? ORDER BY l.seq DESC LIMIT ?`), before, limit)
 	if err != nil {
