@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -103,7 +102,8 @@ const maxRepeats = 4095
 
 // logRun is one row of the prediction log: the answer of sc issued at
 // sc.ScoredAt alone (times nil) or at every one of times (nanoseconds,
-// ascending). Its row holds the ids first .. first + len(times) - 1.
+// ascending). Its row's id is the last issuance's; the issuances have the
+// ids id - len(times) + 1 .. id.
 type logRun struct {
 	sc    *Score
 	times []int64
@@ -112,34 +112,41 @@ type logRun struct {
 // issued is the number of issuances of r.
 func (r *logRun) issued() int { return max(1, len(r.times)) }
 
-// runKey is what two log entries of one run share: every field but the
-// time and id, and their reasons' very bytes (not an equal copy).
+// runKey finds the open row of an entry's answer: its lead, the moment it
+// was scored as of and its reasons' very bytes (not an equal copy);
+// sameAnswer checks the rest.
 type runKey struct {
-	lead, source, model, version, grade, tier, rulesTier string
-	asOf                                                 int64
-	prob, rulesPoints, rulesProb                         uint64
-	score                                                int
-	reasons                                              *byte
-	nreasons                                             int
+	lead     string
+	asOf     int64
+	reasons  *byte
+	nreasons int
+}
+
+// sameAnswer reports whether a and b are one answer: every field equal but
+// the time and id (a runKey's fields are checked by the map).
+func sameAnswer(a, b *Score) bool {
+	return a.Source == b.Source && a.ModelName == b.ModelName && a.ModelVersion == b.ModelVersion && a.Score == b.Score &&
+		a.Grade == b.Grade && a.Tier == b.Tier && a.RulesTier == b.RulesTier &&
+		math.Float64bits(a.Probability) == math.Float64bits(b.Probability) &&
+		math.Float64bits(a.RulesPoints) == math.Float64bits(b.RulesPoints) &&
+		math.Float64bits(a.RulesProbability) == math.Float64bits(b.RulesProbability)
 }
 
 // collapseScores groups scores into rows: each entry joins the open row of
 // its answer, or opens one, in the order of first appearance.
 func collapseScores(scores []Score) []logRun {
+	if len(scores) == 0 {
+		return nil
+	}
 	runs := make([]logRun, 0, len(scores))
-	if len(scores) <= 1 {
-		if len(scores) == 0 {
-			return nil
-		}
+	if len(scores) == 1 {
 		return append(runs, logRun{sc: &scores[0]})
 	}
 	open := make(map[runKey]int, min(len(scores), 1024))
 	for i := range scores {
 		sc := &scores[i]
-		k := runKey{lead: sc.LeadID, source: sc.Source, model: sc.ModelName, version: sc.ModelVersion, grade: sc.Grade, tier: sc.Tier,
-			rulesTier: sc.RulesTier, asOf: ns(sc.AsOf), prob: math.Float64bits(sc.Probability), rulesPoints: math.Float64bits(sc.RulesPoints),
-			rulesProb: math.Float64bits(sc.RulesProbability), score: sc.Score, reasons: unsafe.SliceData(sc.Reasons), nreasons: len(sc.Reasons)}
-		if j, ok := open[k]; ok && len(runs[j].times) <= maxRepeats {
+		k := runKey{lead: sc.LeadID, asOf: ns(sc.AsOf), reasons: unsafe.SliceData(sc.Reasons), nreasons: len(sc.Reasons)}
+		if j, ok := open[k]; ok && len(runs[j].times) <= maxRepeats && sameAnswer(runs[j].sc, sc) {
 			r := &runs[j]
 			if r.times == nil {
 				r.times = append(make([]int64, 0, 8), ns(r.sc.ScoredAt))
@@ -173,29 +180,6 @@ func repeatGaps(times []int64) []byte {
 // the store never take overlapping ones.
 const predictionsLock = 0x6c73_7072_6564 // "lspred"
 
-// nextScoreIDs takes n consecutive ids for log rows in tx and returns the
-// first: after the highest id any row holds (id + repeats of the newest
-// row) on SQLite, whose writer holds the database's write lock; from the
-// table's sequence under predictionsLock on PostgreSQL.
-func (s *Store) nextScoreIDs(ctx context.Context, tx *sql.Tx, n int) (int64, error) {
-	if s.kind == sqldb.Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(predictionsLock)); err != nil {
-			return 0, fmt.Errorf("store %s: log scores: %w", s.Redacted(), err)
-		}
-		var last int64
-		if err := tx.QueryRowContext(ctx, `SELECT setval(pg_get_serial_sequence('predictions', 'id'), nextval(pg_get_serial_sequence('predictions', 'id')) + $1 - 1)`, n).Scan(&last); err != nil {
-			return 0, fmt.Errorf("store %s: log scores: %w", s.Redacted(), err)
-		}
-		return last - int64(n) + 1, nil
-	}
-	var last int64
-	err := tx.QueryRowContext(ctx, `SELECT id + repeats FROM predictions ORDER BY id DESC LIMIT 1`).Scan(&last)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("store %s: log scores: %w", s.Redacted(), err)
-	}
-	return last + 1, nil
-}
-
 const logCols = scoreCols + `, id, repeats, repeated_at`
 
 // logColCount is the number of logCols.
@@ -208,56 +192,105 @@ const logColCount = scoreColCount + 3
 // 128 rows (about 2 ms of CPU): a busy server's log commits a thousand
 // scores at once, and requests queued behind that one insert on a
 // processor waited for all of it.
+//
+// Ids: on SQLite, whose writer holds the database's write lock, a row of
+// one issuance takes the next rowid, as before repeats existed, and the
+// rows of repeats are written after them, each taking the block of ids
+// after the highest. On PostgreSQL every row takes its block from the
+// table's sequence under predictionsLock (a plain nextval of another
+// replica could otherwise land inside a block).
 func (s *Store) logScores(ctx context.Context, tx *sql.Tx, runs []logRun) error {
 	if len(runs) == 0 {
 		return nil
 	}
-	total := 0
-	for i := range runs {
-		total += runs[i].issued()
+	if s.kind == sqldb.Postgres {
+		total := 0
+		for i := range runs {
+			total += runs[i].issued()
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(predictionsLock)); err != nil {
+			return fmt.Errorf("store %s: log scores: %w", s.Redacted(), err)
+		}
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT setval(pg_get_serial_sequence('predictions', 'id'), nextval(pg_get_serial_sequence('predictions', 'id')) + $1 - 1)`, total).Scan(&last); err != nil {
+			return fmt.Errorf("store %s: log scores: %w", s.Redacted(), err)
+		}
+		return s.insertScoreRows(ctx, tx, runs, func(*logRun) bool { return true }, last-int64(total))
 	}
-	id, err := s.nextScoreIDs(ctx, tx, total)
-	if err != nil {
+	if err := s.insertScoreRows(ctx, tx, runs, func(r *logRun) bool { return r.times == nil }, -1); err != nil {
 		return err
 	}
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM predictions`).Scan(&last); err != nil {
+		return fmt.Errorf("store %s: log scores: %w", s.Redacted(), err)
+	}
+	return s.insertScoreRows(ctx, tx, runs, func(r *logRun) bool { return r.times != nil }, last)
+}
+
+// insertScoreRows inserts the runs that pick accepts, with ids after
+// after, or with the table's own ids when after is -1 (single issuances
+// only).
+func (s *Store) insertScoreRows(ctx context.Context, tx *sql.Tx, runs []logRun, pick func(*logRun) bool, after int64) error {
 	chunk := 500
 	if s.kind == sqldb.SQLite {
 		chunk = rowChunks[0]
 	}
-	args := make([]any, 0, min(chunk, len(runs))*logColCount)
-	for lo := 0; lo < len(runs); lo += chunk {
-		if lo > 0 && s.kind == sqldb.SQLite {
-			runtime.Gosched()
+	cols, ncols := logCols, logColCount
+	if after < 0 {
+		cols, ncols = scoreCols, scoreColCount
+	}
+	args := make([]any, 0, min(chunk, len(runs))*ncols)
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
 		}
-		part := runs[lo:min(lo+chunk, len(runs))]
+		_, err := s.insertRows(ctx, tx, `INSERT INTO predictions (`+cols+`) VALUES `, ncols, "", args)
 		args = args[:0]
-		for i := range part {
-			r := &part[i]
-			sc := r.sc
-			var rt, reasons, gaps any
-			if sc.RulesTier != "" {
-				rt = sc.RulesTier
-			}
-			if len(sc.Reasons) > 0 {
-				// The driver copies the text while binding it, during
-				// this call: no copy of the bytes here (they were a
-				// fifth of a busy server's allocations).
-				reasons = unsafe.String(unsafe.SliceData(sc.Reasons), len(sc.Reasons))
-			}
-			at := ns(sc.ScoredAt)
-			if len(r.times) > 1 {
-				at, gaps = r.times[len(r.times)-1], repeatGaps(r.times)
-			}
-			args = append(args, sc.LeadID, at, ns(sc.AsOf), sc.Source, sc.ModelName, sc.ModelVersion,
-				sc.Probability, sc.Score, sc.Grade, sc.Tier, nullUnlessNaN(sc.RulesPoints), rt, reasons, nullUnlessNaN(sc.RulesProbability),
-				id, r.issued()-1, gaps)
-			id += int64(r.issued())
-		}
-		if _, err := s.insertRows(ctx, tx, `INSERT INTO predictions (`+logCols+`) VALUES `, logColCount, "", args); err != nil {
+		if err != nil {
 			return fmt.Errorf("log scores: %w", err)
 		}
+		if s.kind == sqldb.SQLite {
+			runtime.Gosched()
+		}
+		return nil
 	}
-	return nil
+	for i := range runs {
+		r := &runs[i]
+		if !pick(r) {
+			continue
+		}
+		sc := r.sc
+		var rt, reasons any
+		if sc.RulesTier != "" {
+			rt = sc.RulesTier
+		}
+		if len(sc.Reasons) > 0 {
+			// The driver copies the text while binding it, during this
+			// call: no copy of the bytes here (they were a fifth of a
+			// busy server's allocations).
+			reasons = unsafe.String(unsafe.SliceData(sc.Reasons), len(sc.Reasons))
+		}
+		at := ns(sc.ScoredAt)
+		if len(r.times) > 1 {
+			at = r.times[len(r.times)-1]
+		}
+		args = append(args, sc.LeadID, at, ns(sc.AsOf), sc.Source, sc.ModelName, sc.ModelVersion,
+			sc.Probability, sc.Score, sc.Grade, sc.Tier, nullUnlessNaN(sc.RulesPoints), rt, reasons, nullUnlessNaN(sc.RulesProbability))
+		if after >= 0 {
+			var gaps any
+			if len(r.times) > 1 {
+				gaps = repeatGaps(r.times)
+			}
+			after += int64(r.issued())
+			args = append(args, after, r.issued()-1, gaps)
+		}
+		if len(args) == chunk*ncols {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
 }
 
 // readCols are the columns readers select: the row's id, the score and
@@ -298,7 +331,7 @@ func (s *Store) scanScores(rows *sql.Rows, desc bool, keep func(id, at int64) bo
 		if times, err = issueTimes(times[:0], scoredAt, repeats, gaps); err != nil {
 			return nil, fmt.Errorf("store %s: prediction log row %d: %w", s.Redacted(), sc.ID, err)
 		}
-		first := sc.ID
+		first := sc.ID - repeats
 		for k := range times {
 			if desc {
 				k = len(times) - 1 - k
@@ -354,14 +387,30 @@ func issueTimes(dst []int64, scoredAt, repeats int64, gaps []byte) ([]int64, err
 // LeadScores returns a lead's scores, newest first: at most limit, older
 // than the entry before (0: from the newest).
 func (s *Store) LeadScores(ctx context.Context, leadID string, before int64, limit int) ([]Score, error) {
-	if before <= 0 {
+	keep := func(id, _ int64) bool { return id < before }
+	var out []Score
+	if before > 0 {
+		// The lead's row holding the ids up to before may hold earlier
+		// ones too (its id is its last issuance's).
+		rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+readCols+` FROM predictions WHERE lead_id = ? AND id >= ? ORDER BY id LIMIT 1`), leadID, before)
+		if err != nil {
+			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
+		}
+		if out, err = s.scanScores(rows, true, keep, limit); err != nil {
+			return nil, err
+		}
+		if len(out) == limit {
+			return out, nil
+		}
+	} else {
 		before = math.MaxInt64
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+readCols+` FROM predictions WHERE lead_id = ? AND id < ? ORDER BY id DESC LIMIT ?`), leadID, before, limit)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+readCols+` FROM predictions WHERE lead_id = ? AND id < ? ORDER BY id DESC LIMIT ?`), leadID, before, limit-len(out))
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
 	}
-	return s.scanScores(rows, true, func(id, _ int64) bool { return id < before }, limit)
+	more, err := s.scanScores(rows, true, keep, limit-len(out))
+	return append(out, more...), err
 }
 
 // LatestScores returns the newest logged score of each of ids that has
@@ -396,29 +445,14 @@ func (s *Store) LatestScores(ctx context.Context, ids []string) (map[string]Scor
 // entries scored at or after since, with an id above after.
 func (s *Store) Scores(ctx context.Context, since time.Time, after int64, limit int) ([]Score, error) {
 	from := ns(since)
-	keep := func(id, at int64) bool { return id > after && at >= from }
-	var out []Score
-	if after > 0 {
-		// The row holding id after may hold later issuances too.
-		rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+readCols+` FROM predictions WHERE id <= ? ORDER BY id DESC LIMIT 1`), after)
-		if err != nil {
-			return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
-		}
-		if out, err = s.scanScores(rows, false, keep, limit); err != nil {
-			return nil, err
-		}
-	}
-	if len(out) == limit {
-		return out, nil
-	}
-	// A row's scored_at is its last issuance's: every row with one at or
-	// after since qualifies, and each gives at least that one.
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+readCols+` FROM predictions WHERE id > ? AND scored_at >= ? ORDER BY id LIMIT ?`), after, from, limit-len(out))
+	// A row's id and scored_at are its last issuance's: every row with an
+	// issuance past the cursor and at or after since qualifies, and gives
+	// at least that last one.
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+readCols+` FROM predictions WHERE id > ? AND scored_at >= ? ORDER BY id LIMIT ?`), after, from, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
 	}
-	more, err := s.scanScores(rows, false, keep, limit-len(out))
-	return append(out, more...), err
+	return s.scanScores(rows, false, func(id, at int64) bool { return id > after && at >= from }, limit)
 }
 
 // PruneScores deletes the log entries scored before the moment and

@@ -685,7 +685,7 @@ func (s *Store) Leads(ctx context.Context, before int64, limit int) ([]LeadSumma
 	if before <= 0 {
 		before = math.MaxInt64
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT l.seq, l.lead_id, l.created_at, p.id + p.repeats, `+prefixed("p.", scoreCols)+`
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT l.seq, l.lead_id, l.created_at, p.id, `+prefixed("p.", scoreCols)+`
 FROM leads l LEFT JOIN predictions p ON p.id = (SELECT MAX(x.id) FROM predictions x WHERE x.lead_id = l.lead_id)
 WHERE l.seq < ? ORDER BY l.seq DESC LIMIT ?`), before, limit)
 	if err != nil {

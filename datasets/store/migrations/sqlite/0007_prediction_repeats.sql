@@ -5,7 +5,8 @@
 -- reasons included, for every one of them. Now one row may stand for
 -- 1 + repeats issuances of one answer: scored_at is the last one's time,
 -- repeated_at the gaps between successive issuances (unsigned varints of
--- nanoseconds, oldest first), and the row holds the ids id .. id + repeats,
--- one per issuance, which readers list one by one as before.
+-- nanoseconds, oldest first), and the row's id is the last issuance's: the
+-- issuances have the ids id - repeats .. id, and readers list them one by
+-- one as before.
 ALTER TABLE predictions ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE predictions ADD COLUMN repeated_at BLOB;
