@@ -107,7 +107,11 @@
 // than pooled. While Serve runs, the Go runtime's soft memory limit is
 // Config.MemoryLimit (--memory-limit, default --max-inflight-bytes + 192
 // MiB; GOMEMLIMIT overrides), so the collector works harder near it rather
-// than let the heap reach twice what is live. With the defaults the
+// than let the heap reach twice what is live; and the collector's GOGC is
+// Config.GCPercent (--gc-percent, default 400; GOGC overrides): scoring
+// allocates a few KB per request while little stays live, so a busy
+// server at the runtime's 100 collects several times a second, each
+// collection holding up the requests queued behind it. With the defaults the
 // attacks of issue 19 (40 connections declaring 64 MB, a 63 MB lead of
 // 800,000 events, 4 concurrent 50 MB batches) peak under 512 MB of RSS
 // (go run ./bench/servemem; BENCHMARKS.md). A batch is answered in

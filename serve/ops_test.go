@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	rtmetrics "runtime/metrics"
 	"strings"
 	"testing"
 	"time"
@@ -126,4 +127,39 @@ func TestStaleTemporariesRemovedOnStart(t *testing.T) {
 	assert.NoDirExists(t, stale)
 	assert.FileExists(t, fresh, "a write in progress is left alone")
 	assert.Contains(t, logs.String(), "removed a temporary file left by a crashed write")
+}
+
+// While Serve runs, the garbage collector runs at --gc-percent (400 by
+// default) unless GOGC is set, and the runtime's own setting comes back
+// after; a negative value leaves it alone.
+func TestGCPercentWhileServing(t *testing.T) {
+	if os.Getenv("GOGC") != "" {
+		t.Skip("GOGC is set: the server leaves the collector's setting alone")
+	}
+	gogc := func() uint64 {
+		s := []rtmetrics.Sample{{Name: "/gc/gogc:percent"}}
+		rtmetrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	before := gogc()
+	require.NotEqual(t, uint64(DefaultGCPercent), before)
+	s, _ := newTestServer(t, testOptions{})
+	url, cancel, done := serveOn(t, s)
+	resp, err := http.Get(url + "/readyz")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.EqualValues(t, DefaultGCPercent, gogc())
+	cancel()
+	require.NoError(t, <-done)
+	assert.Equal(t, before, gogc())
+
+	s, _ = newTestServer(t, testOptions{})
+	s.cfg.GCPercent = -1
+	url, cancel, done = serveOn(t, s)
+	resp, err = http.Get(url + "/readyz")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, before, gogc(), "negative: the runtime's own")
+	cancel()
+	require.NoError(t, <-done)
 }

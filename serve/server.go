@@ -300,6 +300,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		prev := debug.SetMemoryLimit(s.cfg.MemoryLimit)
 		defer debug.SetMemoryLimit(prev)
 	}
+	if s.cfg.GCPercent > 0 && os.Getenv("GOGC") == "" {
+		prev := debug.SetGCPercent(s.cfg.GCPercent)
+		defer debug.SetGCPercent(prev)
+	}
 	pollCtx, stopPoll := context.WithCancel(ctx)
 	defer stopPoll()
 	if s.cfg.PollInterval > 0 {
