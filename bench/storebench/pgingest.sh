@@ -59,9 +59,9 @@ for bin in "${bins[@]}"; do
   uptime
   kill $pid
   wait $pid 2>/dev/null || true
-  awk -v hz="$hz" -v s=$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}') -v bin="$bin" '
+  awk -v hz="$hz" -v s=$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}') -v bin="$bin" -v n="${EVENTS:-400000}" '
     NR==FNR{a[$1]=$2; next} {d=$2-a[$1]; if($3=="db") db+=d; else aux+=d}
     END{t=s+(db+aux)/hz
-      printf "RESULT %s: server CPU %.1f s (%.0f events per CPU-second); PostgreSQL backends %.1f s, WAL writer/checkpointer/bgwriter %.1f s; all %.1f s: %.0f events per CPU-second\n", bin, s, 400000/s, db/hz, aux/hz, t, 400000/t}' \
+      printf "RESULT %s: server CPU %.1f s (%.0f events per CPU-second); PostgreSQL backends %.1f s, WAL writer/checkpointer/bgwriter %.1f s; all %.1f s: %.0f events per CPU-second\n", bin, s, n/s, db/hz, aux/hz, t, n/t}' \
     "$work/pg-before" "$work/pg-after"
 done
