@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"sync"
+	"unsafe"
 
 	"github.com/leadscore/leadscore/features"
 )
@@ -92,7 +93,8 @@ type shapTree struct {
 	twigStart, twigEnd int32
 	wtwigStart         int32 // and in wtwigs[wtwigStart:wtwigEnd]
 	wtwigEnd           int32
-	wide               bool // a path has more than 64 distinct features
+	wide               bool  // a path has more than 64 distinct features
+	maxCol             int32 // the highest column of its splits
 }
 
 // shapNode is an internal node: the row goes to local node left when
@@ -255,6 +257,7 @@ func (t *shapTables) build(m *Model, budget int) {
 				nd.flags |= snCatWide
 			}
 			t.nodes = append(t.nodes, nd)
+			st.maxCol = max(st.maxCol, nd.col)
 		}
 		st.nodeEnd = int32(len(t.nodes))
 		// Depth-first walk keeping the path and its distinct features.
@@ -846,20 +849,21 @@ func (t *shapTables) decide(m *Model, st *shapTree, lr *laneRows, hot []uint64) 
 	}
 }
 
-// hotLE, hotNotGT and hotCat are decide's loops over the lanes of a
-// node, apart so that their few values stay in registers. A row goes left
+// hotLEGo, hotNotGTGo and hotCat are decide's loops over the lanes of a
+// node, apart so that their few values stay in registers (hotLE and
+// hotNotGT run the first two, or their AVX-512 kernels). A row goes left
 // when x <= thr; when not x > thr; when bit c of (sets[0], sets[1]) is set
 // for its categorical code c.
 //
 //go:noinline
-func hotLE(hs, hl, hr *[shapLanes]uint64, x *[shapLanes]float64, thr float64, bit, nw uint64) {
+func hotLEGo(hs, hl, hr *[shapLanes]uint64, x *[shapLanes]float64, thr float64, bit, nw uint64) {
 	for j := range hs {
 		hl[j], hr[j] = split(hs[j], uint64(b2i(x[j] <= thr)), bit, nw)
 	}
 }
 
 //go:noinline
-func hotNotGT(hs, hl, hr *[shapLanes]uint64, x *[shapLanes]float64, thr float64, bit, nw uint64) {
+func hotNotGTGo(hs, hl, hr *[shapLanes]uint64, x *[shapLanes]float64, thr float64, bit, nw uint64) {
 	for j := range hs {
 		hl[j], hr[j] = split(hs[j], uint64(b2i(!(x[j] > thr))), bit, nw)
 	}
@@ -911,6 +915,9 @@ func (t *shapTables) touch(st *shapTree, hot []uint64, sc *shapScratch) {
 // leaf has its own loop, in a function of its own so that its state stays
 // in registers.
 func (t *shapTables) addTerms(st *shapTree, hot []uint64, stride int, out []float64, cols, n int, sc *shapScratch) {
+	if int(st.maxCol) >= cols || len(out) < n*cols {
+		panic("gbm: TreeSHAP output narrower than the model's columns")
+	}
 	t.addTwigs(t.twigs[st.twigStart:st.twigEnd], hot, stride, out, cols, n)
 	t.addWTwigs(t.wtwigs[st.wtwigStart:st.wtwigEnd], hot, stride, out, cols, n)
 	t.addRows(t.leaves[st.rowStart:st.rowEnd], hot, stride, out, cols, n)
@@ -938,12 +945,20 @@ func (t *shapTables) addTwigs(twigs []shapTwig, hot []uint64, stride int, out []
 		hs := hot[int(tw.leaf)*stride:][:n]
 		pos, sh, rep := uint(tw.pos)&63, uint(d)&63, -uint64(tw.rep)
 		lpos, lsh, lrep := uint(tw.lpos)&63, uint(d+int(tw.rep))&63, -uint64(tw.lrep)
+		// Unchecked loads and stores: i is checked against the twig's rows
+		// once, and every f is below cols (addTerms checks the tree's
+		// columns).
+		nrows := uint64(tw.rows())
+		base := unsafe.Pointer(unsafe.SliceData(rows[:int(nrows)*d]))
 		for j, h := range hl {
 			i := twigIndex(h, hr[j], hs[j], pos, sh, lpos, lsh, rep, lrep)
-			r := rows[int(i)*d:][:len(feat)]
-			oj := out[j*cols:][:cols]
+			if i >= nrows {
+				panic("gbm: TreeSHAP twig row out of range")
+			}
+			r := unsafe.Add(base, int(i)*d*8)
+			oj := unsafe.Pointer(unsafe.SliceData(out[j*cols:][:cols]))
 			for k, f := range feat {
-				oj[f] += r[k]
+				*(*float64)(unsafe.Add(oj, int(f)*8)) += *(*float64)(unsafe.Add(r, k*8))
 			}
 		}
 	}
@@ -987,11 +1002,15 @@ func (t *shapTables) addRows(leaves []shapLeaf, hot []uint64, stride int, out []
 		d := int(l.d)
 		feat := t.feat[l.off : int(l.off)+d]
 		rows := t.rows[l.tab:]
+		base := unsafe.Pointer(unsafe.SliceData(rows[:d<<d])) // as in addTwigs
 		for j, h := range hot[int(l.local)*stride:][:n] {
-			r := rows[int(h)*d:][:len(feat)]
-			oj := out[j*cols:][:cols]
+			if h >= 1<<d {
+				panic("gbm: TreeSHAP leaf row out of range")
+			}
+			r := unsafe.Add(base, int(h)*d*8)
+			oj := unsafe.Pointer(unsafe.SliceData(out[j*cols:][:cols]))
 			for k, f := range feat {
-				oj[f] += r[k]
+				*(*float64)(unsafe.Add(oj, int(f)*8)) += *(*float64)(unsafe.Add(r, k*8))
 			}
 		}
 	}
