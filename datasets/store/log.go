@@ -94,7 +94,11 @@ func (s *Store) LogScores(ctx context.Context, scores []Score) error {
 		return nil
 	}
 	runs := collapseScores(scores)
-	return s.writeAside(ctx, func(tx *sql.Tx) error { return s.logScores(ctx, tx, runs) })
+	err := s.writeAside(ctx, func(tx *sql.Tx) error { return s.logScores(ctx, tx, runs) })
+	if err == nil {
+		s.addRows(len(runs))
+	}
+	return err
 }
 
 // maxRepeats bounds the earlier issuances one row of the log stands for.

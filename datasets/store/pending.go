@@ -171,6 +171,7 @@ func (s *Store) WriteRescores(ctx context.Context, w RescoreWrite) error {
 	})
 	if err == nil {
 		s.marks.forget(w.Settle)
+		s.addRows(len(w.Scores))
 	}
 	return err
 }

@@ -76,6 +76,8 @@ type Store struct {
 	hot struct{ token, versions, events *sql.Stmt }
 	// cache holds decoded lead histories for Lead.
 	cache histories
+	// upkeep vacuums and analyzes the growing tables (PostgreSQL).
+	upkeep upkeep
 }
 
 // Open opens (creating a SQLite file when absent) the store named by url
@@ -114,6 +116,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	} else {
 		db.SetMaxOpenConns(4*runtime.GOMAXPROCS(0) + 4)
 		db.SetMaxIdleConns(4*runtime.GOMAXPROCS(0) + 4)
+		s.startUpkeep()
 	}
 	if err := s.migrateBounded(ctx); err != nil {
 		s.Close()
@@ -133,6 +136,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.stopUpkeep()
 	// Unmapped while the store's connections keep SQLite's -shm file.
 	s.cache.changes.wal.close()
 	if s.commits != nil {

@@ -415,6 +415,7 @@ func (s *Store) AppendEvents(ctx context.Context, events []Event, now time.Time,
 	if err == nil {
 		cache.add(added)
 		s.marks.record(marked, ns(now))
+		s.addRows(inserted)
 	}
 	return inserted, err
 }
