@@ -88,7 +88,14 @@ func (s *Store) markPending(ctx context.Context, tx *sql.Tx, ids []string, now t
 // PendingRescores returns every lead whose rescore is pending, in lead id
 // order: what a server starting on the store rescores first.
 func (s *Store) PendingRescores(ctx context.Context) ([]PendingRescore, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT lead_id, first_at, last_at, cause FROM pending_rescores ORDER BY lead_id`)
+	query := `SELECT lead_id, first_at, last_at, cause FROM pending_rescores ORDER BY lead_id`
+	if s.kind == sqldb.Postgres {
+		// A lead's rows of every slot together (migration 8).
+		query = `SELECT lead_id, MIN(first_at), MAX(last_at),
+			CASE WHEN bool_or(cause = '` + RescoreOutcome + `') THEN '` + RescoreOutcome + `' ELSE MIN(cause) END
+			FROM pending_rescores GROUP BY lead_id ORDER BY lead_id`
+	}
+	rows, err := s.db.QueryContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", s.Redacted(), err)
 	}
@@ -152,7 +159,14 @@ func (s *Store) WriteRescores(ctx context.Context, w RescoreWrite) error {
 		sort.Strings(ids)
 		del := `DELETE FROM pending_rescores WHERE lead_id IN (%s) AND last_at <= ?`
 		if s.kind == sqldb.Postgres {
-			del = `DELETE FROM pending_rescores WHERE lead_id IN (SELECT lead_id FROM pending_rescores WHERE lead_id IN (%s) ORDER BY lead_id FOR UPDATE) AND last_at <= ?`
+			// The rows of every slot of the leads (migration 8) whose
+			// latest change of all is covered, so that a lead keeps its
+			// rows together, as one row, until then; locked in (lead_id,
+			// slot) order like the upserts', and each deleted only if
+			// still covered once locked.
+			del = `DELETE FROM pending_rescores WHERE (lead_id, slot) IN (SELECT lead_id, slot FROM pending_rescores
+				WHERE lead_id IN (SELECT lead_id FROM pending_rescores WHERE lead_id IN (%s) GROUP BY lead_id HAVING MAX(last_at) <= ?)
+				ORDER BY lead_id, slot FOR UPDATE) AND last_at <= ?`
 		}
 		const chunk = 500
 		for lo := 0; lo < len(ids); lo += chunk {
@@ -162,6 +176,9 @@ func (s *Store) WriteRescores(ctx context.Context, w RescoreWrite) error {
 				args = append(args, id)
 			}
 			args = append(args, ns(w.Through)-s.marks.slackNs())
+			if s.kind == sqldb.Postgres {
+				args = append(args, ns(w.Through)-s.marks.slackNs())
+			}
 			in := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
 			if _, err := tx.ExecContext(ctx, s.q(fmt.Sprintf(del, in)), args...); err != nil {
 				return fmt.Errorf("store %s: settle pending rescores: %w", s.Redacted(), err)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leadscore/leadscore/datasets/store"
+	"github.com/leadscore/leadscore/internal/pgtest"
 )
 
 // TestPendingRescores: the ingestion writes leave their leads' rescores
@@ -216,4 +217,37 @@ func TestPendingSlack(t *testing.T) {
 		require.NoError(t, s.LogRescores(ctx, nil, []string{"b"}, at(10)))
 		assert.NotContains(t, pending(), "b")
 	})
+}
+
+// On PostgreSQL a lead's pending rescore may be held in several rows, one
+// per slot (migration 8): a transaction marking a lead pending does not
+// wait for another one's uncommitted mark of the same lead, as every
+// concurrent ingestion request's would otherwise.
+func TestPendingMarksDoNotWaitPG(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, pgtest.URL(t))
+	// Another writer's transaction marks lead a (in slot 0) and stays open.
+	tx, err := s.DB().BeginTx(ctx, nil)
+	require.NoError(t, err)
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `INSERT INTO pending_rescores (lead_id, slot, first_at, last_at, cause) VALUES ('a', 0, 1, 1, 'activity')`)
+	require.NoError(t, err)
+	wctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	_, err = s.AppendEvents(wctx, []store.Event{{LeadID: "a", Type: "visit", Time: t0}}, t0, store.RescoreActivity)
+	require.NoError(t, err, "marking a lead pending waited for another transaction's mark")
+	require.NoError(t, tx.Commit())
+	got, err := s.PendingRescores(ctx)
+	require.NoError(t, err)
+	require.Len(t, got, 1, "one pending rescore per lead, whatever its rows")
+	assert.Equal(t, store.PendingRescore{LeadID: "a", First: time.Unix(0, 1).UTC(), Last: t0, Cause: store.RescoreActivity}, got[0])
+	// Settled as one: both rows go once the latest change is covered.
+	require.NoError(t, s.LogRescores(ctx, nil, []string{"a"}, t0.Add(-time.Hour)))
+	got, err = s.PendingRescores(ctx)
+	require.NoError(t, err)
+	assert.Len(t, got, 1, "a rescore before the latest change settles nothing")
+	require.NoError(t, s.LogRescores(ctx, nil, []string{"a"}, t0.Add(time.Hour)))
+	got, err = s.PendingRescores(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, got)
 }

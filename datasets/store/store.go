@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/leadscore/leadscore/datasets/sqldb"
@@ -78,6 +79,9 @@ type Store struct {
 	cache histories
 	// upkeep vacuums and analyzes the growing tables (PostgreSQL).
 	upkeep upkeep
+	// pendingSlot picks the slot of the next pending-rescore upsert
+	// (PostgreSQL, markPendingPG).
+	pendingSlot atomic.Uint32
 }
 
 // Open opens (creating a SQLite file when absent) the store named by url

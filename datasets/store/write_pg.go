@@ -102,17 +102,26 @@ ORDER BY i`
 	return int(k), nil
 }
 
+// pendingSlots is how many pending-rescore rows a lead may have on
+// PostgreSQL (markPendingPG).
+const pendingSlots = 16
+
 // markPendingPG is markPending's upsert on PostgreSQL: ids (distinct, in
 // lead id order, which the unnest keeps, so concurrent writers lock rows
 // in one order) in one statement. A multi-row VALUES statement has a text
 // per row count, so PostgreSQL parsed and planned one of up to 2,000
 // parameters for nearly every batch.
+//
+// The rows go to one slot of the pendingSlots (migration 8), the next in
+// turn: another request marking the same leads meanwhile most likely
+// writes another slot's rows, so neither waits for the other's commit.
 func (s *Store) markPendingPG(ctx context.Context, tx *sql.Tx, ids []string, now time.Time, cause string) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO pending_rescores (lead_id, first_at, last_at, cause)
-SELECT l, $2, $2, $3 FROM unnest($1::text[]) WITH ORDINALITY AS u(l, o) ORDER BY o
-ON CONFLICT (lead_id) DO UPDATE SET
+	slot := int16(s.pendingSlot.Add(1) % pendingSlots)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO pending_rescores (lead_id, slot, first_at, last_at, cause)
+SELECT l, $4, $2, $2, $3 FROM unnest($1::text[]) WITH ORDINALITY AS u(l, o) ORDER BY o
+ON CONFLICT (lead_id, slot) DO UPDATE SET
 	last_at = CASE WHEN excluded.last_at > pending_rescores.last_at THEN excluded.last_at ELSE pending_rescores.last_at END,
-	cause = CASE WHEN excluded.cause = '`+RescoreOutcome+`' THEN excluded.cause ELSE pending_rescores.cause END`, ids, ns(now), cause); err != nil {
+	cause = CASE WHEN excluded.cause = '`+RescoreOutcome+`' THEN excluded.cause ELSE pending_rescores.cause END`, ids, ns(now), cause, slot); err != nil {
 		return fmt.Errorf("store %s: pending rescores: %w", s.Redacted(), err)
 	}
 	return nil

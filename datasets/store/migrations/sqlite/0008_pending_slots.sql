@@ -1,0 +1,5 @@
+-- Version 8 changes PostgreSQL's pending_rescores only (a row per lead and
+-- slot, so that concurrent transactions do not wait for each other's row;
+-- see migrations/postgres/0008_pending_slots.sql). SQLite has one writer
+-- at a time, so nothing changes here; the file keeps the two backends'
+-- version numbers the same.
